@@ -1,0 +1,1 @@
+"""Project configuration: settings, URLs, ASGI/WSGI entry points, Celery, local services."""

@@ -1,0 +1,16 @@
+"""The Celery app and the beat schedule (periodic sweeps)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("support")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "support.tasks.heartbeat_task", "schedule": 30.0},
+    "outbox-retry": {"task": "support.tasks.outbox_retry_task", "schedule": 60.0},
+}

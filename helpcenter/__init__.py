@@ -1,0 +1,1 @@
+"""The multilingual help center: articles, search, feedback, announcements, forum."""

@@ -1,0 +1,1 @@
+"""Live chat over websockets: the bot answers first, a human takes over."""

@@ -1,0 +1,1 @@
+"""The shared core: people and roles, text analysis, the exchange adapter, registries."""

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "support"
+    verbose_name = _("Support core")
+
+    def ready(self) -> None:
+        from support import registry
+
+        registry.register_nav(
+            key="home", label=_("Overview"), url_name="console:home", permission=None, order=0
+        )

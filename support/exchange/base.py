@@ -1,0 +1,98 @@
+"""What support needs from an exchange back office, as plain values."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+
+class ExchangeError(Exception):
+    """The back office refused or failed an operation."""
+
+
+class AccountNotFound(ExchangeError):
+    pass
+
+
+class ExchangeUnavailable(ExchangeError):
+    """The back office did not answer (timeout, connection refused, 5xx)."""
+
+
+@dataclass(frozen=True)
+class Balance:
+    asset: str
+    available: Decimal
+    locked: Decimal
+
+
+@dataclass(frozen=True)
+class Transfer:
+    id: str
+    kind: str  # deposit | withdrawal
+    asset: str
+    network: str
+    amount: Decimal
+    address: str
+    tx_hash: str
+    status: str  # pending | confirming | completed | held | failed
+    created_at: datetime
+    fee: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Trade:
+    id: str
+    symbol: str
+    side: str
+    price: Decimal
+    quantity: Decimal
+    fee: Decimal
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LoginEvent:
+    at: datetime
+    ip: str
+    country: str
+    device: str
+    success: bool
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    account_id: str
+    email: str
+    kyc_status: str
+    tier: str
+    frozen: bool
+    two_factor_enabled: bool
+    created_at: datetime
+    balances: list[Balance] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    action: str
+    account_id: str
+    ok: bool
+    reference: str
+    detail: str = ""
+
+
+class Exchange(Protocol):
+    def account_summary(self, account_id: str) -> AccountSummary: ...
+    def transfers(self, account_id: str, *, limit: int = 20) -> list[Transfer]: ...
+    def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]: ...
+    def logins(self, account_id: str, *, limit: int = 20) -> list[LoginEvent]: ...
+    def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult: ...
+    def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult: ...
+    def release_withdrawal(
+        self, account_id: str, *, withdrawal_id: str, reason: str, actor: str
+    ) -> ActionResult: ...
+    def refund_fee(
+        self, account_id: str, *, asset: str, amount: Decimal, reason: str, actor: str
+    ) -> ActionResult: ...

@@ -1,0 +1,90 @@
+"""A demo back office kept in the database, so actions are visible across processes."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from support.exchange import parse
+from support.exchange.base import (
+    AccountNotFound,
+    AccountSummary,
+    ActionResult,
+    ExchangeError,
+    LoginEvent,
+    Trade,
+    Transfer,
+)
+from support.models import DemoExchangeAccount
+
+
+class DemoExchange:
+    def _data(self, account_id: str) -> dict:
+        account = DemoExchangeAccount.objects.filter(account_id=account_id).first()
+        if account is None:
+            raise AccountNotFound(account_id)
+        return {"account_id": account_id, **account.data}
+
+    def account_summary(self, account_id: str) -> AccountSummary:
+        return parse.summary(self._data(account_id))
+
+    def transfers(self, account_id: str, *, limit: int = 20) -> list[Transfer]:
+        return [parse.transfer(item) for item in self._data(account_id).get("transfers", [])[:limit]]
+
+    def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]:
+        return [parse.trade(item) for item in self._data(account_id).get("trades", [])[:limit]]
+
+    def logins(self, account_id: str, *, limit: int = 20) -> list[LoginEvent]:
+        return [parse.login(item) for item in self._data(account_id).get("logins", [])[:limit]]
+
+    def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
+        return self._act(account_id, "freeze_account", reason, actor, lambda data: data.update(frozen=True))
+
+    def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
+        return self._act(
+            account_id, "reset_two_factor", reason, actor,
+            lambda data: data.update(two_factor_enabled=False),
+        )
+
+    def release_withdrawal(
+        self, account_id: str, *, withdrawal_id: str, reason: str, actor: str
+    ) -> ActionResult:
+        def release(data: dict) -> None:
+            for item in data.get("transfers", []):
+                if str(item["id"]) == withdrawal_id and item["kind"] == "withdrawal":
+                    if item["status"] != "held":
+                        raise ExchangeError(f"withdrawal {withdrawal_id} is {item['status']}, not held")
+                    item["status"] = "pending"
+                    return
+            raise ExchangeError(f"no withdrawal {withdrawal_id}")
+
+        return self._act(account_id, "release_withdrawal", reason, actor, release)
+
+    def refund_fee(
+        self, account_id: str, *, asset: str, amount: Decimal, reason: str, actor: str
+    ) -> ActionResult:
+        def refund(data: dict) -> None:
+            for item in data.setdefault("balances", []):
+                if item["asset"] == asset:
+                    item["available"] = str(Decimal(str(item["available"])) + amount)
+                    return
+            data["balances"].append({"asset": asset, "available": str(amount), "locked": "0"})
+
+        return self._act(account_id, "refund_fee", reason, actor, refund)
+
+    def _act(self, account_id: str, action: str, reason: str, actor: str, change) -> ActionResult:
+        reference = f"DEMO-{uuid.uuid4().hex[:10].upper()}"
+        with transaction.atomic():
+            account = (
+                DemoExchangeAccount.objects.select_for_update().filter(account_id=account_id).first()
+            )
+            if account is None:
+                raise AccountNotFound(account_id)
+            change(account.data)
+            account.data.setdefault("actions", []).append(
+                {"action": action, "reason": reason, "actor": actor, "reference": reference,
+                 "at": timezone.now().isoformat()}
+            )
+            account.save(update_fields=["data"])
+        return ActionResult(action=action, account_id=account_id, ok=True, reference=reference)

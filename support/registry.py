@@ -1,0 +1,83 @@
+"""Registries through which the apps above `support` plug into shared pages.
+
+`support` imports no other app: each app registers its site and console navigation entries,
+customer-360 panels and dashboard figures in its AppConfig.ready().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str
+    url_name: str
+    permission: str | None
+    order: int
+    description: str = ""
+
+
+_nav: dict[str, NavEntry] = {}
+_site_nav: dict[str, NavEntry] = {}
+_customer_panels: dict[str, Callable] = {}
+_dashboard_figures: dict[str, Callable] = {}
+_demo_loaders: dict[str, Callable] = {}
+
+
+def register_nav(*, key: str, label: str, url_name: str, permission: str | None, order: int):
+    _nav[key] = NavEntry(key, label, url_name, permission, order)
+
+
+def register_site_nav(*, key: str, label: str, description: str, url_name: str, order: int):
+    """An entry of the customer site's main navigation (and a card on its home page)."""
+    _site_nav[key] = NavEntry(key, label, url_name, None, order, description)
+
+
+def site_nav(path: str) -> list[dict]:
+    entries = sorted(_site_nav.values(), key=lambda entry: entry.order)
+    items = []
+    for entry in entries:
+        url = reverse(entry.url_name)
+        items.append({"key": entry.key, "label": entry.label, "url": url,
+                      "description": entry.description, "current": path.startswith(url)})
+    return items
+
+
+def nav_for(user: AbstractBaseUser) -> list[dict]:
+    entries = sorted(_nav.values(), key=lambda entry: entry.order)
+    return [
+        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
+        for entry in entries
+        if entry.permission is None or user.has_perm(entry.permission)
+    ]
+
+
+def register_customer_panel(key: str, provider: Callable) -> None:
+    """`provider(customer) -> list[dict]`, rows shown in the customer 360 panel."""
+    _customer_panels[key] = provider
+
+
+def customer_panels(customer: AbstractBaseUser) -> dict[str, list[dict]]:
+    return {key: provider(customer) for key, provider in sorted(_customer_panels.items())}
+
+
+def register_dashboard_figure(key: str, provider: Callable) -> None:
+    """`provider() -> dict` of figures for the supervisors' dashboard."""
+    _dashboard_figures[key] = provider
+
+
+def dashboard_figures() -> dict[str, dict]:
+    return {key: provider() for key, provider in sorted(_dashboard_figures.items())}
+
+
+def register_demo_loader(key: str, loader: Callable) -> None:
+    """`loader(stdout) -> None` adds an app's demo data; it must be idempotent."""
+    _demo_loaders[key] = loader
+
+
+def demo_loaders() -> list[Callable]:
+    return [loader for _key, loader in sorted(_demo_loaders.items())]

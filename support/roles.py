@@ -1,0 +1,39 @@
+"""The roles people have, as Django groups, and the permissions each role grants."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    COMPLAINTS_OFFICER = "complaints_officer", _("Complaints officer")
+    APPEAL_REVIEWER = "appeal_reviewer", _("Appeal reviewer")
+    ADMIN = "admin", _("Administrator")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER}
+
+# The permissions of each role are granted by data migrations (support/migrations/0002_roles.py,
+# and each app's own for its permissions).
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_support_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._support_roles = cached
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+    return role in user_roles(user)
+
+
+def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Anyone who works for the exchange's support: every role except customer."""
+    return bool(user_roles(user) & STAFF_ROLES) or bool(getattr(user, "is_superuser", False))

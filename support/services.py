@@ -1,0 +1,106 @@
+"""Every state change of people and profiles, and the email outbox."""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from support.emails import render_email
+from support.models import AgentProfile, CustomerProfile, OutboxEmail
+from support.roles import Role
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+OUTBOX_MAX_ATTEMPTS = 8
+
+
+def customer_sign_up(*, email: str, password: str, language: str) -> AbstractBaseUser:
+    """Create a customer account; the email is the username. Raises IntegrityError if taken."""
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.create_user(username=email, email=email, password=password)
+        user.groups.add(Group.objects.get(name=Role.CUSTOMER))
+        CustomerProfile.objects.create(user=user, preferred_language=language)
+    return user
+
+
+def user_set_language(*, user: AbstractBaseUser, language: str) -> None:
+    """Remember the language a person chose, on whichever profile they have."""
+    CustomerProfile.objects.filter(user=user).update(preferred_language=language)
+    AgentProfile.objects.filter(user=user).update(preferred_language=language)
+
+
+def user_preferred_language(user: AbstractBaseUser) -> str | None:
+    for profile_name in ("customer_profile", "agent_profile"):
+        profile = getattr(user, profile_name, None) if user.is_authenticated else None
+        if profile is not None:
+            return profile.preferred_language
+    return None
+
+
+def agent_set_presence(*, agent: AbstractBaseUser, presence: str) -> AgentProfile:
+    profile = AgentProfile.objects.get(user=agent)
+    if profile.presence != presence:
+        profile.presence = presence
+        profile.presence_changed_at = timezone.now()
+        profile.save(update_fields=["presence", "presence_changed_at"])
+    return profile
+
+
+def outbox_enqueue_email(
+    *, dedupe_key: str, to: str, template: str, language: str, context: dict
+) -> OutboxEmail | None:
+    """Write an email to the outbox inside the caller's transaction; deliver after commit.
+
+    Returns None when an email with the same dedupe key was already queued.
+    """
+    from support.tasks import outbox_deliver_task
+
+    subject, text, html = render_email(template, language=language, context=context)
+    try:
+        with transaction.atomic():
+            email = OutboxEmail.objects.create(
+                dedupe_key=dedupe_key[:200],
+                to=to,
+                language=language,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: outbox_deliver_task.delay(email.pk))
+    return email
+
+
+def outbox_deliver(*, email_id: int) -> OutboxEmail | None:
+    """Send one queued email. Safe to run twice: the row lock and `sent_at` make it once."""
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.undelivered().select_for_update(skip_locked=True)
+            .filter(pk=email_id).first()
+        )
+        if email is None:
+            return None
+        message = EmailMultiAlternatives(email.subject, email.body_text, to=[email.to])
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        OutboxEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
+        try:
+            message.send()
+        except OSError as error:
+            logger.warning("email delivery failed", extra={"email_id": email.pk})
+            email.last_error = str(error)[:2000]
+            fields = ["last_error"]
+            if email.attempts + 1 >= OUTBOX_MAX_ATTEMPTS:
+                email.failed_at = timezone.now()
+                fields.append("failed_at")
+            email.save(update_fields=fields)
+            return email
+        email.sent_at = timezone.now()
+        email.save(update_fields=["sent_at"])
+    return email

@@ -1,0 +1,44 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from support import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/sign-up/", views.sign_up, name="sign_up"),
+    path("accounts/log-in/", views.LogInView.as_view(), name="login"),
+    path("accounts/log-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="support/password_reset.html",
+            email_template_name="support/emails/password_reset.txt",
+            html_email_template_name="support/emails/password_reset.html",
+            subject_template_name="support/emails/password_reset.subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="support/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="support/password_reset_confirm.html",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="support/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]
+
+console_patterns = ([path("", views.console_home, name="home")], "console")

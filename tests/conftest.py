@@ -1,0 +1,78 @@
+"""Shared fixtures: the people of the support system, and a clean Redis for each test."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from support.models import AgentProfile, CustomerProfile, Team
+from support.roles import Role
+
+User = get_user_model()
+PASSWORD = "correct-horse-battery-9"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from config.celery import app
+
+    app.conf.task_always_eager = True  # tasks run for real, in the test's process
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+
+
+def make_person(email: str, role: str, **profile) -> User:
+    user = User.objects.create_user(username=email, email=email, password=PASSWORD)
+    user.groups.add(Group.objects.get(name=role))
+    if role == Role.CUSTOMER:
+        CustomerProfile.objects.create(user=user, **profile)
+    else:
+        AgentProfile.objects.create(user=user, **profile)
+    return user
+
+
+@pytest.fixture
+def customer(db) -> User:
+    return make_person("owner@example.com", Role.CUSTOMER, preferred_language="ko",
+                       exchange_account_id="EX-1")
+
+
+@pytest.fixture
+def other_customer(db) -> User:
+    return make_person("outsider@example.com", Role.CUSTOMER, preferred_language="en")
+
+
+@pytest.fixture
+def team(db) -> Team:
+    return Team.objects.create(slug="frontline", name="Frontline")
+
+
+@pytest.fixture
+def agent(db, team) -> User:
+    user = make_person("agent@example.com", Role.AGENT, languages=["en", "ko"],
+                       skills=["deposit_withdrawal", "kyc"], presence="online")
+    user.agent_profile.teams.add(team)
+    return user
+
+
+@pytest.fixture
+def teammate(db, team) -> User:
+    user = make_person("teammate@example.com", Role.AGENT, languages=["en"], presence="online")
+    user.agent_profile.teams.add(team)
+    return user
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return make_person("supervisor@example.com", Role.SUPERVISOR, languages=["en"])
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    user = make_person("admin@example.com", Role.ADMIN, languages=["en"])
+    User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    user.refresh_from_db()
+    return user

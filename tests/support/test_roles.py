@@ -1,0 +1,44 @@
+"""Roles are groups with permissions; the console is for staff only."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from support.roles import Role, is_staff_member
+from tests.conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_exists_as_a_group():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "denied"),
+    [
+        (Role.CUSTOMER, [], ["support.use_console"]),
+        (Role.AGENT, ["support.use_console"], ["support.approve_remediation", "support.supervise"]),
+        (Role.SUPERVISOR, ["support.supervise", "support.approve_remediation"], ["support.review_appeals"]),
+        (Role.COMPLAINTS_OFFICER, ["support.handle_complaints"], ["support.review_appeals"]),
+        (Role.APPEAL_REVIEWER, ["support.review_appeals"], ["support.handle_complaints"]),
+        (Role.ADMIN, ["support.manage_content", "support.review_appeals"], []),
+    ],
+)
+def test_role_permissions(role, allowed, denied):
+    user = make_person(f"{role}@example.com", role)
+    for permission in allowed:
+        assert user.has_perm(permission), permission
+    for permission in denied:
+        assert not user.has_perm(permission), permission
+    assert is_staff_member(user) == (role != Role.CUSTOMER)
+
+
+def test_customer_cannot_open_the_console(client, customer):
+    client.force_login(customer)
+    assert client.get("/console/").status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_log_in_from_the_console(client):
+    response = client.get("/console/")
+    assert response.status_code == 302
+    assert "/accounts/log-in/" in response["Location"]

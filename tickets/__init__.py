@@ -1,0 +1,1 @@
+"""Tickets: one record for every channel, SLA clocks, routing, escalation, the agent console."""
