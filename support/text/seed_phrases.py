@@ -1,0 +1,208 @@
+"""Find BIP39 seed phrases (12-24 words of any wordlist language) in a customer's message.
+
+A normal English sentence is often made of BIP39 words too, so a run of wordlist words is only a
+seed phrase when something else says so: a valid BIP39 checksum, words like "seed phrase" or
+"助记词" nearby, a list layout (numbering, one word per line, commas, ideographic spaces), a
+CJK wordlist (nobody writes Chinese one character at a time), or words too rare for a sentence.
+The checksum is a strong signal but never required: customers mistype.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from support.text.cleaning import INVISIBLE_CHARS
+from support.text.common_words import COMMON_ENGLISH
+from support.text.wordlists import Wordlist, all_keys, deletions, word_key, wordlists
+
+MIN_WORDS = 12
+MAX_CHECKSUM_RUN = 48
+VALID_LENGTHS = (24, 21, 18, 15, 12)
+TOKEN_RE = re.compile(rf"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a]|[{INVISIBLE_CHARS}])+")
+# What may stand between two words of one phrase: spaces (incl. ideographic), list punctuation,
+# quotes, brackets and numbering such as "1.", "2)", "(3)", "#4".
+SEPARATOR_RE = re.compile(
+    r"(?:[\s,，、;；|/·•*\-–—_\"'“”‘’()\[\]（）「」#]|\d{1,2}[.)\]:：、．]?)*"
+)
+CONTEXT_RE = re.compile(
+    r"seed|mnemonic|recovery|backup|secret|phrase|12 words|24 words|wallet words|"
+    r"助记词|助記詞|种子|種子|恢复|恢復|复原|復原|备份|備份|"
+    r"시드|니모닉|복구|문구|구문|백업|"
+    r"シード|ニーモニック|復元|リカバリー|フレーズ|秘密の言葉",
+    re.IGNORECASE,
+)
+CONTEXT_BEFORE = 300
+CONTEXT_AFTER = 150
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True)
+class Run:
+    tokens: tuple[Token, ...]
+    word_positions: tuple[int | None, ...]  # wordlist index per token; None for a stray token
+
+
+def find_seed_phrases(text: str) -> list[tuple[int, int]]:
+    """Character spans (start, end) of the seed phrases in `text`, sorted, not overlapping."""
+    tokens = [Token(m.start(), m.end(), word_key(m.group())) for m in TOKEN_RE.finditer(text)]
+    known = all_keys()
+    if sum(1 for token in tokens if token.key in known) < MIN_WORDS - 2:
+        return []
+    spans: list[tuple[int, int]] = []
+    for wordlist in wordlists():
+        for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
+            span = _seed_span(text=text, run=run, wordlist=wordlist)
+            if span:
+                spans.append(span)
+    return _merge(spans)
+
+
+def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:
+    exact = [wordlist.index.get(token.key) for token in tokens]
+    if sum(1 for position in exact if position is not None) < MIN_WORDS - 2:
+        return []
+    runs: list[Run] = []
+    current: list[int] = []  # token numbers of the run being built
+    for number, token in enumerate(tokens):
+        if current and not SEPARATOR_RE.fullmatch(text, tokens[current[-1]].end, token.start):
+            runs.extend(_close(text=text, tokens=tokens, members=current, wordlist=wordlist))
+            current = []
+        position = exact[number]
+        if position is None and wordlist.latin and current:
+            position = _typo_position(token.key, wordlist)
+            exact[number] = position
+        if position is not None:
+            current.append(number)
+        elif current and exact[current[-1]] is not None:
+            current.append(number)  # one stray token may sit inside a phrase (a bad typo)
+        else:
+            runs.extend(_close(text=text, tokens=tokens, members=current, wordlist=wordlist))
+            current = []
+    runs.extend(_close(text=text, tokens=tokens, members=current, wordlist=wordlist))
+    return [_with_positions(run, exact, tokens) for run in runs]
+
+
+def _close(
+    *, text: str, tokens: list[Token], members: list[int], wordlist: Wordlist
+) -> list[list[int]]:
+    while members and wordlist.index.get(tokens[members[-1]].key) is None and (
+        _typo_position(tokens[members[-1]].key, wordlist) is None
+    ):
+        members = members[:-1]
+    return [members] if len(members) >= MIN_WORDS else []
+
+
+def _with_positions(members: list[int], exact: list[int | None], tokens: list[Token]) -> Run:
+    run_tokens = tuple(tokens[number] for number in members)
+    return Run(run_tokens, tuple(exact[number] for number in members))
+
+
+def _typo_position(key: str, wordlist: Wordlist) -> int | None:
+    """The wordlist index of a word one typo away from `key` (4+ letters), or a 4-letter prefix."""
+    if len(key) < 4 or not key.isalpha():
+        return None
+    if len(key) == 4 and key in wordlist.prefix_index:
+        return wordlist.prefix_index[key]
+    if key in wordlist.typo_index:
+        return wordlist.typo_index[key]
+    for variant in deletions(key):
+        position = wordlist.index.get(variant, wordlist.typo_index.get(variant))
+        if position is not None:
+            return position
+    return None
+
+
+def _seed_span(*, text: str, run: Run, wordlist: Wordlist) -> tuple[int, int] | None:
+    gaps = [text[a.end : b.start] for a, b in zip(run.tokens, run.tokens[1:], strict=False)]
+    tokens, positions = _trim_to_layout(text=text, run=run, gaps=gaps)
+    words = [position for position in positions if position is not None]
+    strays = len(positions) - len(words)
+    if len(words) < MIN_WORDS or strays * 6 > len(words):
+        return None
+    span = (tokens[0].start, tokens[-1].end)
+    window = _checksum_window(positions) if len(positions) <= MAX_CHECKSUM_RUN else None
+    if window and len(positions) - (window[1] - window[0]) <= 3:
+        span = (tokens[window[0]].start, tokens[window[1] - 1].end)
+    if not wordlist.latin:
+        return span
+    common = sum(1 for token in tokens if token.key in COMMON_ENGLISH) / len(tokens)
+    laid_out = _is_list_layout(gaps)
+    has_context = bool(
+        CONTEXT_RE.search(text, max(0, span[0] - CONTEXT_BEFORE), span[1] + CONTEXT_AFTER)
+    )
+    if common < 0.5 or ((window or has_context or laid_out) and common < 0.75):
+        return span
+    return None
+
+
+def _trim_to_layout(*, text: str, run: Run, gaps: list[str]) -> tuple[list[Token], list[int | None]]:
+    """Drop the words of the surrounding sentence from a numbered or one-per-line list."""
+    tokens, positions = list(run.tokens), list(run.word_positions)
+    lead = text[max(0, tokens[0].start - 6) : tokens[0].start]
+    numbered = [i for i, gap in enumerate([lead] + gaps) if _numbered(gap)]
+    alone = [i for i, token in enumerate(tokens) if _alone_on_line(text, token)]
+    for keep in (numbered, alone):
+        if len(keep) >= MIN_WORDS - 2:
+            return tokens[keep[0] : keep[-1] + 1], positions[keep[0] : keep[-1] + 1]
+    return tokens, positions
+
+
+def _alone_on_line(text: str, token: Token) -> bool:
+    line_start = text.rfind("\n", 0, token.start) + 1
+    line_end = text.find("\n", token.end)
+    line_end = len(text) if line_end == -1 else line_end
+    return bool(
+        SEPARATOR_RE.fullmatch(text, line_start, token.start)
+        and SEPARATOR_RE.fullmatch(text, token.end, line_end)
+    )
+
+
+def _is_list_layout(gaps: list[str]) -> bool:
+    marks = ("\n", ",", "，", "、", "\u3000")
+    listed = sum(1 for gap in gaps if any(mark in gap for mark in marks) or _numbered(gap))
+    return listed >= min(len(gaps), MIN_WORDS - 1) * 0.75
+
+
+def _numbered(gap: str) -> bool:
+    return any(char.isdigit() for char in gap)
+
+
+def _checksum_window(positions: list[int | None]) -> tuple[int, int] | None:
+    """The longest window (start, end) of wordlist words whose BIP39 checksum is valid."""
+    for size in VALID_LENGTHS:
+        for start in range(0, len(positions) - size + 1):
+            window = positions[start : start + size]
+            if None not in window and checksum_valid(window):  # type: ignore[arg-type]
+                return start, start + size
+    return None
+
+
+def checksum_valid(positions: list[int]) -> bool:
+    """BIP39: the last bits of the word indices are the first bits of SHA-256(entropy)."""
+    if len(positions) not in VALID_LENGTHS:
+        return False
+    bits = 0
+    for position in positions:
+        bits = (bits << 11) | position
+    total = len(positions) * 11
+    checksum_bits = total // 33
+    entropy_bits = total - checksum_bits
+    entropy = (bits >> checksum_bits).to_bytes(entropy_bits // 8, "big")
+    expected = hashlib.sha256(entropy).digest()[0] >> (8 - checksum_bits)
+    return bits & ((1 << checksum_bits) - 1) == expected
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
