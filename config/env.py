@@ -37,7 +37,7 @@ def _cast(raw: str, cast: type) -> object:
 
 
 def email_settings(url: str) -> dict[str, object]:
-    """Translate EMAIL_URL (smtp://, smtp+tls://, smtps://, console://, file:///path) to settings."""
+    """Translate EMAIL_URL (smtp, smtp+tls, smtps, console or file:///path) to settings."""
     parsed = urlparse(url)
     scheme = parsed.scheme
     if scheme == "console":

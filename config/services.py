@@ -66,6 +66,7 @@ def manage(*args: str) -> None:
 
 def run_tests(args: list[str]) -> int:
     os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+    manage("compile_translations")
     return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT)
 
 
@@ -86,14 +87,47 @@ def run_system() -> int:
     manage("seed_demo")
     (VAR / "celery").mkdir(parents=True, exist_ok=True)
     children = [
-        start("gunicorn (HTTP)", [str(BIN / "gunicorn"), "config.wsgi", "-b",
-                                  f"127.0.0.1:{http_port}", "-w", "2", "--access-logfile", "-"]),
-        start("uvicorn (websockets)", [str(BIN / "uvicorn"), "config.asgi:application",
-                                       "--host", "127.0.0.1", "--port", ws_port]),
-        start("celery worker", [str(BIN / "celery"), "-A", "config.celery", "worker",
-                                "-c", "2", "-l", "info"]),
-        start("celery beat", [str(BIN / "celery"), "-A", "config.celery", "beat", "-l", "info",
-                              "-s", str(VAR / "celery" / "beat-schedule")]),
+        start(
+            "gunicorn (HTTP)",
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{http_port}",
+                "-w",
+                "2",
+                "--access-logfile",
+                "-",
+            ],
+        ),
+        start(
+            "uvicorn (websockets)",
+            [
+                str(BIN / "uvicorn"),
+                "config.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                ws_port,
+            ],
+        ),
+        start(
+            "celery worker",
+            [str(BIN / "celery"), "-A", "config.celery", "worker", "-c", "2", "-l", "info"],
+        ),
+        start(
+            "celery beat",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config.celery",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(VAR / "celery" / "beat-schedule"),
+            ],
+        ),
     ]
     print(BANNER.format(url=os.environ["SITE_URL"]), flush=True)
     return supervise(children)

@@ -5,7 +5,14 @@ from support.models import AgentProfile, CustomerProfile, DemoExchangeAccount, O
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "handles_security", "is_escalation", "round_robin", "supervisor"]
+    list_display = [
+        "name",
+        "slug",
+        "handles_security",
+        "is_escalation",
+        "round_robin",
+        "supervisor",
+    ]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -25,17 +25,50 @@ TEAMS = [
 
 AGENTS = [
     # email, name, languages, skills, teams
-    ("agent.en@example.com", "Emma Clarke", ["en"],
-     ["general", "fees", "trading", "technical", "password_reset", "two_factor", "kyc",
-      "deposit_withdrawal"], ["frontline"]),
-    ("agent.zh@example.com", "Li Wei", ["zh-hans", "zh-hant", "en"],
-     ["deposit_withdrawal", "kyc", "general", "fees", "trading"], ["greater-china"]),
-    ("agent.ko@example.com", "Kim Minji", ["ko", "en"],
-     ["deposit_withdrawal", "kyc", "two_factor", "general", "password_reset"], ["korea"]),
-    ("agent.ja@example.com", "Sato Haruka", ["ja", "en"],
-     ["deposit_withdrawal", "kyc", "compliance", "general", "technical"], ["japan"]),
-    ("agent.security@example.com", "Alex Morgan", ["en", "zh-hans", "ko"],
-     ["security_incident", "scam_report", "account_recovery", "two_factor"], ["security"]),
+    (
+        "agent.en@example.com",
+        "Emma Clarke",
+        ["en"],
+        [
+            "general",
+            "fees",
+            "trading",
+            "technical",
+            "password_reset",
+            "two_factor",
+            "kyc",
+            "deposit_withdrawal",
+        ],
+        ["frontline"],
+    ),
+    (
+        "agent.zh@example.com",
+        "Li Wei",
+        ["zh-hans", "zh-hant", "en"],
+        ["deposit_withdrawal", "kyc", "general", "fees", "trading"],
+        ["greater-china"],
+    ),
+    (
+        "agent.ko@example.com",
+        "Kim Minji",
+        ["ko", "en"],
+        ["deposit_withdrawal", "kyc", "two_factor", "general", "password_reset"],
+        ["korea"],
+    ),
+    (
+        "agent.ja@example.com",
+        "Sato Haruka",
+        ["ja", "en"],
+        ["deposit_withdrawal", "kyc", "compliance", "general", "technical"],
+        ["japan"],
+    ),
+    (
+        "agent.security@example.com",
+        "Alex Morgan",
+        ["en", "zh-hans", "ko"],
+        ["security_incident", "scam_report", "account_recovery", "two_factor"],
+        ["security"],
+    ),
 ]
 
 STAFF = [
@@ -75,43 +108,107 @@ def exchange_account_data(email: str, tier: str, kyc: str, seed: int) -> dict:
 
     tx = "{:064x}"
     return {
-        "email": email, "tier": tier, "kyc_status": kyc, "frozen": False,
-        "two_factor_enabled": True, "created_at": ago(days=400 + seed),
+        "email": email,
+        "tier": tier,
+        "kyc_status": kyc,
+        "frozen": False,
+        "two_factor_enabled": True,
+        "created_at": ago(days=400 + seed),
         "balances": [
             {"asset": "BTC", "available": f"0.{seed + 1}25", "locked": "0"},
             {"asset": "USDT", "available": f"{1200 * (seed + 1)}.50", "locked": "250"},
             {"asset": "ETH", "available": f"{seed + 2}.4", "locked": "0.1"},
         ],
         "transfers": [
-            {"id": f"W{seed}01", "kind": "withdrawal", "asset": "USDT", "network": "TRC20",
-             "amount": "500", "fee": "1", "address": "TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9",
-             "tx_hash": "", "status": "held", "created_at": ago(hours=5)},
-            {"id": f"D{seed}02", "kind": "deposit", "asset": "ETH", "network": "ERC20",
-             "amount": "1.5", "address": "0x52908400098527886E0F7030069857D2E4169EE7",
-             "tx_hash": "0x" + tx.format(0xABC123 + seed), "status": "confirming",
-             "created_at": ago(hours=2)},
-            {"id": f"D{seed}03", "kind": "deposit", "asset": "BTC", "network": "BTC",
-             "amount": "0.05", "address": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-             "tx_hash": tx.format(0xDEF456 + seed), "status": "completed",
-             "created_at": ago(days=3)},
-            {"id": f"W{seed}04", "kind": "withdrawal", "asset": "BTC", "network": "BTC",
-             "amount": "0.02", "fee": "0.0002", "address": "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh",
-             "tx_hash": tx.format(0x123789 + seed), "status": "completed",
-             "created_at": ago(days=9)},
+            {
+                "id": f"W{seed}01",
+                "kind": "withdrawal",
+                "asset": "USDT",
+                "network": "TRC20",
+                "amount": "500",
+                "fee": "1",
+                "address": "TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9",
+                "tx_hash": "",
+                "status": "held",
+                "created_at": ago(hours=5),
+            },
+            {
+                "id": f"D{seed}02",
+                "kind": "deposit",
+                "asset": "ETH",
+                "network": "ERC20",
+                "amount": "1.5",
+                "address": "0x52908400098527886E0F7030069857D2E4169EE7",
+                "tx_hash": "0x" + tx.format(0xABC123 + seed),
+                "status": "confirming",
+                "created_at": ago(hours=2),
+            },
+            {
+                "id": f"D{seed}03",
+                "kind": "deposit",
+                "asset": "BTC",
+                "network": "BTC",
+                "amount": "0.05",
+                "address": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+                "tx_hash": tx.format(0xDEF456 + seed),
+                "status": "completed",
+                "created_at": ago(days=3),
+            },
+            {
+                "id": f"W{seed}04",
+                "kind": "withdrawal",
+                "asset": "BTC",
+                "network": "BTC",
+                "amount": "0.02",
+                "fee": "0.0002",
+                "address": "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh",
+                "tx_hash": tx.format(0x123789 + seed),
+                "status": "completed",
+                "created_at": ago(days=9),
+            },
         ],
         "trades": [
-            {"id": f"T{seed}1", "symbol": "BTC/USDT", "side": "buy", "price": "64210.5",
-             "quantity": "0.01", "fee": "0.64", "created_at": ago(days=1)},
-            {"id": f"T{seed}2", "symbol": "ETH/USDT", "side": "sell", "price": "3120.1",
-             "quantity": "0.5", "fee": "1.56", "created_at": ago(days=4)},
+            {
+                "id": f"T{seed}1",
+                "symbol": "BTC/USDT",
+                "side": "buy",
+                "price": "64210.5",
+                "quantity": "0.01",
+                "fee": "0.64",
+                "created_at": ago(days=1),
+            },
+            {
+                "id": f"T{seed}2",
+                "symbol": "ETH/USDT",
+                "side": "sell",
+                "price": "3120.1",
+                "quantity": "0.5",
+                "fee": "1.56",
+                "created_at": ago(days=4),
+            },
         ],
         "logins": [
-            {"at": ago(minutes=40), "ip": "203.0.113.10", "country": "KR", "device": "iPhone app",
-             "success": True},
-            {"at": ago(hours=20), "ip": "198.51.100.7", "country": "SG", "device": "Chrome on Windows",
-             "success": False},
-            {"at": ago(days=2), "ip": "203.0.113.10", "country": "KR", "device": "iPhone app",
-             "success": True},
+            {
+                "at": ago(minutes=40),
+                "ip": "203.0.113.10",
+                "country": "KR",
+                "device": "iPhone app",
+                "success": True,
+            },
+            {
+                "at": ago(hours=20),
+                "ip": "198.51.100.7",
+                "country": "SG",
+                "device": "Chrome on Windows",
+                "success": False,
+            },
+            {
+                "at": ago(days=2),
+                "ip": "203.0.113.10",
+                "country": "KR",
+                "device": "iPhone app",
+                "success": True,
+            },
         ],
         "actions": [],
     }
@@ -129,8 +226,12 @@ def load_people(stdout) -> None:
         user = _person(email, name, Role.AGENT)
         profile, _ = AgentProfile.objects.update_or_create(
             user=user,
-            defaults={"languages": languages, "skills": skills, "presence": "online",
-                      "preferred_language": languages[0]},
+            defaults={
+                "languages": languages,
+                "skills": skills,
+                "presence": "online",
+                "preferred_language": languages[0],
+            },
         )
         profile.teams.set([teams[slug] for slug in team_slugs])
     for email, name, role in STAFF:
@@ -146,10 +247,16 @@ def load_people(stdout) -> None:
         user = _person(email, name, Role.CUSTOMER)
         CustomerProfile.objects.update_or_create(
             user=user,
-            defaults={"preferred_language": language, "tier": tier, "kyc_status": kyc,
-                      "exchange_account_id": account_id},
+            defaults={
+                "preferred_language": language,
+                "tier": tier,
+                "kyc_status": kyc,
+                "exchange_account_id": account_id,
+            },
         )
         DemoExchangeAccount.objects.get_or_create(
             account_id=account_id, defaults={"data": exchange_account_data(email, tier, kyc, seed)}
         )
-    stdout.write(f"Demo people: {len(AGENTS)} agents, {len(STAFF)} staff, {len(CUSTOMERS)} customers.")
+    stdout.write(
+        f"Demo people: {len(AGENTS)} agents, {len(STAFF)} staff, {len(CUSTOMERS)} customers."
+    )

@@ -42,8 +42,15 @@ def site_nav(path: str) -> list[dict]:
     items = []
     for entry in entries:
         url = reverse(entry.url_name)
-        items.append({"key": entry.key, "label": entry.label, "url": url,
-                      "description": entry.description, "current": path.startswith(url)})
+        items.append(
+            {
+                "key": entry.key,
+                "label": entry.label,
+                "url": url,
+                "description": entry.description,
+                "current": path.startswith(url),
+            }
+        )
     return items
 
 

@@ -81,8 +81,10 @@ def outbox_deliver(*, email_id: int) -> OutboxEmail | None:
     """Send one queued email. Safe to run twice: the row lock and `sent_at` make it once."""
     with transaction.atomic():
         email = (
-            OutboxEmail.objects.undelivered().select_for_update(skip_locked=True)
-            .filter(pk=email_id).first()
+            OutboxEmail.objects.undelivered()
+            .select_for_update(skip_locked=True)
+            .filter(pk=email_id)
+            .first()
         )
         if email is None:
             return None

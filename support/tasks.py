@@ -19,8 +19,10 @@ def outbox_retry_task() -> int:
     """Deliver what was left behind (worker killed, broker down, SMTP failure)."""
     stale = timezone.now() - timezone.timedelta(seconds=60)
     ids = list(
-        OutboxEmail.objects.undelivered().filter(created_at__lte=stale)
-        .order_by("created_at").values_list("pk", flat=True)[:500]
+        OutboxEmail.objects.undelivered()
+        .filter(created_at__lte=stale)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
     )
     for email_id in ids:
         services.outbox_deliver(email_id=email_id)
@@ -30,4 +32,6 @@ def outbox_retry_task() -> int:
 @shared_task
 def heartbeat_task() -> None:
     """Proves to /healthz that a worker is consuming the queue."""
-    cache.set(HEARTBEAT_KEY, timezone.now().timestamp(), timeout=settings.CELERY_HEARTBEAT_MAX_AGE * 4)
+    cache.set(
+        HEARTBEAT_KEY, timezone.now().timestamp(), timeout=settings.CELERY_HEARTBEAT_MAX_AGE * 4
+    )

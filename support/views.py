@@ -34,7 +34,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("home")
-    return render(request, "support/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "support/sign_up.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 class LogInView(auth_views.LoginView):
@@ -46,8 +48,12 @@ class LogInView(auth_views.LoginView):
         response = super().form_valid(form)
         language = user_preferred_language(form.get_user())
         if language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                                secure=settings.LANGUAGE_COOKIE_SECURE)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
         return response
 
     def get_default_redirect_url(self) -> str:
@@ -71,8 +77,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
     response = HttpResponseRedirect(translate_url(next_url, language))
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
-                        samesite="Lax", secure=settings.LANGUAGE_COOKIE_SECURE)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
     return response
 
 

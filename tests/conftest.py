@@ -1,5 +1,7 @@
 """Shared fixtures: the people of the support system, and a clean Redis for each test."""
 
+from importlib import import_module
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -24,7 +26,17 @@ def _clean_cache():
     yield
 
 
+def ensure_roles() -> None:
+    """Transactional tests (the browser ones) flush the groups made by the data migration."""
+    if not Group.objects.filter(name=Role.ADMIN).exists():
+        from django.apps import apps
+
+        roles_migration = import_module("support.migrations.0002_roles")
+        roles_migration.create_roles(apps, None)
+
+
 def make_person(email: str, role: str, **profile) -> User:
+    ensure_roles()
     user = User.objects.create_user(username=email, email=email, password=PASSWORD)
     user.groups.add(Group.objects.get(name=role))
     if role == Role.CUSTOMER:
@@ -36,8 +48,9 @@ def make_person(email: str, role: str, **profile) -> User:
 
 @pytest.fixture
 def customer(db) -> User:
-    return make_person("owner@example.com", Role.CUSTOMER, preferred_language="ko",
-                       exchange_account_id="EX-1")
+    return make_person(
+        "owner@example.com", Role.CUSTOMER, preferred_language="ko", exchange_account_id="EX-1"
+    )
 
 
 @pytest.fixture
@@ -52,8 +65,13 @@ def team(db) -> Team:
 
 @pytest.fixture
 def agent(db, team) -> User:
-    user = make_person("agent@example.com", Role.AGENT, languages=["en", "ko"],
-                       skills=["deposit_withdrawal", "kyc"], presence="online")
+    user = make_person(
+        "agent@example.com",
+        Role.AGENT,
+        languages=["en", "ko"],
+        skills=["deposit_withdrawal", "kyc"],
+        presence="online",
+    )
     user.agent_profile.teams.add(team)
     return user
 

@@ -30,7 +30,9 @@ class DemoExchange:
         return parse.summary(self._data(account_id))
 
     def transfers(self, account_id: str, *, limit: int = 20) -> list[Transfer]:
-        return [parse.transfer(item) for item in self._data(account_id).get("transfers", [])[:limit]]
+        return [
+            parse.transfer(item) for item in self._data(account_id).get("transfers", [])[:limit]
+        ]
 
     def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]:
         return [parse.trade(item) for item in self._data(account_id).get("trades", [])[:limit]]
@@ -39,11 +41,16 @@ class DemoExchange:
         return [parse.login(item) for item in self._data(account_id).get("logins", [])[:limit]]
 
     def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
-        return self._act(account_id, "freeze_account", reason, actor, lambda data: data.update(frozen=True))
+        return self._act(
+            account_id, "freeze_account", reason, actor, lambda data: data.update(frozen=True)
+        )
 
     def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
         return self._act(
-            account_id, "reset_two_factor", reason, actor,
+            account_id,
+            "reset_two_factor",
+            reason,
+            actor,
             lambda data: data.update(two_factor_enabled=False),
         )
 
@@ -54,7 +61,9 @@ class DemoExchange:
             for item in data.get("transfers", []):
                 if str(item["id"]) == withdrawal_id and item["kind"] == "withdrawal":
                     if item["status"] != "held":
-                        raise ExchangeError(f"withdrawal {withdrawal_id} is {item['status']}, not held")
+                        raise ExchangeError(
+                            f"withdrawal {withdrawal_id} is {item['status']}, not held"
+                        )
                     item["status"] = "pending"
                     return
             raise ExchangeError(f"no withdrawal {withdrawal_id}")
@@ -77,14 +86,21 @@ class DemoExchange:
         reference = f"DEMO-{uuid.uuid4().hex[:10].upper()}"
         with transaction.atomic():
             account = (
-                DemoExchangeAccount.objects.select_for_update().filter(account_id=account_id).first()
+                DemoExchangeAccount.objects.select_for_update()
+                .filter(account_id=account_id)
+                .first()
             )
             if account is None:
                 raise AccountNotFound(account_id)
             change(account.data)
             account.data.setdefault("actions", []).append(
-                {"action": action, "reason": reason, "actor": actor, "reference": reference,
-                 "at": timezone.now().isoformat()}
+                {
+                    "action": action,
+                    "reason": reason,
+                    "actor": actor,
+                    "reference": reference,
+                    "at": timezone.now().isoformat(),
+                }
             )
             account.save(update_fields=["data"])
         return ActionResult(action=action, account_id=account_id, ok=True, reference=reference)

@@ -24,7 +24,9 @@ class HttpExchange:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
-        self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        self.session.headers.update(
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        )
 
     def _url(self, account_id: str, *parts: str) -> str:
         return "/".join([self.base_url, "accounts", quote(account_id, safe=""), *parts])
@@ -43,7 +45,9 @@ class HttpExchange:
         except ValueError as error:
             raise ExchangeError("the exchange answered with something that is not JSON") from error
         if response.status_code >= 400:
-            raise ExchangeError(str(body.get("error", body)) if isinstance(body, dict) else str(body))
+            raise ExchangeError(
+                str(body.get("error", body)) if isinstance(body, dict) else str(body)
+            )
         return body
 
     def account_summary(self, account_id: str) -> AccountSummary:
@@ -63,27 +67,38 @@ class HttpExchange:
 
     def _act(self, action: str, account_id: str, parts: list[str], payload: dict) -> ActionResult:
         body = self._call(
-            "POST", self._url(account_id, *parts), json=payload,
+            "POST",
+            self._url(account_id, *parts),
+            json=payload,
             headers={"Idempotency-Key": payload.pop("idempotency_key", uuid.uuid4().hex)},
         )
         return ActionResult(
-            action=action, account_id=account_id, ok=True,
-            reference=str(body.get("reference", "")), detail=str(body.get("detail", "")),
+            action=action,
+            account_id=account_id,
+            ok=True,
+            reference=str(body.get("reference", "")),
+            detail=str(body.get("detail", "")),
         )
 
     def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
-        return self._act("freeze_account", account_id, ["freeze"], {"reason": reason, "actor": actor})
+        return self._act(
+            "freeze_account", account_id, ["freeze"], {"reason": reason, "actor": actor}
+        )
 
     def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
         return self._act(
-            "reset_two_factor", account_id, ["two-factor", "reset"], {"reason": reason, "actor": actor}
+            "reset_two_factor",
+            account_id,
+            ["two-factor", "reset"],
+            {"reason": reason, "actor": actor},
         )
 
     def release_withdrawal(
         self, account_id: str, *, withdrawal_id: str, reason: str, actor: str
     ) -> ActionResult:
         return self._act(
-            "release_withdrawal", account_id,
+            "release_withdrawal",
+            account_id,
             ["withdrawals", quote(withdrawal_id, safe=""), "release"],
             {"reason": reason, "actor": actor},
         )
@@ -92,6 +107,8 @@ class HttpExchange:
         self, account_id: str, *, asset: str, amount: Decimal, reason: str, actor: str
     ) -> ActionResult:
         return self._act(
-            "refund_fee", account_id, ["fee-refunds"],
+            "refund_fee",
+            account_id,
+            ["fee-refunds"],
             {"asset": asset, "amount": str(amount), "reason": reason, "actor": actor},
         )

@@ -15,7 +15,11 @@ User = get_user_model()
 def test_sign_up_creates_a_customer_in_the_page_language(client):
     response = client.post(
         "/ja/accounts/sign-up/",
-        {"email": "New@Example.com", "password": "a-long-passphrase-7", "password_again": "a-long-passphrase-7"},
+        {
+            "email": "New@Example.com",
+            "password": "a-long-passphrase-7",
+            "password_again": "a-long-passphrase-7",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
@@ -27,7 +31,11 @@ def test_sign_up_creates_a_customer_in_the_page_language(client):
 def test_sign_up_with_a_taken_email_says_so_and_creates_nothing(client, customer):
     response = client.post(
         "/en/accounts/sign-up/",
-        {"email": "OWNER@example.com", "password": "a-long-passphrase-7", "password_again": "a-long-passphrase-7"},
+        {
+            "email": "OWNER@example.com",
+            "password": "a-long-passphrase-7",
+            "password_again": "a-long-passphrase-7",
+        },
     )
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
@@ -44,7 +52,8 @@ def test_sign_up_errors_are_in_the_visitors_language(client):
 
 def test_customer_logs_in_and_lands_on_their_language_home(client, customer):
     response = client.post(
-        "/en/accounts/log-in/", {"username": "owner@example.com", "password": "correct-horse-battery-9"}
+        "/en/accounts/log-in/",
+        {"username": "owner@example.com", "password": "correct-horse-battery-9"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/ko/"
@@ -53,15 +62,20 @@ def test_customer_logs_in_and_lands_on_their_language_home(client, customer):
 
 def test_agent_logs_in_and_lands_in_the_console(client, agent):
     response = client.post(
-        "/en/accounts/log-in/", {"username": "agent@example.com", "password": "correct-horse-battery-9"}
+        "/en/accounts/log-in/",
+        {"username": "agent@example.com", "password": "correct-horse-battery-9"},
     )
     assert response["Location"] == "/console/"
     assert client.get("/console/").status_code == 200
 
 
 def test_wrong_password_and_unknown_account_get_the_same_answer(client, customer):
-    wrong = client.post("/en/accounts/log-in/", {"username": "owner@example.com", "password": "nope"})
-    unknown = client.post("/en/accounts/log-in/", {"username": "ghost@example.com", "password": "nope"})
+    wrong = client.post(
+        "/en/accounts/log-in/", {"username": "owner@example.com", "password": "nope"}
+    )
+    unknown = client.post(
+        "/en/accounts/log-in/", {"username": "ghost@example.com", "password": "nope"}
+    )
     assert wrong.status_code == unknown.status_code == 200
     assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
 
@@ -71,7 +85,8 @@ def test_login_is_throttled_per_account_even_with_the_right_password(client, cus
     for _ in range(3):
         client.post("/en/accounts/log-in/", {"username": "owner@example.com", "password": "nope"})
     response = client.post(
-        "/en/accounts/log-in/", {"username": "owner@example.com", "password": "correct-horse-battery-9"}
+        "/en/accounts/log-in/",
+        {"username": "owner@example.com", "password": "correct-horse-battery-9"},
     )
     assert "Too many failed attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -80,9 +95,12 @@ def test_login_is_throttled_per_account_even_with_the_right_password(client, cus
 def test_login_is_throttled_per_address_across_accounts(client, customer, settings):
     settings.LOGIN_THROTTLE_ADDRESS_LIMIT = 4
     for number in range(4):
-        client.post("/en/accounts/log-in/", {"username": f"guess{number}@example.com", "password": "x"})
+        client.post(
+            "/en/accounts/log-in/", {"username": f"guess{number}@example.com", "password": "x"}
+        )
     response = client.post(
-        "/en/accounts/log-in/", {"username": "owner@example.com", "password": "correct-horse-battery-9"}
+        "/en/accounts/log-in/",
+        {"username": "owner@example.com", "password": "correct-horse-battery-9"},
     )
     assert "Too many failed attempts" in response.content.decode()
 

@@ -11,8 +11,12 @@ def test_token_authentication(client, agent):
     token = Token.objects.create(user=agent)
     response = client.get("/api/v1/support/me/", headers={"authorization": f"Token {token.key}"})
     assert response.status_code == 200
-    assert response.json() == {"id": agent.pk, "email": "agent@example.com", "roles": ["agent"],
-                               "language": "en"}
+    assert response.json() == {
+        "id": agent.pk,
+        "email": "agent@example.com",
+        "roles": ["agent"],
+        "language": "en",
+    }
 
 
 def test_drf_create_token_command_makes_a_working_token(client, agent, capsys):
@@ -46,7 +50,7 @@ def test_bad_token_gets_401_in_the_callers_language(client):
     )
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
-    assert response.json()["error"]["message"] == "トークンが不正です。"
+    assert response.json()["error"]["message"] == "不正なトークンです。"
 
 
 def test_unknown_api_path_is_a_404(client):

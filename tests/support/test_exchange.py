@@ -42,7 +42,9 @@ def test_demo_unknown_account(demo):
 def test_demo_actions_change_the_account_and_leave_a_record(demo):
     demo.freeze_account("EX-1", reason="customer reports theft", actor="agent@example.com")
     demo.reset_two_factor("EX-1", reason="lost phone", actor="agent@example.com")
-    demo.release_withdrawal("EX-1", withdrawal_id="W101", reason="verified", actor="sup@example.com")
+    demo.release_withdrawal(
+        "EX-1", withdrawal_id="W101", reason="verified", actor="sup@example.com"
+    )
     demo.refund_fee("EX-1", asset="USDT", amount=Decimal("1"), reason="double fee", actor="a@b.c")
     summary = demo.account_summary("EX-1")
     assert summary.frozen is True
@@ -51,7 +53,10 @@ def test_demo_actions_change_the_account_and_leave_a_record(demo):
     assert summary.balances[1].available == Decimal("2401.50")
     actions = DemoExchangeAccount.objects.get(account_id="EX-1").data["actions"]
     assert [action["action"] for action in actions] == [
-        "freeze_account", "reset_two_factor", "release_withdrawal", "refund_fee"
+        "freeze_account",
+        "reset_two_factor",
+        "release_withdrawal",
+        "refund_fee",
     ]
 
 
@@ -132,7 +137,12 @@ def test_http_actions_send_reason_actor_and_an_idempotency_key(back_office):
     method, path, idempotency_key, body = FakeBackOffice.received[-1]
     assert (method, path) == ("POST", "/v1/accounts/EX-1/fee-refunds")
     assert idempotency_key
-    assert body == {"asset": "USDT", "amount": "2.5", "reason": "double fee", "actor": "agent@example.com"}
+    assert body == {
+        "asset": "USDT",
+        "amount": "2.5",
+        "reason": "double fee",
+        "actor": "agent@example.com",
+    }
     exchange.freeze_account("EX-1", reason="theft", actor="a")
     assert FakeBackOffice.received[-1][1] == "/v1/accounts/EX-1/freeze"
 

@@ -1,6 +1,7 @@
 """/healthz tells the load balancer whether PostgreSQL, Redis and a worker are up."""
 
 import pytest
+
 from support.tasks import heartbeat_task
 
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,9 @@ def test_traditional_chinese_browser_gets_traditional_chinese(client):
 
 def test_switching_language_stays_on_the_page_and_remembers_it(client, customer):
     client.force_login(customer)
-    response = client.post("/i18n/set-language/", {"language": "ja", "next": "/ko/accounts/sign-up/"})
+    response = client.post(
+        "/i18n/set-language/", {"language": "ja", "next": "/ko/accounts/sign-up/"}
+    )
     assert response["Location"] == "/ja/accounts/sign-up/"
     customer.customer_profile.refresh_from_db()
     assert customer.customer_profile.preferred_language == "ja"
@@ -47,7 +49,9 @@ def test_unknown_language_is_ignored(client):
 
 
 def test_switcher_refuses_to_redirect_off_site(client):
-    response = client.post("/i18n/set-language/", {"language": "ko", "next": "https://evil.example/"})
+    response = client.post(
+        "/i18n/set-language/", {"language": "ko", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

@@ -18,7 +18,11 @@ def test_every_role_exists_as_a_group():
     [
         (Role.CUSTOMER, [], ["support.use_console"]),
         (Role.AGENT, ["support.use_console"], ["support.approve_remediation", "support.supervise"]),
-        (Role.SUPERVISOR, ["support.supervise", "support.approve_remediation"], ["support.review_appeals"]),
+        (
+            Role.SUPERVISOR,
+            ["support.supervise", "support.approve_remediation"],
+            ["support.review_appeals"],
+        ),
         (Role.COMPLAINTS_OFFICER, ["support.handle_complaints"], ["support.review_appeals"]),
         (Role.APPEAL_REVIEWER, ["support.review_appeals"], ["support.handle_complaints"]),
         (Role.ADMIN, ["support.manage_content", "support.review_appeals"], []),

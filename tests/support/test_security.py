@@ -33,6 +33,8 @@ def test_production_defaults_pass_the_deploy_check():
     env["SECRET_KEY"] = "x" * 64 + "-a-long-random-production-secret-key"
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
