@@ -23,16 +23,14 @@ OTHER_SCRIPT_RE = re.compile(
     r"[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u0700-\u08ff"
     r"\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u10a0-\u10ff\u1780-\u17ff]"
 )
-LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']+")
+LATIN_WORD_RE = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']+"
+)
 NOISE_RE = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\w*\d\w*\b|\b[A-Z]{2,6}s?\b",
 )
 CRYPTO_TERMS = frozenset(
-    """
-    kyc otp app apps api id ok usdt usdc btc eth bnb trx sol xrp ton doge txid tx hash memo tag
-    erc trc bep spot p2p vip email e-mail gmail google authenticator iphone android ios sms
-    login logout wallet metamask binance trust pdf pc mac web ui bug kyc2 lol pls plz thx
-    """.split()
+    ["kyc", "otp", "app", "apps", "api", "id", "ok", "usdt", "usdc", "btc", "eth", "bnb", "trx", "sol", "xrp", "ton", "doge", "txid", "tx", "hash", "memo", "tag", "erc", "trc", "bep", "spot", "p2p", "vip", "email", "e-mail", "gmail", "google", "authenticator", "iphone", "android", "ios", "sms", "login", "logout", "wallet", "metamask", "binance", "trust", "pdf", "pc", "mac", "web", "ui", "bug", "kyc2", "lol", "pls", "plz", "thx"]
 )
 
 

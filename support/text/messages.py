@@ -6,7 +6,13 @@ with gettext inside translation.override at the moment they are used.
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
-from django.utils.translation import gettext_noop
+
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for makemessages (found by name) without needing Django's settings."""
+    return message
+
 
 SEED_PHRASE = "seed_phrase"
 PRIVATE_KEY = "private_key"

@@ -91,8 +91,10 @@ def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:
 def _close(
     *, text: str, tokens: list[Token], members: list[int], wordlist: Wordlist
 ) -> list[list[int]]:
-    while members and wordlist.index.get(tokens[members[-1]].key) is None and (
-        _typo_position(tokens[members[-1]].key, wordlist) is None
+    while (
+        members
+        and wordlist.index.get(tokens[members[-1]].key) is None
+        and (_typo_position(tokens[members[-1]].key, wordlist) is None)
     ):
         members = members[:-1]
     return [members] if len(members) >= MIN_WORDS else []
@@ -141,7 +143,9 @@ def _seed_span(*, text: str, run: Run, wordlist: Wordlist) -> tuple[int, int] | 
     return None
 
 
-def _trim_to_layout(*, text: str, run: Run, gaps: list[str]) -> tuple[list[Token], list[int | None]]:
+def _trim_to_layout(
+    *, text: str, run: Run, gaps: list[str]
+) -> tuple[list[Token], list[int | None]]:
     """Drop the words of the surrounding sentence from a numbered or one-per-line list."""
     tokens, positions = list(run.tokens), list(run.word_positions)
     lead = text[max(0, tokens[0].start - 6) : tokens[0].start]

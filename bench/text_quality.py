@@ -1,0 +1,150 @@
+"""Measure support.text against labelled samples (never trained on).
+
+    .venv/bin/python bench/text_quality.py [--classify FILE] [--secrets FILE] [--errors]
+
+classify FILE: {"text", "lang", "category", "sentiment", "urgent"} per line ("lang": "mixed" is
+right when the answer is one of the languages whose script the message uses).
+secrets FILE: {"text", "lang", "has_secret", "kind", "secret"} per line.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from support.text import analyze, detect_language, redact  # noqa: E402
+from support.text.language import HAN_RE, HANGUL_RE, KANA_RE  # noqa: E402
+
+TARGETS = {
+    "category_accuracy": 0.85,
+    "category_macro_f1": 0.80,
+    "urgent_recall": 0.97,
+    "urgent_precision": 0.80,
+    "negative_recall": 0.90,
+    "negative_precision": 0.85,
+    "language_accuracy": 0.97,
+    "seed_key_recall": 1.0,
+    "password_recall": 0.90,
+    "false_redaction_rate": 0.02,  # at most
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--classify", type=Path, default=ROOT / "bench/data/classify-dev.jsonl")
+    parser.add_argument("--secrets", type=Path, default=ROOT / "bench/data/secrets-dev.jsonl")
+    parser.add_argument("--errors", action="store_true", help="print each miss")
+    args = parser.parse_args()
+    results = classify_quality(read(args.classify), show=args.errors)
+    results |= secrets_quality(read(args.secrets), show=args.errors)
+    for name, value in results.items():
+        target = TARGETS.get(name)
+        verdict = ""
+        if target is not None:
+            met = value <= target if name == "false_redaction_rate" else value >= target
+            verdict = f"  (target {target}: {'met' if met else 'MISSED'})"
+        print(f"{name:28} {value:.3f}{verdict}")
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def classify_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
+    pairs, urgent, negative, language_hits = [], [], [], 0
+    for row in rows:
+        result = analyze(row["text"])
+        pairs.append((row["category"], result.category))
+        urgent.append((row["urgent"], result.urgent))
+        negative.append((row["sentiment"] == "negative", result.sentiment == "negative"))
+        language_ok = language_matches(row, result.language)
+        language_hits += language_ok
+        if show and (row["category"] != result.category or row["urgent"] != result.urgent):
+            print(f"  category {row['category']}->{result.category} urgent {row['urgent']}->"
+                  f"{result.urgent} ({result.category_confidence}) {row['text'][:80]}")
+        if show and (row["sentiment"] == "negative") != (result.sentiment == "negative"):
+            print(f"  sentiment {row['sentiment']}->{result.sentiment} {row['text'][:80]}")
+        if show and not language_ok:
+            print(f"  language {row['lang']}->{result.language} {row['text'][:80]}")
+    return {
+        "category_accuracy": sum(gold == guess for gold, guess in pairs) / len(pairs),
+        "category_macro_f1": macro_f1(pairs),
+        "urgent_recall": recall(urgent),
+        "urgent_precision": precision(urgent),
+        "negative_recall": recall(negative),
+        "negative_precision": precision(negative),
+        "language_accuracy": language_hits / len(rows),
+    }
+
+
+def language_matches(row: dict, language: str) -> bool:
+    if row["lang"] != "mixed":
+        return row["lang"] == language
+    present = {"en"}
+    if HANGUL_RE.search(row["text"]):
+        present.add("ko")
+    if KANA_RE.search(row["text"]):
+        present.add("ja")
+    if HAN_RE.search(row["text"]):
+        present |= {"zh-hans", "zh-hant"}
+    return language in present
+
+
+def secrets_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
+    key_hits = key_total = password_hits = password_total = false_redactions = clean = 0
+    intact = with_secret = 0
+    for row in rows:
+        redacted, kinds = redact(row["text"], lang=detect_language(row["text"]))
+        if not row["has_secret"]:
+            clean += 1
+            false_redactions += redacted != row["text"]
+            if show and redacted != row["text"]:
+                print(f"  wrongly redacted: {redacted[:100]!r}")
+            continue
+        with_secret += 1
+        removed = row["secret"] not in redacted and bool(kinds)
+        if row["kind"] == "password":
+            password_total += 1
+            password_hits += removed
+        else:
+            key_total += 1
+            key_hits += removed
+        before, _, after = row["text"].partition(row["secret"])
+        unchanged = redacted.startswith(before) and redacted.endswith(after)
+        intact += unchanged
+        if show and not (removed and unchanged):
+            print(f"  {row['kind']} removed={removed} rest_unchanged={unchanged}: {redacted[:100]!r}")
+    return {
+        "seed_key_recall": key_hits / max(key_total, 1),
+        "password_recall": password_hits / max(password_total, 1),
+        "false_redaction_rate": false_redactions / max(clean, 1),
+        "remaining_text_unchanged": intact / max(with_secret, 1),
+    }
+
+
+def recall(pairs: list[tuple[bool, bool]]) -> float:
+    positives = [guess for gold, guess in pairs if gold]
+    return sum(positives) / len(positives) if positives else 1.0
+
+
+def precision(pairs: list[tuple[bool, bool]]) -> float:
+    predicted = [gold for gold, guess in pairs if guess]
+    return sum(predicted) / len(predicted) if predicted else 1.0
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    labels = sorted({gold for gold, _ in pairs})
+    scores = []
+    for label in labels:
+        tp = sum(1 for gold, guess in pairs if gold == label and guess == label)
+        fp = sum(1 for gold, guess in pairs if gold != label and guess == label)
+        fn = sum(1 for gold, guess in pairs if gold == label and guess != label)
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / len(scores)
+
+
+if __name__ == "__main__":
+    main()

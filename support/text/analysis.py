@@ -1,0 +1,117 @@
+"""The one entry point every inbound message goes through: analyze()."""
+
+from dataclasses import asdict, dataclass, field
+
+from support.text.cleaning import coerce_text
+from support.text.entities import find_entities, network_mismatch
+from support.text.features import count_cues, features, normalise
+from support.text.language import LANGUAGES, detect_language
+from support.text.lexicon import ANGER_CUES
+from support.text.model import load_models
+from support.text.redaction import redact
+from support.text.urgency import is_urgent
+
+CATEGORIES = (
+    "kyc", "password_reset", "account_recovery", "two_factor", "fees", "trading",
+    "deposit_withdrawal", "scam_report", "security_incident", "compliance", "technical", "general",
+)  # fmt: skip
+SECURITY = "security_incident"
+NEGATIVE_PROBABILITY = 0.4
+POSITIVE_PROBABILITY = 0.5
+STRONGLY_NEGATIVE_SCORE = -0.75
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    confidence: float
+    needs_triage: bool
+    security_probability: float
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    label: str
+    score: float
+    strongly_negative: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    language: str
+    category: str
+    category_confidence: float
+    needs_triage: bool
+    sentiment: str
+    sentiment_score: float
+    strongly_negative: bool
+    urgent: bool
+    redacted_text: str
+    secrets: list[dict[str, str]] = field(default_factory=list)
+    entities: list[dict[str, object]] = field(default_factory=list)
+    network_mismatch: dict[str, str] | None = None
+    security_followup: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def analyze(text: str, *, lang_hint: str | None = None) -> Analysis:
+    """Language, category, sentiment, urgency, redacted text, secrets and crypto entities."""
+    text = coerce_text(text)
+    language = detect_language(text, hint=lang_hint)
+    redaction = redact(text, lang=language)
+    visible = redaction.text  # the models never see a secret
+    category = classify(visible)
+    urgent = is_urgent(text=visible, security_probability=category.security_probability)
+    sentiment = score_sentiment(visible, urgent=urgent)
+    if urgent and category.needs_triage:
+        category = Category(SECURITY, category.security_probability, False, 1.0)
+    entities = find_entities(visible)
+    return Analysis(
+        language=language,
+        category=category.name,
+        category_confidence=round(category.confidence, 3),
+        needs_triage=category.needs_triage,
+        sentiment=sentiment.label,
+        sentiment_score=round(sentiment.score, 3),
+        strongly_negative=sentiment.strongly_negative,
+        urgent=urgent,
+        redacted_text=redaction.text,
+        secrets=[{"kind": kind} for kind in redaction.secrets],
+        entities=[entity.as_dict() for entity in entities],
+        network_mismatch=network_mismatch(entities),
+        security_followup=bool(redaction.secrets),
+    )
+
+
+def classify(text: str) -> Category:
+    """The most likely category, or general with needs_triage when the model is unsure."""
+    models = load_models()
+    probabilities = models.category.probabilities(features(text))
+    best = max(probabilities, key=probabilities.__getitem__)
+    confidence = probabilities[best]
+    security = probabilities.get(SECURITY, 0.0)
+    if confidence < models.triage_threshold:
+        return Category("general", confidence, True, security)
+    return Category(best, confidence, False, security)
+
+
+def score_sentiment(text: str, *, urgent: bool = False) -> Sentiment:
+    """negative / neutral / positive with a score in [-1, 1] (P(positive) - P(negative))."""
+    probabilities = load_models().sentiment.probabilities(features(text))
+    negative = probabilities.get("negative", 0.0)
+    positive = probabilities.get("positive", 0.0)
+    score = max(-1.0, min(1.0, positive - negative))
+    if urgent or negative >= NEGATIVE_PROBABILITY:
+        label = "negative"
+    elif positive >= POSITIVE_PROBABILITY:
+        label = "positive"
+    else:
+        label = "neutral"
+    angry = count_cues(normalise(text), ANGER_CUES) > 0
+    strongly = label == "negative" and (urgent or angry or score <= STRONGLY_NEGATIVE_SCORE)
+    return Sentiment(label, score, strongly)
+
+
+__all__ = ["CATEGORIES", "LANGUAGES", "Analysis", "analyze", "classify", "score_sentiment"]

@@ -1,0 +1,78 @@
+"""The features the classifiers see: the same function at training and at prediction time.
+
+Text is folded first (NFKC, lower case, traditional to simplified, identifiers and numbers to
+placeholders), then described by Latin words and word pairs, character 3-5-grams inside Latin
+words (typos still share most of them), character 1-3-grams of CJK runs (no segmenter needed, and
+Korean particles do not hide stems), and one feature per hand-kept keyword list (lexicon.py).
+"""
+
+import functools
+import re
+import unicodedata
+
+from support.text.cleaning import analysis_view
+from support.text.language import to_simplified
+from support.text.lexicon import ANGER_CUES, CATEGORY_KEYWORDS, NEGATIVE_CUES, POSITIVE_CUES
+
+HEX_RE = re.compile(r"\b(?:0x)?[0-9a-f]{24,}\b")
+LONG_ID_RE = re.compile(r"\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{20,}\b")
+DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+LATIN_WORD_RE = re.compile(r"[a-z][a-z0-9'+-]*")
+CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+
+
+def normalise(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", analysis_view(text)).lower()
+    folded = to_simplified(folded)
+    folded = HEX_RE.sub(" hexid ", folded)
+    folded = LONG_ID_RE.sub(" longid ", folded)
+    return DIGITS_RE.sub("0", folded)
+
+
+def features(text: str) -> list[str]:
+    """The sorted, distinct feature names of `text`."""
+    folded = normalise(text)
+    found: set[str] = set()
+    words = LATIN_WORD_RE.findall(folded)
+    for word in words:
+        found.add(f"w:{word}")
+        padded = f" {word} "
+        for size in (3, 4, 5):
+            found.update(f"n:{padded[i : i + size]}" for i in range(len(padded) - size + 1))
+    found.update(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    for run in CJK_RUN_RE.findall(folded):
+        for size in (1, 2, 3):
+            found.update(f"c:{run[i : i + size]}" for i in range(len(run) - size + 1))
+    found.update(lexicon_features(folded))
+    return sorted(found)
+
+
+def lexicon_features(folded: str) -> list[str]:
+    names = [f"kw:{category}" for category, pattern in _keyword_patterns() if pattern.search(folded)]
+    negative = count_cues(folded, NEGATIVE_CUES)
+    names += ["lex:neg"] * (negative > 0) + ["lex:neg2"] * (negative > 1)
+    names += ["lex:neg4"] * (negative > 3)
+    names += ["lex:pos"] * (count_cues(folded, POSITIVE_CUES) > 0)
+    names += ["lex:anger"] * (count_cues(folded, ANGER_CUES) > 0)
+    names += ["p:?"] * ("?" in folded) + ["p:!"] * ("!" in folded)
+    return names
+
+
+def count_cues(folded: str, cues: tuple[str, ...]) -> int:
+    return len(_cue_pattern(cues).findall(folded))
+
+
+@functools.cache
+def _keyword_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (category, _cue_pattern(keywords)) for category, keywords in CATEGORY_KEYWORDS.items()
+    )
+
+
+@functools.cache
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for cue in sorted({to_simplified(cue.lower()) for cue in cues}, key=len, reverse=True):
+        starts_latin = cue[0].isascii() and cue[0].isalnum()
+        parts.append(rf"(?<![a-z0-9]){re.escape(cue)}" if starts_latin else re.escape(cue))
+    return re.compile("|".join(parts))

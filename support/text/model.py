@@ -1,0 +1,64 @@
+"""Linear models exported as plain weights, loaded once per process and scored in pure Python.
+
+Scikit-learn is needed to train (training.py), not to predict: a prediction is a sum of weights
+over the features of one message, which keeps import time, memory and latency small.
+"""
+
+import functools
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).parent / "data" / "model.json.gz"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    classes: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+
+    def probabilities(self, features: list[str]) -> dict[str, float]:
+        """Softmax over the classes, features binary and L2-normalised as in training."""
+        scale = 1 / math.sqrt(len(features)) if features else 0.0
+        scores = list(self.intercepts)
+        for feature in features:
+            for i, weight in enumerate(self.weights.get(feature, ())):
+                scores[i] += weight * scale
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return {label: exp / total for label, exp in zip(self.classes, exps, strict=True)}
+
+
+@dataclass(frozen=True)
+class Models:
+    category: LinearModel
+    sentiment: LinearModel
+    triage_threshold: float
+
+
+@functools.cache
+def load_models() -> Models:
+    """The trained models: from MODEL_PATH, or trained now if the file is missing."""
+    if not MODEL_PATH.exists():
+        from support.text.training import train_and_save
+
+        train_and_save()
+    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as stream:
+        data = json.load(stream)
+    return Models(
+        category=_linear(data["category"]),
+        sentiment=_linear(data["sentiment"]),
+        triage_threshold=data["triage_threshold"],
+    )
+
+
+def _linear(data: dict) -> LinearModel:
+    return LinearModel(
+        classes=tuple(data["classes"]),
+        intercepts=tuple(data["intercepts"]),
+        weights={feature: tuple(values) for feature, values in data["weights"].items()},
+    )
