@@ -63,8 +63,10 @@ def classify_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
         language_ok = language_matches(row, result.language)
         language_hits += language_ok
         if show and (row["category"] != result.category or row["urgent"] != result.urgent):
-            print(f"  category {row['category']}->{result.category} urgent {row['urgent']}->"
-                  f"{result.urgent} ({result.category_confidence}) {row['text'][:80]}")
+            print(
+                f"  category {row['category']}->{result.category} urgent {row['urgent']}->"
+                f"{result.urgent} ({result.category_confidence}) {row['text'][:80]}"
+            )
         if show and (row["sentiment"] == "negative") != (result.sentiment == "negative"):
             print(f"  sentiment {row['sentiment']}->{result.sentiment} {row['text'][:80]}")
         if show and not language_ok:
@@ -116,7 +118,9 @@ def secrets_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
         unchanged = redacted.startswith(before) and redacted.endswith(after)
         intact += unchanged
         if show and not (removed and unchanged):
-            print(f"  {row['kind']} removed={removed} rest_unchanged={unchanged}: {redacted[:100]!r}")
+            print(
+                f"  {row['kind']} removed={removed} rest_unchanged={unchanged}: {redacted[:100]!r}"
+            )
     return {
         "seed_key_recall": key_hits / max(key_total, 1),
         "password_recall": password_hits / max(password_total, 1),

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from support.text import checksums
+from support.text.common_words import word_set
 
 B58 = "1-9A-HJ-NP-Za-km-z"
 EDGE = r"(?<![0-9A-Za-z])"
@@ -70,7 +71,15 @@ NETWORK_RE = re.compile(
     re.IGNORECASE,
 )
 EVM_NETWORKS = frozenset({"ethereum", "bsc", "polygon", "arbitrum", "optimism", "avalanche"})
-ASSETS = ["BTC", "ETH", "USDT", "USDC", "BNB", "TRX", "SOL", "XRP", "ADA", "DOGE", "TON", "ATOM", "DOT", "LTC", "BCH", "MATIC", "POL", "AVAX", "LINK", "SHIB", "XLM", "EOS", "DAI", "ARB", "OP", "FDUSD", "WBTC", "PEPE", "APT", "SUI", "NEAR", "FIL", "ETC", "XMR", "UNI"]
+ASSETS = sorted(
+    word_set(
+        """
+        BTC ETH USDT USDC BNB TRX SOL XRP ADA DOGE TON ATOM DOT LTC BCH MATIC POL AVAX LINK SHIB
+        XLM EOS DAI ARB OP FDUSD WBTC PEPE APT SUI NEAR FIL ETC XMR UNI
+        """
+    ),
+    key=lambda symbol: (-len(symbol), symbol),
+)
 ASSET_NAMES = {
     "bitcoin": "BTC", "比特币": "BTC", "比特幣": "BTC", "비트코인": "BTC", "ビットコイン": "BTC",
     "ether": "ETH", "以太币": "ETH", "以太幣": "ETH", "이더": "ETH",

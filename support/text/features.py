@@ -48,7 +48,9 @@ def features(text: str) -> list[str]:
 
 
 def lexicon_features(folded: str) -> list[str]:
-    names = [f"kw:{category}" for category, pattern in _keyword_patterns() if pattern.search(folded)]
+    names = [
+        f"kw:{category}" for category, pattern in _keyword_patterns() if pattern.search(folded)
+    ]
     negative = count_cues(folded, NEGATIVE_CUES)
     names += ["lex:neg"] * (negative > 0) + ["lex:neg2"] * (negative > 1)
     names += ["lex:neg4"] * (negative > 3)

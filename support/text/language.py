@@ -11,7 +11,7 @@ import functools
 import re
 
 from support.text.cleaning import analysis_view
-from support.text.common_words import COMMON_ENGLISH
+from support.text.common_words import COMMON_ENGLISH, word_set
 
 LANGUAGES = ("en", "zh-hans", "zh-hant", "ko", "ja", "other")
 DEFAULT_LANGUAGE = "en"
@@ -29,8 +29,12 @@ LATIN_WORD_RE = re.compile(
 NOISE_RE = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\w*\d\w*\b|\b[A-Z]{2,6}s?\b",
 )
-CRYPTO_TERMS = frozenset(
-    ["kyc", "otp", "app", "apps", "api", "id", "ok", "usdt", "usdc", "btc", "eth", "bnb", "trx", "sol", "xrp", "ton", "doge", "txid", "tx", "hash", "memo", "tag", "erc", "trc", "bep", "spot", "p2p", "vip", "email", "e-mail", "gmail", "google", "authenticator", "iphone", "android", "ios", "sms", "login", "logout", "wallet", "metamask", "binance", "trust", "pdf", "pc", "mac", "web", "ui", "bug", "kyc2", "lol", "pls", "plz", "thx"]
+CRYPTO_TERMS = word_set(
+    """
+    kyc otp app apps api id ok usdt usdc btc eth bnb trx sol xrp ton doge txid tx hash memo tag
+    erc trc bep spot p2p vip email e-mail gmail google authenticator iphone android ios sms
+    login logout wallet metamask binance trust pdf pc mac web ui bug kyc2 lol pls plz thx
+    """
 )
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
 
-
 def gettext_noop(message: str) -> str:
     """Marks a msgid for makemessages (found by name) without needing Django's settings."""
     return message

@@ -7,6 +7,8 @@ and the candidate is no ordinary word ("my password is wrong", "password reset")
 
 import re
 
+from support.text.common_words import word_set
+
 TRIGGER_RE = re.compile(
     r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|pass|password)(?![A-Za-z])"
     r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|パスワード|暗証番号)",
@@ -23,8 +25,20 @@ TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
 WORDS_RE = re.compile(r"[a-z]+(?:[-'][a-z]+)+")  # "case-sensitive", "doesn't"
 URL_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
-NOT_PASSWORDS = frozenset(
-    ["wrong", "incorrect", "invalid", "correct", "right", "reset", "change", "changed", "changing", "forgot", "forgotten", "forget", "expired", "expire", "not", "the", "my", "your", "a", "an", "this", "that", "it", "its", "is", "was", "still", "already", "same", "different", "too", "very", "so", "now", "just", "again", "never", "always", "being", "been", "gone", "lost", "stolen", "leaked", "compromised", "hacked", "blocked", "locked", "unlocked", "working", "work", "works", "broken", "weak", "strong", "long", "short", "required", "needed", "saved", "stored", "set", "updated", "update", "updating", "recovery", "recover", "manager", "protected", "protection", "field", "page", "link", "email", "mail", "login", "sign", "and", "or", "but", "for", "with", "without", "to", "of", "in", "on", "at", "by", "from", "after", "before", "when", "if", "because", "please", "help", "wont", "doesnt", "dont", "cant", "isnt", "reset.", "case", "sensitive", "policy", "rule", "rules", "requirement", "requirements", "error", "errors", "fail", "failed", "failing", "ok", "okay", "fine", "valid", "accepted", "rejected", "denied", "again.", "twice", "once", "many", "several", "new", "old", "current", "previous", "something", "anything", "nothing", "someone", "hint", "hints", "question", "questions", "length", "characters", "chars", "letters", "numbers", "symbols", "digits", "special", "uppercase", "lowercase"]
+NOT_PASSWORDS = word_set(
+    """
+    wrong incorrect invalid correct right reset change changed changing forgot forgotten forget
+    expired expire not the my your a an this that it its is was still already same different too
+    very so now just again never always being been gone lost stolen leaked compromised hacked
+    blocked locked unlocked working work works broken weak strong long short required needed
+    saved stored set updated update updating recovery recover manager protected protection field
+    page link email mail login sign and or but for with without to of in on at by from after
+    before when if because please help wont doesnt dont cant isnt reset. case sensitive policy
+    rule rules requirement requirements error errors fail failed failing ok okay fine valid
+    accepted rejected denied again. twice once many several new old current previous something
+    anything nothing someone hint hints question questions length characters chars letters
+    numbers symbols digits special uppercase lowercase
+    """
 )
 
 

@@ -21,7 +21,8 @@ INCIDENT_RE = re.compile(
             r"do|did|initiate|place)\b.{0,40}\b(?:withdraw|transfer|transaction|login|trade|order|"
             r"api key|address)",
             r"\bwasn'?t me\b|\bwas not me\b|\bit'?s not me\b|\bnot me\b",
-            r"\bsim[- ]?swap", r"\btaken over\b|\btakeover\b|\btook over\b",
+            r"\bsim[- ]?swap",
+            r"\btaken over\b|\btakeover\b|\btook over\b",
             r"\bstolen\b|\bstole\b|\bdrained\b",
             r"\b(?:funds|coins|balance|money|usdt|btc|eth|assets|crypto)\b.{0,25}"
             r"\b(?:gone|missing|disappeared|vanished|withdrawn|empty|zero)\b",
@@ -40,7 +41,8 @@ INCIDENT_RE = re.compile(
             r"莫名其妙.{0,12}(?:不见|少了|没了|被提|被转)",
             # Korean
             r"해킹|도용|무단|유심.{0,12}(?:복제|해킹|바뀌|탈취)|심 ?스왑",
-            r"제가 (?:하지 않은|안 한|하지 않았|안 했)|제가 한 (?:게|거) 아니|저 아니에요|제가 아니",
+            r"제가 (?:하지 않은|안 한|하지 않았|안 했)|제가 한 (?:게|거) 아니|"
+            r"저 아니에요|제가 아니",
             r"모르는 (?:기기|로그인|출금|api|주소)|(?:코인|잔고|자산|돈|잔액).{0,12}"
             r"(?:사라|없어졌|출금됐|빠져나)",
             # Japanese
