@@ -8,6 +8,7 @@ from support.text import checksums
 from support.text.common_words import word_set
 
 B58 = "1-9A-HJ-NP-Za-km-z"
+MAX_ENTITIES = 100
 EDGE = r"(?<![0-9A-Za-z])"
 END = r"(?![0-9A-Za-z])"
 
@@ -124,15 +125,19 @@ def extract_entities(text: str) -> list[dict[str, object]]:
 
 
 def find_entities(text: str) -> list[Entity]:
-    """Entities in the order they appear; a string claimed by one kind is not read as another."""
+    """Distinct entities in the order they appear (at most MAX_ENTITIES); a string claimed by
+    one kind is not read as another."""
     found: list[Entity] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
     for finder in (_tx_hashes, _addresses, _order_ids, _memos, _amounts, _networks, _assets):
         for entity in finder(text):
-            if not any(entity.start < end and start < entity.end for start, end in taken):
+            if not any(taken[entity.start : entity.end]):
                 found.append(entity)
-                taken.append((entity.start, entity.end))
-    return sorted(found, key=lambda entity: entity.start)
+                taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
+    distinct: dict[tuple[str, str], Entity] = {}
+    for entity in sorted(found, key=lambda entity: entity.start):
+        distinct.setdefault((entity.kind, entity.value), entity)
+    return list(distinct.values())[:MAX_ENTITIES]
 
 
 def network_mismatch(entities: list[Entity]) -> dict[str, str] | None:

@@ -25,6 +25,7 @@ class Wordlist:
         return self.language not in CJK_LANGUAGES
 
 
+@functools.lru_cache(maxsize=65536)
 def word_key(token: str) -> str:
     """The form a token is looked up by: visible, NFC, casefolded, without Latin accents."""
     key = unicodedata.normalize("NFC", strip_invisible(token)).casefold()
