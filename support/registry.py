@@ -73,7 +73,8 @@ def customer_panels(customer: AbstractBaseUser) -> dict[str, list[dict]]:
 
 
 def register_dashboard_figure(key: str, provider: Callable) -> None:
-    """`provider() -> dict` of figures for the supervisors' dashboard."""
+    """`provider() -> {"title": str, "figures": [{"label", "value", "tone"?}]}`, one panel of
+    the supervisors' dashboard; tone is "ok", "warning" or "breached"."""
     _dashboard_figures[key] = provider
 
 

@@ -41,4 +41,10 @@ urlpatterns = [
     ),
 ]
 
-console_patterns = ([path("", views.console_home, name="home")], "console")
+console_patterns = (
+    [
+        path("", views.console_home, name="home"),
+        path("dashboard/", views.console_dashboard, name="dashboard"),
+    ],
+    "console",
+)

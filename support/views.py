@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from support.forms import SignUpForm, ThrottledLoginForm
 from support.health import system_health
+from support.registry import dashboard_figures
 from support.roles import is_staff_member
 from support.services import customer_sign_up, user_preferred_language, user_set_language
 from support.taxonomy import LANGUAGE_CODES
@@ -91,6 +92,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @permission_required("support.use_console", raise_exception=True)
 def console_home(request: HttpRequest) -> HttpResponse:
     return render(request, "support/console_home.html")
+
+
+@login_required
+@permission_required("support.supervise", raise_exception=True)
+def console_dashboard(request: HttpRequest) -> HttpResponse:
+    panels = dashboard_figures()
+    return render(request, "support/console_dashboard.html", {"panels": panels})
 
 
 @never_cache

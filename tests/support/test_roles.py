@@ -46,3 +46,23 @@ def test_anonymous_visitor_is_sent_to_log_in_from_the_console(client):
     response = client.get("/console/")
     assert response.status_code == 302
     assert "/accounts/log-in/" in response["Location"]
+
+
+def test_supervisor_sees_the_dashboards_from_every_registered_app(client, supervisor):
+    from support import registry
+
+    registry.register_dashboard_figure(
+        "zz-test", lambda: {"title": "Test panel", "figures": [{"label": "Open", "value": 7}]}
+    )
+    client.force_login(supervisor)
+    page = client.get("/console/dashboard/").content.decode()
+    assert "Test panel" in page
+    assert ">7<" in page
+    registry._dashboard_figures.pop("zz-test")
+
+
+def test_agent_cannot_open_the_dashboards(client, agent):
+    client.force_login(agent)
+    assert client.get("/console/dashboard/").status_code == 403
+    nav = [item["key"] for item in client.get("/console/").context["console_nav"]]
+    assert "dashboard" not in nav
