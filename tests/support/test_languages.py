@@ -64,3 +64,16 @@ def test_console_uses_the_agents_profile_language(client, agent):
 
 def test_every_catalogue_is_complete():
     assert catalogue_problems() == []
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("zh-CN,zh;q=0.9", "/zh-hans/"), ("zh-HK", "/zh-hant/"), ("ja-JP", "/ja/"), ("fr-FR", "/en/")],
+)
+def test_browser_languages_fall_back_to_the_nearest_one_we_speak(client, accept, expected):
+    assert client.get("/", headers={"accept-language": accept})["Location"] == expected
+
+
+def test_unprefixed_api_errors_follow_the_accept_language(client):
+    response = client.get("/api/v1/support/me/", headers={"accept-language": "ko"})
+    assert response.json()["error"]["message"] == "인증 정보가 제공되지 않았습니다."
