@@ -5,22 +5,30 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from support import views as support_views
 from support.urls import console_patterns
+from tickets import views as ticket_views
 
 api_v1 = [
     path("support/", include("support.api_urls")),
+    path("tickets/", include("tickets.api_urls")),
+    path("helpcenter/", include("helpcenter.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", support_views.healthz, name="healthz"),
     path("i18n/set-language/", support_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("console/tickets/", include("tickets.console_urls")),
     path("console/", include(console_patterns)),
+    path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
     path("api/v1/", include(api_v1)),
+    path("sitemap.xml", include("helpcenter.sitemaps")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("support.urls")),
+    path("", include("tickets.urls")),
+    path("help/", include("helpcenter.urls")),
     prefix_default_language=True,
 )

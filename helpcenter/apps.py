@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class HelpcenterConfig(AppConfig):
     name = "helpcenter"
     verbose_name = _("Help center")
+
+    def ready(self) -> None:
+        from helpcenter.demo import load_demo_articles
+        from support import registry
+
+        registry.register_demo_loader("helpcenter", load_demo_articles)
+        registry.register_site_nav(
+            key="help",
+            label=_("Help center"),
+            description=_("Step-by-step answers about deposits, withdrawals, KYC, 2FA and fees."),
+            url_name="helpcenter:home",
+            order=10,
+        )

@@ -1,0 +1,171 @@
+"""Help-center content: categories, sections, articles, their versions, feedback and index."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from support.roles import is_staff_member
+
+
+class Category(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpcenter:category", args=[self.slug])
+
+
+class Section(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sections")
+    slug = models.SlugField()
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "slug"], name="section_unique_slug")
+        ]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpcenter:section", args=[self.category.slug, self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "ArticleQuerySet":
+        """Published articles a person may read: internal ones only for support staff."""
+        articles = self.published()
+        if is_staff_member(user):
+            return articles
+        return articles.filter(audience=Article.Audience.PUBLIC)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        INTERNAL = "internal", _("Internal (agents only)")
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    slug = models.SlugField(unique=True, max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    tags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.PUBLIC)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0)
+    not_helpful_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__position", "slug"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpcenter:article", args=[self.slug])
+
+
+class ArticleVersion(models.Model):
+    """A snapshot of an article after one save: who, when, which fields changed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField()
+    changed_fields = models.JSONField(default=list)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")
+        ]
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
+
+    def __str__(self) -> str:
+        return f"{self.article.slug} v{self.number}"
+
+
+class ArticleFeedback(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField()
+    comment = models.TextField(blank=True)
+    language = models.CharField(max_length=10)
+    query = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("article feedback")
+        verbose_name_plural = _("article feedback")
+
+    def __str__(self) -> str:
+        return f"{self.article.slug}: {'+' if self.helpful else '-'}"
+
+
+class SearchDocument(models.Model):
+    """One language of one article, as tokens from `helpcenter.search.analysis`.
+
+    `vector` is a `simple` tsvector built from our own tokens (weight A: title and tags,
+    B: body), so PostgreSQL needs no text-search configuration or extension.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="documents")
+    language = models.CharField(max_length=10)
+    vector = SearchVectorField()
+    length = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="search_document_unique")
+        ]
+        indexes = [GinIndex(fields=["vector"], name="helpcenter_search_vector_gin")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}/{self.language}"

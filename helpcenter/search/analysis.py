@@ -1,0 +1,276 @@
+"""Text analysis shared by the index and the queries: normalise, split by script, tokenise.
+
+- Latin: NFKC, casefold, accents removed, stop words dropped, Snowball English stems.
+- Chinese: OpenCC t2s folding (traditional → simplified, on index and query alike), jieba
+  words plus overlapping character bigrams (two-character words are the common case).
+- Japanese: runs containing kana; whole kanji and katakana words plus overlapping bigrams
+  (pure-hiragana bigrams are grammar and are dropped). Kanji are folded with t2s too, so
+  出金 / 本人確認 also meet the Chinese forms.
+- Korean: each eojeol (space-separated word) as a whole, without common particles, plus
+  syllable bigrams, so 출금 matches 출금이 / 출금하기.
+"""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import jieba
+import opencc
+import snowballstemmer
+
+MAX_QUERY_CHARS = 500
+
+LATIN = r"[a-z0-9]+(?:['’][a-z]+)?"
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+KANA = r"\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+SEGMENT = re.compile(rf"(?P<latin>{LATIN})|(?P<cjk>[{HAN}{KANA}]+)|(?P<hangul>[{HANGUL}]+)")
+HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
+KANA_CHAR = re.compile(rf"[{KANA}]")
+JA_WORD = re.compile(rf"[{HAN}]+|[\u30a0-\u30ff\u31f0-\u31ffー]+")
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "such",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "too",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "i'm",
+        "it's",
+        "don't",
+        "can't",
+        "cannot",
+        "am",
+        "after",
+        "before",
+        "still",
+        "just",
+    ]
+)
+# Particles and endings stripped from the end of a Korean word (longest first).
+KO_SUFFIXES = (
+    "이에요",
+    "했어요",
+    "했는데",
+    "인가요",
+    "습니다",
+    "합니다",
+    "되나요",
+    "에서",
+    "에게",
+    "으로",
+    "까지",
+    "부터",
+    "이요",
+    "예요",
+    "해요",
+    "하는",
+    "하기",
+    "하고",
+    "하면",
+    "해서",
+    "나요",
+    "가요",
+    "어요",
+    "아요",
+    "돼요",
+    "되는",
+    "을",
+    "를",
+    "이",
+    "가",
+    "은",
+    "는",
+    "에",
+    "께",
+    "도",
+    "의",
+    "로",
+    "와",
+    "과",
+    "만",
+    "요",
+    "할",
+    "한",
+    "된",
+    "안",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A token and whether it is a whole word (else an n-gram cut across word boundaries)."""
+
+    text: str
+    word: bool
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@cache
+def _jieba() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def normalise(text: str) -> str:
+    """NFKC, casefold, Latin accents removed, traditional Chinese folded to simplified."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(_strip_accent(char) for char in text)
+    return _t2s().convert(text)
+
+
+def _strip_accent(char: str) -> str:
+    if char < "\u00c0" or char > "\u024f":
+        return char
+    return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.replace("’", "'").removesuffix("'s"))
+
+
+def terms(text: str) -> list[Term]:
+    """Every token of a text, in order, repeated as often as it occurs."""
+    found: list[Term] = []
+    for match in SEGMENT.finditer(normalise(text)):
+        if match.lastgroup == "latin":
+            found.extend(_latin(match.group()))
+        elif match.lastgroup == "hangul":
+            found.extend(korean_terms(match.group()))
+        elif KANA_CHAR.search(match.group()):
+            found.extend(japanese_terms(match.group()))
+        else:
+            found.extend(chinese_terms(match.group()))
+    return found
+
+
+def tokens(text: str) -> list[str]:
+    return [term.text for term in terms(text)]
+
+
+def _latin(word: str) -> list[Term]:
+    if word in STOP_WORDS:
+        return []
+    return [Term(stem(word), True)]
+
+
+def bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def chinese_terms(run: str) -> list[Term]:
+    if len(run) == 1:
+        return [Term(run, True)]
+    words = [w for w in _jieba().cut_for_search(run, HMM=False) if len(w) > 1]
+    grams = [gram for gram in bigrams(run) if gram not in words]
+    return [Term(w, True) for w in words] + [Term(g, False) for g in grams]
+
+
+def japanese_terms(run: str) -> list[Term]:
+    words = [w for w in JA_WORD.findall(run) if len(w) > 1 or run == w]
+    grams = [g for g in bigrams(run) if not HIRAGANA_ONLY.match(g) and g not in words]
+    return [Term(w, True) for w in words] + [Term(g, False) for g in grams]
+
+
+def korean_terms(word: str) -> list[Term]:
+    found = [Term(word, True)] if len(word) > 1 else []
+    stripped = strip_korean_suffix(word)
+    if stripped != word and len(stripped) > 1:
+        found.append(Term(stripped, True))
+    found.extend(Term(g, False) for g in bigrams(word) if g != word and g != stripped)
+    return found
+
+
+def strip_korean_suffix(word: str) -> str:
+    for suffix in KO_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def script_languages(text: str) -> set[str]:
+    """The languages a text's scripts point to (Han without kana counts as Chinese)."""
+    found = set()
+    for match in SEGMENT.finditer(normalise(text)):
+        if match.lastgroup == "latin":
+            found.add("en") if re.search("[a-z]", match.group()) else None
+        elif match.lastgroup == "hangul":
+            found.add("ko")
+        elif KANA_CHAR.search(match.group()):
+            found.add("ja")
+        else:
+            found.add("zh-hans")
+    return found

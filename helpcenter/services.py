@@ -1,0 +1,160 @@
+"""Every change to help-center content: each save keeps a version and refreshes the index."""
+
+import difflib
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from helpcenter.models import Article, ArticleFeedback, ArticleVersion, Section
+from helpcenter.search.index import index_article
+from helpcenter.text import LANGUAGES, field_name
+
+TRANSLATED = [field_name(name, lang) for name in ("title", "body") for lang in LANGUAGES]
+VERSIONED = [*TRANSLATED, "slug", "tags", "status", "audience", "section_id", "last_reviewed"]
+MAX_COMMENT = 2000
+MAX_QUERY = 200
+
+
+def snapshot(article: Article) -> dict:
+    data = {name: getattr(article, name) for name in VERSIONED}
+    data["last_reviewed"] = article.last_reviewed.isoformat() if article.last_reviewed else None
+    return data
+
+
+def _record_version(
+    *, article: Article, by: AbstractBaseUser | None, previous: dict, note: str = ""
+) -> ArticleVersion:
+    current = snapshot(article)
+    changed = [name for name in VERSIONED if previous.get(name) != current[name]]
+    last = article.versions.aggregate(number=Max("number"))["number"] or 0
+    return ArticleVersion.objects.create(
+        article=article,
+        number=last + 1,
+        editor=by if by and by.is_authenticated else None,
+        snapshot=current,
+        changed_fields=changed,
+        note=note,
+    )
+
+
+def article_create(
+    *, section: Section, slug: str, by: AbstractBaseUser | None, **fields
+) -> Article:
+    """`fields`: title_en, body_en, … tags, status, audience, owner, last_reviewed."""
+    with transaction.atomic():
+        article = Article(section=section, slug=slug, **fields)
+        article.title = article.title or getattr(article, "title_en", "") or slug
+        article.save()
+        _record_version(article=article, by=by, previous={}, note="created")
+        index_article(article)
+    return article
+
+
+def article_update(
+    *, article: Article, by: AbstractBaseUser | None, note: str = "", **changes
+) -> Article:
+    """Apply field changes, keep a version (if anything changed) and reindex."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        return _save_with_version(article=article, by=by, changes=changes, note=note)
+
+
+def _save_with_version(
+    *, article: Article, by: AbstractBaseUser | None, changes: dict, note: str
+) -> Article:
+    previous = snapshot(article)
+    for name, value in changes.items():
+        setattr(article, name, value)
+    if snapshot(article) == previous:
+        return article
+    article.save()
+    _record_version(article=article, by=by, previous=previous, note=note)
+    index_article(article)
+    return article
+
+
+def article_save_from_admin(*, article: Article, by: AbstractBaseUser) -> Article:
+    """The admin form has already set the fields on `article`: save it with a version."""
+    with transaction.atomic():
+        if article.pk is None:
+            article.save()
+            _record_version(article=article, by=by, previous={}, note="created")
+            index_article(article)
+            return article
+        stored = Article.objects.select_for_update().get(pk=article.pk)
+        changes = {name: getattr(article, name) for name in VERSIONED if name != "last_reviewed"}
+        changes["last_reviewed"] = article.last_reviewed
+        changes["owner"] = article.owner
+        return _save_with_version(article=stored, by=by, changes=changes, note="")
+
+
+def article_publish(*, article: Article, by: AbstractBaseUser | None) -> Article:
+    return article_update(article=article, by=by, status=Article.Status.PUBLISHED, note="published")
+
+
+def article_unpublish(*, article: Article, by: AbstractBaseUser | None) -> Article:
+    return article_update(article=article, by=by, status=Article.Status.DRAFT, note="unpublished")
+
+
+def article_restore_version(*, version: ArticleVersion, by: AbstractBaseUser | None) -> Article:
+    """Bring the article back to a version's content; the restore is itself a new version."""
+    data = dict(version.snapshot)
+    reviewed = data.pop("last_reviewed", None)
+    changes = {name: data[name] for name in VERSIONED if name in data}
+    changes["last_reviewed"] = (
+        timezone.datetime.fromisoformat(reviewed).date() if reviewed else None
+    )
+    return article_update(
+        article=version.article, by=by, note=f"restored version {version.number}", **changes
+    )
+
+
+def version_diff(*, old: ArticleVersion | None, new: ArticleVersion) -> dict[str, str]:
+    """Unified diff per changed field between two versions (from nothing for the first)."""
+    before = old.snapshot if old else {}
+    diffs = {}
+    for name in VERSIONED:
+        a, b = before.get(name), new.snapshot.get(name)
+        if a == b:
+            continue
+        lines = difflib.unified_diff(
+            _lines(a), _lines(b), f"v{old.number if old else 0}", f"v{new.number}", lineterm=""
+        )
+        diffs[name] = "\n".join(lines)
+    return diffs
+
+
+def _lines(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return str(value).splitlines()
+
+
+def article_record_view(*, article: Article) -> None:
+    Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+
+
+def feedback_record(
+    *,
+    article: Article,
+    helpful: bool,
+    language: str,
+    user: AbstractBaseUser | AnonymousUser,
+    comment: str = "",
+    query: str = "",
+) -> ArticleFeedback:
+    counter = "helpful_count" if helpful else "not_helpful_count"
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+        return ArticleFeedback.objects.create(
+            article=article,
+            helpful=helpful,
+            language=language,
+            comment=comment.strip()[:MAX_COMMENT],
+            query=query.strip()[:MAX_QUERY],
+            user=user if user.is_authenticated else None,
+        )

@@ -1,0 +1,78 @@
+"""Which text of an article a reader sees in a language, and the notice that goes with it.
+
+Human text first; traditional Chinese falls back to the simplified text converted with
+OpenCC (s2twp); any other missing language falls back to English.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+import opencc
+from django.utils.translation import gettext as _
+
+from helpcenter.models import Article
+
+LANGUAGES = ("en", "zh-hans", "zh-hant", "ko", "ja")
+INDEXED_LANGUAGES = LANGUAGES
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    title: str
+    body: str
+    language: str  # the language of the text shown
+    notice: str = ""  # why it is not the human text in the language asked for
+    converted: bool = False
+
+
+@cache
+def _s2twp() -> opencc.OpenCC:
+    return opencc.OpenCC("s2twp")
+
+
+def to_traditional(text: str) -> str:
+    return _s2twp().convert(text)
+
+
+def field_name(name: str, language: str) -> str:
+    return f"{name}_{language.replace('-', '_')}"
+
+
+def human_text(obj: Article, language: str) -> LocalizedText | None:
+    title = getattr(obj, field_name("title", language), "") or ""
+    if not title.strip():
+        return None
+    body = getattr(obj, field_name("body", language), "") or ""
+    return LocalizedText(title=title, body=body, language=language)
+
+
+def article_text(article: Article, language: str) -> LocalizedText:
+    text = human_text(article, language)
+    if text is not None:
+        return text
+    simplified = human_text(article, "zh-hans")
+    if language == "zh-hant" and simplified is not None:
+        return LocalizedText(
+            title=to_traditional(simplified.title),
+            body=to_traditional(simplified.body),
+            language="zh-hant",
+            notice=_(
+                "This article was converted automatically from Simplified Chinese; "
+                "a reviewed Traditional Chinese version is not available yet."
+            ),
+            converted=True,
+        )
+    english = human_text(article, "en") or LocalizedText(article.title, article.body, "en")
+    notice = "" if language == "en" else _("This article is not yet available in your language.")
+    return LocalizedText(english.title, english.body, "en", notice)
+
+
+def localized_name(obj: object, language: str) -> str:
+    """A category or section name in a language, with the same fallbacks as articles."""
+    name = getattr(obj, field_name("name", language), "") or ""
+    if name:
+        return name
+    simplified = getattr(obj, "name_zh_hans", "") or ""
+    if language == "zh-hant" and simplified:
+        return to_traditional(simplified)
+    return getattr(obj, "name_en", "") or obj.name

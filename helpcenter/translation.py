@@ -1,0 +1,18 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from helpcenter.models import Article, Category, Section
+
+
+@register(Category)
+class CategoryTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Section)
+class SectionTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
