@@ -1,0 +1,152 @@
+"""intake_message: one function for every channel; idempotent and all-or-nothing."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from support.models import OutboxEmail
+from tickets.intake import InboundAttachment
+from tickets.models import Event, Message, Status, Ticket
+from tickets.services import ticket_reply, ticket_transition
+
+SEED = (
+    "my seed is abandon ability able about above absent absorb abstract absurd abuse access "
+    "accident please help"
+)
+
+
+def test_new_message_opens_a_ticket_with_a_reference_and_events(customer, policy, receive):
+    ticket = receive()
+    assert ticket.reference.startswith("T-") and len(ticket.reference) == 8
+    assert ticket.customer == customer
+    assert ticket.status == Status.NEW
+    assert ticket.sla_policy == policy
+    assert ticket.first_response_due == ticket.created_at + timedelta(minutes=60)
+    assert ticket.resolution_due == ticket.created_at + timedelta(minutes=480)
+    assert ticket.next_due == ticket.created_at + timedelta(minutes=45)  # the first warning
+    assert list(ticket.messages.values_list("kind", flat=True)) == ["customer"]
+    assert ("status", "", "new") in Event.objects.values_list("field", "before", "after")
+
+
+def test_same_external_id_twice_stores_one_message(customer, policy, receive):
+    first = receive(channel="telegram", external_id="update-1")
+    second = receive(channel="telegram", external_id="update-1")
+    assert first.pk == second.pk
+    assert Message.objects.count() == 1
+    assert Ticket.objects.count() == 1
+
+
+def test_same_external_id_on_another_channel_is_another_message(customer, policy, receive):
+    receive(channel="telegram", external_id="42")
+    receive(channel="line", external_id="42")
+    assert Message.objects.count() == 2
+
+
+def test_reference_in_the_subject_threads_onto_the_ticket(customer, policy, receive):
+    ticket = receive()
+    again = receive(subject=f"Re: [{ticket.reference}] Withdrawal stuck", text="Any news?")
+    assert again.pk == ticket.pk
+    assert ticket.messages.count() == 2
+
+
+def test_another_customers_reference_does_not_thread(customer, other_customer, policy, receive):
+    ticket = receive()
+    other = receive(customer_email=other_customer.email, text=f"About {ticket.reference}")
+    assert other.pk != ticket.pk
+    assert ticket.messages.count() == 1
+
+
+def test_same_external_conversation_threads(customer, policy, receive):
+    ticket = receive(channel="telegram", conversation_id="chat-7", external_id="1")
+    again = receive(channel="telegram", conversation_id="chat-7", external_id="2", text="hello?")
+    assert again.pk == ticket.pk
+
+
+def test_unknown_sender_becomes_a_customer(db, policy, receive):
+    ticket = receive(customer_email="New.Person@Example.com", text="안녕하세요 출금이 안돼요")
+    assert ticket.customer.email == "new.person@example.com"
+    assert ticket.customer.customer_profile.preferred_language == "ko"
+    assert ticket.language == "ko"
+
+
+def test_secrets_are_redacted_before_storage_and_the_customer_is_told(
+    customer, policy, receive, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = receive(text=SEED)
+    body = ticket.messages.get().body
+    assert "abandon ability" not in body
+    assert ticket.security_followup is True
+    templates = set(OutboxEmail.objects.values_list("subject", flat=True))
+    assert any("secret" in subject.lower() for subject in templates)
+
+
+def test_acknowledgement_names_reference_and_expected_time_in_customer_language(
+    customer, policy, receive, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        ticket = receive(text="출금이 여섯 시간째 대기 중입니다. 확인 부탁드립니다.")
+    assert callbacks  # delivery and routing run only after commit
+    ack = OutboxEmail.objects.get(dedupe_key=f"ack:{ticket.reference}")
+    assert ack.to == customer.email
+    assert ack.language == "ko"
+    assert ticket.reference in ack.subject
+    assert "1.0" in ack.body_text
+
+
+def test_nothing_is_stored_when_intake_fails_half_way(customer, policy, receive, monkeypatch):
+    from tickets import intake
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(intake, "attachments_store", broken)
+    with pytest.raises(RuntimeError):
+        receive()
+    assert Ticket.objects.count() == 0
+    assert Message.objects.count() == 0
+    assert Event.objects.count() == 0
+    assert OutboxEmail.objects.count() == 0
+
+
+def test_customer_reply_reopens_a_recently_solved_ticket(customer, agent, policy, receive):
+    ticket = receive()
+    ticket_transition(ticket=ticket, to=Status.SOLVED, by=agent)
+    again = receive(subject=f"Re: {ticket.reference}", text="Still not there")
+    assert again.pk == ticket.pk
+    assert again.status == Status.OPEN
+
+
+def test_customer_reply_after_the_window_starts_a_follow_up(customer, agent, policy, receive):
+    ticket = receive()
+    ticket_transition(ticket=ticket, to=Status.SOLVED, by=agent)
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        again = receive(subject=f"Re: {ticket.reference}", text="It happened again")
+    assert again.pk != ticket.pk
+    assert again.follow_up_of == ticket
+
+
+def test_reply_to_a_closed_ticket_starts_a_follow_up(customer, agent, policy, receive):
+    ticket = receive()
+    ticket_transition(ticket=ticket, to=Status.SOLVED, by=agent)
+    ticket_transition(ticket=ticket, to=Status.CLOSED, by=agent)
+    again = receive(subject=f"Re: {ticket.reference}", text="Hello again")
+    assert again.follow_up_of == ticket
+    assert again.status == Status.NEW
+
+
+def test_customer_reply_on_pending_ticket_reopens_it(customer, agent, policy, receive):
+    ticket = receive()
+    ticket_reply(ticket=ticket, author=agent, body="Please send the tx hash", set_status="pending")
+    again = receive(subject=f"Re: {ticket.reference}", text="0xabc")
+    assert again.status == Status.OPEN
+
+
+def test_attachments_are_stored(customer, policy, receive, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ticket = receive(attachments=(InboundAttachment("screen.png", "image/png", b"\x89PNG..."),))
+    attachment = ticket.attachments.get()
+    assert attachment.size == 7
+    assert attachment.file.read() == b"\x89PNG..."

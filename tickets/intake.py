@@ -1,0 +1,292 @@
+"""The one entry point of every channel: an inbound message becomes a ticket message."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from support.models import CustomerProfile
+from support.roles import Role
+from support.services import outbox_enqueue_email
+from support.taxonomy import LANGUAGE_CODES, Category
+from tickets.analysis import analyze, security_notice
+from tickets.models import Message, Priority, Status, Ticket
+from tickets.rendering import render_markdown
+from tickets.services import (
+    SLA_FIELDS,
+    _apply_transition,
+    _save,
+    attachments_check,
+    attachments_store,
+    customer_url,
+    events_record,
+    next_reference,
+    sla_customer_wrote,
+    sla_recompute,
+)
+
+REFERENCE_RE = re.compile(r"\bT-(\d{6,})\b", re.IGNORECASE)
+CATEGORY_CONFIDENCE = 0.5
+DEFAULT_REOPEN_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class InboundAttachment:
+    name: str
+    content_type: str
+    content: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    def read(self) -> bytes:
+        return self.content
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """What every channel adapter hands to intake: who wrote what, where, and its unique key."""
+
+    channel: str
+    text: str
+    customer_email: str = ""
+    customer_id: int | None = None
+    subject: str = ""
+    attachments: tuple[InboundAttachment, ...] = ()
+    external_id: str | None = None
+    conversation_id: str = ""
+    language_hint: str | None = None
+    reference_hint: str = ""
+    category: str = ""
+    metadata: Mapping = field(default_factory=dict)
+
+
+def intake_message(message: InboundMessage) -> Ticket:
+    """Store `message` on a new or existing ticket, all or nothing; a repeat changes nothing.
+
+    Analysis (pure CPU) runs before the transaction; routing runs after commit.
+    """
+    attachments_check(message.attachments)
+    duplicate = _already_received(message)
+    if duplicate is not None:
+        return duplicate
+    analysis = analyze(message.text, lang_hint=message.language_hint)
+    try:
+        with transaction.atomic():
+            ticket, is_new = _store(message, analysis)
+    except IntegrityError:
+        duplicate = _already_received(message)  # a concurrent delivery of the same message won
+        if duplicate is None:
+            raise
+        return duplicate
+    if is_new or ticket.assignee_id is None:
+        transaction.on_commit(lambda: _route_later(ticket.pk))
+    elif ticket.assignee_id:
+        transaction.on_commit(lambda: _notify_assignee(ticket))
+    return ticket
+
+
+def _route_later(ticket_id: int) -> None:
+    from tickets.tasks import ticket_route_task
+
+    ticket_route_task.delay(ticket_id)
+
+
+def _notify_assignee(ticket: Ticket) -> None:
+    from tickets.services import notify_agent
+
+    notify_agent(ticket_id=ticket.pk, user_id=ticket.assignee_id, reason="customer_replied")
+
+
+def _already_received(message: InboundMessage) -> Ticket | None:
+    if not message.external_id:
+        return None
+    found = (
+        Message.objects.filter(channel=message.channel, external_id=message.external_id)
+        .select_related("ticket")
+        .first()
+    )
+    return found.ticket if found else None
+
+
+def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool]:
+    customer = _customer_for(message, analysis.language)
+    now = timezone.now()
+    ticket = _thread(message, customer)
+    is_new = ticket is None or not _may_continue(ticket, now)
+    if is_new:
+        ticket = _open(message, analysis, customer, now, follow_up_of=ticket)
+    else:
+        _continue(ticket, analysis, customer, now)
+    stored = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.CUSTOMER,
+        author=customer,
+        channel=message.channel,
+        body=analysis.redacted_text,
+        body_html=render_markdown(analysis.redacted_text),
+        metadata=dict(message.metadata),
+        external_id=message.external_id or None,
+    )
+    attachments_store(ticket=ticket, message=stored, uploads=message.attachments)
+    if is_new:
+        _acknowledge(ticket, customer)
+    if analysis.secrets:
+        _warn_about_secrets(ticket, customer, stored)
+    return ticket, is_new
+
+
+def _customer_for(message: InboundMessage, language: str) -> AbstractBaseUser:
+    User = get_user_model()
+    if message.customer_id:
+        return User.objects.get(pk=message.customer_id)
+    email = User.objects.normalize_email(message.customer_email).lower()
+    user = User.objects.filter(username=email).first()
+    if user is None:
+        user = User.objects.create_user(username=email, email=email, password=None)
+        user.groups.add(Group.objects.get(name=Role.CUSTOMER))
+        CustomerProfile.objects.create(
+            user=user, preferred_language=language if language in LANGUAGE_CODES else "en"
+        )
+    return user
+
+
+def _thread(message: InboundMessage, customer: AbstractBaseUser) -> Ticket | None:
+    """The customer's ticket named by a reference, else the same external conversation."""
+    tickets = Ticket.objects.select_for_update().filter(customer=customer)
+    haystack = " ".join([message.reference_hint, message.subject, message.text[:2000]])
+    for match in REFERENCE_RE.finditer(haystack):
+        found = tickets.filter(reference=f"T-{match.group(1)}").first()
+        if found:
+            return _follow_merges(found)
+    if message.conversation_id:
+        found = (
+            tickets.filter(channel=message.channel, external_conversation=message.conversation_id)
+            .order_by("-id")
+            .first()
+        )
+        if found:
+            return _follow_merges(found)
+    return None
+
+
+def _follow_merges(ticket: Ticket) -> Ticket:
+    seen = {ticket.pk}
+    while ticket.merged_into_id and ticket.merged_into_id not in seen:
+        seen.add(ticket.merged_into_id)
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.merged_into_id)
+    return ticket
+
+
+def _may_continue(ticket: Ticket, now) -> bool:
+    """Open tickets continue; solved ones reopen within the window; closed ones never."""
+    if ticket.is_open:
+        return True
+    if ticket.status == Status.SOLVED:
+        days = getattr(settings, "TICKETS_REOPEN_WINDOW_DAYS", DEFAULT_REOPEN_WINDOW_DAYS)
+        return ticket.solved_at is not None and now - ticket.solved_at <= timedelta(days=days)
+    return False
+
+
+def _open(message, analysis, customer, now, *, follow_up_of: Ticket | None) -> Ticket:
+    profile = getattr(customer, "customer_profile", None)
+    category, needs_triage = _category(message, analysis)
+    urgent = bool(analysis.urgent)
+    ticket = Ticket(
+        reference=next_reference(),
+        customer=customer,
+        channel=message.channel,
+        external_conversation=message.conversation_id[:200],
+        category=category,
+        needs_triage=needs_triage,
+        priority=Priority.URGENT if urgent else Priority.NORMAL,
+        language=_language(analysis, profile),
+        tier=profile.tier if profile else "standard",
+        subject=(message.subject or _subject_from(analysis.redacted_text))[:200],
+        security_followup=bool(analysis.security_followup or analysis.secrets),
+        strongly_negative=analysis.strongly_negative,
+        follow_up_of=follow_up_of,
+        created_at=now,
+    )
+    sla_recompute(ticket)
+    ticket.save()
+    events_record(
+        ticket=ticket,
+        by=customer,
+        changes=[("status", "", Status.NEW), ("sla_policy", "", ticket.sla_policy or "")],
+    )
+    if follow_up_of is not None:
+        events_record(ticket=ticket, by=customer, changes=[("follow_up_of", "", follow_up_of)])
+    return ticket
+
+
+def _continue(ticket: Ticket, analysis, customer, now) -> None:
+    fields = []
+    if ticket.status in (Status.SOLVED, Status.PENDING):
+        fields += _apply_transition(ticket, to=Status.OPEN, by=customer)
+    if analysis.secrets and not ticket.security_followup:
+        ticket.security_followup = True
+        fields.append("security_followup")
+    if analysis.strongly_negative and not ticket.strongly_negative:
+        ticket.strongly_negative = True
+        fields.append("strongly_negative")
+    if ticket.status not in (Status.PENDING, Status.ON_HOLD):
+        sla_customer_wrote(ticket, now)
+    _save(ticket, [*fields, *SLA_FIELDS])
+
+
+def _category(message: InboundMessage, analysis) -> tuple[str, bool]:
+    if message.category in Category.values:
+        return message.category, False
+    if analysis.category in Category.values and analysis.category_confidence >= CATEGORY_CONFIDENCE:
+        return analysis.category, bool(analysis.needs_triage)
+    return Category.GENERAL, True
+
+
+def _language(analysis, profile) -> str:
+    if analysis.language in LANGUAGE_CODES:
+        return analysis.language
+    return profile.preferred_language if profile else "en"
+
+
+def _subject_from(text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return first_line[:80] or "(no subject)"
+
+
+def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> None:
+    """The automatic acknowledgement: an outbox email, never a message (it is no response)."""
+    if not customer.email:
+        return
+    minutes = ticket.sla_policy.first_response_minutes if ticket.sla_policy else None
+    outbox_enqueue_email(
+        dedupe_key=f"ack:{ticket.reference}",
+        to=customer.email,
+        template="tickets/emails/acknowledgement",
+        language=ticket.language,
+        context={
+            "ticket": ticket,
+            "expected_hours": round(minutes / 60, 1) if minutes else None,
+            "due": ticket.first_response_due,
+            "url": customer_url(ticket),
+        },
+    )
+
+
+def _warn_about_secrets(ticket: Ticket, customer: AbstractBaseUser, stored: Message) -> None:
+    if not customer.email:
+        return
+    outbox_enqueue_email(
+        dedupe_key=f"secrets:{stored.pk}",
+        to=customer.email,
+        template="tickets/emails/security_notice",
+        language=ticket.language,
+        context={"ticket": ticket, "notice": security_notice(ticket.language)},
+    )

@@ -1,0 +1,107 @@
+"""Reads: access checks, SLA policy matching, queues."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tickets import sla
+from tickets.models import BusinessCalendar, Message, SlaPolicy, Ticket
+
+MATCH_FIELDS = ("priority", "tier", "channel", "category")
+
+
+def ticket_get_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, reference: str, for_update: bool = False
+) -> Ticket:
+    """The ticket if `user` may see it; Http404 for "missing" and "not yours" alike."""
+    tickets = Ticket.objects.visible_to(user).select_related("customer", "assignee", "team")
+    ticket = tickets.filter(reference=reference).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def messages_visible(*, ticket: Ticket, staff: bool) -> QuerySet[Message]:
+    messages = ticket.messages.select_related("author").prefetch_related("attachments")
+    return messages if staff else messages.exclude(kind=Message.Kind.NOTE)
+
+
+def sla_policy_for(ticket: Ticket) -> SlaPolicy | None:
+    """The most specific policy whose non-blank match fields all equal the ticket's."""
+    query = Q()
+    for name in MATCH_FIELDS:
+        query &= Q(**{name: getattr(ticket, name)}) | Q(**{name: ""})
+    candidates = SlaPolicy.objects.filter(query).select_related("calendar")
+    return max(
+        candidates,
+        key=lambda policy: (sum(bool(getattr(policy, name)) for name in MATCH_FIELDS), -policy.pk),
+        default=None,
+    )
+
+
+def calendar_for(ticket: Ticket, policy: SlaPolicy | None) -> sla.Calendar:
+    """The policy's calendar, else the ticket team's, else 24/7."""
+    row = policy.calendar if policy and policy.calendar_id else None
+    if row is None and ticket.team_id:
+        row = BusinessCalendar.objects.filter(teams=ticket.team_id).first()
+    return calendar_value(row)
+
+
+def calendar_value(row: BusinessCalendar | None) -> sla.Calendar:
+    if row is None or row.always_open:
+        return sla.ALWAYS_OPEN
+    return sla.Calendar(
+        timezone=row.timezone,
+        always_open=False,
+        weekly_hours=sla.parse_weekly_hours(row.weekly_hours),
+        holiday_country=row.holiday_country,
+    )
+
+
+# --- Queues (keyset pagination: `before` is the last id of the previous page) -----------------
+
+QUEUE_NAMES = ("mine", "team", "breaching", "open", "search")
+
+
+def queue(
+    *, name: str, user: AbstractBaseUser, query: str = "", now: datetime | None = None
+) -> QuerySet[Ticket]:
+    now = now or timezone.now()
+    tickets = Ticket.objects.visible_to(user).open().select_related("customer", "assignee", "team")
+    if name == "mine":
+        return tickets.filter(assignee=user)
+    if name == "team":
+        teams = user.agent_profile.teams.all() if hasattr(user, "agent_profile") else []
+        return tickets.filter(assignee__isnull=True, team__in=teams)
+    if name == "breaching":
+        return tickets.filter(
+            Q(first_response_due__lte=now + timedelta(hours=1), first_responded_at__isnull=True)
+            | Q(next_response_due__lte=now + timedelta(hours=1))
+            | Q(resolution_due__lte=now + timedelta(hours=1))
+        ).exclude(status__in=["pending", "on_hold"])
+    if name == "search":
+        return search(user=user, query=query)
+    return tickets
+
+
+def search(*, user: AbstractBaseUser, query: str) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.visible_to(user).select_related("customer", "assignee", "team")
+    query = query.strip()
+    if not query:
+        return tickets.none()
+    if query.upper().startswith("T-"):
+        return tickets.filter(reference=query.upper())
+    if "@" in query:
+        return tickets.filter(customer__email__iexact=query)
+    return tickets.filter(
+        Q(subject__icontains=query) | Q(messages__body__icontains=query)
+    ).distinct()
+
+
+def page(tickets: QuerySet[Ticket], *, before: int | None, size: int = 50) -> list[Ticket]:
+    if before:
+        tickets = tickets.filter(id__lt=before)
+    return list(tickets.order_by("-id")[:size])

@@ -1,0 +1,456 @@
+"""Every state change of a ticket: one verb per function, one transaction, an event per change.
+
+Callers pass the ticket they read; each service re-fetches it with `select_for_update()`, checks
+the optimistic `version` when one is given, and puts side effects on `transaction.on_commit`.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from support.services import outbox_enqueue_email
+from tickets import sla
+from tickets.errors import (
+    AttachmentTooLarge,
+    AttachmentTypeRefused,
+    InvalidTransition,
+    StaleVersion,
+)
+from tickets.models import (
+    PAUSED_STATUSES,
+    PRIORITY_ORDER,
+    Attachment,
+    Event,
+    Message,
+    SlaEvent,
+    SlaPolicy,
+    Status,
+    Ticket,
+)
+from tickets.rendering import render_markdown
+from tickets.selectors import calendar_for, sla_policy_for
+
+DEFAULT_ATTACHMENT_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+)
+
+
+def next_reference() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('tickets_reference_seq')")
+        (number,) = cursor.fetchone()
+    return f"T-{number:06d}"
+
+
+def events_record(
+    *, ticket: Ticket, by: AbstractBaseUser | None, changes: Iterable[tuple[str, object, object]]
+) -> None:
+    """One event row per (field, before, after); callers hold the ticket's transaction."""
+    Event.objects.bulk_create(
+        Event(
+            ticket=ticket,
+            actor=by,
+            field=field,
+            before="" if before is None else str(before),
+            after="" if after is None else str(after),
+        )
+        for field, before, after in changes
+    )
+
+
+def _lock(ticket: Ticket, version: int | None = None) -> Ticket:
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if version is not None and version != locked.version:
+        raise StaleVersion(expected=version, actual=locked.version)
+    return locked
+
+
+def _save(ticket: Ticket, fields: Iterable[str]) -> Ticket:
+    ticket.version += 1
+    ticket.save(update_fields=[*set(fields), "version", "updated_at"])
+    return ticket
+
+
+# --- SLA clocks ---------------------------------------------------------------------------------
+
+SLA_FIELDS = (
+    "sla_policy",
+    "first_response_due",
+    "first_response_warn_at",
+    "next_response_due",
+    "next_response_warn_at",
+    "next_response_started_at",
+    "next_response_paused_base",
+    "resolution_due",
+    "resolution_warn_at",
+    "next_due",
+    "sla_paused_at",
+    "sla_paused_minutes",
+)
+
+
+def sla_done_steps(ticket: Ticket) -> set[tuple[str, str, datetime]]:
+    if ticket._state.adding or not ticket.pk:
+        return set()
+    return set(SlaEvent.objects.filter(ticket=ticket).values_list("target", "kind", "due_at"))
+
+
+def sla_recompute(ticket: Ticket, *, policy: SlaPolicy | None = None) -> None:
+    """Set every due time from the clocks' starts, the policy's targets and the paused minutes.
+
+    Changes `ticket` in memory; the caller saves SLA_FIELDS.
+    """
+    policy = policy or sla_policy_for(ticket)
+    ticket.sla_policy = policy
+    if policy is None:
+        for name in SLA_FIELDS[1:6] + SLA_FIELDS[7:10]:
+            setattr(ticket, name, None if name != "next_response_paused_base" else 0)
+        return
+    calendar = calendar_for(ticket, policy)
+
+    def clock(start: datetime, target: str, paused: int) -> tuple[datetime, datetime]:
+        minutes = policy.target_minutes(target)
+        return sla.clock(
+            start=start,
+            minutes=minutes,
+            warn_share=policy.warn_share,
+            paused=paused,
+            calendar=calendar,
+        )
+
+    paused = ticket.sla_paused_minutes
+    if not ticket.first_responded_at:
+        ticket.first_response_warn_at, ticket.first_response_due = clock(
+            ticket.created_at, "first_response", paused
+        )
+    ticket.resolution_warn_at, ticket.resolution_due = clock(
+        ticket.created_at, "resolution", paused
+    )
+    if ticket.next_response_started_at:
+        ticket.next_response_warn_at, ticket.next_response_due = clock(
+            ticket.next_response_started_at,
+            "next_response",
+            paused - ticket.next_response_paused_base,
+        )
+    ticket.next_due = sla.next_due(ticket, sla_done_steps(ticket))
+
+
+def _sla_pause(ticket: Ticket, now: datetime) -> None:
+    if ticket.sla_paused_at is None:
+        ticket.sla_paused_at = now
+    ticket.next_due = None
+
+
+def _sla_resume(ticket: Ticket, now: datetime) -> None:
+    if ticket.sla_paused_at is not None and ticket.sla_policy_id:
+        calendar = calendar_for(ticket, ticket.sla_policy)
+        ticket.sla_paused_minutes += sla.business_minutes_between(
+            ticket.sla_paused_at, now, calendar
+        )
+    ticket.sla_paused_at = None
+    sla_recompute(ticket, policy=ticket.sla_policy)
+
+
+def sla_customer_wrote(ticket: Ticket, now: datetime) -> None:
+    """A customer message starts the next-response clock if an agent had answered before."""
+    if ticket.first_responded_at and ticket.next_response_started_at is None:
+        ticket.next_response_started_at = now
+        ticket.next_response_paused_base = ticket.sla_paused_minutes
+        sla_recompute(ticket, policy=ticket.sla_policy)
+
+
+def _sla_agent_answered(ticket: Ticket, now: datetime) -> list[str]:
+    """A public agent reply stops the first-response and next-response clocks."""
+    fields = ["next_response_started_at", "next_response_due", "next_response_warn_at", "next_due"]
+    if ticket.first_responded_at is None:
+        ticket.first_responded_at = now
+        fields.append("first_responded_at")
+    ticket.next_response_started_at = None
+    ticket.next_response_due = ticket.next_response_warn_at = None
+    ticket.next_due = (
+        None if ticket.status in PAUSED_STATUSES else sla.next_due(ticket, sla_done_steps(ticket))
+    )
+    return fields
+
+
+# --- Workflow -----------------------------------------------------------------------------------
+
+
+def _apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) -> list[str]:
+    """Move `ticket` (locked, in memory) to `to`; returns the fields to save."""
+    current = ticket.status
+    if to not in Ticket.TRANSITIONS[current]:
+        raise InvalidTransition(current=current, requested=to)
+    now = timezone.now()
+    ticket.status = to
+    fields = ["status", *SLA_FIELDS]
+    if to == Status.SOLVED:
+        ticket.solved_at = now
+        fields.append("solved_at")
+    if to == Status.CLOSED:
+        ticket.closed_at = now
+        ticket.next_due = None
+        fields.append("closed_at")
+    elif to in PAUSED_STATUSES:
+        _sla_pause(ticket, now)
+    elif current in PAUSED_STATUSES:
+        _sla_resume(ticket, now)
+    events_record(ticket=ticket, by=by, changes=[("status", current, to)])
+    return fields
+
+
+def ticket_transition(
+    *, ticket: Ticket, to: str, by: AbstractBaseUser | None, version: int | None = None
+) -> Ticket:
+    """Move a ticket to another status through Ticket.TRANSITIONS; InvalidTransition otherwise."""
+    with transaction.atomic():
+        ticket = _lock(ticket, version)
+        fields = _apply_transition(ticket, to=to, by=by)
+        _save(ticket, fields)
+    return ticket
+
+
+def ticket_set_priority(
+    *, ticket: Ticket, priority: str, by: AbstractBaseUser | None, version: int | None = None
+) -> Ticket:
+    """Change the priority and recompute the due times under the policy that now matches."""
+    with transaction.atomic():
+        ticket = _lock(ticket, version)
+        if ticket.priority == priority:
+            return ticket
+        before_policy, before_due = ticket.sla_policy, ticket.resolution_due
+        events_record(ticket=ticket, by=by, changes=[("priority", ticket.priority, priority)])
+        ticket.priority = priority
+        _recompute_and_record(ticket, by=by, before_policy=before_policy, before_due=before_due)
+        _save(ticket, ["priority", *SLA_FIELDS])
+    return ticket
+
+
+def _recompute_and_record(
+    ticket: Ticket, *, by: AbstractBaseUser | None, before_policy, before_due
+) -> None:
+    sla_recompute(ticket)
+    if ticket.status in PAUSED_STATUSES:
+        ticket.next_due = None
+    changes = []
+    if before_policy != ticket.sla_policy:
+        changes.append(("sla_policy", before_policy, ticket.sla_policy))
+    if before_due != ticket.resolution_due:
+        changes.append(("resolution_due", _iso(before_due), _iso(ticket.resolution_due)))
+    events_record(ticket=ticket, by=by, changes=changes)
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def ticket_set_tags(
+    *, ticket: Ticket, tags: list[str], by: AbstractBaseUser | None, version: int | None = None
+) -> Ticket:
+    tags = sorted({tag.strip().lower()[:50] for tag in tags if tag.strip()})
+    with transaction.atomic():
+        ticket = _lock(ticket, version)
+        if ticket.tags != tags:
+            events_record(
+                ticket=ticket, by=by, changes=[("tags", ",".join(ticket.tags), ",".join(tags))]
+            )
+            ticket.tags = tags
+            _save(ticket, ["tags"])
+    return ticket
+
+
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    agent: AbstractBaseUser | None,
+    by: AbstractBaseUser | None,
+    team=None,
+    version: int | None = None,
+) -> Ticket:
+    """Give the ticket to `agent` (None: back to the queue) and optionally another team."""
+    with transaction.atomic():
+        ticket = _lock(ticket, version)
+        changes, fields = [], []
+        if ticket.assignee_id != (agent.pk if agent else None):
+            changes.append(("assignee", ticket.assignee, agent))
+            ticket.assignee = agent
+            fields.append("assignee")
+        if team is not None and ticket.team_id != team.pk:
+            changes.append(("team", ticket.team, team))
+            ticket.team = team
+            fields.append("team")
+        if ticket.status == Status.NEW and agent is not None:
+            fields += _apply_transition(ticket, to=Status.OPEN, by=by)
+        if fields:
+            events_record(ticket=ticket, by=by, changes=changes)
+            _save(ticket, fields)
+    if agent is not None and by != agent:
+        transaction.on_commit(lambda: notify_agent(ticket_id=ticket.pk, user_id=agent.pk))
+    return ticket
+
+
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: AbstractBaseUser,
+    body: str,
+    internal: bool = False,
+    attachments: Iterable = (),
+    set_status: str = "",
+    version: int | None = None,
+) -> Message:
+    """An agent's public reply (emailed to the customer) or internal note."""
+    with transaction.atomic():
+        ticket = _lock(ticket, version)
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=Message.Kind.NOTE if internal else Message.Kind.REPLY,
+            author=author,
+            channel=ticket.channel,
+            body=body,
+            body_html=render_markdown(body),
+        )
+        attachments_store(ticket=ticket, message=message, uploads=attachments)
+        fields = []
+        if not internal:
+            fields += _sla_agent_answered(ticket, timezone.now())
+            if not set_status and ticket.status == Status.NEW:
+                set_status = Status.OPEN
+        if set_status and set_status != ticket.status:
+            fields += _apply_transition(ticket, to=set_status, by=author)
+        _save(ticket, fields)
+    if not internal:
+        transaction.on_commit(lambda: notify_customer_of_reply(message_id=message.pk))
+    return message
+
+
+def attachments_check(uploads: Iterable) -> None:
+    limit = settings.ATTACHMENT_MAX_BYTES
+    allowed = tuple(getattr(settings, "TICKETS_ATTACHMENT_TYPES", DEFAULT_ATTACHMENT_TYPES))
+    for upload in uploads:
+        if upload.size > limit:
+            raise AttachmentTooLarge(limit=limit)
+        if upload.content_type not in allowed:
+            raise AttachmentTypeRefused(content_type=upload.content_type, allowed=allowed)
+
+
+def attachments_store(*, ticket: Ticket, message: Message, uploads: Iterable) -> list[Attachment]:
+    """Store uploads (objects with name, content_type, size and read()) after checking them."""
+    uploads = list(uploads)
+    attachments_check(uploads)
+    stored = []
+    for upload in uploads:
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            filename=upload.name[:200],
+            content_type=upload.content_type,
+            size=upload.size,
+        )
+        attachment.file.save(upload.name, ContentFile(upload.read()), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def ticket_merge(*, ticket: Ticket, into: Ticket, by: AbstractBaseUser) -> Ticket:
+    """Close `ticket` as a duplicate of `into`, moving its messages; `into`'s clocks recompute."""
+    with transaction.atomic():
+        first, second = sorted([ticket, into], key=lambda t: t.pk)
+        _lock(first), _lock(second)
+        ticket, into = _lock(ticket), _lock(into)
+        if ticket.pk == into.pk or not into.is_open:
+            raise InvalidTransition(current=ticket.status, requested="merged")
+        Message.objects.filter(ticket=ticket).update(ticket=into)
+        Attachment.objects.filter(ticket=ticket).update(ticket=into)
+        ticket.merged_into = into
+        fields = ["merged_into"]
+        if ticket.status != Status.SOLVED:
+            fields += _apply_transition(ticket, to=Status.SOLVED, by=by)
+        fields += _apply_transition(ticket, to=Status.CLOSED, by=by)
+        events_record(ticket=ticket, by=by, changes=[("merged_into", "", into.reference)])
+        _save(ticket, fields)
+        events_record(ticket=into, by=by, changes=[("merged", ticket.reference, "")])
+        if ticket.created_at < into.created_at:
+            into.created_at = ticket.created_at  # the customer has waited since the first one
+        before_policy, before_due = into.sla_policy, into.resolution_due
+        _recompute_and_record(into, by=by, before_policy=before_policy, before_due=before_due)
+        _save(into, ["created_at", *SLA_FIELDS])
+    return into
+
+
+def ticket_bump_priority(ticket: Ticket) -> str | None:
+    """The next priority up, or None at the top."""
+    index = PRIORITY_ORDER.index(ticket.priority)
+    return PRIORITY_ORDER[index + 1] if index + 1 < len(PRIORITY_ORDER) else None
+
+
+# --- Notifications (after commit) -------------------------------------------------------------
+
+
+def notify_agent(*, ticket_id: int, user_id: int, reason: str = "assigned") -> None:
+    """After commit: tell an agent about a ticket (its own transaction)."""
+    from django.contrib.auth import get_user_model
+
+    ticket = Ticket.objects.get(pk=ticket_id)
+    user = get_user_model().objects.get(pk=user_id)
+    with transaction.atomic():
+        agent_notice_enqueue(
+            ticket=ticket,
+            user=user,
+            reason=reason,
+            dedupe_key=f"ticket:{ticket.pk}:{reason}:{user.pk}:{ticket.version}",
+        )
+
+
+def agent_notice_enqueue(
+    *, ticket: Ticket, user: AbstractBaseUser, reason: str, dedupe_key: str
+) -> None:
+    """Write a notice to a staff member into the outbox, inside the caller's transaction."""
+    profile = getattr(user, "agent_profile", None)
+    outbox_enqueue_email(
+        dedupe_key=dedupe_key,
+        to=user.email,
+        template="tickets/emails/agent_notice",
+        language=profile.preferred_language if profile else "en",
+        context={"ticket": ticket, "reason": reason, "url": console_url(ticket)},
+    )
+
+
+def notify_customer_of_reply(*, message_id: int) -> None:
+    message = Message.objects.select_related("ticket__customer").get(pk=message_id)
+    ticket = message.ticket
+    with transaction.atomic():
+        outbox_enqueue_email(
+            dedupe_key=f"reply:{message.pk}",
+            to=ticket.customer.email,
+            template="tickets/emails/reply",
+            language=ticket.language,
+            context={"ticket": ticket, "message": message, "url": customer_url(ticket)},
+        )
+
+
+def customer_url(ticket: Ticket) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(ticket.language):
+        path = reverse("tickets:detail", kwargs={"reference": ticket.reference})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def console_url(ticket: Ticket) -> str:
+    from django.urls import reverse
+
+    path = reverse("tickets_console:ticket", kwargs={"reference": ticket.reference})
+    return settings.SITE_URL.rstrip("/") + path
