@@ -13,4 +13,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "heartbeat": {"task": "support.tasks.heartbeat_task", "schedule": 30.0},
     "outbox-retry": {"task": "support.tasks.outbox_retry_task", "schedule": 60.0},
+    "sla-sweep": {"task": "tickets.tasks.sla_sweep_task", "schedule": 60.0},
 }
