@@ -50,7 +50,9 @@ def main() -> None:
     }
     for name, value in results.items():
         target = TARGETS_MS.get(name, TARGET_MEMORY_MB if name == "memory_added_mb" else None)
-        verdict = f"  (target < {target}: {'met' if value < target else 'MISSED'})" if target else ""
+        verdict = (
+            f"  (target < {target}: {'met' if value < target else 'MISSED'})" if target else ""
+        )
         print(f"{name:20} {value:10.2f}{verdict}")
 
 

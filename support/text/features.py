@@ -14,8 +14,8 @@ from support.text.cleaning import analysis_view
 from support.text.language import to_simplified
 from support.text.lexicon import ANGER_CUES, CATEGORY_KEYWORDS, NEGATIVE_CUES, POSITIVE_CUES
 
-HEX_RE = re.compile(r"\b(?:0x)?[0-9a-f]{24,}\b")
-LONG_ID_RE = re.compile(r"\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{20,}\b")
+HEX_RE = re.compile(r"(?<![a-z0-9])(?:0x)?[0-9a-f]{24,}(?![a-z0-9])")
+LONG_ID_RE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{20,}(?![a-z0-9])")
 DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN_WORD_RE = re.compile(r"[a-z][a-z0-9'+-]*")
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")

@@ -27,7 +27,9 @@ LATIN_WORD_RE = re.compile(
     r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']+"
 )
 NOISE_RE = re.compile(
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\w*\d\w*\b|\b[A-Z]{2,6}s?\b",
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|(?<![A-Za-z0-9])[A-Za-z0-9_]*\d[A-Za-z0-9_]*(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z])[A-Z]{2,6}s?(?![A-Za-z])",
 )
 CRYPTO_TERMS = word_set(
     """

@@ -23,7 +23,7 @@ CONNECTOR_RE = re.compile(
 CANDIDATE_RE = re.compile(r"[\"'“‘「『]?(?P<secret>[!-~]{4,64})")
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
-WORDS_RE = re.compile(r"[a-z]+(?:[-'][a-z]+)+")  # "case-sensitive", "doesn't"
+WORDS_RE = re.compile(r"[A-Za-z][a-z]*(?:[-'’][a-z]+)+")  # "case-sensitive", "doesn't"
 URL_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 NOT_PASSWORDS = word_set(
     """
@@ -54,14 +54,20 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
             continue
         start, end = _trim(text, candidate.start("secret"), candidate.end("secret"))
         explicit = bool(connector.group("explicit"))
+        if not explicit and trigger.group().lower() == "pass":
+            continue  # "pass the KYC", "new pass There's…": only "pass: X" / "pass is X" count
         if _looks_like_password(text[start:end], explicit=explicit):
             spans.append((start, end))
     return spans
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    # A sentence's full stop or a closing quote is not part of the password, unless the
-    # password is made of nothing else.
+    # A sentence's full stop or a closing quote is not part of the password: in an English
+    # sentence ("is Hunter2!") it ends the sentence; before CJK text ("Taipei101! 登入失败")
+    # it belongs to the password, since CJK sentences use full-width punctuation.
+    following = text[end:].lstrip()[:1]
+    if following and not following.isascii():
+        return start, end
     while end - start > 4 and text[end - 1] in TRAILING_PUNCTUATION:
         end -= 1
     return start, end

@@ -63,20 +63,30 @@ DENIAL_RE = re.compile(
     r"乗っ取りではな|ではありませんが|防ぐ|防止|予防",
     re.IGNORECASE,
 )
+CLAUSE_END_RE = re.compile(r"[,.;!?，。；！？\n]|\bbut\b|但是|하지만|けど|が、")
 DENIAL_WINDOW = 40
 SECURITY_PROBABILITY = 0.45
+CERTAIN_PROBABILITY = 0.7
 
 
 def incident_phrases(text: str) -> list[str]:
     """The phrases of `text` that report a security incident, denied ones left out."""
     folded = normalise(text)
-    found = []
-    for match in INCIDENT_RE.finditer(folded):
-        window = folded[max(0, match.start() - DENIAL_WINDOW) : match.end() + 10]
-        if not DENIAL_RE.search(window):
-            found.append(match.group())
-    return found
+    return [match.group() for match in INCIDENT_RE.finditer(folded) if not _denied(folded, match)]
 
 
 def is_urgent(*, text: str, security_probability: float) -> bool:
-    return bool(incident_phrases(text)) or security_probability >= SECURITY_PROBABILITY
+    """A reported incident, or a message the model finds security-like and nobody denies."""
+    if incident_phrases(text):
+        return True
+    if security_probability >= CERTAIN_PROBABILITY:
+        return True
+    return security_probability >= SECURITY_PROBABILITY and not DENIAL_RE.search(normalise(text))
+
+
+def _denied(folded: str, match: re.Match[str]) -> bool:
+    """Whether the clause holding `match` denies it or makes it hypothetical."""
+    start = max(0, match.start() - DENIAL_WINDOW)
+    boundaries = [m.end() for m in CLAUSE_END_RE.finditer(folded, start, match.start())]
+    clause = folded[boundaries[-1] if boundaries else start : match.end() + 10]
+    return bool(DENIAL_RE.search(clause))

@@ -1,0 +1,105 @@
+"""Category, urgency and sentiment on messages in our five languages."""
+
+import pytest
+
+from support.text import analyze
+from support.text.analysis import classify, score_sentiment
+from support.text.urgency import incident_phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my identity verification was rejected, the selfie step fails", "kyc"),
+        ("实名认证审核没通过，说证件照片模糊", "kyc"),
+        ("本人確認の書類が承認されません", "kyc"),
+        ("I forgot my password and the reset email does not come", "password_reset"),
+        ("비밀번호를 잊어버렸어요. 재설정은 어떻게 하나요?", "password_reset"),
+        ("谷歌验证器丢了，怎么重置二次验证", "two_factor"),
+        ("二段階認証のコードが届きません", "two_factor"),
+        ("why is the withdrawal fee so high?", "fees"),
+        ("現貨交易手續費怎麼算？", "fees"),
+        ("my limit order was not filled and the futures position got liquidated", "trading"),
+        ("USDT 입금했는데 반영이 안 돼요", "deposit_withdrawal"),
+        ("提币到现在还没到账", "deposit_withdrawal"),
+        (
+            "someone pretending to be your support asked me for my seed phrase on telegram",
+            "scam_report",
+        ),
+        ("アカウントが乗っ取られました", "security_incident"),
+        ("do you report my trades to the tax authorities?", "compliance"),
+        ("the app crashes on startup after the update", "technical"),
+    ],
+)
+def test_category_of_clear_messages(text, category):
+    assert classify(text).name == category
+
+
+def test_unclear_message_goes_to_triage_as_general():
+    result = classify("hmm")
+
+    assert result.needs_triage is True
+    assert result.name == "general"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my account was hacked and all my USDT is gone",
+        "there is a withdrawal I never made, lock my account",
+        "I got SIM swapped last night, then login alerts",
+        "我的账号被盗了，币被转走了",
+        "帳號被盜，資產不見了",
+        "계정이 해킹당했어요. 출금 내역이 제가 한 게 아니에요",
+        "不正ログインされて、残高がなくなりました",
+        "clicked a phishing link, entered my login, and my funds were drained",
+    ],
+)
+def test_security_incidents_are_urgent_in_every_language(text):
+    assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I protect my account from being hacked?",
+        "I was not hacked, I just forgot my password",
+        "不是被盗，只是我忘记密码了",
+        "what is the withdrawal fee for BTC?",
+        "해킹 방지를 위해 OTP를 설정하고 싶어요",
+        "本人確認の方法を教えてください",
+    ],
+)
+def test_questions_and_denials_are_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+def test_incident_phrases_skip_the_denied_ones():
+    assert incident_phrases("nothing was stolen, but someone logged in from abroad") == [
+        "someone logged"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("withdrawal stuck for 3 days, nobody answers, this is unacceptable", "negative"),
+        ("提币三天了还没到账，客服也不回", "negative"),
+        ("출금이 계속 안 돼요. 너무 답답해요", "negative"),
+        ("thank you so much, the problem is solved!", "positive"),
+        ("谢谢你们，问题解决了", "positive"),
+        ("How do I change the app language?", "neutral"),
+        ("出金方法を教えてください", "neutral"),
+    ],
+)
+def test_sentiment_labels(text, label):
+    assert score_sentiment(text).label == label
+
+
+def test_sentiment_score_stays_in_range_and_anger_is_strongly_negative():
+    angry = score_sentiment("you are scammers, worst exchange ever, I will call the police!!")
+    happy = score_sentiment("thanks, great support")
+
+    assert angry.label == "negative" and angry.strongly_negative is True
+    assert -1.0 <= angry.score < 0 < happy.score <= 1.0
+    assert happy.strongly_negative is False

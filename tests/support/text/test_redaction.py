@@ -1,0 +1,204 @@
+"""Secret redaction: what is removed, what stays, and what the customer sees instead."""
+
+import base58
+import pytest
+from mnemonic import Mnemonic
+
+from support.text import redact, security_notice
+from support.text.messages import SECURITY_NOTICE
+
+ENGLISH_SEED = Mnemonic("english").to_mnemonic(bytes(range(16)))
+TX_HASH = "7870f36d492ab48c842f580f53aba9693e675a64bf3dde08d69febaf375c69d6"
+HEX_KEY = "b9e40c76bcd10ae04883bb9f9507232619b341580b42b9895c5417e483db5f96"
+
+
+def wif(key: bytes, *, compressed: bool = True) -> str:
+    return base58.b58encode_check(b"\x80" + key + (b"\x01" if compressed else b"")).decode()
+
+
+def xprv(seed: bytes) -> str:
+    payload = bytes.fromhex("0488ade4") + bytes(9) + seed[:32] + b"\x00" + seed[:32]
+    return base58.b58encode_check(payload).decode()
+
+
+def test_english_seed_phrase_after_context_is_replaced_by_marker():
+    text = f"my seed phrase: {ENGLISH_SEED} please help"
+
+    result = redact(text, lang="en")
+
+    assert result.text == "my seed phrase: [seed phrase removed] please help"
+    assert result.secrets == ["seed_phrase"]
+
+
+def test_numbered_seed_phrase_keeps_the_sentence_around_it():
+    words = ENGLISH_SEED.split()
+    numbered = " ".join(f"{i}. {word}" for i, word in enumerate(words, 1))
+    text = f"words in order {numbered} thanks"
+
+    result = redact(text, lang="en")
+
+    assert result.text == "words in order 1. [seed phrase removed] thanks"
+
+
+def test_one_word_per_line_seed_phrase_is_removed():
+    words = Mnemonic("english").to_mnemonic(bytes(range(32))).split()
+    text = "this is what I wrote down\n" + "\n".join(words) + "\nit says invalid"
+
+    result = redact(text, lang="en")
+
+    assert result.text == "this is what I wrote down\n[seed phrase removed]\nit says invalid"
+
+
+def test_mistyped_seed_phrase_without_valid_checksum_is_still_removed():
+    words = ENGLISH_SEED.split()
+    words[3] = words[3][:-1] + "x"  # a typo breaks the checksum
+    text = "recovery phrase " + " ".join(words)
+
+    assert redact(text, lang="en").text == "recovery phrase [seed phrase removed]"
+
+
+@pytest.mark.parametrize(
+    ("language", "separator", "prefix"),
+    [
+        ("chinese_simplified", " ", "助记词 "),
+        ("chinese_traditional", "，", "助記詞："),
+        ("japanese", "\u3000", "シードフレーズ："),
+        ("korean", " ", "복구 구문: "),
+        ("spanish", " ", "mi frase semilla: "),
+        ("french", ", ", "ma phrase: "),
+        ("italian", " ", "frase: "),
+        ("czech", " ", "fráze: "),
+        ("portuguese", "\n", "frase:\n"),
+    ],
+)
+def test_seed_phrases_of_every_wordlist_language_are_removed(language, separator, prefix):
+    phrase = separator.join(Mnemonic(language).to_mnemonic(bytes(range(16, 32))).split())
+    text = f"{prefix}{phrase}"
+
+    result = redact(text, lang="en")
+
+    assert result.text == f"{prefix}[seed phrase removed]"
+
+
+def test_ordinary_english_made_of_bip39_words_is_kept():
+    text = "sorry staff team please check deposit address network fee wrong again need help today"
+
+    assert redact(text).text == text
+
+
+def test_chinese_sentence_is_not_mistaken_for_a_chinese_seed_phrase():
+    text = "我的助记词是不是被别人看到了？我想问一下怎么换一个新的钱包比较安全"
+
+    assert redact(text).text == text
+
+
+def test_hex_private_key_named_as_a_key_is_removed_in_each_language():
+    for context in ("private key", "私钥", "私鑰", "개인키", "秘密鍵"):
+        text = f"{context} {HEX_KEY} 请帮忙"
+
+        assert redact(text, lang="en").text == f"{context} [private key removed] 请帮忙"
+
+
+def test_transaction_hash_is_kept_even_with_0x_prefix():
+    for text in (f"txid {TX_HASH} still pending", f"提币哈希 0x{TX_HASH} 帮我查一下"):
+        assert redact(text).text == text
+
+
+def test_hex_without_any_context_is_kept_as_a_transaction_hash():
+    text = f"{TX_HASH} where is it"
+
+    assert redact(text).text == text
+
+
+def test_wif_keys_are_removed_even_without_context():
+    key = bytes(range(1, 33))
+    for candidate in (wif(key), wif(key, compressed=False)):
+        result = redact(f"can you check {candidate} balance", lang="en")
+
+        assert result.text == "can you check [private key removed] balance"
+        assert result.secrets == ["private_key"]
+
+
+def test_extended_private_key_is_removed_and_public_one_kept():
+    key = xprv(bytes(range(64)))
+    xpub = "xpub" + key[4:]
+
+    assert redact(f"xprv: {key}", lang="en").text == "xprv: [private key removed]"
+    assert redact(f"my xpub {xpub}").text == f"my xpub {xpub}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my password is Hunter2!", "my password is [password removed]!"),
+        (
+            "login: a@b.co / pass: Pumpkin#Spice42 please",
+            "login: a@b.co / pass: [password removed] please",
+        ),
+        ("pw: correcthorse", "pw: [password removed]"),
+        ("密码是abc12345，登录不了", "密码是[password removed]，登录不了"),
+        ("密碼 Taipei101! 登入失敗", "密碼 [password removed] 登入失敗"),
+        ("비밀번호는 Seoul2024! 입니다", "비밀번호는 [password removed] 입니다"),
+        ("비번 Jisoo#77 인데 틀렸대요", "비번 [password removed] 인데 틀렸대요"),
+        ("パスワードはSakura2024です", "パスワードは[password removed]です"),
+        ('my password is "Tr0ub4dor".', 'my password is "[password removed]".'),
+    ],
+)
+def test_disclosed_passwords_are_removed(text, expected):
+    assert redact(text, lang="en").text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my password is wrong",
+        "password reset link expired",
+        "I forgot my password, please help",
+        "the password is case-sensitive right?",
+        "密码被改了，不是我改的",
+        "密码错误三次被锁了",
+        "비밀번호는 절대 안 알려드릴 거예요",
+        "パスワードは8文字以上ですか",
+        "my order id 是 2973085959162894636",
+        "ATOM deposit with memo 532235 still missing",
+        "send to TABcrApnXZMKT2bULWqMJJeVmRtCCtTMjt on TRC20",
+    ],
+)
+def test_text_without_secrets_is_unchanged(text):
+    assert redact(text) == (text, [])
+
+
+def test_marker_follows_the_detected_language_when_none_is_given():
+    result = redact(f"seed phrase {ENGLISH_SEED}")
+
+    assert result.text == "seed phrase [seed phrase removed]"
+
+
+def test_zero_width_characters_do_not_hide_a_key():
+    hidden = HEX_KEY[:10] + "\u200b" + HEX_KEY[10:]
+
+    assert redact(f"private key {hidden}", lang="en").text == "private key [private key removed]"
+
+
+def test_secrets_are_removed_anywhere_in_a_one_megabyte_message():
+    filler = "the deposit is late, txid attached. " * 30_000
+    text = filler + f"private key {HEX_KEY} " + filler + f"seed: {ENGLISH_SEED}"
+
+    result = redact(text, lang="en")
+
+    assert HEX_KEY not in result.text
+    assert ENGLISH_SEED not in result.text
+    assert result.secrets == ["private_key", "seed_phrase"]
+    assert result.text.startswith(filler)
+
+
+def test_security_notice_tells_what_to_do_in_english():
+    notice = security_notice("en")
+
+    assert notice == SECURITY_NOTICE
+    assert "never ask" in notice
+    assert "new wallet" in notice and "password" in notice and "two-factor" in notice
+
+
+def test_security_notice_falls_back_to_english_for_other_languages():
+    assert security_notice("other") == SECURITY_NOTICE
