@@ -9,6 +9,7 @@ from tickets import views as ticket_views
 
 api_v1 = [
     path("support/", include("support.api_urls")),
+    path("livechat/", include("livechat.api_urls")),
     path("tickets/", include("tickets.api_urls")),
     path("helpcenter/", include("helpcenter.api_urls")),
 ]

@@ -1,3 +1,5 @@
 """Websocket routes of every app, collected in one list."""
 
-websocket_urlpatterns: list = []
+from livechat.routing import websocket_urlpatterns as livechat_routes
+
+websocket_urlpatterns: list = [*livechat_routes]

@@ -1,0 +1,114 @@
+"""The live chat's HTTP API: starting a chat (customers and guests) and the bot preview."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from livechat import bot, services
+from livechat.selectors import guest_token
+from support.permissions import IsStaffMember
+from support.roles import is_staff_member
+from support.taxonomy import Category, Language
+
+
+class PreviewInput(serializers.Serializer):
+    text = serializers.CharField(max_length=services.MAX_MESSAGE_CHARS)
+    lang = serializers.ChoiceField(choices=Language.choices, default=Language.EN)
+
+
+class PreviewArticle(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class PreviewOutput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=bot.ACTIONS)
+    reply = serializers.CharField()
+    articles = PreviewArticle(many=True)
+
+
+class BotPreviewView(APIView):
+    """What the bot would do with a first message: the same policy the live bot uses."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=PreviewInput, responses=PreviewOutput)
+    def post(self, request: Request) -> Response:
+        given = PreviewInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        decision = bot.decide(given.validated_data["text"], lang=given.validated_data["lang"])
+        data = {
+            "action": decision.action,
+            "reply": decision.reply,
+            "articles": [{"slug": a.slug, "title": a.title} for a in decision.articles],
+        }
+        return Response(PreviewOutput(data).data)
+
+
+class StartInput(serializers.Serializer):
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.EN)
+    category = serializers.ChoiceField(choices=Category.choices, default=Category.GENERAL)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    transcript = serializers.BooleanField(default=True)
+
+
+class StartOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    language = serializers.CharField()
+    token = serializers.CharField(allow_blank=True)
+    websocket_url = serializers.CharField()
+
+
+class CustomerOrGuest(AllowAny):
+    """Customers and guests start chats; staff use the console."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return not is_staff_member(request.user)
+
+
+class ConversationStartView(APIView):
+    """Open a chat with the bot. Guests give an email and get a signed token for the socket."""
+
+    permission_classes = [CustomerOrGuest]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+
+    @extend_schema(request=StartInput, responses={201: StartOutput})
+    def post(self, request: Request) -> Response:
+        given = StartInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        signed_in = request.user.is_authenticated
+        if not signed_in and not data.get("email"):
+            message = _("Please give your email address so we can reach you.")
+            raise serializers.ValidationError({"email": [message]})
+        try:
+            conversation = services.conversation_start(
+                customer=request.user if signed_in else None,
+                guest_email=data.get("email", ""),
+                language=data["language"],
+                category=data["category"],
+                address=request.META.get("REMOTE_ADDR"),
+                wants_transcript=data["transcript"],
+            )
+        except services.ChatError as error:
+            return Response(
+                {"error": {"code": error.code, "message": error.message, "fields": {}}},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        token = "" if signed_in else guest_token(conversation)
+        path = f"/ws/chat/{conversation.pk}/" + (f"?token={token}" if token else "")
+        body = {
+            "id": conversation.pk,
+            "status": conversation.status,
+            "language": conversation.language,
+            "token": token,
+            "websocket_url": f"{settings.WEBSOCKET_URL}{path}",
+        }
+        return Response(StartOutput(body).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,112 @@
+"""Which team and which agent a chat handed off by the bot goes to.
+
+The same rules as tickets: the team from the admins' routing rules (security incidents to the
+team that handles them), then an online agent of that team who speaks the customer's language,
+has the category's skill and a free chat slot; the least loaded first.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, F, Q
+
+from livechat.models import Conversation, Status
+from support.models import AgentProfile, Team
+
+DEFAULT_WAIT = timedelta(minutes=2)
+WAIT_SAMPLE = 50
+
+
+def pick_team(*, category: str, language: str, urgent: bool) -> Team | None:
+    if urgent:
+        return Team.objects.filter(handles_security=True).order_by("id").first()
+    return _routed_team(category=category, language=language)
+
+
+def _routed_team(*, category: str, language: str) -> Team | None:
+    try:
+        from tickets.models import RoutingRule
+    except ImportError:
+        return None
+    rule = (
+        RoutingRule.objects.filter(Q(category="") | Q(category=category))
+        .filter(Q(language="") | Q(language=language))
+        .select_related("team")
+        .order_by("position", "id")
+        .first()
+    )
+    return rule.team if rule else None
+
+
+def available_agents(*, team: Team | None):
+    """Online agents (of `team` when given) with a free chat slot, least loaded first."""
+    profiles = AgentProfile.objects.filter(presence=AgentProfile.Presence.ONLINE)
+    if team is not None:
+        profiles = profiles.filter(teams=team)
+    return (
+        profiles.annotate(
+            open_chats=Count(
+                "user__assigned_chats", filter=Q(user__assigned_chats__status=Status.ASSIGNED)
+            )
+        )
+        .filter(open_chats__lt=F("max_open_chats"))
+        .select_related("user")
+        .order_by("open_chats", "presence_changed_at", "id")
+    )
+
+
+def pick_agent(conversation: Conversation) -> AbstractBaseUser | None:
+    """The best agent to offer the chat to, or None when nobody can take it now."""
+    candidates = list(available_agents(team=conversation.team)[:50])
+    speaking = [p for p in candidates if conversation.language in p.languages] or candidates
+    skilled = [p for p in speaking if conversation.category in p.skills] or speaking
+    return skilled[0].user if skilled else None
+
+
+def has_capacity(agent: AbstractBaseUser) -> bool:
+    profile = AgentProfile.objects.filter(user=agent).first()
+    if profile is None:
+        return False
+    open_chats = Conversation.objects.filter(agent=agent, status=Status.ASSIGNED).count()
+    return open_chats < profile.max_open_chats
+
+
+def agents_online(*, team: Team | None) -> bool:
+    profiles = AgentProfile.objects.filter(presence=AgentProfile.Presence.ONLINE)
+    if team is not None:
+        profiles = profiles.filter(teams=team)
+    return profiles.exists()
+
+
+def average_wait() -> timedelta:
+    """How long recent chats waited in the queue before an agent took them."""
+    recent = (
+        Conversation.objects.filter(queued_at__isnull=False, assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values_list("queued_at", "assigned_at")[:WAIT_SAMPLE]
+    )
+    waits = [assigned - queued for queued, assigned in recent if assigned >= queued]
+    if not waits:
+        return DEFAULT_WAIT
+    return sum(waits, timedelta()) / len(waits)
+
+
+def queue_positions(*, team_id: int | None, limit: int = 200) -> list[tuple[int, int, int]]:
+    """(conversation id, position from 1, estimated wait in seconds) of a team's queue."""
+    queued = Conversation.objects.queued().filter(team_id=team_id).values_list("id", flat=True)
+    ids = list(queued[:limit])
+    if not ids:
+        return []
+    per_chat = average_wait().total_seconds()
+    online = max(1, _online_count(team_id))
+    return [
+        (pk, position, int(per_chat * position / online))
+        for position, pk in enumerate(ids, start=1)
+    ]
+
+
+def _online_count(team_id: int | None) -> int:
+    profiles = AgentProfile.objects.filter(presence=AgentProfile.Presence.ONLINE)
+    if team_id is not None:
+        profiles = profiles.filter(teams__id=team_id)
+    return profiles.count()

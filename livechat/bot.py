@@ -1,0 +1,151 @@
+"""The bot's policy: one function deciding what to do with a customer's message.
+
+Order of the rules: a security incident goes straight to the security team; a request for a
+person, strong anger or a second failure hands off to the queue; otherwise the help center
+answers, and a weak match gets one clarifying question. The bot never asks for a password, a
+code or a seed phrase: none of its replies does.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from livechat import intents
+from livechat.knowledge import Article, answer_threshold, search_articles
+from support.text import Analysis, analyze
+
+ANSWER = "answer"
+CLARIFY = "clarify"
+HANDOFF = "handoff"
+URGENT_HANDOFF = "urgent_handoff"
+ACTIONS = (ANSWER, CLARIFY, HANDOFF, URGENT_HANDOFF)
+
+CLARIFY_SHARE = 0.5  # weak matches worth showing with a clarifying question: half the threshold
+MAX_FAILURES = 2
+SECURITY_CATEGORIES = ("security_incident",)
+
+# Handoff reasons (the values of livechat.models.HandoffReason).
+ASKED_FOR_HUMAN = "asked_for_human"
+BOT_FAILED = "bot_failed"
+NEGATIVE_SENTIMENT = "negative_sentiment"
+SECURITY = "security"
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str
+    reply: str
+    articles: list[Article] = field(default_factory=list)
+    reason: str = ""
+
+
+def decide(
+    text: str, *, lang: str, history: Sequence[str] = (), analysis: Analysis | None = None
+) -> Decision:
+    """What the bot does with `text`; `history` lists the bot's earlier actions in the chat."""
+    analysis = analysis or analyze(text, lang_hint=lang)
+    with translation.override(lang):
+        if is_security_incident(text=analysis.redacted_text, analysis=analysis):
+            return Decision(URGENT_HANDOFF, security_reply(), reason=SECURITY)
+        if intents.asks_for_human(analysis.redacted_text):
+            return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
+        if analysis.strongly_negative:
+            return Decision(HANDOFF, sorry_reply(), reason=NEGATIVE_SENTIMENT)
+        return _answer(analysis.redacted_text, lang=lang, failures=failures(text, history))
+
+
+def failures(text: str, history: Sequence[str]) -> int:
+    """Times the bot has failed so far, counting this message when it says the last answer
+    did not help."""
+    failed = sum(1 for action in history if action == CLARIFY)
+    if history and history[-1] == ANSWER and intents.says_not_helped(text):
+        failed += 1
+    return failed
+
+
+def _answer(text: str, *, lang: str, failures: int) -> Decision:
+    articles = search_articles(text, lang=lang)
+    threshold = answer_threshold()
+    strong = [article for article in articles if article.score >= threshold]
+    if strong and failures < MAX_FAILURES:
+        return Decision(ANSWER, answer_reply(strong), strong)
+    if failures + 1 >= MAX_FAILURES:
+        return Decision(HANDOFF, failed_reply(), reason=BOT_FAILED)
+    weak = [article for article in articles if article.score >= threshold * CLARIFY_SHARE]
+    return Decision(CLARIFY, clarify_reply(weak), weak)
+
+
+def is_security_incident(*, text: str, analysis: Analysis) -> bool:
+    return (
+        analysis.urgent
+        or analysis.category in SECURITY_CATEGORIES
+        or intents.mentions_security_incident(text)
+    )
+
+
+def answer_reply(articles: list[Article]) -> str:
+    lines = [_("Here is what I found in our help center:")]
+    for article in articles:
+        snippet = f" — {article.snippet}" if article.snippet else ""
+        lines.append(f"• {article.title}{snippet}")
+    lines.append(_("Did this answer your question? If not, tell me more or ask for a person."))
+    return "\n".join(lines)
+
+
+def clarify_reply(articles: list[Article]) -> str:
+    lines = [
+        _(
+            "I am not sure I understood. Could you describe the problem in a bit more detail, "
+            "for example the coin, the network or the message you see?"
+        )
+    ]
+    if articles:
+        lines.append(_("These articles might be related:"))
+        lines.extend(f"• {article.title}" for article in articles)
+    return "\n".join(lines)
+
+
+def handoff_reply() -> str:
+    return _(
+        "I am connecting you with a member of our support team. They will see this "
+        "conversation, so you will not need to repeat yourself."
+    )
+
+
+def failed_reply() -> str:
+    return _(
+        "Sorry, I could not find the answer. I am connecting you with a member of our support "
+        "team, who will see this conversation."
+    )
+
+
+def sorry_reply() -> str:
+    return _(
+        "I am sorry about this experience. I am connecting you with a member of our support "
+        "team right away."
+    )
+
+
+def security_reply() -> str:
+    return "\n".join(
+        [
+            _(
+                "This looks like a security emergency. I am connecting you with our security "
+                "team now, ahead of the queue. Please do these steps right away:"
+            ),
+            _("1. Change your account password and your email password."),
+            _("2. Reset your two-factor authentication and log out of all devices."),
+            _("3. Delete your API keys and check your withdrawal address whitelist."),
+            _("4. Never share a password, a verification code or your seed phrase with anyone."),
+        ]
+    )
+
+
+def greeting(lang: str) -> str:
+    with translation.override(lang):
+        return _(
+            "Hello! I am the automated assistant. Ask me anything, or ask for a person at any "
+            "time. We will never ask for your password, codes or seed phrase."
+        )

@@ -1,0 +1,72 @@
+"""The JSON frames of the chat protocol (docs/livechat.md), built from stored rows."""
+
+from livechat.models import ChatMessage, Conversation
+
+
+def message_frame(message: ChatMessage) -> dict:
+    author = message.author
+    return {
+        "type": "message",
+        "conversation": message.conversation_id,
+        "id": message.pk,
+        "client_id": message.client_message_id,
+        "sender": message.sender,
+        "author": (author.first_name or "") if author is not None else "",
+        "body": message.body,
+        "automated": message.automated,
+        "internal": message.internal,
+        "articles": message.articles,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def ack_frame(message: ChatMessage) -> dict:
+    return {
+        "type": "ack",
+        "conversation": message.conversation_id,
+        "client_id": message.client_message_id,
+        "id": message.pk,
+    }
+
+
+def state_frame(conversation: Conversation) -> dict:
+    return {
+        "type": "state",
+        "conversation": conversation.pk,
+        "status": conversation.status,
+        "urgent": conversation.urgent,
+        "rating": conversation.rating,
+    }
+
+
+def queue_frame(conversation_id: int, position: int, wait_seconds: int) -> dict:
+    return {
+        "type": "queue",
+        "conversation": conversation_id,
+        "position": position,
+        "wait_seconds": wait_seconds,
+    }
+
+
+def chat_summary_frame(conversation: Conversation) -> dict:
+    """A chat as the agents' list shows it."""
+    customer = conversation.customer
+    return {
+        "type": "chat",
+        "conversation": conversation.pk,
+        "status": conversation.status,
+        "urgent": conversation.urgent,
+        "language": conversation.language,
+        "category": conversation.category,
+        "customer": customer.email if customer is not None else conversation.guest_email,
+        "agent": conversation.agent_id,
+        "offered_to": conversation.offered_to_id,
+        "team": conversation.team_id,
+        "handoff_reason": conversation.handoff_reason,
+        "bot_summary": conversation.bot_summary,
+        "queued_at": conversation.queued_at.isoformat() if conversation.queued_at else None,
+    }
+
+
+def error_frame(code: str, message: str) -> dict:
+    return {"type": "error", "code": code, "message": message}

@@ -1,0 +1,215 @@
+"""Chat conversations, their messages and the audit trail of every state change."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from support.models import Team
+from support.roles import is_staff_member
+from support.taxonomy import Category, Language
+
+
+class Status(models.TextChoices):
+    BOT = "bot", _("With the bot")
+    QUEUED = "queued", _("Waiting for an agent")
+    ASSIGNED = "assigned", _("With an agent")
+    ENDED = "ended", _("Ended")
+
+
+OPEN_STATUSES = (Status.BOT, Status.QUEUED, Status.ASSIGNED)
+
+
+class HandoffReason(models.TextChoices):
+    ASKED_FOR_HUMAN = "asked_for_human", _("Customer asked for a person")
+    BOT_FAILED = "bot_failed", _("The bot could not help twice")
+    NEGATIVE_SENTIMENT = "negative_sentiment", _("Customer is very unhappy")
+    SECURITY = "security", _("Security incident")
+    TRANSFER = "transfer", _("Transferred by an agent")
+
+
+class ConversationQuerySet(models.QuerySet):
+    def open(self) -> "ConversationQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def queued(self) -> "ConversationQuerySet":
+        return self.filter(status=Status.QUEUED).order_by("-urgent", "queued_at", "id")
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "ConversationQuerySet":
+        """The one place that decides which chats a signed-in person may see."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_staff_member(user):
+            return self
+        return self.filter(customer=user)
+
+
+class Conversation(models.Model):
+    Status = Status
+    HandoffReason = HandoffReason
+
+    # The one transitions table of the chat workflow: status -> statuses it may move to.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.BOT: frozenset({Status.QUEUED, Status.ENDED}),
+        Status.QUEUED: frozenset({Status.ASSIGNED, Status.BOT, Status.ENDED}),
+        Status.ASSIGNED: frozenset({Status.QUEUED, Status.BOT, Status.ENDED}),
+        Status.ENDED: frozenset(),
+    }
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_conversations",
+    )
+    guest_email = models.EmailField(_("guest email"), blank=True)
+    guest_key = models.CharField(max_length=64, blank=True, editable=False)
+    guest_address = models.GenericIPAddressField(_("guest address"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=7, choices=Language.choices, default=Language.EN
+    )
+    category = models.CharField(
+        _("category"), max_length=32, choices=Category.choices, default=Category.GENERAL
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.BOT)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    handoff_reason = models.CharField(
+        _("handoff reason"), max_length=24, choices=HandoffReason.choices, blank=True
+    )
+    bot_summary = models.TextField(_("what the bot already tried"), blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_chats",
+    )
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("offered to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offered_chats",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    transfer_note = models.TextField(_("transfer note"), blank=True)
+    wants_transcript = models.BooleanField(_("transcript by email"), default=True)
+    customer_read_up_to = models.BigIntegerField(default=0)
+    agent_read_up_to = models.BigIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    ticket_reference = models.CharField(_("ticket"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        indexes = [
+            models.Index(fields=["queued_at"], name="chat_queue", condition=Q(status="queued")),
+            models.Index(fields=["agent", "status"], name="chat_agent"),
+            models.Index(fields=["customer", "-id"], name="chat_customer"),
+            models.Index(
+                fields=["guest_email"], name="chat_open_guest", condition=~Q(status="ended")
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="chat_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"chat {self.pk} ({self.status})"
+
+    @property
+    def email(self) -> str:
+        return self.customer.email if self.customer_id else self.guest_email
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class SenderKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    BOT = "bot", _("Bot")
+    AGENT = "agent", _("Agent")
+    SYSTEM = "system", _("System")
+
+
+class ChatMessage(models.Model):
+    """One message; its id orders the conversation and is what clients resume after."""
+
+    SenderKind = SenderKind
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.CharField(_("sender"), max_length=8, choices=SenderKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("body"), help_text=_("Already redacted: never holds a secret."))
+    client_message_id = models.CharField(max_length=64, blank=True)
+    automated = models.BooleanField(_("automated"), default=False)
+    bot_action = models.CharField(_("bot action"), max_length=16, blank=True)
+    internal = models.BooleanField(_("internal note"), default=False)
+    articles = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "client_message_id"],
+                condition=~Q(client_message_id=""),
+                name="chat_message_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["conversation", "id"], name="chat_message_replay")]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.pk} {self.sender}"
+
+
+class ConversationEvent(models.Model):
+    """Who changed what, and when: one row per state change."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    before = models.CharField(max_length=16, blank=True)
+    after = models.CharField(max_length=16, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("conversation event")
+        verbose_name_plural = _("conversation events")
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} {self.kind} {self.before}→{self.after}"

@@ -1,0 +1,54 @@
+"""Reads, including the one place that decides who may join a chat."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
+
+from livechat.models import ChatMessage, Conversation
+
+GUEST_TOKEN_SALT = "livechat.guest"  # noqa: S105 - a signing salt, not a secret
+GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
+REPLAY_LIMIT = 500
+
+
+def guest_token(conversation: Conversation) -> str:
+    """What a guest's browser shows to rejoin its chat: signed, never chosen by the browser."""
+    return signing.dumps({"c": conversation.pk, "k": conversation.guest_key}, salt=GUEST_TOKEN_SALT)
+
+
+def conversation_for_customer(
+    *, pk: int, user: AbstractBaseUser | AnonymousUser, token: str = ""
+) -> Conversation | None:
+    """The chat `pk` if this signed-in customer owns it or the guest token names it, else None
+    (missing and not-yours look the same)."""
+    conversation = Conversation.objects.filter(pk=pk).first()
+    if conversation is None:
+        return None
+    if conversation.customer_id is not None:
+        owned = user.is_authenticated and conversation.customer_id == user.pk
+        return conversation if owned else None
+    try:
+        claims = signing.loads(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if claims.get("c") == conversation.pk and claims.get("k") == conversation.guest_key:
+        return conversation
+    return None
+
+
+def messages_after(*, conversation_id: int, after: int, staff: bool) -> list[ChatMessage]:
+    messages = ChatMessage.objects.filter(conversation_id=conversation_id, id__gt=after)
+    if not staff:
+        messages = messages.filter(internal=False)
+    return list(messages.select_related("author").order_by("id")[:REPLAY_LIMIT])
+
+
+def agent_chats(user: AbstractBaseUser, *, supervisor: bool) -> list[Conversation]:
+    """The queue and the chats an agent works on (a supervisor sees every open chat)."""
+    chats = Conversation.objects.open().exclude(status="bot")
+    if not supervisor:
+        chats = chats.filter(status="queued") | chats.filter(agent=user)
+    return list(
+        chats.select_related("customer", "agent", "team").order_by("-urgent", "queued_at", "id")[
+            :200
+        ]
+    )
