@@ -1,0 +1,317 @@
+"""The tickets API: thin views over the access selector, intake and the services."""
+
+from django.contrib.auth import get_user_model
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from support.api_errors import Conflict
+from support.models import Team
+from support.permissions import IsSignedIn, IsStaffMember
+from support.roles import is_staff_member
+from tickets import serializers as s
+from tickets.errors import (
+    AttachmentTooLarge,
+    AttachmentTypeRefused,
+    InvalidTransition,
+    StaleVersion,
+    TicketError,
+)
+from tickets.intake import InboundAttachment, InboundMessage, intake_message
+from tickets.models import (
+    Attachment,
+    BusinessCalendar,
+    EscalationRule,
+    Macro,
+    Message,
+    SlaPolicy,
+    Status,
+    Ticket,
+)
+from tickets.selectors import messages_visible, ticket_get_for_user
+from tickets.services import (
+    attachments_check,
+    ticket_assign,
+    ticket_reply,
+    ticket_set_priority,
+    ticket_transition,
+)
+
+FILTERS = ("status", "priority", "category", "channel", "language")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+class UnsupportedType(exceptions.APIException):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported_type"
+
+
+def domain_call(service, **kwargs):
+    """Run a service, turning domain errors into the API's status codes."""
+    try:
+        return service(**kwargs)
+    except (InvalidTransition, StaleVersion) as error:
+        raise Conflict(str(error)) from error
+    except AttachmentTooLarge as error:
+        raise PayloadTooLarge(str(error)) from error
+    except AttachmentTypeRefused as error:
+        raise UnsupportedType(str(error)) from error
+    except TicketError as error:
+        raise Conflict(str(error)) from error
+
+
+def inbound_attachments(files) -> tuple[InboundAttachment, ...]:
+    files = list(files or ())
+    domain_call(attachments_check, uploads=files)
+    return tuple(InboundAttachment(f.name, f.content_type, f.read()) for f in files)
+
+
+class TicketPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+
+
+def staff_context(request: Request) -> dict:
+    return {"staff": is_staff_member(request.user), "request": request}
+
+
+class TicketListView(APIView):
+    """List the tickets you may see (cursor pagination, no counts) or open one."""
+
+    permission_classes = [IsSignedIn]
+
+    @extend_schema(
+        parameters=[OpenApiParameter(name, str) for name in (*FILTERS, "assignee", "cursor")],
+        responses=s.TicketOut(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        tickets = Ticket.objects.visible_to(request.user).select_related(
+            "customer", "assignee", "team"
+        )
+        for name in FILTERS:
+            if value := request.query_params.get(name):
+                tickets = tickets.filter(**{name: value})
+        if request.query_params.get("assignee") == "me":
+            tickets = tickets.filter(assignee=request.user)
+        paginator = TicketPagination()
+        page = paginator.paginate_queryset(tickets, request, view=self)
+        data = s.TicketOut(page, many=True, context=staff_context(request)).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=s.TicketCreateIn, responses={201: s.TicketOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.TicketCreateIn, request)
+        staff = is_staff_member(request.user)
+        if staff and not data.get("customer_email"):
+            raise exceptions.ValidationError({"customer_email": [_("Name the customer.")]})
+        key = request.headers.get("Idempotency-Key")
+        message = InboundMessage(
+            channel=data["channel"] if staff else "web",
+            text=data["text"],
+            subject=data["subject"],
+            customer_id=None if staff else request.user.pk,
+            customer_email=data.get("customer_email", "") if staff else request.user.email,
+            category=data.get("category", ""),
+            language_hint=data.get("language") or None,
+            attachments=inbound_attachments(data.get("attachments")),
+            external_id=f"api:{request.user.pk}:{key}"[:200] if key else None,
+        )
+        ticket = domain_call(intake_message, message=message)
+        if staff and data.get("priority"):
+            ticket = domain_call(
+                ticket_set_priority, ticket=ticket, priority=data["priority"], by=request.user
+            )
+        body = s.TicketOut(ticket, context=staff_context(request)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class TicketDetailView(APIView):
+    permission_classes = [IsSignedIn]
+
+    @extend_schema(responses=s.TicketOut)
+    def get(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        return Response(s.TicketOut(ticket, context=staff_context(request)).data)
+
+
+class TransitionView(APIView):
+    """Move a ticket through the workflow; customers may only mark their own solved."""
+
+    permission_classes = [IsSignedIn]
+
+    @extend_schema(request=s.TransitionIn, responses={200: s.TicketOut, 409: None})
+    def post(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        data = _valid(s.TransitionIn, request)
+        if not is_staff_member(request.user) and data["to"] != Status.SOLVED:
+            raise exceptions.PermissionDenied(_("Customers can only mark a ticket solved."))
+        ticket = domain_call(
+            ticket_transition,
+            ticket=ticket,
+            to=data["to"],
+            by=request.user,
+            version=data.get("version"),
+        )
+        return Response(s.TicketOut(ticket, context=staff_context(request)).data)
+
+
+class PriorityView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=s.PriorityIn, responses={200: s.TicketOut, 409: None})
+    def post(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        data = _valid(s.PriorityIn, request)
+        ticket = domain_call(
+            ticket_set_priority,
+            ticket=ticket,
+            priority=data["priority"],
+            by=request.user,
+            version=data.get("version"),
+        )
+        return Response(s.TicketOut(ticket, context=staff_context(request)).data)
+
+
+class AssignView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=s.AssignIn, responses={200: s.TicketOut, 409: None})
+    def post(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        data = _valid(s.AssignIn, request)
+        agent = None
+        if data["assignee"] is not None:
+            agent = (
+                get_user_model()
+                .objects.filter(pk=data["assignee"], agent_profile__isnull=False)
+                .first()
+            )
+            if agent is None:
+                raise exceptions.ValidationError({"assignee": [_("Unknown agent.")]})
+        team = None
+        if data.get("team"):
+            team = Team.objects.filter(slug=data["team"]).first()
+            if team is None:
+                raise exceptions.ValidationError({"team": [_("Unknown team.")]})
+        ticket = domain_call(
+            ticket_assign,
+            ticket=ticket,
+            agent=agent,
+            team=team,
+            by=request.user,
+            version=data.get("version"),
+        )
+        return Response(s.TicketOut(ticket, context=staff_context(request)).data)
+
+
+class MessageListView(APIView):
+    """The conversation (customers see no internal notes); post a reply, note or message."""
+
+    permission_classes = [IsSignedIn]
+
+    @extend_schema(responses=s.MessageOut(many=True))
+    def get(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        messages = messages_visible(ticket=ticket, staff=is_staff_member(request.user))
+        return Response(s.MessageOut(messages, many=True).data)
+
+    @extend_schema(request=s.MessageIn, responses={201: s.MessageOut, 409: None})
+    def post(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        data = _valid(s.MessageIn, request)
+        if not is_staff_member(request.user):
+            return self._customer_message(request, ticket, data)
+        message = domain_call(
+            ticket_reply,
+            ticket=ticket,
+            author=request.user,
+            body=data["body"],
+            internal=data["internal"],
+            attachments=inbound_attachments(data.get("attachments")),
+            set_status=data["set_status"],
+            version=data.get("version"),
+        )
+        return Response(s.MessageOut(message).data, status=status.HTTP_201_CREATED)
+
+    def _customer_message(self, request: Request, ticket: Ticket, data: dict) -> Response:
+        message = InboundMessage(
+            channel="web",
+            text=data["body"],
+            customer_id=request.user.pk,
+            reference_hint=ticket.reference,
+            attachments=inbound_attachments(data.get("attachments")),
+        )
+        landed = domain_call(intake_message, message=message)
+        stored = landed.messages.filter(kind=Message.Kind.CUSTOMER).last()
+        return Response(s.MessageOut(stored).data, status=status.HTTP_201_CREATED)
+
+
+def attachment_get_for_user(*, user, pk: int) -> Attachment:
+    """The attachment if its ticket is visible and, for customers, not on an internal note."""
+    attachments = Attachment.objects.filter(ticket__in=Ticket.objects.visible_to(user))
+    if not is_staff_member(user):
+        attachments = attachments.exclude(message__kind=Message.Kind.NOTE)
+    return get_object_or_404(attachments, pk=pk)
+
+
+class AttachmentDownloadView(APIView):
+    permission_classes = [IsSignedIn]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        attachment = attachment_get_for_user(user=request.user, pk=pk)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
+
+
+class MacroListView(generics.ListAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = s.MacroOut
+    pagination_class = None
+
+    def get_queryset(self):
+        macros = Macro.objects.filter(active=True)
+        if language := self.request.query_params.get("language"):
+            macros = macros.filter(language=language)
+        return macros
+
+
+class SlaPolicyListView(generics.ListAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = s.SlaPolicyOut
+    pagination_class = None
+    queryset = SlaPolicy.objects.all()
+
+
+class CalendarListView(generics.ListAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = s.CalendarOut
+    pagination_class = None
+    queryset = BusinessCalendar.objects.all()
+
+
+class EscalationRuleListView(generics.ListAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = s.EscalationRuleOut
+    pagination_class = None
+    queryset = EscalationRule.objects.all()

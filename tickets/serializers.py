@@ -1,0 +1,189 @@
+"""API input and output shapes; the services change state."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from support.taxonomy import Category
+from tickets.models import (
+    Attachment,
+    BusinessCalendar,
+    Channel,
+    EscalationRule,
+    Macro,
+    Message,
+    Priority,
+    SlaPolicy,
+    Status,
+    Ticket,
+)
+
+
+def choice(choices, name: str, **kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=choices,
+        error_messages={
+            "invalid_choice": _('Unknown %(field)s "{input}".') % {"field": name},
+        },
+        **kwargs,
+    )
+
+
+class AttachmentOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "url"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        return f"/api/v1/tickets/attachments/{attachment.pk}/"
+
+
+class MessageOut(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    attachments = AttachmentOut(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "kind",
+            "author",
+            "channel",
+            "body",
+            "body_html",
+            "created_at",
+            "attachments",
+        ]
+
+    def get_author(self, message: Message) -> str:
+        return message.author.email if message.author else ""
+
+
+STAFF_ONLY = {
+    "assignee",
+    "team",
+    "needs_triage",
+    "security_followup",
+    "strongly_negative",
+    "escalation_level",
+    "first_response_due",
+    "next_response_due",
+    "resolution_due",
+    "next_due",
+    "tags",
+}
+
+
+class TicketOut(serializers.ModelSerializer):
+    customer = serializers.EmailField(source="customer.email", read_only=True)
+    assignee = serializers.SerializerMethodField()
+    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "reference",
+            "status",
+            "priority",
+            "category",
+            "channel",
+            "language",
+            "subject",
+            "customer",
+            "assignee",
+            "team",
+            "tags",
+            "escalation_level",
+            "needs_triage",
+            "security_followup",
+            "strongly_negative",
+            "version",
+            "first_response_due",
+            "next_response_due",
+            "resolution_due",
+            "next_due",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_assignee(self, ticket: Ticket) -> str | None:
+        return ticket.assignee.email if ticket.assignee else None
+
+    def to_representation(self, ticket: Ticket) -> dict:
+        data = super().to_representation(ticket)
+        if not self.context.get("staff"):
+            for name in STAFF_ONLY:
+                data.pop(name, None)
+        return data
+
+
+class TicketCreateIn(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    text = serializers.CharField(max_length=20000)
+    category = choice(Category.choices, "category", required=False, allow_blank=True)
+    priority = choice(Priority.choices, "priority", required=False)
+    channel = choice(Channel.choices, "channel", required=False, default=Channel.WEB)
+    customer_email = serializers.EmailField(required=False, help_text=_("Staff only."))
+    language = serializers.CharField(required=False, allow_blank=True, max_length=7)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class TransitionIn(serializers.Serializer):
+    to = choice(Status.choices, "status")
+    version = serializers.IntegerField(required=False)
+
+
+class PriorityIn(serializers.Serializer):
+    priority = choice(Priority.choices, "priority")
+    version = serializers.IntegerField(required=False)
+
+
+class MessageIn(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+    internal = serializers.BooleanField(default=False)
+    set_status = choice(Status.choices, "status", required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class AssignIn(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text=_("A user id, or null."))
+    team = serializers.SlugField(required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class MacroOut(serializers.ModelSerializer):
+    class Meta:
+        model = Macro
+        fields = ["id", "key", "language", "name", "body", "set_status", "add_tags"]
+
+
+class SlaPolicyOut(serializers.ModelSerializer):
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "id",
+            "name",
+            "priority",
+            "tier",
+            "channel",
+            "category",
+            "first_response_minutes",
+            "next_response_minutes",
+            "resolution_minutes",
+            "warn_share",
+            "calendar",
+        ]
+
+
+class CalendarOut(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessCalendar
+        fields = ["id", "name", "timezone", "always_open", "weekly_hours", "holiday_country"]
+
+
+class EscalationRuleOut(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationRule
+        fields = ["id", "sla_policy", "target", "bump_priority", "move_to_team"]
