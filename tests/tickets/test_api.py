@@ -146,10 +146,8 @@ def test_outsider_gets_404_and_nothing_changes(other_customer, noted, method, pa
 
 def test_outsider_cannot_download_attachments(other_customer, customer, ticket, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    from tickets.intake import InboundAttachment
-
     from tests.tickets.conftest import inbound
-    from tickets.intake import intake_message
+    from tickets.intake import InboundAttachment, intake_message
 
     intake_message(
         inbound(
