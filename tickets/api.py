@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
@@ -25,7 +24,6 @@ from tickets.errors import (
 )
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
 from tickets.models import (
-    Attachment,
     BusinessCalendar,
     EscalationRule,
     Macro,
@@ -34,7 +32,7 @@ from tickets.models import (
     Status,
     Ticket,
 )
-from tickets.selectors import messages_visible, ticket_get_for_user
+from tickets.selectors import attachment_get_for_user, messages_visible, ticket_get_for_user
 from tickets.services import (
     attachments_check,
     ticket_assign,
@@ -260,14 +258,6 @@ class MessageListView(APIView):
         landed = domain_call(intake_message, message=message)
         stored = landed.messages.filter(kind=Message.Kind.CUSTOMER).last()
         return Response(s.MessageOut(stored).data, status=status.HTTP_201_CREATED)
-
-
-def attachment_get_for_user(*, user, pk: int) -> Attachment:
-    """The attachment if its ticket is visible and, for customers, not on an internal note."""
-    attachments = Attachment.objects.filter(ticket__in=Ticket.objects.visible_to(user))
-    if not is_staff_member(user):
-        attachments = attachments.exclude(message__kind=Message.Kind.NOTE)
-    return get_object_or_404(attachments, pk=pk)
 
 
 class AttachmentDownloadView(APIView):

@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from support import registry
+        from tickets.demo import load_demo
+        from tickets.selectors import customer_past_tickets
+
+        registry.register_site_nav(
+            key="contact",
+            label=_("Contact us"),
+            description=_("Ask our support team; we answer in your language."),
+            url_name="tickets:contact",
+            order=30,
+        )
+        registry.register_site_nav(
+            key="my_tickets",
+            label=_("My tickets"),
+            description=_("Follow your requests and reply to our team."),
+            url_name="tickets:list",
+            order=40,
+        )
+        registry.register_nav(
+            key="tickets",
+            label=_("Tickets"),
+            url_name="tickets_console:queue",
+            permission="support.use_console",
+            order=10,
+        )
+        registry.register_customer_panel("tickets", customer_past_tickets)
+        registry.register_demo_loader("tickets", load_demo)

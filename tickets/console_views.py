@@ -1,9 +1,210 @@
-from django.http import Http404
+"""The agent console: queues, the ticket page, and one small view per action."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from support.models import Team
+from tickets import forms
+from tickets.customer360 import customer_360
+from tickets.errors import TicketError
+from tickets.models import Macro, Remediation
+from tickets.remediation import remediation_approve as approve_service
+from tickets.remediation import remediation_request as request_service
+from tickets.selectors import QUEUE_NAMES, page, ticket_get_for_user, timeline
+from tickets.selectors import queue as queue_selector
+from tickets.services import (
+    macro_render,
+    ticket_assign,
+    ticket_reply,
+    ticket_reply_with_macro,
+    ticket_set_priority,
+    ticket_set_tags,
+    ticket_transition,
+)
+
+console = permission_required("support.use_console", raise_exception=True)
+PAGE_SIZE = 50
 
 
-def queue(request):
-    raise Http404
+@console
+def queue(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("view", "mine")
+    name = name if name in QUEUE_NAMES else "mine"
+    query = request.GET.get("q", "")
+    before = request.GET.get("before", "")
+    tickets = queue_selector(name=name, user=request.user, query=query)
+    rows = page(tickets, before=int(before) if before.isdigit() else None, size=PAGE_SIZE)
+    context = {
+        "view": name,
+        "views": QUEUE_NAMES,
+        "q": query,
+        "tickets": rows,
+        "next_before": rows[-1].pk if len(rows) == PAGE_SIZE else None,
+        "now": timezone.now(),
+        "console_section": "tickets",
+    }
+    return render(request, "tickets/console/queue.html", context)
 
 
-ticket = reply = set_status = set_priority = assign = take = set_tags = queue
-remediation_request = remediation_approve = queue
+@console
+def ticket(request: HttpRequest, reference: str) -> HttpResponse:
+    found = ticket_get_for_user(user=request.user, reference=reference)
+    reply_form = forms.AgentReplyForm(initial={"version": found.version})
+    reply_form.fields["macro"].queryset = Macro.objects.filter(active=True, language=found.language)
+    macros = [
+        {"id": macro.pk, "text": macro_render(macro=macro, ticket=found)}
+        for macro in reply_form.fields["macro"].queryset
+    ]
+    context = {
+        "ticket": found,
+        "timeline": timeline(found),
+        "reply_form": reply_form,
+        "macros": macros,
+        "statuses": found.TRANSITIONS[found.status],
+        "priorities": found.Priority.choices,
+        "teams": Team.objects.all(),
+        "agents": get_user_model().objects.filter(agent_profile__isnull=False).order_by("email"),
+        "remediation_form": forms.RemediationForm(),
+        "remediations": found.remediations.select_related("requested_by", "approved_by"),
+        "customer": customer_360(found.customer, user=request.user),
+        "now": timezone.now(),
+        "console_section": "tickets",
+    }
+    return render(request, "tickets/console/ticket.html", context)
+
+
+def action(view: Callable) -> Callable:
+    """POST-only console action: domain refusals become a message, then back to the ticket."""
+
+    @wraps(view)
+    @console
+    @require_POST
+    def wrapper(request: HttpRequest, reference: str) -> HttpResponse:
+        found = ticket_get_for_user(user=request.user, reference=reference)
+        try:
+            view(request, found)
+        except TicketError as error:
+            messages.error(request, str(error))
+        except PermissionDenied:
+            messages.error(request, _("You are not allowed to do that."))
+        return redirect("tickets_console:ticket", reference=found.reference)
+
+    return wrapper
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@action
+def reply(request: HttpRequest, found) -> None:
+    form = forms.AgentReplyForm(request.POST, request.FILES)
+    if not form.is_valid() and not (form.data.get("macro") and "body" in form.errors):
+        raise TicketError(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data
+    if data.get("macro"):
+        ticket_reply_with_macro(
+            ticket=found,
+            macro=data["macro"],
+            author=request.user,
+            body=data.get("body", ""),
+            version=data.get("version"),
+        )
+        return
+    ticket_reply(
+        ticket=found,
+        author=request.user,
+        body=data["body"],
+        internal=data["internal"],
+        set_status=data["set_status"],
+        attachments=data["attachments"],
+        version=data.get("version"),
+    )
+
+
+@action
+def set_status(request: HttpRequest, found) -> None:
+    ticket_transition(
+        ticket=found, to=request.POST.get("status", ""), by=request.user, version=_version(request)
+    )
+
+
+@action
+def set_priority(request: HttpRequest, found) -> None:
+    form = forms.PriorityForm(request.POST)
+    if form.is_valid():
+        ticket_set_priority(
+            ticket=found,
+            priority=form.cleaned_data["priority"],
+            by=request.user,
+            version=_version(request),
+        )
+
+
+@action
+def set_tags(request: HttpRequest, found) -> None:
+    tags = request.POST.get("tags", "").replace(",", " ").split()
+    ticket_set_tags(ticket=found, tags=tags, by=request.user, version=_version(request))
+
+
+@action
+def assign(request: HttpRequest, found) -> None:
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        return
+    agents = get_user_model().objects.filter(agent_profile__isnull=False)
+    agent_id, team_id = form.cleaned_data["assignee"], form.cleaned_data["team"]
+    ticket_assign(
+        ticket=found,
+        agent=get_object_or_404(agents, pk=agent_id) if agent_id else None,
+        team=get_object_or_404(Team, pk=team_id) if team_id else None,
+        by=request.user,
+        version=_version(request),
+    )
+
+
+@action
+def take(request: HttpRequest, found) -> None:
+    ticket_assign(ticket=found, agent=request.user, by=request.user, version=_version(request))
+
+
+@action
+def remediation_request(request: HttpRequest, found) -> None:
+    form = forms.RemediationForm(request.POST)
+    if not form.is_valid():
+        raise TicketError(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data
+    request_service(
+        ticket=found,
+        action=data["action"],
+        reason=data["reason"],
+        by=request.user,
+        withdrawal_id=data["withdrawal_id"],
+        asset=data["asset"],
+        amount=data["amount"],
+    )
+    messages.success(request, _("Remediation requested."))
+
+
+@console
+@require_POST
+def remediation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    remediation = get_object_or_404(Remediation.objects.select_related("ticket"), pk=pk)
+    try:
+        approve_service(remediation=remediation, by=request.user)
+    except TicketError as error:
+        messages.error(request, str(error))
+    except PermissionDenied:
+        messages.error(request, _("You are not allowed to approve remediations."))
+    return redirect("tickets_console:ticket", reference=remediation.ticket.reference)

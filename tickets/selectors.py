@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from support.roles import is_staff_member
 from tickets import sla
-from tickets.models import BusinessCalendar, Message, SlaPolicy, Ticket
+from tickets.models import Attachment, BusinessCalendar, Message, SlaPolicy, Ticket
 
 MATCH_FIELDS = ("priority", "tier", "channel", "category")
 
@@ -22,6 +24,14 @@ def ticket_get_for_user(
     if ticket is None:
         raise Http404
     return ticket
+
+
+def attachment_get_for_user(*, user, pk: int) -> Attachment:
+    """The attachment if its ticket is visible and, for customers, not on an internal note."""
+    attachments = Attachment.objects.filter(ticket__in=Ticket.objects.visible_to(user))
+    if not is_staff_member(user):
+        attachments = attachments.exclude(message__kind=Message.Kind.NOTE)
+    return get_object_or_404(attachments, pk=pk)
 
 
 def messages_visible(*, ticket: Ticket, staff: bool) -> QuerySet[Message]:
@@ -105,3 +115,31 @@ def page(tickets: QuerySet[Ticket], *, before: int | None, size: int = 50) -> li
     if before:
         tickets = tickets.filter(id__lt=before)
     return list(tickets.order_by("-id")[:size])
+
+
+def customer_past_tickets(customer: AbstractBaseUser) -> list[dict]:
+    """Rows for the customer 360 panel."""
+    tickets = Ticket.objects.filter(customer=customer).order_by("-id")[:10]
+    return [
+        {
+            "reference": ticket.reference,
+            "subject": ticket.subject,
+            "status": ticket.get_status_display(),
+            "created_at": ticket.created_at,
+            "url": f"/console/tickets/{ticket.reference}/",
+        }
+        for ticket in tickets
+    ]
+
+
+def timeline(ticket: Ticket) -> list[dict]:
+    """Messages (with notes) and events, oldest first, for the console."""
+    entries = [
+        {"kind": "message", "at": message.created_at, "message": message}
+        for message in messages_visible(ticket=ticket, staff=True)
+    ]
+    entries += [
+        {"kind": "event", "at": event.created_at, "event": event}
+        for event in ticket.events.select_related("actor")
+    ]
+    return sorted(entries, key=lambda entry: entry["at"])

@@ -454,3 +454,31 @@ def console_url(ticket: Ticket) -> str:
 
     path = reverse("tickets_console:ticket", kwargs={"reference": ticket.reference})
     return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Macros -------------------------------------------------------------------------------------
+
+
+def macro_render(*, macro, ticket: Ticket) -> str:
+    """The macro's text with {customer_name} and {reference} filled in; unknown ones kept."""
+    customer = ticket.customer
+    name = customer.get_full_name() or customer.email.split("@")[0]
+    return macro.body.replace("{customer_name}", name).replace("{reference}", ticket.reference)
+
+
+def ticket_reply_with_macro(
+    *, ticket: Ticket, macro, author: AbstractBaseUser, body: str = "", version: int | None = None
+) -> Message:
+    """Reply with a macro's text (or an edited version of it), then apply its status and tags."""
+    with transaction.atomic():
+        message = ticket_reply(
+            ticket=ticket,
+            author=author,
+            body=body or macro_render(macro=macro, ticket=ticket),
+            set_status=macro.set_status,
+            version=version,
+        )
+        if macro.add_tags:
+            ticket.refresh_from_db(fields=["tags"])
+            ticket_set_tags(ticket=ticket, tags=[*ticket.tags, *macro.add_tags], by=author)
+    return message

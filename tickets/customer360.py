@@ -1,0 +1,38 @@
+"""The customer 360 panel: the exchange account beside the ticket. Never a 500: the exchange
+being down or the account missing becomes a notice."""
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from support.exchange import AccountNotFound, ExchangeError, get_exchange
+from support.registry import customer_panels
+
+logger = logging.getLogger(__name__)
+
+
+def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
+    profile = getattr(customer, "customer_profile", None)
+    panel = {"customer": customer, "profile": profile, "notice": "", "panels": {}}
+    try:
+        panel["panels"] = customer_panels(customer)
+    except Exception:  # another app's panel must not break the ticket page
+        logger.exception("customer panel failed")
+    if not user.has_perm("support.view_customer_account"):
+        return panel
+    account_id = profile.exchange_account_id if profile else None
+    if not account_id:
+        panel["notice"] = _("No exchange account is linked to this customer.")
+        return panel
+    exchange = get_exchange()
+    try:
+        panel["account"] = exchange.account_summary(account_id)
+        panel["transfers"] = exchange.transfers(account_id, limit=10)
+        panel["logins"] = exchange.logins(account_id, limit=10)
+    except AccountNotFound:
+        panel["notice"] = _("The exchange has no account %(id)s.") % {"id": account_id}
+    except ExchangeError:
+        logger.warning("exchange unavailable for the customer 360", exc_info=True)
+        panel["notice"] = _("The exchange's back office is not answering; try again shortly.")
+    return panel
