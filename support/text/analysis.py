@@ -9,7 +9,7 @@ from support.text.language import LANGUAGES, detect_language
 from support.text.lexicon import ANGER_CUES
 from support.text.model import load_models
 from support.text.redaction import redact
-from support.text.urgency import is_urgent
+from support.text.urgency import incident_phrases, is_urgent
 
 CATEGORIES = (
     "kyc", "password_reset", "account_recovery", "two_factor", "fees", "trading",
@@ -62,11 +62,16 @@ def analyze(text: str, *, lang_hint: str | None = None) -> Analysis:
     language = detect_language(text, hint=lang_hint)
     redaction = redact(text, lang=language)
     visible = redaction.text  # the models never see a secret
-    category = classify(visible)
-    urgent = is_urgent(text=visible, security_probability=category.security_probability)
-    sentiment = score_sentiment(visible, urgent=urgent)
-    if urgent and category.needs_triage:
-        category = Category(SECURITY, category.security_probability, False, 1.0)
+    names = features(visible)
+    category = classify(visible, names=names)
+    incidents = incident_phrases(visible)
+    urgent = bool(incidents) or is_urgent(
+        text=visible, security_probability=category.security_probability
+    )
+    sentiment = score_sentiment(visible, urgent=urgent, names=names)
+    if incidents or (urgent and category.needs_triage):
+        # A reported incident goes to the security team whatever else the message is about.
+        category = Category(SECURITY, max(category.security_probability, 0.5), False, 1.0)
     entities = find_entities(visible)
     return Analysis(
         language=language,
@@ -85,21 +90,33 @@ def analyze(text: str, *, lang_hint: str | None = None) -> Analysis:
     )
 
 
-def classify(text: str) -> Category:
-    """The most likely category, or general with needs_triage when the model is unsure."""
+def classify(text: str, *, names: list[str] | None = None) -> Category:
+    """The most likely category, or general with needs_triage when the model is unsure or the
+    message says too little to route ("hello", "help", an emoji)."""
+    names = features(text) if names is None else names
     models = load_models()
-    probabilities = models.category.probabilities(features(text))
+    probabilities = models.category.probabilities(names)
     best = max(probabilities, key=probabilities.__getitem__)
     confidence = probabilities[best]
     security = probabilities.get(SECURITY, 0.0)
-    if confidence < models.triage_threshold:
+    if confidence < models.triage_threshold or _too_vague(names):
         return Category("general", confidence, True, security)
     return Category(best, confidence, False, security)
 
 
-def score_sentiment(text: str, *, urgent: bool = False) -> Sentiment:
+def _too_vague(names: list[str]) -> bool:
+    if any(name.startswith("kw:") for name in names):
+        return False
+    content = [n for n in names if n.startswith("w:") or (n.startswith("c:") and len(n) == 4)]
+    return len(content) < 3
+
+
+def score_sentiment(
+    text: str, *, urgent: bool = False, names: list[str] | None = None
+) -> Sentiment:
     """negative / neutral / positive with a score in [-1, 1] (P(positive) - P(negative))."""
-    probabilities = load_models().sentiment.probabilities(features(text))
+    names = features(text) if names is None else names
+    probabilities = load_models().sentiment.probabilities(names)
     negative = probabilities.get("negative", 0.0)
     positive = probabilities.get("positive", 0.0)
     score = max(-1.0, min(1.0, positive - negative))

@@ -13,10 +13,10 @@ from support.text.features import features
 from support.text.model import MODEL_PATH
 
 CORPUS_PATH = Path(__file__).parent / "data" / "corpus.jsonl"
-CATEGORY_C = 8.0
+CATEGORY_C = 32.0
 SENTIMENT_C = 4.0
 # Below this top probability a message goes to a human for triage instead of a team's queue.
-TRIAGE_THRESHOLD = 0.25
+TRIAGE_THRESHOLD = 0.15
 MIN_WEIGHT = 0.002
 SEED = 20240601
 
