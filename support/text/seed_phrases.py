@@ -18,7 +18,17 @@ from support.text.wordlists import Wordlist, all_keys, deletions, word_key, word
 MIN_WORDS = 12
 MAX_CHECKSUM_RUN = 48
 VALID_LENGTHS = (24, 21, 18, 15, 12)
-TOKEN_RE = re.compile(rf"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a]|[{INVISIBLE_CHARS}])+")
+_MARKS = rf"\u0300-\u036f\u3099\u309a{INVISIBLE_CHARS}"
+# Words of one script each: "助记词abandon" is two tokens, so a phrase glued to the words
+# before it is still found.
+TOKEN_RE = re.compile(
+    rf"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff{_MARKS}]*"
+    rf"|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff][\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff{_MARKS}]*"
+    rf"|[\uac00-\ud7af][\uac00-\ud7af{_MARKS}]*"
+    rf"|(?:[^\W\d_]|[{_MARKS}])+"
+)
+HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+CHINESE_LISTS = ("chinese_simplified", "chinese_traditional")
 # What may stand between two words of one phrase: spaces (incl. ideographic), list punctuation,
 # quotes, brackets and numbering such as "1.", "2)", "(3)", "#4".
 SEPARATOR_RE = re.compile(
@@ -53,14 +63,32 @@ def find_seed_phrases(text: str) -> list[tuple[int, int]]:
     tokens = [Token(m.start(), m.end(), word_key(m.group())) for m in TOKEN_RE.finditer(text)]
     known = all_keys()
     if sum(1 for token in tokens if token.key in known) < MIN_WORDS - 2:
-        return []
-    spans: list[tuple[int, int]] = []
+        return _unseparated_chinese(text)
+    spans = _unseparated_chinese(text)
     for wordlist in wordlists():
         for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
             span = _seed_span(text=text, run=run, wordlist=wordlist)
             if span:
                 spans.append(span)
     return _merge(spans)
+
+
+def _unseparated_chinese(text: str) -> list[tuple[int, int]]:
+    """ "助记词：坯昂过戏拖言莲栽某睡邀归": a run of exactly 12-24 wordlist characters, written
+    without spaces, counts only next to seed-phrase words, since ordinary Chinese is made of
+    the same common characters."""
+    spans = []
+    for match in HAN_RUN_RE.finditer(text):
+        if len(match.group()) not in VALID_LENGTHS:
+            continue
+        for wordlist in (w for w in wordlists() if w.language in CHINESE_LISTS):
+            positions = [wordlist.index.get(char) for char in match.group()]
+            if None in positions or not checksum_valid(positions):  # type: ignore[arg-type]
+                continue
+            if CONTEXT_RE.search(text, max(0, match.start() - 30), match.start()):
+                spans.append(match.span())
+                break
+    return spans
 
 
 def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:

@@ -72,7 +72,7 @@ def train_and_save(
     document = train(corpus_path)
     payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    with model_path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as stream:
+    with model_path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as stream:
         stream.write(payload.encode("utf-8"))
     from support.text.model import load_models
 

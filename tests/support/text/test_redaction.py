@@ -202,3 +202,14 @@ def test_security_notice_tells_what_to_do_in_english():
 
 def test_security_notice_falls_back_to_english_for_other_languages():
     assert security_notice("other") == SECURITY_NOTICE
+
+
+def test_seed_phrase_glued_to_chinese_context_is_removed():
+    assert redact(f"助记词{ENGLISH_SEED}谢谢", lang="en").text == "助记词[seed phrase removed]谢谢"
+
+
+def test_unseparated_chinese_seed_phrase_next_to_context_is_removed():
+    phrase = "".join(Mnemonic("chinese_simplified").to_mnemonic(bytes(range(16))).split())
+
+    assert redact(f"助记词：{phrase}", lang="en").text == "助记词：[seed phrase removed]"
+    assert redact(f"订单：{phrase}").text == f"订单：{phrase}"
