@@ -86,7 +86,7 @@ def remediation_execute(*, remediation_id: int) -> Remediation:
     """Call the exchange once for an approved (or approval-free) request; record the outcome."""
     with transaction.atomic():
         remediation = (
-            Remediation.objects.select_for_update()
+            Remediation.objects.select_for_update(of=("self",))
             .select_related("ticket__customer__customer_profile", "requested_by")
             .get(pk=remediation_id)
         )

@@ -35,3 +35,8 @@ def receive(db):
         return intake_message(inbound(**fields))
 
     return receive
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
