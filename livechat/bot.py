@@ -25,6 +25,7 @@ ACTIONS = (ANSWER, CLARIFY, HANDOFF, URGENT_HANDOFF)
 CLARIFY_SHARE = 0.5  # weak matches worth showing with a clarifying question: half the threshold
 MAX_FAILURES = 2
 SECURITY_CATEGORIES = ("security_incident",)
+SECURITY_CONFIDENCE = 0.5  # a less sure security category alone does not skip the queue
 
 # Handoff reasons (the values of livechat.models.HandoffReason).
 ASKED_FOR_HUMAN = "asked_for_human"
@@ -80,7 +81,10 @@ def _answer(text: str, *, lang: str, failures: int) -> Decision:
 def is_security_incident(*, text: str, analysis: Analysis) -> bool:
     return (
         analysis.urgent
-        or analysis.category in SECURITY_CATEGORIES
+        or (
+            analysis.category in SECURITY_CATEGORIES
+            and analysis.category_confidence >= SECURITY_CONFIDENCE
+        )
         or intents.mentions_security_incident(text)
     )
 

@@ -115,7 +115,7 @@ def customer_frame(*, conversation_id: int, user, frame: dict) -> Outcome:
                 rating=frame["rating"],
                 comment=frame.get("comment", ""),
             )
-            return Outcome(replies=[{"type": "rated", **frames.state_frame(conversation)}])
+            return Outcome(replies=[{**frames.state_frame(conversation), "type": "rated"}])
     except services.ChatError as error:
         return _error(error)
     return Outcome()

@@ -1,7 +1,9 @@
 """Live-chat fixtures: a security team, conversations, and websocket clients on the configured
 Redis pub/sub channel layer."""
 
+import copy
 import json
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -74,22 +76,21 @@ def session_cookie(user) -> tuple[bytes, bytes]:
     return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
 
 
-def customer_socket(conversation, *, user=None, token=None, origin=ORIGIN):
+def customer_socket(conversation, *, cookie=None, token=None, origin=ORIGIN):
+    """Build inside the test's event loop; make `cookie` (session_cookie) before it."""
     path = f"/ws/chat/{conversation.pk}/"
     if token is None and conversation.customer_id is None:
         token = guest_token(conversation)
     if token:
         path += f"?token={token}"
     headers = [origin] if origin else []
-    if user is not None:
-        headers.append(session_cookie(user))
+    if cookie is not None:
+        headers.append(cookie)
     return WebsocketCommunicator(websocket_app(), path, headers=headers)
 
 
-def agent_socket(user):
-    return WebsocketCommunicator(
-        websocket_app(), "/ws/agent/", headers=[ORIGIN, session_cookie(user)]
-    )
+def agent_socket(cookie):
+    return WebsocketCommunicator(websocket_app(), "/ws/agent/", headers=[ORIGIN, cookie])
 
 
 async def receive_until(communicator, predicate, *, limit: int = 30) -> list[dict]:
@@ -114,6 +115,14 @@ def start_guest_chat(language: str = "en", email: str = "guest@example.com", **f
     return services.conversation_start(
         customer=None, guest_email=email, language=language, category="general", **fields
     )
+
+
+@pytest.fixture(autouse=True)
+def _own_channel_prefix(settings):
+    """Pub/sub channels are shared by every Redis database: keep concurrent runs apart."""
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CHANNEL_LAYERS = layers
 
 
 @pytest.fixture
