@@ -21,9 +21,14 @@ LATIN_WORD_RE = re.compile(r"[a-z][a-z0-9'+-]*")
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
+def fold(text: str) -> str:
+    """The bounded analysis view, NFKC-normalised and lower case."""
+    return unicodedata.normalize("NFKC", analysis_view(text)).lower()
+
+
 def normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", analysis_view(text)).lower()
-    folded = to_simplified(folded)
+    """fold() with traditional Chinese simplified and identifiers and numbers as placeholders."""
+    folded = to_simplified(fold(text))
     folded = HEX_RE.sub(" hexid ", folded)
     folded = LONG_ID_RE.sub(" longid ", folded)
     return DIGITS_RE.sub("0", folded)
