@@ -15,7 +15,7 @@ from support.models import CustomerProfile
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
-from tickets.analysis import analyze, security_notice
+from support.text import analyze, security_notice
 from tickets.models import Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
 from tickets.services import (

@@ -1,0 +1,79 @@
+"""Admin for the policy rows (SLA policies, calendars, escalation and routing rules, macros).
+
+Tickets are read-only here: every change of a ticket goes through the services.
+"""
+
+from django.contrib import admin
+
+from tickets.models import (
+    BusinessCalendar,
+    EscalationRule,
+    Event,
+    Macro,
+    RoutingRule,
+    SlaPolicy,
+    Ticket,
+)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "priority",
+        "tier",
+        "channel",
+        "category",
+        "first_response_minutes",
+        "next_response_minutes",
+        "resolution_minutes",
+        "calendar",
+    ]
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "always_open", "holiday_country"]
+    filter_horizontal = ["teams"]
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    list_display = ["sla_policy", "target", "bump_priority", "move_to_team"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["position", "category", "language", "tier", "team"]
+    list_editable = ["category", "language", "tier", "team"]
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = ["key", "language", "name", "set_status", "active"]
+    list_filter = ["language", "active"]
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    readonly_fields = ["actor", "field", "before", "after", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["reference", "subject", "status", "priority", "team", "assignee", "created_at"]
+    list_filter = ["status", "priority", "channel", "category"]
+    search_fields = ["reference", "subject", "customer__email"]
+    show_full_result_count = False
+    inlines = [EventInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
