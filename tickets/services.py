@@ -366,9 +366,8 @@ def attachments_store(*, ticket: Ticket, message: Message, uploads: Iterable) ->
 def ticket_merge(*, ticket: Ticket, into: Ticket, by: AbstractBaseUser) -> Ticket:
     """Close `ticket` as a duplicate of `into`, moving its messages; `into`'s clocks recompute."""
     with transaction.atomic():
-        first, second = sorted([ticket, into], key=lambda t: t.pk)
-        _lock(first), _lock(second)
-        ticket, into = _lock(ticket), _lock(into)
+        locked = {t.pk: _lock(t) for t in sorted([ticket, into], key=lambda t: t.pk)}
+        ticket, into = locked[ticket.pk], locked[into.pk]  # locked in pk order: no deadlock
         if ticket.pk == into.pk or not into.is_open:
             raise InvalidTransition(current=ticket.status, requested="merged")
         Message.objects.filter(ticket=ticket).update(ticket=into)

@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from tickets.models import BusinessCalendar, SlaPolicy, Status
-from tickets.services import ticket_reply, ticket_set_priority, ticket_transition
+from tickets.services import ticket_merge, ticket_reply, ticket_set_priority, ticket_transition
 from tickets.sweep import sla_sweep
 
 
@@ -138,3 +138,19 @@ def test_paused_ticket_is_not_swept(customer, agent, policy, receive):
     ticket = receive()
     ticket_transition(ticket=ticket, to=Status.PENDING, by=agent)
     assert sla_sweep(now=timezone.now() + timedelta(days=3)) == 0
+
+
+def test_merge_closes_the_duplicate_and_recomputes_from_the_first(customer, agent, policy, receive):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = receive(external_id="a")
+    with time_machine.travel(start + timedelta(minutes=30), tick=False):
+        second = receive(external_id="b", subject="Same problem")
+
+        merged = ticket_merge(ticket=first, into=second, by=agent)
+    first.refresh_from_db()
+    assert first.status == Status.CLOSED
+    assert first.merged_into == second
+    assert merged.messages.count() == 2
+    assert merged.first_response_due == start + timedelta(minutes=60)
+    assert merged.events.filter(field="merged", before=first.reference).exists()
