@@ -1,3 +1,5 @@
+import re
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,6 +11,8 @@ from rest_framework.views import APIView
 
 from helpcenter.search import search
 from helpcenter.text import LANGUAGES
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -49,7 +53,11 @@ class SearchView(APIView):
         responses=SearchResponseSerializer,
     )
     def get(self, request: Request) -> Response:
-        params = SearchQuerySerializer(data=request.query_params)
+        # Control characters (a NUL would fail CharField) carry no meaning in a query.
+        query = CONTROL_CHARACTERS.sub(" ", request.query_params.get("q", ""))
+        params = SearchQuerySerializer(
+            data={"q": query, "lang": request.query_params.get("lang", "")}
+        )
         params.is_valid(raise_exception=True)
         language = params.validated_data.get("lang") or _request_language()
         results = search(params.validated_data["q"], language=language, user=request.user)

@@ -45,7 +45,6 @@ def article_create(
     """`fields`: title_en, body_en, … tags, status, audience, owner, last_reviewed."""
     with transaction.atomic():
         article = Article(section=section, slug=slug, **fields)
-        article.title = article.title or getattr(article, "title_en", "") or slug
         article.save()
         _record_version(article=article, by=by, previous={}, note="created")
         index_article(article)

@@ -27,11 +27,12 @@ from helpcenter.search.analysis import (
 from helpcenter.search.index import generation
 from helpcenter.search.synonyms import SYNONYM_GROUPS
 
-TITLE_WEIGHT = 3.0  # a title or tag occurrence counts as this many body occurrences
-K1 = 1.2
+TITLE_WEIGHT = 5.0  # a title or tag occurrence counts as this many body occurrences
+K1 = 5.0
 B = 0.5
 UNKNOWN_WORD_SHARE = 0.5  # weight of a query word absent from the index, × the highest idf
-SYNONYM_SHARE = 1.0
+SYNONYM_SHARE = 1.5
+SYNONYM_DISCOUNT = 0.8  # a synonym matches a little less than the words the reader typed
 OTHER_LANGUAGE_FACTOR = 0.9
 PRIOR_WEIGHT = 0.05
 MAX_CONCEPTS = 40
@@ -45,6 +46,12 @@ class Concept:
 
     alternatives: list[tuple[str, ...]]
     weight: float
+    own: list[tuple[str, ...]] = field(default_factory=list)  # typed by the reader
+
+    def discount(self, alternative: tuple[str, ...]) -> float:
+        if not self.own or alternative in self.own:
+            return 1.0
+        return SYNONYM_DISCOUNT
 
 
 @dataclass
@@ -97,17 +104,20 @@ def _load_stats() -> IndexStats:
 
 
 def build_concepts(query: str, stats: IndexStats) -> list[Concept]:
+    """A concept per synonym group the query mentions, then one per token.
+
+    A typed word that belongs to a group counts twice (as itself and through the group):
+    support vocabulary is what a query is about, and the benchmark agrees."""
+    synonyms = synonym_concepts(query, stats)
     concepts: dict[str, Concept] = {}
     for term in terms(query):
         if term.text in concepts:
             continue
-        known = term.text in stats.document_frequency
         alternatives = [(term.text,)]
-        if not known and term.word:
+        if term.text not in stats.document_frequency and term.word:
             alternatives += [(fix,) for fix in typo_fixes(term.text, stats)]
         concepts[term.text] = Concept(alternatives, _weight(alternatives, term.word, stats))
-    found = list(concepts.values())[:MAX_CONCEPTS]
-    return found + synonym_concepts(query, stats)
+    return synonyms + list(concepts.values())[:MAX_CONCEPTS]
 
 
 def _weight(alternatives: list[tuple[str, ...]], word: bool, stats: IndexStats) -> float:
@@ -122,13 +132,16 @@ def synonym_concepts(query: str, stats: IndexStats) -> list[Concept]:
     text = " " + " ".join(normalise(query).split()) + " "
     found = []
     for phrases in _synonym_table():
-        if any(_contains(text, phrase) for phrase, _tokens in phrases):
-            alternatives = [tokens_ for _phrase, tokens_ in phrases if tokens_]
-            idfs = [
-                stats.idf(t) for alt in alternatives for t in alt if t in stats.document_frequency
-            ]
-            if idfs:
-                found.append(Concept(alternatives, SYNONYM_SHARE * sum(idfs) / len(idfs)))
+        own = [tokens_ for phrase, tokens_ in phrases if tokens_ and _contains(text, phrase)]
+        if not own:
+            continue
+        alternatives = [tokens_ for _phrase, tokens_ in phrases if tokens_]
+        idfs = [stats.idf(t) for alt in own for t in alt if t in stats.document_frequency]
+        idfs = idfs or [
+            stats.idf(t) for alt in alternatives for t in alt if t in stats.document_frequency
+        ]
+        if idfs:
+            found.append(Concept(alternatives, SYNONYM_SHARE * max(idfs), own=own))
     return found
 
 
@@ -238,7 +251,10 @@ def document_score(concepts: list[Concept], candidate: Candidate, stats: IndexSt
 
     covered = 0.0
     for concept in concepts:
-        best = max(sum(saturation(t) for t in alt) / len(alt) for alt in concept.alternatives)
+        best = max(
+            concept.discount(alt) * sum(saturation(t) for t in alt) / len(alt)
+            for alt in concept.alternatives
+        )
         covered += concept.weight * best
     return covered / total
 

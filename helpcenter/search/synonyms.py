@@ -7,9 +7,29 @@ benchmark (`bench/helpcenter_quality.py`).
 """
 
 SYNONYM_GROUPS: list[tuple[str, ...]] = [
+    # Asking for steps
+    (
+        "how to",
+        "how do i",
+        "how can i",
+        "steps",
+        "如何",
+        "怎么办理",
+        "方法",
+        "步骤",
+        "流程",
+        "やり方",
+        "手順",
+        "方法",
+        "어떻게",
+        "방법",
+        "절차",
+    ),
     # Identity verification
     (
         "kyc",
+        "실명인증",
+        "실명 인증",
         "identity verification",
         "verify identity",
         "verify my identity",
@@ -84,7 +104,8 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ),
     # Money movement
     ("withdrawal", "withdraw", "提币", "提现", "体币", "提款", "출금", "出金", "引き出し"),
-    ("deposit", "top up", "充值", "充币", "入金", "입금", "存入"),
+    ("deposit", "top up", "充值", "充币", "入金", "입금", "충전", "存入"),
+    ("balance", "余额", "资产", "잔고", "잔액", "残高"),
     (
         "fiat",
         "bank transfer",
@@ -102,6 +123,9 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ),
     (
         "not credited",
+        "not showing",
+        "not show up",
+        "doesn't show",
         "not arrived",
         "missing deposit",
         "没到账",
@@ -221,6 +245,15 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ),
     (
         "lost phone",
+        "lost my phone",
+        "phone was stolen",
+        "new device",
+        "폰 바꿨",
+        "폰을 바꿨",
+        "폰 분실",
+        "스마트폰 변경",
+        "スマホを変え",
+        "スマホ紛失",
         "lost device",
         "new phone",
         "手机丢",

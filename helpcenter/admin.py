@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from helpcenter import services
+from helpcenter.models import Article, ArticleFeedback, ArticleVersion, Category, Section
+from helpcenter.text import LANGUAGES, human_text
+
+
+@admin.register(Category)
+class CategoryAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Section)
+class SectionAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "category", "slug", "position"]
+    list_filter = ["category"]
+
+
+class ArticleVersionInline(admin.TabularInline):
+    model = ArticleVersion
+    fields = ["number", "editor", "created_at", "changed_fields", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(TabbedTranslationAdmin):
+    list_display = ["slug", "title", "status", "audience", "last_reviewed", "missing_languages"]
+    list_filter = ["status", "audience", "section__category"]
+    search_fields = ["slug", "title_en"]
+    readonly_fields = ["view_count", "helpful_count", "not_helpful_count"]
+    inlines = [ArticleVersionInline]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("missing translations"))
+    def missing_languages(self, article: Article) -> str:
+        """The translation status board: languages without human text."""
+        missing = [lang for lang in LANGUAGES if human_text(article, lang) is None]
+        return ", ".join(missing) or "—"
+
+    def save_model(self, request: HttpRequest, obj: Article, form: object, change: bool) -> None:
+        services.article_save_from_admin(article=obj, by=request.user)
+
+    @admin.action(description=_("Publish selected articles"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset:
+            services.article_publish(article=article, by=request.user)
+        messages.success(request, _("Published."))
+
+    @admin.action(description=_("Unpublish selected articles"))
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset:
+            services.article_unpublish(article=article, by=request.user)
+        messages.success(request, _("Unpublished."))
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(admin.ModelAdmin):
+    list_display = ["article", "number", "editor", "created_at", "note"]
+    list_filter = ["article"]
+    fields = ["article", "number", "editor", "created_at", "changed_fields", "note", "diff"]
+    readonly_fields = fields
+    actions = ["restore"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("changes from the previous version"))
+    def diff(self, version: ArticleVersion) -> str:
+        previous = version.article.versions.filter(number__lt=version.number).first()
+        diffs = services.version_diff(old=previous, new=version)
+        return format_html_join(
+            "", "<h4>{}</h4><pre>{}</pre>", ((name, text) for name, text in diffs.items())
+        ) or format_html("<p>{}</p>", _("No changes."))
+
+    @admin.action(description=_("Restore the selected version"), permissions=["view"])
+    def restore(self, request: HttpRequest, queryset: QuerySet[ArticleVersion]) -> None:
+        if queryset.count() != 1:
+            messages.error(request, _("Select exactly one version to restore."))
+            return
+        if not request.user.has_perm("helpcenter.change_article"):
+            messages.error(request, _("You may not change articles."))
+            return
+        version = queryset.get()
+        services.article_restore_version(version=version, by=request.user)
+        messages.success(request, _("Version restored."))
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["article", "helpful", "language", "query", "created_at"]
+    list_filter = ["helpful", "language"]
+    readonly_fields = ["article", "helpful", "comment", "language", "query", "user", "created_at"]

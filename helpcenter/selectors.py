@@ -1,0 +1,62 @@
+"""Reads: what a person may see of the help center."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from helpcenter.models import Article, Category, Section
+
+POPULAR_COUNT = 8
+
+
+def article_get_for_user(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Article:
+    """The article, or 404 when it is missing, unpublished or internal to a non-agent."""
+    return get_object_or_404(
+        Article.objects.visible_to(user).select_related("section__category"), slug=slug
+    )
+
+
+def popular_articles(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
+    return Article.objects.visible_to(user).order_by("-view_count", "-helpful_count", "pk")[
+        :POPULAR_COUNT
+    ]
+
+
+def categories_with_sections(*, user: AbstractBaseUser | AnonymousUser) -> list[Category]:
+    """Categories whose sections hold at least one article the user may read."""
+    visible = Article.objects.visible_to(user).order_by("pk")
+    sections = Section.objects.filter(articles__in=visible).distinct().order_by("position", "slug")
+    categories = Category.objects.filter(sections__in=sections).distinct()
+    categories = categories.prefetch_related(
+        Prefetch("sections", queryset=sections, to_attr="visible_sections")
+    )
+    return list(categories.order_by("position", "slug"))
+
+
+def category_get(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Category:
+    for category in categories_with_sections(user=user):
+        if category.slug == slug:
+            return category
+    raise Http404
+
+
+def section_articles(
+    *, user: AbstractBaseUser | AnonymousUser, category_slug: str, slug: str
+) -> tuple[Section, list[Article]]:
+    section = get_object_or_404(
+        Section.objects.select_related("category"), category__slug=category_slug, slug=slug
+    )
+    articles = list(Article.objects.visible_to(user).filter(section=section).order_by("slug"))
+    if not articles:
+        raise Http404
+    return section, articles
+
+
+def articles_by_section(
+    *, user: AbstractBaseUser | AnonymousUser, sections: list[Section]
+) -> dict[int, list[Article]]:
+    grouped: dict[int, list[Article]] = {section.pk: [] for section in sections}
+    for article in Article.objects.visible_to(user).filter(section__in=sections).order_by("slug"):
+        grouped[article.section_id].append(article)
+    return grouped

@@ -1,0 +1,53 @@
+"""The analysers: the same text in any script form yields the tokens the index holds."""
+
+from helpcenter.search.analysis import normalise, script_languages, tokens
+from helpcenter.search.engine import edit_distance
+from helpcenter.search.index import vector_literal
+
+
+def test_chinese_keeps_jieba_words_and_character_bigrams():
+    found = tokens("提币手续费")
+    assert "提币" in found
+    assert "手续费" in found
+    assert "币手" in found  # the bigram across the word boundary
+
+
+def test_traditional_chinese_folds_to_simplified():
+    assert tokens("提幣手續費") == tokens("提币手续费")
+    assert normalise("實名認證") == "实名认证"
+
+
+def test_korean_word_without_particle_matches_the_bare_word():
+    assert "출금" in tokens("출금이")
+    assert "출금" in tokens("출금하기")
+    assert tokens("출금") == ["출금"]
+
+
+def test_japanese_keeps_kanji_words_and_drops_hiragana_only_bigrams():
+    found = tokens("出金できない")
+    assert "出金" in found
+    assert "でき" not in found
+
+
+def test_latin_text_is_casefolded_stemmed_and_stripped_of_accents():
+    assert tokens("Café WITHDRAWALS") == ["cafe", "withdraw"]
+    assert tokens("ＫＹＣ") == ["kyc"]
+    assert tokens("the and of") == []
+
+
+def test_mixed_script_query_points_to_each_language():
+    assert script_languages("KYC审核一直pending") == {"en", "zh-hans"}
+    assert script_languages("本人確認が否認されました") == {"ja"}
+    assert script_languages("출금 취소") == {"ko"}
+
+
+def test_edit_distance_counts_transpositions_as_one_edit():
+    assert edit_distance("cashe", "cache", 2) == 1
+    assert edit_distance("pasword", "password", 2) == 1
+    assert edit_distance("fees", "feés", 1) == 1
+    assert edit_distance("withdrawl", "withdraw", 1) == 1
+
+
+def test_tsvector_literal_weights_heading_a_and_body_b():
+    literal = vector_literal([(["kyc"], "A"), (["it's", "kyc"], "B")])
+    assert literal == "'kyc':1A,3B 'it''s':2B"
