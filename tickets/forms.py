@@ -60,15 +60,15 @@ class CustomerReplyForm(forms.Form):
 
 
 class AgentReplyForm(forms.Form):
+    macro = forms.ModelChoiceField(
+        label=_("Macro"), queryset=Macro.objects.filter(active=True), required=False
+    )
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=20000)
     internal = forms.BooleanField(label=_("Internal note"), required=False)
     set_status = forms.ChoiceField(
         label=_("Then set status"),
         choices=[("", _("(unchanged)")), *Status.choices],
         required=False,
-    )
-    macro = forms.ModelChoiceField(
-        label=_("Macro"), queryset=Macro.objects.filter(active=True), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     attachments = MultipleFileField(label=_("Attachments"))
