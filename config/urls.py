@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/set-language/", support_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("console/tickets/", include("tickets.console_urls")),
+    path("console/chats/", include("livechat.console_urls")),
     path("console/", include(console_patterns)),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
     path("api/v1/", include(api_v1)),
@@ -31,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("", include("support.urls")),
     path("", include("tickets.urls")),
     path("help/", include("helpcenter.urls")),
+    path("chat/", include("livechat.urls")),
     prefix_default_language=True,
 )

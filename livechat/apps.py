@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class LivechatConfig(AppConfig):
     name = "livechat"
     verbose_name = _("Live chat")
+
+    def ready(self) -> None:
+        from support import registry
+
+        registry.register_site_nav(
+            key="chat",
+            label=_("Live chat"),
+            description=_("Chat with our assistant, or with a person when you need one."),
+            url_name="livechat:chat",
+            order=30,
+        )
+        registry.register_nav(
+            key="chats",
+            label=_("Chats"),
+            url_name="livechat_console:chats",
+            permission="support.use_console",
+            order=15,
+        )

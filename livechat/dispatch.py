@@ -58,7 +58,10 @@ def _publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
         outcome.broadcasts.append((_group_for(message), frames.message_frame(message)))
     if posted.state_changed:
         outcome.broadcasts.append(
-            (conversation_group(conversation.pk), frames.state_frame(conversation))
+            (
+                conversation_group(conversation.pk),
+                frames.state_frame(conversation, offline=posted.offline),
+            )
         )
         outcome.broadcasts.append((AGENTS_GROUP, frames.chat_summary_frame(conversation)))
     for team_id in posted.queue_teams:
@@ -125,7 +128,10 @@ def _resume(conversation_id: int, *, after: int, staff: bool) -> Outcome:
     messages = selectors.messages_after(conversation_id=conversation_id, after=after, staff=staff)
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
     outcome = Outcome(replies=[frames.message_frame(message) for message in messages])
-    outcome.replies.append(frames.state_frame(conversation))
+    offline = conversation.status == Status.QUEUED and not assignment.agents_online(
+        team=conversation.team
+    )
+    outcome.replies.append(frames.state_frame(conversation, offline=offline))
     if conversation.status == Status.QUEUED:
         for pk, position, wait in assignment.queue_positions(team_id=conversation.team_id):
             if pk == conversation_id:

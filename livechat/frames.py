@@ -29,13 +29,14 @@ def ack_frame(message: ChatMessage) -> dict:
     }
 
 
-def state_frame(conversation: Conversation) -> dict:
+def state_frame(conversation: Conversation, *, offline: bool = False) -> dict:
     return {
         "type": "state",
         "conversation": conversation.pk,
         "status": conversation.status,
         "urgent": conversation.urgent,
         "rating": conversation.rating,
+        "offline": offline,
     }
 
 

@@ -50,6 +50,7 @@ class Posted:
     messages: list[ChatMessage] = field(default_factory=list)
     duplicate_of: ChatMessage | None = None
     state_changed: bool = False
+    offline: bool = False  # queued with no agent online: the customer may leave a message
     queue_teams: set = field(default_factory=set)
 
 
@@ -179,6 +180,7 @@ def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None)
     _event(conversation, "handoff", before=before, after=Status.QUEUED, data={"reason": reason})
     if not assignment.agents_online(team=conversation.team):
         posted.messages.append(_system(conversation, _offline_message(conversation.language)))
+        posted.offline = True
     posted.state_changed = True
     posted.queue_teams.add(conversation.team_id)
 

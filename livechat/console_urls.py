@@ -1,0 +1,9 @@
+from django.urls import path
+
+from livechat import views
+
+app_name = "livechat_console"
+
+urlpatterns = [
+    path("", views.console_chats, name="chats"),
+]

@@ -1,0 +1,168 @@
+// Agent console for live chat: the queue and several chats at once over one websocket.
+// Strings come translated from the page (JSON element); protocol in docs/livechat.md.
+
+const script = document.querySelector('script[src*="livechat/console.js"]');
+const T = JSON.parse(document.getElementById("livechat-console-strings").textContent);
+const me = Number(script.dataset.user);
+const list = document.getElementById("lc-chat-list");
+const panes = document.getElementById("lc-panes");
+const status = document.getElementById("lc-console-status");
+const chats = new Map(); // conversation id -> summary frame
+const open = new Map(); // conversation id -> pane
+const pending = new Map(); // client id -> frame, re-sent until acked
+let socket = null;
+let backoff = 500;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== false && value !== null && value !== undefined) node.setAttribute(key, value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function url() {
+  const base = script.dataset.ws;
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${base || `${scheme}//${location.host}`}/ws/agent/`;
+}
+
+function connect() {
+  socket = new WebSocket(url());
+  socket.addEventListener("open", () => {
+    backoff = 500;
+    status.textContent = "";
+    for (const [id, pane] of open) send({ type: "join", conversation: id, after: pane.lastId });
+    for (const frame of pending.values()) send(frame);
+  });
+  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4403) return;
+    status.textContent = T.reconnecting;
+    setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, 10000);
+  });
+}
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+function receive(frame) {
+  const pane = open.get(frame.conversation);
+  switch (frame.type) {
+    case "chat": chats.set(frame.conversation, frame); renderList(); if (pane) paneHeader(pane, frame); break;
+    case "message": if (pane) renderMessage(pane, frame); break;
+    case "ack": pending.delete(frame.client_id); break;
+    case "state":
+      if (pane) { pane.root.dataset.status = frame.status; }
+      if (chats.has(frame.conversation)) { chats.get(frame.conversation).status = frame.status; renderList(); }
+      break;
+    case "typing": if (pane) { pane.typing.hidden = !frame.active; setTimeout(() => { pane.typing.hidden = true; }, 4000); } break;
+    case "read": if (pane && frame.by === "customer") markRead(pane, frame.up_to); break;
+    case "resumed": break;
+    case "error": status.textContent = frame.message; break;
+    default: break;
+  }
+}
+
+function renderList() {
+  const items = [...chats.values()].filter((chat) => chat.status !== "ended" && chat.status !== "bot")
+    .sort((a, b) => (b.urgent - a.urgent) || String(a.queued_at).localeCompare(String(b.queued_at)));
+  list.replaceChildren(...items.map((chat) => {
+    const mine = chat.agent === me;
+    const action = chat.status === "queued" ? T.accept : (mine ? T.join : T.watch);
+    const type = chat.status === "queued" ? "accept" : "join";
+    return el("li", { class: chat.urgent ? "lc-urgent" : "", "data-conversation": chat.conversation },
+      el("strong", {}, `#${chat.conversation} `), chat.customer, ` · ${chat.language} · ${chat.category} · ${T[chat.status] || chat.status}`,
+      chat.urgent ? el("span", { class: "lc-badge" }, T.urgent) : null,
+      chat.offered_to === me ? el("span", { class: "lc-badge" }, T.offered) : null,
+      el("div", { class: "lc-actions" }, el("button", { type: "button", class: "button small", onclick: () => {
+        ensurePane(chat.conversation);
+        send({ type, conversation: chat.conversation, after: 0 });
+        if (type === "accept") send({ type: "join", conversation: chat.conversation, after: 0 });
+      } }, action)));
+  }));
+}
+
+function ensurePane(id) {
+  if (open.has(id)) return open.get(id);
+  const log = el("ol", { class: "lc-log", "aria-live": "polite" });
+  const typing = el("p", { class: "lc-typing", hidden: true }, T.typing);
+  const head = el("div", {});
+  const input = el("textarea", { class: "lc-input", rows: "2", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
+  const note = el("input", { type: "checkbox", id: `lc-note-${id}` });
+  const teamId = el("input", { type: "number", min: "1", placeholder: T.transfer_team, "aria-label": T.transfer_team });
+  const agentId = el("input", { type: "number", min: "1", placeholder: T.transfer_agent, "aria-label": T.transfer_agent });
+  const root = el("section", { class: "lc lc-pane", "data-conversation": id },
+    el("header", { class: "lc-head" }, el("h2", {}, `#${id}`),
+      el("button", { type: "button", class: "link", onclick: () => closePane(id) }, T.close)),
+    el("div", { class: "lc-body" }, head, log, typing,
+      el("form", { class: "lc-composer", onsubmit: (event) => {
+        event.preventDefault();
+        const text = input.value.trim();
+        if (!text) return;
+        const clientId = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now())).slice(0, 64);
+        const frame = { type: note.checked ? "note" : "message", conversation: id, client_id: clientId, text };
+        pending.set(clientId, frame);
+        send(frame);
+        input.value = "";
+      } }, input, el("button", { type: "submit", class: "button" }, T.send)),
+      el("div", { class: "lc-actions" }, note, el("label", { for: `lc-note-${id}` }, T.note),
+        el("button", { type: "button", class: "button small", onclick: () => send({ type: "end", conversation: id }) }, T.end),
+        el("button", { type: "button", class: "button small", onclick: () => send({ type: "hand_back", conversation: id }) }, T.hand_back)),
+      el("div", { class: "lc-actions" }, teamId, agentId,
+        el("button", { type: "button", class: "button small", onclick: () => send({
+          type: "transfer", conversation: id, to_team: Number(teamId.value) || null,
+          to_agent: Number(agentId.value) || null, note: input.value.trim() }) }, T.transfer))));
+  let typingSent = 0;
+  input.addEventListener("input", () => {
+    if (Date.now() - typingSent > 2000) { typingSent = Date.now(); send({ type: "typing", conversation: id, active: true }); }
+  });
+  const pane = { root, log, typing, head, lastId: 0 };
+  open.set(id, pane);
+  panes.append(root);
+  return pane;
+}
+
+function paneHeader(pane, chat) {
+  pane.head.replaceChildren(
+    el("p", { class: "lc-status" }, `${chat.customer} · ${chat.language} · ${chat.category}${chat.urgent ? ` · ${T.urgent}` : ""}`),
+    chat.handoff_reason ? el("p", { class: "lc-status" }, `${T.reason}: ${chat.handoff_reason}`) : null,
+    chat.bot_summary ? el("details", {}, el("summary", {}, T.summary), el("p", { class: "lc-summary" }, chat.bot_summary)) : null);
+}
+
+function renderMessage(pane, frame) {
+  if (pane.log.querySelector(`[data-id="${frame.id}"]`)) return;
+  pane.lastId = Math.max(pane.lastId, frame.id);
+  const row = el("li", { class: `lc-msg lc-${frame.sender === "agent" ? "customer" : frame.sender}${frame.internal ? " lc-internal" : ""}`, "data-id": frame.id },
+    el("span", { class: "lc-who" }, frame.author || frame.sender),
+    frame.automated ? el("span", { class: "lc-badge" }, T.automated) : null,
+    frame.internal ? el("span", { class: "lc-badge" }, T.internal) : null,
+    el("p", { class: "lc-text" }, frame.body));
+  pane.log.append(row);
+  row.scrollIntoView({ block: "end" });
+  if (frame.sender === "customer") {
+    pane.readUpTo = Math.max(pane.readUpTo || 0, frame.id);
+    clearTimeout(pane.readTimer);
+    pane.readTimer = setTimeout(() => send({ type: "read", conversation: Number(pane.root.dataset.conversation), up_to: pane.readUpTo }), 500);
+  }
+}
+
+function markRead(pane, upTo) {
+  for (const row of pane.log.querySelectorAll(".lc-customer[data-id]")) {
+    if (Number(row.dataset.id) <= upTo) row.classList.add("lc-read");
+  }
+}
+
+function closePane(id) {
+  send({ type: "leave", conversation: id });
+  open.get(id)?.root.remove();
+  open.delete(id);
+}
+
+setInterval(() => { for (const frame of pending.values()) send(frame); }, 3000);
+connect();

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from livechat import views
+
+app_name = "livechat"
+
+urlpatterns = [
+    path("", views.chat_page, name="chat"),
+]

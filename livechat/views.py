@@ -1,0 +1,110 @@
+"""Web pages: the customer's chat page and the agents' chat console."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from livechat import selectors, services
+from support.taxonomy import Category, Language
+
+
+def widget_strings() -> dict:
+    """Every text the chat widget shows, in the active language (passed as JSON, not in JS)."""
+    return {
+        "title": _("Live chat"),
+        "open": _("Chat with us"),
+        "close": _("Close chat"),
+        "start": _("Start chat"),
+        "language": _("Language"),
+        "category": _("Topic"),
+        "email": _("Your email"),
+        "email_help": _("We send the transcript and any follow-up here."),
+        "transcript": _("Email me the transcript"),
+        "send": _("Send"),
+        "placeholder": _("Type your message…"),
+        "automated": _("Automated"),
+        "you": _("You"),
+        "agent": _("Support agent"),
+        "assistant": _("Assistant"),
+        "sending": _("Sending…"),
+        "reconnecting": _("Connection lost. Reconnecting…"),
+        "connected": _("Connected"),
+        "typing": _("The agent is typing…"),
+        "queue": _("You are number {position} in the queue. Estimated wait: {minutes} min."),
+        "offline": _("No agent is available right now. Leave a message and we will email you."),
+        "leave": _("Leave a message"),
+        "end": _("End chat"),
+        "ended": _("The chat has ended."),
+        "rate": _("How was this chat?"),
+        "comment": _("Comment (optional)"),
+        "submit_rating": _("Send rating"),
+        "thanks": _("Thank you for your feedback."),
+        "stars": _("{n} of 5"),
+        "never_share": _("We will never ask for your password, codes or seed phrase."),
+        "start_failed": _("The chat could not start. Please try again."),
+        "read": _("Read"),
+    }
+
+
+def widget_context(request: HttpRequest) -> dict:
+    """What `livechat/_widget.html` needs: include it with this context on any page."""
+    return {
+        "livechat_config": {
+            "strings": widget_strings(),
+            "languages": [{"value": value, "label": label} for value, label in Language.choices],
+            "categories": [
+                {"value": value, "label": str(label)} for value, label in Category.choices
+            ],
+        },
+        "livechat_websocket_url": settings.WEBSOCKET_URL,
+    }
+
+
+def chat_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "livechat/chat_page.html", widget_context(request))
+
+
+@login_required
+@permission_required("support.use_console", raise_exception=True)
+def console_chats(request: HttpRequest) -> HttpResponse:
+    supervisor = services.is_supervisor(request.user)
+    context = {
+        "chats": selectors.agent_chats(request.user, supervisor=supervisor),
+        "supervisor": supervisor,
+        "console_section": "chats",
+        "console_strings": console_strings(),
+        "livechat_websocket_url": settings.WEBSOCKET_URL,
+    }
+    return render(request, "livechat/console_chats.html", context)
+
+
+def console_strings() -> dict:
+    return {
+        "accept": _("Accept"),
+        "join": _("Open"),
+        "watch": _("Watch"),
+        "end": _("End chat"),
+        "hand_back": _("Back to bot"),
+        "transfer": _("Transfer"),
+        "transfer_team": _("Team id"),
+        "transfer_agent": _("Agent id"),
+        "note": _("Internal note"),
+        "send": _("Send"),
+        "placeholder": _("Reply to the customer…"),
+        "internal": _("Internal"),
+        "automated": _("Automated"),
+        "typing": _("The customer is typing…"),
+        "summary": _("What the bot already tried"),
+        "reason": _("Handoff reason"),
+        "urgent": _("Urgent"),
+        "queued": _("Waiting"),
+        "assigned": _("With an agent"),
+        "ended": _("Ended"),
+        "bot": _("With the bot"),
+        "offered": _("Offered to you"),
+        "reconnecting": _("Connection lost. Reconnecting…"),
+        "read": _("Read"),
+        "close": _("Close"),
+    }

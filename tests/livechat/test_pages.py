@@ -1,0 +1,54 @@
+"""The customer's chat page with the widget, the agents' chat console, and the navigation."""
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def widget_config(html: str) -> dict:
+    match = re.search(r'<script id="livechat-config" type="application/json">(.*?)</script>', html)
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans", "zh-hant", "ko", "ja"])
+def test_the_chat_page_loads_the_widget_with_its_strings(client, lang):
+    response = client.get(f"/{lang}/chat/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'type="module" src="/static/livechat/widget.js"' in html
+    assert f'data-lang="{lang}"' in html
+    assert 'data-api="/api/v1/livechat/conversations/"' in html
+    config = widget_config(html)
+    assert config["strings"]["send"]
+    assert {item["value"] for item in config["languages"]} == {
+        "en", "zh-hans", "zh-hant", "ko", "ja"
+    }  # fmt: skip
+    assert "<script>" not in html  # no inline script: the CSP forbids it
+
+
+def test_the_site_navigation_offers_live_chat(client):
+    html = client.get("/en/").content.decode()
+
+    assert 'href="/en/chat/"' in html
+
+
+def test_agents_see_the_chat_console(client, agent):
+    client.login(username=agent.username, password=PASSWORD)
+
+    response = client.get("/console/chats/")
+
+    assert response.status_code == 200
+    assert "livechat/console.js" in response.content.decode()
+    assert 'href="/console/chats/"' in client.get("/console/").content.decode()
+
+
+def test_customers_may_not_open_the_chat_console(client, customer):
+    client.login(username=customer.username, password=PASSWORD)
+
+    assert client.get("/console/chats/").status_code == 403
