@@ -19,6 +19,7 @@ MAX_QUERY = 200
 
 def snapshot(article: Article) -> dict:
     data = {name: getattr(article, name) for name in VERSIONED}
+    data.update({name: data[name] or "" for name in TRANSLATED})  # a blank form field is ""
     data["last_reviewed"] = article.last_reviewed.isoformat() if article.last_reviewed else None
     return data
 
