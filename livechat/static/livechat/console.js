@@ -138,7 +138,7 @@ function paneHeader(pane, chat) {
 function renderMessage(pane, frame) {
   if (pane.log.querySelector(`[data-id="${frame.id}"]`)) return;
   pane.lastId = Math.max(pane.lastId, frame.id);
-  const row = el("li", { class: `lc-msg lc-${frame.sender === "agent" ? "customer" : frame.sender}${frame.internal ? " lc-internal" : ""}`, "data-id": frame.id },
+  const row = el("li", { class: `lc-msg lc-${frame.sender}${frame.internal ? " lc-internal" : ""}`, "data-id": frame.id },
     el("span", { class: "lc-who" }, frame.author || frame.sender),
     frame.automated ? el("span", { class: "lc-badge" }, T.automated) : null,
     frame.internal ? el("span", { class: "lc-badge" }, T.internal) : null,
@@ -153,7 +153,7 @@ function renderMessage(pane, frame) {
 }
 
 function markRead(pane, upTo) {
-  for (const row of pane.log.querySelectorAll(".lc-customer[data-id]")) {
+  for (const row of pane.log.querySelectorAll(".lc-agent[data-id]")) {
     if (Number(row.dataset.id) <= upTo) row.classList.add("lc-read");
   }
 }
