@@ -1,0 +1,43 @@
+"""A customer finds a withdrawal answer in Japanese, says it did not help, and asks for more."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from helpcenter.demo import load_demo_articles
+from helpcenter.models import ArticleFeedback
+from tests.browser.conftest import screenshot
+from tests.browser.test_home_pages import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+QUERY = "出金が届かない"
+
+
+def test_customer_searches_votes_and_follows_still_need_help(live_server, page_factory, customer):
+    load_demo_articles()
+    page = page_factory()
+    log_in(page, live_server.url, "ja", "owner@example.com")
+    page.goto(f"{live_server.url}/ja/help/")
+    page.fill("#help-search-input", QUERY)
+    first = page.locator("#help-live-results li a").first
+    first.wait_for()
+    screenshot(page, "helpcenter-live-results-ja")
+    first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/ja/help/articles/" in page.url
+    assert parse_qs(urlparse(page.url).query)["q"] == [QUERY]
+
+    page.fill("#id_comment", "まだ届いていません")
+    page.locator("button[name=helpful][value=no]").click()
+    page.wait_for_load_state("networkidle")
+    feedback = ArticleFeedback.objects.get()
+    assert (feedback.helpful, feedback.query, feedback.user) == (False, QUERY, customer)
+
+    link = page.locator("#still-need-help")
+    params = parse_qs(urlparse(link.get_attribute("href")).query)
+    assert params == {"article": [feedback.article.slug], "q": [QUERY]}
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path == "/ja/contact/"
+    assert parse_qs(urlparse(page.url).query)["q"] == [QUERY]
