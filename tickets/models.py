@@ -419,7 +419,9 @@ class SlaEvent(models.Model):
     target = models.CharField(max_length=16, choices=SlaTarget.choices)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     due_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The notices of a step are written by a second pass (outbox emails); NULL = still to send.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA event")
@@ -427,6 +429,11 @@ class SlaEvent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket", "target", "kind", "due_at"], name="sla_event_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"], name="sla_event_unnotified", condition=Q(notified_at__isnull=True)
             )
         ]
 

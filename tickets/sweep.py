@@ -1,122 +1,190 @@
 """The SLA sweep: act once on every warning and breach whose time has come.
 
-Reads only tickets with `next_due <= now` (partial index `ticket_next_due_open`), locking them
-with SKIP LOCKED so overlapping sweeps share the work; each step is recorded as a unique
-SlaEvent row, so a step is never acted on twice, even by a sweep that died half-way and re-ran.
+Pass 1, `sla_sweep`: reads only tickets with `next_due <= now` (partial index
+`ticket_next_due_open`), locked with SKIP LOCKED so overlapping sweeps share the work; records
+every due step with one `INSERT … ON CONFLICT DO NOTHING RETURNING` into SlaEvent (unique per
+ticket, target, kind and due time) and acts only on the rows that insert returned, so a step
+is never acted on twice, even by a sweep that died half-way and re-ran. Breaches escalate in
+the same transaction (bulk update, bulk events).
+
+Pass 2, `sla_notify_pending`: turns the SlaEvent rows not yet notified into outbox emails
+(rendering them is the slow part), in its own transaction, also with SKIP LOCKED.
 """
 
+from collections import defaultdict
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tickets import sla
-from tickets.models import EscalationRule, SlaEvent, Ticket
-from tickets.services import (
-    _save,
-    agent_notice_enqueue,
-    events_record,
-    sla_done_steps,
-    ticket_bump_priority,
-)
+from tickets.models import EscalationRule, Event, SlaEvent, Ticket
+from tickets.services import agent_notice_enqueue, ticket_bump_priority
 
 SWEEP_BATCH = 1000
+NOTIFY_BATCH = 2000
+INSERT_STEPS_SQL = """
+INSERT INTO tickets_slaevent (ticket_id, target, kind, due_at, created_at, notified_at)
+SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::timestamptz[],
+                     %s::timestamptz[], %s::timestamptz[])
+ON CONFLICT (ticket_id, target, kind, due_at) DO NOTHING
+RETURNING ticket_id, target, kind, due_at
+"""
+UPDATE_SWEPT_SQL = """
+UPDATE tickets_ticket AS t
+SET next_due = v.next_due, escalation_level = v.escalation_level, priority = v.priority,
+    team_id = v.team_id, version = t.version + 1, updated_at = %s
+FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[], %s::varchar[], %s::bigint[])
+     AS v(id, next_due, escalation_level, priority, team_id)
+WHERE t.id = v.id
+"""
 
 
 def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
-    """Process the due steps of up to `batch` tickets; returns how many steps were acted on."""
+    """Act on the due steps of up to `batch` tickets; returns how many steps were recorded."""
     now = now or timezone.now()
-    acted = 0
     with transaction.atomic():
-        tickets = (
+        tickets = list(
             Ticket.objects.due_before(now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("sla_policy", "team__supervisor", "assignee")
+            .select_related("team")
             .order_by("next_due")[:batch]
         )
+        if not tickets:
+            return 0
+        done = _done_steps(tickets)
+        due = [
+            (ticket, step)
+            for ticket in tickets
+            for step in sla.steps(ticket)
+            if step.at <= now and step.key not in done[ticket.pk]
+        ]
+        recorded = _record_once(due, now)
+        rules = list(EscalationRule.objects.select_related("move_to_team"))
+        events = []
+        for ticket, step in due:
+            if (ticket.pk, *step.key) not in recorded:
+                continue
+            done[ticket.pk].add(step.key)
+            if step.kind == SlaEvent.Kind.BREACH:
+                events += ticket_escalate(ticket=ticket, target=step.target, rules=rules)
         for ticket in tickets:
-            acted += _sweep_ticket(ticket, now)
-    return acted
+            ticket.next_due = sla.next_due(ticket, done[ticket.pk])
+        _save_swept(tickets, now)
+        Event.objects.bulk_create(events)
+    return len(recorded)
 
 
-def _sweep_ticket(ticket: Ticket, now: datetime) -> int:
-    done = sla_done_steps(ticket)
-    acted, fields = 0, ["next_due"]
-    for step in sla.steps(ticket):
-        if step.at > now or step.key in done:
-            continue
-        if not _record_once(ticket, step):
-            continue
-        done.add(step.key)
-        acted += 1
-        if step.kind == SlaEvent.Kind.BREACH:
-            fields += ticket_escalate(ticket=ticket, target=step.target, due=step.due)
-        elif step.due > now:  # a warning overtaken by its breach is recorded, not sent
-            _notify(ticket, reason=f"sla_warning_{step.target}", step=step)
-    ticket.next_due = sla.next_due(ticket, done)
-    _save(ticket, fields)
-    return acted
+def _save_swept(tickets: list[Ticket], now: datetime) -> None:
+    """One UPDATE … FROM unnest(…) for the whole batch (Django's bulk_update builds a CASE per
+    row and column, quadratic in the batch size)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            UPDATE_SWEPT_SQL,
+            [
+                now,
+                [t.pk for t in tickets],
+                [t.next_due for t in tickets],
+                [t.escalation_level for t in tickets],
+                [t.priority for t in tickets],
+                [t.team_id for t in tickets],
+            ],
+        )
 
 
-def _record_once(ticket: Ticket, step: sla.Step) -> bool:
-    try:
-        with transaction.atomic():
-            SlaEvent.objects.create(
-                ticket=ticket, target=step.target, kind=step.kind, due_at=step.due
-            )
-    except IntegrityError:
-        return False
-    return True
+def _done_steps(tickets: list[Ticket]) -> dict[int, set]:
+    done = defaultdict(set)
+    rows = SlaEvent.objects.filter(ticket__in=tickets).values_list(
+        "ticket_id", "target", "kind", "due_at"
+    )
+    for ticket_id, target, kind, due_at in rows:
+        done[ticket_id].add((target, kind, due_at))
+    return done
 
 
-def ticket_escalate(*, ticket: Ticket, target: str, due: datetime) -> list[str]:
-    """A breach of `target`: raise the escalation level, apply the matching rule, notify.
+def _record_once(due: list[tuple[Ticket, sla.Step]], now: datetime) -> set[tuple]:
+    """Insert one SlaEvent per step; the returned keys are the steps this sweep owns."""
+    if not due:
+        return set()
+    columns = [[], [], [], [], [], []]
+    for ticket, step in due:
+        # A warning overtaken by its breach is recorded as already notified: it is not sent.
+        silent = step.kind == SlaEvent.Kind.WARNING and step.due <= now
+        for column, value in zip(
+            columns,
+            (ticket.pk, step.target, step.kind, step.due, now, now if silent else None),
+            strict=True,
+        ):
+            column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_STEPS_SQL, columns)
+        return {tuple(row) for row in cursor.fetchall()}
 
-    The ticket is locked by the caller; changes are made in memory and the fields returned.
+
+def ticket_escalate(*, ticket: Ticket, target: str, rules: list[EscalationRule]) -> list[Event]:
+    """A breach of `target`: raise the escalation level, apply the matching rule.
+
+    The ticket is locked by the caller, which saves it; returns the events to write.
     Bumping the priority here does not recompute the due times (that would breach again at once).
     """
-    fields = ["escalation_level"]
-    changes = [("escalation_level", ticket.escalation_level, ticket.escalation_level + 1)]
+    changes = [("escalation_level", str(ticket.escalation_level), ticket.escalation_level + 1)]
     ticket.escalation_level += 1
-    rule = _escalation_rule(ticket, target)
+    rule = _escalation_rule(ticket, target, rules)
     if rule and rule.bump_priority and (higher := ticket_bump_priority(ticket)):
         changes.append(("priority", ticket.priority, higher))
         ticket.priority = higher
-        fields.append("priority")
-    old_team = ticket.team
     if rule and rule.move_to_team_id and ticket.team_id != rule.move_to_team_id:
         changes.append(("team", ticket.team, rule.move_to_team))
         ticket.team = rule.move_to_team
-        fields.append("team")
-    events_record(ticket=ticket, by=None, changes=[("sla_breach", "", target), *changes])
-    step = sla.Step(target, SlaEvent.Kind.BREACH, due, due)
-    _notify(ticket, reason=f"sla_breach_{target}", step=step, extra_teams=[old_team])
-    return fields
+    return [
+        Event(ticket=ticket, field=field, before=str(before or ""), after=str(after))
+        for field, before, after in [("sla_breach", None, target), *changes]
+    ]
 
 
-def _escalation_rule(ticket: Ticket, target: str) -> EscalationRule | None:
-    rules = EscalationRule.objects.filter(
-        Q(sla_policy=ticket.sla_policy_id) | Q(sla_policy__isnull=True),
-        Q(target=target) | Q(target=""),
-    ).select_related("move_to_team")
+def _escalation_rule(
+    ticket: Ticket, target: str, rules: list[EscalationRule]
+) -> EscalationRule | None:
+    """The most specific rule: for this policy before any policy, this target before any."""
+    matching = [
+        rule
+        for rule in rules
+        if rule.sla_policy_id in (None, ticket.sla_policy_id) and rule.target in ("", target)
+    ]
     return max(
-        rules,
+        matching,
         key=lambda rule: (rule.sla_policy_id is not None, bool(rule.target), -rule.pk),
         default=None,
     )
 
 
-def _notify(ticket: Ticket, *, reason: str, step: sla.Step, extra_teams=()) -> None:
-    """The assignee and the supervisors of the ticket's team(s), once per step."""
+def sla_notify_pending(*, limit: int = NOTIFY_BATCH) -> int:
+    """Email the assignee and the team's supervisor about each recorded, unnotified step."""
+    with transaction.atomic():
+        steps = list(
+            SlaEvent.objects.filter(notified_at__isnull=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("ticket__assignee", "ticket__team__supervisor")
+            .order_by("id")[:limit]
+        )
+        for step in steps:
+            _notify(step)
+        SlaEvent.objects.filter(pk__in=[step.pk for step in steps]).update(
+            notified_at=timezone.now()
+        )
+    return len(steps)
+
+
+def _notify(step: SlaEvent) -> None:
+    ticket = step.ticket
     people = {ticket.assignee} if ticket.assignee else set()
-    for team in {ticket.team, *extra_teams} - {None}:
-        if team.supervisor:
-            people.add(team.supervisor)
+    if ticket.team and ticket.team.supervisor:
+        people.add(ticket.team.supervisor)
     for person in people:
         agent_notice_enqueue(
             ticket=ticket,
             user=person,
-            reason=reason,
-            dedupe_key=f"sla:{ticket.pk}:{step.target}:{step.kind}:{step.due.isoformat()}:{person.pk}",
+            reason=f"sla_{step.kind}_{step.target}",
+            dedupe_key=f"sla:{ticket.pk}:{step.target}:{step.kind}:{step.due_at.isoformat()}:"
+            f"{person.pk}",
         )

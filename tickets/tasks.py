@@ -5,9 +5,11 @@ from celery import shared_task
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def sla_sweep_task() -> int:
-    from tickets.sweep import sla_sweep
+    from tickets.sweep import sla_notify_pending, sla_sweep
 
-    return sla_sweep()
+    acted = sla_sweep()
+    sla_notify_pending()  # also catches up on notices a failed run left behind
+    return acted
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

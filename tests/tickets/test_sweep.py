@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from support.models import OutboxEmail, Team
 from tickets.models import EscalationRule, SlaEvent, Ticket
 from tickets.services import ticket_assign
-from tickets.sweep import sla_sweep
+from tickets.sweep import sla_notify_pending
+from tickets.sweep import sla_sweep as sweep_only
+
+
+def sla_sweep(*, now):
+    acted = sweep_only(now=now)
+    sla_notify_pending()
+    return acted
 
 
 @pytest.fixture
@@ -75,7 +82,7 @@ def test_each_target_breaches_once(assigned):
 
 def test_sweep_with_nothing_due_is_one_select_on_the_partial_index(assigned):
     with CaptureQueriesContext(connection) as queries:
-        assert sla_sweep(now=assigned.created_at + timedelta(minutes=1)) == 0
+        assert sweep_only(now=assigned.created_at + timedelta(minutes=1)) == 0
     selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     assert len(selects) == 1
     assert "SKIP LOCKED" in selects[0]
@@ -96,7 +103,7 @@ def test_overlapping_sweeps_act_once(customer_factory_tx):
     def sweep():
         barrier.wait()
         try:
-            results.append(sla_sweep(now=now))
+            results.append(sweep_only(now=now))
         finally:
             connection.close()
 
