@@ -1,8 +1,9 @@
 """Text analysis shared by the index and the queries: normalise, split by script, tokenise.
 
 - Latin: NFKC, casefold, accents removed, stop words dropped, Snowball English stems.
-- Chinese: OpenCC t2s folding (traditional → simplified, on index and query alike), jieba
-  words plus overlapping character bigrams (two-character words are the common case).
+- Chinese: traditional → simplified folding on index and query alike (OpenCC t2s in its tw2sp
+  form, which also maps Taiwan phrasing), then jieba words plus overlapping character bigrams
+  (two-character words are the common case).
 - Japanese: runs containing kana; whole kanji and katakana words plus overlapping bigrams
   (pure-hiragana bigrams are grammar and are dropped). Kanji are folded with t2s too, so
   出金 / 本人確認 also meet the Chinese forms.
@@ -30,6 +31,9 @@ SEGMENT = re.compile(rf"(?P<latin>{LATIN})|(?P<cjk>[{HAN}{KANA}]+)|(?P<hangul>[{
 HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
 KANA_CHAR = re.compile(rf"[{KANA}]")
 JA_WORD = re.compile(rf"[{HAN}]+|[\u30a0-\u30ff\u31f0-\u31ffー]+")
+
+# Variant forms OpenCC leaves alone (帳號 → 帐号, but the articles write 账号).
+VARIANTS = {"帐": "账", "身分证": "身份证"}
 
 STOP_WORDS = frozenset(
     [
@@ -169,7 +173,9 @@ class Term:
 
 @cache
 def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+    # t2s plus Taiwan phrasing (登入 → 登录, 軟體 → 软件, 簡訊 → 短信), so zh-hant readers' words
+    # meet the simplified articles.
+    return opencc.OpenCC("tw2sp")
 
 
 @cache
@@ -189,7 +195,10 @@ def normalise(text: str) -> str:
     """NFKC, casefold, Latin accents removed, traditional Chinese folded to simplified."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(_strip_accent(char) for char in text)
-    return _t2s().convert(text)
+    simplified = _t2s().convert(text)
+    for variant, standard in VARIANTS.items():
+        simplified = simplified.replace(variant, standard)
+    return simplified
 
 
 def _strip_accent(char: str) -> str:
