@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/take/", views.take, name="take"),
     path("<str:reference>/tags/", views.set_tags, name="tags"),
+    path("<str:reference>/merge/", views.merge, name="merge"),
     path("<str:reference>/remediations/", views.remediation_request, name="remediate"),
     path("remediations/<int:pk>/approve/", views.remediation_approve, name="approve"),
 ]

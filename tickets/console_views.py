@@ -25,6 +25,7 @@ from tickets.selectors import queue as queue_selector
 from tickets.services import (
     macro_render,
     ticket_assign,
+    ticket_merge,
     ticket_reply,
     ticket_reply_with_macro,
     ticket_set_priority,
@@ -177,6 +178,14 @@ def assign(request: HttpRequest, found) -> None:
 @action
 def take(request: HttpRequest, found) -> None:
     ticket_assign(ticket=found, agent=request.user, by=request.user, version=_version(request))
+
+
+@action
+def merge(request: HttpRequest, found) -> None:
+    """Merge this ticket into another (this one closes as its duplicate)."""
+    into = ticket_get_for_user(user=request.user, reference=request.POST.get("into", "").upper())
+    ticket_merge(ticket=found, into=into, by=request.user)
+    messages.success(request, _("Merged into %(reference)s.") % {"reference": into.reference})
 
 
 @action

@@ -175,3 +175,20 @@ def test_console_actions_record_events(agent_client, team, policy, receive):
     agent_client.post(url + "status/", {"status": "on_hold"})
     fields = list(ticket.events.values_list("field", flat=True))
     assert {"tags", "team", "status"} <= set(fields)
+
+
+def test_merge_from_the_console(agent_client, customer, policy, receive):
+    first = receive(external_id="m1")
+    second = receive(external_id="m2", subject="Another")
+    agent_client.post(f"/console/tickets/{first.reference}/merge/", {"into": second.reference})
+    first.refresh_from_db()
+    assert first.merged_into == second
+    assert first.status == "closed"
+
+
+def test_merge_into_a_missing_ticket_is_404_and_changes_nothing(agent_client, policy, receive):
+    ticket = receive()
+    response = agent_client.post(f"/console/tickets/{ticket.reference}/merge/", {"into": "T-9"})
+    assert response.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
