@@ -32,7 +32,7 @@ from support.text.urgency import incident_phrases
     ],
 )
 def test_category_of_clear_messages(text, category):
-    assert classify(text).name == category
+    assert analyze(text).category == category
 
 
 def test_unclear_message_goes_to_triage_as_general():
