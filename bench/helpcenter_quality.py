@@ -12,7 +12,9 @@ result scores below `helpcenter.search.ANSWER_THRESHOLD`.
 import argparse
 import json
 import os
+import statistics
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ class Outcome:
     expected: list[str]
     ranked: list[str]
     top_score: float
+    seconds: float = 0.0
 
     @property
     def rank(self) -> int | None:
@@ -58,7 +61,9 @@ def run_queries(queries: list[dict]) -> list[Outcome]:
     outcomes = []
     for item in queries:
         language = item["lang"] if item["lang"] != "mixed" else "en"
+        started = time.perf_counter()
         results = search(item["q"], language=language, user=AnonymousUser())
+        seconds = time.perf_counter() - started
         outcomes.append(
             Outcome(
                 query=item["q"],
@@ -66,6 +71,7 @@ def run_queries(queries: list[dict]) -> list[Outcome]:
                 expected=item["expected"],
                 ranked=[result.slug for result in results],
                 top_score=results[0].score if results else 0.0,
+                seconds=seconds,
             )
         )
     return outcomes
@@ -98,6 +104,9 @@ def report(outcomes: list[Outcome], threshold: float) -> dict:
     summary["answers_at_threshold"] = sum(1 for o in answered if o.top_score >= threshold) / (
         len(answered) or 1
     )
+    latencies = sorted(o.seconds * 1000 for o in outcomes)
+    summary["median_ms"] = statistics.median(latencies)
+    summary["p95_ms"] = latencies[int(len(latencies) * 0.95) - 1]
     passed, total = no_answer_accuracy(outcomes, threshold)
     if total:
         summary["no_answer_below_threshold"] = passed / total
@@ -135,6 +144,7 @@ def main() -> None:
         from helpcenter.demo import load_demo_articles
 
         load_demo_articles(sys.stdout)
+    run_queries(read_queries(args.queries)[:3])  # warm up: analysers, index statistics
     outcomes = run_queries(read_queries(args.queries))
     summary = report(outcomes, ANSWER_THRESHOLD)
     print_report(summary, outcomes, args.verbose)

@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 import opencc
@@ -207,6 +207,7 @@ def _strip_accent(char: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     return _stemmer().stemWord(word.replace("’", "'").removesuffix("'s"))
 

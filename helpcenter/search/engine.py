@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, TextField
+from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 
 from helpcenter.models import SearchDocument
 from helpcenter.search.analysis import (
@@ -37,7 +36,6 @@ OTHER_LANGUAGE_FACTOR = 0.9
 PRIOR_WEIGHT = 0.05
 MAX_CONCEPTS = 40
 CANDIDATES = 300
-VECTOR_ENTRY = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
 
 
 @dataclass
@@ -71,10 +69,10 @@ class Candidate:
     article_id: int
     language: str
     length: int
-    vector: str
     views: int
     helpful: int
     not_helpful: int
+    counts: dict[str, tuple[int, int]]  # token: (heading occurrences, body occurrences)
 
 
 _stats: dict[str, IndexStats] = {}
@@ -197,13 +195,14 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def tsquery_literal(concepts: list[Concept]) -> str:
-    needed = dict.fromkeys(t for c in concepts for alt in c.alternatives for t in alt)
+def tsquery_literal(needed: list[str]) -> str:
     return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in needed)
 
 
 def candidates(concepts: list[Concept], articles) -> list[Candidate]:
-    literal = tsquery_literal(concepts)
+    """Documents matching any query token (GIN index), with the counts of those tokens."""
+    needed = list(dict.fromkeys(t for c in concepts for alt in c.alternatives for t in alt))
+    literal = tsquery_literal(needed)
     if not literal:
         return []
     matches = RawSQL(
@@ -212,35 +211,44 @@ def candidates(concepts: list[Concept], articles) -> list[Candidate]:
     rank = RawSQL(
         'ts_rank("helpcenter_searchdocument"."vector", %s::tsquery)', [literal], FloatField()
     )
-    rows = (
+    rows = list(
         SearchDocument.objects.filter(matches, article__in=articles)
-        .annotate(rank=rank, text=Cast(F("vector"), TextField()))
+        .annotate(rank=rank)
         .order_by("-rank")
         .values_list(
+            "pk",
             "article_id",
             "language",
             "length",
-            "text",
             "article__view_count",
             "article__helpful_count",
             "article__not_helpful_count",
         )[:CANDIDATES]
     )
-    return [Candidate(*row) for row in rows]
+    counts = token_counts([row[0] for row in rows], needed)
+    return [Candidate(*row[1:], counts=counts.get(row[0], {})) for row in rows]
 
 
-def parse_vector(text: str) -> dict[str, tuple[int, int]]:
-    """`'token':1A,7` → {token: (heading occurrences, body occurrences)}."""
-    counts = {}
-    for token, positions in VECTOR_ENTRY.findall(text):
-        entries = positions.split(",")
-        heading = sum(1 for entry in entries if entry.endswith("A"))
-        counts[token.replace("''", "'")] = (heading, len(entries) - heading)
-    return counts
+def token_counts(document_ids: list[int], needed: list[str]) -> dict[int, dict]:
+    """{document id: {token: (heading occurrences, body occurrences)}} for the needed tokens."""
+    if not document_ids:
+        return {}
+    sql = (
+        "SELECT d.id, u.lexeme, cardinality(array_positions(u.weights, 'A')),"
+        " cardinality(u.weights)"
+        " FROM helpcenter_searchdocument d CROSS JOIN LATERAL unnest(d.vector) u"
+        " WHERE d.id = ANY(%s) AND u.lexeme = ANY(%s)"
+    )
+    found: dict[int, dict] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document_ids, needed])
+        for document_id, token, heading, total in cursor.fetchall():
+            found.setdefault(document_id, {})[token] = (heading, total - heading)
+    return found
 
 
 def document_score(concepts: list[Concept], candidate: Candidate, stats: IndexStats) -> float:
-    counts = parse_vector(candidate.vector)
+    counts = candidate.counts
     norm = K1 * (1 - B + B * candidate.length / stats.average_length)
     total = sum(concept.weight for concept in concepts) or 1.0
 
