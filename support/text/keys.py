@@ -15,7 +15,7 @@ WIF_RE = re.compile(
 )
 EXTENDED_KEY_RE = re.compile(r"(?<![0-9A-Za-z])[xyztuvYZUV]prv[1-9A-HJ-NP-Za-km-z]{100,112}")
 KEY_CONTEXT_RE = re.compile(
-    r"priv(?:ate)?[\s_-]*key|privkey|secret[\s_-]*key|\bwif\b|\bpk\b|key\s*[:：=]|"
+    r"priv(?:ate)?[\s_-]*key|privkey|secret[\s_-]*key|\bwif\b|\bpk\b|\bkeys?\b|"
     r"私钥|私鑰|密钥|密鑰|秘钥|秘鑰|"
     r"개인\s*키|비밀\s*키|프라이빗\s*키|"
     r"秘密鍵|プライベート\s*キー|秘密キー",

@@ -20,6 +20,17 @@ CONNECTOR_RE = re.compile(
     r"(?:\s*(?:still|now|currently|just)\b)?)\s*|\s*)",
     re.IGNORECASE,
 )
+# The password named after the fact: "Hunter2! is my password", "I use abc123 as password",
+# "abc123是我的密码", "Abc123가 제 비밀번호", "Abc123が私のパスワード".
+BEFORE_RE = re.compile(
+    r"(?<![!-~])[\"'“‘「『]?(?P<secret>[!-~]{4,64}?)[\"'”’」』]?\s*"
+    r"(?:(?:is|was) (?:my|the)(?: new| old| current)? (?:password|pw|pass|pwd)\b"
+    r"|as (?:my |the )?(?:new )?(?:password|pw|pass|pwd)\b"
+    r"|(?:是|就是|作为|當|当)(?:我的)?(?:登录|登入|资金|資金)?(?:密码|密碼)"
+    r"|(?:이|가|는|은)?\s*(?:제|내)\s*(?:비밀번호|비번)"
+    r"|(?:が|は)?(?:私の|僕の)?パスワード(?:です|だ))",
+    re.IGNORECASE,
+)
 CANDIDATE_RE = re.compile(r"[\"'“‘「『]?(?P<secret>[!-~]{4,64})")
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
@@ -58,7 +69,11 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
             continue  # "pass the KYC", "new pass There's…": only "pass: X" / "pass is X" count
         if _looks_like_password(text[start:end], explicit=explicit):
             spans.append((start, end))
-    return spans
+    for match in BEFORE_RE.finditer(text):
+        # Named after the fact, so only what looks like a password by its shape counts.
+        if _looks_like_password(match.group("secret"), explicit=False):
+            spans.append(match.span("secret"))
+    return sorted(set(spans))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -30,9 +30,9 @@ TOKEN_RE = re.compile(
 HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 CHINESE_LISTS = ("chinese_simplified", "chinese_traditional")
 # What may stand between two words of one phrase: spaces (incl. ideographic), list punctuation,
-# quotes, brackets and numbering such as "1.", "2)", "(3)", "#4".
+# quotes, brackets, "?" for a word the customer is unsure of, and numbering ("1.", "2)", "(3)").
 SEPARATOR_RE = re.compile(
-    r"(?:[\s,，、;；|/·•*\-–—_\"'“”‘’()\[\]（）「」#]|(?<!\d)\d{1,2}(?!\d)[.)\]:：、．]?)*"
+    r"(?:[\s,，、;；|/·•*\-–—_\"'“”‘’()\[\]（）「」#?？…]|(?<!\d)\d{1,2}(?!\d)[.)\]:：、．]?)*"
 )
 CONTEXT_RE = re.compile(
     r"seed|mnemonic|recovery|backup|secret|phrase|12 words|24 words|wallet words|"

@@ -142,6 +142,11 @@ def test_extended_private_key_is_removed_and_public_one_kept():
         ("비번 Jisoo#77 인데 틀렸대요", "비번 [password removed] 인데 틀렸대요"),
         ("パスワードはSakura2024です", "パスワードは[password removed]です"),
         ('my password is "Tr0ub4dor".', 'my password is "[password removed]".'),
+        ("Hunter2! is my password", "[password removed] is my password"),
+        ("I use abc12345 as my password", "I use [password removed] as my password"),
+        ("abc123456是我的密码", "[password removed]是我的密码"),
+        ("Abc1234!가 제 비밀번호예요", "[password removed]가 제 비밀번호예요"),
+        ("Neko!neko88が私のパスワードです", "[password removed]が私のパスワードです"),
     ],
 )
 def test_disclosed_passwords_are_removed(text, expected):
@@ -162,6 +167,8 @@ def test_disclosed_passwords_are_removed(text, expected):
         "my order id 是 2973085959162894636",
         "ATOM deposit with memo 532235 still missing",
         "send to TABcrApnXZMKT2bULWqMJJeVmRtCCtTMjt on TRC20",
+        "this is my password manager question",
+        "API key and txid 7870f36d492ab48c842f580f53aba9693e675a64bf3dde08d69febaf375c69d6",
     ],
 )
 def test_text_without_secrets_is_unchanged(text):
