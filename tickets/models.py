@@ -120,6 +120,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_tickets",
+        db_index=False,  # ticket_assignee_open serves the queues and routing's load count
     )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
@@ -196,8 +197,23 @@ class Ticket(models.Model):
                 ),
             ),
             models.Index(fields=["customer", "-id"], name="ticket_customer"),
-            models.Index(fields=["assignee", "status", "-id"], name="ticket_assignee"),
-            models.Index(fields=["team", "status", "-id"], name="ticket_team"),
+            # The console's queues: each walks its own partial index newest first.
+            models.Index(
+                fields=["assignee", "-id"],
+                name="ticket_assignee_open",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["team", "-id"],
+                name="ticket_team_unassigned",
+                condition=Q(status__in=OPEN_STATUSES, assignee__isnull=True),
+            ),
+            *[
+                models.Index(
+                    fields=[due], name=f"ticket_{due}_open", condition=Q(status__in=OPEN_STATUSES)
+                )
+                for due in ("first_response_due", "next_response_due", "resolution_due")
+            ],
             models.Index(
                 fields=["channel", "external_conversation"],
                 name="ticket_conversation",
