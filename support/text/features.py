@@ -18,6 +18,7 @@ HEX_RE = re.compile(r"(?<![a-z0-9])(?:0x)?[0-9a-f]{24,}(?![a-z0-9])")
 LONG_ID_RE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{20,}(?![a-z0-9])")
 DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN_WORD_RE = re.compile(r"[a-z][a-z0-9'+-]*")
+HANGUL_WORD_RE = re.compile(r"[\uac00-\ud7af]+")
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
@@ -48,6 +49,9 @@ def features(text: str) -> list[str]:
     for run in CJK_RUN_RE.findall(folded):
         for size in (1, 2, 3):
             found.update(f"c:{run[i : i + size]}" for i in range(len(run) - size + 1))
+    # Whole Korean words and their two-syllable stems (particles vary: 출금이, 출금을, 출금은).
+    for word in HANGUL_WORD_RE.findall(folded):
+        found.update((f"k:{word}", f"k:{word[:2]}"))
     found.update(lexicon_features(folded))
     return sorted(found)
 
