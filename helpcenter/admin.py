@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from helpcenter import services
+from helpcenter import selectors, services
 from helpcenter.models import Article, ArticleFeedback, ArticleVersion, Category, Section
 from helpcenter.text import LANGUAGES, human_text
 
@@ -36,12 +39,46 @@ class ArticleVersionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
+    change_list_template = "admin/helpcenter/article/change_list.html"
     list_display = ["slug", "title", "status", "audience", "last_reviewed", "missing_languages"]
     list_filter = ["status", "audience", "section__category"]
     search_fields = ["slug", "title_en"]
     readonly_fields = ["view_count", "helpful_count", "not_helpful_count"]
     inlines = [ArticleVersionInline]
     actions = ["publish", "unpublish"]
+
+    def get_urls(self) -> list:
+        extra = [
+            path(
+                "translation-status/",
+                self.admin_site.admin_view(self.translation_status_view),
+                name="helpcenter_translation_status",
+            ),
+            path(
+                "feedback-report/",
+                self.admin_site.admin_view(self.feedback_report_view),
+                name="helpcenter_feedback_report",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def translation_status_view(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Translation status"),
+            "languages": LANGUAGES,
+            "rows": selectors.translation_status(),
+        }
+        return TemplateResponse(request, "admin/helpcenter/translation_status.html", context)
+
+    def feedback_report_view(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Article feedback and review"),
+            "rows": selectors.feedback_report(today=timezone.now().date()),
+            "stale_after_days": selectors.STALE_AFTER_DAYS,
+        }
+        return TemplateResponse(request, "admin/helpcenter/feedback_report.html", context)
 
     @admin.display(description=_("missing translations"))
     def missing_languages(self, article: Article) -> str:

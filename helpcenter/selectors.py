@@ -1,11 +1,15 @@
 """Reads: what a person may see of the help center."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from helpcenter.models import Article, Category, Section
+from helpcenter.text import LANGUAGES, human_text
 
 POPULAR_COUNT = 8
 
@@ -60,3 +64,49 @@ def articles_by_section(
     for article in Article.objects.visible_to(user).filter(section__in=sections).order_by("slug"):
         grouped[article.section_id].append(article)
     return grouped
+
+
+STALE_AFTER_DAYS = 180
+
+
+@dataclass(frozen=True)
+class TranslationRow:
+    article: Article
+    states: list[tuple[str, str]]  # (language, "human" | "converted" | "missing")
+
+
+def translation_status() -> list[TranslationRow]:
+    """Which language of each article is written by a person, converted, or missing."""
+    rows = []
+    for article in Article.objects.exclude(status=Article.Status.ARCHIVED).order_by("slug"):
+        states = []
+        for language in LANGUAGES:
+            if human_text(article, language) is not None:
+                state = "human"
+            elif language == "zh-hant" and human_text(article, "zh-hans") is not None:
+                state = "converted"
+            else:
+                state = "missing"
+            states.append((language, state))
+        rows.append(TranslationRow(article, states))
+    return rows
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    article: Article
+    votes: int
+    helpful_share: float | None
+    stale: bool
+
+
+def feedback_report(*, today: date) -> list[FeedbackRow]:
+    """Published articles, least helpful first, flagging those not reviewed for half a year."""
+    stale_before = today - timedelta(days=STALE_AFTER_DAYS)
+    rows = []
+    for article in Article.objects.published().order_by("slug"):
+        votes = article.helpful_count + article.not_helpful_count
+        share = article.helpful_count / votes if votes else None
+        stale = article.last_reviewed is None or article.last_reviewed < stale_before
+        rows.append(FeedbackRow(article, votes, share, stale))
+    return sorted(rows, key=lambda row: (row.helpful_share is None, row.helpful_share or 0))
