@@ -145,10 +145,11 @@ def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool]:
 
 def _customer_for(message: InboundMessage, language: str) -> AbstractBaseUser:
     User = get_user_model()
+    users = User.objects.select_related("customer_profile")
     if message.customer_id:
-        return User.objects.get(pk=message.customer_id)
+        return users.get(pk=message.customer_id)
     email = User.objects.normalize_email(message.customer_email).lower()
-    user = User.objects.filter(username=email).first()
+    user = users.filter(username=email).first()
     if user is None:
         user = User.objects.create_user(username=email, email=email, password=None)
         user.groups.add(Group.objects.get(name=Role.CUSTOMER))
