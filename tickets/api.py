@@ -35,7 +35,10 @@ from tickets.models import (
 from tickets.selectors import attachment_get_for_user, messages_visible, ticket_get_for_user
 from tickets.services import (
     attachments_check,
+    incident_reply,
     ticket_assign,
+    ticket_link_incident,
+    ticket_relate,
     ticket_reply,
     ticket_set_priority,
     ticket_transition,
@@ -305,3 +308,42 @@ class EscalationRuleListView(generics.ListAPIView):
     serializer_class = s.EscalationRuleOut
     pagination_class = None
     queryset = EscalationRule.objects.all()
+
+
+class LinkView(APIView):
+    """Relate two tickets, or attach this ticket to a parent incident."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=s.LinkIn, responses={200: s.TicketOut, 409: None})
+    def post(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        data = _valid(s.LinkIn, request)
+        other = ticket_get_for_user(user=request.user, reference=data["reference"].upper())
+        if data["kind"] == "related":
+            domain_call(ticket_relate, ticket=ticket, other=other, by=request.user)
+        else:
+            ticket = domain_call(
+                ticket_link_incident, ticket=ticket, incident=other, by=request.user
+            )
+        return Response(s.TicketOut(ticket, context=staff_context(request)).data)
+
+
+class IncidentReplyView(APIView):
+    """Answer an incident and every open ticket linked to it in one go."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=s.IncidentReplyIn, responses={201: s.IncidentReplyOut})
+    def post(self, request: Request, reference: str) -> Response:
+        incident = ticket_get_for_user(user=request.user, reference=reference)
+        data = _valid(s.IncidentReplyIn, request)
+        messages = domain_call(
+            incident_reply,
+            incident=incident,
+            author=request.user,
+            body=data["body"],
+            set_status=data["set_status"],
+        )
+        replied = [message.ticket.reference for message in messages]
+        return Response({"replied": replied}, status=status.HTTP_201_CREATED)

@@ -18,4 +18,10 @@ urlpatterns = [
     path("<str:reference>/priority/", api.PriorityView.as_view(), name="api-ticket-priority"),
     path("<str:reference>/assign/", api.AssignView.as_view(), name="api-ticket-assign"),
     path("<str:reference>/messages/", api.MessageListView.as_view(), name="api-ticket-messages"),
+    path("<str:reference>/links/", api.LinkView.as_view(), name="api-ticket-links"),
+    path(
+        "<str:reference>/incident-replies/",
+        api.IncidentReplyView.as_view(),
+        name="api-incident-replies",
+    ),
 ]

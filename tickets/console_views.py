@@ -23,9 +23,12 @@ from tickets.remediation import remediation_request as request_service
 from tickets.selectors import QUEUE_NAMES, page, ticket_get_for_user, timeline
 from tickets.selectors import queue as queue_selector
 from tickets.services import (
+    incident_reply,
     macro_render,
     ticket_assign,
+    ticket_link_incident,
     ticket_merge,
+    ticket_relate,
     ticket_reply,
     ticket_reply_with_macro,
     ticket_set_priority,
@@ -68,6 +71,8 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
     ]
     context = {
         "ticket": found,
+        "incident_children": found.incident_children.order_by("-id")[:20],
+        "related": found.related.all()[:20],
         "timeline": timeline(found),
         "reply_form": reply_form,
         "macros": macros,
@@ -186,6 +191,26 @@ def merge(request: HttpRequest, found) -> None:
     into = ticket_get_for_user(user=request.user, reference=request.POST.get("into", "").upper())
     ticket_merge(ticket=found, into=into, by=request.user)
     messages.success(request, _("Merged into %(reference)s.") % {"reference": into.reference})
+
+
+@action
+def link(request: HttpRequest, found) -> None:
+    other = ticket_get_for_user(user=request.user, reference=request.POST.get("into", "").upper())
+    if request.POST.get("kind") == "incident":
+        ticket_link_incident(ticket=found, incident=other, by=request.user)
+    else:
+        ticket_relate(ticket=found, other=other, by=request.user)
+
+
+@action
+def incident_answer(request: HttpRequest, found) -> None:
+    body = request.POST.get("body", "").strip()
+    if not body:
+        raise TicketError(_("Write the reply first."))
+    replies = incident_reply(
+        incident=found, author=request.user, body=body, set_status=request.POST.get("status", "")
+    )
+    messages.success(request, _("Replied on %(count)s tickets.") % {"count": len(replies)})
 
 
 @action

@@ -187,3 +187,17 @@ class EscalationRuleOut(serializers.ModelSerializer):
     class Meta:
         model = EscalationRule
         fields = ["id", "sla_policy", "target", "bump_priority", "move_to_team"]
+
+
+class LinkIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("related", _("Related")), ("incident", _("Incident"))])
+    reference = serializers.CharField(max_length=20)
+
+
+class IncidentReplyIn(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+    set_status = choice(Status.choices, "status", required=False, allow_blank=True, default="")
+
+
+class IncidentReplyOut(serializers.Serializer):
+    replied = serializers.ListField(child=serializers.CharField())

@@ -466,9 +466,13 @@ def console_url(ticket: Ticket) -> str:
 
 def macro_render(*, macro, ticket: Ticket) -> str:
     """The macro's text with {customer_name} and {reference} filled in; unknown ones kept."""
+    return fill_placeholders(macro.body, ticket=ticket)
+
+
+def fill_placeholders(text: str, *, ticket: Ticket) -> str:
     customer = ticket.customer
     name = customer.get_full_name() or customer.email.split("@")[0]
-    return macro.body.replace("{customer_name}", name).replace("{reference}", ticket.reference)
+    return text.replace("{customer_name}", name).replace("{reference}", ticket.reference)
 
 
 def ticket_reply_with_macro(
@@ -487,3 +491,57 @@ def ticket_reply_with_macro(
             ticket.refresh_from_db(fields=["tags"])
             ticket_set_tags(ticket=ticket, tags=[*ticket.tags, *macro.add_tags], by=author)
     return message
+
+
+# --- Links: related tickets and incidents -------------------------------------------------------
+
+
+def ticket_relate(*, ticket: Ticket, other: Ticket, by: AbstractBaseUser) -> Ticket:
+    """Mark two tickets as related (symmetrical)."""
+    if ticket.pk == other.pk:
+        raise InvalidTransition(current=ticket.reference, requested="related to itself")
+    with transaction.atomic():
+        ticket.related.add(other)
+        events_record(ticket=ticket, by=by, changes=[("related", "", other.reference)])
+        events_record(ticket=other, by=by, changes=[("related", "", ticket.reference)])
+    return ticket
+
+
+def ticket_link_incident(*, ticket: Ticket, incident: Ticket, by: AbstractBaseUser) -> Ticket:
+    """Attach a ticket to a parent incident (e.g. "ETH withdrawals delayed")."""
+    if ticket.pk == incident.pk or incident.parent_incident_id:
+        raise InvalidTransition(
+            current=ticket.reference, requested="child of " + incident.reference
+        )
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        before = ticket.parent_incident.reference if ticket.parent_incident_id else ""
+        ticket.parent_incident = incident
+        events_record(ticket=ticket, by=by, changes=[("parent_incident", before, incident)])
+        _save(ticket, ["parent_incident"])
+    return ticket
+
+
+def incident_reply(
+    *, incident: Ticket, author: AbstractBaseUser, body: str, set_status: str = ""
+) -> list[Message]:
+    """Answer an incident and every open ticket linked to it, in one go (one transaction).
+
+    Each customer gets the reply on their own ticket, with {reference} and {customer_name} filled.
+    """
+    from tickets.models import OPEN_STATUSES
+
+    with transaction.atomic():
+        children = incident.incident_children.filter(status__in=OPEN_STATUSES).select_related(
+            "customer"
+        )
+        targets = [incident, *children.order_by("id")]
+        return [
+            ticket_reply(
+                ticket=target,
+                author=author,
+                body=fill_placeholders(body, ticket=target),
+                set_status=set_status if set_status in Ticket.TRANSITIONS[target.status] else "",
+            )
+            for target in targets
+        ]

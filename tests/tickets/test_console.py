@@ -192,3 +192,21 @@ def test_merge_into_a_missing_ticket_is_404_and_changes_nothing(agent_client, po
     assert response.status_code == 404
     ticket.refresh_from_db()
     assert ticket.status == "new"
+
+
+def test_incident_answered_from_the_console(agent_client, customer, policy, receive):
+    incident = receive(external_id="inc", subject="ETH withdrawals delayed")
+    child = receive(external_id="c1")
+    agent_client.post(
+        f"/console/tickets/{child.reference}/link/",
+        {"kind": "incident", "into": incident.reference},
+    )
+    html = agent_client.get(f"/console/tickets/{incident.reference}/").content.decode()
+    assert child.reference in html
+    agent_client.post(
+        f"/console/tickets/{incident.reference}/incident-reply/",
+        {"body": "Fixed, {customer_name}.", "status": "solved"},
+    )
+    child.refresh_from_db()
+    assert child.status == "solved"
+    assert child.messages.get(kind="reply").body == "Fixed, owner."
