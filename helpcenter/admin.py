@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from helpcenter import selectors, services
-from helpcenter.models import Article, ArticleFeedback, ArticleVersion, Category, Section
+from helpcenter.models import (
+    Announcement,
+    Article,
+    ArticleFeedback,
+    ArticleVersion,
+    Category,
+    Section,
+)
 from helpcenter.text import LANGUAGES, human_text
 
 
@@ -142,3 +149,9 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
     list_display = ["article", "helpful", "language", "query", "created_at"]
     list_filter = ["helpful", "language"]
     readonly_fields = ["article", "helpful", "comment", "language", "query", "user", "created_at"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "severity", "starts_at", "ends_at"]
+    list_filter = ["severity"]

@@ -1,5 +1,6 @@
 import re
 
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpcenter.search import search
+from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,3 +69,33 @@ class SearchView(APIView):
 def _request_language() -> str:
     language = get_language() or "en"
     return language if language in LANGUAGES else "en"
+
+
+class AnnouncementSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    body = serializers.CharField()
+    severity = serializers.CharField()
+    language = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+
+
+class AnnouncementsResponseSerializer(serializers.Serializer):
+    announcements = AnnouncementSerializer(many=True)
+
+
+class AnnouncementsView(APIView):
+    """Announcements shown now, most severe first (for banners on any page)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, enum=list(LANGUAGES))],
+        responses=AnnouncementsResponseSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchQuerySerializer(data={"lang": request.query_params.get("lang", "")})
+        params.is_valid(raise_exception=True)
+        language = params.validated_data.get("lang") or _request_language()
+        banners = current_announcements(language=language, now=timezone.now())
+        return Response(AnnouncementsResponseSerializer({"announcements": banners}).data)

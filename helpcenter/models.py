@@ -1,5 +1,7 @@
 """Help-center content: categories, sections, articles, their versions, feedback and index."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.fields import ArrayField
@@ -169,3 +171,47 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}/{self.language}"
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def current(self, now: datetime) -> "AnnouncementQuerySet":
+        """Shown now: started, not ended; most severe first."""
+        running = models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        severity = models.Case(
+            *[
+                models.When(severity=value, then=rank)
+                for rank, value in enumerate(reversed(Announcement.Severity.values))
+            ],
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.filter(running, starts_at__lte=now)
+            .annotate(severity_rank=severity)
+            .order_by("severity_rank", "-starts_at")
+        )
+
+
+class Announcement(models.Model):
+    """A banner on the help center (incidents, maintenance, delisting notices)."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        CRITICAL = "critical", _("Critical")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.INFO)
+    starts_at = models.DateTimeField(_("shown from"))
+    ends_at = models.DateTimeField(_("shown until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,15 +1,15 @@
 """Reads: what a person may see of the help center."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from helpcenter.models import Article, Category, Section
-from helpcenter.text import LANGUAGES, human_text
+from helpcenter.models import Announcement, Article, Category, Section
+from helpcenter.text import LANGUAGES, article_text, human_text
 
 POPULAR_COUNT = 8
 
@@ -110,3 +110,31 @@ def feedback_report(*, today: date) -> list[FeedbackRow]:
         stale = article.last_reviewed is None or article.last_reviewed < stale_before
         rows.append(FeedbackRow(article, votes, share, stale))
     return sorted(rows, key=lambda row: (row.helpful_share is None, row.helpful_share or 0))
+
+
+@dataclass(frozen=True)
+class Banner:
+    title: str
+    body: str
+    severity: str
+    language: str
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+def current_announcements(*, language: str, now: datetime) -> list[Banner]:
+    """Announcements shown now, most severe first, in the reader's language (with fallbacks)."""
+    banners = []
+    for announcement in Announcement.objects.current(now):
+        text = article_text(announcement, language)
+        banners.append(
+            Banner(
+                title=text.title,
+                body=text.body,
+                severity=announcement.severity,
+                language=text.language,
+                starts_at=announcement.starts_at,
+                ends_at=announcement.ends_at,
+            )
+        )
+    return banners

@@ -10,7 +10,7 @@ from functools import cache
 import opencc
 from django.utils.translation import gettext as _
 
-from helpcenter.models import Article
+from helpcenter.models import Announcement, Article
 
 LANGUAGES = ("en", "zh-hans", "zh-hant", "ko", "ja")
 INDEXED_LANGUAGES = LANGUAGES
@@ -38,7 +38,7 @@ def field_name(name: str, language: str) -> str:
     return f"{name}_{language.replace('-', '_')}"
 
 
-def human_text(obj: Article, language: str) -> LocalizedText | None:
+def human_text(obj: Article | Announcement, language: str) -> LocalizedText | None:
     title = getattr(obj, field_name("title", language), "") or ""
     if not title.strip():
         return None
@@ -46,7 +46,8 @@ def human_text(obj: Article, language: str) -> LocalizedText | None:
     return LocalizedText(title=title, body=body, language=language)
 
 
-def article_text(article: Article, language: str) -> LocalizedText:
+def article_text(article: Article | Announcement, language: str) -> LocalizedText:
+    """The text of an article (or announcement) for a reader of `language`, with fallbacks."""
     text = human_text(article, language)
     if text is not None:
         return text

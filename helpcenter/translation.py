@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from helpcenter.models import Article, Category, Section
+from helpcenter.models import Announcement, Article, Category, Section
 
 
 @register(Category)
@@ -15,4 +15,9 @@ class SectionTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
+
+
+@register(Announcement)
+class AnnouncementTranslationOptions(TranslationOptions):
     fields = ("title", "body")
