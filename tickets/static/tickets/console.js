@@ -15,3 +15,35 @@ document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select") || event.metaKey || event.ctrlKey) return;
   if (event.key === "r" && body) { event.preventDefault(); body.focus(); }
 });
+
+// Collision detection: every 10 s tell the server we are here (and whether we are typing a
+// reply); show who else is on this ticket, and warn when it changed under us.
+const banner = document.getElementById("collision");
+const csrf = document.querySelector("input[name=csrfmiddlewaretoken]")?.value;
+
+async function heartbeat() {
+  const form = new FormData();
+  form.append("replying", body && body.value.trim() ? "1" : "0");
+  try {
+    const response = await fetch(banner.dataset.presenceUrl, {
+      method: "POST", body: form, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const { others, version } = await response.json();
+    const lines = [];
+    if (others.length) {
+      const names = others.map((o) => (o.replying ? `${o.email} (${banner.dataset.replying})` : o.email));
+      lines.push(`${banner.dataset.viewing} ${names.join(", ")}`);
+    }
+    if (String(version) !== banner.dataset.version) lines.push(banner.dataset.changed);
+    banner.textContent = lines.join(" · ");
+    banner.hidden = lines.length === 0;
+  } catch (error) {
+    // presence is advisory; the version check on every action is the real guard
+  }
+}
+
+if (banner && csrf) {
+  heartbeat();
+  setInterval(heartbeat, 10000);
+}
