@@ -60,77 +60,64 @@ class Run:
 
 def find_seed_phrases(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of the seed phrases in `text`, sorted, not overlapping."""
+    spans = _unseparated_chinese(text)
     tokens = [Token(m.start(), m.end(), word_key(m.group())) for m in TOKEN_RE.finditer(text)]
     known = all_keys()
-    if sum(1 for token in tokens if token.key in known) < MIN_WORDS - 2:
-        return _unseparated_chinese(text)
-    spans = _unseparated_chinese(text)
-    for wordlist in wordlists():
-        for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
-            span = _seed_span(text=text, run=run, wordlist=wordlist)
-            if span:
-                spans.append(span)
+    if sum(1 for token in tokens if token.key in known) >= MIN_WORDS - 2:
+        for wordlist in wordlists():
+            for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
+                span = _seed_span(text=text, run=run, wordlist=wordlist)
+                if span:
+                    spans.append(span)
     return _merge(spans)
 
 
 def _unseparated_chinese(text: str) -> list[tuple[int, int]]:
-    """ "助记词：坯昂过戏拖言莲栽某睡邀归": a run of exactly 12-24 wordlist characters, written
-    without spaces, counts only next to seed-phrase words, since ordinary Chinese is made of
-    the same common characters."""
+    """'助记词：坯昂过戏拖言莲栽某睡邀归': 12-24 wordlist characters written without spaces count
+    only with a valid checksum right after seed-phrase words, since ordinary Chinese is made
+    of the same common characters."""
     spans = []
     for match in HAN_RUN_RE.finditer(text):
         if len(match.group()) not in VALID_LENGTHS:
             continue
+        if not CONTEXT_RE.search(text, max(0, match.start() - 30), match.start()):
+            continue
         for wordlist in (w for w in wordlists() if w.language in CHINESE_LISTS):
             positions = [wordlist.index.get(char) for char in match.group()]
-            if None in positions or not checksum_valid(positions):  # type: ignore[arg-type]
-                continue
-            if CONTEXT_RE.search(text, max(0, match.start() - 30), match.start()):
+            if None not in positions and checksum_valid(positions):  # type: ignore[arg-type]
                 spans.append(match.span())
                 break
     return spans
 
 
 def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:
-    exact = [wordlist.index.get(token.key) for token in tokens]
-    if sum(1 for position in exact if position is not None) < MIN_WORDS - 2:
+    """Runs of 12+ tokens of `wordlist`, joined only by separators, with at most one stray
+    token (not a wordlist word, not one typo away) between two words."""
+    positions = [wordlist.index.get(token.key) for token in tokens]
+    if sum(1 for position in positions if position is not None) < MIN_WORDS - 2:
         return []
     runs: list[Run] = []
     current: list[int] = []  # token numbers of the run being built
     for number, token in enumerate(tokens):
         if current and not SEPARATOR_RE.fullmatch(text, tokens[current[-1]].end, token.start):
-            runs.extend(_close(text=text, tokens=tokens, members=current, wordlist=wordlist))
+            runs += _close(current, positions, tokens)
             current = []
-        position = exact[number]
-        if position is None and wordlist.latin and current:
-            position = _typo_position(token.key, wordlist)
-            exact[number] = position
-        if position is not None:
+        if positions[number] is None and wordlist.latin and current:
+            positions[number] = _typo_position(token.key, wordlist)
+        if positions[number] is not None or (current and positions[current[-1]] is not None):
             current.append(number)
-        elif current and exact[current[-1]] is not None:
-            current.append(number)  # one stray token may sit inside a phrase (a bad typo)
         else:
-            runs.extend(_close(text=text, tokens=tokens, members=current, wordlist=wordlist))
+            runs += _close(current, positions, tokens)
             current = []
-    runs.extend(_close(text=text, tokens=tokens, members=current, wordlist=wordlist))
-    return [_with_positions(run, exact, tokens) for run in runs]
+    return runs + _close(current, positions, tokens)
 
 
-def _close(
-    *, text: str, tokens: list[Token], members: list[int], wordlist: Wordlist
-) -> list[list[int]]:
-    while (
-        members
-        and wordlist.index.get(tokens[members[-1]].key) is None
-        and (_typo_position(tokens[members[-1]].key, wordlist) is None)
-    ):
-        members = members[:-1]
-    return [members] if len(members) >= MIN_WORDS else []
-
-
-def _with_positions(members: list[int], exact: list[int | None], tokens: list[Token]) -> Run:
-    run_tokens = tuple(tokens[number] for number in members)
-    return Run(run_tokens, tuple(exact[number] for number in members))
+def _close(members: list[int], positions: list[int | None], tokens: list[Token]) -> list[Run]:
+    if members and positions[members[-1]] is None:
+        members = members[:-1]  # a run ends on a word, not on a stray token
+    if len(members) < MIN_WORDS:
+        return []
+    return [Run(tuple(tokens[n] for n in members), tuple(positions[n] for n in members))]
 
 
 def _typo_position(key: str, wordlist: Wordlist) -> int | None:
