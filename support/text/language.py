@@ -42,7 +42,7 @@ CRYPTO_TERMS = word_set(
 
 def detect_language(text: str, *, hint: str | None = None) -> str:
     """One of LANGUAGES for `text`; `hint` (a channel's or profile's language) breaks ties."""
-    hint = hint if hint in LANGUAGES else None
+    hint = normalise_hint(hint)
     view = NOISE_RE.sub(" ", analysis_view(text))
     hangul = len(HANGUL_RE.findall(view))
     kana = len(KANA_RE.findall(view))
@@ -57,6 +57,18 @@ def detect_language(text: str, *, hint: str | None = None) -> str:
     if not words:
         return hint or (DEFAULT_LANGUAGE if not others else "other")
     return _latin_language(words)
+
+
+def normalise_hint(hint: str | None) -> str | None:
+    """One of LANGUAGES for a channel's or browser's code ("zh-TW", "ja_JP", "en-us"), or None."""
+    code = (hint or "").strip().lower().replace("_", "-")
+    if code in LANGUAGES:
+        return code
+    if code.startswith(("zh-tw", "zh-hk", "zh-mo", "zh-hant")):
+        return "zh-hant"
+    if code.startswith("zh"):
+        return "zh-hans"
+    return next((lang for lang in ("en", "ko", "ja") if code.startswith(lang)), None)
 
 
 def _cjk_language(*, view: str, hangul: int, kana: int, han: int, hint: str | None) -> str:

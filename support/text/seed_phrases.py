@@ -41,6 +41,7 @@ CONTEXT_RE = re.compile(
     r"シード|ニーモニック|復元|リカバリー|フレーズ|秘密の言葉",
     re.IGNORECASE,
 )
+LINE_LIMIT = 100
 CONTEXT_BEFORE = 300
 CONTEXT_AFTER = 150
 
@@ -186,13 +187,16 @@ def _trim_to_layout(
 
 
 def _alone_on_line(text: str, token: Token) -> bool:
-    line_start = text.rfind("\n", 0, token.start) + 1
-    line_end = text.find("\n", token.end)
-    line_end = len(text) if line_end == -1 else line_end
-    return bool(
-        SEPARATOR_RE.fullmatch(text, line_start, token.start)
-        and SEPARATOR_RE.fullmatch(text, token.end, line_end)
-    )
+    """Whether only separators share the token's line (a line of 100+ characters never does)."""
+    before = text[max(0, token.start - LINE_LIMIT) : token.start]
+    after = text[token.end : token.end + LINE_LIMIT]
+    if "\n" not in before and token.start > LINE_LIMIT:
+        return False
+    if "\n" not in after and token.end + LINE_LIMIT < len(text):
+        return False
+    line_before = before.rpartition("\n")[2]
+    line_after = after.partition("\n")[0]
+    return bool(SEPARATOR_RE.fullmatch(line_before) and SEPARATOR_RE.fullmatch(line_after))
 
 
 def _is_list_layout(gaps: list[str]) -> bool:

@@ -45,3 +45,10 @@ def test_ambiguous_chinese_follows_a_traditional_hint():
 
 def test_invisible_and_bidi_characters_do_not_change_the_answer():
     assert detect_language("\u202e提币\u200b一直没到账\u202c") == "zh-hans"
+
+
+def test_channel_language_codes_are_understood_as_hints():
+    assert detect_language("我想要出金", hint="zh-TW") == "zh-hant"
+    assert detect_language("本人確認", hint="ja_JP") == "ja"
+    assert detect_language("🙂", hint="ko-KR") == "ko"
+    assert detect_language("🙂", hint="fr-FR") == "en"
