@@ -15,6 +15,8 @@ from helpcenter.models import (
     ArticleFeedback,
     ArticleVersion,
     Category,
+    ForumPost,
+    ForumTopic,
     Section,
 )
 from helpcenter.text import LANGUAGES, human_text
@@ -155,3 +157,24 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
 class AnnouncementAdmin(TabbedTranslationAdmin):
     list_display = ["title", "severity", "starts_at", "ends_at"]
     list_filter = ["severity"]
+
+
+@admin.register(ForumTopic)
+class ForumTopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "language", "author", "post_count", "last_post_at", "hidden"]
+    list_filter = ["hidden", "language"]
+    readonly_fields = ["title", "language", "author", "post_count", "last_post_at", "hidden"]
+
+
+@admin.register(ForumPost)
+class ForumPostAdmin(admin.ModelAdmin):
+    list_display = ["topic", "author", "created_at", "hidden"]
+    list_filter = ["hidden"]
+    readonly_fields = ["topic", "author", "body", "created_at", "hidden", "hidden_by"]
+    actions = ["hide"]
+
+    @admin.action(description=_("Hide the selected posts"))
+    def hide(self, request: HttpRequest, queryset: QuerySet[ForumPost]) -> None:
+        for post in queryset:
+            services.post_hide(post=post, by=request.user)
+        messages.success(request, _("Hidden."))

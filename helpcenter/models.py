@@ -215,3 +215,57 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ForumTopicQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "ForumTopicQuerySet":
+        """Hidden topics only for support staff (the moderators)."""
+        return self if is_staff_member(user) else self.filter(hidden=False)
+
+
+class ForumTopic(models.Model):
+    """A community question; its first post is the question itself."""
+
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(max_length=10)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_topics"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_post_at = models.DateTimeField(db_index=True)
+    post_count = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+
+    objects = ForumTopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_post_at"]
+        verbose_name = _("community topic")
+        verbose_name_plural = _("community topics")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpcenter:topic", args=[self.pk])
+
+
+class ForumPost(models.Model):
+    topic = models.ForeignKey(ForumTopic, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_posts"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("community post")
+        verbose_name_plural = _("community posts")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}#{self.pk}"

@@ -8,8 +8,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from helpcenter.models import Announcement, Article, Category, Section
+from helpcenter.models import Announcement, Article, Category, ForumPost, ForumTopic, Section
 from helpcenter.text import LANGUAGES, article_text, human_text
+from support.roles import is_staff_member
 
 POPULAR_COUNT = 8
 
@@ -138,3 +139,26 @@ def current_announcements(*, language: str, now: datetime) -> list[Banner]:
             )
         )
     return banners
+
+
+TOPICS_PER_PAGE = 30
+
+
+def community_topics(
+    *, user: AbstractBaseUser | AnonymousUser, before: datetime | None = None
+) -> list[ForumTopic]:
+    """Latest active topics first, a page at a time (keyset on last_post_at, no COUNT)."""
+    topics = ForumTopic.objects.visible_to(user).select_related("author")
+    if before is not None:
+        topics = topics.filter(last_post_at__lt=before)
+    return list(topics.order_by("-last_post_at", "-pk")[:TOPICS_PER_PAGE])
+
+
+def topic_get_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, pk: int
+) -> tuple[ForumTopic, list[ForumPost]]:
+    topic = get_object_or_404(ForumTopic.objects.visible_to(user), pk=pk)
+    posts = topic.posts.select_related("author")
+    if not is_staff_member(user):
+        posts = posts.filter(hidden=False)
+    return topic, list(posts)

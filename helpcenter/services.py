@@ -3,13 +3,23 @@
 import difflib
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from helpcenter.models import Article, ArticleFeedback, ArticleVersion, Section
+from helpcenter.models import (
+    Article,
+    ArticleFeedback,
+    ArticleVersion,
+    ForumPost,
+    ForumTopic,
+    Section,
+)
 from helpcenter.search.index import index_article
 from helpcenter.text import LANGUAGES, field_name
+from support.roles import is_staff_member
+from support.text import redact
 
 TRANSLATED = [field_name(name, lang) for name in ("title", "body") for lang in LANGUAGES]
 VERSIONED = [*TRANSLATED, "slug", "tags", "status", "audience", "section_id", "last_reviewed"]
@@ -158,3 +168,48 @@ def feedback_record(
             query=query.strip()[:MAX_QUERY],
             user=user if user.is_authenticated else None,
         )
+
+
+MAX_POST = 5000
+
+
+def _clean_post(body: str, language: str) -> str:
+    """Seed phrases, keys and passwords never reach a public page (nor the database)."""
+    return redact(body.strip()[:MAX_POST], lang=language).text
+
+
+def topic_create(*, author: AbstractBaseUser, title: str, body: str, language: str) -> ForumTopic:
+    with transaction.atomic():
+        topic = ForumTopic.objects.create(
+            title=redact(title.strip(), lang=language).text[:200],
+            language=language,
+            author=author,
+            last_post_at=timezone.now(),
+            post_count=1,
+        )
+        ForumPost.objects.create(topic=topic, author=author, body=_clean_post(body, language))
+    return topic
+
+
+def post_reply(*, topic: ForumTopic, author: AbstractBaseUser, body: str) -> ForumPost:
+    with transaction.atomic():
+        post = ForumPost.objects.create(
+            topic=topic, author=author, body=_clean_post(body, topic.language)
+        )
+        ForumTopic.objects.filter(pk=topic.pk).update(
+            post_count=F("post_count") + 1, last_post_at=post.created_at
+        )
+    return post
+
+
+def post_hide(*, post: ForumPost, by: AbstractBaseUser) -> ForumPost:
+    """Moderation by support staff; hiding the first post hides the whole topic."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        post = ForumPost.objects.select_for_update().get(pk=post.pk)
+        post.hidden, post.hidden_by = True, by
+        post.save(update_fields=["hidden", "hidden_by"])
+        if not post.topic.posts.filter(created_at__lt=post.created_at).exists():
+            ForumTopic.objects.filter(pk=post.topic_id).update(hidden=True)
+    return post

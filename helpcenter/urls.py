@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpcenter import views
+from helpcenter import community, views
 
 app_name = "helpcenter"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
+    path("community/", community.topic_list, name="community"),
+    path("community/new/", community.topic_new, name="topic_new"),
+    path("community/<int:pk>/", community.topic_detail, name="topic"),
+    path("community/<int:pk>/reply/", community.topic_reply, name="topic_reply"),
+    path("community/posts/<int:pk>/hide/", community.post_hide, name="post_hide"),
     path("<slug:category>/", views.category_detail, name="category"),
     path("<slug:category>/<slug:section>/", views.section_detail, name="section"),
 ]

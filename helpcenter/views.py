@@ -20,7 +20,7 @@ LAST_QUERY_KEY = "helpcenter_last_query"
 MAX_QUERY_CHARS = 200
 
 
-def _language() -> str:
+def reader_language() -> str:
     language = get_language() or "en"
     return language if language in LANGUAGES else "en"
 
@@ -41,7 +41,7 @@ def _seo(request: HttpRequest, description: str = "") -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     categories = selectors.categories_with_sections(user=request.user)
     popular = selectors.popular_articles(user=request.user)
     context = {
@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def category_detail(request: HttpRequest, category: str) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     found = selectors.category_get(user=request.user, slug=category)
     sections = found.visible_sections
     grouped = selectors.articles_by_section(user=request.user, sections=sections)
@@ -74,7 +74,7 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
 
 
 def section_detail(request: HttpRequest, category: str, section: str) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     found, articles = selectors.section_articles(
         user=request.user, category_slug=category, slug=section
     )
@@ -89,7 +89,7 @@ def section_detail(request: HttpRequest, category: str, section: str) -> HttpRes
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     article = selectors.article_get_for_user(user=request.user, slug=slug)
     services.article_record_view(article=article)
     text = article_text(article, language)
@@ -130,7 +130,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
             query=form.cleaned_data["q"],
-            language=_language(),
+            language=reader_language(),
             user=request.user,
         )
         messages.success(request, _("Thank you for your feedback."))
@@ -138,7 +138,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     if query:
         request.session[LAST_QUERY_KEY] = query
