@@ -1,11 +1,13 @@
 """The database side of each websocket frame: one synchronous call per frame, run by the
-consumers through `database_sync_to_async`. Each returns an Outcome — frames for the sender
-and frames for groups — built only from rows already committed."""
+consumers on their database thread pool (`consumers.in_pool`). Each returns an Outcome —
+frames for the sender and frames for groups — built only from rows already committed."""
 
+import threading
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,8 @@ from support.models import AgentProfile, Team
 from support.services import agent_set_presence
 
 AGENTS_GROUP = "livechat.agents"
+CONNECTION_CHECK_SECONDS = 10.0
+_checked = threading.local()
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -37,11 +41,21 @@ class Outcome:
 
 
 def _fresh(function):
-    """Django's request cycle closes stale connections; a long-lived socket must do it itself."""
+    """Django's request cycle drops stale connections; a long-lived socket's database threads
+    do it themselves, every few seconds rather than before every frame (each check costs a
+    round trip to PostgreSQL with CONN_HEALTH_CHECKS)."""
 
     def wrapper(*args, **kwargs):
-        close_old_connections()
-        return function(*args, **kwargs)
+        now = time.monotonic()
+        if now - getattr(_checked, "at", 0.0) > CONNECTION_CHECK_SECONDS:
+            close_old_connections()
+            _checked.at = now
+        try:
+            return function(*args, **kwargs)
+        except (InterfaceError, OperationalError):
+            close_old_connections()  # a dead connection: the next frame reconnects
+            _checked.at = 0.0
+            raise
 
     return wrapper
 

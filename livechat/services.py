@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Greatest
 from django.utils import timezone, translation
@@ -426,16 +426,17 @@ def _check_transition(conversation: Conversation, target: str) -> None:
 
 
 def _lock(conversation_id: int) -> Conversation:
-    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
-    if conversation is None:
-        raise ChatError("not_found", _("This chat does not exist."))
-    return conversation
+    try:
+        return Conversation.objects.select_for_update().get(pk=conversation_id)
+    except Conversation.DoesNotExist:
+        raise ChatError("not_found", _("This chat does not exist.")) from None
 
 
 def _existing(conversation: Conversation, client_id: str) -> ChatMessage | None:
     if not client_id:
         return None
-    return conversation.messages.filter(client_message_id=client_id).first()
+    found = ChatMessage.objects.filter(conversation=conversation, client_message_id=client_id)
+    return next(iter(found.order_by()[:1]), None)
 
 
 def _store_message(
@@ -447,18 +448,16 @@ def _store_message(
     author: AbstractBaseUser | None = None,
     internal: bool = False,
 ) -> ChatMessage:
-    try:
-        with transaction.atomic():
-            return ChatMessage.objects.create(
-                conversation=conversation,
-                sender=sender,
-                body=body[:MAX_MESSAGE_CHARS],
-                client_message_id=client_id[:64],
-                author=author,
-                internal=internal,
-            )
-    except IntegrityError:  # the same client id raced in: the first one wins
-        raise ChatError("duplicate", "duplicate client id") from None
+    """Insert a message. The caller holds the conversation's row lock and has looked for the
+    client id, so the unique constraint is only a backstop (it aborts the transaction)."""
+    return ChatMessage.objects.create(
+        conversation=conversation,
+        sender=sender,
+        body=body[:MAX_MESSAGE_CHARS],
+        client_message_id=client_id[:64],
+        author=author,
+        internal=internal,
+    )
 
 
 def _system(conversation: Conversation, text: str, *, automated: bool = False) -> ChatMessage:

@@ -125,6 +125,15 @@ def _own_channel_prefix(settings):
     settings.CHANNEL_LAYERS = layers
 
 
+@pytest.fixture(autouse=True)
+def _close_consumer_connections():
+    """The consumers' database threads hold connections; the test database must be droppable."""
+    yield
+    from livechat.consumers import close_pool_connections
+
+    close_pool_connections()
+
+
 @pytest.fixture
 def security_team(db) -> Team:
     return Team.objects.create(slug="security", name="Security", handles_security=True)
