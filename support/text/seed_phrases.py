@@ -16,6 +16,7 @@ from support.text.common_words import COMMON_ENGLISH
 from support.text.wordlists import Wordlist, all_keys, deletions, word_key, wordlists
 
 MIN_WORDS = 12
+MIN_PARTIAL_WORDS = 10  # a phrase missing words or with a bad typo, next to seed-phrase words
 MAX_CHECKSUM_RUN = 48
 VALID_LENGTHS = (24, 21, 18, 15, 12)
 _MARKS = rf"\u0300-\u036f\u3099\u309a{INVISIBLE_CHARS}"
@@ -64,7 +65,7 @@ def find_seed_phrases(text: str) -> list[tuple[int, int]]:
     spans = _unseparated_chinese(text)
     tokens = [Token(m.start(), m.end(), word_key(m.group())) for m in TOKEN_RE.finditer(text)]
     known = all_keys()
-    if sum(1 for token in tokens if token.key in known) >= MIN_WORDS - 2:
+    if sum(1 for token in tokens if token.key in known) >= MIN_PARTIAL_WORDS - 3:
         for wordlist in wordlists():
             for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
                 span = _seed_span(text=text, run=run, wordlist=wordlist)
@@ -95,7 +96,7 @@ def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:
     """Runs of 12+ tokens of `wordlist`, joined only by separators, with at most one stray
     token (not a wordlist word, not one typo away) between two words."""
     positions = [wordlist.index.get(token.key) for token in tokens]
-    if sum(1 for position in positions if position is not None) < MIN_WORDS - 2:
+    if sum(1 for position in positions if position is not None) < MIN_PARTIAL_WORDS - 3:
         return []
     runs: list[Run] = []
     current: list[int] = []  # token numbers of the run being built
@@ -116,7 +117,7 @@ def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:
 def _close(members: list[int], positions: list[int | None], tokens: list[Token]) -> list[Run]:
     if members and positions[members[-1]] is None:
         members = members[:-1]  # a run ends on a word, not on a stray token
-    if len(members) < MIN_WORDS:
+    if len(members) < MIN_PARTIAL_WORDS:
         return []
     return [Run(tuple(tokens[n] for n in members), tuple(positions[n] for n in members))]
 
@@ -141,20 +142,23 @@ def _seed_span(*, text: str, run: Run, wordlist: Wordlist) -> tuple[int, int] | 
     tokens, positions = _trim_to_layout(text=text, run=run, gaps=gaps)
     words = [position for position in positions if position is not None]
     strays = len(positions) - len(words)
-    if len(words) < MIN_WORDS or strays * 6 > len(words):
+    if len(words) < MIN_PARTIAL_WORDS or strays * 5 > len(words):
         return None
+    partial = len(positions) < MIN_WORDS  # 10-11 words: part of a phrase, still a secret
     span = (tokens[0].start, tokens[-1].end)
     window = _checksum_window(positions) if len(positions) <= MAX_CHECKSUM_RUN else None
     whole_window = bool(window) and len(positions) - (window[1] - window[0]) <= 3
     if window and whole_window:
         span = (tokens[window[0]].start, tokens[window[1] - 1].end)
-    if not wordlist.latin:
-        return span
     common = sum(1 for token in tokens if token.key in COMMON_ENGLISH) / len(tokens)
     laid_out = _is_list_layout(gaps)
     has_context = bool(
         CONTEXT_RE.search(text, max(0, span[0] - CONTEXT_BEFORE), span[1] + CONTEXT_AFTER)
     )
+    if partial:
+        return span if common < 0.3 or ((has_context or laid_out) and common < 0.5) else None
+    if not wordlist.latin:
+        return span
     # Random BIP39 words are "common" English 13 % of the time: 12 of them reach 50 % with
     # probability 0.2 %, 60 % with 0.002 %. Sentences sit far above.
     if common < 0.5 or (whole_window and common < 0.6):

@@ -220,3 +220,18 @@ def test_unseparated_chinese_seed_phrase_next_to_context_is_removed():
 
     assert redact(f"助记词：{phrase}", lang="en").text == "助记词：[seed phrase removed]"
     assert redact(f"订单：{phrase}").text == f"订单：{phrase}"
+
+
+def test_phrase_with_two_bad_typos_is_still_removed():
+    words = Mnemonic("english").to_mnemonic(bytes(range(100, 116))).split()
+    words[2], words[7] = "oiq", words[7] + "s"  # oil -> oiq, punch -> punchs
+
+    assert redact("words: " + " ".join(words), lang="en").text == "words: [seed phrase removed]"
+
+
+def test_partial_phrase_next_to_seed_words_is_removed():
+    words = ENGLISH_SEED.split()[:10]
+
+    assert redact("seed: " + " ".join(words) + " ???", lang="en").text == (
+        "seed: [seed phrase removed] ???"
+    )

@@ -54,7 +54,7 @@ def layout(words: list[str], *, separator: str, numbering: str | None) -> str:
     return separator.join(numbering.format(i) + word for i, word in enumerate(words, 1))
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     language=st.sampled_from(LANGUAGES),
     entropy=entropies,
@@ -78,7 +78,7 @@ def test_generated_seed_phrase_never_survives(
     assert len(surviving) <= 3  # at most a few words that also occur in the text around
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(
     key=st.binary(min_size=32, max_size=32),
     compressed=st.booleans(),
@@ -94,7 +94,7 @@ def test_generated_wif_key_never_survives(key, compressed, sentence):
     assert result.text == f"{sentence} [private key removed] {sentence}"
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(
     key=st.binary(min_size=32, max_size=32),
     context=st.sampled_from(["private key", "privkey:", "私钥", "私鑰是", "개인키", "秘密鍵"]),
@@ -108,7 +108,7 @@ def test_generated_hex_key_named_as_key_never_survives(key, context, prefix_0x):
     assert result.text == f"{context} [private key removed] thanks"
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=6), st.sampled_from(SEPARATORS))
 def test_text_made_of_ordinary_support_sentences_is_unchanged(sentences, separator):
     text = separator.join(sentences)
@@ -116,7 +116,7 @@ def test_text_made_of_ordinary_support_sentences_is_unchanged(sentences, separat
     assert redact(text) == (text, [])
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
 def test_arbitrary_text_without_password_words_is_unchanged(text):
     assume(not TRIGGER_RE.search(text))
@@ -124,9 +124,9 @@ def test_arbitrary_text_without_password_words_is_unchanged(text):
     assert redact(text) == (text, [])
 
 
-@settings(max_examples=100)
-@given(st.lists(st.sampled_from(sorted(Mnemonic("english").wordlist)), min_size=1, max_size=11))
-def test_fewer_than_twelve_wordlist_words_are_kept(words):
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(sorted(Mnemonic("english").wordlist)), min_size=1, max_size=9))
+def test_fewer_than_ten_wordlist_words_are_kept(words):
     text = "question: " + " ".join(words) + ". ok?"
 
     assert redact(text).text == text
