@@ -212,23 +212,30 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word.replace("’", "'").removesuffix("'s"))
 
 
-def terms(text: str) -> list[Term]:
-    """Every token of a text, in order, repeated as often as it occurs."""
+def terms(text: str, *, japanese: bool | None = None) -> list[Term]:
+    """Every token of a text, in order, repeated as often as it occurs.
+
+    Kanji-only runs of a Japanese text (`japanese`, else: the text has kana) are cut the
+    Japanese way too, so 本人確認（KYC） in a title and 本人確認の… in a query agree.
+    """
+    text = normalise(text)
+    if japanese is None:
+        japanese = KANA_CHAR.search(text) is not None
     found: list[Term] = []
-    for match in SEGMENT.finditer(normalise(text)):
+    for match in SEGMENT.finditer(text):
         if match.lastgroup == "latin":
             found.extend(_latin(match.group()))
         elif match.lastgroup == "hangul":
             found.extend(korean_terms(match.group()))
-        elif KANA_CHAR.search(match.group()):
+        elif japanese:
             found.extend(japanese_terms(match.group()))
         else:
             found.extend(chinese_terms(match.group()))
     return found
 
 
-def tokens(text: str) -> list[str]:
-    return [term.text for term in terms(text)]
+def tokens(text: str, *, japanese: bool | None = None) -> list[str]:
+    return [term.text for term in terms(text, japanese=japanese)]
 
 
 def _latin(word: str) -> list[Term]:

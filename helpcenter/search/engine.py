@@ -30,7 +30,7 @@ TITLE_WEIGHT = 5.0  # a title or tag occurrence counts as this many body occurre
 K1 = 5.0
 B = 0.5
 UNKNOWN_WORD_SHARE = 0.5  # weight of a query word absent from the index, × the highest idf
-SYNONYM_SHARE = 1.5
+SYNONYM_SHARE = 2.0
 SYNONYM_DISCOUNT = 0.8  # a synonym matches a little less than the words the reader typed
 OTHER_LANGUAGE_FACTOR = 0.9
 PRIOR_WEIGHT = 0.05
@@ -134,13 +134,15 @@ def synonym_concepts(query: str, stats: IndexStats) -> list[Concept]:
         if not own:
             continue
         alternatives = [tokens_ for _phrase, tokens_ in phrases if tokens_]
-        idfs = [stats.idf(t) for alt in own for t in alt if t in stats.document_frequency]
-        idfs = idfs or [
-            stats.idf(t) for alt in alternatives for t in alt if t in stats.document_frequency
-        ]
+        # The group's weight does not depend on which of its phrases the reader typed.
+        idfs = _synonym_idfs(alternatives, stats)
         if idfs:
             found.append(Concept(alternatives, SYNONYM_SHARE * max(idfs), own=own))
     return found
+
+
+def _synonym_idfs(alternatives: list[tuple[str, ...]], stats: IndexStats) -> list[float]:
+    return [stats.idf(t) for alt in alternatives for t in alt if t in stats.document_frequency]
 
 
 def _contains(text: str, phrase: str) -> bool:

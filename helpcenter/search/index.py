@@ -35,8 +35,9 @@ def document_for(article: Article, language: str) -> SearchDocument | None:
     text = human_text(article, language)
     if text is None:
         return None
-    heading = tokens(text.title) + tokens(" ; ".join(article.tags))
-    body = tokens(text.body)
+    japanese = language == "ja"
+    heading = tokens(text.title, japanese=japanese) + tokens(" ; ".join(article.tags))
+    body = tokens(text.body, japanese=japanese)
     literal = vector_literal([(heading, "A"), (body, "B")])
     return SearchDocument(article=article, language=language, vector=literal, length=len(body))
 
