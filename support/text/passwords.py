@@ -16,8 +16,11 @@ TRIGGER_RE = re.compile(
 )
 # What may join the password word to the password, in order of how explicit it is.
 CONNECTOR_RE = re.compile(
-    r"\s*(?:(?P<explicit>(?:(?:is|was)\b|=|:|：|-|→|->|是|为|為|都是|就是|은|는|이|가|は|が)"
-    r"(?:\s*(?:still|now|currently|just)\b)?)\s*|\s*)",
+    r"\s*(?:for (?:my|the) (?:account|login|wallet|exchange|app)\s*)?"
+    r"(?:(?P<explicit>(?:(?:is|was)\b|=|:|：|-|→|->|是|为|為|都是|就是|은|는|이|가|は|が)"
+    r"(?:\s*(?:still|now|currently|just)\b)?)\s*"
+    r"|(?:to\b|を|に|で|을|를|改成了?|改为|改為|设成了?|設成了?|设为|設為|换成了?|換成了?)\s*"
+    r"|\s*)",
     re.IGNORECASE,
 )
 # The password named after the fact: "Hunter2! is my password", "I use abc123 as password",
