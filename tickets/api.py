@@ -38,6 +38,7 @@ from tickets.services import (
     incident_reply,
     ticket_assign,
     ticket_link_incident,
+    ticket_rate,
     ticket_relate,
     ticket_reply,
     ticket_set_priority,
@@ -347,3 +348,18 @@ class IncidentReplyView(APIView):
         )
         replied = [message.ticket.reference for message in messages]
         return Response({"replied": replied}, status=status.HTTP_201_CREATED)
+
+
+class RatingView(APIView):
+    """The customer rates their solved ticket (1–5)."""
+
+    permission_classes = [IsSignedIn]
+
+    @extend_schema(request=s.RatingIn, responses={200: s.TicketOut, 409: None})
+    def post(self, request: Request, reference: str) -> Response:
+        ticket = ticket_get_for_user(user=request.user, reference=reference)
+        if ticket.customer_id != request.user.pk:
+            raise exceptions.PermissionDenied(_("Only the customer rates a ticket."))
+        data = _valid(s.RatingIn, request)
+        ticket = domain_call(ticket_rate, ticket=ticket, score=data["score"], by=request.user)
+        return Response(s.TicketOut(ticket, context=staff_context(request)).data)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:reference>/assign/", api.AssignView.as_view(), name="api-ticket-assign"),
     path("<str:reference>/messages/", api.MessageListView.as_view(), name="api-ticket-messages"),
     path("<str:reference>/links/", api.LinkView.as_view(), name="api-ticket-links"),
+    path("<str:reference>/rating/", api.RatingView.as_view(), name="api-ticket-rating"),
     path(
         "<str:reference>/incident-replies/",
         api.IncidentReplyView.as_view(),

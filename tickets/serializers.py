@@ -98,6 +98,7 @@ class TicketOut(serializers.ModelSerializer):
             "needs_triage",
             "security_followup",
             "strongly_negative",
+            "satisfaction_score",
             "version",
             "first_response_due",
             "next_response_due",
@@ -201,3 +202,7 @@ class IncidentReplyIn(serializers.Serializer):
 
 class IncidentReplyOut(serializers.Serializer):
     replied = serializers.ListField(child=serializers.CharField())
+
+
+class RatingIn(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)

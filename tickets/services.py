@@ -545,3 +545,17 @@ def incident_reply(
             )
             for target in targets
         ]
+
+
+def ticket_rate(*, ticket: Ticket, score: int, by: AbstractBaseUser) -> Ticket:
+    """The customer's satisfaction score (1–5) for a solved or closed ticket; may be changed."""
+    if ticket.status not in (Status.SOLVED, Status.CLOSED) or not 1 <= score <= 5:
+        raise InvalidTransition(current=ticket.status, requested=f"rated {score}")
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        events_record(
+            ticket=ticket, by=by, changes=[("satisfaction_score", ticket.satisfaction_score, score)]
+        )
+        ticket.satisfaction_score = score
+        _save(ticket, ["satisfaction_score"])
+    return ticket

@@ -10,4 +10,5 @@ urlpatterns = [
     path("tickets/<str:reference>/", views.ticket_detail, name="detail"),
     path("tickets/<str:reference>/reply/", views.ticket_reply, name="reply"),
     path("tickets/<str:reference>/solve/", views.ticket_solve, name="solve"),
+    path("tickets/<str:reference>/rate/", views.ticket_rate, name="rate"),
 ]

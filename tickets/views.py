@@ -14,6 +14,7 @@ from tickets.forms import ContactForm, CustomerReplyForm
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
 from tickets.models import Status, Ticket
 from tickets.selectors import attachment_get_for_user, messages_visible, page, ticket_get_for_user
+from tickets.services import ticket_rate as rate
 from tickets.services import ticket_transition
 
 
@@ -111,6 +112,20 @@ def ticket_solve(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Marked as solved. Thank you!"))
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, reference=reference)
+    score = request.POST.get("score", "")
+    try:
+        rate(ticket=ticket, score=int(score) if score.isdigit() else 0, by=request.user)
+    except InvalidTransition:
+        messages.error(request, _("Choose a score from 1 to 5."))
+    else:
+        messages.success(request, _("Thank you for your feedback."))
     return redirect(ticket)
 
 

@@ -288,3 +288,14 @@ def test_openapi_schema_documents_the_ticket_endpoints(admin_user):
     response = client_for(admin_user).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/tickets/{reference}/transitions/" in response.content
+
+
+def test_rating_is_for_the_customer_of_a_solved_ticket(customer, agent, other_customer, ticket):
+    url = f"{BASE}{ticket.reference}/rating/"
+    assert client_for(customer).post(url, {"score": 5}, format="json").status_code == 409
+    client_for(customer).post(f"{BASE}{ticket.reference}/transitions/", {"to": "solved"})
+    assert client_for(agent).post(url, {"score": 1}, format="json").status_code == 403
+    assert client_for(other_customer).post(url, {"score": 1}, format="json").status_code == 404
+    assert client_for(customer).post(url, {"score": 9}, format="json").status_code == 400
+    response = client_for(customer).post(url, {"score": 5}, format="json")
+    assert response.json()["satisfaction_score"] == 5

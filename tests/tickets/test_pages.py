@@ -120,3 +120,14 @@ def test_site_nav_has_contact_and_my_tickets(client, db):
     html = client.get("/en/").content.decode()
     assert "/en/contact/" in html
     assert "/en/tickets/" in html
+
+
+def test_customer_rates_a_solved_ticket(signed_in, agent, policy, receive):
+    ticket = receive()
+    signed_in.post(f"/en/tickets/{ticket.reference}/rate/", {"score": "5"})
+    ticket.refresh_from_db()
+    assert ticket.satisfaction_score is None  # not solved yet
+    signed_in.post(f"/en/tickets/{ticket.reference}/solve/")
+    signed_in.post(f"/en/tickets/{ticket.reference}/rate/", {"score": "4"})
+    ticket.refresh_from_db()
+    assert ticket.satisfaction_score == 4
