@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from helpcenter.search import search
@@ -46,6 +47,7 @@ class SearchView(APIView):
     """Help-center search, best first; scores in [0, 1] (see helpcenter.search.ANSWER_THRESHOLD)."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
     @extend_schema(
         parameters=[
@@ -88,6 +90,7 @@ class AnnouncementsView(APIView):
     """Announcements shown now, most severe first (for banners on any page)."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
     @extend_schema(
         parameters=[OpenApiParameter("lang", str, enum=list(LANGUAGES))],
