@@ -274,11 +274,16 @@ def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> None:
         language=ticket.language,
         context={
             "ticket": ticket,
-            "expected_hours": round(minutes / 60, 1) if minutes else None,
+            "expected_hours": _hours(minutes) if minutes else None,
             "due": ticket.first_response_due,
             "url": customer_url(ticket),
         },
     )
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes / 60
+    return str(int(hours)) if hours == int(hours) else f"{hours:.1f}"
 
 
 def _warn_about_secrets(ticket: Ticket, customer: AbstractBaseUser, stored: Message) -> None:
