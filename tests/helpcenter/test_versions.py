@@ -101,3 +101,26 @@ def test_admin_edit_form_saves_a_version_by_the_editor(client, section, admin_us
     latest = article.versions.order_by("-number").first()
     assert (latest.number, latest.editor) == (2, admin_user)
     assert set(latest.changed_fields) == {"title_en", "tags"}
+
+
+def test_admin_add_form_creates_a_first_version_and_indexes(client, section, admin_user):
+    client.force_login(admin_user)
+    data = {
+        "section": section.pk,
+        "slug": "staking-rewards",
+        "title_en": "When are staking rewards paid?",
+        "body_en": "Rewards are paid daily.",
+        "title_ko": "스테이킹 보상은 언제 지급되나요?",
+        "tags": "staking",
+        "status": "published",
+        "audience": "public",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post("/admin/helpcenter/article/add/", data, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="staking-rewards")
+    assert (article.versions.get().editor, article.versions.get().note) == (admin_user, "created")
+    assert sorted(article.documents.values_list("language", flat=True)) == ["en", "ko"]
