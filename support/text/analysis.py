@@ -65,9 +65,7 @@ def analyze(text: str, *, lang_hint: str | None = None) -> Analysis:
     names = features(visible)
     category = classify(visible, names=names)
     incidents = incident_phrases(visible)
-    urgent = bool(incidents) or is_urgent(
-        text=visible, security_probability=category.security_probability
-    )
+    urgent = is_urgent(text=visible, security_probability=category.security_probability)
     sentiment = score_sentiment(visible, urgent=urgent, names=names)
     if incidents or (urgent and category.needs_triage):
         # A reported incident goes to the security team whatever else the message is about.

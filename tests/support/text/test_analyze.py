@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mnemonic import Mnemonic
 
 from support.text import Analysis, analyze
@@ -92,3 +94,11 @@ def test_one_megabyte_message_is_redacted_to_the_end():
     result = analyze(text)
 
     assert result.redacted_text.endswith("seed: [seed phrase removed]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300)))
+def test_analyze_never_raises_on_arbitrary_input(value):
+    result = analyze(value)  # type: ignore[arg-type]
+
+    json.dumps(result.as_dict())
