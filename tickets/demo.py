@@ -9,6 +9,7 @@ from django.db import transaction
 from support.models import Team
 from tickets.intake import InboundMessage, intake_message
 from tickets.models import BusinessCalendar, EscalationRule, Macro, RoutingRule, SlaPolicy
+from tickets.routing import ticket_route
 
 WEEKDAYS_9_TO_18 = {str(day): [["09:00", "18:00"]] for day in range(5)}
 
@@ -135,7 +136,7 @@ def _load_policy_rows() -> None:
 def load_demo(stdout=None) -> None:
     _load_policy_rows()
     for external_id, email, channel, subject, text in TICKETS:
-        intake_message(
+        ticket = intake_message(
             InboundMessage(
                 channel=channel,
                 customer_email=email,
@@ -144,5 +145,6 @@ def load_demo(stdout=None) -> None:
                 external_id=external_id,
             )
         )
+        ticket_route(ticket_id=ticket.pk)  # at once, not waiting for a Celery worker
     if stdout is not None:
         stdout.write("tickets: SLA policies, calendars, routing rules, macros, demo tickets\n")
