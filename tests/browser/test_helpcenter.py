@@ -31,6 +31,7 @@ def test_customer_searches_votes_and_follows_still_need_help(live_server, page_f
     page.fill("#id_comment", "まだ届いていません")
     page.locator("button[name=helpful][value=no]").click()
     page.wait_for_load_state("networkidle")
+    screenshot(page, "helpcenter-article-ja")
     feedback = ArticleFeedback.objects.get()
     assert (feedback.helpful, feedback.query, feedback.user) == (False, QUERY, customer)
 
