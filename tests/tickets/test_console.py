@@ -230,3 +230,14 @@ def test_presence_is_refused_to_customers(client, customer, policy, receive):
     ticket = receive()
     client.login(username=customer.username, password=PASSWORD)
     assert client.post(f"/console/tickets/{ticket.reference}/presence/").status_code == 403
+
+
+def test_ticket_page_query_count_does_not_grow_with_messages(agent_client, agent, policy, receive):
+    from tickets.services import ticket_reply
+
+    ticket = receive()
+    url = f"/console/tickets/{ticket.reference}/"
+    few = queries_for(agent_client, url)
+    for i in range(5):
+        ticket_reply(ticket=ticket, author=agent, body=f"reply {i}", internal=i % 2 == 0)
+    assert queries_for(agent_client, url) == few
