@@ -22,4 +22,5 @@ DRF_MESSAGES = [
     gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
     gettext_noop("Invalid cursor"),
     gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Null characters are not allowed."),
 ]
