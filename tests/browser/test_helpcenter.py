@@ -42,3 +42,11 @@ def test_customer_searches_votes_and_follows_still_need_help(live_server, page_f
     page.wait_for_load_state("networkidle")
     assert urlparse(page.url).path == "/ja/contact/"
     assert parse_qs(urlparse(page.url).query)["q"] == [QUERY]
+
+
+def test_article_with_a_table_fits_a_phone(live_server, page_factory):
+    load_demo_articles()
+    page = page_factory(viewport={"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/ko/help/articles/kyc-verification-levels-limits/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "helpcenter-article-phone-ko")
