@@ -8,9 +8,11 @@ class HelpcenterConfig(AppConfig):
 
     def ready(self) -> None:
         from helpcenter.demo import load_demo_articles
+        from helpcenter.selectors import dashboard_panel
         from support import registry
 
         registry.register_demo_loader("helpcenter", load_demo_articles)
+        registry.register_dashboard_figure("helpcenter", dashboard_panel)
         registry.register_site_nav(
             key="help",
             label=_("Help center"),

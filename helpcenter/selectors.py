@@ -4,11 +4,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from helpcenter.models import Announcement, Article, Category, ForumPost, ForumTopic, Section
+from helpcenter.models import (
+    Announcement,
+    Article,
+    ArticleFeedback,
+    Category,
+    ForumPost,
+    ForumTopic,
+    Section,
+)
 from helpcenter.text import LANGUAGES, article_text, human_text
 from support.roles import is_staff_member
 
@@ -162,3 +172,21 @@ def topic_get_for_user(
     if not is_staff_member(user):
         posts = posts.filter(hidden=False)
     return topic, list(posts)
+
+
+def dashboard_panel(*, now: datetime | None = None) -> dict:
+    """Figures for the supervisors' dashboard (support.registry)."""
+    now = now or timezone.now()
+    recent = ArticleFeedback.objects.filter(created_at__gte=now - timedelta(days=30))
+    votes = recent.aggregate(total=Count("pk"), helpful=Count("pk", filter=Q(helpful=True)))
+    share = f"{votes['helpful'] * 100 // votes['total']} %" if votes["total"] else "—"
+    stale = sum(1 for row in feedback_report(today=now.date()) if row.stale)
+    return {
+        "title": _("Help center"),
+        "figures": [
+            {"label": _("Published articles"), "value": Article.objects.published().count()},
+            {"label": _("Found helpful (30 days)"), "value": share},
+            {"label": _("Votes (30 days)"), "value": votes["total"]},
+            {"label": _("Articles due for review"), "value": stale},
+        ],
+    }

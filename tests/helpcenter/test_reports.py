@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from helpcenter.models import Article
 from helpcenter.selectors import feedback_report, translation_status
+from helpcenter.services import feedback_record
 from tests.helpcenter.conftest import make_article
 
 TODAY = date(2026, 11, 25)
@@ -49,3 +50,13 @@ def test_admin_report_pages_render_for_admins_only(client, section, admin_user, 
     assert [page.status_code for page in pages] == [200, 200]
     assert "cold-storage" in pages[0].content.decode()
     assert "cold-storage" in pages[1].content.decode()
+
+
+def test_supervisor_dashboard_shows_help_center_figures(client, section, supervisor, customer):
+    article = make_article(section, "cold-storage", last_reviewed=date.today())
+    feedback_record(article=article, helpful=True, language="en", user=customer)
+    feedback_record(article=article, helpful=False, language="en", user=customer)
+    client.force_login(supervisor)
+    page = client.get("/console/dashboard/").content.decode()
+    assert "Help center" in page
+    assert "50 %" in page
