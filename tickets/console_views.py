@@ -34,6 +34,7 @@ from tickets.services import (
     ticket_reply_with_macro,
     ticket_set_priority,
     ticket_set_tags,
+    ticket_split,
     ticket_transition,
 )
 
@@ -203,6 +204,14 @@ def merge(request: HttpRequest, found) -> None:
     into = ticket_get_for_user(user=request.user, reference=request.POST.get("into", "").upper())
     ticket_merge(ticket=found, into=into, by=request.user)
     messages.success(request, _("Merged into %(reference)s.") % {"reference": into.reference})
+
+
+@action
+def split(request: HttpRequest, found) -> None:
+    """Move the selected messages into a new ticket."""
+    ids = [int(value) for value in request.POST.getlist("messages") if value.isdigit()]
+    new = ticket_split(ticket=found, message_ids=ids, by=request.user)
+    messages.success(request, _("Split into %(reference)s.") % {"reference": new.reference})
 
 
 @action

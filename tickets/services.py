@@ -559,3 +559,38 @@ def ticket_rate(*, ticket: Ticket, score: int, by: AbstractBaseUser) -> Ticket:
         ticket.satisfaction_score = score
         _save(ticket, ["satisfaction_score"])
     return ticket
+
+
+def ticket_split(
+    *, ticket: Ticket, message_ids: Iterable[int], by: AbstractBaseUser, subject: str = ""
+) -> Ticket:
+    """Move some messages of a ticket into a new ticket of the same customer (linked as related).
+
+    The new ticket gets its own reference, fresh SLA clocks and the original's routing fields.
+    """
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        moving = Message.objects.filter(ticket=ticket, pk__in=list(message_ids))
+        if not moving.exists() or moving.count() == ticket.messages.count():
+            raise InvalidTransition(current=ticket.reference, requested="split")
+        new = Ticket(
+            reference=next_reference(),
+            customer=ticket.customer,
+            channel=ticket.channel,
+            category=ticket.category,
+            priority=ticket.priority,
+            language=ticket.language,
+            tier=ticket.tier,
+            team=ticket.team,
+            subject=(subject or ticket.subject)[:200],
+            status=Status.OPEN,
+        )
+        sla_recompute(new)
+        new.save()
+        Attachment.objects.filter(message__in=moving).update(ticket=new)
+        moving.update(ticket=new)
+        new.related.add(ticket)
+        events_record(ticket=new, by=by, changes=[("split_from", "", ticket.reference)])
+        events_record(ticket=ticket, by=by, changes=[("split_into", "", new.reference)])
+        _save(ticket, [])
+    return new

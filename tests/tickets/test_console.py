@@ -241,3 +241,26 @@ def test_ticket_page_query_count_does_not_grow_with_messages(agent_client, agent
     for i in range(5):
         ticket_reply(ticket=ticket, author=agent, body=f"reply {i}", internal=i % 2 == 0)
     assert queries_for(agent_client, url) == few
+
+
+def test_split_moves_selected_messages_into_a_new_ticket(agent_client, customer, policy, receive):
+    ticket = receive()
+    receive(subject=f"Re: {ticket.reference}", text="Also, my KYC is stuck")
+    second = ticket.messages.order_by("id").last()
+    agent_client.post(f"/console/tickets/{ticket.reference}/split/", {"messages": [second.pk]})
+    new = Ticket.objects.exclude(pk=ticket.pk).get()
+    assert list(new.messages.all()) == [second]
+    assert ticket.messages.count() == 1
+    assert new.customer == customer
+    assert list(new.related.all()) == [ticket]
+    assert new.first_response_due is not None
+
+
+def test_splitting_every_message_is_refused(agent_client, customer, policy, receive):
+    ticket = receive()
+    only = ticket.messages.get()
+    response = agent_client.post(
+        f"/console/tickets/{ticket.reference}/split/", {"messages": [only.pk]}, follow=True
+    )
+    assert "cannot move" in response.content.decode()
+    assert Ticket.objects.count() == 1
