@@ -8,11 +8,12 @@ class HelpcenterConfig(AppConfig):
 
     def ready(self) -> None:
         from helpcenter.demo import load_demo_articles
-        from helpcenter.selectors import dashboard_panel
+        from helpcenter.selectors import customer_feedback_rows, dashboard_panel
         from support import registry
 
         registry.register_demo_loader("helpcenter", load_demo_articles)
         registry.register_dashboard_figure("helpcenter", dashboard_panel)
+        registry.register_customer_panel("help center", customer_feedback_rows)
         registry.register_site_nav(
             key="help",
             label=_("Help center"),

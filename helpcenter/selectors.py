@@ -190,3 +190,16 @@ def dashboard_panel(*, now: datetime | None = None) -> dict:
             {"label": _("Articles due for review"), "value": stale},
         ],
     }
+
+
+def customer_feedback_rows(customer: AbstractBaseUser) -> list[dict]:
+    """The customer 360 panel: help articles this customer rated, newest first."""
+    feedback = ArticleFeedback.objects.filter(user=customer).select_related("article")[:10]
+    return [
+        {
+            "title": article_text(item.article, "en").title,
+            "status": _("helpful") if item.helpful else _("not helpful"),
+            "url": item.article.get_absolute_url(),
+        }
+        for item in feedback
+    ]

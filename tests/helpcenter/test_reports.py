@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from helpcenter.models import Article
 from helpcenter.selectors import feedback_report, translation_status
 from helpcenter.services import feedback_record
+from support.registry import customer_panels
 from tests.helpcenter.conftest import make_article
 
 TODAY = date(2026, 11, 25)
@@ -60,3 +61,17 @@ def test_supervisor_dashboard_shows_help_center_figures(client, section, supervi
     page = client.get("/console/dashboard/").content.decode()
     assert "Help center" in page
     assert "50 %" in page
+
+
+def test_customer_360_lists_the_articles_the_customer_rated(section, customer, other_customer):
+    article = make_article(section, "cold-storage")
+    feedback_record(article=article, helpful=False, language="ko", user=customer)
+    feedback_record(article=article, helpful=True, language="en", user=other_customer)
+    rows = customer_panels(customer)["help center"]
+    assert rows == [
+        {
+            "title": "Cold storage of customer funds",
+            "status": "not helpful",
+            "url": "/en/help/articles/cold-storage/",
+        }
+    ]
