@@ -23,6 +23,7 @@ from tickets.errors import (
     TicketError,
 )
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
+from tickets.links import incident_reply, ticket_link_incident, ticket_relate
 from tickets.models import (
     BusinessCalendar,
     EscalationRule,
@@ -35,11 +36,8 @@ from tickets.models import (
 from tickets.selectors import attachment_get_for_user, messages_visible, ticket_get_for_user
 from tickets.services import (
     attachments_check,
-    incident_reply,
     ticket_assign,
-    ticket_link_incident,
     ticket_rate,
-    ticket_relate,
     ticket_reply,
     ticket_set_priority,
     ticket_transition,

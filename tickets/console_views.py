@@ -17,6 +17,13 @@ from support.models import Team
 from tickets import forms
 from tickets.customer360 import customer_360
 from tickets.errors import TicketError
+from tickets.links import (
+    incident_reply,
+    ticket_link_incident,
+    ticket_merge,
+    ticket_relate,
+    ticket_split,
+)
 from tickets.models import Macro, Remediation
 from tickets.presence import viewer_touch
 from tickets.remediation import remediation_approve as approve_service
@@ -24,17 +31,12 @@ from tickets.remediation import remediation_request as request_service
 from tickets.selectors import QUEUE_NAMES, page, ticket_get_for_user, timeline
 from tickets.selectors import queue as queue_selector
 from tickets.services import (
-    incident_reply,
     macro_render,
     ticket_assign,
-    ticket_link_incident,
-    ticket_merge,
-    ticket_relate,
     ticket_reply,
     ticket_reply_with_macro,
     ticket_set_priority,
     ticket_set_tags,
-    ticket_split,
     ticket_transition,
 )
 

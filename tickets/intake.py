@@ -16,19 +16,17 @@ from support.roles import Role
 from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
 from support.text import analyze, security_notice
+from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
 from tickets.models import Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
 from tickets.services import (
-    SLA_FIELDS,
-    _apply_transition,
-    _save,
+    apply_transition,
     attachments_check,
     attachments_store,
     customer_url,
     events_record,
     next_reference,
-    sla_customer_wrote,
-    sla_recompute,
+    save_ticket,
 )
 
 REFERENCE_RE = re.compile(r"\bT-(\d{6,})\b", re.IGNORECASE)
@@ -231,7 +229,7 @@ def _open(message, analysis, customer, now, *, follow_up_of: Ticket | None) -> T
 def _continue(ticket: Ticket, analysis, customer, now) -> None:
     fields = []
     if ticket.status in (Status.SOLVED, Status.PENDING):
-        fields += _apply_transition(ticket, to=Status.OPEN, by=customer)
+        fields += apply_transition(ticket, to=Status.OPEN, by=customer)
     if analysis.secrets and not ticket.security_followup:
         ticket.security_followup = True
         fields.append("security_followup")
@@ -240,7 +238,7 @@ def _continue(ticket: Ticket, analysis, customer, now) -> None:
         fields.append("strongly_negative")
     if ticket.status not in (Status.PENDING, Status.ON_HOLD):
         sla_customer_wrote(ticket, now)
-    _save(ticket, [*fields, *SLA_FIELDS])
+    save_ticket(ticket, [*fields, *SLA_FIELDS])
 
 
 def _category(message: InboundMessage, analysis) -> tuple[str, bool]:

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Max, Q
 from support.models import AgentProfile, Team
 from support.taxonomy import Category
 from tickets.models import OPEN_STATUSES, Priority, RoutingRule, Ticket
-from tickets.services import _lock, _save, events_record, notify_agent
+from tickets.services import events_record, lock_ticket, notify_agent, save_ticket
 
 
 def is_security_incident(ticket: Ticket) -> bool:
@@ -68,7 +68,7 @@ def ticket_route(*, ticket_id: int) -> Ticket:
     Safe to run twice: an assigned ticket is left alone.
     """
     with transaction.atomic():
-        ticket = _lock(Ticket.objects.get(pk=ticket_id))
+        ticket = lock_ticket(Ticket.objects.get(pk=ticket_id))
         if ticket.assignee_id or not ticket.is_open:
             return ticket
         team = team_for(ticket) or ticket.team
@@ -85,7 +85,7 @@ def ticket_route(*, ticket_id: int) -> Ticket:
             fields.append("assignee")
         if fields:
             events_record(ticket=ticket, by=None, changes=changes)
-            _save(ticket, fields)
+            save_ticket(ticket, fields)
         to_notify = online_members(team) if is_security_incident(ticket) else [agent]
         for person in filter(None, to_notify):
             transaction.on_commit(

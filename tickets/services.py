@@ -15,7 +15,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from support.services import outbox_enqueue_email
-from tickets import sla
+from tickets.clocks import (
+    SLA_FIELDS,
+    sla_agent_answered,
+    sla_pause,
+    sla_recompute,
+    sla_resume,
+)
 from tickets.errors import (
     AttachmentTooLarge,
     AttachmentTypeRefused,
@@ -28,13 +34,10 @@ from tickets.models import (
     Attachment,
     Event,
     Message,
-    SlaEvent,
-    SlaPolicy,
     Status,
     Ticket,
 )
 from tickets.rendering import render_markdown
-from tickets.selectors import calendar_for, sla_policy_for
 
 DEFAULT_ATTACHMENT_TYPES = (
     "image/png",
@@ -69,125 +72,23 @@ def events_record(
     )
 
 
-def _lock(ticket: Ticket, version: int | None = None) -> Ticket:
+def lock_ticket(ticket: Ticket, version: int | None = None) -> Ticket:
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if version is not None and version != locked.version:
         raise StaleVersion(expected=version, actual=locked.version)
     return locked
 
 
-def _save(ticket: Ticket, fields: Iterable[str]) -> Ticket:
+def save_ticket(ticket: Ticket, fields: Iterable[str]) -> Ticket:
     ticket.version += 1
     ticket.save(update_fields=[*set(fields), "version", "updated_at"])
     return ticket
 
 
-# --- SLA clocks ---------------------------------------------------------------------------------
-
-SLA_FIELDS = (
-    "sla_policy",
-    "first_response_due",
-    "first_response_warn_at",
-    "next_response_due",
-    "next_response_warn_at",
-    "next_response_started_at",
-    "next_response_paused_base",
-    "resolution_due",
-    "resolution_warn_at",
-    "next_due",
-    "sla_paused_at",
-    "sla_paused_minutes",
-)
-
-
-def sla_done_steps(ticket: Ticket) -> set[tuple[str, str, datetime]]:
-    if ticket._state.adding or not ticket.pk:
-        return set()
-    return set(SlaEvent.objects.filter(ticket=ticket).values_list("target", "kind", "due_at"))
-
-
-def sla_recompute(ticket: Ticket, *, policy: SlaPolicy | None = None) -> None:
-    """Set every due time from the clocks' starts, the policy's targets and the paused minutes.
-
-    Changes `ticket` in memory; the caller saves SLA_FIELDS.
-    """
-    policy = policy or sla_policy_for(ticket)
-    ticket.sla_policy = policy
-    if policy is None:
-        for name in SLA_FIELDS[1:6] + SLA_FIELDS[7:10]:
-            setattr(ticket, name, None if name != "next_response_paused_base" else 0)
-        return
-    calendar = calendar_for(ticket, policy)
-
-    def clock(start: datetime, target: str, paused: int) -> tuple[datetime, datetime]:
-        minutes = policy.target_minutes(target)
-        return sla.clock(
-            start=start,
-            minutes=minutes,
-            warn_share=policy.warn_share,
-            paused=paused,
-            calendar=calendar,
-        )
-
-    paused = ticket.sla_paused_minutes
-    if not ticket.first_responded_at:
-        ticket.first_response_warn_at, ticket.first_response_due = clock(
-            ticket.created_at, "first_response", paused
-        )
-    ticket.resolution_warn_at, ticket.resolution_due = clock(
-        ticket.created_at, "resolution", paused
-    )
-    if ticket.next_response_started_at:
-        ticket.next_response_warn_at, ticket.next_response_due = clock(
-            ticket.next_response_started_at,
-            "next_response",
-            paused - ticket.next_response_paused_base,
-        )
-    ticket.next_due = sla.next_due(ticket, sla_done_steps(ticket))
-
-
-def _sla_pause(ticket: Ticket, now: datetime) -> None:
-    if ticket.sla_paused_at is None:
-        ticket.sla_paused_at = now
-    ticket.next_due = None
-
-
-def _sla_resume(ticket: Ticket, now: datetime) -> None:
-    if ticket.sla_paused_at is not None and ticket.sla_policy_id:
-        calendar = calendar_for(ticket, ticket.sla_policy)
-        ticket.sla_paused_minutes += sla.business_minutes_between(
-            ticket.sla_paused_at, now, calendar
-        )
-    ticket.sla_paused_at = None
-    sla_recompute(ticket, policy=ticket.sla_policy)
-
-
-def sla_customer_wrote(ticket: Ticket, now: datetime) -> None:
-    """A customer message starts the next-response clock if an agent had answered before."""
-    if ticket.first_responded_at and ticket.next_response_started_at is None:
-        ticket.next_response_started_at = now
-        ticket.next_response_paused_base = ticket.sla_paused_minutes
-        sla_recompute(ticket, policy=ticket.sla_policy)
-
-
-def _sla_agent_answered(ticket: Ticket, now: datetime) -> list[str]:
-    """A public agent reply stops the first-response and next-response clocks."""
-    fields = ["next_response_started_at", "next_response_due", "next_response_warn_at", "next_due"]
-    if ticket.first_responded_at is None:
-        ticket.first_responded_at = now
-        fields.append("first_responded_at")
-    ticket.next_response_started_at = None
-    ticket.next_response_due = ticket.next_response_warn_at = None
-    ticket.next_due = (
-        None if ticket.status in PAUSED_STATUSES else sla.next_due(ticket, sla_done_steps(ticket))
-    )
-    return fields
-
-
 # --- Workflow -----------------------------------------------------------------------------------
 
 
-def _apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) -> list[str]:
+def apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) -> list[str]:
     """Move `ticket` (locked, in memory) to `to`; returns the fields to save."""
     current = ticket.status
     if to not in Ticket.TRANSITIONS[current]:
@@ -203,9 +104,9 @@ def _apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) -
         ticket.next_due = None
         fields.append("closed_at")
     elif to in PAUSED_STATUSES:
-        _sla_pause(ticket, now)
+        sla_pause(ticket, now)
     elif current in PAUSED_STATUSES:
-        _sla_resume(ticket, now)
+        sla_resume(ticket, now)
     events_record(ticket=ticket, by=by, changes=[("status", current, to)])
     return fields
 
@@ -215,9 +116,9 @@ def ticket_transition(
 ) -> Ticket:
     """Move a ticket to another status through Ticket.TRANSITIONS; InvalidTransition otherwise."""
     with transaction.atomic():
-        ticket = _lock(ticket, version)
-        fields = _apply_transition(ticket, to=to, by=by)
-        _save(ticket, fields)
+        ticket = lock_ticket(ticket, version)
+        fields = apply_transition(ticket, to=to, by=by)
+        save_ticket(ticket, fields)
     return ticket
 
 
@@ -226,18 +127,18 @@ def ticket_set_priority(
 ) -> Ticket:
     """Change the priority and recompute the due times under the policy that now matches."""
     with transaction.atomic():
-        ticket = _lock(ticket, version)
+        ticket = lock_ticket(ticket, version)
         if ticket.priority == priority:
             return ticket
         before_policy, before_due = ticket.sla_policy, ticket.resolution_due
         events_record(ticket=ticket, by=by, changes=[("priority", ticket.priority, priority)])
         ticket.priority = priority
-        _recompute_and_record(ticket, by=by, before_policy=before_policy, before_due=before_due)
-        _save(ticket, ["priority", *SLA_FIELDS])
+        sla_recompute_recorded(ticket, by=by, before_policy=before_policy, before_due=before_due)
+        save_ticket(ticket, ["priority", *SLA_FIELDS])
     return ticket
 
 
-def _recompute_and_record(
+def sla_recompute_recorded(
     ticket: Ticket, *, by: AbstractBaseUser | None, before_policy, before_due
 ) -> None:
     sla_recompute(ticket)
@@ -260,13 +161,13 @@ def ticket_set_tags(
 ) -> Ticket:
     tags = sorted({tag.strip().lower()[:50] for tag in tags if tag.strip()})
     with transaction.atomic():
-        ticket = _lock(ticket, version)
+        ticket = lock_ticket(ticket, version)
         if ticket.tags != tags:
             events_record(
                 ticket=ticket, by=by, changes=[("tags", ",".join(ticket.tags), ",".join(tags))]
             )
             ticket.tags = tags
-            _save(ticket, ["tags"])
+            save_ticket(ticket, ["tags"])
     return ticket
 
 
@@ -280,7 +181,7 @@ def ticket_assign(
 ) -> Ticket:
     """Give the ticket to `agent` (None: back to the queue) and optionally another team."""
     with transaction.atomic():
-        ticket = _lock(ticket, version)
+        ticket = lock_ticket(ticket, version)
         changes, fields = [], []
         if ticket.assignee_id != (agent.pk if agent else None):
             changes.append(("assignee", ticket.assignee, agent))
@@ -291,10 +192,10 @@ def ticket_assign(
             ticket.team = team
             fields.append("team")
         if ticket.status == Status.NEW and agent is not None:
-            fields += _apply_transition(ticket, to=Status.OPEN, by=by)
+            fields += apply_transition(ticket, to=Status.OPEN, by=by)
         if fields:
             events_record(ticket=ticket, by=by, changes=changes)
-            _save(ticket, fields)
+            save_ticket(ticket, fields)
     if agent is not None and by != agent:
         transaction.on_commit(lambda: notify_agent(ticket_id=ticket.pk, user_id=agent.pk))
     return ticket
@@ -312,7 +213,7 @@ def ticket_reply(
 ) -> Message:
     """An agent's public reply (emailed to the customer) or internal note."""
     with transaction.atomic():
-        ticket = _lock(ticket, version)
+        ticket = lock_ticket(ticket, version)
         message = Message.objects.create(
             ticket=ticket,
             kind=Message.Kind.NOTE if internal else Message.Kind.REPLY,
@@ -324,12 +225,12 @@ def ticket_reply(
         attachments_store(ticket=ticket, message=message, uploads=attachments)
         fields = []
         if not internal:
-            fields += _sla_agent_answered(ticket, timezone.now())
+            fields += sla_agent_answered(ticket, timezone.now())
             if not set_status and ticket.status == Status.NEW:
                 set_status = Status.OPEN
         if set_status and set_status != ticket.status:
-            fields += _apply_transition(ticket, to=set_status, by=author)
-        _save(ticket, fields)
+            fields += apply_transition(ticket, to=set_status, by=author)
+        save_ticket(ticket, fields)
     if not internal:
         transaction.on_commit(lambda: notify_customer_of_reply(message_id=message.pk))
     return message
@@ -362,31 +263,6 @@ def attachments_store(*, ticket: Ticket, message: Message, uploads: Iterable) ->
         attachment.save()
         stored.append(attachment)
     return stored
-
-
-def ticket_merge(*, ticket: Ticket, into: Ticket, by: AbstractBaseUser) -> Ticket:
-    """Close `ticket` as a duplicate of `into`, moving its messages; `into`'s clocks recompute."""
-    with transaction.atomic():
-        locked = {t.pk: _lock(t) for t in sorted([ticket, into], key=lambda t: t.pk)}
-        ticket, into = locked[ticket.pk], locked[into.pk]  # locked in pk order: no deadlock
-        if ticket.pk == into.pk or not into.is_open:
-            raise InvalidTransition(current=ticket.status, requested="merged")
-        Message.objects.filter(ticket=ticket).update(ticket=into)
-        Attachment.objects.filter(ticket=ticket).update(ticket=into)
-        ticket.merged_into = into
-        fields = ["merged_into"]
-        if ticket.status != Status.SOLVED:
-            fields += _apply_transition(ticket, to=Status.SOLVED, by=by)
-        fields += _apply_transition(ticket, to=Status.CLOSED, by=by)
-        events_record(ticket=ticket, by=by, changes=[("merged_into", "", into.reference)])
-        _save(ticket, fields)
-        events_record(ticket=into, by=by, changes=[("merged", ticket.reference, "")])
-        if ticket.created_at < into.created_at:
-            into.created_at = ticket.created_at  # the customer has waited since the first one
-        before_policy, before_due = into.sla_policy, into.resolution_due
-        _recompute_and_record(into, by=by, before_policy=before_policy, before_due=before_due)
-        _save(into, ["created_at", *SLA_FIELDS])
-    return into
 
 
 def ticket_bump_priority(ticket: Ticket) -> str | None:
@@ -493,104 +369,15 @@ def ticket_reply_with_macro(
     return message
 
 
-# --- Links: related tickets and incidents -------------------------------------------------------
-
-
-def ticket_relate(*, ticket: Ticket, other: Ticket, by: AbstractBaseUser) -> Ticket:
-    """Mark two tickets as related (symmetrical)."""
-    if ticket.pk == other.pk:
-        raise InvalidTransition(current=ticket.reference, requested="related to itself")
-    with transaction.atomic():
-        ticket.related.add(other)
-        events_record(ticket=ticket, by=by, changes=[("related", "", other.reference)])
-        events_record(ticket=other, by=by, changes=[("related", "", ticket.reference)])
-    return ticket
-
-
-def ticket_link_incident(*, ticket: Ticket, incident: Ticket, by: AbstractBaseUser) -> Ticket:
-    """Attach a ticket to a parent incident (e.g. "ETH withdrawals delayed")."""
-    if ticket.pk == incident.pk or incident.parent_incident_id:
-        raise InvalidTransition(
-            current=ticket.reference, requested="child of " + incident.reference
-        )
-    with transaction.atomic():
-        ticket = _lock(ticket)
-        before = ticket.parent_incident.reference if ticket.parent_incident_id else ""
-        ticket.parent_incident = incident
-        events_record(ticket=ticket, by=by, changes=[("parent_incident", before, incident)])
-        _save(ticket, ["parent_incident"])
-    return ticket
-
-
-def incident_reply(
-    *, incident: Ticket, author: AbstractBaseUser, body: str, set_status: str = ""
-) -> list[Message]:
-    """Answer an incident and every open ticket linked to it, in one go (one transaction).
-
-    Each customer gets the reply on their own ticket, with {reference} and {customer_name} filled.
-    """
-    from tickets.models import OPEN_STATUSES
-
-    with transaction.atomic():
-        children = incident.incident_children.filter(status__in=OPEN_STATUSES).select_related(
-            "customer"
-        )
-        targets = [incident, *children.order_by("id")]
-        return [
-            ticket_reply(
-                ticket=target,
-                author=author,
-                body=fill_placeholders(body, ticket=target),
-                set_status=set_status if set_status in Ticket.TRANSITIONS[target.status] else "",
-            )
-            for target in targets
-        ]
-
-
 def ticket_rate(*, ticket: Ticket, score: int, by: AbstractBaseUser) -> Ticket:
     """The customer's satisfaction score (1–5) for a solved or closed ticket; may be changed."""
     if ticket.status not in (Status.SOLVED, Status.CLOSED) or not 1 <= score <= 5:
         raise InvalidTransition(current=ticket.status, requested=f"rated {score}")
     with transaction.atomic():
-        ticket = _lock(ticket)
+        ticket = lock_ticket(ticket)
         events_record(
             ticket=ticket, by=by, changes=[("satisfaction_score", ticket.satisfaction_score, score)]
         )
         ticket.satisfaction_score = score
-        _save(ticket, ["satisfaction_score"])
+        save_ticket(ticket, ["satisfaction_score"])
     return ticket
-
-
-def ticket_split(
-    *, ticket: Ticket, message_ids: Iterable[int], by: AbstractBaseUser, subject: str = ""
-) -> Ticket:
-    """Move some messages of a ticket into a new ticket of the same customer (linked as related).
-
-    The new ticket gets its own reference, fresh SLA clocks and the original's routing fields.
-    """
-    with transaction.atomic():
-        ticket = _lock(ticket)
-        moving = Message.objects.filter(ticket=ticket, pk__in=list(message_ids))
-        if not moving.exists() or moving.count() == ticket.messages.count():
-            raise InvalidTransition(current=ticket.reference, requested="split")
-        new = Ticket(
-            reference=next_reference(),
-            customer=ticket.customer,
-            channel=ticket.channel,
-            category=ticket.category,
-            priority=ticket.priority,
-            language=ticket.language,
-            tier=ticket.tier,
-            team=ticket.team,
-            subject=(subject or ticket.subject)[:200],
-            status=Status.OPEN,
-        )
-        sla_recompute(new)
-        new.save()
-        Attachment.objects.filter(message__in=moving).update(ticket=new)
-        moving.update(ticket=new)
-        new.related.add(ticket)
-        events_record(ticket=new, by=by, changes=[("split_from", "", ticket.reference)])
-        events_record(ticket=ticket, by=by, changes=[("split_into", "", new.reference)])
-        _save(ticket, [])
-    return new

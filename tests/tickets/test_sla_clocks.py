@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from django.utils import timezone
 
+from tickets.links import ticket_merge
 from tickets.models import BusinessCalendar, SlaPolicy, Status
-from tickets.services import ticket_merge, ticket_reply, ticket_set_priority, ticket_transition
+from tickets.services import ticket_reply, ticket_set_priority, ticket_transition
 from tickets.sweep import sla_sweep
 
 
