@@ -73,6 +73,8 @@ def events_record(
 
 
 def lock_ticket(ticket: Ticket, version: int | None = None) -> Ticket:
+    """The ticket re-read FOR UPDATE (call inside a transaction); StaleVersion if `version` is
+    given and someone changed the ticket since the caller read it."""
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if version is not None and version != locked.version:
         raise StaleVersion(expected=version, actual=locked.version)
@@ -80,6 +82,7 @@ def lock_ticket(ticket: Ticket, version: int | None = None) -> Ticket:
 
 
 def save_ticket(ticket: Ticket, fields: Iterable[str]) -> Ticket:
+    """Save a locked ticket's changed fields and bump its version (optimistic concurrency)."""
     ticket.version += 1
     ticket.save(update_fields=[*set(fields), "version", "updated_at"])
     return ticket
