@@ -175,6 +175,10 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("cancel", "撤销", "取消", "취소", "キャンセル", "取り消"),
     (
         "delayed",
+        "taking so long",
+        "这么久",
+        "很久",
+        "好久",
         "stuck",
         "pending withdrawal",
         "congestion",
@@ -281,6 +285,8 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("locked", "lockout", "too many attempts", "锁定", "被锁", "잠김", "잠겼", "ロック"),
     (
         "hacked",
+        "被骇",
+        "骇客",
         "compromised",
         "account takeover",
         "stolen",
