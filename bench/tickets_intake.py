@@ -66,7 +66,8 @@ def prepare(clients: int) -> list[str]:
     return tokens
 
 
-def client(token: str, stop: float, latencies: list, errors: list, seed: int) -> None:
+def client(token: str, stop: float, latencies: list, errors: list, seed: int, reference: bool):
+    """One client: creates tickets, or (reference run) asks the minimal DRF endpoint who it is."""
     count = seed
     while time.perf_counter() < stop:
         subject, text = TEXTS[count % len(TEXTS)]
@@ -75,27 +76,29 @@ def client(token: str, stop: float, latencies: list, errors: list, seed: int) ->
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         started = time.perf_counter()
         connection.request(
-            "POST",
-            "/api/v1/tickets/",
-            body=body,
+            "GET" if reference else "POST",
+            "/api/v1/support/me/" if reference else "/api/v1/tickets/",
+            body=None if reference else body,
             headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
         )
         response = connection.getresponse()
         response.read()
         connection.close()
-        if response.status == 201:
+        if response.status in (200, 201):
             latencies.append((time.perf_counter() - started) * 1000)
         else:
             errors.append(response.status)
 
 
-def run(tokens: list[str], seconds: float) -> tuple[list, list, float]:
+def run(tokens: list[str], seconds: float, reference: bool = False) -> tuple[list, list, float]:
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     stop = started + seconds
     threads = [
-        threading.Thread(target=client, args=(token, stop, latencies, errors, i * 100_000))
+        threading.Thread(
+            target=client, args=(token, stop, latencies, errors, i * 100_000, reference)
+        )
         for i, token in enumerate(tokens)
     ]
     for thread in threads:
@@ -128,6 +131,7 @@ def main() -> None:
         time.sleep(3)
         run(tokens[:2], 2)  # warm up both workers
         latencies, errors, elapsed = run(tokens, args.seconds)
+        reference, _errors, reference_elapsed = run(tokens, args.seconds / 2, reference=True)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -139,6 +143,10 @@ def main() -> None:
         f"p99 {p99:.1f} ms, errors {len(errors)} ({sorted(set(errors))})"
     )
     print(f"tickets stored during the run: {Ticket.objects.count() - before}")
+    print(
+        f"reference in the same run (same clients and server): GET /api/v1/support/me/ "
+        f"{len(reference) / reference_elapsed:.0f} requests/s"
+    )
 
 
 if __name__ == "__main__":
