@@ -35,6 +35,7 @@ SYNONYM_DISCOUNT = 0.8  # a synonym matches a little less than the words the rea
 OTHER_LANGUAGE_FACTOR = 0.9
 PRIOR_WEIGHT = 0.05
 MAX_CONCEPTS = 40
+TYPO_MIN_LETTERS = 5  # one edit in a shorter word is another word (game → name)
 CANDIDATES = 300
 
 
@@ -114,7 +115,9 @@ def build_concepts(query: str, stats: IndexStats) -> list[Concept]:
         alternatives = [(term.text,)]
         if term.text not in stats.document_frequency and term.word:
             alternatives += [(fix,) for fix in typo_fixes(term.text, stats)]
-        concepts[term.text] = Concept(alternatives, _weight(alternatives, term.word, stats))
+        weight = _weight(alternatives, term.word, stats)
+        # Typo fixes count like synonyms: a little less than what was typed.
+        concepts[term.text] = Concept(alternatives, weight, own=[(term.text,)])
     return synonyms + list(concepts.values())[:MAX_CONCEPTS]
 
 
@@ -169,7 +172,7 @@ def _phrase_tokens(phrase: str) -> tuple[str, ...]:
 
 def typo_fixes(word: str, stats: IndexStats) -> list[str]:
     """Index words within one edit (two for words of eight letters or more)."""
-    if len(word) < 4 or not word.isascii():
+    if len(word) < TYPO_MIN_LETTERS or not word.isascii():
         return []
     limit = 2 if len(word) >= 8 else 1
     fixes = []
