@@ -17,6 +17,8 @@ from helpcenter.search import search
 from helpcenter.text import LANGUAGES, article_text, localized_name
 
 LAST_QUERY_KEY = "helpcenter_last_query"
+VOTED_KEY = "helpcenter_voted"  # one vote per article per browser session
+MAX_VOTES_REMEMBERED = 200
 MAX_QUERY_CHARS = 200
 
 
@@ -101,6 +103,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "section_name": localized_name(article.section, language),
         "category_name": localized_name(article.section.category, language),
         "form": FeedbackForm(initial={"q": query}),
+        "voted": article.slug in request.session.get(VOTED_KEY, []),
         "contact_url": contact_url(language, article.slug, query),
         **_seo(request, plain_summary(text.body)),
     }
@@ -124,7 +127,9 @@ def _last_query(request: HttpRequest) -> str:
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get_for_user(user=request.user, slug=slug)
     form = FeedbackForm(request.POST)
-    if form.is_valid():
+    voted = request.session.get(VOTED_KEY, [])
+    if form.is_valid() and article.slug not in voted:
+        request.session[VOTED_KEY] = [*voted, article.slug][-MAX_VOTES_REMEMBERED:]
         services.feedback_record(
             article=article,
             helpful=form.cleaned_data["helpful"],

@@ -142,3 +142,14 @@ def test_sitemap_lists_public_articles_in_every_language(client, demo_articles):
     assert "<loc>http://testserver/ko/help/articles/password-reset-steps/</loc>" in xml
     assert 'hreflang="zh-hant" href="http://testserver/zh-hant/help/articles/' in xml
     assert "internal-escalation-matrix" not in xml
+
+
+def test_second_vote_from_the_same_session_is_not_counted(client, section):
+    article = make_article(section, "cold-storage")
+    url = f"/en/help/articles/{article.slug}/feedback/"
+    client.post(url, {"helpful": "yes"})
+    client.post(url, {"helpful": "yes"})
+    article.refresh_from_db()
+    assert (article.helpful_count, ArticleFeedback.objects.count()) == (1, 1)
+    html = client.get(ARTICLE.format(lang="en", slug="cold-storage")).content.decode()
+    assert 'name="helpful"' not in html
