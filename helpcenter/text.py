@@ -63,9 +63,12 @@ def article_text(article: Article | Announcement, language: str) -> LocalizedTex
             ),
             converted=True,
         )
-    english = human_text(article, "en") or LocalizedText(article.title, article.body, "en")
-    notice = "" if language == "en" else _("This article is not yet available in your language.")
-    return LocalizedText(english.title, english.body, "en", notice)
+    available = [human_text(article, lang) for lang in ("en", *LANGUAGES)]
+    fallback = next((text for text in available if text is not None), None)
+    if fallback is None:
+        return LocalizedText(article.title or "", article.body or "", language)
+    notice = _("This article is not yet available in your language.")
+    return LocalizedText(fallback.title, fallback.body, fallback.language, notice)
 
 
 def localized_name(obj: object, language: str) -> str:

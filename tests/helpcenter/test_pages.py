@@ -58,6 +58,8 @@ def test_article_with_only_another_translation_is_not_a_404(client, section):
     make_article(section, "japanese-only", title_en="", body_en="", title_ja="出金の停止について")
     response = client.get(ARTICLE.format(lang="en", slug="japanese-only"))
     assert response.status_code == 200
+    assert "<h1>出金の停止について</h1>" in response.content.decode()
+    assert "not yet available in your language" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["anonymous", "customer"])
