@@ -1,5 +1,6 @@
 """The tickets API: thin views over the access selector, intake and the services."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from support.models import Team
 from support.permissions import IsSignedIn, IsStaffMember
 from support.roles import is_staff_member
 from tickets import serializers as s
+from tickets.channels.email import email_receive
 from tickets.errors import (
     AttachmentTooLarge,
     AttachmentTypeRefused,
@@ -361,3 +363,21 @@ class RatingView(APIView):
         data = _valid(s.RatingIn, request)
         ticket = domain_call(ticket_rate, ticket=ticket, score=data["score"], by=request.user)
         return Response(s.TicketOut(ticket, context=staff_context(request)).data)
+
+
+class InboundEmailView(APIView):
+    """The mail gateway posts each received email here, raw (message/rfc822), with a staff
+    token; a second delivery of the same Message-ID changes nothing."""
+
+    permission_classes = [IsStaffMember]
+    parser_classes: list = []
+
+    @extend_schema(request={"message/rfc822": bytes}, responses={202: s.InboundEmailOut})
+    def post(self, request: Request) -> Response:
+        raw = request.body
+        if not raw or len(raw) > settings.ATTACHMENT_MAX_BYTES * 3:
+            message = _("Send one raw email, at most 3 times the attachment limit.")
+            raise exceptions.ValidationError({"body": [message]})
+        ticket = email_receive(raw=raw)
+        body = {"reference": ticket.reference if ticket else None, "parsed": ticket is not None}
+        return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -5,6 +5,7 @@ from tickets import api
 urlpatterns = [
     path("", api.TicketListView.as_view(), name="api-tickets"),
     path("macros/", api.MacroListView.as_view(), name="api-macros"),
+    path("inbound/email/", api.InboundEmailView.as_view(), name="api-inbound-email"),
     path("sla-policies/", api.SlaPolicyListView.as_view(), name="api-sla-policies"),
     path("calendars/", api.CalendarListView.as_view(), name="api-calendars"),
     path("escalation-rules/", api.EscalationRuleListView.as_view(), name="api-escalation-rules"),

@@ -517,3 +517,25 @@ class Remediation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.ticket_id}"
+
+
+class RawInbound(models.Model):
+    """An inbound payload (an email, a webhook body) stored before it is parsed, so a parser
+    bug can be fixed and the payload replayed; `key` (e.g. the Message-ID) makes a second
+    delivery a no-op."""
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    key = models.CharField(_("unique key"), max_length=255)
+    payload = models.BinaryField(_("payload"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL)
+    error = models.TextField(_("error"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("raw inbound payload")
+        verbose_name_plural = _("raw inbound payloads")
+        constraints = [models.UniqueConstraint(fields=["channel", "key"], name="raw_inbound_once")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.key}"

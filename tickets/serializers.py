@@ -206,3 +206,8 @@ class IncidentReplyOut(serializers.Serializer):
 
 class RatingIn(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class InboundEmailOut(serializers.Serializer):
+    reference = serializers.CharField(allow_null=True)
+    parsed = serializers.BooleanField()

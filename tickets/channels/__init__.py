@@ -1,0 +1,1 @@
+"""Channel adapters: each turns its input into an InboundMessage and calls intake_message."""

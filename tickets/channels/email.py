@@ -1,0 +1,111 @@
+"""Inbound email: store the raw message, parse it, hand it to intake.
+
+Threading: the ticket reference in the subject (our emails carry "[T-001234]") or the root of
+the References / In-Reply-To chain; the Message-ID makes a second delivery a no-op.
+"""
+
+import hashlib
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr
+
+import nh3
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tickets.errors import TicketError
+from tickets.intake import InboundAttachment, InboundMessage, intake_message
+from tickets.models import Channel, RawInbound, Ticket
+from tickets.services import attachments_check
+
+MAX_TEXT_CHARS = 20_000
+
+
+class UnreadableEmail(ValueError):
+    pass
+
+
+def email_receive(*, raw: bytes) -> Ticket | None:
+    """Store then process one raw RFC 822 message; returns its ticket (None if unreadable:
+    the raw message stays stored with the error, to be replayed once the parser is fixed)."""
+    stored = _store_raw(raw)
+    if stored.processed_at is not None:
+        return stored.ticket
+    return email_process(raw_id=stored.pk)
+
+
+def email_process(*, raw_id: int) -> Ticket | None:
+    """Parse a stored message and pass it to intake (also the replay entry point)."""
+    stored = RawInbound.objects.get(pk=raw_id)
+    try:
+        message = parse_email(bytes(stored.payload))
+    except UnreadableEmail as error:
+        RawInbound.objects.filter(pk=stored.pk).update(error=str(error)[:2000])
+        return None
+    ticket = intake_message(message)
+    RawInbound.objects.filter(pk=stored.pk).update(
+        processed_at=timezone.now(), ticket=ticket, error=""
+    )
+    return ticket
+
+
+def _store_raw(raw: bytes) -> RawInbound:
+    key = _message_id(raw) or "sha256:" + hashlib.sha256(raw).hexdigest()
+    try:
+        with transaction.atomic():
+            return RawInbound.objects.create(channel=Channel.EMAIL, key=key[:255], payload=raw)
+    except IntegrityError:
+        return RawInbound.objects.get(channel=Channel.EMAIL, key=key[:255])
+
+
+def _message_id(raw: bytes) -> str:
+    headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    return str(headers.get("Message-ID", "")).strip()
+
+
+def parse_email(raw: bytes) -> InboundMessage:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    _name, sender = parseaddr(str(message.get("From", "")))
+    if "@" not in sender:
+        raise UnreadableEmail("no sender address")
+    references = (
+        str(message.get("References", "")).split() or str(message.get("In-Reply-To", "")).split()
+    )
+    message_id = str(message.get("Message-ID", "")).strip()
+    return InboundMessage(
+        channel=Channel.EMAIL,
+        customer_email=sender,
+        subject=str(message.get("Subject", ""))[:200],
+        text=_text(message)[:MAX_TEXT_CHARS],
+        attachments=tuple(_attachments(message)),
+        external_id=message_id or None,
+        conversation_id=references[0] if references else message_id,
+        metadata={"message_id": message_id, "in_reply_to": str(message.get("In-Reply-To", ""))},
+    )
+
+
+def _text(message: EmailMessage) -> str:
+    """The plain-text part, else the HTML part reduced to text (nh3 with no tags allowed)."""
+    for kind in ("plain", "html"):
+        body = message.get_body(preferencelist=(kind,))
+        content = body.get_content().strip() if body is not None else ""
+        if content and kind == "html":
+            content = nh3.clean(content.replace("<br>", "\n").replace("</p>", "</p>\n"), tags=set())
+        if content:
+            return content.strip()
+    return ""
+
+
+def _attachments(message: EmailMessage):
+    """The attachments we accept; refused ones (size, type) are dropped, not the message."""
+    for part in message.iter_attachments():
+        payload = part.get_payload(decode=True) or b""
+        attachment = InboundAttachment(
+            part.get_filename() or "attachment", part.get_content_type(), payload
+        )
+        try:
+            attachments_check([attachment])
+        except TicketError:
+            continue
+        yield attachment
