@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpcenter.models import Article
 from helpcenter.search import ANSWER_THRESHOLD, search
@@ -138,3 +140,12 @@ def test_api_bad_input_gives_results_or_nothing_never_an_error(client, demo_arti
     assert response.status_code == 200
     assert isinstance(response.json()["results"], list)
     assert Article.objects.count() == 44
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=300))
+def test_any_text_searches_without_error(demo_articles, query):
+    results = search(query, language="zh-hant", user=AnonymousUser())
+    assert all(0 <= result.score <= 1 for result in results)
