@@ -4,12 +4,16 @@ Tickets are read-only here: every change of a ticket goes through the services.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from tickets.channels.email import email_process
 from tickets.models import (
     BusinessCalendar,
+    Channel,
     EscalationRule,
     Event,
     Macro,
+    RawInbound,
     RoutingRule,
     SlaPolicy,
     Ticket,
@@ -77,3 +81,18 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(RawInbound)
+class RawInboundAdmin(admin.ModelAdmin):
+    list_display = ["channel", "key", "received_at", "processed_at", "ticket", "error"]
+    list_filter = ["channel"]
+    search_fields = ["key"]
+    readonly_fields = ["channel", "key", "received_at", "processed_at", "ticket", "error"]
+    exclude = ["payload"]
+    actions = ["replay"]
+
+    @admin.action(description=_("Parse again and pass to intake (after a parser fix)"))
+    def replay(self, request, queryset) -> None:
+        for raw in queryset.filter(channel=Channel.EMAIL, processed_at__isnull=True):
+            email_process(raw_id=raw.pk)

@@ -116,3 +116,16 @@ def test_customers_cannot_post_inbound_email(customer, policy):
     )
     assert response.status_code == 403
     assert RawInbound.objects.count() == 0
+
+
+def test_admin_replays_an_unprocessed_email(admin_user, client, db, policy):
+    email_receive(raw=b"Message-ID: <bad@x>\r\nSubject: no sender\r\n\r\nhello")
+    raw = RawInbound.objects.get()
+    RawInbound.objects.filter(pk=raw.pk).update(
+        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com")
+    )
+    client.force_login(admin_user)
+    client.post("/admin/tickets/rawinbound/", {"action": "replay", "_selected_action": [raw.pk]})
+    raw.refresh_from_db()
+    assert raw.processed_at is not None
+    assert raw.ticket.customer.email == "fixed@example.com"
