@@ -8,7 +8,6 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from support import registry
-        from tickets.demo import load_demo
         from tickets.selectors import customer_past_tickets
 
         registry.register_site_nav(
@@ -33,4 +32,10 @@ class TicketsConfig(AppConfig):
             order=10,
         )
         registry.register_customer_panel("tickets", customer_past_tickets)
-        registry.register_demo_loader("tickets", load_demo)
+        registry.register_demo_loader("tickets", _load_demo)
+
+
+def _load_demo(stdout) -> None:
+    from tickets.demo import load_demo  # imported when used: it pulls in intake and analysis
+
+    load_demo(stdout)
