@@ -10,10 +10,23 @@ if (select && body) {
   });
 }
 
-// Keyboard shortcuts: "r" focuses the reply box (outside text fields).
+// Keyboard shortcuts (outside text fields): r reply, n reply as internal note, t take the
+// ticket, m pick a macro, q back to the queues.
+const shortcuts = {
+  r: () => body?.focus(),
+  n: () => {
+    const note = document.querySelector(".composer input[name=internal]");
+    if (note) note.checked = true;
+    body?.focus();
+  },
+  t: () => document.querySelector("form[action$='/take/'] button")?.click(),
+  m: () => select?.focus(),
+  q: () => { window.location.href = "/console/tickets/"; },
+};
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select") || event.metaKey || event.ctrlKey) return;
-  if (event.key === "r" && body) { event.preventDefault(); body.focus(); }
+  const action = shortcuts[event.key];
+  if (action) { event.preventDefault(); action(); }
 });
 
 // Collision detection: every 10 s tell the server we are here (and whether we are typing a
