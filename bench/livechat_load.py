@@ -108,11 +108,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(app: str, port: int) -> subprocess.Popen:
+def start_server(app: str, port: int, args) -> subprocess.Popen:
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log", "--log-level", "warning"],
+         "--no-access-log", "--log-level", "warning", "--workers", str(args.workers),
+         "--ws-per-message-deflate", str(args.deflate).lower()],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -125,10 +126,16 @@ def start_server(app: str, port: int) -> subprocess.Popen:
 
 
 def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    """Resident memory of the server and its worker processes."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if int(fields.get("Pid", "0")) == pid or int(fields.get("PPid", "0")) == pid:
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -145,6 +152,7 @@ class Run:
         self.delivered: dict[str, int] = {}
         self.latencies: list[float] = []
         self.errors: list[dict] = []
+        self.timeline: list[tuple[float, float]] = []  # (sent at, latency)
 
 
 async def connect(url: str, cookie: str | None = None):
@@ -165,6 +173,7 @@ async def agent_loop(ws, run: Run) -> None:
                 run.delivered[client_id] = run.delivered.get(client_id, 0) + 1
                 if run.delivered[client_id] == 1:
                     run.latencies.append(time.perf_counter() - run.sent[client_id])
+                    run.timeline.append((run.sent[client_id], run.latencies[-1]))
         elif frame.get("type") == "error":
             run.errors.append(frame)
 
@@ -268,7 +277,20 @@ def summarise(run: Run, *, connections: int, idle_kib: float | None) -> dict:
         "p99_ms": round(percentile(run.latencies, 0.99) * 1000, 1),
         "errors": len(run.errors),
         "idle_kib_per_connection": round(idle_kib, 1) if idle_kib is not None else None,
+        "p99_ms_by_tenth": tenths(run.timeline),
     }
+
+
+def tenths(timeline: list[tuple[float, float]]) -> list[float]:
+    """p99 latency in each tenth of the run: a growing figure means a backlog."""
+    if not timeline:
+        return []
+    ordered = sorted(timeline)
+    size = max(1, len(ordered) // 10)
+    return [
+        round(percentile([lat for _sent, lat in ordered[i : i + size]], 0.99) * 1000, 1)
+        for i in range(0, len(ordered), size)
+    ]
 
 
 def stored_messages(client_ids: set[str]) -> int:
@@ -284,9 +306,11 @@ def stored_messages(client_ids: set[str]) -> int:
 def report(args, chat: dict, echo: dict, stored: int) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     ratio = chat["p99_ms"] / echo["p99_ms"] if echo["p99_ms"] else float("nan")
+    deflate = "on" if args.deflate else "off"
     lines = [
         f"\n## Live chat websockets ({when}, `bench/livechat_load.py`)\n",
-        f"One uvicorn process, channels-redis pub/sub layer, {args.customers} customer and "
+        f"uvicorn with {args.workers} worker process(es), per-message deflate {deflate}, "
+        "channels-redis pub/sub layer, {args.customers} customer and "
         f"{args.agents} agent connections, {args.rate:g} customer messages/s for "
         f"{args.duration:g} s; each message persisted (redacted) before the ack and the "
         "broadcast to the agent's console socket. Client and server on the same 2-core machine.\n",
@@ -312,7 +336,7 @@ def report(args, chat: dict, echo: dict, stored: int) -> str:
 
 async def main_async(args, chats: list, agents: list) -> None:
     port = free_port()
-    server = start_server("config.asgi:application", port)
+    server = start_server("config.asgi:application", port, args)
     try:
         chat, client_ids = await chat_phase(args, port, server, chats, agents)
     finally:
@@ -320,7 +344,7 @@ async def main_async(args, chats: list, agents: list) -> None:
         server.wait()
     stored = await asyncio.to_thread(stored_messages, client_ids)
     port = free_port()
-    server = start_server("bench.livechat_echo:application", port)
+    server = start_server("bench.livechat_echo:application", port, args)
     try:
         echo = await echo_phase(args, port, chat["connections"])
     finally:
@@ -345,6 +369,11 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds first")
     parser.add_argument("--drain", type=float, default=5.0, help="seconds to wait for stragglers")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--deflate", action=argparse.BooleanOptionalAction, default=True,
+        help="websocket per-message deflate (uvicorn's default: on)",
+    )  # fmt: skip
     parser.add_argument("--write", action="store_true", help="append to docs/benchmarks.md")
     args = parser.parse_args()
     ensure_database()

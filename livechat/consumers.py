@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlparse
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import connections
@@ -22,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from livechat import dispatch, frames
+from livechat.dispatch import Outcome
 from livechat.services import MAX_MESSAGE_CHARS
 from support.roles import is_staff_member
 
@@ -109,6 +111,15 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
 
     language = "en"
 
+    async def dispatch(self, message: dict) -> None:
+        """Channels checks the database connections before every message and broadcast, a hop
+        to its one shared sync thread each time; these consumers touch the database only
+        through `in_pool`, whose threads check their own connections."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         with translation.override(self.language):
             if bytes_data is not None or len(text_data or "") > MAX_FRAME_BYTES:
@@ -140,7 +151,7 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
         await self.error(code, message)
         await self.close(code=CLOSE_REFUSED)
 
-    async def deliver(self, outcome: dispatch.Outcome) -> None:
+    async def deliver(self, outcome: Outcome) -> None:
         for reply in outcome.replies:
             await self.send_json(reply)
         for group, frame in outcome.broadcasts:
@@ -222,7 +233,7 @@ class AgentConsumer(ChatFrames):
         await self.accept()
         await self.deliver(snapshot)
 
-    def _start(self) -> tuple[bool, dispatch.Outcome | None, str]:
+    def _start(self) -> tuple[bool, Outcome | None, str]:
         language = dispatch.user_language(self.user)
         if not (is_staff_member(self.user) and self.user.has_perm("support.use_console")):
             return False, None, language
