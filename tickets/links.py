@@ -25,7 +25,8 @@ def ticket_merge(*, ticket: Ticket, into: Ticket, by: AbstractBaseUser) -> Ticke
     with transaction.atomic():
         locked = {t.pk: lock_ticket(t) for t in sorted([ticket, into], key=lambda t: t.pk)}
         ticket, into = locked[ticket.pk], locked[into.pk]  # locked in pk order: no deadlock
-        if ticket.pk == into.pk or not into.is_open:
+        # Another customer's ticket would show them this customer's messages: never.
+        if ticket.pk == into.pk or not into.is_open or ticket.customer_id != into.customer_id:
             raise InvalidTransition(current=ticket.status, requested="merged")
         Message.objects.filter(ticket=ticket).update(ticket=into)
         Attachment.objects.filter(ticket=ticket).update(ticket=into)

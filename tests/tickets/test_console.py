@@ -264,3 +264,14 @@ def test_splitting_every_message_is_refused(agent_client, customer, policy, rece
     )
     assert "cannot move" in response.content.decode()
     assert Ticket.objects.count() == 1
+
+
+def test_tickets_of_different_customers_are_never_merged(
+    agent_client, customer, other_customer, policy, receive
+):
+    mine = receive(external_id="m1")
+    theirs = receive(external_id="m2", customer_email=other_customer.email)
+    agent_client.post(f"/console/tickets/{mine.reference}/merge/", {"into": theirs.reference})
+    mine.refresh_from_db()
+    assert mine.merged_into is None
+    assert theirs.messages.count() == 1
