@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import translation
 
 from helpcenter.models import Article
 from helpcenter.search.engine import query_tokens, rank_articles
@@ -60,8 +61,14 @@ def _result(article: Article, score: float, query: str, language: str) -> Result
         snippet=snippet(text.body, query),
         score=score,
         language=text.language,
-        url=article.get_absolute_url(),
+        url=_article_url(article, language),
     )
+
+
+def _article_url(article: Article, language: str) -> str:
+    """The article page in the reader's language, whatever language is active here."""
+    with translation.override(language):
+        return article.get_absolute_url()
 
 
 def snippet(body: str, query: str) -> str:

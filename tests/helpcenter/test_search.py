@@ -149,3 +149,8 @@ def test_api_bad_input_gives_results_or_nothing_never_an_error(client, demo_arti
 def test_any_text_searches_without_error(demo_articles, query):
     results = search(query, language="zh-hant", user=AnonymousUser())
     assert all(0 <= result.score <= 1 for result in results)
+
+
+def test_result_links_to_the_page_in_the_readers_language(demo_articles):
+    result = search("出金手数料", language="ja", user=AnonymousUser())[0]
+    assert result.url == f"/ja/help/articles/{result.slug}/"
