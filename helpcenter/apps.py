@@ -14,6 +14,13 @@ class HelpcenterConfig(AppConfig):
         registry.register_demo_loader("helpcenter", load_demo_articles)
         registry.register_dashboard_figure("helpcenter", dashboard_panel)
         registry.register_customer_panel("help center", customer_feedback_rows)
+        registry.register_nav(
+            key="helpcenter",
+            label=_("Help-center content"),
+            url_name="admin:helpcenter_article_changelist",
+            permission="support.manage_content",
+            order=80,
+        )
         registry.register_site_nav(
             key="help",
             label=_("Help center"),

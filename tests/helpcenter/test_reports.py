@@ -75,3 +75,12 @@ def test_customer_360_lists_the_articles_the_customer_rated(section, customer, o
             "url": "/en/help/articles/cold-storage/",
         }
     ]
+
+
+def test_console_links_content_managers_to_the_articles(client, admin_user, agent):
+    client.force_login(admin_user)
+    nav = {item["key"]: item["url"] for item in client.get("/console/").context["console_nav"]}
+    assert nav["helpcenter"] == "/admin/helpcenter/article/"
+    client.force_login(agent)
+    nav = [item["key"] for item in client.get("/console/").context["console_nav"]]
+    assert "helpcenter" not in nav
