@@ -181,6 +181,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env("REQUEST_BODY_MAX_BYTES", 2_621_440, cast=int)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_BYTES = env("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, cast=int)
+TICKETS_ATTACHMENT_TYPES = env(
+    "TICKETS_ATTACHMENT_TYPES",
+    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"],
+    cast=list,
+)
+
+# --- Ticket policy that is configuration rather than data --------------------------------------
+TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)
+TICKETS_REMEDIATION_APPROVAL_AMOUNT = env("TICKETS_REMEDIATION_APPROVAL_AMOUNT", 1000, cast=int)
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "support@localhost")
