@@ -8,6 +8,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from support import registry
+        from tickets.dashboard import sla_figures
         from tickets.selectors import customer_past_tickets
 
         registry.register_site_nav(
@@ -32,6 +33,7 @@ class TicketsConfig(AppConfig):
             order=10,
         )
         registry.register_customer_panel("tickets", customer_past_tickets)
+        registry.register_dashboard_figure("tickets", sla_figures)
         registry.register_demo_loader("tickets", _load_demo)
 
 
