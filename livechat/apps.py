@@ -7,6 +7,8 @@ class LivechatConfig(AppConfig):
     verbose_name = _("Live chat")
 
     def ready(self) -> None:
+        from livechat.dashboard import chat_figures
+        from livechat.selectors import customer_chats
         from support import registry
 
         registry.register_site_nav(
@@ -23,3 +25,5 @@ class LivechatConfig(AppConfig):
             permission="support.use_console",
             order=15,
         )
+        registry.register_customer_panel("chats", customer_chats)
+        registry.register_dashboard_figure("livechat", chat_figures)

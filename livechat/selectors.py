@@ -52,3 +52,18 @@ def agent_chats(user: AbstractBaseUser, *, supervisor: bool) -> list[Conversatio
             :200
         ]
     )
+
+
+def customer_chats(customer: AbstractBaseUser) -> list[dict]:
+    """Rows for the customer 360 panel: the customer's latest chats."""
+    chats = Conversation.objects.filter(customer=customer).order_by("-id")[:10]
+    return [
+        {
+            "reference": chat.ticket_reference or f"#{chat.pk}",
+            "subject": chat.get_category_display(),
+            "status": chat.get_status_display(),
+            "created_at": chat.created_at,
+            "url": "/console/chats/",
+        }
+        for chat in chats
+    ]

@@ -4,7 +4,11 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 
+from livechat import dashboard, services
+from livechat.models import Conversation
+from support.registry import customer_panels
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +56,26 @@ def test_customers_may_not_open_the_chat_console(client, customer):
     client.login(username=customer.username, password=PASSWORD)
 
     assert client.get("/console/chats/").status_code == 403
+
+
+def test_supervisors_see_live_chat_figures(client, supervisor, customer):
+    chat = services.conversation_start(customer=customer, language="ko", category="kyc")
+    Conversation.objects.filter(pk=chat.pk).update(status="queued", urgent=True)
+    client.login(username=supervisor.username, password=PASSWORD)
+
+    figures = dashboard.chat_figures()
+    html = client.get(reverse("console:dashboard")).content.decode()
+
+    values = {str(figure["label"]): figure["value"] for figure in figures["figures"]}
+    assert values["Waiting for an agent"] == 1
+    assert values["Urgent, waiting"] == 1
+    assert "Live chat" in html
+
+
+def test_the_customer_360_lists_the_customers_chats(customer, other_customer):
+    mine = services.conversation_start(customer=customer, language="ko", category="kyc")
+    services.conversation_start(customer=other_customer, language="en", category="fees")
+
+    rows = customer_panels(customer)["chats"]
+
+    assert [row["reference"] for row in rows] == [f"#{mine.pk}"]
