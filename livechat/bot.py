@@ -21,6 +21,7 @@ CLARIFY = "clarify"
 HANDOFF = "handoff"
 URGENT_HANDOFF = "urgent_handoff"
 ACTIONS = (ANSWER, CLARIFY, HANDOFF, URGENT_HANDOFF)
+GREETING = "greeting"  # the bot action stored on the first message, which offers quick replies
 
 CLARIFY_SHARE = 0.5  # weak matches worth showing with a clarifying question: half the threshold
 MAX_FAILURES = 2
@@ -153,3 +154,15 @@ def greeting(lang: str) -> str:
             "Hello! I am the automated assistant. Ask me anything, or ask for a person at any "
             "time. We will never ask for your password, codes or seed phrase."
         )
+
+
+def quick_replies(lang: str) -> list[str]:
+    """The top intents, offered as buttons under the greeting; each is sent as typed text."""
+    with translation.override(lang):
+        return [
+            _("My deposit has not arrived"),
+            _("My withdrawal is pending"),
+            _("How do I verify my identity?"),
+            _("I lost my two-factor authentication"),
+            _("I want to talk to a person"),
+        ]

@@ -1,5 +1,6 @@
 """The JSON frames of the chat protocol (docs/livechat.md), built from stored rows."""
 
+from livechat.bot import GREETING, quick_replies
 from livechat.models import ChatMessage, Conversation
 
 
@@ -16,6 +17,9 @@ def message_frame(message: ChatMessage) -> dict:
         "automated": message.automated,
         "internal": message.internal,
         "articles": message.articles,
+        "quick_replies": (
+            quick_replies(message.conversation.language) if message.bot_action == GREETING else []
+        ),
         "created_at": message.created_at.isoformat(),
     }
 

@@ -85,6 +85,7 @@ def conversation_start(
             sender=SenderKind.BOT,
             body=bot.greeting(language),
             automated=True,
+            bot_action=bot.GREETING,
         )
     return conversation
 
@@ -134,7 +135,7 @@ def _bot_turn(posted: Posted, *, text: str, analysis) -> None:
     conversation = posted.conversation
     history = list(
         conversation.messages.filter(sender=SenderKind.BOT)
-        .exclude(bot_action="")
+        .exclude(bot_action__in=["", bot.GREETING])
         .values_list("bot_action", flat=True)
     )
     decision = bot.decide(text, lang=conversation.language, history=history, analysis=analysis)
@@ -189,7 +190,7 @@ def bot_summary(conversation: Conversation) -> str:
     """What the customer asked and what the bot offered, so the agent does not ask again."""
     turns = list(
         conversation.messages.filter(sender__in=[SenderKind.CUSTOMER, SenderKind.BOT])
-        .exclude(sender=SenderKind.BOT, bot_action="")
+        .exclude(sender=SenderKind.BOT, bot_action__in=["", bot.GREETING])
         .order_by("-id")[: SUMMARY_TURNS * 2]
     )
     lines = []

@@ -107,4 +107,5 @@ def console_strings() -> dict:
         "reconnecting": _("Connection lost. Reconnecting…"),
         "read": _("Read"),
         "close": _("Close"),
+        "suggested": _("Suggested articles"),
     }

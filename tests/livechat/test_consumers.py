@@ -234,3 +234,21 @@ def test_a_foreign_origin_gets_an_error_frame():
 
     assert async_to_sync(attempt)()["code"] == "bad_origin"
     assert Conversation.objects.get(pk=chat.pk).messages.count() == 1
+
+
+def test_the_greeting_offers_quick_replies_in_the_customers_language():
+    chat = start_guest_chat(language="ja")
+
+    async def scenario():
+        socket = customer_socket(chat)
+        await socket.connect()
+        await socket.send_json_to({"type": "resume", "after": 0})
+        frames = await receive_until(socket, of_type("resumed"))
+        await socket.disconnect()
+        return frames
+
+    greeting = async_to_sync(scenario)()[0]
+
+    assert (greeting["sender"], greeting["automated"]) == ("bot", True)
+    assert len(greeting["quick_replies"]) == 5
+    assert all(isinstance(text, str) and text for text in greeting["quick_replies"])

@@ -93,6 +93,7 @@ function ensurePane(id) {
   const log = el("ol", { class: "lc-log", "aria-live": "polite" });
   const typing = el("p", { class: "lc-typing", hidden: true }, T.typing);
   const head = el("div", {});
+  const suggestions = el("div", { class: "lc-suggest", hidden: true });
   const input = el("textarea", { class: "lc-input", rows: "2", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
   const note = el("input", { type: "checkbox", id: `lc-note-${id}` });
   const teamId = el("input", { type: "number", min: "1", placeholder: T.transfer_team, "aria-label": T.transfer_team });
@@ -100,7 +101,7 @@ function ensurePane(id) {
   const root = el("section", { class: "lc lc-pane", "data-conversation": id },
     el("header", { class: "lc-head" }, el("h2", {}, `#${id}`),
       el("button", { type: "button", class: "link", onclick: () => closePane(id) }, T.close)),
-    el("div", { class: "lc-body" }, head, log, typing,
+    el("div", { class: "lc-body" }, head, suggestions, log, typing,
       el("form", { class: "lc-composer", onsubmit: (event) => {
         event.preventDefault();
         const text = input.value.trim();
@@ -122,13 +123,14 @@ function ensurePane(id) {
   input.addEventListener("input", () => {
     if (Date.now() - typingSent > 2000) { typingSent = Date.now(); send({ type: "typing", conversation: id, active: true }); }
   });
-  const pane = { root, log, typing, head, lastId: 0 };
+  const pane = { root, log, typing, head, suggestions, lastId: 0, language: "en" };
   open.set(id, pane);
   panes.append(root);
   return pane;
 }
 
 function paneHeader(pane, chat) {
+  pane.language = chat.language;
   pane.head.replaceChildren(
     el("p", { class: "lc-status" }, `${chat.customer} · ${chat.language} · ${chat.category}${chat.urgent ? ` · ${T.urgent}` : ""}`),
     chat.handoff_reason ? el("p", { class: "lc-status" }, `${T.reason}: ${chat.handoff_reason}`) : null,
@@ -146,9 +148,27 @@ function renderMessage(pane, frame) {
   pane.log.append(row);
   row.scrollIntoView({ block: "end" });
   if (frame.sender === "customer") {
+    clearTimeout(pane.suggestTimer);
+    pane.suggestTimer = setTimeout(() => suggest(pane, frame.body), 300);
     pane.readUpTo = Math.max(pane.readUpTo || 0, frame.id);
     clearTimeout(pane.readTimer);
     pane.readTimer = setTimeout(() => send({ type: "read", conversation: Number(pane.root.dataset.conversation), up_to: pane.readUpTo }), 500);
+  }
+}
+
+async function suggest(pane, text) {
+  // Help-center articles for the customer's latest message (the public search API).
+  const query = new URLSearchParams({ q: text.slice(0, 200), lang: pane.language });
+  try {
+    const response = await fetch(`/api/v1/helpcenter/search/?${query}`, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const results = ((await response.json()).results || []).slice(0, 3);
+    pane.suggestions.replaceChildren(el("p", { class: "lc-who" }, T.suggested),
+      el("ul", { class: "lc-articles" }, ...results.map((item) =>
+        el("li", {}, el("a", { href: `/${pane.language}/help/articles/${item.slug}/`, target: "_blank", rel: "noopener" }, item.title)))));
+    pane.suggestions.hidden = results.length === 0;
+  } catch {
+    pane.suggestions.hidden = true;
   }
 }
 

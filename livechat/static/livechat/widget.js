@@ -263,6 +263,10 @@ function render(frame) {
     row.append(el("ul", { class: "lc-articles" }, ...frame.articles.map((article) =>
       el("li", {}, article.url ? el("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title) : article.title))));
   }
+  if (frame.quick_replies?.length) {
+    row.append(el("div", { class: "lc-quick" }, ...frame.quick_replies.map((text) =>
+      el("button", { type: "button", class: "button small secondary", onclick: () => { input.value = text; composer.requestSubmit(); } }, text))));
+  }
   log.append(row);
   row.scrollIntoView({ block: "end" });
   if (frame.id && frame.sender !== "customer") scheduleRead(frame.id);
