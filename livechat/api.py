@@ -1,17 +1,20 @@
 """The live chat's HTTP API: starting a chat (customers and guests) and the bot preview."""
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from livechat import bot, services
-from livechat.selectors import guest_token
+from livechat import attachments, bot, dispatch, notify, services
+from livechat.models import ChatAttachment, Conversation, SenderKind
+from livechat.selectors import conversation_for_customer, guest_token
 from support.permissions import IsStaffMember
 from support.roles import is_staff_member
 from support.taxonomy import Category, Language
@@ -112,3 +115,86 @@ class ConversationStartView(APIView):
             "websocket_url": f"{settings.WEBSOCKET_URL}{path}",
         }
         return Response(StartOutput(body).data, status=status.HTTP_201_CREATED)
+
+
+class ChatParticipant(AllowAny):
+    """Customers, guests (signed token) and staff: access is checked per chat in the view."""
+
+
+def participant_conversation(request: Request, pk: int, token: str):
+    """(conversation, sender kind) the caller may use, or Http404 for missing and not yours."""
+    user = request.user
+    if is_staff_member(user) and user.has_perm("support.use_console"):
+        conversation = Conversation.objects.filter(pk=pk).first()
+        if conversation is not None and dispatch.may_join(conversation, user):
+            return conversation, SenderKind.AGENT
+        raise Http404
+    conversation = conversation_for_customer(pk=pk, user=user, token=token)
+    if conversation is None:
+        raise Http404
+    return conversation, SenderKind.CUSTOMER
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField()
+    client_id = serializers.CharField(max_length=64)
+    token = serializers.CharField(required=False, allow_blank=True)
+
+
+class AttachmentUploadView(APIView):
+    """Send an image or a PDF into a chat; it arrives on the sockets like any message."""
+
+    permission_classes = [ChatParticipant]
+    parser_classes = [MultiPartParser]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+
+    @extend_schema(request=AttachmentInput, responses={201: None})
+    def post(self, request: Request, pk: int) -> Response:
+        given = AttachmentInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        conversation, sender = participant_conversation(request, pk, data.get("token", ""))
+        try:
+            upload = attachments.read_upload(data["file"], language=conversation.language)
+            posted = attachments.conversation_attach(
+                conversation_id=conversation.pk,
+                sender=sender,
+                author=request.user if request.user.is_authenticated else None,
+                client_id=data["client_id"],
+                upload=upload,
+            )
+        except services.ChatError as error:
+            body = {"error": {"code": error.code, "message": error.message, "fields": {}}}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        outcome = dispatch.publish(posted, client_id=data["client_id"])
+        notify.broadcast(outcome)
+        ack = outcome.replies[0] if outcome.replies else {}
+        return Response(ack, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadView(APIView):
+    """A chat's file, for the people of that chat only."""
+
+    permission_classes = [ChatParticipant]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        attachment = ChatAttachment.objects.select_related("message").filter(pk=pk).first()
+        if attachment is None:
+            raise Http404
+        token = request.query_params.get("token", "")
+        _conversation, who = participant_conversation(
+            request, attachment.message.conversation_id, token
+        )
+        if attachment.message.internal and who != SenderKind.AGENT:
+            raise Http404
+        inline = attachment.content_type.startswith("image/")
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=not inline,
+            filename=attachment.name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

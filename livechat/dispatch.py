@@ -60,7 +60,7 @@ def _fresh(function):
     return wrapper
 
 
-def _publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
+def publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
     outcome = Outcome()
     if posted.duplicate_of is not None:
         outcome.replies.append(frames.ack_frame(posted.duplicate_of))
@@ -113,7 +113,7 @@ def customer_frame(*, conversation_id: int, user, frame: dict) -> Outcome:
             posted = services.conversation_post_customer_message(
                 conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
             )
-            return _publish(posted, client_id=frame["client_id"])
+            return publish(posted, client_id=frame["client_id"])
         if kind == "resume":
             return _resume(conversation_id, after=frame["after"], staff=False)
         if kind == "read":
@@ -122,10 +122,10 @@ def customer_frame(*, conversation_id: int, user, frame: dict) -> Outcome:
             posted = services.conversation_leave_message(
                 conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
             )
-            return _publish(posted, client_id=frame["client_id"])
+            return publish(posted, client_id=frame["client_id"])
         if kind == "end":
             by = user if user is not None and user.is_authenticated else None
-            return _publish(services.conversation_end(conversation_id=conversation_id, by=by))
+            return publish(services.conversation_end(conversation_id=conversation_id, by=by))
         if kind == "rate":
             conversation = services.conversation_rate(
                 conversation_id=conversation_id,
@@ -204,9 +204,7 @@ def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outc
         outcome.join.append(conversation_id)
         return outcome
     if kind == "accept":
-        outcome = _publish(
-            services.conversation_accept(conversation_id=conversation_id, agent=user)
-        )
+        outcome = publish(services.conversation_accept(conversation_id=conversation_id, agent=user))
         outcome.join.append(conversation_id)
         return outcome
     if kind in ("message", "note"):
@@ -217,13 +215,13 @@ def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outc
             text=frame["text"],
             internal=kind == "note",
         )
-        return _publish(posted, client_id=frame["client_id"])
+        return publish(posted, client_id=frame["client_id"])
     if kind == "transfer":
-        return _publish(_transfer(user, conversation_id, frame))
+        return publish(_transfer(user, conversation_id, frame))
     if kind == "hand_back":
-        return _publish(services.conversation_hand_back(conversation_id=conversation_id, by=user))
+        return publish(services.conversation_hand_back(conversation_id=conversation_id, by=user))
     if kind == "end":
-        return _publish(services.conversation_end(conversation_id=conversation_id, by=user))
+        return publish(services.conversation_end(conversation_id=conversation_id, by=user))
     if kind == "read":
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None or not may_join(conversation, user):

@@ -20,7 +20,28 @@ def message_frame(message: ChatMessage) -> dict:
         "quick_replies": (
             quick_replies(message.conversation.language) if message.bot_action == GREETING else []
         ),
+        "attachments": [attachment_frame(row) for row in _attachments(message)],
         "created_at": message.created_at.isoformat(),
+    }
+
+
+def _attachments(message: ChatMessage) -> list:
+    """Rows set by the service that stored them, or prefetched; never a query per message."""
+    rows = getattr(message, "attachment_rows", None)
+    if rows is not None:
+        return rows
+    if "attachments" in getattr(message, "_prefetched_objects_cache", {}):
+        return list(message.attachments.all())
+    return []
+
+
+def attachment_frame(attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": f"/api/v1/livechat/attachments/{attachment.pk}/",
     }
 
 

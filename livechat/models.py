@@ -1,5 +1,7 @@
 """Chat conversations, their messages and the audit trail of every state change."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -213,3 +215,26 @@ class ConversationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id} {self.kind} {self.before}→{self.after}"
+
+
+def attachment_path(instance: "ChatAttachment", filename: str) -> str:
+    return f"livechat/{instance.message.conversation_id}/{uuid.uuid4().hex}"
+
+
+class ChatAttachment(models.Model):
+    """An image or PDF sent in a chat; downloaded only through the permission-checked view."""
+
+    message = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chat attachment")
+        verbose_name_plural = _("chat attachments")
+
+    def __str__(self) -> str:
+        return self.name

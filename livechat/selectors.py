@@ -39,7 +39,8 @@ def messages_after(*, conversation_id: int, after: int, staff: bool) -> list[Cha
     messages = ChatMessage.objects.filter(conversation_id=conversation_id, id__gt=after)
     if not staff:
         messages = messages.filter(internal=False)
-    return list(messages.select_related("author", "conversation").order_by("id")[:REPLAY_LIMIT])
+    messages = messages.select_related("author", "conversation").prefetch_related("attachments")
+    return list(messages.order_by("id")[:REPLAY_LIMIT])
 
 
 def agent_chats(user: AbstractBaseUser, *, supervisor: bool) -> list[Conversation]:

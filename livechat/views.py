@@ -45,6 +45,8 @@ def widget_strings() -> dict:
         "never_share": _("We will never ask for your password, codes or seed phrase."),
         "start_failed": _("The chat could not start. Please try again."),
         "read": _("Read"),
+        "attach": _("Send an image or a PDF"),
+        "upload_failed": _("The file could not be sent. Please try again."),
     }
 
 
@@ -108,4 +110,5 @@ def console_strings() -> dict:
         "read": _("Read"),
         "close": _("Close"),
         "suggested": _("Suggested articles"),
+        "attach": _("Send an image or a PDF"),
     }

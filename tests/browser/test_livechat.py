@@ -4,9 +4,11 @@ customer rates the chat. Pages come from the live server, websockets from a real
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,23 @@ def websocket_server(settings):
     server.stop()
 
 
+def tiny_png() -> bytes:
+    """A valid 8×8 blue PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x0b\x57\xd0" * 8 for _row in range(8))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/en/accounts/log-in/")
     page.fill("input[name=username]", email)
@@ -88,8 +107,9 @@ def say(page, text: str) -> None:
 
 
 def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
-    live_server, page_factory, websocket_server, agent
+    live_server, page_factory, websocket_server, agent, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     customer = page_factory(viewport={"width": 390, "height": 800})  # a phone
     customer.goto(f"{live_server.url}/zh-hans/chat/")
     customer.fill("#lc-email", "guest@example.com")
@@ -117,6 +137,10 @@ def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
     customer.wait_for_selector(".lc-agent >> text=您好，我来帮您", timeout=WAIT)
     say(customer, "我的充值没有到账")
     console.wait_for_selector(".lc-pane .lc-customer >> text=我的充值没有到账", timeout=WAIT)
+    customer.set_input_files(
+        "#lc-file", files=[{"name": "receipt.png", "mimeType": "image/png", "buffer": tiny_png()}]
+    )
+    console.wait_for_selector(".lc-pane .lc-customer img.lc-thumb", timeout=WAIT)
 
     websocket_server.stop()  # the network drops
     say(customer, "TXID 在这里 0xabc")  # typed while offline: kept and re-sent until acked
@@ -140,4 +164,4 @@ def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
             "body", flat=True
         )
     )
-    assert texts == ["我想转人工客服", "我的充值没有到账", "TXID 在这里 0xabc"]
+    assert texts == ["我想转人工客服", "我的充值没有到账", "receipt.png", "TXID 在这里 0xabc"]

@@ -96,6 +96,8 @@ function ensurePane(id) {
   const suggestions = el("div", { class: "lc-suggest", hidden: true });
   const input = el("textarea", { class: "lc-input", rows: "2", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
   const note = el("input", { type: "checkbox", id: `lc-note-${id}` });
+  const file = el("input", { type: "file", id: `lc-file-${id}`, class: "visually-hidden", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf" });
+  file.addEventListener("change", () => { sendFile(id, file.files[0]); file.value = ""; });
   const teamId = el("input", { type: "number", min: "1", placeholder: T.transfer_team, "aria-label": T.transfer_team });
   const agentId = el("input", { type: "number", min: "1", placeholder: T.transfer_agent, "aria-label": T.transfer_agent });
   const root = el("section", { class: "lc lc-pane", "data-conversation": id },
@@ -112,7 +114,8 @@ function ensurePane(id) {
         send(frame);
         input.value = "";
       } }, input, el("button", { type: "submit", class: "button" }, T.send)),
-      el("div", { class: "lc-actions" }, note, el("label", { for: `lc-note-${id}` }, T.note),
+      el("div", { class: "lc-actions" }, file, el("label", { for: `lc-file-${id}`, class: "button small" }, T.attach),
+        note, el("label", { for: `lc-note-${id}` }, T.note),
         el("button", { type: "button", class: "button small", onclick: () => send({ type: "end", conversation: id }) }, T.end),
         el("button", { type: "button", class: "button small", onclick: () => send({ type: "hand_back", conversation: id }) }, T.hand_back)),
       el("div", { class: "lc-actions" }, teamId, agentId,
@@ -145,6 +148,11 @@ function renderMessage(pane, frame) {
     frame.automated ? el("span", { class: "lc-badge" }, T.automated) : null,
     frame.internal ? el("span", { class: "lc-badge" }, T.internal) : null,
     el("p", { class: "lc-text" }, frame.body));
+  for (const item of frame.attachments || []) {
+    row.append(item.content_type.startsWith("image/")
+      ? el("a", { href: item.url, target: "_blank", rel: "noopener" }, el("img", { class: "lc-thumb", src: item.url, alt: item.name }))
+      : el("a", { href: item.url }, `📄 ${item.name}`));
+  }
   pane.log.append(row);
   row.scrollIntoView({ block: "end" });
   if (frame.sender === "customer") {
@@ -154,6 +162,17 @@ function renderMessage(pane, frame) {
     clearTimeout(pane.readTimer);
     pane.readTimer = setTimeout(() => send({ type: "read", conversation: Number(pane.root.dataset.conversation), up_to: pane.readUpTo }), 500);
   }
+}
+
+async function sendFile(id, file) {
+  if (!file) return;
+  const body = new FormData();
+  body.append("file", file);
+  body.append("client_id", (crypto.randomUUID ? crypto.randomUUID() : String(Date.now())).slice(0, 64));
+  const response = await fetch(`/api/v1/livechat/conversations/${id}/attachments/`, {
+    method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": script.dataset.csrf || "" }, body,
+  });
+  if (!response.ok) status.textContent = (await response.json()).error?.message || "";
 }
 
 async function suggest(pane, text) {

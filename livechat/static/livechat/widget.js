@@ -49,7 +49,9 @@ const status = el("p", { class: "lc-status", role: "status" });
 const typing = el("p", { class: "lc-typing", hidden: true }, T.typing);
 const input = el("textarea", { class: "lc-input", rows: "2", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
 const sendButton = el("button", { type: "submit", class: "button" }, T.send);
-const composer = el("form", { class: "lc-composer", onsubmit: onSend }, input, sendButton);
+const fileInput = el("input", { type: "file", id: "lc-file", class: "visually-hidden", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf", onchange: onFile });
+const fileLabel = el("label", { for: "lc-file", class: "button small secondary lc-attach", title: T.attach }, "📎", el("span", { class: "visually-hidden" }, T.attach));
+const composer = el("form", { class: "lc-composer", onsubmit: onSend }, fileInput, fileLabel, input, sendButton);
 const endButton = el("button", { type: "button", class: "link lc-end", onclick: () => send({ type: "end" }) }, T.end);
 const body = el("div", { class: "lc-body" });
 let toggle = null;
@@ -129,7 +131,7 @@ async function start(form, error) {
       error.textContent = answer?.error?.message || T.start_failed;
       return;
     }
-    state.session = { id: answer.id, url: answer.websocket_url, language: answer.language };
+    state.session = { id: answer.id, url: answer.websocket_url, language: answer.language, token: answer.token };
     sessionStorage.setItem(STORE, JSON.stringify(state.session));
     showChat();
   } catch {
@@ -197,6 +199,28 @@ function onSend(event) {
   resendPending(true);
 }
 
+async function onFile() {
+  const file = fileInput.files[0];
+  fileInput.value = "";
+  if (!file) return;
+  const body = new FormData();
+  body.append("file", file);
+  body.append("client_id", clientId());
+  if (state.session.token) body.append("token", state.session.token);
+  try {
+    const response = await fetch(`${data.api}${state.session.id}/attachments/`, {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": data.csrf || "" }, body,
+    });
+    if (!response.ok) showError((await response.json()).error || { message: T.upload_failed });
+  } catch {
+    showError({ message: T.upload_failed });
+  }
+}
+
+function attachmentUrl(item) {
+  return state.session.token ? `${item.url}?token=${encodeURIComponent(state.session.token)}` : item.url;
+}
+
 function resendPending(force) {
   const now = Date.now();
   for (const [id, item] of state.pending) {
@@ -262,6 +286,12 @@ function render(frame) {
   if (frame.articles?.length) {
     row.append(el("ul", { class: "lc-articles" }, ...frame.articles.map((article) =>
       el("li", {}, article.url ? el("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title) : article.title))));
+  }
+  for (const item of frame.attachments || []) {
+    const href = attachmentUrl(item);
+    row.append(item.content_type.startsWith("image/")
+      ? el("a", { href, target: "_blank", rel: "noopener" }, el("img", { class: "lc-thumb", src: href, alt: item.name }))
+      : el("a", { href, class: "lc-file" }, `📄 ${item.name}`));
   }
   if (frame.quick_replies?.length) {
     row.append(el("div", { class: "lc-quick" }, ...frame.quick_replies.map((text) =>

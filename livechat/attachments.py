@@ -1,0 +1,92 @@
+"""Files in a chat: images and PDFs, recognised by their first bytes (never by the name or the
+browser's content type), within a size limit."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from livechat import services
+from livechat.models import ChatAttachment, SenderKind, Status
+
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+)
+CHAT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def sniff(content: bytes) -> str | None:
+    """The content type the bytes really are, or None when not an allowed kind."""
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, content_type in SIGNATURES:
+        if content.startswith(signature):
+            return content_type
+    return None
+
+
+def max_bytes() -> int:
+    return min(CHAT_ATTACHMENT_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
+
+
+def read_upload(upload: UploadedFile, *, language: str) -> Upload:
+    """The file's bytes after the size and type checks; ChatError with a clear message."""
+    with translation.override(language):
+        if upload.size > max_bytes():
+            limit = max_bytes() // (1024 * 1024)
+            message = _("This file is too large (at most %(mb)s MB).") % {"mb": limit}
+            raise services.ChatError("too_large", message)
+        content = upload.read()
+        if sniff(content) is None:
+            message = _("Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.")
+            raise services.ChatError("unsupported_file", message)
+    return Upload(name=(upload.name or "file")[-200:], content=content)
+
+
+def conversation_attach(
+    *,
+    conversation_id: int,
+    sender: str,
+    author: AbstractBaseUser | None,
+    client_id: str,
+    upload: Upload,
+) -> services.Posted:
+    """Store a file as a message of the chat (once per client id)."""
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        conversation = services._lock(conversation_id)
+        if sender == SenderKind.AGENT:
+            services._check_may_act(conversation, author)
+        existing = services._existing(conversation, client_id)
+        if existing is not None:
+            return services.Posted(conversation, duplicate_of=existing)
+        if conversation.status == Status.ENDED:
+            raise services.ChatError("ended", services._ended_message(conversation.language))
+        message = services._store_message(
+            conversation, sender, upload.name, client_id=client_id, author=author
+        )
+        attachment = ChatAttachment(
+            message=message,
+            name=upload.name,
+            content_type=sniff(upload.content),
+            size=len(upload.content),
+        )
+        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.save()
+        message.attachment_rows = [attachment]
+    return services.Posted(conversation, [message])
