@@ -6,4 +6,5 @@ app_name = "livechat_console"
 
 urlpatterns = [
     path("", views.console_chats, name="chats"),
+    path("<int:pk>/customer/", views.console_chat_customer, name="customer"),
 ]

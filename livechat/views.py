@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from livechat import selectors, services
+from livechat import dispatch, selectors, services
+from livechat.models import Conversation
 from support.taxonomy import Category, Language
 
 
@@ -80,6 +81,23 @@ def console_chats(request: HttpRequest) -> HttpResponse:
         "livechat_websocket_url": settings.WEBSOCKET_URL,
     }
     return render(request, "livechat/console_chats.html", context)
+
+
+@login_required
+@permission_required("support.use_console", raise_exception=True)
+def console_chat_customer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer 360 panel beside a chat (an HTML fragment the console inserts)."""
+    from tickets.customer360 import customer_360
+
+    conversation = get_object_or_404(Conversation.objects.select_related("customer"), pk=pk)
+    if not dispatch.may_join(conversation, request.user):
+        raise Http404
+    customer = conversation.customer
+    context = {
+        "conversation": conversation,
+        "customer": customer_360(customer, user=request.user) if customer else None,
+    }
+    return render(request, "livechat/_customer_360.html", context)
 
 
 def console_strings() -> dict:

@@ -79,3 +79,18 @@ def test_the_customer_360_lists_the_customers_chats(customer, other_customer):
     rows = customer_panels(customer)["chats"]
 
     assert [row["reference"] for row in rows] == [f"#{mine.pk}"]
+
+
+def test_the_chat_pane_shows_the_customer_360(client, agent, teammate, customer):
+    chat = services.conversation_start(customer=customer, language="ko", category="kyc")
+    Conversation.objects.filter(pk=chat.pk).update(status="assigned", agent=agent)
+    url = reverse("livechat_console:customer", args=[chat.pk])
+
+    client.login(username=agent.username, password=PASSWORD)
+    mine = client.get(url)
+    client.login(username=teammate.username, password=PASSWORD)
+    theirs = client.get(url)
+
+    assert mine.status_code == 200
+    assert "owner@example.com" in mine.content.decode()
+    assert theirs.status_code == 404

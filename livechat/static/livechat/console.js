@@ -127,6 +127,12 @@ function ensurePane(id) {
     if (Date.now() - typingSent > 2000) { typingSent = Date.now(); send({ type: "typing", conversation: id, active: true }); }
   });
   const pane = { root, log, typing, head, suggestions, lastId: 0, language: "en" };
+  const customer = el("div", { class: "lc-customer-360" });
+  head.after(customer);
+  fetch(`/console/chats/${id}/customer/`, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.text() : ""))
+    .then((html) => { customer.innerHTML = html; })  // our own server-rendered, escaped fragment
+    .catch(() => {});
   open.set(id, pane);
   panes.append(root);
   return pane;
