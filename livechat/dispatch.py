@@ -222,6 +222,9 @@ def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outc
         return publish(services.conversation_hand_back(conversation_id=conversation_id, by=user))
     if kind == "end":
         return publish(services.conversation_end(conversation_id=conversation_id, by=user))
+    if kind == "follow_up":
+        posted = services.conversation_follow_up(conversation_id=conversation_id, by=user)
+        return publish(posted)
     if kind == "read":
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None or not may_join(conversation, user):

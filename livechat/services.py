@@ -366,6 +366,22 @@ def conversation_leave_message(*, conversation_id: int, client_id: str, text: st
     return posted
 
 
+def conversation_follow_up(*, conversation_id: int, by: AbstractBaseUser) -> Posted:
+    """Convert the chat to a ticket now: end it, record the ticket, and tell the customer its
+    reference; the team follows up by email."""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        _check_may_act(conversation, by)
+        posted = conversation_end(conversation_id=conversation_id, by=by)
+    conversation = conversation_record_ticket(conversation_id=conversation_id)
+    with translation.override(conversation.language):
+        text = _("We will follow up by email on ticket %(reference)s.") % {
+            "reference": conversation.ticket_reference or "-"
+        }
+    posted.messages.append(_system(conversation, text))
+    return posted
+
+
 def conversation_rate(*, conversation_id: int, rating: int, comment: str = "") -> Conversation:
     with transaction.atomic():
         conversation = _lock(conversation_id)

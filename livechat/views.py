@@ -129,4 +129,5 @@ def console_strings() -> dict:
         "close": _("Close"),
         "suggested": _("Suggested articles"),
         "attach": _("Send an image or a PDF"),
+        "follow_up": _("Convert to ticket, follow up by email"),
     }

@@ -220,3 +220,31 @@ def test_an_agent_hands_the_chat_back_to_the_bot(agent):
 
     chat.refresh_from_db()
     assert (chat.status, chat.agent) == ("bot", None)
+
+
+def test_an_agent_converts_the_chat_to_a_ticket_and_the_customer_gets_its_reference(agent):
+    chat = start_guest_chat(email="follow@example.com")
+    Conversation.objects.filter(pk=chat.pk).update(status="assigned", agent=agent)
+    cookie = session_cookie(agent)
+
+    async def scenario():
+        customer = customer_socket(chat)
+        await customer.connect()
+        console = agent_socket(cookie)
+        await console.connect()
+        await console.send_json_to({"type": "follow_up", "conversation": chat.pk})
+        frames = await receive_until(customer, of_type("state", status="ended"))
+        await customer.disconnect()
+        await console.disconnect()
+        return frames
+
+    frames = async_to_sync(scenario)()
+
+    chat.refresh_from_db()
+    assert chat.status == "ended"
+    assert chat.ticket_reference
+    notices = [frame["body"] for frame in frames if frame.get("sender") == "system"]
+    assert any(chat.ticket_reference in body for body in notices)
+    assert Ticket.objects.get(reference=chat.ticket_reference).customer.email == (
+        "follow@example.com"
+    )

@@ -117,7 +117,8 @@ function ensurePane(id) {
       el("div", { class: "lc-actions" }, file, el("label", { for: `lc-file-${id}`, class: "button small" }, T.attach),
         note, el("label", { for: `lc-note-${id}` }, T.note),
         el("button", { type: "button", class: "button small", onclick: () => send({ type: "end", conversation: id }) }, T.end),
-        el("button", { type: "button", class: "button small", onclick: () => send({ type: "hand_back", conversation: id }) }, T.hand_back)),
+        el("button", { type: "button", class: "button small", onclick: () => send({ type: "hand_back", conversation: id }) }, T.hand_back),
+        el("button", { type: "button", class: "button small", onclick: () => send({ type: "follow_up", conversation: id }) }, T.follow_up)),
       el("div", { class: "lc-actions" }, teamId, agentId,
         el("button", { type: "button", class: "button small", onclick: () => send({
           type: "transfer", conversation: id, to_team: Number(teamId.value) || null,
