@@ -17,8 +17,10 @@ from helpcenter.models import (
     Category,
     ForumPost,
     ForumTopic,
+    SearchRecord,
     Section,
 )
+from helpcenter.search import ANSWER_THRESHOLD
 from helpcenter.text import LANGUAGES, human_text
 
 
@@ -68,6 +70,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.feedback_report_view),
                 name="helpcenter_feedback_report",
             ),
+            path(
+                "no-answer-searches/",
+                self.admin_site.admin_view(self.no_answer_searches_view),
+                name="helpcenter_no_answer_searches",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -88,6 +95,16 @@ class ArticleAdmin(TabbedTranslationAdmin):
             "stale_after_days": selectors.STALE_AFTER_DAYS,
         }
         return TemplateResponse(request, "admin/helpcenter/feedback_report.html", context)
+
+    def no_answer_searches_view(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Top searches with no good answer"),
+            "rows": selectors.no_answer_searches(now=timezone.now()),
+            "days": selectors.NO_ANSWER_DAYS,
+            "threshold": ANSWER_THRESHOLD,
+        }
+        return TemplateResponse(request, "admin/helpcenter/no_answer_searches.html", context)
 
     @admin.display(description=_("missing translations"))
     def missing_languages(self, article: Article) -> str:
@@ -151,6 +168,26 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
     list_display = ["article", "helpful", "language", "query", "created_at"]
     list_filter = ["helpful", "language"]
     readonly_fields = ["article", "helpful", "comment", "language", "query", "user", "created_at"]
+
+
+@admin.register(SearchRecord)
+class SearchRecordAdmin(admin.ModelAdmin):
+    list_display = ["query", "language", "source", "results_count", "best_score", "created_at"]
+    list_filter = ["source", "language"]
+    fields = [
+        "query",
+        "normalized_query",
+        "language",
+        "source",
+        "results_count",
+        "best_score",
+        "clicked_article",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Announcement)

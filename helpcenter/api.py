@@ -5,12 +5,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from helpcenter import services
+from helpcenter.models import DeflectionRecord, SearchRecord
 from helpcenter.search import search
 from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
@@ -21,6 +24,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=True)
     lang = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.ChoiceField(
+        choices=SearchRecord.Source.choices, required=False, default=SearchRecord.Source.HELP_SEARCH
+    )
 
     def validate_lang(self, value: str) -> str:
         if value and value not in LANGUAGES:
@@ -41,6 +47,9 @@ class SearchResultSerializer(serializers.Serializer):
 
 class SearchResponseSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
+    search_id = serializers.IntegerField(
+        allow_null=True, help_text="Report a click or a deflection for this search with it."
+    )
 
 
 class SearchView(APIView):
@@ -53,6 +62,9 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, description="What the reader is looking for."),
             OpenApiParameter("lang", str, enum=list(LANGUAGES), description="Reader's language."),
+            OpenApiParameter(
+                "source", str, enum=SearchRecord.Source.values, description="Where it was typed."
+            ),
         ],
         responses=SearchResponseSerializer,
     )
@@ -60,12 +72,80 @@ class SearchView(APIView):
         # Control characters (a NUL would fail CharField) carry no meaning in a query.
         query = CONTROL_CHARACTERS.sub(" ", request.query_params.get("q", ""))
         params = SearchQuerySerializer(
-            data={"q": query, "lang": request.query_params.get("lang", "")}
+            data={
+                "q": query,
+                "lang": request.query_params.get("lang", ""),
+                "source": request.query_params.get("source", SearchRecord.Source.HELP_SEARCH),
+            }
         )
         params.is_valid(raise_exception=True)
         language = params.validated_data.get("lang") or _request_language()
         results = search(params.validated_data["q"], language=language, user=request.user)
-        return Response(SearchResponseSerializer({"results": results}).data)
+        record = None
+        if params.validated_data["q"]:
+            record = services.search_record(
+                query=params.validated_data["q"],
+                language=language,
+                source=params.validated_data["source"],
+                results_count=len(results),
+                best_score=results[0].score if results else 0.0,
+            )
+        response = {"results": results, "search_id": record.pk if record else None}
+        return Response(SearchResponseSerializer(response).data)
+
+
+class SearchEventThrottle(AnonRateThrottle):
+    scope = "helpcenter_search_event"
+    rate = "60/min"
+
+
+class ClickSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=120)
+
+
+class DeflectionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DeflectionRecord.Outcome.choices)
+    slug = serializers.SlugField(max_length=120, required=False, default="")
+
+
+class SearchClickView(APIView):
+    """The reader opened an article from a search's results (204; 404 for an unknown search).
+
+    Anonymous by design (a beacon from any page, no session or CSRF token): it can only set
+    the clicked article of that one recent search, once.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [SearchEventThrottle]
+
+    @extend_schema(request=ClickSerializer, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ClickSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.search_record_click(search_id=pk, slug=data.validated_data["slug"])
+        except SearchRecord.DoesNotExist:
+            raise NotFound from None
+        return Response(status=204)
+
+
+class SearchDeflectionView(APIView):
+    """After suggestions for a search, the customer left without writing (or wrote anyway)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [SearchEventThrottle]
+
+    @extend_schema(request=DeflectionSerializer, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        data = DeflectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.deflection_record(search_id=pk, **data.validated_data)
+        except SearchRecord.DoesNotExist:
+            raise NotFound from None
+        return Response(status=204)
 
 
 def _request_language() -> str:

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from support.roles import is_staff_member
@@ -269,3 +270,63 @@ class ForumPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}#{self.pk}"
+
+
+class SearchRecord(models.Model):
+    """One search a customer ran (help center, contact form or chat), for the dashboards.
+
+    `query` is stored redacted (customers paste secrets into search boxes); `normalized_query`
+    groups spellings of the same search in the reports.
+    """
+
+    class Source(models.TextChoices):
+        HELP_SEARCH = "help_search", _("Help-center search")
+        CONTACT_FORM = "contact_form", _("Contact form")
+        CHAT = "chat", _("Chat")
+
+    query = models.CharField(_("query"), max_length=200)
+    normalized_query = models.CharField(max_length=200)
+    language = models.CharField(max_length=10)
+    results_count = models.PositiveSmallIntegerField(default=0)
+    best_score = models.FloatField(default=0.0)
+    clicked_article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.HELP_SEARCH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="helpcenter_search_created")]
+        verbose_name = _("search record")
+        verbose_name_plural = _("search records")
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.query}"
+
+
+class DeflectionRecord(models.Model):
+    """A customer who saw a suggested article while writing to us, and what they did next."""
+
+    class Outcome(models.TextChoices):
+        DEFLECTED = "deflected", _("Did not submit")
+        SUBMITTED = "submitted", _("Submitted")
+
+    search = models.OneToOneField(
+        SearchRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="deflection"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=16, choices=SearchRecord.Source.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="helpcenter_deflection_created")]
+        verbose_name = _("deflection record")
+        verbose_name_plural = _("deflection records")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.outcome}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,10 +15,13 @@ from helpcenter.models import (
     Article,
     ArticleFeedback,
     Category,
+    DeflectionRecord,
     ForumPost,
     ForumTopic,
+    SearchRecord,
     Section,
 )
+from helpcenter.search import ANSWER_THRESHOLD
 from helpcenter.text import LANGUAGES, article_text, human_text
 from support.roles import is_staff_member
 
@@ -174,6 +177,56 @@ def topic_get_for_user(
     return topic, list(posts)
 
 
+NO_ANSWER_DAYS = 30
+NO_ANSWER_ROWS = 50
+SEARCH_FIGURES_DAYS = 7
+
+
+def _no_good_answer() -> Q:
+    return Q(results_count=0) | Q(best_score__lt=ANSWER_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class NoAnswerRow:
+    normalized_query: str
+    language: str
+    searches: int
+    best_score: float
+    example: str  # one of the (redacted) queries as typed
+
+
+def no_answer_searches(*, now: datetime, limit: int = NO_ANSWER_ROWS) -> list[NoAnswerRow]:
+    """The most frequent searches of the last 30 days with no result scoring ANSWER_THRESHOLD."""
+    rows = (
+        SearchRecord.objects.filter(
+            _no_good_answer(), created_at__gte=now - timedelta(days=NO_ANSWER_DAYS)
+        )
+        .values("normalized_query", "language")
+        .annotate(searches=Count("pk"), best_score=Max("best_score"), example=Max("query"))
+        .order_by("-searches", "normalized_query", "language")[:limit]
+    )
+    return [NoAnswerRow(**row) for row in rows]
+
+
+def search_figures(*, now: datetime) -> list[dict]:
+    """Searches of the last 7 days, the share without a good answer, and deflections."""
+    since = now - timedelta(days=SEARCH_FIGURES_DAYS)
+    searches = SearchRecord.objects.filter(created_at__gte=since).aggregate(
+        total=Count("pk"), unanswered=Count("pk", filter=_no_good_answer())
+    )
+    unanswered = (
+        f"{searches['unanswered'] * 100 // searches['total']} %" if searches["total"] else "—"
+    )
+    deflected = DeflectionRecord.objects.filter(
+        created_at__gte=since, outcome=DeflectionRecord.Outcome.DEFLECTED
+    ).count()
+    return [
+        {"label": _("Searches (7 days)"), "value": searches["total"]},
+        {"label": _("Searches with no good answer (7 days)"), "value": unanswered},
+        {"label": _("Deflections (7 days)"), "value": deflected},
+    ]
+
+
 def dashboard_panel(*, now: datetime | None = None) -> dict:
     """Figures for the supervisors' dashboard (support.registry)."""
     now = now or timezone.now()
@@ -188,6 +241,7 @@ def dashboard_panel(*, now: datetime | None = None) -> dict:
             {"label": _("Found helpful (30 days)"), "value": share},
             {"label": _("Votes (30 days)"), "value": votes["total"]},
             {"label": _("Articles due for review"), "value": stale},
+            *search_figures(now=now),
         ],
     }
 

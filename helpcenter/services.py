@@ -1,6 +1,8 @@
 """Every change to help-center content: each save keeps a version and refreshes the index."""
 
 import difflib
+import re
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -12,10 +14,13 @@ from helpcenter.models import (
     Article,
     ArticleFeedback,
     ArticleVersion,
+    DeflectionRecord,
     ForumPost,
     ForumTopic,
+    SearchRecord,
     Section,
 )
+from helpcenter.search.analysis import normalise
 from helpcenter.search.index import index_article
 from helpcenter.text import LANGUAGES, field_name
 from support.roles import is_staff_member
@@ -213,3 +218,68 @@ def post_hide(*, post: ForumPost, by: AbstractBaseUser) -> ForumPost:
         if not post.topic.posts.filter(created_at__lt=post.created_at).exists():
             ForumTopic.objects.filter(pk=post.topic_id).update(hidden=True)
     return post
+
+
+# --- Searches and deflections (for the dashboards) -------------------------------------------
+
+REDACT_WINDOW = 1000  # a seed phrase is ~200 characters: redact before cutting to MAX_QUERY
+CLICK_WINDOW = timedelta(hours=1)  # a search's click or deflection is reported within this
+NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalized_query(query: str) -> str:
+    """The query as the reports group it: folded like the search analyser, punctuation dropped."""
+    return " ".join(NOT_WORD.sub(" ", normalise(query)).split())[:MAX_QUERY]
+
+
+def search_record(
+    *, query: str, language: str, source: str, results_count: int, best_score: float
+) -> SearchRecord:
+    """One INSERT per search; secrets the customer pasted are redacted before storage."""
+    text = redact(query.strip()[:REDACT_WINDOW], lang=language).text.strip()[:MAX_QUERY]
+    return SearchRecord.objects.create(
+        query=text,
+        normalized_query=normalized_query(text),
+        language=language,
+        source=source,
+        results_count=results_count,
+        best_score=best_score,
+    )
+
+
+def _recent_search(search_id: int) -> SearchRecord:
+    """The search, if it was run within CLICK_WINDOW (older ones are closed to reports)."""
+    since = timezone.now() - CLICK_WINDOW
+    return SearchRecord.objects.get(pk=search_id, created_at__gte=since)
+
+
+def search_record_click(*, search_id: int, slug: str) -> SearchRecord:
+    """Record the article opened from a search's results; the first click counts.
+
+    Raises SearchRecord.DoesNotExist for a missing or closed search. A slug that is not a
+    published article changes nothing (and is not told apart, so it reveals nothing).
+    """
+    search = _recent_search(search_id)
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is not None:
+        SearchRecord.objects.filter(pk=search.pk, clicked_article__isnull=True).update(
+            clicked_article=article
+        )
+    return search
+
+
+def deflection_record(*, search_id: int, outcome: str, slug: str = "") -> DeflectionRecord:
+    """A customer saw suggestions for a search and did (or did not) submit the form anyway.
+
+    One record per search (unique): the first outcome is kept, except that "submitted" wins
+    over "deflected" (a customer who came back and wrote to us was not deflected).
+    Raises SearchRecord.DoesNotExist for a missing or closed search.
+    """
+    search = _recent_search(search_id)
+    article = Article.objects.published().filter(slug=slug).first() if slug else None
+    values = {"article": article, "source": search.source, "outcome": outcome}
+    if outcome == DeflectionRecord.Outcome.SUBMITTED:
+        record, _created = DeflectionRecord.objects.update_or_create(search=search, defaults=values)
+    else:
+        record, _created = DeflectionRecord.objects.get_or_create(search=search, defaults=values)
+    return record

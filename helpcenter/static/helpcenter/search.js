@@ -1,4 +1,5 @@
-// Help-center search as you type: asks /api/v1/helpcenter/search/ and lists the best answers.
+// Help-center search as you type: asks /api/v1/helpcenter/search/ and lists the best answers;
+// opening one is reported (POST …/search/<search_id>/click/) for the deflection dashboards.
 const DELAY_MS = 200;
 const MAX_SHOWN = 6;
 
@@ -8,12 +9,23 @@ function articleLink(form, slug, query) {
   return url.pathname + url.search;
 }
 
-function render(form, list, query, results) {
+function reportClick(form, searchId, slug) {
+  if (!searchId) return;
+  const url = new URL(`${searchId}/click/`, new URL(form.dataset.api, window.location.origin));
+  // keepalive: the request outlives the page the reader is leaving.
+  fetch(url, {
+    method: "POST", keepalive: true, credentials: "omit",
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ slug }),
+  }).catch(() => {});
+}
+
+function render(form, list, query, results, searchId = null) {
   list.replaceChildren();
   for (const result of results.slice(0, MAX_SHOWN)) {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = articleLink(form, result.slug, query);
+    link.addEventListener("click", () => reportClick(form, searchId, result.slug));
     link.textContent = result.title;
     const snippet = document.createElement("small");
     snippet.textContent = result.snippet;
@@ -39,9 +51,13 @@ function attach(form) {
       const url = new URL(form.dataset.api, window.location.origin);
       url.searchParams.set("q", query);
       url.searchParams.set("lang", form.dataset.lang);
+      url.searchParams.set("source", form.dataset.source || "help_search");
       try {
         const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
-        if (response.ok) render(form, list, query, (await response.json()).results);
+        if (response.ok) {
+          const data = await response.json();
+          render(form, list, query, data.results, data.search_id);
+        }
       } catch (error) {
         if (error.name !== "AbortError") list.hidden = true;
       }
