@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from livechat import dispatch, selectors, services
 from livechat.models import Conversation
+from support.models import AgentProfile, Team
 from support.taxonomy import Category, Language
 
 
@@ -78,6 +79,7 @@ def console_chats(request: HttpRequest) -> HttpResponse:
         "supervisor": supervisor,
         "console_section": "chats",
         "console_strings": console_strings(),
+        "console_directory": console_directory(),
         "livechat_websocket_url": settings.WEBSOCKET_URL,
     }
     return render(request, "livechat/console_chats.html", context)
@@ -100,6 +102,18 @@ def console_chat_customer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "livechat/_customer_360.html", context)
 
 
+def console_directory() -> dict:
+    """Who a chat can be transferred to: teams and agents (for the pane's pickers)."""
+    agents = AgentProfile.objects.select_related("user").order_by("user__email")[:500]
+    return {
+        "teams": [{"id": team.pk, "name": team.name} for team in Team.objects.order_by("name")],
+        "agents": [
+            {"id": profile.user_id, "name": profile.user.get_full_name() or profile.user.email}
+            for profile in agents
+        ],
+    }
+
+
 def console_strings() -> dict:
     return {
         "accept": _("Accept"),
@@ -108,8 +122,8 @@ def console_strings() -> dict:
         "end": _("End chat"),
         "hand_back": _("Back to bot"),
         "transfer": _("Transfer"),
-        "transfer_team": _("Team id"),
-        "transfer_agent": _("Agent id"),
+        "transfer_team": _("To a team"),
+        "transfer_agent": _("To an agent"),
         "note": _("Internal note"),
         "send": _("Send"),
         "placeholder": _("Reply to the customer…"),

@@ -49,6 +49,7 @@ def test_agents_see_the_chat_console(client, agent):
 
     assert response.status_code == 200
     assert "livechat/console.js" in response.content.decode()
+    assert '"name": "Frontline"' in response.content.decode()  # the transfer picker
     assert 'href="/console/chats/"' in client.get("/console/").content.decode()
 
 

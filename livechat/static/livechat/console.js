@@ -3,6 +3,7 @@
 
 const script = document.querySelector('script[src*="livechat/console.js"]');
 const T = JSON.parse(document.getElementById("livechat-console-strings").textContent);
+const directory = JSON.parse(document.getElementById("livechat-console-directory")?.textContent || '{"teams":[],"agents":[]}');
 const me = Number(script.dataset.user);
 const list = document.getElementById("lc-chat-list");
 const panes = document.getElementById("lc-panes");
@@ -98,8 +99,10 @@ function ensurePane(id) {
   const note = el("input", { type: "checkbox", id: `lc-note-${id}` });
   const file = el("input", { type: "file", id: `lc-file-${id}`, class: "visually-hidden", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf" });
   file.addEventListener("change", () => { sendFile(id, file.files[0]); file.value = ""; });
-  const teamId = el("input", { type: "number", min: "1", placeholder: T.transfer_team, "aria-label": T.transfer_team });
-  const agentId = el("input", { type: "number", min: "1", placeholder: T.transfer_agent, "aria-label": T.transfer_agent });
+  const picker = (label, items) => el("select", { "aria-label": label },
+    el("option", { value: "" }, label), ...items.map((item) => el("option", { value: String(item.id) }, item.name)));
+  const teamId = picker(T.transfer_team, directory.teams);
+  const agentId = picker(T.transfer_agent, directory.agents.filter((agent) => agent.id !== me));
   const root = el("section", { class: "lc lc-pane", "data-conversation": id },
     el("header", { class: "lc-head" }, el("h2", {}, `#${id}`),
       el("button", { type: "button", class: "link", onclick: () => closePane(id) }, T.close)),
