@@ -35,13 +35,13 @@ class Uvicorn:
     def __init__(self, port: int):
         self.port = port
         self.process = None
-        database = django_settings.DATABASES["default"]
+        url, _, query = os.environ["DATABASE_URL"].partition("?")
+        test_database = django_settings.DATABASES["default"]["NAME"]
         self.env = {
             **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-                f"{database['PORT']}/{database['NAME']}"
-            ),
+            # the same server as the tests, the test database instead of the configured one
+            "DATABASE_URL": f"{url.rpartition('/')[0]}/{test_database}"
+            + (f"?{query}" if query else ""),
             "LOG_LEVEL": "WARNING",
         }
 
