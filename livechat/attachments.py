@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from livechat import services
+from livechat import services, texts
 from livechat.models import ChatAttachment, SenderKind, Status
 
 SIGNATURES = (
@@ -76,7 +76,7 @@ def conversation_attach(
         if existing is not None:
             return services.Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
-            raise services.ChatError("ended", services._ended_message(conversation.language))
+            raise services.ChatError("ended", texts.ended(conversation.language))
         message = services._store_message(
             conversation, sender, upload.name, client_id=client_id, author=author
         )

@@ -15,7 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from livechat import assignment, bot
+from livechat import assignment, bot, texts
 from livechat.models import (
     ChatMessage,
     Conversation,
@@ -117,7 +117,7 @@ def conversation_post_customer_message(
         if existing is not None:
             return Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
-            raise ChatError("ended", _ended_message(conversation.language))
+            raise ChatError("ended", texts.ended(conversation.language))
         message = _store_message(
             conversation, SenderKind.CUSTOMER, analysis.redacted_text, client_id=client_id
         )
@@ -180,7 +180,7 @@ def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None)
     )  # fmt: skip
     _event(conversation, "handoff", before=before, after=Status.QUEUED, data={"reason": reason})
     if not assignment.agents_online(team=conversation.team):
-        posted.messages.append(_system(conversation, _offline_message(conversation.language)))
+        posted.messages.append(_system(conversation, texts.offline(conversation.language)))
         posted.offline = True
     posted.state_changed = True
     posted.queue_teams.add(conversation.team_id)
@@ -248,7 +248,7 @@ def conversation_post_agent_message(
         if existing is not None:
             return Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
-            raise ChatError("ended", _ended_message(translation.get_language() or "en"))
+            raise ChatError("ended", texts.ended(translation.get_language() or "en"))
         message = _store_message(
             conversation,
             SenderKind.AGENT,
@@ -369,11 +369,13 @@ def conversation_leave_message(*, conversation_id: int, client_id: str, text: st
 def conversation_follow_up(*, conversation_id: int, by: AbstractBaseUser) -> Posted:
     """Convert the chat to a ticket now: end it, record the ticket, and tell the customer its
     reference; the team follows up by email."""
+    from livechat import transcripts
+
     with transaction.atomic():
         conversation = _lock(conversation_id)
         _check_may_act(conversation, by)
         posted = conversation_end(conversation_id=conversation_id, by=by)
-    conversation = conversation_record_ticket(conversation_id=conversation_id)
+    conversation = transcripts.conversation_record_ticket(conversation_id=conversation_id)
     with translation.override(conversation.language):
         text = _("We will follow up by email on ticket %(reference)s.") % {
             "reference": conversation.ticket_reference or "-"
@@ -402,22 +404,6 @@ def conversation_mark_read(*, conversation_id: int, reader: str, up_to: int) -> 
     Conversation.objects.filter(pk=conversation_id).update(
         **{field_name: Greatest(field_name, up_to)}
     )
-
-
-def conversation_record_ticket(*, conversation_id: int) -> Conversation:
-    """Record the ended chat as a ticket of channel chat (idempotent: once per chat)."""
-    from livechat import transcripts
-
-    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
-    if conversation.ticket_reference:
-        return conversation
-    reference = transcripts.record_ticket(conversation)
-    if reference:
-        Conversation.objects.filter(pk=conversation_id, ticket_reference="").update(
-            ticket_reference=reference
-        )
-        conversation.ticket_reference = reference
-    return conversation
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -484,28 +470,7 @@ def _system(conversation: Conversation, text: str, *, automated: bool = False) -
 
 
 def _joined(conversation: Conversation, agent: AbstractBaseUser) -> ChatMessage:
-    name = agent.first_name or _agent_fallback_name(conversation.language)
-    with translation.override(conversation.language):
-        text = _("%(name)s from our support team has joined the chat.") % {"name": name}
-    return _system(conversation, text)
-
-
-def _agent_fallback_name(language: str) -> str:
-    with translation.override(language):
-        return _("An agent")
-
-
-def _offline_message(language: str) -> str:
-    with translation.override(language):
-        return _(
-            "All our agents are busy or offline right now. You can wait here, or leave a "
-            "message and we will answer you by email."
-        )
-
-
-def _ended_message(language: str) -> str:
-    with translation.override(language):
-        return _("This chat has ended. Please start a new chat.")
+    return _system(conversation, texts.joined(conversation.language, name=agent.first_name))
 
 
 def _event(

@@ -78,3 +78,17 @@ def record_ticket(conversation: Conversation) -> str:
         )
     )
     return ticket.reference
+
+
+def conversation_record_ticket(*, conversation_id: int) -> Conversation:
+    """Record the ended chat as a ticket of channel chat (idempotent: once per chat)."""
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    if conversation.ticket_reference:
+        return conversation
+    reference = record_ticket(conversation)
+    if reference:
+        Conversation.objects.filter(pk=conversation_id, ticket_reference="").update(
+            ticket_reference=reference
+        )
+        conversation.ticket_reference = reference
+    return conversation

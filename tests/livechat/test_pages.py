@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from livechat import dashboard, services
 from livechat.models import Conversation
@@ -64,7 +65,8 @@ def test_supervisors_see_live_chat_figures(client, supervisor, customer):
     Conversation.objects.filter(pk=chat.pk).update(status="queued", urgent=True)
     client.login(username=supervisor.username, password=PASSWORD)
 
-    figures = dashboard.chat_figures()
+    with translation.override("en"):
+        figures = dashboard.chat_figures()
     html = client.get(reverse("console:dashboard")).content.decode()
 
     values = {str(figure["label"]): figure["value"] for figure in figures["figures"]}
