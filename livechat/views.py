@@ -67,7 +67,7 @@ def widget_context(request: HttpRequest) -> dict:
 
 
 def chat_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "livechat/chat_page.html", widget_context(request))
+    return render(request, "livechat/chat_page.html")
 
 
 @login_required

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.template import RequestContext, Template
 from django.urls import reverse
 from django.utils import translation
 
@@ -97,3 +98,16 @@ def test_the_chat_pane_shows_the_customer_360(client, agent, teammate, customer)
     assert mine.status_code == 200
     assert "owner@example.com" in mine.content.decode()
     assert theirs.status_code == 404
+
+
+def test_any_page_can_include_the_widget_with_one_tag(rf, customer):
+    request = rf.get("/en/")
+    request.user = customer
+    page = Template("{% load livechat %}{% livechat_widget %}")
+
+    html = page.render(RequestContext(request, {}))
+
+    assert 'src="/static/livechat/widget.js"' in html
+    assert 'data-signed-in="1"' in html
+    assert widget_config(html)["strings"]["open"]
+    assert "data-mount" not in html  # a floating button
