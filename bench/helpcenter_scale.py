@@ -1,0 +1,354 @@
+"""Help center at scale: 1,000 articles × 5 languages plus 50,000 forum topics.
+
+Builds its own database (`hc_scale` on the server of DATABASE_URL, dropped and re-created),
+migrates, synthesises the corpus from the 44 demo articles (their lines recombined under varied
+titles and slugs; zh-hant converted from the synthetic zh-hans with OpenCC so every article has
+five languages), then measures:
+
+- the full index build (`reindex_all`), and re-indexing one article (median / p95 of 50);
+- search p95 at the API and article page p95, over HTTP against gunicorn (2 sync workers on
+  127.0.0.1, throttling lifted) with the dev queries of bench/data/helpcenter-dev-queries.jsonl.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=… SECRET_KEY=x \\
+        .venv/bin/python bench/helpcenter_scale.py [--articles 1000] [--topics 50000] [--append]
+
+`--append` adds the table to docs/benchmarks.md under "## Help center at scale".
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = "hc_scale"
+PORT = 8765
+DEV_QUERIES = ROOT / "bench" / "data" / "helpcenter-dev-queries.jsonl"
+TARGETS = {"search": 30.0, "article": 50.0, "reindex": 50.0, "build": 60.0}
+
+
+def create_database() -> str:
+    """Drop and re-create `hc_scale` next to DATABASE_URL's database; returns its URL."""
+    import psycopg2
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=url.username,
+        password=url.password,
+        host=url.hostname,
+        port=url.port or 5432,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DATABASE}")
+    connection.close()
+    return urlunparse(url._replace(path=f"/{DATABASE}"))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def synthesise_articles(count: int, seed: int = 7) -> int:
+    """`count` published articles in five languages, recombined from the demo articles."""
+    import opencc
+
+    from helpcenter.demo import DATA, load_demo_articles
+    from helpcenter.models import Article
+    from helpcenter.text import field_name
+
+    load_demo_articles()
+    demo = json.loads(DATA.read_text(encoding="utf-8"))
+    sections = {a.slug: a.section_id for a in Article.objects.all()}
+    to_hant = opencc.OpenCC("s2twp")
+    languages = ("en", "zh-hans", "ko", "ja")
+    pools = {
+        lang: [
+            line
+            for item in demo
+            for line in item["translations"][lang]["body"].splitlines()
+            if len(line.strip()) > 20
+        ]
+        for lang in languages
+    }
+    qualifiers = {
+        "en": ["on the app", "for business accounts", "in 2026", "step by step", "FAQ", "tips"],
+        "zh-hans": ["（App）", "（企业账户）", "（2026）", "（详细步骤）", "常见问题", "小贴士"],
+        "ko": ["(앱)", "(법인 계정)", "(2026)", "(단계별)", "자주 묻는 질문", "팁"],
+        "ja": ["（アプリ）", "（法人口座）", "（2026）", "（手順）", "よくある質問", "ヒント"],
+    }
+    random.seed(seed)
+    articles = []
+    for number in range(count - len(demo)):
+        base = demo[number % len(demo)]
+        variant = number // len(demo)
+        fields = {}
+        for lang in languages:
+            text = base["translations"][lang]
+            lines = text["body"].splitlines()
+            keep = lines[: max(3, len(lines) * random.randint(40, 90) // 100)]
+            extra = random.sample(pools[lang], random.randint(3, 12))
+            qualifier = qualifiers[lang][variant % len(qualifiers[lang])]
+            fields[field_name("title", lang)] = f"{text['title']} {qualifier}".strip()[:200]
+            fields[field_name("body", lang)] = "\n".join(keep + [""] + extra)
+        fields["title_zh_hant"] = to_hant.convert(fields["title_zh_hans"])
+        fields["body_zh_hant"] = to_hant.convert(fields["body_zh_hans"])
+        articles.append(
+            Article(
+                section_id=sections[base["slug"]],
+                slug=f"{base['slug']}-v{variant}-{number}"[:120],
+                title=fields["title_en"],
+                body=fields["body_en"],
+                tags=base["tags"],
+                status=Article.Status.PUBLISHED,
+                audience=Article.Audience.INTERNAL if base["internal"] else "public",
+                view_count=random.randint(0, 5000),
+                helpful_count=random.randint(0, 50),
+                not_helpful_count=random.randint(0, 20),
+                **fields,
+            )
+        )
+    Article.objects.bulk_create(articles, batch_size=500)
+    for article in Article.objects.filter(slug__in=[item["slug"] for item in demo]):
+        article.title_zh_hant = article.title_zh_hant or to_hant.convert(article.title_zh_hans)
+        article.body_zh_hant = article.body_zh_hant or to_hant.convert(article.body_zh_hans)
+        article.save(update_fields=["title_zh_hant", "body_zh_hant"])
+    return Article.objects.count()
+
+
+def synthesise_topics(count: int) -> int:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from helpcenter.models import ForumPost, ForumTopic
+
+    author = get_user_model().objects.create_user("forum-bench", "forum@example.com", "x")
+    subjects = [
+        "Withdrawal pending for hours",
+        "提现一直没到账",
+        "출금이 안 돼요",
+        "出金が反映されない",
+        "KYC rejected twice",
+        "Which network has the lowest fee?",
+    ]
+    now = timezone.now()
+    for start in range(0, count, 5000):
+        topics = ForumTopic.objects.bulk_create(
+            ForumTopic(
+                title=f"{subjects[n % len(subjects)]} #{n}",
+                language=("en", "zh-hans", "ko", "ja", "en", "en")[n % 6],
+                author=author,
+                last_post_at=now,
+                post_count=1,
+            )
+            for n in range(start, min(start + 5000, count))
+        )
+        ForumPost.objects.bulk_create(
+            ForumPost(topic=topic, author=author, body=f"{topic.title}: any idea what to do?")
+            for topic in topics
+        )
+    return ForumTopic.objects.count()
+
+
+def time_reindex(runs: int = 50) -> list[float]:
+    from helpcenter.models import Article
+    from helpcenter.search.index import index_article
+
+    articles = list(Article.objects.order_by("?")[:runs])
+    timings = []
+    for article in articles:
+        start = time.perf_counter()
+        index_article(article)
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def start_server(database_url: str) -> tuple[subprocess.Popen, Path]:
+    """gunicorn, 2 sync workers, with the API throttles lifted (a bench sends bursts)."""
+    settings_dir = Path(tempfile.mkdtemp(prefix="hc_scale_"))
+    (settings_dir / "hc_scale_settings.py").write_text(
+        "from config.settings import *  # noqa: F403\n"
+        "REST_FRAMEWORK = {**REST_FRAMEWORK, 'DEFAULT_THROTTLE_RATES':"  # noqa: F405
+        " {'anon': '1000000/min', 'user': '1000000/min'}}\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "hc_scale_settings",
+        "PYTHONPATH": f"{settings_dir}:{ROOT}",
+    }
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--workers=2",
+        f"--bind=127.0.0.1:{PORT}",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            get("/api/v1/helpcenter/announcements/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, settings_dir
+
+
+def get(path: str) -> tuple[int, float, bytes]:
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    connection.request("GET", path, headers={"Accept": "application/json,text/html"})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, (time.perf_counter() - start) * 1000, body
+
+
+def time_requests(paths: list[str]) -> list[float]:
+    timings = []
+    for path in paths:
+        status, elapsed, body = get(path)
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status} {body[:200]!r}")
+        timings.append(elapsed)
+    return timings
+
+
+def search_paths(rounds: int) -> list[str]:
+    queries = [json.loads(line) for line in DEV_QUERIES.read_text().splitlines() if line]
+    paths = []
+    for _ in range(rounds):
+        for item in queries:
+            lang = "en" if item["lang"] == "mixed" else item["lang"]
+            paths.append("/api/v1/helpcenter/search/?" + urlencode({"q": item["q"], "lang": lang}))
+    return paths
+
+
+def article_paths(count: int, seed: int = 11) -> list[str]:
+    from helpcenter.models import Article
+
+    random.seed(seed)
+    slugs = list(Article.objects.filter(audience="public").values_list("slug", flat=True))
+    languages = ("en", "zh-hans", "zh-hant", "ko", "ja")
+    return [
+        f"/{random.choice(languages)}/help/articles/{quote(random.choice(slugs))}/"
+        for _ in range(count)
+    ]
+
+
+def summary(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), percentile(values, 0.95)
+
+
+def report(figures: dict, articles: int, documents: int, topics: int) -> str:
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+    names = [line.split(":", 1)[1].strip() for line in cpu if line.startswith("Model name")]
+    machine = f"{cores}-core {names[0] if names else 'CPU'}"
+    date = subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M UTC"], capture_output=True, text=True)
+    lines = [
+        f"{date.stdout.strip()}, {machine}; `bench/helpcenter_scale.py`: {articles:,} articles "
+        f"({documents:,} search documents, 5 languages), {topics:,} forum topics; HTTP figures "
+        "against gunicorn (2 sync workers) on 127.0.0.1, one client, sequential requests.",
+        "",
+        "| measure | n | median | p95 | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, label, unit in (
+        ("build", "full index build", "s"),
+        ("reindex", "re-index one article", "ms"),
+        ("search", "search at the API (dev queries)", "ms"),
+        ("article", "article page", "ms"),
+    ):
+        data = figures[name]
+        target = TARGETS[name]
+        if name == "build":
+            lines.append(
+                f"| {label} | 1 | {data:.1f} {unit} | — | < {target:.0f} {unit} | "
+                f"{'yes' if data < target else 'no'} |"
+            )
+            continue
+        median, p95 = summary(data)
+        met = p95 < target
+        lines.append(
+            f"| {label} | {len(data)} | {median:.1f} {unit} | {p95:.1f} {unit} | "
+            f"p95 < {target:.0f} {unit} | {'yes' if met else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--topics", type=int, default=50_000)
+    parser.add_argument("--search-rounds", type=int, default=4, help="passes over the dev set")
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--append", action="store_true", help="append to docs/benchmarks.md")
+    args = parser.parse_args()
+
+    database_url = create_database()
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from helpcenter.models import SearchDocument
+    from helpcenter.search.index import reindex_all
+
+    call_command("migrate", verbosity=0)
+    print("articles:", synthesise_articles(args.articles), flush=True)
+    print("forum topics:", synthesise_topics(args.topics), flush=True)
+
+    figures: dict = {}
+    start = time.perf_counter()
+    reindex_all()
+    figures["build"] = time.perf_counter() - start
+    documents = SearchDocument.objects.count()
+    print(f"index build: {figures['build']:.1f} s ({documents} documents)", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    figures["reindex"] = time_reindex()
+    print(
+        "re-index one article: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["reindex"]))
+    )
+
+    server, settings_dir = start_server(database_url)
+    try:
+        time_requests(search_paths(1))  # warm both workers (jieba, OpenCC, index statistics)
+        time_requests(article_paths(40, seed=1))
+        figures["search"] = time_requests(search_paths(args.search_rounds))
+        print("search: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["search"])))
+        figures["article"] = time_requests(article_paths(args.pages))
+        print("article page: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["article"])))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    from helpcenter.models import Article, ForumTopic
+
+    table = report(figures, Article.objects.count(), documents, ForumTopic.objects.count())
+    print()
+    print(table)
+    if args.append:
+        with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as docs:
+            docs.write("\n## Help center at scale\n\n" + table + "\n")
+
+
+if __name__ == "__main__":
+    main()
