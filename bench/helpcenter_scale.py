@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -339,6 +340,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(settings_dir, ignore_errors=True)
 
     from helpcenter.models import Article, ForumTopic
 
