@@ -254,7 +254,8 @@ async def echo_phase(args, port: int, connections: int) -> dict:
                     run.latencies.append(time.perf_counter() - run.sent[raw])
 
     tasks = [asyncio.create_task(loop(ws)) for ws in sockets]
-    await drive(sockets, run, rate=args.rate, duration=args.duration, kind="echo")
+    duration = args.echo_duration or args.duration
+    await drive(sockets, run, rate=args.rate, duration=duration, kind="echo")
     await asyncio.sleep(args.drain)
     for ws in sockets:
         await ws.close()
@@ -318,7 +319,8 @@ def report(args, chat: dict, echo: dict, stored: int) -> str:
         "| p50 ms | p95 ms | p99 ms | errors |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, row in (("chat (send → agent)", chat), ("bare echo (send → echo)", echo)):
+    echo_name = f"bare echo (send → echo, {args.echo_duration or args.duration:g} s)"
+    for name, row in (("chat (send → agent)", chat), (echo_name, echo)):
         lines.append(
             f"| {name} | {row['connections']} | {row['sent']} | {row['acked']} | "
             f"{row['delivered']} | {row['undelivered']} | {row['duplicated']} | {row['p50_ms']} | "
@@ -369,6 +371,9 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--rate", type=float, default=200.0, help="customer messages per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument(
+        "--echo-duration", type=float, default=0.0, help="seconds of the echo run (default: same)"
+    )
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds first")
     parser.add_argument("--drain", type=float, default=5.0, help="seconds to wait for stragglers")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
