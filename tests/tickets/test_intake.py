@@ -93,7 +93,7 @@ def test_acknowledgement_names_reference_and_expected_time_in_customer_language(
     assert ack.to == customer.email
     assert ack.language == "ko"
     assert ticket.reference in ack.subject
-    assert "1 " in ack.body_text  # "within 1 business hours", in Korean once translated
+    assert "영업시간 기준 1시간 이내에 답변해 드릴 예정입니다." in ack.body_text
 
 
 def test_nothing_is_stored_when_intake_fails_half_way(customer, policy, receive, monkeypatch):
