@@ -9,7 +9,6 @@ django_http = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 import config.celery  # noqa: E402,F401
 from config.websockets import websocket_urlpatterns  # noqa: E402
@@ -17,8 +16,8 @@ from config.websockets import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_http,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Each consumer checks the Origin itself (livechat.consumers.origin_allowed), so that a
+        # refused page gets an error frame in the customer's language, not a dropped socket.
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

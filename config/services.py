@@ -109,6 +109,8 @@ def run_system() -> int:
                 "127.0.0.1",
                 "--port",
                 ws_port,
+                "--ws-per-message-deflate",
+                "false",
             ],
         ),
         start(

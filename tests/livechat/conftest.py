@@ -8,8 +8,6 @@ from urllib.parse import urlparse
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
-from channels.auth import AuthMiddlewareStack
-from channels.routing import URLRouter
 from django.test import Client
 
 from livechat import services
@@ -65,9 +63,10 @@ class WebsocketCommunicator(ApplicationCommunicator):
 
 
 def websocket_app():
-    from config.websockets import websocket_urlpatterns
+    """The production ASGI application, so the tests see exactly what browsers see."""
+    from config.asgi import application
 
-    return AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+    return application
 
 
 def session_cookie(user) -> tuple[bytes, bytes]:
