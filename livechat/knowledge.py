@@ -1,8 +1,9 @@
 """The one place livechat reaches the help center: articles for a customer's question.
 
-The bot answers only from public articles (it searches as an anonymous reader). Should the
-help center be missing or fail, the bot finds nothing and falls back to clarifying and handing
-off instead of breaking the chat.
+The bot answers only from public articles (it searches as an anonymous reader). Each search is
+recorded with source "chat", so chat questions reach the help center's no-good-answer report.
+Should the help center be missing or fail, the bot finds nothing and falls back to clarifying and
+handing off instead of breaking the chat.
 """
 
 import logging
@@ -38,7 +39,30 @@ def search_articles(query: str, *, lang: str, limit: int = 3) -> list[Article]:
     except Exception:  # the bot must keep talking when search breaks; the agent takes over
         logger.exception("help-center search failed")
         return []
-    return [_article(result, lang=lang) for result in list(results)[:limit]]
+    articles = [_article(result, lang=lang) for result in list(results)[:limit]]
+    if query.strip():
+        _record_search(query, lang=lang, articles=articles)
+    return articles
+
+
+def _record_search(query: str, *, lang: str, articles: list[Article]) -> None:
+    """Record the bot's search (redacted by the help center); a failure is only logged."""
+    try:
+        from helpcenter.models import SearchRecord
+        from helpcenter.services import search_record
+    except ImportError:
+        return
+    try:
+        with transaction.atomic():  # a failing insert must not break the caller's transaction
+            search_record(
+                query=query,
+                language=lang,
+                source=SearchRecord.Source.CHAT,
+                results_count=len(articles),
+                best_score=articles[0].score if articles else 0.0,
+            )
+    except Exception:  # analytics must never stop the bot from answering
+        logger.exception("recording a chat search failed")
 
 
 def _article(result: object, *, lang: str) -> Article:
