@@ -5,13 +5,17 @@ team that handles them), then an online agent of that team who speaks the custom
 has the category's skill and a free chat slot; the least loaded first.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q
 
 from livechat.models import Conversation, Status
 from support.models import AgentProfile, Team
+
+if TYPE_CHECKING:
+    from tickets.sla import Calendar
 
 DEFAULT_WAIT = timedelta(minutes=2)
 WAIT_SAMPLE = 50
@@ -61,6 +65,39 @@ def pick_agent(conversation: Conversation) -> AbstractBaseUser | None:
     speaking = [p for p in candidates if conversation.language in p.languages] or candidates
     skilled = [p for p in speaking if conversation.category in p.skills] or speaking
     return skilled[0].user if skilled else None
+
+
+def team_calendar(team: Team | None) -> "Calendar":
+    """The team's business calendar as tickets' SLA value (24/7 when it has none)."""
+    from tickets import sla
+    from tickets.models import BusinessCalendar
+    from tickets.selectors import calendar_value
+
+    if team is None:
+        return sla.ALWAYS_OPEN
+    return calendar_value(BusinessCalendar.objects.filter(teams=team).order_by("id").first())
+
+
+def team_is_open(team: Team | None, *, now: datetime) -> bool:
+    """Inside the team's opening hours (weekly hours, timezone, public holidays) at `now`."""
+    from tickets import sla
+
+    try:
+        return sla.calendar_is_open(team_calendar(team), now)
+    except ValueError:  # a calendar without any opening hours is never open
+        return False
+
+
+def team_opens_at(team: Team | None, *, now: datetime) -> tuple[datetime, str] | None:
+    """(when the team opens next, the calendar's timezone); None if it never opens."""
+    from tickets import sla
+
+    calendar = team_calendar(team)
+    try:
+        opens, _closes = next(sla.opening_intervals(calendar, now))
+    except ValueError:
+        return None
+    return opens, calendar.timezone
 
 
 def has_capacity(agent: AbstractBaseUser) -> bool:

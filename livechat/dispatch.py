@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import InterfaceError, OperationalError, close_old_connections
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from livechat import assignment, frames, selectors, services
@@ -142,8 +142,12 @@ def _resume(conversation_id: int, *, after: int, staff: bool) -> Outcome:
     messages = selectors.messages_after(conversation_id=conversation_id, after=after, staff=staff)
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
     outcome = Outcome(replies=[frames.message_frame(message) for message in messages])
-    offline = conversation.status == Status.QUEUED and not assignment.agents_online(
-        team=conversation.team
+    offline = conversation.status == Status.QUEUED and (
+        not assignment.agents_online(team=conversation.team)
+        or (
+            not conversation.urgent
+            and not assignment.team_is_open(conversation.team, now=timezone.now())
+        )
     )
     outcome.replies.append(frames.state_frame(conversation, offline=offline))
     if conversation.status == Status.QUEUED:

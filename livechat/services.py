@@ -171,19 +171,34 @@ def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None)
     conversation.team = assignment.pick_team(
         category=conversation.category, language=conversation.language, urgent=urgent
     )
-    conversation.offered_to = assignment.pick_agent(conversation)
+    # Urgent (security) chats ignore opening hours: the security team must see them at once.
+    closed = not conversation.urgent and not assignment.team_is_open(
+        conversation.team, now=conversation.queued_at
+    )
+    conversation.offered_to = None if closed else assignment.pick_agent(conversation)
     conversation.save(
         update_fields=[
             "status", "urgent", "category", "handoff_reason", "bot_summary", "queued_at",
             "team", "offered_to",
         ]
     )  # fmt: skip
-    _event(conversation, "handoff", before=before, after=Status.QUEUED, data={"reason": reason})
+    data = {"reason": reason, "closed": True} if closed else {"reason": reason}
+    _event(conversation, "handoff", before=before, after=Status.QUEUED, data=data)
+    posted.state_changed = True
+    if closed:
+        posted.messages.append(_system(conversation, _closed_text(conversation)))
+        posted.offline = True
+        return
     if not assignment.agents_online(team=conversation.team):
         posted.messages.append(_system(conversation, texts.offline(conversation.language)))
         posted.offline = True
-    posted.state_changed = True
     posted.queue_teams.add(conversation.team_id)
+
+
+def _closed_text(conversation: Conversation) -> str:
+    reopening = assignment.team_opens_at(conversation.team, now=conversation.queued_at)
+    opens_at, zone = reopening if reopening else (None, "UTC")
+    return texts.closed(conversation.language, opens_at=opens_at, zone=zone)
 
 
 def bot_summary(conversation: Conversation) -> str:

@@ -1,6 +1,9 @@
 """System messages of the chat, in the chat's language (translated when they are written)."""
 
-from django.utils import translation
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 
@@ -16,6 +19,21 @@ def offline(language: str) -> str:
             "All our agents are busy or offline right now. You can wait here, or leave a "
             "message and we will answer you by email."
         )
+
+
+def closed(language: str, *, opens_at: datetime | None, zone: str = "UTC") -> str:
+    """The team is outside its opening hours; says when it is back, in the calendar's zone."""
+    with translation.override(language):
+        if opens_at is None:
+            return _(
+                "Our support team is outside its opening hours right now. Leave a message "
+                "and we will answer you by email."
+            )
+        when = formats.date_format(opens_at.astimezone(ZoneInfo(zone)), "DATETIME_FORMAT")
+        return _(
+            "Our support team is outside its opening hours right now and will be back on "
+            "%(when)s (%(zone)s). Leave a message and we will answer you by email."
+        ) % {"when": when, "zone": zone}
 
 
 def ended(language: str) -> str:

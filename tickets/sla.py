@@ -85,6 +85,12 @@ def opening_intervals(calendar: Calendar, start: datetime) -> Iterator[tuple[dat
     raise ValueError(f"calendar has no opening hours within {MAX_DAYS_SCANNED} days")
 
 
+def calendar_is_open(calendar: Calendar, moment: datetime) -> bool:
+    """Whether `moment` falls inside one of the calendar's opening intervals."""
+    begin, _end = next(opening_intervals(calendar, moment))
+    return begin <= moment.astimezone(UTC)
+
+
 def add_business_minutes(start: datetime, minutes: int, calendar: Calendar) -> datetime:
     """The moment `minutes` business minutes after `start`."""
     remaining = timedelta(minutes=minutes)
