@@ -45,7 +45,9 @@ class BotPreviewView(APIView):
     def post(self, request: Request) -> Response:
         given = PreviewInput(data=request.data)
         given.is_valid(raise_exception=True)
-        decision = bot.decide(given.validated_data["text"], lang=given.validated_data["lang"])
+        decision = bot.decide(
+            given.validated_data["text"], lang=given.validated_data["lang"], record=False
+        )
         data = {
             "action": decision.action,
             "reply": decision.reply,

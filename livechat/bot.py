@@ -44,9 +44,15 @@ class Decision:
 
 
 def decide(
-    text: str, *, lang: str, history: Sequence[str] = (), analysis: Analysis | None = None
+    text: str,
+    *,
+    lang: str,
+    history: Sequence[str] = (),
+    analysis: Analysis | None = None,
+    record: bool = True,
 ) -> Decision:
-    """What the bot does with `text`; `history` lists the bot's earlier actions in the chat."""
+    """What the bot does with `text`; `history` lists the bot's earlier actions in the chat.
+    `record=False` (the staff preview) keeps the search out of the help center's records."""
     analysis = analysis or analyze(text, lang_hint=lang)
     with translation.override(lang):
         if is_security_incident(text=analysis.redacted_text, analysis=analysis):
@@ -55,7 +61,9 @@ def decide(
             return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
         if analysis.strongly_negative:
             return Decision(HANDOFF, sorry_reply(), reason=NEGATIVE_SENTIMENT)
-        return _answer(analysis.redacted_text, lang=lang, failures=failures(text, history))
+        return _answer(
+            analysis.redacted_text, lang=lang, failures=failures(text, history), record=record
+        )
 
 
 def failures(text: str, history: Sequence[str]) -> int:
@@ -67,8 +75,8 @@ def failures(text: str, history: Sequence[str]) -> int:
     return failed
 
 
-def _answer(text: str, *, lang: str, failures: int) -> Decision:
-    articles = search_articles(text, lang=lang)
+def _answer(text: str, *, lang: str, failures: int, record: bool) -> Decision:
+    articles = search_articles(text, lang=lang, record=record)
     threshold = answer_threshold()
     strong = [article for article in articles if article.score >= threshold]
     if strong and failures < MAX_FAILURES:

@@ -27,7 +27,7 @@ class Article:
     url: str
 
 
-def search_articles(query: str, *, lang: str, limit: int = 3) -> list[Article]:
+def search_articles(query: str, *, lang: str, limit: int = 3, record: bool = True) -> list[Article]:
     """The best help-center articles for `query`, best first, scores in [0, 1]."""
     try:
         from helpcenter.search import search
@@ -40,7 +40,7 @@ def search_articles(query: str, *, lang: str, limit: int = 3) -> list[Article]:
         logger.exception("help-center search failed")
         return []
     articles = [_article(result, lang=lang) for result in list(results)[:limit]]
-    if query.strip():
+    if record and query.strip():
         _record_search(query, lang=lang, articles=articles)
     return articles
 

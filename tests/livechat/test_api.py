@@ -37,6 +37,16 @@ def test_the_preview_reports_urgent_handoffs(agent):
     assert response.json()["action"] == "urgent_handoff"
 
 
+def test_staff_trying_the_bot_leave_no_search_records(agent):
+    from helpcenter.models import SearchRecord
+
+    body = {"text": "how do I withdraw USDT on TRC20", "lang": "en"}
+    response = client_for(agent).post(PREVIEW, body, format="json")
+
+    assert response.status_code == 200
+    assert SearchRecord.objects.count() == 0
+
+
 @pytest.mark.parametrize("who", ["anonymous", "customer"])
 def test_customers_and_anonymous_may_not_preview_the_bot(who, customer):
     client = client_for(customer if who == "customer" else None)
