@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 
 from livechat.models import Conversation, Status
 from support.models import AgentProfile, Team
+from tickets.routing import routed_team
 
 if TYPE_CHECKING:
     from tickets.sla import Calendar
@@ -22,24 +23,7 @@ WAIT_SAMPLE = 50
 
 
 def pick_team(*, category: str, language: str, urgent: bool) -> Team | None:
-    if urgent:
-        return Team.objects.filter(handles_security=True).order_by("id").first()
-    return _routed_team(category=category, language=language)
-
-
-def _routed_team(*, category: str, language: str) -> Team | None:
-    try:
-        from tickets.models import RoutingRule
-    except ImportError:
-        return None
-    rule = (
-        RoutingRule.objects.filter(Q(category="") | Q(category=category))
-        .filter(Q(language="") | Q(language=language))
-        .select_related("team")
-        .order_by("position", "id")
-        .first()
-    )
-    return rule.team if rule else None
+    return routed_team(category=category, language=language, security=urgent)
 
 
 def available_agents(*, team: Team | None):

@@ -16,15 +16,25 @@ def is_security_incident(ticket: Ticket) -> bool:
 
 
 def team_for(ticket: Ticket) -> Team | None:
-    """The security team for urgent security incidents, else the first matching routing rule."""
-    if is_security_incident(ticket):
-        security = Team.objects.filter(handles_security=True).order_by("pk").first()
-        if security:
-            return security
+    return routed_team(
+        category=ticket.category,
+        language=ticket.language,
+        tier=ticket.tier,
+        security=is_security_incident(ticket),
+    )
+
+
+def routed_team(*, category: str, language: str, tier: str = "", security: bool) -> Team | None:
+    """The security team for security incidents, else the first matching routing rule. Tickets
+    and chats share it."""
+    if security:
+        team = Team.objects.filter(handles_security=True).order_by("pk").first()
+        if team:
+            return team
     rules = RoutingRule.objects.select_related("team").filter(
-        Q(category=ticket.category) | Q(category=""),
-        Q(language=ticket.language) | Q(language=""),
-        Q(tier=ticket.tier) | Q(tier=""),
+        Q(category=category) | Q(category=""),
+        Q(language=language) | Q(language=""),
+        Q(tier=tier) | Q(tier=""),
     )
     rule = rules.order_by("position", "id").first()
     return rule.team if rule else None
