@@ -80,7 +80,7 @@ def test_the_bot_still_answers_when_recording_fails(section, monkeypatch):
     def broken(**_fields):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("helpcenter.services.search_record", broken)
+    monkeypatch.setattr("livechat.knowledge.search_record", broken)
     decision = bot.decide("Where do you keep cold storage funds?", lang="en")
 
     assert decision.action == bot.ANSWER
