@@ -23,6 +23,7 @@ from tickets.errors import (
     InvalidTransition,
     StaleVersion,
     TicketError,
+    TransitionNotAllowed,
 )
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
 from tickets.links import incident_reply, ticket_link_incident, ticket_relate
@@ -32,7 +33,6 @@ from tickets.models import (
     Macro,
     Message,
     SlaPolicy,
-    Status,
     Ticket,
 )
 from tickets.selectors import attachment_get_for_user, messages_visible, ticket_get_for_user
@@ -68,6 +68,8 @@ def domain_call(service, **kwargs):
         raise PayloadTooLarge(str(error)) from error
     except AttachmentTypeRefused as error:
         raise UnsupportedType(str(error)) from error
+    except TransitionNotAllowed as error:
+        raise exceptions.PermissionDenied(str(error)) from error
     except TicketError as error:
         raise Conflict(str(error)) from error
 
@@ -161,8 +163,6 @@ class TransitionView(APIView):
     def post(self, request: Request, reference: str) -> Response:
         ticket = ticket_get_for_user(user=request.user, reference=reference)
         data = _valid(s.TransitionIn, request)
-        if not is_staff_member(request.user) and data["to"] != Status.SOLVED:
-            raise exceptions.PermissionDenied(_("Customers can only mark a ticket solved."))
         ticket = domain_call(
             ticket_transition,
             ticket=ticket,

@@ -15,6 +15,13 @@ class InvalidTransition(TicketError):
         )
 
 
+class TransitionNotAllowed(TicketError):
+    """A customer may only mark their ticket solved; every other move is the staff's."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Customers can only mark a ticket solved."))
+
+
 class StaleVersion(TicketError):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(

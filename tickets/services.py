@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from support.roles import is_staff_member
 from support.services import outbox_enqueue_email
 from tickets.clocks import (
     SLA_FIELDS,
@@ -27,6 +28,7 @@ from tickets.errors import (
     AttachmentTypeRefused,
     InvalidTransition,
     StaleVersion,
+    TransitionNotAllowed,
 )
 from tickets.models import (
     PAUSED_STATUSES,
@@ -117,7 +119,10 @@ def apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) ->
 def ticket_transition(
     *, ticket: Ticket, to: str, by: AbstractBaseUser | None, version: int | None = None
 ) -> Ticket:
-    """Move a ticket to another status through Ticket.TRANSITIONS; InvalidTransition otherwise."""
+    """Move a ticket to another status through Ticket.TRANSITIONS; InvalidTransition otherwise.
+    A customer may only mark it solved (TransitionNotAllowed)."""
+    if by is not None and not is_staff_member(by) and to != Status.SOLVED:
+        raise TransitionNotAllowed()
     with transaction.atomic():
         ticket = lock_ticket(ticket, version)
         fields = apply_transition(ticket, to=to, by=by)
