@@ -359,6 +359,21 @@ def fill_placeholders(text: str, *, ticket: Ticket) -> str:
     return text.replace("{customer_name}", name).replace("{reference}", ticket.reference)
 
 
+def fill_placeholder_values(text: str, *, values: dict[str, str]) -> str:
+    """A macro's text filled from plain values (a live chat has no ticket yet). A line holding
+    a placeholder whose value is empty is left out, with the blank line it leaves behind;
+    unknown placeholders are kept."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if any(not value and f"{{{name}}}" in line for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            line = line.replace(f"{{{name}}}", value)
+        if line.strip() or (lines and lines[-1].strip()):
+            lines.append(line)
+    return "\n".join(lines).strip()
+
+
 def ticket_reply_with_macro(
     *, ticket: Ticket, macro, author: AbstractBaseUser, body: str = "", version: int | None = None
 ) -> Message:
