@@ -2,12 +2,16 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
+from django.db.models import Case, IntegerField, Value, When
 
 from livechat.models import ChatMessage, Conversation
+from tickets.models import Macro
+from tickets.services import fill_placeholder_values
 
 GUEST_TOKEN_SALT = "livechat.guest"  # noqa: S105 - a signing salt, not a secret
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
 REPLAY_LIMIT = 500
+MACRO_LIMIT = 500
 
 
 def guest_token(conversation: Conversation) -> str:
@@ -67,4 +71,38 @@ def customer_chats(customer: AbstractBaseUser) -> list[dict]:
             "url": "/console/chats/",
         }
         for chat in chats
+    ]
+
+
+def customer_name(conversation: Conversation) -> str:
+    """How a macro greets the chat's customer: the full name, else the email's local part."""
+    customer = conversation.customer
+    if customer is not None and customer.get_full_name():
+        return customer.get_full_name()
+    return conversation.email.split("@")[0]
+
+
+def chat_macros(conversation: Conversation) -> list[dict]:
+    """The active macros for a chat's pane, the chat's language first, each filled for this
+    chat: {customer_name}, and {reference} from the chat's ticket record when it has one (a
+    line holding a reference the chat does not have is left out)."""
+    values = {
+        "customer_name": customer_name(conversation),
+        "reference": conversation.ticket_reference,
+    }
+    own_language_first = Case(
+        When(language=conversation.language, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    macros = Macro.objects.filter(active=True).order_by(own_language_first, "name", "language")
+    return [
+        {
+            "id": macro.pk,
+            "key": macro.key,
+            "name": macro.name,
+            "language": macro.language,
+            "text": fill_placeholder_values(macro.body, values=values),
+        }
+        for macro in macros[:MACRO_LIMIT]
     ]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -91,15 +91,29 @@ def console_chat_customer(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer 360 panel beside a chat (an HTML fragment the console inserts)."""
     from tickets.customer360 import customer_360
 
-    conversation = get_object_or_404(Conversation.objects.select_related("customer"), pk=pk)
-    if not dispatch.may_join(conversation, request.user):
-        raise Http404
+    conversation = console_conversation(request, pk)
     customer = conversation.customer
     context = {
         "conversation": conversation,
         "customer": customer_360(customer, user=request.user) if customer else None,
     }
     return render(request, "livechat/_customer_360.html", context)
+
+
+@login_required
+@permission_required("support.use_console", raise_exception=True)
+def console_chat_macros(request: HttpRequest, pk: int) -> JsonResponse:
+    """The macros for a chat's pane, filled for this chat (the composer inserts them)."""
+    conversation = console_conversation(request, pk)
+    return JsonResponse({"macros": selectors.chat_macros(conversation)})
+
+
+def console_conversation(request: HttpRequest, pk: int) -> Conversation:
+    """A chat this agent may open in the console; 404 for missing and not-yours alike."""
+    conversation = get_object_or_404(Conversation.objects.select_related("customer"), pk=pk)
+    if not dispatch.may_join(conversation, request.user):
+        raise Http404
+    return conversation
 
 
 def console_directory() -> dict:
@@ -144,4 +158,7 @@ def console_strings() -> dict:
         "suggested": _("Suggested articles"),
         "attach": _("Send an image or a PDF"),
         "follow_up": _("Convert to ticket, follow up by email"),
+        "macros": _("Macros"),
+        "macro_search": _("Find a macro…"),
+        "no_macros": _("No macro matches."),
     }

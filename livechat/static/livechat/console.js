@@ -106,7 +106,7 @@ function ensurePane(id) {
   const root = el("section", { class: "lc lc-pane", "data-conversation": id },
     el("header", { class: "lc-head" }, el("h2", {}, `#${id}`),
       el("button", { type: "button", class: "link", onclick: () => closePane(id) }, T.close)),
-    el("div", { class: "lc-body" }, head, suggestions, log, typing,
+    el("div", { class: "lc-body" }, head, suggestions, log, typing, macroPicker(id, input),
       el("form", { class: "lc-composer", onsubmit: (event) => {
         event.preventDefault();
         const text = input.value.trim();
@@ -140,6 +140,70 @@ function ensurePane(id) {
   open.set(id, pane);
   panes.append(root);
   return pane;
+}
+
+function macroPicker(id, input) {
+  // A combobox over the chat's macros (its language first, placeholders already filled):
+  // type to filter, arrows to move, Enter inserts the text at the composer's cursor, Escape
+  // goes back to the composer. The agent edits it there and sends it as any message.
+  const listId = `lc-macro-list-${id}`;
+  const search = el("input", { type: "search", class: "lc-macro-search", role: "combobox", autocomplete: "off",
+    "aria-label": T.macros, "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listId, placeholder: T.macro_search });
+  const options = el("ul", { class: "lc-macro-list", id: listId, role: "listbox", "aria-label": T.macros, hidden: true });
+  let macros = null;
+  let shown = [];
+  let active = -1;
+  const load = async () => {
+    if (macros === null) {
+      const response = await fetch(`/console/chats/${id}/macros/`, { credentials: "same-origin" });
+      macros = response.ok ? (await response.json()).macros : [];
+    }
+    return macros;
+  };
+  const highlight = (index) => {
+    active = index;
+    options.querySelectorAll("[role=option]").forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+    const current = document.getElementById(`${listId}-${active}`);
+    if (current) { search.setAttribute("aria-activedescendant", current.id); current.scrollIntoView({ block: "nearest" }); }
+    else search.removeAttribute("aria-activedescendant");
+  };
+  const hide = () => { options.hidden = true; search.setAttribute("aria-expanded", "false"); highlight(-1); };
+  const choose = (index) => {
+    const macro = shown[index];
+    if (!macro) return;
+    input.focus();
+    input.setRangeText(macro.text, input.selectionStart, input.selectionEnd, "end");
+    input.dispatchEvent(new Event("input"));
+    search.value = "";
+    hide();
+  };
+  const show = async () => {
+    const query = search.value.trim().toLowerCase();
+    shown = (await load()).filter((macro) => `${macro.name} ${macro.key} ${macro.text}`.toLowerCase().includes(query));
+    options.replaceChildren(...(shown.length ? shown.map((macro, i) => el("li", { role: "option", id: `${listId}-${i}`, "data-macro": macro.id,
+      "aria-selected": "false", onmousedown: (event) => { event.preventDefault(); choose(i); } },
+    el("strong", {}, macro.name), ` · ${macro.language}`)) : [el("li", { class: "muted" }, T.no_macros)]));
+    options.hidden = false;
+    search.setAttribute("aria-expanded", "true");
+    highlight(shown.length ? 0 : -1);
+  };
+  search.addEventListener("focus", show);
+  search.addEventListener("input", show);
+  search.addEventListener("blur", hide);
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (options.hidden) { show(); return; }
+      if (shown.length) highlight((active + (event.key === "ArrowDown" ? 1 : -1) + shown.length) % shown.length);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      choose(active);
+    } else if (event.key === "Escape") {
+      hide();
+      input.focus();
+    }
+  });
+  return el("div", { class: "lc-macros" }, search, options);
 }
 
 function paneHeader(pane, chat) {
