@@ -15,7 +15,6 @@ urlpatterns = [
     path("<str:reference>/tags/", views.set_tags, name="tags"),
     path("<str:reference>/merge/", views.merge, name="merge"),
     path("<str:reference>/split/", views.split, name="split"),
-    path("<str:reference>/presence/", views.presence, name="presence"),
     path("<str:reference>/link/", views.link, name="link"),
     path("<str:reference>/incident-reply/", views.incident_answer, name="incident_reply"),
     path("<str:reference>/remediations/", views.remediation_request, name="remediate"),

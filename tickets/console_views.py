@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,6 @@ from tickets.links import (
     ticket_split,
 )
 from tickets.models import Macro, Remediation
-from tickets.presence import viewer_touch
 from tickets.remediation import remediation_approve as approve_service
 from tickets.remediation import remediation_request as request_service
 from tickets.selectors import QUEUE_NAMES, page, ticket_get_for_user, timeline
@@ -91,17 +90,6 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
         "console_section": "tickets",
     }
     return render(request, "tickets/console/ticket.html", context)
-
-
-@console
-@require_POST
-def presence(request: HttpRequest, reference: str) -> JsonResponse:
-    """The composer's heartbeat: who else is viewing or replying to this ticket."""
-    found = ticket_get_for_user(user=request.user, reference=reference)
-    others = viewer_touch(
-        ticket_id=found.pk, user=request.user, replying=request.POST.get("replying") == "1"
-    )
-    return JsonResponse({"others": others, "version": found.version})
 
 
 def action(view: Callable) -> Callable:

@@ -17,6 +17,7 @@ from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
 from support.text import analyze, security_notice
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
+from tickets.live import ticket_changed
 from tickets.models import Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
 from tickets.services import (
@@ -134,6 +135,7 @@ def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool]:
         external_id=message.external_id or None,
     )
     attachments_store(ticket=ticket, message=stored, uploads=message.attachments)
+    ticket_changed(ticket=ticket, by=customer)
     if is_new:
         _acknowledge(ticket, customer)
     if analysis.secrets:

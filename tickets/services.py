@@ -30,6 +30,7 @@ from tickets.errors import (
     StaleVersion,
     TransitionNotAllowed,
 )
+from tickets.live import ticket_changed
 from tickets.models import (
     PAUSED_STATUSES,
     PRIORITY_ORDER,
@@ -72,6 +73,7 @@ def events_record(
         )
         for field, before, after in changes
     )
+    ticket_changed(ticket=ticket, by=by, changes=changes)
 
 
 def lock_ticket(ticket: Ticket, version: int | None = None) -> Ticket:
@@ -231,6 +233,7 @@ def ticket_reply(
             body_html=render_markdown(body),
         )
         attachments_store(ticket=ticket, message=message, uploads=attachments)
+        ticket_changed(ticket=ticket, by=author)
         fields = []
         if not internal:
             fields += sla_agent_answered(ticket, timezone.now())

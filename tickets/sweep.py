@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tickets import sla
+from tickets.live import tickets_swept
 from tickets.models import EscalationRule, Event, SlaEvent, Ticket
 from tickets.services import agent_notice_enqueue, ticket_bump_priority
 
@@ -52,6 +53,7 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
         )
         if not tickets:
             return 0
+        tickets_swept(tickets)
         done = _done_steps(tickets)
         due = [
             (ticket, step)

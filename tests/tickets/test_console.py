@@ -212,26 +212,6 @@ def test_incident_answered_from_the_console(agent_client, customer, policy, rece
     assert child.messages.get(kind="reply").body == "Fixed, owner."
 
 
-def test_collision_detection_shows_the_other_agent(client, agent, teammate, policy, receive):
-    from django.test import Client
-
-    ticket = receive()
-    url = f"/console/tickets/{ticket.reference}/presence/"
-    other = Client()
-    other.login(username=teammate.username, password=PASSWORD)
-    other.post(url, {"replying": "1"})
-    client.login(username=agent.username, password=PASSWORD)
-    body = client.post(url, {"replying": "0"}).json()
-    assert body["others"] == [{"email": teammate.email, "replying": True}]
-    assert body["version"] == ticket.version
-
-
-def test_presence_is_refused_to_customers(client, customer, policy, receive):
-    ticket = receive()
-    client.login(username=customer.username, password=PASSWORD)
-    assert client.post(f"/console/tickets/{ticket.reference}/presence/").status_code == 403
-
-
 def test_ticket_page_query_count_does_not_grow_with_messages(agent_client, agent, policy, receive):
     from tickets.services import ticket_reply
 

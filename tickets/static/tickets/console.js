@@ -6,7 +6,7 @@ const body = document.querySelector(".composer textarea[name=body]");
 if (select && body) {
   select.addEventListener("change", () => {
     const macro = macros.find((item) => String(item.id) === select.value);
-    if (macro) body.value = macro.text;
+    if (macro) { body.value = macro.text; body.dispatchEvent(new Event("input")); }
   });
 }
 
@@ -29,34 +29,58 @@ document.addEventListener("keydown", (event) => {
   if (action) { event.preventDefault(); action(); }
 });
 
-// Collision detection: every 10 s tell the server we are here (and whether we are typing a
-// reply); show who else is on this ticket, and warn when it changed under us.
+// Collision detection over the console socket (docs/console.md): say we are viewing (again
+// every 20 s) and whether the composer has text; show who else is here, and warn when someone
+// else changed the ticket. Advisory: the version check on every action is the real guard.
+const script = document.querySelector('script[src*="tickets/console.js"]');
 const banner = document.getElementById("collision");
-const csrf = document.querySelector("input[name=csrfmiddlewaretoken]")?.value;
+const changed = document.getElementById("changed");
+const PING = 20000;
+let socket = null;
+let backoff = 1000;
+let replying = false;
 
-async function heartbeat() {
-  const form = new FormData();
-  form.append("replying", body && body.value.trim() ? "1" : "0");
-  try {
-    const response = await fetch(banner.dataset.presenceUrl, {
-      method: "POST", body: form, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
-    });
-    if (!response.ok) return;
-    const { others, version } = await response.json();
-    const lines = [];
-    if (others.length) {
-      const names = others.map((o) => (o.replying ? `${o.email} (${banner.dataset.replying})` : o.email));
-      lines.push(`${banner.dataset.viewing} ${names.join(", ")}`);
-    }
-    if (String(version) !== banner.dataset.version) lines.push(banner.dataset.changed);
-    banner.textContent = lines.join(" · ");
-    banner.hidden = lines.length === 0;
-  } catch (error) {
-    // presence is advisory; the version check on every action is the real guard
-  }
+function url() {
+  const base = script.dataset.ws;
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const reference = encodeURIComponent(script.dataset.reference);
+  return `${base || `${scheme}//${location.host}`}/ws/console/tickets/${reference}/`;
 }
 
-if (banner && csrf) {
-  heartbeat();
-  setInterval(heartbeat, 10000);
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+function showPresence(others) {
+  const names = others.map((o) => (o.replying ? `${o.email} (${banner.dataset.replying})` : o.email));
+  banner.textContent = names.length ? `${banner.dataset.viewing} ${names.join(", ")}` : "";
+  banner.hidden = names.length === 0;
+}
+
+function connect() {
+  socket = new WebSocket(url());
+  socket.addEventListener("open", () => {
+    backoff = 1000;
+    send({ type: "viewing", replying });
+  });
+  socket.addEventListener("message", (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.type === "presence") showPresence(frame.others);
+    if (frame.type === "ticket.changed") changed.hidden = false;
+  });
+  socket.addEventListener("close", (event) => {
+    showPresence([]);
+    if (event.code === 4403) return;
+    setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, 30000);
+  });
+}
+
+if (script && banner && changed) {
+  connect();
+  setInterval(() => send({ type: "viewing", replying }), PING);
+  body?.addEventListener("input", () => {
+    const now = body.value.trim() !== "";
+    if (now !== replying) { replying = now; send({ type: "replying", active: replying }); }
+  });
 }

@@ -1,0 +1,191 @@
+"""Websockets of the ticket console (docs/console.md): a queue page on `ws/console/tickets/`, a
+ticket page on `ws/console/tickets/<reference>/`.
+
+Authenticate on connect (staff with the console permission), authorise each group before
+joining it, then only relay: the database is read once, on connect; notices (tickets.live) and
+presence (tickets.presence, in the cache) need no database connection, so Channels' check of it
+before every message is skipped.
+"""
+
+import json
+import time
+from collections import deque
+from urllib.parse import parse_qs, urlparse
+
+from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.http.request import validate_host
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from support.services import user_preferred_language
+from tickets import live, presence
+
+CLOSE_REFUSED = 4403
+MAX_FRAME_BYTES = 1024
+FRAMES_PER_WINDOW = 30
+RATE_WINDOW = 10.0  # seconds
+PRESENCE = "ticket.presence"  # the group message type; TicketConsumer.ticket_presence
+
+
+def origin_allowed(scope: dict) -> bool:
+    """The page opening the socket is served by one of our hosts (browsers send Origin; a
+    foreign page must not ride on the agent's session cookie)."""
+    headers = dict(scope.get("headers", []))
+    origin = headers.get(b"origin", b"").decode("latin1")
+    host = urlparse(origin).hostname if origin else None
+    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+
+
+def in_thread(function):
+    """Cache (not database) work off the event loop, without queueing behind Channels' one
+    shared database thread."""
+    return sync_to_async(function, thread_sensitive=False)
+
+
+class ConsoleSocket(AsyncJsonWebsocketConsumer):
+    """What both console sockets share: refusals with an error frame, shape and rate checks,
+    pings, and relaying ticket notices."""
+
+    language = "en"
+    groups_joined: tuple[str, ...] = ()
+
+    async def dispatch(self, message: dict) -> None:
+        """Without Channels' database connection check per message (see the module docstring)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        self.sent_at: deque[float] = deque()
+        if not origin_allowed(self.scope):
+            return await self.refuse("bad_origin", _("This page may not open the console."))
+        if self.user is None or not self.user.is_authenticated:
+            return await self.refuse("forbidden", _("Please log in."))
+        groups, self.language = await database_sync_to_async(self.authorise)()
+        if groups is None:
+            with translation.override(self.language):
+                return await self.refuse("forbidden", _("Only support staff may use this."))
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = tuple(groups)
+        await self.accept()
+
+    def authorise(self) -> tuple[list[str] | None, str]:
+        """(the groups this socket may join, or None; the user's language). Sync, one call."""
+        raise NotImplementedError
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        with translation.override(self.language):
+            if bytes_data is not None or len(text_data or "") > MAX_FRAME_BYTES:
+                return await self.error("too_large", _("This message is too large."))
+            try:
+                frame = json.loads(text_data)
+            except ValueError:
+                frame = None
+            if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+                return await self.error("invalid", _("This message could not be understood."))
+            if not self.allow():
+                return await self.error(
+                    "rate_limited", _("You are sending messages too fast. Please wait a moment.")
+                )
+            if frame["type"] == "ping":
+                return await self.send_json({"type": "pong"})
+            await self.receive_json(frame)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        await self.error("invalid", _("This message could not be understood."))
+
+    def allow(self) -> bool:
+        """At most FRAMES_PER_WINDOW frames in any RATE_WINDOW seconds."""
+        now = time.monotonic()
+        while self.sent_at and now - self.sent_at[0] > RATE_WINDOW:
+            self.sent_at.popleft()
+        if len(self.sent_at) >= FRAMES_PER_WINDOW:
+            return False
+        self.sent_at.append(now)
+        return True
+
+    async def error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    async def refuse(self, code: str, message: str) -> None:
+        await self.accept()
+        await self.error(code, message)
+        await self.close(code=CLOSE_REFUSED)
+
+    async def ticket_notice(self, event: dict) -> None:
+        await self.send_json(event["frame"])
+
+
+class QueueConsumer(ConsoleSocket):
+    """A queue page (`?view=mine|team|breaching|open|search`): told when a ticket that may
+    belong in it changed, so it re-fetches its table."""
+
+    def authorise(self) -> tuple[list[str] | None, str]:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        view = query.get("view", ["mine"])[0]
+        return live.queue_groups(user=self.user, view=view), _language(self.user)
+
+
+class TicketConsumer(ConsoleSocket):
+    """A ticket page: who else is viewing or replying (frames `viewing` and `replying`), and
+    a notice when someone else changed the ticket."""
+
+    ticket_id: int | None = None
+
+    def authorise(self) -> tuple[list[str] | None, str]:
+        reference = self.scope["url_route"]["kwargs"]["reference"]
+        ticket = live.ticket_for_socket(user=self.user, reference=reference)
+        if ticket is None:
+            return None, _language(self.user)
+        self.ticket_id = ticket.pk
+        return [live.ticket_group(ticket.pk)], _language(self.user)
+
+    async def disconnect(self, code: int) -> None:
+        if self.ticket_id is not None and self.groups_joined:
+            viewers = await in_thread(presence.viewer_leave)(
+                ticket_id=self.ticket_id, channel=self.channel_name
+            )
+            await self.share(viewers)
+        await super().disconnect(code)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        if content["type"] not in ("viewing", "replying"):
+            return await self.error("invalid", _("This message could not be understood."))
+        replying = content["type"] == "replying" and content.get("active") is True
+        if content["type"] == "viewing":
+            replying = bool(content.get("replying", False))
+        viewers = await in_thread(presence.viewer_touch)(
+            ticket_id=self.ticket_id, channel=self.channel_name, user=self.user, replying=replying
+        )
+        await self.share(viewers)
+
+    async def share(self, viewers: list[dict]) -> None:
+        group = live.ticket_group(self.ticket_id)
+        await self.channel_layer.group_send(group, {"type": PRESENCE, "viewers": viewers})
+
+    async def ticket_presence(self, event: dict) -> None:
+        others = [
+            {"email": viewer["email"], "replying": viewer["replying"]}
+            for viewer in event["viewers"]
+            if viewer["user"] != self.user.pk
+        ]
+        await self.send_json({"type": "presence", "others": others})
+
+    async def ticket_notice(self, event: dict) -> None:
+        if event["frame"].get("by") != self.user.pk:
+            await self.send_json(event["frame"])
+
+
+def _language(user) -> str:
+    return user_preferred_language(user) or translation.get_language() or "en"

@@ -1,0 +1,11 @@
+"""Websocket routes of the ticket console (collected in config/websockets.py). Not in
+tickets/routing.py, which routes tickets to teams and agents."""
+
+from django.urls import path
+
+from tickets import consumers
+
+websocket_urlpatterns = [
+    path("ws/console/tickets/", consumers.QueueConsumer.as_asgi()),
+    path("ws/console/tickets/<str:reference>/", consumers.TicketConsumer.as_asgi()),
+]
