@@ -52,9 +52,16 @@ def agent_set_presence(*, agent: AbstractBaseUser, presence: str) -> AgentProfil
 
 
 def outbox_enqueue_email(
-    *, dedupe_key: str, to: str, template: str, language: str, context: dict
+    *,
+    dedupe_key: str,
+    to: str,
+    template: str,
+    language: str,
+    context: dict,
+    deliver_after_commit: bool = True,
 ) -> OutboxEmail | None:
-    """Write an email to the outbox inside the caller's transaction; deliver after commit.
+    """Write an email to the outbox inside the caller's transaction; deliver after commit
+    (unless the caller hands the email to a task of its own: `deliver_after_commit=False`).
 
     Returns None when an email with the same dedupe key was already queued.
     """
@@ -73,7 +80,8 @@ def outbox_enqueue_email(
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: outbox_deliver_task.delay(email.pk))
+    if deliver_after_commit:
+        transaction.on_commit(lambda: outbox_deliver_task.delay(email.pk))
     return email
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from support.models import CustomerProfile
+from support.models import CustomerProfile, OutboxEmail
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
@@ -79,23 +79,26 @@ def intake_message(message: InboundMessage) -> Ticket:
     analysis = analyze(message.text, lang_hint=message.language_hint)
     try:
         with transaction.atomic():
-            ticket, is_new = _store(message, analysis)
+            ticket, is_new, emails = _store(message, analysis)
     except IntegrityError:
         duplicate = _already_received(message)  # a concurrent delivery of the same message won
         if duplicate is None:
             raise
         return duplicate
-    if is_new or ticket.assignee_id is None:
-        transaction.on_commit(lambda: _route_later(ticket.pk))
-    elif ticket.assignee_id:
+    route = is_new or ticket.assignee_id is None
+    if route or emails:
+        email_ids = [email.pk for email in emails]
+        transaction.on_commit(lambda: _follow_up_later(ticket.pk, email_ids, route=route))
+    if not route and ticket.assignee_id:
         transaction.on_commit(lambda: _notify_assignee(ticket))
     return ticket
 
 
-def _route_later(ticket_id: int) -> None:
-    from tickets.tasks import ticket_route_task
+def _follow_up_later(ticket_id: int, email_ids: list[int], *, route: bool) -> None:
+    """One task for what follows intake (one broker round trip per message, not one each)."""
+    from tickets.tasks import ticket_intake_follow_up_task
 
-    ticket_route_task.delay(ticket_id)
+    ticket_intake_follow_up_task.delay(ticket_id, email_ids, route=route)
 
 
 def _notify_assignee(ticket: Ticket) -> None:
@@ -115,7 +118,7 @@ def _already_received(message: InboundMessage) -> Ticket | None:
     return found.ticket if found else None
 
 
-def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool]:
+def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool, list[OutboxEmail]]:
     customer = _customer_for(message, analysis.language)
     now = timezone.now()
     ticket = _thread(message, customer)
@@ -136,11 +139,11 @@ def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool]:
     )
     attachments_store(ticket=ticket, message=stored, uploads=message.attachments)
     ticket_changed(ticket=ticket, by=customer)
-    if is_new:
-        _acknowledge(ticket, customer)
-    if analysis.secrets:
-        _warn_about_secrets(ticket, customer, stored)
-    return ticket, is_new
+    emails = [
+        _acknowledge(ticket, customer) if is_new else None,
+        _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None,
+    ]
+    return ticket, is_new, [email for email in emails if email is not None]
 
 
 def _customer_for(message: InboundMessage, language: str) -> AbstractBaseUser:
@@ -262,12 +265,12 @@ def _subject_from(text: str) -> str:
     return first_line[:80] or "(no subject)"
 
 
-def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> None:
+def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> OutboxEmail | None:
     """The automatic acknowledgement: an outbox email, never a message (it is no response)."""
     if not customer.email:
-        return
+        return None
     minutes = ticket.sla_policy.first_response_minutes if ticket.sla_policy else None
-    outbox_enqueue_email(
+    return outbox_enqueue_email(
         dedupe_key=f"ack:{ticket.reference}",
         to=customer.email,
         template="tickets/emails/acknowledgement",
@@ -278,6 +281,7 @@ def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> None:
             "due": ticket.first_response_due,
             "url": customer_url(ticket),
         },
+        deliver_after_commit=False,
     )
 
 
@@ -286,13 +290,16 @@ def _hours(minutes: int) -> str:
     return str(int(hours)) if hours == int(hours) else f"{hours:.1f}"
 
 
-def _warn_about_secrets(ticket: Ticket, customer: AbstractBaseUser, stored: Message) -> None:
+def _warn_about_secrets(
+    ticket: Ticket, customer: AbstractBaseUser, stored: Message
+) -> OutboxEmail | None:
     if not customer.email:
-        return
-    outbox_enqueue_email(
+        return None
+    return outbox_enqueue_email(
         dedupe_key=f"secrets:{stored.pk}",
         to=customer.email,
         template="tickets/emails/security_notice",
         language=ticket.language,
         context={"ticket": ticket, "notice": security_notice(ticket.language)},
+        deliver_after_commit=False,
     )

@@ -41,10 +41,9 @@ def messages_visible(*, ticket: Ticket, staff: bool) -> QuerySet[Message]:
 
 def sla_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The most specific policy whose non-blank match fields all equal the ticket's."""
-    query = Q()
-    for name in MATCH_FIELDS:
-        query &= Q(**{name: getattr(ticket, name)}) | Q(**{name: ""})
-    candidates = SlaPolicy.objects.filter(query).select_related("calendar")
+    candidates = SlaPolicy.objects.filter(
+        **{f"{name}__in": (getattr(ticket, name), "") for name in MATCH_FIELDS}
+    ).select_related("calendar")
     return max(
         candidates,
         key=lambda policy: (sum(bool(getattr(policy, name)) for name in MATCH_FIELDS), -policy.pk),

@@ -348,6 +348,12 @@ def console_url(ticket: Ticket) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def console_queue_url(view: str) -> str:
+    from django.urls import reverse
+
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('tickets_console:queue')}?view={view}"
+
+
 # --- Macros -------------------------------------------------------------------------------------
 
 

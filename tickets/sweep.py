@@ -7,23 +7,27 @@ ticket, target, kind and due time) and acts only on the rows that insert returne
 is never acted on twice, even by a sweep that died half-way and re-ran. Breaches escalate in
 the same transaction (bulk update, bulk events).
 
-Pass 2, `sla_notify_pending`: turns the SlaEvent rows not yet notified into outbox emails
-(rendering them is the slow part), in its own transaction, also with SKIP LOCKED.
+Pass 2, `sla_notify_pending`: turns the SlaEvent rows not yet notified into one digest email
+per recipient (assignee, team supervisor), in its own transaction, also with SKIP LOCKED.
 """
 
+import hashlib
 from collections import defaultdict
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from support.services import outbox_enqueue_email
 from tickets import sla
 from tickets.live import tickets_swept
 from tickets.models import EscalationRule, Event, SlaEvent, Ticket
-from tickets.services import agent_notice_enqueue, ticket_bump_priority
+from tickets.services import console_queue_url, console_url, ticket_bump_priority
 
 SWEEP_BATCH = 1000
 NOTIFY_BATCH = 2000
+DIGEST_ROWS = 50  # the email lists this many; the breaching queue has the rest
 INSERT_STEPS_SQL = """
 INSERT INTO tickets_slaevent (ticket_id, target, kind, due_at, created_at, notified_at)
 SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::timestamptz[],
@@ -161,32 +165,53 @@ def _escalation_rule(
 
 
 def sla_notify_pending(*, limit: int = NOTIFY_BATCH) -> int:
-    """Email the assignee and the team's supervisor about each recorded, unnotified step."""
+    """Tell the assignee and the team's supervisor about each recorded, unnotified step: one
+    digest email per person per pass, however many of their tickets are due (a surge must not
+    bury a supervisor under a thousand emails)."""
     with transaction.atomic():
         steps = list(
             SlaEvent.objects.filter(notified_at__isnull=True)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("ticket__assignee", "ticket__team__supervisor")
+            .select_related("ticket__assignee__agent_profile", "ticket__team__supervisor")
             .order_by("id")[:limit]
         )
-        for step in steps:
-            _notify(step)
+        for person, their_steps in _by_recipient(steps).items():
+            sla_digest_enqueue(person=person, steps=their_steps)
         SlaEvent.objects.filter(pk__in=[step.pk for step in steps]).update(
             notified_at=timezone.now()
         )
     return len(steps)
 
 
-def _notify(step: SlaEvent) -> None:
-    ticket = step.ticket
-    people = {ticket.assignee} if ticket.assignee else set()
-    if ticket.team and ticket.team.supervisor:
-        people.add(ticket.team.supervisor)
-    for person in people:
-        agent_notice_enqueue(
-            ticket=ticket,
-            user=person,
-            reason=f"sla_{step.kind}_{step.target}",
-            dedupe_key=f"sla:{ticket.pk}:{step.target}:{step.kind}:{step.due_at.isoformat()}:"
-            f"{person.pk}",
-        )
+def _by_recipient(steps: list[SlaEvent]) -> dict:
+    people = {}
+    recipients = defaultdict(list)
+    for step in steps:
+        ticket = step.ticket
+        supervisor = ticket.team.supervisor if ticket.team else None
+        for person in {ticket.assignee, supervisor} - {None}:
+            people[person.pk] = person
+            recipients[person.pk].append(step)
+    return {people[pk]: recipients[pk] for pk in sorted(recipients)}
+
+
+def sla_digest_enqueue(*, person: AbstractBaseUser, steps: list[SlaEvent]) -> None:
+    """One outbox email listing `steps` (breaches first), inside the caller's transaction; the
+    dedupe key names the steps, so a re-run of the same pass sends nothing twice."""
+    steps = sorted(steps, key=lambda step: (step.kind != SlaEvent.Kind.BREACH, step.due_at))
+    step_ids = ",".join(str(pk) for pk in sorted(step.pk for step in steps))
+    profile = getattr(person, "agent_profile", None)
+    breaches = sum(step.kind == SlaEvent.Kind.BREACH for step in steps)
+    outbox_enqueue_email(
+        dedupe_key=f"sla:{person.pk}:{hashlib.sha256(step_ids.encode()).hexdigest()[:32]}",
+        to=person.email,
+        template="tickets/emails/sla_digest",
+        language=profile.preferred_language if profile else "en",
+        context={
+            "steps": [(step, console_url(step.ticket)) for step in steps[:DIGEST_ROWS]],
+            "more": max(0, len(steps) - DIGEST_ROWS),
+            "breaches": breaches,
+            "warnings": len(steps) - breaches,
+            "queue_url": console_queue_url("breaching"),
+        },
+    )

@@ -13,7 +13,13 @@ def sla_sweep_task() -> int:
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def ticket_route_task(ticket_id: int) -> None:
+def ticket_intake_follow_up_task(ticket_id: int, email_ids: list[int], *, route: bool) -> None:
+    """After intake: deliver the customer's emails first (acknowledgement, secrets warning),
+    then route. Both steps are idempotent; the outbox retry catches any email left behind."""
+    from support.services import outbox_deliver
     from tickets.routing import ticket_route
 
-    ticket_route(ticket_id=ticket_id)
+    for email_id in email_ids:
+        outbox_deliver(email_id=email_id)
+    if route:
+        ticket_route(ticket_id=ticket_id)

@@ -33,8 +33,11 @@ def test_warning_at_75_percent_notifies_once(assigned, agent, supervisor):
     assert sla_sweep(now=at_warning) == 1
     assert sla_sweep(now=at_warning) == 0
     assert SlaEvent.objects.filter(kind="warning", target="first_response").count() == 1
-    notices = OutboxEmail.objects.filter(dedupe_key__startswith=f"sla:{assigned.pk}:")
+    notices = OutboxEmail.objects.filter(dedupe_key__startswith="sla:")
     assert sorted(notices.values_list("to", flat=True)) == [agent.email, supervisor.email]
+    assert {notice.subject for notice in notices} == {
+        f"SLA at risk: {assigned.reference} {assigned.subject}"
+    }
     assigned.refresh_from_db()
     assert assigned.next_due == assigned.first_response_due
     assert assigned.escalation_level == 0
@@ -55,8 +58,45 @@ def test_breach_escalates_once_under_repeated_sweeps(assigned):
 def test_warning_overtaken_by_its_breach_is_recorded_but_not_sent(assigned):
     sla_sweep(now=assigned.created_at + timedelta(minutes=61))
     assert SlaEvent.objects.filter(kind="warning").count() == 1
-    assert not OutboxEmail.objects.filter(dedupe_key__contains=":warning:").exists()
-    assert OutboxEmail.objects.filter(dedupe_key__contains=":breach:").count() == 2
+    notices = OutboxEmail.objects.filter(dedupe_key__startswith="sla:")
+    assert notices.count() == 2
+    assert all(notice.subject.startswith("SLA breached: ") for notice in notices)
+    assert all("At risk" not in notice.body_text for notice in notices)
+
+
+def test_many_due_tickets_make_one_digest_per_person(assigned, agent, supervisor, receive, team):
+    more = [ticket_assign(ticket=receive(), agent=agent, team=team, by=agent) for _ in range(2)]
+    sla_sweep(now=assigned.created_at + timedelta(minutes=61))
+    notices = OutboxEmail.objects.filter(dedupe_key__startswith="sla:")
+    assert sorted(notices.values_list("to", flat=True)) == [agent.email, supervisor.email]
+    digest = notices.get(to=agent.email)
+    assert digest.subject == "SLA: 3 breached, 0 at risk"
+    for ticket in [assigned, *more]:
+        assert ticket.reference in digest.body_text
+        assert f"/console/tickets/{ticket.reference}/" in digest.body_html
+    assert "/console/tickets/?view=breaching" in digest.body_text
+
+
+def test_digest_lists_fifty_and_counts_the_rest(assigned, agent, receive, team):
+    from tickets.sweep import DIGEST_ROWS
+
+    for _ in range(DIGEST_ROWS + 2):
+        ticket_assign(ticket=receive(), agent=agent, team=team, by=agent)
+    sla_sweep(now=assigned.created_at + timedelta(minutes=61))
+    digest = OutboxEmail.objects.get(dedupe_key__startswith="sla:", to=agent.email)
+    assert digest.subject == f"SLA: {DIGEST_ROWS + 3} breached, 0 at risk"
+    assert digest.body_text.count("/console/tickets/T-") == DIGEST_ROWS
+    assert "And 3 more." in digest.body_text
+
+
+def test_digest_in_the_agents_language(assigned, agent):
+    agent.agent_profile.preferred_language = "ko"
+    agent.agent_profile.save()
+    sla_sweep(now=assigned.created_at + timedelta(minutes=61))
+    digest = OutboxEmail.objects.get(dedupe_key__startswith="sla:", to=agent.email)
+    assert digest.language == "ko"
+    assert assigned.reference in digest.subject
+    assert "SLA breached" not in digest.subject
 
 
 def test_escalation_rule_bumps_priority_and_moves_team(assigned):
