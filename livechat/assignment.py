@@ -5,6 +5,7 @@ team that handles them), then an online agent of that team who speaks the custom
 has the category's skill and a free chat slot; the least loaded first.
 """
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,15 @@ def available_agents(*, team: Team | None):
     )
 
 
-def pick_agent(conversation: Conversation) -> AbstractBaseUser | None:
-    """The best agent to offer the chat to, or None when nobody can take it now."""
-    candidates = list(available_agents(team=conversation.team)[:50])
+def pick_agent(
+    conversation: Conversation, *, exclude: Collection[int] = ()
+) -> AbstractBaseUser | None:
+    """The best agent to offer the chat to (but not the `exclude`d user ids), or None when
+    nobody can take it now."""
+    candidates = available_agents(team=conversation.team)
+    if exclude:
+        candidates = candidates.exclude(user_id__in=exclude)
+    candidates = list(candidates[:50])
     speaking = [p for p in candidates if conversation.language in p.languages] or candidates
     skilled = [p for p in speaking if conversation.category in p.skills] or speaking
     return skilled[0].user if skilled else None

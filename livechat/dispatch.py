@@ -77,7 +77,11 @@ def publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
                 frames.state_frame(conversation, offline=posted.offline),
             )
         )
+    if posted.state_changed or posted.offer_withdrawn_from is not None:
         outcome.broadcasts.append((AGENTS_GROUP, frames.chat_summary_frame(conversation)))
+    if posted.offer_withdrawn_from is not None:
+        frame = frames.offer_withdrawn_frame(conversation.pk, away=posted.marked_away)
+        outcome.broadcasts.append((agent_group(posted.offer_withdrawn_from), frame))
     for team_id in posted.queue_teams:
         for pk, position, wait in assignment.queue_positions(team_id=team_id):
             outcome.broadcasts.append(

@@ -94,5 +94,10 @@ def chat_summary_frame(conversation: Conversation) -> dict:
     }
 
 
+def offer_withdrawn_frame(conversation_id: int, *, away: bool) -> dict:
+    """To the agent whose offer ran out; `away` when they were set to away for it."""
+    return {"type": "offer_withdrawn", "conversation": conversation_id, "away": away}
+
+
 def error_frame(code: str, message: str) -> dict:
     return {"type": "error", "code": code, "message": message}

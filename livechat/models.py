@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -238,3 +239,81 @@ class ChatAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OfferOutcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Not accepted in time")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ChatOffer(models.Model):
+    """A queued chat offered to one agent: open until accepted, withdrawn or expired.
+
+    At most one open offer per chat; `Conversation.offered_to` names its agent. Changed only
+    by livechat.offers, under the chat's row lock."""
+
+    Outcome = OfferOutcome
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="offers")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="chat_offers",
+    )
+    offered_at = models.DateTimeField(_("offered at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    outcome = models.CharField(
+        _("outcome"), max_length=9, choices=OfferOutcome.choices, default=OfferOutcome.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chat offer")
+        verbose_name_plural = _("chat offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation"], condition=Q(outcome="open"), name="chat_offer_one_open"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["expires_at"], name="chat_offer_due", condition=Q(outcome="open")),
+            models.Index(fields=["agent", "-id"], name="chat_offer_agent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"chat {self.conversation_id} to {self.agent_id} ({self.outcome})"
+
+
+class TeamChatPolicy(models.Model):
+    """How a team's chats are offered to its agents; a team without a row uses the defaults."""
+
+    DEFAULT_OFFER_TIMEOUT_SECONDS = 60
+    DEFAULT_AWAY_AFTER_MISSED = 3
+
+    team = models.OneToOneField(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="chat_policy"
+    )
+    offer_timeout_seconds = models.PositiveIntegerField(
+        _("offer timeout (seconds)"),
+        default=DEFAULT_OFFER_TIMEOUT_SECONDS,
+        validators=[MinValueValidator(10)],
+        help_text=_("A chat not accepted in this time is offered to the next agent."),
+    )
+    away_after_missed_offers = models.PositiveSmallIntegerField(
+        _("away after missed offers"),
+        default=DEFAULT_AWAY_AFTER_MISSED,
+        help_text=_(
+            "An agent who lets this many offers in a row expire is set to away (0: never)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("team chat policy")
+        verbose_name_plural = _("team chat policies")
+
+    def __str__(self) -> str:
+        return str(self.team)

@@ -5,6 +5,7 @@ from django.core import signing
 from django.db.models import Case, IntegerField, Value, When
 
 from livechat.models import ChatMessage, Conversation
+from support.models import AgentProfile
 from tickets.models import Macro
 from tickets.services import fill_placeholder_values
 
@@ -57,6 +58,11 @@ def agent_chats(user: AbstractBaseUser, *, supervisor: bool) -> list[Conversatio
             :200
         ]
     )
+
+
+def agent_presence(user: AbstractBaseUser) -> str | None:
+    """online, away or offline; None for staff without an agent profile."""
+    return AgentProfile.objects.filter(user=user).values_list("presence", flat=True).first()
 
 
 def customer_chats(customer: AbstractBaseUser) -> list[dict]:

@@ -7,6 +7,7 @@ after commit.
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -15,17 +16,19 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from livechat import assignment, bot, texts
+from livechat import assignment, bot, offers, texts
 from livechat.models import (
     ChatMessage,
     Conversation,
     ConversationEvent,
     HandoffReason,
+    OfferOutcome,
     SenderKind,
     Status,
 )
-from support.models import Team
+from support.models import AgentProfile, Team
 from support.roles import has_role
+from support.services import agent_set_presence
 from support.text import analyze, security_notice
 
 MAX_OPEN_CHATS_PER_GUEST = 3
@@ -52,6 +55,8 @@ class Posted:
     state_changed: bool = False
     offline: bool = False  # queued with no agent online: the customer may leave a message
     queue_teams: set = field(default_factory=set)
+    offer_withdrawn_from: int | None = None  # the agent whose offer ran out
+    marked_away: bool = False  # ... and who was set to away for missing offers
 
 
 # --- Starting --------------------------------------------------------------------------------
@@ -175,7 +180,10 @@ def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None)
     closed = not conversation.urgent and not assignment.team_is_open(
         conversation.team, now=conversation.queued_at
     )
-    conversation.offered_to = None if closed else assignment.pick_agent(conversation)
+    if closed:
+        conversation.offered_to = None
+    else:
+        offers.offer_next(conversation, now=conversation.queued_at)
     conversation.save(
         update_fields=[
             "status", "urgent", "category", "handoff_reason", "bot_summary", "queued_at",
@@ -227,6 +235,10 @@ def conversation_accept(*, conversation_id: int, agent: AbstractBaseUser) -> Pos
         conversation = _lock(conversation_id)
         if conversation.status != Status.QUEUED:
             raise ChatError("already_taken", _("Another agent has already taken this chat."))
+        if conversation.offered_to_id not in (None, agent.pk) and agent.pk in (
+            offers.skipped_agent_ids(conversation)
+        ):
+            raise ChatError("offered_elsewhere", _("This chat was offered to someone else."))
         if not is_supervisor(agent) and not assignment.has_capacity(agent):
             raise ChatError("at_capacity", _("You have reached your maximum of open chats."))
         _assign(conversation, agent=agent, by=agent)
@@ -242,8 +254,59 @@ def _assign(conversation: Conversation, *, agent: AbstractBaseUser, by: Abstract
     conversation.agent = agent
     conversation.offered_to = None
     conversation.assigned_at = timezone.now()
+    offers.offer_taken(conversation, agent=agent, now=conversation.assigned_at)
     conversation.save(update_fields=["status", "agent", "offered_to", "assigned_at"])
     _event(conversation, "assigned", actor=by, before=before, after=Status.ASSIGNED)
+
+
+def conversation_expire_offer(*, conversation_id: int, now: datetime) -> Posted | None:
+    """Take back an offer nobody accepted in time: its agent is skipped for this chat, the chat
+    is offered to the next eligible agent or waits in the queue (its place unchanged), and an
+    agent who keeps missing offers is set to away.
+
+    Exactly once: under the chat's row lock, and only while that offer is still open and due;
+    an accept or another sweep that got the lock first leaves nothing to do (None)."""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        offer = offers.open_offer(conversation)
+        if offer is None or offer.expires_at > now or conversation.status != Status.QUEUED:
+            return None
+        offers.offer_close(conversation, outcome=OfferOutcome.EXPIRED, now=now)
+        offers.offer_next(conversation, now=now)
+        conversation.save(update_fields=["offered_to"])
+        _event(
+            conversation,
+            "offer_expired",
+            data={"agent": offer.agent_id, "offered_to": conversation.offered_to_id},
+        )
+        posted = Posted(conversation, offer_withdrawn_from=offer.agent_id)
+        if _missed_too_many(offer.agent, team_id=conversation.team_id):
+            profile = agent_set_presence(agent=offer.agent, presence=AgentProfile.Presence.AWAY)
+            _event(conversation, "agent_set_away", data={"agent": offer.agent_id})
+            posted.marked_away = True
+            # one agent fewer online: the estimated waits of the agent's teams change
+            posted.queue_teams.update(profile.teams.values_list("id", flat=True))
+    return posted
+
+
+def conversation_expire_offers(*, now: datetime) -> list[Posted]:
+    """The sweep: expire every offer past its time, each in its own transaction."""
+    expired = (
+        conversation_expire_offer(conversation_id=pk, now=now)
+        for pk in offers.due_conversation_ids(now=now)
+    )
+    return [posted for posted in expired if posted is not None]
+
+
+def _missed_too_many(agent: AbstractBaseUser, *, team_id: int | None) -> bool:
+    profile = AgentProfile.objects.filter(user=agent).first()
+    if profile is None or profile.presence != AgentProfile.Presence.ONLINE:
+        return False
+    return offers.missed_in_a_row(
+        agent,
+        limit=offers.team_policy(team_id).away_after_missed_offers,
+        since=profile.presence_changed_at,
+    )
 
 
 def conversation_post_agent_message(
@@ -321,7 +384,7 @@ def _requeue(conversation: Conversation, *, team: Team, by: AbstractBaseUser) ->
     conversation.agent = None
     conversation.handoff_reason = HandoffReason.TRANSFER
     conversation.queued_at = timezone.now()
-    conversation.offered_to = assignment.pick_agent(conversation)
+    offers.offer_next(conversation, now=conversation.queued_at)
     conversation.save(
         update_fields=["status", "team", "agent", "handoff_reason", "queued_at", "offered_to"]
     )
@@ -338,6 +401,7 @@ def conversation_hand_back(*, conversation_id: int, by: AbstractBaseUser) -> Pos
         conversation.status = Status.BOT
         conversation.agent = None
         conversation.offered_to = None
+        offers.offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=timezone.now())
         conversation.save(update_fields=["status", "agent", "offered_to"])
         _event(conversation, "handed_back", actor=by, before=before, after=Status.BOT)
         with translation.override(conversation.language):
@@ -357,6 +421,7 @@ def conversation_end(*, conversation_id: int, by: AbstractBaseUser | None) -> Po
         conversation.status = Status.ENDED
         conversation.ended_at = timezone.now()
         conversation.offered_to = None
+        offers.offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=conversation.ended_at)
         conversation.save(update_fields=["status", "ended_at", "offered_to"])
         _event(conversation, "ended", actor=by, before=before, after=Status.ENDED)
         with translation.override(conversation.language):

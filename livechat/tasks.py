@@ -8,3 +8,17 @@ def conversation_record_ticket_task(conversation_id: int) -> None:
     from livechat.transcripts import conversation_record_ticket
 
     conversation_record_ticket(conversation_id=conversation_id)
+
+
+@shared_task
+def conversation_expire_offers_task() -> int:
+    """The offer sweep (beat): safe to run twice, or in two workers at once. A broadcast lost
+    with Redis is recovered by the consoles' snapshot when they reconnect."""
+    from django.utils import timezone
+
+    from livechat import dispatch, notify, services
+
+    expired = services.conversation_expire_offers(now=timezone.now())
+    for posted in expired:
+        notify.broadcast(dispatch.publish(posted))
+    return len(expired)

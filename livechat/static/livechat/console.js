@@ -8,6 +8,7 @@ const me = Number(script.dataset.user);
 const list = document.getElementById("lc-chat-list");
 const panes = document.getElementById("lc-panes");
 const status = document.getElementById("lc-console-status");
+const away = document.getElementById("lc-away");
 const chats = new Map(); // conversation id -> summary frame
 const open = new Map(); // conversation id -> pane
 const pending = new Map(); // client id -> frame, re-sent until acked
@@ -66,6 +67,12 @@ function receive(frame) {
     case "read": if (pane && frame.by === "customer") markRead(pane, frame.up_to); break;
     case "resumed": break;
     case "error": status.textContent = frame.message; break;
+    case "offer_withdrawn":
+      // the chat's summary frame (offered to someone else, or nobody) has updated the list
+      status.textContent = T.offer_expired.replace("{id}", frame.conversation);
+      if (frame.away) away.hidden = false;
+      break;
+    case "presence": away.hidden = frame.presence !== "away"; break;
     default: break;
   }
 }
@@ -277,5 +284,6 @@ function closePane(id) {
   open.delete(id);
 }
 
+away.querySelector("button").addEventListener("click", () => send({ type: "presence", presence: "online" }));
 setInterval(() => { for (const frame of pending.values()) send(frame); }, 3000);
 connect();

@@ -1,0 +1,87 @@
+"""Offering a queued chat to one agent at a time, and taking the offer back.
+
+An offer is a `ChatOffer` row, open until the agent accepts, someone else takes the chat, the
+chat leaves the queue, or its time runs out (the team's `TeamChatPolicy`, 60 s by default).
+Every function here expects the caller to hold the chat's row lock inside its transaction
+(`services._lock`): that lock is what makes an offer end exactly once when an accept races the
+expiry sweep, or two sweeps race each other.
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, Value, When
+
+from livechat import assignment
+from livechat.models import ChatOffer, Conversation, OfferOutcome, TeamChatPolicy
+
+SWEEP_LIMIT = 500
+
+
+def team_policy(team_id: int | None) -> TeamChatPolicy:
+    """The team's offer policy, or the defaults (an unsaved row) when it has none."""
+    policy = TeamChatPolicy.objects.filter(team_id=team_id).first() if team_id else None
+    return policy or TeamChatPolicy()
+
+
+def open_offer(conversation: Conversation) -> ChatOffer | None:
+    found = ChatOffer.objects.filter(conversation=conversation, outcome=OfferOutcome.OPEN)
+    return found.select_related("agent").first()
+
+
+def skipped_agent_ids(conversation: Conversation) -> set[int]:
+    """Agents who let an offer of this chat expire: it is not offered to them again."""
+    expired = ChatOffer.objects.filter(conversation=conversation, outcome=OfferOutcome.EXPIRED)
+    return set(expired.values_list("agent_id", flat=True))
+
+
+def offer_next(conversation: Conversation, *, now: datetime) -> AbstractBaseUser | None:
+    """Offer the chat to the best agent not skipped for it, or to nobody (it waits in the
+    queue). Sets `offered_to`, which the caller saves."""
+    offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=now)
+    agent = assignment.pick_agent(conversation, exclude=skipped_agent_ids(conversation))
+    conversation.offered_to = agent
+    if agent is not None:
+        timeout = timedelta(seconds=team_policy(conversation.team_id).offer_timeout_seconds)
+        ChatOffer.objects.create(
+            conversation=conversation, agent=agent, offered_at=now, expires_at=now + timeout
+        )
+    return agent
+
+
+def offer_close(conversation: Conversation, *, outcome: str, now: datetime) -> None:
+    """End the chat's open offer, if it has one."""
+    ChatOffer.objects.filter(conversation=conversation, outcome=OfferOutcome.OPEN).update(
+        outcome=outcome, closed_at=now
+    )
+
+
+def offer_taken(conversation: Conversation, *, agent: AbstractBaseUser, now: datetime) -> None:
+    """The chat was accepted: its open offer was accepted if it was `agent`'s, else withdrawn."""
+    ChatOffer.objects.filter(conversation=conversation, outcome=OfferOutcome.OPEN).update(
+        outcome=Case(
+            When(agent=agent, then=Value(OfferOutcome.ACCEPTED)),
+            default=Value(OfferOutcome.WITHDRAWN),
+        ),
+        closed_at=now,
+    )
+
+
+def due_conversation_ids(*, now: datetime, limit: int = SWEEP_LIMIT) -> list[int]:
+    """Chats whose open offer has run out, oldest first (the partial index `chat_offer_due`)."""
+    due = ChatOffer.objects.filter(outcome=OfferOutcome.OPEN, expires_at__lte=now)
+    return list(due.order_by("expires_at").values_list("conversation_id", flat=True)[:limit])
+
+
+def missed_in_a_row(agent: AbstractBaseUser, *, limit: int, since: datetime | None) -> bool:
+    """Whether the agent's last `limit` answered offers since `since` (when they last changed
+    presence) all expired; offers withdrawn because someone else was quicker do not count."""
+    if limit <= 0:
+        return False
+    answered = ChatOffer.objects.filter(
+        agent=agent, outcome__in=(OfferOutcome.EXPIRED, OfferOutcome.ACCEPTED)
+    )
+    if since is not None:
+        answered = answered.filter(offered_at__gte=since)
+    recent = list(answered.order_by("-id").values_list("outcome", flat=True)[:limit])
+    return len(recent) == limit and all(outcome == OfferOutcome.EXPIRED for outcome in recent)
