@@ -13,6 +13,7 @@ from livechat import assignment, services
 from livechat.models import ChatOffer, Conversation, ConversationEvent, TeamChatPolicy
 from livechat.tasks import conversation_expire_offers_task
 from support.models import AgentProfile
+from support.services import agent_set_presence
 from tests.conftest import ensure_roles
 from tests.livechat.conftest import (
     agent_socket,
@@ -285,3 +286,15 @@ def test_beat_runs_the_offer_sweep():
     tasks = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
 
     assert "livechat.tasks.conversation_expire_offers_task" in tasks
+
+
+def test_an_agent_set_away_sees_the_notice_with_a_way_back(client, agent, teammate):
+    agent_set_presence(agent=agent, presence="away")
+    client.force_login(agent)
+    away = client.get("/console/chats/").content.decode()
+    client.force_login(teammate)
+    online = client.get("/console/chats/").content.decode()
+
+    assert '<p class="notice" id="lc-away" role="status">' in away
+    assert '<p class="notice" id="lc-away" role="status" hidden>' in online
+    assert "I'm back" in away

@@ -186,7 +186,9 @@ function macroPicker(id, input) {
   };
   const show = async () => {
     const query = search.value.trim().toLowerCase();
-    shown = (await load()).filter((macro) => `${macro.name} ${macro.key} ${macro.text}`.toLowerCase().includes(query));
+    const all = await load();
+    if (document.activeElement !== search) return; // left while the list was loading
+    shown = all.filter((macro) => `${macro.name} ${macro.key} ${macro.language} ${macro.text}`.toLowerCase().includes(query));
     options.replaceChildren(...(shown.length ? shown.map((macro, i) => el("li", { role: "option", id: `${listId}-${i}`, "data-macro": macro.id,
       "aria-selected": "false", onmousedown: (event) => { event.preventDefault(); choose(i); } },
     el("strong", {}, macro.name), ` · ${macro.language}`)) : [el("li", { class: "muted" }, T.no_macros)]));
