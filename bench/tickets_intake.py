@@ -2,8 +2,12 @@
 
 Each request is a real `POST /api/v1/tickets/` by a customer (token auth) and does everything
 intake does: analysis and redaction (support.text), customer lookup, reference, SLA policy and
-due times, message, events, the acknowledgement email in the outbox, and on commit the routing
-task and the email delivery task handed to Celery (Redis broker; no worker needs to run).
+due times, message, events, the acknowledgement email in the outbox, and on commit the
+follow-up task (acknowledgement delivery, routing) handed to Celery and the live console
+notice (Redis). No worker needs to run. The load comes from `wrk` (Debian package `wrk`), a C
+load generator, so that the client takes little of the machine's CPU; the same wrk run against
+`GET /api/v1/support/me/` (token auth, one query) is the reference for the same machine, server
+and moment.
 
     createdb bench_tickets_intake
     DATABASE_URL=postgres://…/bench_tickets_intake REDIS_URL=… SECRET_KEY=x \\
@@ -11,13 +15,11 @@ task and the email delivery task handed to Celery (Redis broker; no worker needs
 """
 
 import argparse
-import http.client
-import json
 import os
-import statistics
+import re
+import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -29,6 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
@@ -36,13 +39,6 @@ from tests.conftest import make_person  # noqa: E402
 from tickets.models import SlaPolicy, Ticket  # noqa: E402
 
 PORT = 8765
-TEXTS = [
-    ("Withdrawal stuck", "My USDT withdrawal on TRC20 has been pending for six hours."),
-    ("출금 지연", "USDT 출금이 여섯 시간째 대기 중입니다. 확인 부탁드립니다."),
-    ("入金されない", "ETHを入金しましたが、まだ反映されていません。"),
-    ("充值未到账", "我两个小时前充值了0.5 ETH，现在还没有到账。"),
-    ("2FA", "I lost my phone and cannot log in with Google Authenticator."),
-]
 
 
 def prepare(clients: int) -> list[str]:
@@ -58,57 +54,36 @@ def prepare(clients: int) -> list[str]:
     tokens = []
     for i in range(clients):
         email = f"intake{i}@example.com"
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(username=email).first()
         user = user or make_person(email, "customer", preferred_language="en")
         tokens.append(Token.objects.get_or_create(user=user)[0].key)
     return tokens
 
 
-def client(token: str, stop: float, latencies: list, errors: list, seed: int, reference: bool):
-    """One client: creates tickets, or (reference run) asks the minimal DRF endpoint who it is."""
-    count = seed
-    while time.perf_counter() < stop:
-        subject, text = TEXTS[count % len(TEXTS)]
-        body = json.dumps({"subject": subject, "text": f"{text} #{count}"})
-        count += 1
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        started = time.perf_counter()
-        connection.request(
-            "GET" if reference else "POST",
-            "/api/v1/support/me/" if reference else "/api/v1/tickets/",
-            body=None if reference else body,
-            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-        )
-        response = connection.getresponse()
-        response.read()
-        connection.close()
-        if response.status in (200, 201):
-            latencies.append((time.perf_counter() - started) * 1000)
-        else:
-            errors.append(response.status)
-
-
-def run(tokens: list[str], seconds: float, reference: bool = False) -> tuple[list, list, float]:
-    latencies: list[float] = []
-    errors: list[int] = []
-    started = time.perf_counter()
-    stop = started + seconds
-    threads = [
-        threading.Thread(
-            target=client, args=(token, stop, latencies, errors, i * 100_000, reference)
-        )
-        for i, token in enumerate(tokens)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors, time.perf_counter() - started
+def wrk(tokens: list[str], *, clients: int, seconds: float, mode: str) -> dict:
+    result = subprocess.run(
+        [
+            "wrk",
+            f"--threads={min(clients, 2)}",
+            f"--connections={clients}",
+            f"--duration={int(seconds)}s",
+            "--timeout=10s",
+            f"--script={ROOT / 'bench/tickets_intake.lua'}",
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env={**os.environ, "TOKENS": ",".join(tokens), "MODE": mode},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(row for row in result.stdout.splitlines() if row.startswith("RESULT"))
+    values = dict(re.findall(r"(\w+)=([\d.]+)", line))
+    return {name: float(value) for name, value in values.items()}
 
 
 def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("This benchmark drives the server with wrk: apt-get install wrk")
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
@@ -129,24 +104,26 @@ def main() -> None:
     )
     try:
         time.sleep(3)
-        run(tokens[:2], 2)  # warm up both workers
-        latencies, errors, elapsed = run(tokens, args.seconds)
-        reference, _errors, reference_elapsed = run(tokens, args.seconds / 2, reference=True)
+        wrk(tokens, clients=2, seconds=2, mode="intake")  # warm up both workers
+        intake = wrk(tokens, clients=args.clients, seconds=args.seconds, mode="intake")
+        reference = wrk(tokens, clients=args.clients, seconds=args.seconds / 2, mode="reference")
     finally:
         server.terminate()
         server.wait(timeout=10)
-    latencies.sort()
-    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    load = os.getloadavg()[0]
+    errors = int(intake["errors_status"] + intake["errors_other"])
     print(
-        f"intake via API, {args.clients} clients, gunicorn x{args.workers}: "
-        f"{len(latencies) / elapsed:.0f} tickets/s, p50 {statistics.median(latencies):.1f} ms, "
-        f"p99 {p99:.1f} ms, errors {len(errors)} ({sorted(set(errors))})"
+        f"intake via API, {args.clients} clients (wrk), gunicorn x{args.workers}: "
+        f"{intake['requests'] / intake['seconds']:.0f} tickets/s, p50 {intake['p50_ms']:.1f} ms, "
+        f"p99 {intake['p99_ms']:.1f} ms, errors {errors}"
     )
-    print(f"tickets stored during the run: {Ticket.objects.count() - before}")
+    print(f"tickets stored during the runs: {Ticket.objects.count() - before}")
     print(
         f"reference in the same run (same clients and server): GET /api/v1/support/me/ "
-        f"{len(reference) / reference_elapsed:.0f} requests/s"
+        f"{reference['requests'] / reference['seconds']:.0f} requests/s, "
+        f"p99 {reference['p99_ms']:.1f} ms"
     )
+    print(f"load average (1 min) at the end: {load:.2f}")
 
 
 if __name__ == "__main__":
