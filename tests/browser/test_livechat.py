@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from livechat.models import ChatMessage, Conversation
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
+from tickets.models import Macro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +111,12 @@ def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
     live_server, page_factory, websocket_server, agent, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
+    Macro.objects.create(
+        key="need_tx_hash",
+        language="zh-hans",
+        name="请提供 TxID",
+        body="{customer_name}您好：\n\n请提供交易哈希（TxID）。\n\n工单号：{reference}",
+    )
     customer = page_factory(viewport={"width": 390, "height": 800})  # a phone
     customer.goto(f"{live_server.url}/zh-hans/chat/")
     customer.fill("#lc-email", "guest@example.com")
@@ -135,6 +142,12 @@ def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
     console.fill(".lc-pane .lc-input", "您好，我来帮您")
     console.locator(".lc-pane .lc-composer button[type=submit]").click()
     customer.wait_for_selector(".lc-agent >> text=您好，我来帮您", timeout=WAIT)
+    console.fill(".lc-pane .lc-macro-search", "txid")  # a macro, filled for this chat
+    console.wait_for_selector(".lc-pane .lc-macro-list [aria-selected=true]", timeout=WAIT)
+    console.keyboard.press("Enter")
+    assert console.input_value(".lc-pane .lc-input") == "guest您好：\n\n请提供交易哈希（TxID）。"
+    console.locator(".lc-pane .lc-composer button[type=submit]").click()
+    customer.wait_for_selector(".lc-agent >> text=请提供交易哈希", timeout=WAIT)
     say(customer, "我的充值没有到账")
     console.wait_for_selector(".lc-pane .lc-customer >> text=我的充值没有到账", timeout=WAIT)
     customer.set_input_files(
