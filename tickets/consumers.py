@@ -7,7 +7,9 @@ presence (tickets.presence, in the cache) need no database connection, so Channe
 before every message is skipped.
 """
 
+import asyncio
 import json
+import logging
 import time
 from collections import deque
 from urllib.parse import parse_qs, urlparse
@@ -23,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from support.services import user_preferred_language
 from tickets import live, presence
+
+logger = logging.getLogger(__name__)
 
 CLOSE_REFUSED = 4403
 MAX_FRAME_BYTES = 1024
@@ -139,9 +143,14 @@ class QueueConsumer(ConsoleSocket):
 
 class TicketConsumer(ConsoleSocket):
     """A ticket page: who else is viewing or replying (frames `viewing` and `replying`), and
-    a notice when someone else changed the ticket."""
+    a notice when someone else changed the ticket. While the page is open its presence entry
+    is refreshed here, every presence.REFRESH_SECONDS."""
 
     ticket_id: int | None = None
+    slot: int | None = None
+    replying = False
+    keeping: asyncio.Task | None = None
+    shown: list[dict] | None = None
 
     def authorise(self) -> tuple[list[str] | None, str]:
         reference = self.scope["url_route"]["kwargs"]["reference"]
@@ -152,29 +161,61 @@ class TicketConsumer(ConsoleSocket):
         return [live.ticket_group(ticket.pk)], _language(self.user)
 
     async def disconnect(self, code: int) -> None:
-        if self.ticket_id is not None and self.groups_joined:
-            viewers = await in_thread(presence.viewer_leave)(
-                ticket_id=self.ticket_id, channel=self.channel_name
+        if self.keeping is not None:
+            self.keeping.cancel()
+            await in_thread(presence.viewer_leave)(
+                ticket_id=self.ticket_id, slot=self.slot, channel=self.channel_name
             )
-            await self.share(viewers)
+            await self.share(await in_thread(presence.viewers)(self.ticket_id))
         await super().disconnect(code)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
-        if content["type"] not in ("viewing", "replying"):
-            return await self.error("invalid", _("This message could not be understood."))
-        replying = content["type"] == "replying" and content.get("active") is True
         if content["type"] == "viewing":
-            replying = bool(content.get("replying", False))
-        viewers = await in_thread(presence.viewer_touch)(
-            ticket_id=self.ticket_id, channel=self.channel_name, user=self.user, replying=replying
-        )
-        await self.share(viewers)
+            self.replying = content.get("replying") is True
+        elif content["type"] == "replying":
+            self.replying = content.get("active") is True
+        else:
+            return await self.error("invalid", _("This message could not be understood."))
+        await self.refresh()
+        await self.share(self.shown)
+        if self.keeping is None:
+            self.keeping = asyncio.create_task(self.keep_present())
+
+    async def refresh(self) -> None:
+        """Record this page (cache only, off the event loop); remember who is here now."""
+
+        def record() -> list[dict]:
+            self.slot = presence.viewer_refresh(
+                ticket_id=self.ticket_id,
+                slot=self.slot,
+                channel=self.channel_name,
+                user=self.user,
+                replying=self.replying,
+            )
+            return presence.viewers(self.ticket_id)
+
+        self.shown = await in_thread(record)()
+
+    async def keep_present(self) -> None:
+        """Refresh this page's entry; tell the page's group when someone left unannounced (a
+        crashed server's pages expire)."""
+        while True:
+            await asyncio.sleep(presence.REFRESH_SECONDS)
+            before = self.shown
+            try:
+                await self.refresh()
+            except Exception:
+                logger.warning("Ticket presence not refreshed", exc_info=True)
+                continue
+            if self.shown != before:
+                await self.share(self.shown)
 
     async def share(self, viewers: list[dict]) -> None:
         group = live.ticket_group(self.ticket_id)
         await self.channel_layer.group_send(group, {"type": PRESENCE, "viewers": viewers})
 
     async def ticket_presence(self, event: dict) -> None:
+        self.shown = event["viewers"]
         others = [
             {"email": viewer["email"], "replying": viewer["replying"]}
             for viewer in event["viewers"]

@@ -8,7 +8,7 @@ from django.db import transaction
 from support.models import Team
 from tickets import live
 from tickets.models import EscalationRule
-from tickets.presence import viewer_touch
+from tickets.presence import viewer_join
 from tickets.services import ticket_assign, ticket_reply, ticket_set_tags
 from tickets.sweep import sla_sweep
 
@@ -123,7 +123,7 @@ def test_the_sweep_sends_one_notice_per_group_and_tells_only_open_ticket_pages(
         )
         for n in range(3)
     ]
-    viewer_touch(ticket_id=tickets[0].pk, channel="page-1", user=agent, replying=False)
+    viewer_join(ticket_id=tickets[0].pk, channel="page-1", user=agent, replying=False)
     sent.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from django.core.cache import cache
 
 from support.models import Team
 from tests.conftest import ensure_roles
@@ -20,7 +19,7 @@ from tests.livechat.conftest import (
     session_cookie,
     websocket_app,
 )
-from tickets import live
+from tickets import live, presence
 from tickets.models import EscalationRule
 from tickets.services import ticket_assign, ticket_reply, ticket_set_priority
 from tickets.sweep import sla_sweep
@@ -324,7 +323,7 @@ def test_a_customer_cannot_join_a_ticket_group(customer, agent, policy, receive)
     frame, code = async_to_sync(scenario)()
 
     assert (frame["code"], code) == ("forbidden", 4403)
-    assert cache.get(f"tickets:viewers:{ticket.pk}") is None  # nothing recorded
+    assert presence.viewers(ticket.pk) == []  # nothing recorded
 
 
 def test_an_agent_cannot_follow_a_ticket_that_does_not_exist(agent):
@@ -351,3 +350,28 @@ def test_unknown_and_malformed_frames_get_an_error_frame(agent, policy, receive)
     broken, unknown = async_to_sync(scenario)()
 
     assert broken["code"] == unknown["code"] == "invalid"
+
+
+def test_a_page_that_vanished_unannounced_is_dropped_at_the_next_refresh(
+    agent, teammate, policy, receive, monkeypatch
+):
+    monkeypatch.setattr(presence, "REFRESH_SECONDS", 0.2)
+    ticket = receive()
+    crashed = presence.viewer_join(
+        ticket_id=ticket.pk, channel="on-a-crashed-server", user=teammate, replying=False
+    )
+    cookie = session_cookie(agent)
+
+    async def scenario():
+        socket = await connected(ticket_socket(cookie, ticket.reference))
+        await socket.send_json_to({"type": "viewing"})
+        before = await socket.receive_json_from()
+        presence.cache.delete(presence._slot_key(ticket.pk, crashed))  # its entry expired
+        after = await socket.receive_json_from()
+        await socket.disconnect()
+        return before, after
+
+    before, after = async_to_sync(scenario)()
+
+    assert before["others"] == [{"email": teammate.email, "replying": False}]
+    assert after == {"type": "presence", "others": []}

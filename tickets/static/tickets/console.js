@@ -29,13 +29,13 @@ document.addEventListener("keydown", (event) => {
   if (action) { event.preventDefault(); action(); }
 });
 
-// Collision detection over the console socket (docs/console.md): say we are viewing (again
-// every 20 s) and whether the composer has text; show who else is here, and warn when someone
-// else changed the ticket. Advisory: the version check on every action is the real guard.
+// Collision detection over the console socket (docs/console.md): say we are viewing and
+// whether the composer has text (the server keeps us present while the socket is open); show
+// who else is here, and warn when someone else changed the ticket. Advisory: the version check
+// on every action is the real guard.
 const script = document.querySelector('script[src*="tickets/console.js"]');
 const banner = document.getElementById("collision");
 const changed = document.getElementById("changed");
-const PING = 20000;
 let socket = null;
 let backoff = 1000;
 let replying = false;
@@ -78,7 +78,6 @@ function connect() {
 
 if (script && banner && changed) {
   connect();
-  setInterval(() => send({ type: "viewing", replying }), PING);
   body?.addEventListener("input", () => {
     const now = body.value.trim() !== "";
     if (now !== replying) { replying = now; send({ type: "replying", active: replying }); }
