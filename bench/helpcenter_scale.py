@@ -21,6 +21,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from urllib.parse import quote, urlencode, urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATABASE = "hc_scale"
-PORT = 8765
+PORT = 0  # chosen free at start: other benches on this machine use fixed ports (8765)
 DEV_QUERIES = ROOT / "bench" / "data" / "helpcenter-dev-queries.jsonl"
 TARGETS = {"search": 30.0, "article": 50.0, "reindex": 50.0, "build": 60.0}
 
@@ -176,8 +177,16 @@ def time_reindex(runs: int = 50) -> list[float]:
     return timings
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_server(database_url: str) -> tuple[subprocess.Popen, Path]:
     """gunicorn, 2 sync workers, with the API throttles lifted (a bench sends bursts)."""
+    global PORT
+    PORT = free_port()
     settings_dir = Path(tempfile.mkdtemp(prefix="hc_scale_"))
     (settings_dir / "hc_scale_settings.py").write_text(
         "from config.settings import *  # noqa: F403\n"
@@ -199,6 +208,8 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, Path]:
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({server.returncode}): port {PORT} taken?")
         try:
             get("/api/v1/helpcenter/announcements/")
             break
@@ -262,7 +273,9 @@ def report(figures: dict, articles: int, documents: int, topics: int) -> str:
     lines = [
         f"{date.stdout.strip()}, {machine}; `bench/helpcenter_scale.py`: {articles:,} articles "
         f"({documents:,} search documents, 5 languages), {topics:,} forum topics; HTTP figures "
-        "against gunicorn (2 sync workers) on 127.0.0.1, one client, sequential requests.",
+        "against gunicorn (2 sync workers) on 127.0.0.1, one client, sequential requests; "
+        "load average (1, 5, 15 min) before the HTTP runs {:.2f} {:.2f} {:.2f}, after {:.2f} "
+        "{:.2f} {:.2f}.".format(*figures["load_before"], *figures["load_after"]),
         "",
         "| measure | n | median | p95 | target | met |",
         "|---|---|---|---|---|---|",
@@ -333,10 +346,12 @@ def main() -> None:
     try:
         time_requests(search_paths(1))  # warm both workers (jieba, OpenCC, index statistics)
         time_requests(article_paths(40, seed=1))
+        figures["load_before"] = os.getloadavg()
         figures["search"] = time_requests(search_paths(args.search_rounds))
         print("search: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["search"])))
         figures["article"] = time_requests(article_paths(args.pages))
         print("article page: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["article"])))
+        figures["load_after"] = os.getloadavg()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -5,8 +5,6 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -153,25 +151,69 @@ class ArticleFeedback(models.Model):
 
 
 class SearchDocument(models.Model):
-    """One language of one article, as tokens from `helpcenter.search.analysis`.
+    """One language of one article in the search index (`helpcenter.search.index`).
 
-    `vector` is a `simple` tsvector built from our own tokens (weight A: title and tags,
-    B: body), so PostgreSQL needs no text-search configuration or extension.
+    Its tokens are `SearchPosting` rows. A document is never updated: re-indexing an article
+    replaces its documents, so a document id always has the same length and language.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="documents")
     language = models.CharField(max_length=10)
-    vector = SearchVectorField()
-    length = models.PositiveIntegerField(default=0)
+    length = models.PositiveIntegerField(default=0)  # body tokens
+    # The body lines a snippet may show, each with its tokens: [[line, [token, …]], …].
+    lines = models.JSONField(default=list)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["article", "language"], name="search_document_unique")
         ]
-        indexes = [GinIndex(fields=["vector"], name="helpcenter_search_vector_gin")]
 
     def __str__(self) -> str:
         return f"{self.article_id}/{self.language}"
+
+
+class SearchPosting(models.Model):
+    """A token of a document and how often it occurs there (title and tags; body).
+
+    A query reads the rows of its own tokens through the (token, document) index, which
+    carries the counts, so PostgreSQL never visits the table for it. No foreign-key constraint
+    in the database (a full rebuild writes millions of rows; checking each doubled its time):
+    `helpcenter.search.index` deletes a document's postings with it, Django's cascade too.
+    """
+
+    pk = models.CompositePrimaryKey("document", "token")
+    document = models.ForeignKey(
+        SearchDocument,
+        on_delete=models.CASCADE,
+        related_name="postings",
+        db_index=False,  # the primary key (document, token) serves lookups by document
+        db_constraint=False,
+    )
+    token = models.TextField()
+    heading = models.PositiveSmallIntegerField()
+    body = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["token", "document"],
+                include=["heading", "body"],
+                name="helpcenter_posting_token",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.token}"
+
+
+class SearchTerm(models.Model):
+    """A token of the index and how many documents contain it (for its idf)."""
+
+    token = models.TextField(primary_key=True)
+    documents = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.documents})"
 
 
 class AnnouncementQuerySet(models.QuerySet):

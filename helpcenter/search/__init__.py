@@ -4,22 +4,27 @@ Scores lie in [0, 1]: the share of the query's information found in the article.
 that answers on its own (the chat bot) should only do so at or above `ANSWER_THRESHOLD`.
 """
 
-import re
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.utils import translation
 
 from helpcenter.models import Article
 from helpcenter.search.engine import query_tokens, rank_articles
-from helpcenter.text import article_text
+from helpcenter.search.index import snippet_lines
+from helpcenter.text import LocalizedText, article_text, to_traditional
 
 # Measured (docs/helpcenter.md): 99 % of the correct first answers of the dev and probe queries
 # score ≥ 0.15; questions the help center does not cover scored ≤ 0.14 (but crypto price talk 0.17).
 ANSWER_THRESHOLD = 0.15
 MAX_RESULTS = 10
 SNIPPET_CHARS = 160
-MARKDOWN_NOISE = re.compile(r"[*_`#>\[\]]+|\(https?://[^)]*\)")
+LINES_SQL = (
+    "SELECT article_id, language, lines FROM helpcenter_searchdocument"
+    " WHERE (article_id, language) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"
+)
 
 
 @dataclass(frozen=True)
@@ -44,21 +49,44 @@ def search(
     if not query:
         return []
     visible = Article.objects.visible_to(user)
-    ranked = rank_articles(query, language=language, articles=visible)[:limit]
+    ranked = rank_articles(query, language=language, articles=visible, limit=limit)
     articles = Article.objects.in_bulk([article_id for article_id, _s, _l in ranked])
+    texts = {pk: article_text(article, language) for pk, article in articles.items()}
+    lines = _snippet_lines(texts)
+    wanted = set(query_tokens(query))
     return [
-        _result(articles[article_id], score, query, language)
+        _result(articles[article_id], texts[article_id], score, lines, wanted, language)
         for article_id, score, _lang in ranked
         if article_id in articles
     ]
 
 
-def _result(article: Article, score: float, query: str, language: str) -> Result:
-    text = article_text(article, language)
+def _snippet_lines(texts: dict[int, LocalizedText]) -> dict[tuple[int, str], list]:
+    """{(article id, language): indexed body lines} for the texts shown (a converted
+    traditional Chinese text uses the lines of the simplified one)."""
+    wanted = [(pk, "zh-hans" if text.converted else text.language) for pk, text in texts.items()]
+    if not wanted:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(LINES_SQL, [[pk for pk, _l in wanted], [lang for _pk, lang in wanted]])
+        rows = cursor.fetchall()
+    return {(pk, language): json.loads(lines) for pk, language, lines in rows}
+
+
+def _result(
+    article: Article,
+    text: LocalizedText,
+    score: float,
+    lines: dict[tuple[int, str], list],
+    wanted: set[str],
+    language: str,
+) -> Result:
+    indexed = lines.get((article.pk, "zh-hans" if text.converted else text.language))
+    shown = snippet(indexed if indexed is not None else snippet_lines(text.body), wanted)
     return Result(
         slug=article.slug,
         title=text.title,
-        snippet=snippet(text.body, query),
+        snippet=to_traditional(shown) if text.converted else shown,
         score=score,
         language=text.language,
         url=_article_url(article, language),
@@ -71,12 +99,9 @@ def _article_url(article: Article, language: str) -> str:
         return article.get_absolute_url()
 
 
-def snippet(body: str, query: str) -> str:
-    """The line of the body that shares most tokens with the query, shortened."""
-    lines = [MARKDOWN_NOISE.sub("", line).strip(" -") for line in body.splitlines()]
-    lines = [line for line in lines if len(line) > 20] or [MARKDOWN_NOISE.sub("", body)]
-    wanted = set(query_tokens(query))
-    best = max(lines, key=lambda line: len(wanted & set(query_tokens(line))))
+def snippet(lines: list, wanted: set[str]) -> str:
+    """The body line that shares most tokens with the query, shortened."""
+    best, _tokens = max(lines, key=lambda line: len(wanted.intersection(line[1])))
     if len(best) <= SNIPPET_CHARS:
         return best
     return best[:SNIPPET_CHARS].rstrip() + "…"

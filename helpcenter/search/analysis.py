@@ -30,6 +30,7 @@ HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 SEGMENT = re.compile(rf"(?P<latin>{LATIN})|(?P<cjk>[{HAN}{KANA}]+)|(?P<hangul>[{HANGUL}]+)")
 HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
 KANA_CHAR = re.compile(rf"[{KANA}]")
+ACCENTED = re.compile("[\u00c0-\u024f]")
 JA_WORD = re.compile(rf"[{HAN}]+|[\u30a0-\u30ff\u31f0-\u31ffー]+")
 
 # Variant forms OpenCC leaves alone (帳號 → 帐号, but the articles write 账号).
@@ -194,7 +195,8 @@ def _jieba() -> jieba.Tokenizer:
 def normalise(text: str) -> str:
     """NFKC, casefold, Latin accents removed, traditional Chinese folded to simplified."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(_strip_accent(char) for char in text)
+    if ACCENTED.search(text):
+        text = "".join(_strip_accent(char) for char in text)
     simplified = _t2s().convert(text)
     for variant, standard in VARIANTS.items():
         simplified = simplified.replace(variant, standard)
@@ -272,6 +274,8 @@ def korean_terms(word: str) -> list[Term]:
 
 
 def strip_korean_suffix(word: str) -> str:
+    if not word.endswith(KO_SUFFIXES):
+        return word
     for suffix in KO_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             return word[: -len(suffix)]

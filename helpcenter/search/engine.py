@@ -1,4 +1,4 @@
-"""Query → ranked articles: candidates from the GIN index, then BM25-style scoring in Python.
+"""Query → ranked articles: the postings of the query's tokens, scored with numpy.
 
 The score of an article is the share of the query's information (idf-weighted concepts) that
 the article's best document covers, each concept saturating with term frequency (title and tag
@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 from django.db import connection
-from django.db.models import BooleanField, FloatField
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 
-from helpcenter.models import SearchDocument
 from helpcenter.search.analysis import (
     MAX_QUERY_CHARS,
     normalise,
@@ -24,9 +23,10 @@ from helpcenter.search.analysis import (
     tokens,
 )
 from helpcenter.search.index import generation
+from helpcenter.search.postings import DocumentTable, Postings, postings
 from helpcenter.search.synonyms import SYNONYM_GROUPS
 
-TITLE_WEIGHT = 5.0  # a title or tag occurrence counts as this many body occurrences
+TITLE_WEIGHT = 5  # a title or tag occurrence counts as this many body occurrences
 K1 = 5.0
 B = 0.5
 UNKNOWN_WORD_SHARE = 0.5  # weight of a query word absent from the index, × the highest idf
@@ -36,7 +36,7 @@ OTHER_LANGUAGE_FACTOR = 0.9
 PRIOR_WEIGHT = 0.05
 MAX_CONCEPTS = 40
 TYPO_MIN_LETTERS = 5  # one edit in a shorter word is another word (game → name)
-CANDIDATES = 300
+FIRST_ROUND = 64  # documents whose article, visibility and prior are read at once
 
 
 @dataclass
@@ -66,34 +66,33 @@ class IndexStats:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    article_id: int
-    language: str
-    length: int
-    views: int
-    helpful: int
-    not_helpful: int
-    counts: dict[str, tuple[int, int]]  # token: (heading occurrences, body occurrences)
+class Index:
+    """What a process keeps of the index between queries, for one generation of it."""
+
+    stats: IndexStats
+    documents: DocumentTable
 
 
-_stats: dict[str, IndexStats] = {}
+_index: dict[str, Index] = {}
+
+
+def current_index() -> Index:
+    key = generation()
+    if key not in _index:
+        _index.clear()
+        _index[key] = Index(_load_stats(), DocumentTable())
+    return _index[key]
 
 
 def index_stats() -> IndexStats:
-    key = generation()
-    if key not in _stats:
-        _stats.clear()
-        _stats[key] = _load_stats()
-    return _stats[key]
+    return current_index().stats
 
 
 def _load_stats() -> IndexStats:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), coalesce(avg(length), 0) FROM helpcenter_searchdocument")
         documents, average = cursor.fetchone()
-        cursor.execute(
-            "SELECT word, ndoc FROM ts_stat('SELECT vector FROM helpcenter_searchdocument')"
-        )
+        cursor.execute("SELECT token, documents FROM helpcenter_searchterm")
         frequency = dict(cursor.fetchall())
     vocabulary: dict[int, list[str]] = {}
     for word in frequency:
@@ -200,106 +199,135 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def tsquery_literal(needed: list[str]) -> str:
-    return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in needed)
-
-
-def candidates(concepts: list[Concept], articles) -> list[Candidate]:
-    """Documents matching any query token (GIN index), with the counts of those tokens."""
+def query_postings(concepts: list[Concept]) -> dict[str, Postings]:
     needed = list(dict.fromkeys(t for c in concepts for alt in c.alternatives for t in alt))
-    literal = tsquery_literal(needed)
-    if not literal:
-        return []
-    matches = RawSQL(
-        '"helpcenter_searchdocument"."vector" @@ %s::tsquery', [literal], BooleanField()
+    return postings(needed, TITLE_WEIGHT)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The documents matching any query token: their positions in the document table and
+    coverage scores (before the language preference and the prior), in the same order."""
+
+    positions: np.ndarray
+    coverage: np.ndarray
+
+
+def coverage(concepts: list[Concept], found: dict[str, Postings], index: Index) -> Matches:
+    """Each concept's best alternative, its tokens saturating with frequency (title and
+    tag hits weigh more, long documents need more hits), weighted by the concept's idf."""
+    if not found:
+        return Matches(np.zeros(0, dtype=np.int64), np.zeros(0))
+    document_ids, where = np.unique(
+        np.concatenate([p.documents for p in found.values()]), return_inverse=True
     )
-    rank = RawSQL(
-        'ts_rank("helpcenter_searchdocument"."vector", %s::tsquery)', [literal], FloatField()
-    )
-    rows = list(
-        SearchDocument.objects.filter(matches, article__in=articles)
-        .annotate(rank=rank)
-        .order_by("-rank")
-        .values_list(
-            "pk",
-            "article_id",
-            "language",
-            "length",
-            "article__view_count",
-            "article__helpful_count",
-            "article__not_helpful_count",
-        )[:CANDIDATES]
-    )
-    counts = token_counts([row[0] for row in rows], needed)
-    return [Candidate(*row[1:], counts=counts.get(row[0], {})) for row in rows]
-
-
-def token_counts(document_ids: list[int], needed: list[str]) -> dict[int, dict]:
-    """{document id: {token: (heading occurrences, body occurrences)}} for the needed tokens."""
-    if not document_ids:
-        return {}
-    sql = (
-        "SELECT d.id, u.lexeme, cardinality(array_positions(u.weights, 'A')),"
-        " cardinality(u.weights)"
-        " FROM helpcenter_searchdocument d CROSS JOIN LATERAL unnest(d.vector) u"
-        " WHERE d.id = ANY(%s) AND u.lexeme = ANY(%s)"
-    )
-    found: dict[int, dict] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [document_ids, needed])
-        for document_id, token, heading, total in cursor.fetchall():
-            found.setdefault(document_id, {})[token] = (heading, total - heading)
-    return found
-
-
-def document_score(concepts: list[Concept], candidate: Candidate, stats: IndexStats) -> float:
-    counts = candidate.counts
-    norm = K1 * (1 - B + B * candidate.length / stats.average_length)
-    total = sum(concept.weight for concept in concepts) or 1.0
-
-    def saturation(token: str) -> float:
-        heading, body = counts.get(token, (0, 0))
-        frequency = TITLE_WEIGHT * heading + body
-        return frequency / (frequency + norm)
-
-    covered = 0.0
+    positions = index.documents.positions(document_ids)
+    lengths = index.documents.lengths[positions]
+    norm = K1 * (1 - B + B * lengths / index.stats.average_length)
+    saturation, start = {}, 0
+    for token, posting in found.items():
+        at = where[start : start + len(posting.documents)]
+        start += len(posting.documents)
+        values = np.zeros(len(document_ids))
+        values[at] = posting.frequencies / (posting.frequencies + norm[at])
+        saturation[token] = values
+    covered = np.zeros(len(document_ids))
     for concept in concepts:
-        best = max(
-            concept.discount(alt) * sum(saturation(t) for t in alt) / len(alt)
-            for alt in concept.alternatives
-        )
-        covered += concept.weight * best
-    return covered / total
+        covered += concept.weight * _best_alternative(concept, saturation, len(document_ids))
+    total = sum(concept.weight for concept in concepts) or 1.0
+    known = positions >= 0  # a document deleted since its postings were read is skipped
+    return Matches(positions[known], covered[known] / total)
 
 
-def prior(candidate: Candidate) -> float:
+def _best_alternative(concept: Concept, saturation: dict, size: int) -> np.ndarray:
+    best = np.zeros(size)
+    for alt in concept.alternatives:
+        present = [saturation[token] for token in alt if token in saturation]
+        if present:
+            np.maximum(best, concept.discount(alt) * sum(present) / len(alt), out=best)
+    return best
+
+
+def prior(view_count: int, helpful: int, not_helpful: int) -> float:
     """Helpfulness (smoothed share of yes votes) and popularity, each in [0, 1]."""
-    votes = candidate.helpful + candidate.not_helpful
-    helpfulness = (candidate.helpful + 1) / (votes + 2)
-    popularity = min(math.log1p(candidate.views) / math.log1p(100_000), 1.0)
+    votes = helpful + not_helpful
+    helpfulness = (helpful + 1) / (votes + 2)
+    popularity = min(math.log1p(view_count) / math.log1p(100_000), 1.0)
     return (helpfulness + popularity) / 2
 
 
-def rank_articles(query: str, *, language: str, articles) -> list[tuple[int, float, str]]:
+def best_articles(
+    matches: Matches, index: Index, *, preferred: set[str], articles: QuerySet, limit: int
+) -> list[tuple[int, float, str]]:
+    """The `limit` best visible articles, reading documents best coverage first.
+
+    A final score never exceeds the coverage (both factors are at most 1), so once the next
+    document's coverage is below the `limit`-th best score found, no later one can enter."""
+    order = np.argsort(-matches.coverage, kind="stable")
+    best: dict[int, tuple[float, str]] = {}
+    start, size = 0, FIRST_ROUND
+    while start < len(order) and not _settled(best, limit, matches.coverage[order[start]]):
+        _score_batch(matches, index, order[start : start + size], preferred, articles, best)
+        start, size = start + size, size * 2
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    return [(article_id, _rounded(score), language) for article_id, (score, language) in ranked]
+
+
+def _settled(best: dict[int, tuple[float, str]], limit: int, next_coverage: float) -> bool:
+    """Whether `limit` articles already score above what the next document could."""
+    if len(best) < limit:
+        return False
+    scores = sorted((score for score, _language in best.values()), reverse=True)
+    return next_coverage < scores[limit - 1]
+
+
+def _score_batch(
+    matches: Matches,
+    index: Index,
+    batch: np.ndarray,
+    preferred: set[str],
+    articles: QuerySet,
+    best: dict[int, tuple[float, str]],
+) -> None:
+    positions = matches.positions[batch]
+    article_ids = index.documents.articles[positions]
+    counters = {
+        pk: counts
+        for pk, *counts in articles.filter(pk__in=set(article_ids.tolist())).values_list(
+            "pk", "view_count", "helpful_count", "not_helpful_count"
+        )
+    }
+    for position, article_id, score in zip(
+        positions.tolist(), article_ids.tolist(), matches.coverage[batch].tolist(), strict=True
+    ):
+        if article_id not in counters:
+            continue
+        language = index.documents.language(position)
+        if language not in preferred and _family(language) not in preferred:
+            score *= OTHER_LANGUAGE_FACTOR
+        score *= 1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(*counters[article_id])
+        if score > best.get(article_id, (-1.0, ""))[0]:
+            best[article_id] = (score, language)
+
+
+def _rounded(score: float) -> float:
+    return round(min(score, 1.0), 4)
+
+
+def rank_articles(
+    query: str, *, language: str, articles: QuerySet, limit: int
+) -> list[tuple[int, float, str]]:
     """[(article id, score in [0, 1], language of the best document)], best first."""
     query = query[:MAX_QUERY_CHARS]
-    stats = index_stats()
-    if not stats.documents:
+    index = current_index()
+    if not index.stats.documents:
         return []
-    concepts = [c for c in build_concepts(query, stats) if c.weight > 0]
+    concepts = [c for c in build_concepts(query, index.stats) if c.weight > 0]
     if not concepts:
         return []
     preferred = script_languages(query) | {"zh-hans" if language == "zh-hant" else language}
-    best: dict[int, tuple[float, str]] = {}
-    for candidate in candidates(concepts, articles):
-        score = document_score(concepts, candidate, stats)
-        if candidate.language not in preferred and _family(candidate.language) not in preferred:
-            score *= OTHER_LANGUAGE_FACTOR
-        score *= 1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(candidate)
-        if score > best.get(candidate.article_id, (-1.0, ""))[0]:
-            best[candidate.article_id] = (score, candidate.language)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-    return [(article_id, round(min(score, 1.0), 4), lang) for article_id, (score, lang) in ranked]
+    matches = coverage(concepts, query_postings(concepts), index)
+    return best_articles(matches, index, preferred=preferred, articles=articles, limit=limit)
 
 
 def _family(language: str) -> str:

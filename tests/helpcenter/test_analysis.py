@@ -2,7 +2,7 @@
 
 from helpcenter.search.analysis import normalise, script_languages, tokens
 from helpcenter.search.engine import edit_distance
-from helpcenter.search.index import vector_literal
+from helpcenter.search.index import MAX_OCCURRENCES, occurrences, snippet_lines
 
 
 def test_chinese_keeps_jieba_words_and_character_bigrams():
@@ -48,6 +48,21 @@ def test_edit_distance_counts_transpositions_as_one_edit():
     assert edit_distance("withdrawl", "withdraw", 1) == 1
 
 
-def test_tsvector_literal_weights_heading_a_and_body_b():
-    literal = vector_literal([(["kyc"], "A"), (["it's", "kyc"], "B")])
-    assert literal == "'kyc':1A,3B 'it''s':2B"
+def test_postings_count_title_and_body_occurrences_apart():
+    counts = occurrences(["kyc", "kyc"], ["it's", "kyc", "x" * 201])
+    assert counts == {"kyc": (2, 1), "it's": (0, 1)}
+
+
+def test_a_token_counts_at_most_max_occurrences_title_first():
+    counts = occurrences(["fee"] * 200, ["fee"] * 200)
+    assert counts == {"fee": (200, MAX_OCCURRENCES - 200)}
+
+
+def test_snippet_lines_drop_markdown_and_short_lines_and_keep_their_tokens():
+    lines = snippet_lines("## Fees\n- **Withdrawal fees** depend on the network used.\nShort one")
+    assert lines == [
+        (
+            "Withdrawal fees depend on the network used.",
+            ["withdraw", "fee", "depend", "network", "use"],
+        )
+    ]

@@ -5,12 +5,16 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpcenter.models import Article
+from helpcenter.models import Article, SearchTerm
 from helpcenter.search import ANSWER_THRESHOLD, search
+from helpcenter.search.index import reindex_all
 from helpcenter.services import article_unpublish, article_update
+from helpcenter.text import to_traditional
+from tests.helpcenter.conftest import make_article
 
 DEV_QUERIES = (
     Path(__file__).resolve().parents[2] / "bench" / "data" / "helpcenter-dev-queries.jsonl"
@@ -90,6 +94,59 @@ def test_edited_article_is_found_by_its_new_words(demo_articles):
     article = Article.objects.get(slug="technical-clear-cache")
     article_update(article=article, by=None, title_en="Clear the cache of the zebrawallet app")
     assert slugs("zebrawallet")[0] == "technical-clear-cache"
+
+
+def test_archived_article_leaves_the_results(demo_articles):
+    article = Article.objects.get(slug="technical-clear-cache")
+    article_update(article=article, by=None, status=Article.Status.ARCHIVED)
+    assert "technical-clear-cache" not in slugs("clear cache")
+
+
+def test_a_smaller_limit_gives_the_same_first_results(demo_articles):
+    for query, language in [("提现一直没到账怎么办", "zh-hans"), ("withdrawal fee", "en")]:
+        everything = search(query, language=language, user=AnonymousUser(), limit=40)
+        first = search(query, language=language, user=AnonymousUser(), limit=3)
+        assert first == everything[:3]
+
+
+def document_frequencies() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT token, count(*) FROM helpcenter_searchposting GROUP BY token ORDER BY token"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_reindexing_keeps_document_frequencies_exact(demo_articles, section):
+    article = Article.objects.get(slug="technical-clear-cache")
+    article_update(article=article, by=None, title_en="Clear the cache of the zebrawallet app")
+    article_unpublish(article=Article.objects.get(slug="password-reset-steps"), by=None)
+    make_article(section, "cold-storage", title_zh_hans="冷钱包", body_zh_hans="冷钱包保存资产。")
+    stored = dict(SearchTerm.objects.order_by("token").values_list("token", "documents"))
+    assert stored == document_frequencies()
+    assert stored["zebrawallet"] == 1
+    reindex_all()
+    assert dict(SearchTerm.objects.values_list("token", "documents")) == stored
+
+
+def test_snippet_is_the_body_line_sharing_most_words_with_the_query(section):
+    body = (
+        "Cold storage keeps most customer funds offline, away from attackers.\n"
+        "A withdrawal from cold storage takes up to 24 hours to be approved.\n"
+        "Hot wallets hold only what the day's withdrawals need."
+    )
+    make_article(section, "cold-storage", body_en=body)
+    result = search("cold storage withdrawal hours", language="en", user=AnonymousUser())[0]
+    assert result.snippet == "A withdrawal from cold storage takes up to 24 hours to be approved."
+
+
+def test_converted_traditional_chinese_snippet_is_shown_in_traditional(section):
+    body = "冷钱包保存大部分客户资产，与网络隔离，只有经过多人审批才能转出。"
+    make_article(section, "cold-storage", title_zh_hans="冷钱包", body_zh_hans=body)
+    result = search("冷錢包", language="zh-hant", user=AnonymousUser())[0]
+    assert result.language == "zh-hant"
+    assert result.snippet == to_traditional(body)
+    assert result.snippet.startswith("冷錢包")
 
 
 def test_api_returns_results_in_the_documented_shape(client, demo_articles):
