@@ -27,6 +27,7 @@ class SearchQuerySerializer(serializers.Serializer):
     source = serializers.ChoiceField(
         choices=SearchRecord.Source.choices, required=False, default=SearchRecord.Source.HELP_SEARCH
     )
+    live = serializers.BooleanField(required=False, default=False)
 
     def validate_lang(self, value: str) -> str:
         if value and value not in LANGUAGES:
@@ -65,6 +66,11 @@ class SearchView(APIView):
             OpenApiParameter(
                 "source", str, enum=SearchRecord.Source.values, description="Where it was typed."
             ),
+            OpenApiParameter(
+                "live",
+                bool,
+                description="Suggestions while the reader is still typing: not recorded.",
+            ),
         ],
         responses=SearchResponseSerializer,
     )
@@ -76,19 +82,20 @@ class SearchView(APIView):
                 "q": query,
                 "lang": request.query_params.get("lang", ""),
                 "source": request.query_params.get("source", SearchRecord.Source.HELP_SEARCH),
+                "live": request.query_params.get("live", False),
             }
         )
         params.is_valid(raise_exception=True)
         language = params.validated_data.get("lang") or _request_language()
-        results = search(params.validated_data["q"], language=language, user=request.user)
+        query = params.validated_data["q"]
+        results = search(query, language=language, user=request.user)
         record = None
-        if params.validated_data["q"]:
-            record = services.search_record(
-                query=params.validated_data["q"],
+        if query and not params.validated_data["live"]:
+            record = services.search_record_results(
+                query=query,
                 language=language,
                 source=params.validated_data["source"],
-                results_count=len(results),
-                best_score=results[0].score if results else 0.0,
+                results=results,
             )
         response = {"results": results, "search_id": record.pk if record else None}
         return Response(SearchResponseSerializer(response).data)

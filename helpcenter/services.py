@@ -267,6 +267,18 @@ def search_record(
         )
 
 
+def search_record_results(*, query: str, language: str, source: str, results: list) -> SearchRecord:
+    """Record a settled search (not a suggestion while typing) with what it found."""
+    best_score = results[0].score if results else 0.0
+    return search_record(
+        query=query,
+        language=language,
+        source=source,
+        results_count=len(results),
+        best_score=best_score,
+    )
+
+
 def _recent_search(search_id: int) -> SearchRecord:
     """The search, if it was run within CLICK_WINDOW (older ones are closed to reports)."""
     since = timezone.now() - CLICK_WINDOW

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from helpcenter import selectors, services
 from helpcenter.forms import FeedbackForm
+from helpcenter.models import SearchRecord
 from helpcenter.rendering import plain_summary, render_article
 from helpcenter.search import search
 from helpcenter.text import LANGUAGES, article_text, localized_name
@@ -143,10 +144,21 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
+    """A submitted search: settled, so it is recorded (suggestions while typing are not)."""
     language = reader_language()
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    results, record = [], None
     if query:
         request.session[LAST_QUERY_KEY] = query
-    results = search(query, language=language, user=request.user) if query else []
-    context = {"query": query, "results": results, "language": language, **_seo(request)}
+        results = search(query, language=language, user=request.user)
+        record = services.search_record_results(
+            query=query, language=language, source=SearchRecord.Source.HELP_SEARCH, results=results
+        )
+    context = {
+        "query": query,
+        "results": results,
+        "search_id": record.pk if record else None,
+        "language": language,
+        **_seo(request),
+    }
     return render(request, "helpcenter/search.html", context)

@@ -151,3 +151,35 @@ def test_dashboard_shows_searches_unanswered_share_and_deflections(client, secti
     assert figures["Searches (7 days)"] == 4
     assert figures["Searches with no good answer (7 days)"] == "75 %"
     assert figures["Deflections (7 days)"] == 1
+
+
+def test_a_live_suggestion_while_typing_is_not_recorded(client, section):
+    make_article(section, "cold-storage")
+    for partial in ("co", "cold", "cold sto", "cold storage"):
+        data = client.get(API, {"q": partial, "lang": "en", "live": "1"}).json()
+        assert data["search_id"] is None
+    assert [r["slug"] for r in data["results"]] == ["cold-storage"]
+    assert SearchRecord.objects.count() == 0
+
+
+def test_the_settled_search_is_recorded_once_with_its_click(client, section):
+    article = make_article(section, "cold-storage")
+    client.get(API, {"q": "cold sto", "lang": "en", "live": "1"})
+    search_id = client.get(API, {"q": "cold storage", "lang": "en"}).json()["search_id"]
+    client.post(f"{API}{search_id}/click/", {"slug": "cold-storage"}, "application/json")
+    record = SearchRecord.objects.get()
+    assert (record.query, record.results_count, record.clicked_article) == (
+        "cold storage",
+        1,
+        article,
+    )
+
+
+def test_a_submitted_search_page_is_recorded(client, section):
+    make_article(section, "cold-storage")
+    html = client.get("/en/help/search/", {"q": "cold storage"}).content.decode()
+    record = SearchRecord.objects.get()
+    assert (record.query, record.source, record.results_count) == ("cold storage", "help_search", 1)
+    assert f'data-search-id="{record.pk}"' in html
+    assert client.get("/en/help/search/").status_code == 200
+    assert SearchRecord.objects.count() == 1

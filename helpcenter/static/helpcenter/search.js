@@ -1,7 +1,10 @@
-// Help-center search as you type: asks /api/v1/helpcenter/search/ and lists the best answers;
-// opening one is reported (POST …/search/<search_id>/click/) for the deflection dashboards.
+// Help-center search as you type: asks /api/v1/helpcenter/search/ (live=1: suggestions while
+// typing are not recorded) and lists the best answers. Opening one settles the search: it is
+// then recorded and the click reported (POST …/search/<search_id>/click/) for the deflection
+// dashboards. Result links on the search page (recorded by the page) report their clicks too.
 const DELAY_MS = 200;
 const MAX_SHOWN = 6;
+const SETTLE_TIMEOUT_MS = 800;  // never hold the reader back longer than this
 
 function articleLink(form, slug, query) {
   const url = new URL(form.dataset.articleUrl.replace("article-slug", slug), window.location.origin);
@@ -19,13 +22,38 @@ function reportClick(form, searchId, slug) {
   }).catch(() => {});
 }
 
-function render(form, list, query, results, searchId = null) {
+function searchUrl(form, query, live) {
+  const url = new URL(form.dataset.api, window.location.origin);
+  url.searchParams.set("q", query);
+  url.searchParams.set("lang", form.dataset.lang);
+  url.searchParams.set("source", form.dataset.source || "help_search");
+  if (live) url.searchParams.set("live", "1");
+  return url;
+}
+
+async function settle(form, query, slug) {
+  // The reader chose a suggestion: record the search they settled on, then the click.
+  const response = await fetch(searchUrl(form, query, false), {
+    signal: AbortSignal.timeout(SETTLE_TIMEOUT_MS), headers: { Accept: "application/json" },
+  });
+  if (response.ok) reportClick(form, (await response.json()).search_id, slug);
+}
+
+function openSuggestion(event, form, query, slug) {
+  const newTab = event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey;
+  if (newTab) { settle(form, query, slug).catch(() => {}); return; }
+  event.preventDefault();
+  const href = event.currentTarget.href;
+  settle(form, query, slug).catch(() => {}).finally(() => window.location.assign(href));
+}
+
+function render(form, list, query, results) {
   list.replaceChildren();
   for (const result of results.slice(0, MAX_SHOWN)) {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = articleLink(form, result.slug, query);
-    link.addEventListener("click", () => reportClick(form, searchId, result.slug));
+    link.addEventListener("click", (event) => openSuggestion(event, form, query, result.slug));
     link.textContent = result.title;
     const snippet = document.createElement("small");
     snippet.textContent = result.snippet;
@@ -48,16 +76,10 @@ function attach(form) {
       if (query.length < 2) { render(form, list, query, []); return; }
       controller?.abort();
       controller = new AbortController();
-      const url = new URL(form.dataset.api, window.location.origin);
-      url.searchParams.set("q", query);
-      url.searchParams.set("lang", form.dataset.lang);
-      url.searchParams.set("source", form.dataset.source || "help_search");
+      const url = searchUrl(form, query, true);
       try {
         const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
-        if (response.ok) {
-          const data = await response.json();
-          render(form, list, query, data.results, data.search_id);
-        }
+        if (response.ok) render(form, list, query, (await response.json()).results);
       } catch (error) {
         if (error.name !== "AbortError") list.hidden = true;
       }
@@ -68,4 +90,14 @@ function attach(form) {
   });
 }
 
+function attachResults(results, form) {
+  // The search page's own results (that search is recorded by the page).
+  for (const link of results.querySelectorAll("a[data-slug]")) {
+    link.addEventListener("click", () => reportClick(form, results.dataset.searchId, link.dataset.slug));
+  }
+}
+
 document.querySelectorAll("form.help-search").forEach(attach);
+const pageResults = document.querySelector(".help-results[data-search-id]");
+const pageForm = document.querySelector("form.help-search");
+if (pageResults?.dataset.searchId && pageForm) attachResults(pageResults, pageForm);
