@@ -14,6 +14,7 @@ from django.db.models import Case, Value, When
 
 from livechat import assignment
 from livechat.models import ChatOffer, Conversation, OfferOutcome, TeamChatPolicy
+from support.models import AgentProfile
 
 SWEEP_LIMIT = 500
 
@@ -71,6 +72,16 @@ def due_conversation_ids(*, now: datetime, limit: int = SWEEP_LIMIT) -> list[int
     """Chats whose open offer has run out, oldest first (the partial index `chat_offer_due`)."""
     due = ChatOffer.objects.filter(outcome=OfferOutcome.OPEN, expires_at__lte=now)
     return list(due.order_by("expires_at").values_list("conversation_id", flat=True)[:limit])
+
+
+def missed_too_many(agent: AbstractBaseUser, *, team_id: int | None) -> bool:
+    """Whether an online agent has missed as many offers in a row as the team's policy allows
+    before setting them to away."""
+    profile = AgentProfile.objects.filter(user=agent).first()
+    if profile is None or profile.presence != AgentProfile.Presence.ONLINE:
+        return False
+    limit = team_policy(team_id).away_after_missed_offers
+    return missed_in_a_row(agent, limit=limit, since=profile.presence_changed_at)
 
 
 def missed_in_a_row(agent: AbstractBaseUser, *, limit: int, since: datetime | None) -> bool:

@@ -280,7 +280,7 @@ def conversation_expire_offer(*, conversation_id: int, now: datetime) -> Posted 
             data={"agent": offer.agent_id, "offered_to": conversation.offered_to_id},
         )
         posted = Posted(conversation, offer_withdrawn_from=offer.agent_id)
-        if _missed_too_many(offer.agent, team_id=conversation.team_id):
+        if offers.missed_too_many(offer.agent, team_id=conversation.team_id):
             profile = agent_set_presence(agent=offer.agent, presence=AgentProfile.Presence.AWAY)
             _event(conversation, "agent_set_away", data={"agent": offer.agent_id})
             posted.marked_away = True
@@ -296,17 +296,6 @@ def conversation_expire_offers(*, now: datetime) -> list[Posted]:
         for pk in offers.due_conversation_ids(now=now)
     )
     return [posted for posted in expired if posted is not None]
-
-
-def _missed_too_many(agent: AbstractBaseUser, *, team_id: int | None) -> bool:
-    profile = AgentProfile.objects.filter(user=agent).first()
-    if profile is None or profile.presence != AgentProfile.Presence.ONLINE:
-        return False
-    return offers.missed_in_a_row(
-        agent,
-        limit=offers.team_policy(team_id).away_after_missed_offers,
-        since=profile.presence_changed_at,
-    )
 
 
 def conversation_post_agent_message(
