@@ -153,8 +153,7 @@ class ArticleFeedback(models.Model):
 class SearchDocument(models.Model):
     """One language of one article in the search index (`helpcenter.search.index`).
 
-    Its tokens are `SearchPosting` rows. A document is never updated: re-indexing an article
-    replaces its documents, so a document id always has the same length and language.
+    Its tokens are `SearchPosting` rows; `SearchTerm` counts the documents per token.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="documents")

@@ -1,8 +1,8 @@
 """The search index: per article and language a document, its postings and snippet lines.
 
 A posting is (token, document, heading count, body count); `SearchTerm` keeps each token's
-document frequency. `index_article` replaces an article's documents and adjusts the
-frequencies by difference; `reindex_all` rebuilds everything in one transaction.
+document frequency. `index_article` writes what changed in an article's documents and
+adjusts the frequencies by difference; `reindex_all` rebuilds everything in one transaction.
 """
 
 import io
@@ -20,6 +20,7 @@ from helpcenter.search.analysis import tokens
 from helpcenter.text import INDEXED_LANGUAGES, human_text
 
 GENERATION_KEY = "helpcenter:search:generation"
+_changed_here = 0  # index changes by this process: it sees them before their commit bumps
 MAX_OCCURRENCES = 255  # per token and document (a title weighs 5: fits a smallint)
 MAX_TOKEN_CHARS = 200  # longer "words" are noise, and a B-tree entry has a size limit
 MIN_SNIPPET_LINE = 20  # characters: shorter lines are headings or list stubs
@@ -84,34 +85,95 @@ def analyse(article: Article, language: str) -> AnalysedDocument | None:
 
 
 def index_article(article: Article) -> None:
-    """Replace the article's documents (every language with human text) and their postings.
+    """Bring the article's documents (every language with human text) up to date, writing
+    only the postings that changed: an edit of one paragraph rewrites a few rows.
 
     Locks the article row, so two re-indexings of one article run one after the other."""
-    analysed = [doc for lang in INDEXED_LANGUAGES if (doc := analyse(article, lang)) is not None]
+    analysed = {lang: doc for lang in INDEXED_LANGUAGES if (doc := analyse(article, lang))}
+    _changed()
     with transaction.atomic():
         Article.objects.select_for_update().filter(pk=article.pk).exists()
-        removed = _delete_documents(article.pk)
-        _store(article.pk, analysed)
-        added = Counter(token for doc in analysed for token in doc.counts)
-        added.subtract(removed)
-        _adjust_frequencies({token: change for token, change in added.items() if change})
+        stored = {doc.language: doc for doc in SearchDocument.objects.filter(article=article)}
+        old = _stored_counts(stored)
+        gone = [stored[lang].pk for lang in stored.keys() - analysed.keys()]
+        SearchDocument.objects.filter(pk__in=gone).delete()  # with their postings
+        _save_documents(article.pk, analysed, stored)
+        removed, written = [], []
+        for language, doc in analysed.items():
+            document_id = stored[language].pk
+            before = old.get(language, {})
+            removed += [(document_id, token) for token in before.keys() - doc.counts.keys()]
+            written += [
+                (document_id, token, *counts)
+                for token, counts in doc.counts.items()
+                if before.get(token) != counts
+            ]
+        _write_postings(removed, written)
+        _adjust_frequencies(_frequency_changes(old, analysed))
     transaction.on_commit(bump_generation)
 
 
-def _delete_documents(article_id: int) -> Counter:
-    """Delete the article's documents; how many of them contained each token."""
+def _stored_counts(stored: dict[str, SearchDocument]) -> dict[str, dict[str, tuple[int, int]]]:
+    """{language: {token: (heading, body)}} as the index holds them now."""
+    languages = {doc.pk: language for language, doc in stored.items()}
+    counts: dict[str, dict[str, tuple[int, int]]] = {language: {} for language in stored}
     with connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM helpcenter_searchposting p USING helpcenter_searchdocument d"
-            " WHERE p.document_id = d.id AND d.article_id = %s RETURNING p.token",
-            [article_id],
+            "SELECT document_id, token, heading, body FROM helpcenter_searchposting"
+            " WHERE document_id = ANY(%s)",
+            [list(languages)],
         )
-        removed = Counter(token for (token,) in cursor.fetchall())
-    SearchDocument.objects.filter(article_id=article_id).delete()
-    return removed
+        for document_id, token, heading, body in cursor.fetchall():
+            counts[languages[document_id]][token] = (heading, body)
+    return counts
+
+
+def _save_documents(
+    article_id: int, analysed: dict[str, AnalysedDocument], stored: dict[str, SearchDocument]
+) -> None:
+    """Create or update the documents in `stored` (by language) to match `analysed`."""
+    for language, doc in analysed.items():
+        document = stored.get(language)
+        if document is None:
+            stored[language] = SearchDocument.objects.create(
+                article_id=article_id, language=language, length=doc.length, lines=doc.lines
+            )
+            continue
+        lines = [[line, found] for line, found in doc.lines]  # as JSON gives them back
+        if (document.length, document.lines) != (doc.length, lines):
+            document.length, document.lines = doc.length, lines
+            document.save(update_fields=["length", "lines"])
+
+
+def _write_postings(removed: list[tuple[int, str]], written: list[tuple]) -> None:
+    with connection.cursor() as cursor:
+        if removed:
+            cursor.execute(
+                "DELETE FROM helpcenter_searchposting p"
+                " USING unnest(%s::bigint[], %s::text[]) AS gone (document_id, token)"
+                " WHERE p.document_id = gone.document_id AND p.token = gone.token",
+                [list(column) for column in zip(*removed, strict=True)],
+            )
+        if written:
+            cursor.execute(
+                "INSERT INTO helpcenter_searchposting (document_id, token, heading, body)"
+                " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::int[])"
+                " ON CONFLICT (document_id, token)"
+                " DO UPDATE SET heading = excluded.heading, body = excluded.body",
+                [list(column) for column in zip(*written, strict=True)],
+            )
+
+
+def _frequency_changes(
+    old: dict[str, dict[str, tuple[int, int]]], analysed: dict[str, AnalysedDocument]
+) -> dict[str, int]:
+    changes = Counter(token for doc in analysed.values() for token in doc.counts)
+    changes.subtract(token for counts in old.values() for token in counts)
+    return {token: change for token, change in changes.items() if change}
 
 
 def _store(article_id: int, analysed: list[AnalysedDocument]) -> list[SearchDocument]:
+    """New documents and their postings (COPY: the fastest way in for a full rebuild)."""
     documents = SearchDocument.objects.bulk_create(
         SearchDocument(
             article_id=article_id, language=doc.language, length=doc.length, lines=doc.lines
@@ -161,6 +223,7 @@ def _adjust_frequencies(changes: dict[str, int]) -> None:
 
 def reindex_all() -> int:
     """Rebuild the whole index in one transaction (searches see the old one until it ends)."""
+    _changed()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM helpcenter_searchposting")
@@ -185,5 +248,12 @@ def bump_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def _changed() -> None:
+    global _changed_here
+    _changed_here += 1
+
+
 def generation() -> str:
-    return cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    """Changes when the index does: what a process keeps of it is valid for one generation."""
+    shared = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    return f"{shared}.{_changed_here}"

@@ -2,9 +2,12 @@
 
 Postings come back one row per token, its document ids and frequencies packed as binary
 arrays (`array_send`): a frequent token has thousands of postings, and one Python object per
-posting would cost more than PostgreSQL's index scan.
+posting would cost more than PostgreSQL's index scan. A process keeps the postings it read
+last (the frequent tokens, the expensive ones, are also the ones queries share) until the
+index changes.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,14 +51,46 @@ def postings(tokens: list[str], title_weight: int) -> dict[str, Postings]:
 
 
 def _unpack(data: memoryview | bytes, elements: np.dtype) -> np.ndarray:
-    return np.frombuffer(data, dtype=elements, offset=ARRAY_HEADER)["value"].astype(np.int64)
+    values = np.frombuffer(data, dtype=elements, offset=ARRAY_HEADER)["value"]
+    return values.astype(values.dtype.newbyteorder("="))
+
+
+class PostingsCache:
+    """Postings read recently, up to `capacity` postings, least recently used out first.
+
+    Belongs to one generation of the index: it is dropped with it, never updated."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.size = 0
+        self.entries: OrderedDict[str, Postings | None] = OrderedDict()
+
+    def read(self, tokens: list[str], title_weight: int) -> dict[str, Postings]:
+        missing = [token for token in tokens if token not in self.entries]
+        fetched = postings(missing, title_weight)
+        kept = {token: self.entries[token] for token in tokens if token in self.entries}
+        for token in kept:
+            self.entries.move_to_end(token)
+        for token in missing:
+            self._keep(token, fetched.get(token))  # None: not in the index, also worth keeping
+        found = {**kept, **fetched}
+        return {token: found[token] for token in tokens if found.get(token) is not None}
+
+    def _keep(self, token: str, posting: Postings | None) -> None:
+        self.entries[token] = posting
+        self.size += _size(posting)
+        while self.size > self.capacity and len(self.entries) > 1:
+            _token, dropped = self.entries.popitem(last=False)
+            self.size -= _size(dropped)
+
+
+def _size(posting: Postings | None) -> int:
+    return 1 if posting is None else len(posting.documents)
 
 
 class DocumentTable:
-    """Length, article and language of every document, by id (sorted), grown on demand.
-
-    Documents never change (re-indexing creates new ones), so an entry never goes stale;
-    ids this table has not seen yet are fetched when a query meets them."""
+    """Length, article and language of every document, by id (sorted), for one generation of
+    the index; a document created since it was loaded is fetched when a query meets it."""
 
     def __init__(self) -> None:
         self.ids = np.zeros(0, dtype=np.int64)
