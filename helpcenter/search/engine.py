@@ -150,6 +150,8 @@ def _synonym_idfs(alternatives: list[tuple[str, ...]], stats: IndexStats) -> lis
 
 
 def _contains(text: str, phrase: str) -> bool:
+    if phrase not in text:
+        return False
     if phrase.isascii():
         return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
     return phrase in text
@@ -293,9 +295,10 @@ def _score_batch(
 ) -> None:
     positions = matches.positions[batch]
     article_ids = index.documents.articles[positions]
+    visible = articles.filter(pk__in=set(article_ids.tolist()))
     counters = {
         pk: counts
-        for pk, *counts in articles.filter(pk__in=set(article_ids.tolist())).values_list(
+        for pk, *counts in visible.values_list(
             "pk", "view_count", "helpful_count", "not_helpful_count"
         )
     }

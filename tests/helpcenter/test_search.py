@@ -125,6 +125,10 @@ def test_reindexing_keeps_document_frequencies_exact(demo_articles, section):
     stored = dict(SearchTerm.objects.order_by("token").values_list("token", "documents"))
     assert stored == document_frequencies()
     assert stored["zebrawallet"] == 1
+    article_update(article=article, by=None, title_ko="", body_ko="")  # Korean text removed
+    assert not article.documents.filter(language="ko").exists()
+    stored = dict(SearchTerm.objects.order_by("token").values_list("token", "documents"))
+    assert stored == document_frequencies()
     reindex_all()
     assert dict(SearchTerm.objects.values_list("token", "documents")) == stored
 
