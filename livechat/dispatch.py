@@ -77,7 +77,7 @@ def publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
                 frames.state_frame(conversation, offline=posted.offline),
             )
         )
-    if posted.state_changed or posted.offer_withdrawn_from is not None:
+    if posted.state_changed or posted.offer_withdrawn_from is not None or posted.offered_anew:
         outcome.broadcasts.append((AGENTS_GROUP, frames.chat_summary_frame(conversation)))
     if posted.offer_withdrawn_from is not None:
         frame = frames.offer_withdrawn_frame(conversation.pk, away=posted.marked_away)

@@ -14,7 +14,7 @@ from django.db.models import Case, Value, When
 
 from livechat import assignment
 from livechat.models import ChatOffer, Conversation, OfferOutcome, TeamChatPolicy
-from support.models import AgentProfile
+from support.models import AgentProfile, Team
 
 SWEEP_LIMIT = 500
 
@@ -72,6 +72,21 @@ def due_conversation_ids(*, now: datetime, limit: int = SWEEP_LIMIT) -> list[int
     """Chats whose open offer has run out, oldest first (the partial index `chat_offer_due`)."""
     due = ChatOffer.objects.filter(outcome=OfferOutcome.OPEN, expires_at__lte=now)
     return list(due.order_by("expires_at").values_list("conversation_id", flat=True)[:limit])
+
+
+def waiting_conversation_ids(*, limit: int = SWEEP_LIMIT) -> dict[int | None, list[int]]:
+    """Queued chats offered to nobody, by team, in queue order (the partial index
+    `chat_queue`); only for teams with an online agent who has a free slot."""
+    waiting = Conversation.objects.queued().filter(offered_to__isnull=True)
+    by_team: dict[int | None, list[int]] = {}
+    for pk, team_id in waiting.values_list("pk", "team_id")[:limit]:
+        by_team.setdefault(team_id, []).append(pk)
+    teams = Team.objects.in_bulk([pk for pk in by_team if pk is not None])
+    return {
+        team_id: ids
+        for team_id, ids in by_team.items()
+        if assignment.available_agents(team=teams.get(team_id)).exists()
+    }
 
 
 def missed_too_many(agent: AbstractBaseUser, *, team_id: int | None) -> bool:

@@ -56,6 +56,7 @@ class Posted:
     offline: bool = False  # queued with no agent online: the customer may leave a message
     queue_teams: set = field(default_factory=set)
     offer_withdrawn_from: int | None = None  # the agent whose offer ran out
+    offered_anew: bool = False  # a waiting chat was offered to an agent who came free
     marked_away: bool = False  # ... and who was set to away for missing offers
 
 
@@ -296,6 +297,37 @@ def conversation_expire_offers(*, now: datetime) -> list[Posted]:
         for pk in offers.due_conversation_ids(now=now)
     )
     return [posted for posted in expired if posted is not None]
+
+
+def conversation_offer_waiting(*, conversation_id: int, now: datetime) -> Posted | None:
+    """Offer a chat that waits in the queue with no offer (nobody could take it when it was
+    queued, or its offers ran out) to an agent who can take it now; None when it is no longer
+    waiting, its team is closed, or still nobody can take it. Under the chat's row lock."""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if conversation.status != Status.QUEUED or conversation.offered_to_id is not None:
+            return None
+        if not conversation.urgent and not assignment.team_is_open(conversation.team, now=now):
+            return None
+        agent = offers.offer_next(conversation, now=now)
+        if agent is None:
+            return None
+        conversation.save(update_fields=["offered_to"])
+        _event(conversation, "offered", data={"offered_to": agent.pk})
+    return Posted(conversation, offered_anew=True)
+
+
+def conversation_offer_waiting_chats(*, now: datetime) -> list[Posted]:
+    """The sweep's second half: offer waiting chats, oldest first, team by team, until a team
+    has nobody left who can take one."""
+    offered = []
+    for conversation_ids in offers.waiting_conversation_ids().values():
+        for pk in conversation_ids:
+            posted = conversation_offer_waiting(conversation_id=pk, now=now)
+            if posted is None:
+                break  # nobody else free in this team (or the chat moved on): next team
+            offered.append(posted)
+    return offered
 
 
 def conversation_post_agent_message(

@@ -12,13 +12,17 @@ def conversation_record_ticket_task(conversation_id: int) -> None:
 
 @shared_task
 def conversation_expire_offers_task() -> int:
-    """The offer sweep (beat): safe to run twice, or in two workers at once. A broadcast lost
+    """The offer sweep (beat): expire offers past their time, then offer waiting chats to
+    agents who came free (came online, ended a chat). Safe to run twice, or in two workers at
+    once. A broadcast lost
     with Redis is recovered by the consoles' snapshot when they reconnect."""
     from django.utils import timezone
 
     from livechat import dispatch, notify, services
 
-    expired = services.conversation_expire_offers(now=timezone.now())
-    for posted in expired:
+    now = timezone.now()
+    expired = services.conversation_expire_offers(now=now)
+    offered = services.conversation_offer_waiting_chats(now=now)
+    for posted in [*expired, *offered]:
         notify.broadcast(dispatch.publish(posted))
-    return len(expired)
+    return len(expired) + len(offered)

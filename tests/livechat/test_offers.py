@@ -298,3 +298,41 @@ def test_an_agent_set_away_sees_the_notice_with_a_way_back(client, agent, teamma
     assert '<p class="notice" id="lc-away" role="status">' in away
     assert '<p class="notice" id="lc-away" role="status" hidden>' in online
     assert "I'm back" in away
+
+
+def test_a_chat_waiting_with_no_offer_is_offered_when_an_agent_comes_online(agent, teammate):
+    agent_set_presence(agent=agent, presence=AgentProfile.Presence.AWAY)
+    agent_set_presence(agent=teammate, presence=AgentProfile.Presence.AWAY)
+    chat = queued_chat()
+    assert (chat.status, chat.offered_to) == ("queued", None)
+    assert conversation_expire_offers_task() == 0  # nobody online: it keeps waiting
+
+    agent_set_presence(agent=teammate, presence=AgentProfile.Presence.ONLINE)
+    offered = conversation_expire_offers_task()
+    again = conversation_expire_offers_task()
+    chat.refresh_from_db()
+
+    assert (offered, again) == (1, 0)
+    assert (chat.status, chat.offered_to) == ("queued", teammate)
+    assert offers_of(chat) == [(teammate.pk, "open")]
+    event = ConversationEvent.objects.get(conversation=chat, kind="offered")
+    assert event.data == {"offered_to": teammate.pk}
+
+
+def test_the_console_is_told_of_a_waiting_chat_offered_anew(agent, teammate):
+    agent_set_presence(agent=agent, presence=AgentProfile.Presence.AWAY)
+    agent_set_presence(agent=teammate, presence=AgentProfile.Presence.AWAY)
+    chat = queued_chat()
+    agent_set_presence(agent=agent, presence=AgentProfile.Presence.ONLINE)
+    cookie = session_cookie(agent)
+
+    async def scenario():
+        console = agent_socket(cookie)
+        await console.connect()
+        await receive_until(console, of_type("chat", conversation=chat.pk))
+        await sync_to_async(conversation_expire_offers_task)()
+        summary = await receive_until(console, of_type("chat", conversation=chat.pk))
+        await console.disconnect()
+        return summary[-1]
+
+    assert async_to_sync(scenario)()["offered_to"] == agent.pk
