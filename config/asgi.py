@@ -16,7 +16,7 @@ from config.websockets import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_http,
-        # Each consumer checks the Origin itself (livechat.consumers.origin_allowed), so that a
+        # Each consumer checks the Origin itself (support.websockets.origin_allowed), so that a
         # refused page gets an error frame in the customer's language, not a dropped socket.
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }

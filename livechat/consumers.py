@@ -8,17 +8,13 @@ never a dropped socket.
 
 import json
 import threading
-import time
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 from django.db import connections
-from django.http.request import validate_host
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +22,7 @@ from livechat import dispatch, frames
 from livechat.dispatch import Outcome
 from livechat.services import MAX_MESSAGE_CHARS
 from support.roles import is_staff_member
+from support.websockets import RateLimit, origin_allowed
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_CLIENT_ID = 64
@@ -58,31 +55,6 @@ def close_pool_connections() -> None:
 
     for future in [_database_pool.submit(close) for _thread in range(DATABASE_THREADS)]:
         future.result()
-
-
-class RateLimit:
-    """At most `limit` events in any `window` seconds, for one connection."""
-
-    def __init__(self, limit: int, window: float = RATE_WINDOW):
-        self.limit = limit
-        self.window = window
-        self.times: deque[float] = deque()
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        while self.times and now - self.times[0] > self.window:
-            self.times.popleft()
-        if len(self.times) >= self.limit:
-            return False
-        self.times.append(now)
-        return True
-
-
-def origin_allowed(scope: dict) -> bool:
-    headers = dict(scope.get("headers", []))
-    origin = headers.get(b"origin", b"").decode("latin1")
-    host = urlparse(origin).hostname if origin else None
-    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
 
 
 def invalid_frame(frame: object) -> tuple[str, str] | None:
@@ -162,8 +134,8 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
             await self.send_json(event["frame"])
 
     def limits(self) -> None:
-        self.frame_limit = RateLimit(MESSAGES_PER_WINDOW)
-        self.typing_limit = RateLimit(TYPING_PER_WINDOW)
+        self.frame_limit = RateLimit(MESSAGES_PER_WINDOW, RATE_WINDOW)
+        self.typing_limit = RateLimit(TYPING_PER_WINDOW, RATE_WINDOW)
 
 
 class CustomerChatConsumer(ChatFrames):
@@ -216,7 +188,7 @@ class AgentConsumer(ChatFrames):
 
     async def connect(self) -> None:
         self.limits()
-        self.frame_limit = RateLimit(MESSAGES_PER_WINDOW * 3)
+        self.frame_limit = RateLimit(MESSAGES_PER_WINDOW * 3, RATE_WINDOW)
         self.user = self.scope.get("user")
         self.following: set[int] = set()
         if not origin_allowed(self.scope):

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from livechat import dispatch, selectors, services
 from livechat.models import Conversation
@@ -132,7 +133,7 @@ def console_directory() -> dict:
 def console_strings() -> dict:
     return {
         "accept": _("Accept"),
-        "join": _("Open"),
+        "join": pgettext("button: open a chat", "Open"),
         "watch": _("Watch"),
         "end": _("End chat"),
         "hand_back": _("Back to bot"),

@@ -10,20 +10,17 @@ before every message is skipped.
 import asyncio
 import json
 import logging
-import time
-from collections import deque
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
-from django.http.request import validate_host
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from support.services import user_preferred_language
+from support.websockets import RateLimit, origin_allowed
 from tickets import live, presence
 
 logger = logging.getLogger(__name__)
@@ -33,15 +30,6 @@ MAX_FRAME_BYTES = 1024
 FRAMES_PER_WINDOW = 30
 RATE_WINDOW = 10.0  # seconds
 PRESENCE = "ticket.presence"  # the group message type; TicketConsumer.ticket_presence
-
-
-def origin_allowed(scope: dict) -> bool:
-    """The page opening the socket is served by one of our hosts (browsers send Origin; a
-    foreign page must not ride on the agent's session cookie)."""
-    headers = dict(scope.get("headers", []))
-    origin = headers.get(b"origin", b"").decode("latin1")
-    host = urlparse(origin).hostname if origin else None
-    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
 
 
 def in_thread(function):
@@ -66,7 +54,7 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
-        self.sent_at: deque[float] = deque()
+        self.rate = RateLimit(FRAMES_PER_WINDOW, RATE_WINDOW)
         if not origin_allowed(self.scope):
             return await self.refuse("bad_origin", _("This page may not open the console."))
         if self.user is None or not self.user.is_authenticated:
@@ -98,7 +86,7 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
                 frame = None
             if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
                 return await self.error("invalid", _("This message could not be understood."))
-            if not self.allow():
+            if not self.rate.allow():
                 return await self.error(
                     "rate_limited", _("You are sending messages too fast. Please wait a moment.")
                 )
@@ -108,16 +96,6 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         await self.error("invalid", _("This message could not be understood."))
-
-    def allow(self) -> bool:
-        """At most FRAMES_PER_WINDOW frames in any RATE_WINDOW seconds."""
-        now = time.monotonic()
-        while self.sent_at and now - self.sent_at[0] > RATE_WINDOW:
-            self.sent_at.popleft()
-        if len(self.sent_at) >= FRAMES_PER_WINDOW:
-            return False
-        self.sent_at.append(now)
-        return True
 
     async def error(self, code: str, message: str) -> None:
         await self.send_json({"type": "error", "code": code, "message": message})
