@@ -69,7 +69,7 @@ def conversation_attach(
     from django.core.files.base import ContentFile
 
     with transaction.atomic():
-        conversation = services._lock(conversation_id)
+        conversation = services.conversation_lock(conversation_id)
         if sender == SenderKind.AGENT:
             services._check_may_act(conversation, author)
         existing = services._existing(conversation, client_id)

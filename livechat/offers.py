@@ -3,8 +3,8 @@
 An offer is a `ChatOffer` row, open until the agent accepts, someone else takes the chat, the
 chat leaves the queue, or its time runs out (the team's `TeamChatPolicy`, 60 s by default).
 Every function here expects the caller to hold the chat's row lock inside its transaction
-(`services._lock`): that lock is what makes an offer end exactly once when an accept races the
-expiry sweep, or two sweeps race each other.
+(`services.conversation_lock`): that lock is what makes an offer end exactly once when an
+accept races the expiry sweep, or two sweeps race each other.
 """
 
 from datetime import datetime, timedelta

@@ -7,7 +7,6 @@ after commit.
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -26,9 +25,8 @@ from livechat.models import (
     SenderKind,
     Status,
 )
-from support.models import AgentProfile, Team
+from support.models import Team
 from support.roles import has_role
-from support.services import agent_set_presence
 from support.text import analyze, security_notice
 
 MAX_OPEN_CHATS_PER_GUEST = 3
@@ -85,7 +83,7 @@ def conversation_start(
             category=category,
             wants_transcript=wants_transcript,
         )
-        _event(conversation, "started", actor=customer, after=Status.BOT)
+        conversation_event(conversation, "started", actor=customer, after=Status.BOT)
         ChatMessage.objects.create(
             conversation=conversation,
             sender=SenderKind.BOT,
@@ -118,7 +116,7 @@ def conversation_post_customer_message(
     """Store the customer's message (redacted, once per client id), then let the bot act."""
     analysis = analyze(text)
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         existing = _existing(conversation, client_id)
         if existing is not None:
             return Posted(conversation, duplicate_of=existing)
@@ -192,7 +190,7 @@ def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None)
         ]
     )  # fmt: skip
     data = {"reason": reason, "closed": True} if closed else {"reason": reason}
-    _event(conversation, "handoff", before=before, after=Status.QUEUED, data=data)
+    conversation_event(conversation, "handoff", before=before, after=Status.QUEUED, data=data)
     posted.state_changed = True
     if closed:
         posted.messages.append(_system(conversation, _closed_text(conversation)))
@@ -233,7 +231,7 @@ def bot_summary(conversation: Conversation) -> str:
 def conversation_accept(*, conversation_id: int, agent: AbstractBaseUser) -> Posted:
     """An agent takes a queued chat. Two agents accepting at once: the second is refused."""
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         if conversation.status != Status.QUEUED:
             raise ChatError("already_taken", _("Another agent has already taken this chat."))
         if conversation.offered_to_id not in (None, agent.pk) and agent.pk in (
@@ -257,77 +255,7 @@ def _assign(conversation: Conversation, *, agent: AbstractBaseUser, by: Abstract
     conversation.assigned_at = timezone.now()
     offers.offer_taken(conversation, agent=agent, now=conversation.assigned_at)
     conversation.save(update_fields=["status", "agent", "offered_to", "assigned_at"])
-    _event(conversation, "assigned", actor=by, before=before, after=Status.ASSIGNED)
-
-
-def conversation_expire_offer(*, conversation_id: int, now: datetime) -> Posted | None:
-    """Take back an offer nobody accepted in time: its agent is skipped for this chat, the chat
-    is offered to the next eligible agent or waits in the queue (its place unchanged), and an
-    agent who keeps missing offers is set to away.
-
-    Exactly once: under the chat's row lock, and only while that offer is still open and due;
-    an accept or another sweep that got the lock first leaves nothing to do (None)."""
-    with transaction.atomic():
-        conversation = _lock(conversation_id)
-        offer = offers.open_offer(conversation)
-        if offer is None or offer.expires_at > now or conversation.status != Status.QUEUED:
-            return None
-        offers.offer_close(conversation, outcome=OfferOutcome.EXPIRED, now=now)
-        offers.offer_next(conversation, now=now)
-        conversation.save(update_fields=["offered_to"])
-        _event(
-            conversation,
-            "offer_expired",
-            data={"agent": offer.agent_id, "offered_to": conversation.offered_to_id},
-        )
-        posted = Posted(conversation, offer_withdrawn_from=offer.agent_id)
-        if offers.missed_too_many(offer.agent, team_id=conversation.team_id):
-            profile = agent_set_presence(agent=offer.agent, presence=AgentProfile.Presence.AWAY)
-            _event(conversation, "agent_set_away", data={"agent": offer.agent_id})
-            posted.marked_away = True
-            # one agent fewer online: the estimated waits of the agent's teams change
-            posted.queue_teams.update(profile.teams.values_list("id", flat=True))
-    return posted
-
-
-def conversation_expire_offers(*, now: datetime) -> list[Posted]:
-    """The sweep: expire every offer past its time, each in its own transaction."""
-    expired = (
-        conversation_expire_offer(conversation_id=pk, now=now)
-        for pk in offers.due_conversation_ids(now=now)
-    )
-    return [posted for posted in expired if posted is not None]
-
-
-def conversation_offer_waiting(*, conversation_id: int, now: datetime) -> Posted | None:
-    """Offer a chat that waits in the queue with no offer (nobody could take it when it was
-    queued, or its offers ran out) to an agent who can take it now; None when it is no longer
-    waiting, its team is closed, or still nobody can take it. Under the chat's row lock."""
-    with transaction.atomic():
-        conversation = _lock(conversation_id)
-        if conversation.status != Status.QUEUED or conversation.offered_to_id is not None:
-            return None
-        if not conversation.urgent and not assignment.team_is_open(conversation.team, now=now):
-            return None
-        agent = offers.offer_next(conversation, now=now)
-        if agent is None:
-            return None
-        conversation.save(update_fields=["offered_to"])
-        _event(conversation, "offered", data={"offered_to": agent.pk})
-    return Posted(conversation, offered_anew=True)
-
-
-def conversation_offer_waiting_chats(*, now: datetime) -> list[Posted]:
-    """The sweep's second half: offer waiting chats, oldest first, team by team, until a team
-    has nobody left who can take one."""
-    offered = []
-    for conversation_ids in offers.waiting_conversation_ids().values():
-        for pk in conversation_ids:
-            posted = conversation_offer_waiting(conversation_id=pk, now=now)
-            if posted is None:
-                break  # nobody else free in this team (or the chat moved on): next team
-            offered.append(posted)
-    return offered
+    conversation_event(conversation, "assigned", actor=by, before=before, after=Status.ASSIGNED)
 
 
 def conversation_post_agent_message(
@@ -341,7 +269,7 @@ def conversation_post_agent_message(
     """An agent's reply (or internal note), redacted like every message."""
     redacted = analyze(text).redacted_text
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         _check_may_act(conversation, agent)
         existing = _existing(conversation, client_id)
         if existing is not None:
@@ -369,7 +297,7 @@ def conversation_transfer(
 ) -> Posted:
     """Hand the chat to another agent (who gets it at once) or back to a team's queue."""
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         _check_may_act(conversation, by)
         posted = Posted(conversation, state_changed=True)
         if to_agent is not None:
@@ -394,7 +322,9 @@ def _reassign(conversation: Conversation, *, agent: AbstractBaseUser, by: Abstra
     previous = conversation.agent_id
     conversation.agent = agent
     conversation.save(update_fields=["agent"])
-    _event(conversation, "transferred", actor=by, data={"from": previous, "to": agent.pk})
+    conversation_event(
+        conversation, "transferred", actor=by, data={"from": previous, "to": agent.pk}
+    )
 
 
 def _requeue(conversation: Conversation, *, team: Team, by: AbstractBaseUser) -> None:
@@ -409,13 +339,13 @@ def _requeue(conversation: Conversation, *, team: Team, by: AbstractBaseUser) ->
     conversation.save(
         update_fields=["status", "team", "agent", "handoff_reason", "queued_at", "offered_to"]
     )
-    _event(conversation, "requeued", actor=by, before=before, after=Status.QUEUED)
+    conversation_event(conversation, "requeued", actor=by, before=before, after=Status.QUEUED)
 
 
 def conversation_hand_back(*, conversation_id: int, by: AbstractBaseUser) -> Posted:
     """The agent hands the chat back to the bot."""
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         _check_may_act(conversation, by)
         before = conversation.status
         _check_transition(conversation, Status.BOT)
@@ -424,7 +354,7 @@ def conversation_hand_back(*, conversation_id: int, by: AbstractBaseUser) -> Pos
         conversation.offered_to = None
         offers.offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=timezone.now())
         conversation.save(update_fields=["status", "agent", "offered_to"])
-        _event(conversation, "handed_back", actor=by, before=before, after=Status.BOT)
+        conversation_event(conversation, "handed_back", actor=by, before=before, after=Status.BOT)
         with translation.override(conversation.language):
             text = _("You are back with the automated assistant. Ask for a person at any time.")
         message = _system(conversation, text, automated=True)
@@ -436,7 +366,7 @@ def conversation_end(*, conversation_id: int, by: AbstractBaseUser | None) -> Po
     from livechat import tasks, transcripts
 
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         before = conversation.status
         _check_transition(conversation, Status.ENDED)
         conversation.status = Status.ENDED
@@ -444,7 +374,7 @@ def conversation_end(*, conversation_id: int, by: AbstractBaseUser | None) -> Po
         conversation.offered_to = None
         offers.offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=conversation.ended_at)
         conversation.save(update_fields=["status", "ended_at", "offered_to"])
-        _event(conversation, "ended", actor=by, before=before, after=Status.ENDED)
+        conversation_event(conversation, "ended", actor=by, before=before, after=Status.ENDED)
         with translation.override(conversation.language):
             text = _("The chat has ended. How did we do? Please rate this chat.")
         message = _system(conversation, text, automated=True)
@@ -458,7 +388,7 @@ def conversation_leave_message(*, conversation_id: int, client_id: str, text: st
     """No agent is available: the customer's message ends the chat and becomes a ticket."""
     redacted = analyze(text).redacted_text
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         if _existing(conversation, client_id) is not None or not conversation.is_open:
             return Posted(conversation)
         message = _store_message(conversation, SenderKind.CUSTOMER, redacted, client_id=client_id)
@@ -473,7 +403,7 @@ def conversation_follow_up(*, conversation_id: int, by: AbstractBaseUser) -> Pos
     from livechat import transcripts
 
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         _check_may_act(conversation, by)
         posted = conversation_end(conversation_id=conversation_id, by=by)
     conversation = transcripts.conversation_record_ticket(conversation_id=conversation_id)
@@ -487,7 +417,7 @@ def conversation_follow_up(*, conversation_id: int, by: AbstractBaseUser) -> Pos
 
 def conversation_rate(*, conversation_id: int, rating: int, comment: str = "") -> Conversation:
     with transaction.atomic():
-        conversation = _lock(conversation_id)
+        conversation = conversation_lock(conversation_id)
         with translation.override(conversation.language):
             if conversation.status != Status.ENDED:
                 raise ChatError("not_ended", _("You can rate the chat once it has ended."))
@@ -496,7 +426,7 @@ def conversation_rate(*, conversation_id: int, rating: int, comment: str = "") -
         conversation.rating = rating
         conversation.rating_comment = analyze(comment).redacted_text[:2000] if comment else ""
         conversation.save(update_fields=["rating", "rating_comment"])
-        _event(conversation, "rated", data={"rating": rating})
+        conversation_event(conversation, "rated", data={"rating": rating})
     return conversation
 
 
@@ -529,7 +459,7 @@ def _check_transition(conversation: Conversation, target: str) -> None:
         )
 
 
-def _lock(conversation_id: int) -> Conversation:
+def conversation_lock(conversation_id: int) -> Conversation:
     try:
         return Conversation.objects.select_for_update().get(pk=conversation_id)
     except Conversation.DoesNotExist:
@@ -574,7 +504,7 @@ def _joined(conversation: Conversation, agent: AbstractBaseUser) -> ChatMessage:
     return _system(conversation, texts.joined(conversation.language, name=agent.first_name))
 
 
-def _event(
+def conversation_event(
     conversation: Conversation,
     kind: str,
     *,

@@ -18,11 +18,11 @@ def conversation_expire_offers_task() -> int:
     with Redis is recovered by the consoles' snapshot when they reconnect."""
     from django.utils import timezone
 
-    from livechat import dispatch, notify, services
+    from livechat import dispatch, notify, offer_sweep
 
     now = timezone.now()
-    expired = services.conversation_expire_offers(now=now)
-    offered = services.conversation_offer_waiting_chats(now=now)
+    expired = offer_sweep.conversation_expire_offers(now=now)
+    offered = offer_sweep.conversation_offer_waiting_chats(now=now)
     for posted in [*expired, *offered]:
         notify.broadcast(dispatch.publish(posted))
     return len(expired) + len(offered)

@@ -9,7 +9,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 
 from config.celery import app as celery_app
-from livechat import assignment, services
+from livechat import assignment, offer_sweep, services
 from livechat.models import ChatOffer, Conversation, ConversationEvent, TeamChatPolicy
 from livechat.tasks import conversation_expire_offers_task
 from support.models import AgentProfile
@@ -90,21 +90,21 @@ def test_an_unaccepted_offer_goes_to_the_next_agent_then_the_chat_waits_in_the_q
     offered_at = chat.offers.get().offered_at
     assert (chat.offered_to, due(chat)) == (agent, offered_at + timedelta(seconds=60))
 
-    early = services.conversation_expire_offers(now=due(chat) - timedelta(seconds=1))
-    moved = services.conversation_expire_offers(now=due(chat))
-    again = services.conversation_expire_offers(now=offered_at + timedelta(seconds=60))
+    early = offer_sweep.conversation_expire_offers(now=due(chat) - timedelta(seconds=1))
+    moved = offer_sweep.conversation_expire_offers(now=due(chat))
+    again = offer_sweep.conversation_expire_offers(now=offered_at + timedelta(seconds=60))
     chat.refresh_from_db()
 
     assert (early, again) == ([], [])
     assert [(p.conversation.pk, p.offer_withdrawn_from) for p in moved] == [(chat.pk, agent.pk)]
     assert (chat.status, chat.offered_to) == ("queued", teammate)
 
-    services.conversation_expire_offers(now=due(chat))
+    offer_sweep.conversation_expire_offers(now=due(chat))
     chat.refresh_from_db()
 
     assert (chat.status, chat.offered_to, chat.agent) == ("queued", None, None)
     assert offers_of(chat) == [(agent.pk, "expired"), (teammate.pk, "expired")]
-    assert services.conversation_expire_offers(now=offered_at + timedelta(hours=1)) == []
+    assert offer_sweep.conversation_expire_offers(now=offered_at + timedelta(hours=1)) == []
     positions = assignment.queue_positions(team_id=team.pk)
     assert [(pk, position) for pk, position, _wait in positions] == [(first.pk, 1), (chat.pk, 2)]
     events = ConversationEvent.objects.filter(conversation=chat, kind="offer_expired")
@@ -155,7 +155,7 @@ def test_the_console_sees_the_offer_withdrawn_and_the_next_agent_sees_it_offered
 def test_after_missing_the_offer_the_agent_is_told_it_went_to_someone_else(agent, teammate):
     chat = queued_chat()
     expire_now(chat)
-    services.conversation_expire_offers(now=due(chat) + timedelta(hours=2))
+    offer_sweep.conversation_expire_offers(now=due(chat) + timedelta(hours=2))
     cookies = session_cookie(agent), session_cookie(teammate)
 
     async def scenario():
@@ -194,7 +194,7 @@ def test_an_accept_racing_the_expiry_either_wins_fully_or_is_refused(agent, team
         late = due(chat) + timedelta(hours=2)
         accepted, expired = in_threads(
             lambda pk=chat.pk: services.conversation_accept(conversation_id=pk, agent=agent),
-            lambda pk=chat.pk, at=late: services.conversation_expire_offer(
+            lambda pk=chat.pk, at=late: offer_sweep.conversation_expire_offer(
                 conversation_id=pk, now=at
             ),
         )
@@ -222,8 +222,8 @@ def test_two_sweeps_at_once_expire_each_offer_exactly_once(agent, teammate, team
     later = max(due(chat) for chat in chats)
 
     first, second = in_threads(
-        lambda: services.conversation_expire_offers(now=later),
-        lambda: services.conversation_expire_offers(now=later),
+        lambda: offer_sweep.conversation_expire_offers(now=later),
+        lambda: offer_sweep.conversation_expire_offers(now=later),
     )
 
     assert len(first) + len(second) == len(chats)
@@ -243,7 +243,7 @@ def test_an_agent_who_keeps_missing_offers_is_set_away_until_back(agent, teammat
     one, two = queued_chat("one@example.com"), queued_chat("two@example.com")
     cookie = session_cookie(agent)
 
-    first = services.conversation_expire_offers(now=due(one))  # two's offer is not due yet
+    first = offer_sweep.conversation_expire_offers(now=due(one))  # two's offer is not due yet
     expire_now(two)
     assert AgentProfile.objects.get(user=agent).presence == "online"
 
@@ -265,7 +265,7 @@ def test_an_agent_who_keeps_missing_offers_is_set_away_until_back(agent, teammat
     assert withdrawn == {"type": "offer_withdrawn", "conversation": two.pk, "away": True}
     assert back == {"type": "presence", "presence": "online"}
     three = queued_chat("three@example.com")  # back online: offered again, streak restarted
-    services.conversation_expire_offers(now=due(three))
+    offer_sweep.conversation_expire_offers(now=due(three))
     assert AgentProfile.objects.get(user=agent).presence == "online"
     assert Conversation.objects.get(pk=three.pk).offered_to is None
 
@@ -279,7 +279,7 @@ def test_ending_or_handing_back_a_chat_withdraws_its_offer(agent):
 
     assert offers_of(ended) == [(agent.pk, "withdrawn")]
     assert offers_of(handed_back) == [(agent.pk, "withdrawn")]
-    assert services.conversation_expire_offers(now=ended.queued_at + timedelta(hours=1)) == []
+    assert offer_sweep.conversation_expire_offers(now=ended.queued_at + timedelta(hours=1)) == []
 
 
 def test_beat_runs_the_offer_sweep():

@@ -1,0 +1,83 @@
+"""The offer sweep (Celery beat, every 10 s): take back offers nobody accepted in time, and
+offer chats that wait with no offer to agents who came free. Each chat in its own transaction,
+under its row lock (docs/livechat.md, "Offers")."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from livechat import assignment, offers
+from livechat.models import OfferOutcome, Status
+from livechat.services import Posted, conversation_event, conversation_lock
+from support.models import AgentProfile
+from support.services import agent_set_presence
+
+
+def conversation_expire_offer(*, conversation_id: int, now: datetime) -> Posted | None:
+    """Take back an offer nobody accepted in time: its agent is skipped for this chat, the chat
+    is offered to the next eligible agent or waits in the queue (its place unchanged), and an
+    agent who keeps missing offers is set to away.
+
+    Exactly once: under the chat's row lock, and only while that offer is still open and due;
+    an accept or another sweep that got the lock first leaves nothing to do (None)."""
+    with transaction.atomic():
+        conversation = conversation_lock(conversation_id)
+        offer = offers.open_offer(conversation)
+        if offer is None or offer.expires_at > now or conversation.status != Status.QUEUED:
+            return None
+        offers.offer_close(conversation, outcome=OfferOutcome.EXPIRED, now=now)
+        offers.offer_next(conversation, now=now)
+        conversation.save(update_fields=["offered_to"])
+        conversation_event(
+            conversation,
+            "offer_expired",
+            data={"agent": offer.agent_id, "offered_to": conversation.offered_to_id},
+        )
+        posted = Posted(conversation, offer_withdrawn_from=offer.agent_id)
+        if offers.missed_too_many(offer.agent, team_id=conversation.team_id):
+            profile = agent_set_presence(agent=offer.agent, presence=AgentProfile.Presence.AWAY)
+            conversation_event(conversation, "agent_set_away", data={"agent": offer.agent_id})
+            posted.marked_away = True
+            # one agent fewer online: the estimated waits of the agent's teams change
+            posted.queue_teams.update(profile.teams.values_list("id", flat=True))
+    return posted
+
+
+def conversation_expire_offers(*, now: datetime) -> list[Posted]:
+    """The sweep: expire every offer past its time, each in its own transaction."""
+    expired = (
+        conversation_expire_offer(conversation_id=pk, now=now)
+        for pk in offers.due_conversation_ids(now=now)
+    )
+    return [posted for posted in expired if posted is not None]
+
+
+def conversation_offer_waiting(*, conversation_id: int, now: datetime) -> Posted | None:
+    """Offer a chat that waits in the queue with no offer (nobody could take it when it was
+    queued, or its offers ran out) to an agent who can take it now; None when it is no longer
+    waiting, its team is closed, or still nobody can take it. Under the chat's row lock."""
+    with transaction.atomic():
+        conversation = conversation_lock(conversation_id)
+        if conversation.status != Status.QUEUED or conversation.offered_to_id is not None:
+            return None
+        if not conversation.urgent and not assignment.team_is_open(conversation.team, now=now):
+            return None
+        agent = offers.offer_next(conversation, now=now)
+        if agent is None:
+            return None
+        conversation.save(update_fields=["offered_to"])
+        conversation_event(conversation, "offered", data={"offered_to": agent.pk})
+    return Posted(conversation, offered_anew=True)
+
+
+def conversation_offer_waiting_chats(*, now: datetime) -> list[Posted]:
+    """The sweep's second half: offer waiting chats, oldest first, team by team, until a team
+    has nobody left who can take one."""
+    offered = []
+    for conversation_ids in offers.waiting_conversation_ids().values():
+        for pk in conversation_ids:
+            posted = conversation_offer_waiting(conversation_id=pk, now=now)
+            if posted is None:
+                break  # nobody else free in this team (or the chat moved on): next team
+            offered.append(posted)
+    return offered
