@@ -6,7 +6,6 @@ frame in one call on the database thread pool (`in_pool`, livechat.dispatch), an
 never a dropped socket.
 """
 
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
@@ -22,7 +21,7 @@ from livechat import dispatch, frames
 from livechat.dispatch import Outcome
 from livechat.services import MAX_MESSAGE_CHARS
 from support.roles import is_staff_member
-from support.websockets import RateLimit, origin_allowed
+from support.websockets import RateLimit, origin_allowed, parse_frame
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_CLIENT_ID = 64
@@ -94,13 +93,8 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         with translation.override(self.language):
-            if bytes_data is not None or len(text_data or "") > MAX_FRAME_BYTES:
-                return await self.error("too_large", _("This message is too large."))
-            try:
-                frame = json.loads(text_data)
-            except ValueError:
-                return await self.error("invalid", _("This message could not be understood."))
-            problem = invalid_frame(frame)
+            frame, problem = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
+            problem = problem or invalid_frame(frame)
             if problem is not None:
                 return await self.error(*problem)
             if frame["type"] == "ping":

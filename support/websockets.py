@@ -1,11 +1,13 @@
 """What every websocket consumer shares: the origin check and a per-connection rate limit."""
 
+import json
 import time
 from collections import deque
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.http.request import validate_host
+from django.utils.translation import gettext as _
 
 
 def origin_allowed(scope: dict) -> bool:
@@ -15,6 +17,22 @@ def origin_allowed(scope: dict) -> bool:
     origin = headers.get(b"origin", b"").decode("latin1")
     host = urlparse(origin).hostname if origin else None
     return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+
+
+def parse_frame(
+    text_data: str | None, bytes_data: bytes | None, *, max_bytes: int
+) -> tuple[dict | None, tuple[str, str] | None]:
+    """(frame, None) for a JSON object with a string `type`, else (None, (code, message)) to
+    answer with an error frame; the message is in the active language."""
+    if bytes_data is not None or len(text_data or "") > max_bytes:
+        return None, ("too_large", _("This message is too large."))
+    try:
+        frame = json.loads(text_data)
+    except ValueError:
+        frame = None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        return None, ("invalid", _("This message could not be understood."))
+    return frame, None
 
 
 class RateLimit:

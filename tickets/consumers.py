@@ -8,7 +8,6 @@ before every message is skipped.
 """
 
 import asyncio
-import json
 import logging
 from urllib.parse import parse_qs
 
@@ -20,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from support.services import user_preferred_language
-from support.websockets import RateLimit, origin_allowed
+from support.websockets import RateLimit, origin_allowed, parse_frame
 from tickets import live, presence
 
 logger = logging.getLogger(__name__)
@@ -78,14 +77,9 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         with translation.override(self.language):
-            if bytes_data is not None or len(text_data or "") > MAX_FRAME_BYTES:
-                return await self.error("too_large", _("This message is too large."))
-            try:
-                frame = json.loads(text_data)
-            except ValueError:
-                frame = None
-            if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-                return await self.error("invalid", _("This message could not be understood."))
+            frame, problem = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
+            if problem is not None:
+                return await self.error(*problem)
             if not self.rate.allow():
                 return await self.error(
                     "rate_limited", _("You are sending messages too fast. Please wait a moment.")
