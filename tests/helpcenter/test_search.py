@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from helpcenter.models import Article, SearchTerm
 from helpcenter.search import ANSWER_THRESHOLD, search
 from helpcenter.search.index import reindex_all
+from helpcenter.search.postings import PostingsCache, postings
 from helpcenter.services import article_unpublish, article_update
 from helpcenter.text import to_traditional
 from tests.helpcenter.conftest import make_article
@@ -215,3 +216,24 @@ def test_any_text_searches_without_error(demo_articles, query):
 def test_result_links_to_the_page_in_the_readers_language(demo_articles):
     result = search("出金手数料", language="ja", user=AnonymousUser())[0]
     assert result.url == f"/ja/help/articles/{result.slug}/"
+
+
+def test_a_search_after_an_edit_sees_the_edit_at_once(section):
+    article = make_article(section, "cold-storage")
+    assert slugs("cold storage") == ["cold-storage"]
+    article_update(article=article, by=None, title_en="Vaults", body_en="Offline vaults.")
+    assert slugs("cold storage") == []
+    assert slugs("offline vaults") == ["cold-storage"]
+
+
+def test_kept_postings_stay_within_their_capacity_and_match_the_index(demo_articles):
+    tokens = ["withdraw", "fee", "kyc", "提现", "출금", "出金", "nosuchtoken"]
+    fresh = postings(tokens, title_weight=5)
+    kept = PostingsCache(capacity=200)
+    for _ in range(2):
+        found = kept.read(tokens, title_weight=5)
+        assert found.keys() == fresh.keys()
+        for token, posting in found.items():
+            assert posting.documents.tolist() == fresh[token].documents.tolist()
+            assert posting.frequencies.tolist() == fresh[token].frequencies.tolist()
+        assert kept.size <= 200 or len(kept.entries) == 1
