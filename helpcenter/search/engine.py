@@ -325,7 +325,7 @@ def rank_articles(
     """[(article id, score in [0, 1], language of the best document)], best first."""
     query = query[:MAX_QUERY_CHARS]
     index = current_index()
-    if not index.stats.documents:
+    if not index.stats.documents or limit < 1:
         return []
     concepts = [c for c in build_concepts(query, index.stats) if c.weight > 0]
     if not concepts:

@@ -108,6 +108,7 @@ def test_a_smaller_limit_gives_the_same_first_results(demo_articles):
         everything = search(query, language=language, user=AnonymousUser(), limit=40)
         first = search(query, language=language, user=AnonymousUser(), limit=3)
         assert first == everything[:3]
+        assert search(query, language=language, user=AnonymousUser(), limit=0) == []
 
 
 def document_frequencies() -> dict[str, int]:
