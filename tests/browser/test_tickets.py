@@ -3,6 +3,7 @@ reads the reply and marks the ticket solved."""
 
 import pytest
 
+from helpcenter.models import SearchRecord
 from tests.browser.conftest import screenshot
 from tests.browser.test_home_pages import log_in
 from tickets.models import Macro, SlaPolicy, Ticket
@@ -25,10 +26,19 @@ def test_korean_ticket_from_contact_form_to_solved(live_server, page_factory, cu
     log_in(customer_page, live_server.url, "ko", customer.email)
     customer_page.goto(f"{live_server.url}/ko/contact/?q=출금 지연")
     assert customer_page.input_value("input[name=subject]") == "출금 지연"
-    customer_page.select_option("select[name=category]", "deposit_withdrawal")
+    subject = customer_page.locator("input[name=subject]")
+    subject.fill("")
+    subject.press_sequentially("USDT 출금 지연", delay=120)  # suggestions as they type
+    customer_page.wait_for_timeout(600)
+    customer_page.select_option("select[name=category]", "deposit_withdrawal")  # settles it
     customer_page.fill("textarea[name=description]", "USDT 출금이 여섯 시간째 대기 중입니다.")
+    customer_page.wait_for_load_state("networkidle")
     customer_page.locator("main form button[type=submit]").click()
     customer_page.wait_for_load_state("networkidle")
+    searches = SearchRecord.objects.filter(source="contact_form")
+    assert list(searches.values_list("query", flat=True)) == [
+        "USDT 출금 지연"
+    ]  # not each keystroke
     ticket = Ticket.objects.get()
     assert customer_page.url.endswith(f"/ko/tickets/{ticket.reference}/")
     assert ticket.language == "ko"

@@ -259,8 +259,9 @@ async function sendFile(id, file) {
 }
 
 async function suggest(pane, text) {
-  // Help-center articles for the customer's latest message (the public search API).
-  const query = new URLSearchParams({ q: text.slice(0, 200), lang: pane.language });
+  // Help-center articles for the customer's latest message (the public search API; live=1: an
+  // agent's suggestions are not a customer's search, so they stay out of the search records).
+  const query = new URLSearchParams({ q: text.slice(0, 200), lang: pane.language, live: "1" });
   try {
     const response = await fetch(`/api/v1/helpcenter/search/?${query}`, { credentials: "same-origin" });
     if (!response.ok) return;
