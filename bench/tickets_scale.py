@@ -54,7 +54,7 @@ SELECT
     CASE WHEN g %% 10 = 0 THEN 'open' ELSE 'closed' END,
     'en', 'standard', 'Withdrawal stuck ' || g, '{}', 0, false, false, false, 1, 0, 0,
     now() - interval '1 minute' * (%(n)s - g), now(), %(team)s,
-    CASE WHEN g %% 1000 = 0 THEN %(agent)s END, %(policy)s,
+    CASE WHEN g %% 50 = 0 THEN %(agent)s END, %(policy)s,
     CASE WHEN g %% 10 = 0 THEN now() + interval '1 day' + interval '1 second' * (g %% 86400) END,
     CASE WHEN g %% 10 = 0 THEN now() + interval '20 hours' + interval '1 second' * (g %% 86400) END,
     CASE WHEN g %% 10 = 0 THEN now() + interval '3 days' END,
