@@ -208,10 +208,16 @@ class ForumPostAdmin(admin.ModelAdmin):
     list_display = ["topic", "author", "created_at", "hidden"]
     list_filter = ["hidden"]
     readonly_fields = ["topic", "author", "body", "created_at", "hidden", "hidden_by"]
-    actions = ["hide"]
+    actions = ["hide", "unhide"]
 
     @admin.action(description=_("Hide the selected posts"))
     def hide(self, request: HttpRequest, queryset: QuerySet[ForumPost]) -> None:
         for post in queryset:
             services.post_hide(post=post, by=request.user)
         messages.success(request, _("Hidden."))
+
+    @admin.action(description=_("Show the selected posts again"))
+    def unhide(self, request: HttpRequest, queryset: QuerySet[ForumPost]) -> None:
+        for post in queryset:
+            services.post_unhide(post=post, by=request.user)
+        messages.success(request, _("Shown again."))

@@ -314,6 +314,65 @@ class ForumPost(models.Model):
         return f"{self.topic_id}#{self.pk}"
 
 
+class CommunityDocument(models.Model):
+    """A visible community topic in the search index (`helpcenter.search.topics`): its title,
+    question and visible replies, in the topic's language. A hidden topic has none.
+
+    Its own tables (`CommunityPosting`, `CommunityTerm`), shaped like the articles' ones and
+    read by the same code, so forum activity never changes an article's score.
+    """
+
+    topic = models.OneToOneField(
+        ForumTopic, on_delete=models.CASCADE, related_name="search_document"
+    )
+    language = models.CharField(max_length=10)
+    length = models.PositiveIntegerField(default=0)  # body tokens
+    lines = models.JSONField(default=list)  # as SearchDocument.lines
+    answered = models.BooleanField(default=False)  # a visible reply by someone else
+    staff_answer = models.BooleanField(default=False)  # a visible reply by support staff
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id}"
+
+
+class CommunityPosting(models.Model):
+    """As `SearchPosting`, for community documents (no foreign-key constraint either)."""
+
+    pk = models.CompositePrimaryKey("document", "token")
+    document = models.ForeignKey(
+        CommunityDocument,
+        on_delete=models.CASCADE,
+        related_name="postings",
+        db_index=False,
+        db_constraint=False,
+    )
+    token = models.TextField()
+    heading = models.PositiveSmallIntegerField()
+    body = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["token", "document"],
+                include=["heading", "body"],
+                name="helpcenter_community_token",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.token}"
+
+
+class CommunityTerm(models.Model):
+    """A token of the community index and how many topics contain it."""
+
+    token = models.TextField(primary_key=True)
+    documents = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.documents})"
+
+
 class SearchRecord(models.Model):
     """One search a customer ran (help center, contact form or chat), for the dashboards.
 

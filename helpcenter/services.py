@@ -24,6 +24,7 @@ from helpcenter.models import (
 )
 from helpcenter.search.analysis import normalise
 from helpcenter.search.index import index_article
+from helpcenter.search.topics import index_topic
 from helpcenter.text import LANGUAGES, field_name
 from support.roles import is_staff_member
 from support.text import redact
@@ -212,6 +213,7 @@ def topic_create(*, author: AbstractBaseUser, title: str, body: str, language: s
             post_count=1,
         )
         ForumPost.objects.create(topic=topic, author=author, body=_clean_post(body, language))
+        index_topic(topic)
     return topic
 
 
@@ -223,19 +225,31 @@ def post_reply(*, topic: ForumTopic, author: AbstractBaseUser, body: str) -> For
         ForumTopic.objects.filter(pk=topic.pk).update(
             post_count=F("post_count") + 1, last_post_at=post.created_at
         )
+        index_topic(topic)
     return post
 
 
 def post_hide(*, post: ForumPost, by: AbstractBaseUser) -> ForumPost:
-    """Moderation by support staff; hiding the first post hides the whole topic."""
+    """Moderation by support staff; hiding the first post hides the whole topic. Either
+    leaves search results when the transaction commits."""
+    return _post_set_hidden(post=post, by=by, hidden=True)
+
+
+def post_unhide(*, post: ForumPost, by: AbstractBaseUser) -> ForumPost:
+    """Undo a moderation: the post (and, for the question, its topic) is shown and found again."""
+    return _post_set_hidden(post=post, by=by, hidden=False)
+
+
+def _post_set_hidden(*, post: ForumPost, by: AbstractBaseUser, hidden: bool) -> ForumPost:
     if not is_staff_member(by):
         raise PermissionDenied
     with transaction.atomic():
         post = ForumPost.objects.select_for_update().get(pk=post.pk)
-        post.hidden, post.hidden_by = True, by
+        post.hidden, post.hidden_by = hidden, by if hidden else None
         post.save(update_fields=["hidden", "hidden_by"])
         if not post.topic.posts.filter(created_at__lt=post.created_at).exists():
-            ForumTopic.objects.filter(pk=post.topic_id).update(hidden=True)
+            ForumTopic.objects.filter(pk=post.topic_id).update(hidden=hidden)
+        index_topic(post.topic)
     return post
 
 

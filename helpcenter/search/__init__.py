@@ -1,7 +1,9 @@
-"""Help-center search: `search(query, language=…, user=…)` → results, best first.
+"""Help-center search: `search(query, language=…, user=…)` → article results, best first;
+`search_community(query, …)` → community topics, best first, on their own scale.
 
 Scores lie in [0, 1]: the share of the query's information found in the article. A caller
-that answers on its own (the chat bot) should only do so at or above `ANSWER_THRESHOLD`.
+that answers on its own (the chat bot) should only do so at or above `ANSWER_THRESHOLD`, and
+only from articles: community answers are not ours.
 """
 
 import json
@@ -11,8 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.utils import translation
 
-from helpcenter.models import Article
-from helpcenter.search.engine import query_tokens, rank_articles
+from helpcenter.models import Article, CommunityDocument
+from helpcenter.search.engine import PRIOR_WEIGHT, query_tokens, rank_articles, rank_topics
 from helpcenter.search.index import snippet_lines
 from helpcenter.text import LocalizedText, article_text, to_traditional
 
@@ -20,6 +22,7 @@ from helpcenter.text import LocalizedText, article_text, to_traditional
 # score ≥ 0.15; questions the help center does not cover scored ≤ 0.14 (but crypto price talk 0.17).
 ANSWER_THRESHOLD = 0.15
 MAX_RESULTS = 10
+MAX_COMMUNITY_RESULTS = 3
 SNIPPET_CHARS = 160
 LINES_SQL = (
     "SELECT article_id, language, lines FROM helpcenter_searchdocument"
@@ -59,6 +62,70 @@ def search(
         for article_id, score, _lang in ranked
         if article_id in articles
     ]
+
+
+@dataclass(frozen=True)
+class CommunityResult:
+    id: int  # the topic
+    title: str
+    snippet: str
+    score: float  # on the community index's own scale: not comparable with article scores
+    language: str  # the topic's
+    url: str
+    answered: bool  # someone other than the asker replied
+    staff_answer: bool  # support staff replied
+
+
+def search_community(
+    query: str,
+    *,
+    language: str,
+    user: AbstractBaseUser | AnonymousUser,
+    limit: int = MAX_COMMUNITY_RESULTS,
+) -> list[CommunityResult]:
+    """Visible community topics that match the query, best first (answered ones a little
+    ahead). The same for every reader: hidden topics and posts are not in the index, and a
+    topic hidden since its postings were read is filtered here, for staff too."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    ranked = rank_topics(query, language=language, weigh=_topic_weights, limit=limit)
+    documents = CommunityDocument.objects.select_related("topic").in_bulk(
+        [topic_id for topic_id, _s, _l in ranked], field_name="topic_id"
+    )
+    wanted = set(query_tokens(query))
+    return [
+        _community_result(documents[topic_id], score, wanted, language)
+        for topic_id, score, _lang in ranked
+        if topic_id in documents and not documents[topic_id].topic.hidden
+    ]
+
+
+def _topic_weights(topic_ids: set[int]) -> dict[int, float]:
+    """The visible topics among `topic_ids`; an unanswered one weighs a little less."""
+    documents = CommunityDocument.objects.filter(topic_id__in=topic_ids, topic__hidden=False)
+    return {
+        topic_id: 1.0 if answered else 1 - PRIOR_WEIGHT
+        for topic_id, answered in documents.values_list("topic_id", "answered")
+    }
+
+
+def _community_result(
+    document: CommunityDocument, score: float, wanted: set[str], language: str
+) -> CommunityResult:
+    topic = document.topic
+    with translation.override(language):
+        url = topic.get_absolute_url()
+    return CommunityResult(
+        id=topic.pk,
+        title=topic.title,
+        snippet=snippet(document.lines, wanted) if document.lines else "",
+        score=score,
+        language=topic.language,
+        url=url,
+        answered=document.answered,
+        staff_answer=document.staff_answer,
+    )
 
 
 def _snippet_lines(texts: dict[int, LocalizedText]) -> dict[tuple[int, str], list]:
@@ -107,4 +174,4 @@ def snippet(lines: list, wanted: set[str]) -> str:
     return best[:SNIPPET_CHARS].rstrip() + "…"
 
 
-__all__ = ["ANSWER_THRESHOLD", "Result", "search"]
+__all__ = ["ANSWER_THRESHOLD", "CommunityResult", "Result", "search", "search_community"]

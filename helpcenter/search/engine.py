@@ -8,6 +8,7 @@ preference for the query's own language follow. The result lies in [0, 1].
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -22,6 +23,7 @@ from helpcenter.search.analysis import (
     terms,
     tokens,
 )
+from helpcenter.search.corpus import ARTICLES, COMMUNITY, Corpus
 from helpcenter.search.index import generation
 from helpcenter.search.postings import DocumentTable, Postings, PostingsCache
 from helpcenter.search.synonyms import SYNONYM_GROUPS
@@ -75,26 +77,30 @@ class Index:
     postings: PostingsCache
 
 
-_index: dict[str, Index] = {}
+_index: dict[str, tuple[str, Index]] = {}  # corpus name: (generation, index)
 
 
-def current_index() -> Index:
-    key = generation()
-    if key not in _index:
-        _index.clear()
-        _index[key] = Index(_load_stats(), DocumentTable(), PostingsCache(POSTINGS_KEPT))
-    return _index[key]
+def current_index(corpus: Corpus = ARTICLES) -> Index:
+    key = generation(corpus)
+    kept = _index.get(corpus.name)
+    if kept is None or kept[0] != key:
+        kept = (
+            key,
+            Index(_load_stats(corpus), DocumentTable(corpus), PostingsCache(POSTINGS_KEPT, corpus)),
+        )
+        _index[corpus.name] = kept
+    return kept[1]
 
 
-def index_stats() -> IndexStats:
-    return current_index().stats
+def index_stats(corpus: Corpus = ARTICLES) -> IndexStats:
+    return current_index(corpus).stats
 
 
-def _load_stats() -> IndexStats:
+def _load_stats(corpus: Corpus) -> IndexStats:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), coalesce(avg(length), 0) FROM helpcenter_searchdocument")
+        cursor.execute(corpus.sql("SELECT count(*), coalesce(avg(length), 0) FROM {documents}"))
         documents, average = cursor.fetchone()
-        cursor.execute("SELECT token, documents FROM helpcenter_searchterm")
+        cursor.execute(corpus.sql("SELECT token, documents FROM {terms}"))
         frequency = dict(cursor.fetchall())
     vocabulary: dict[int, list[str]] = {}
     for word in frequency:
@@ -260,29 +266,46 @@ def prior(view_count: int, helpful: int, not_helpful: int) -> float:
     return (helpfulness + popularity) / 2
 
 
-def best_articles(
-    matches: Matches, index: Index, *, preferred: set[str], articles: QuerySet, limit: int
+# {owner id: prior factor in (0, 1]} for the visible ones among the given owner ids.
+Weigh = Callable[[set[int]], dict[int, float]]
+
+
+def article_weights(articles: QuerySet) -> Weigh:
+    """The prior of each visible article (helpfulness votes and views)."""
+
+    def weigh(article_ids: set[int]) -> dict[int, float]:
+        counters = articles.filter(pk__in=article_ids).values_list(
+            "pk", "view_count", "helpful_count", "not_helpful_count"
+        )
+        return {pk: 1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(*counts) for pk, *counts in counters}
+
+    return weigh
+
+
+def best_owners(
+    matches: Matches, index: Index, *, preferred: set[str], weigh: Weigh, limit: int
 ) -> list[tuple[int, float, str]]:
-    """The `limit` best visible articles, reading documents best coverage first.
+    """The `limit` best visible articles (or topics), reading documents best coverage first.
 
     A final score never exceeds the coverage (both factors are at most 1), so once the next
-    document's coverage is below the `limit`-th best score found, no later one can enter."""
+    document's coverage is at most the `limit`-th best score found, no later one can enter
+    (a later one tying that score would not pass the one read first)."""
     order = np.argsort(-matches.coverage, kind="stable")
     best: dict[int, tuple[float, str]] = {}
     start, size = 0, FIRST_ROUND
     while start < len(order) and not _settled(best, limit, matches.coverage[order[start]]):
-        _score_batch(matches, index, order[start : start + size], preferred, articles, best)
+        _score_batch(matches, index, order[start : start + size], preferred, weigh, best)
         start, size = start + size, size * 2
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    return [(article_id, _rounded(score), language) for article_id, (score, language) in ranked]
+    return [(owner_id, _rounded(score), language) for owner_id, (score, language) in ranked]
 
 
 def _settled(best: dict[int, tuple[float, str]], limit: int, next_coverage: float) -> bool:
-    """Whether `limit` articles already score above what the next document could."""
+    """Whether `limit` owners already score at least what the next document could."""
     if len(best) < limit:
         return False
     scores = sorted((score for score, _language in best.values()), reverse=True)
-    return next_coverage < scores[limit - 1]
+    return next_coverage <= scores[limit - 1]
 
 
 def _score_batch(
@@ -290,29 +313,23 @@ def _score_batch(
     index: Index,
     batch: np.ndarray,
     preferred: set[str],
-    articles: QuerySet,
+    weigh: Weigh,
     best: dict[int, tuple[float, str]],
 ) -> None:
     positions = matches.positions[batch]
-    article_ids = index.documents.articles[positions]
-    visible = articles.filter(pk__in=set(article_ids.tolist()))
-    counters = {
-        pk: counts
-        for pk, *counts in visible.values_list(
-            "pk", "view_count", "helpful_count", "not_helpful_count"
-        )
-    }
-    for position, article_id, score in zip(
-        positions.tolist(), article_ids.tolist(), matches.coverage[batch].tolist(), strict=True
+    owner_ids = index.documents.owners[positions]
+    factors = weigh(set(owner_ids.tolist()))
+    for position, owner_id, score in zip(
+        positions.tolist(), owner_ids.tolist(), matches.coverage[batch].tolist(), strict=True
     ):
-        if article_id not in counters:
+        if owner_id not in factors:
             continue
         language = index.documents.language(position)
         if language not in preferred and _family(language) not in preferred:
             score *= OTHER_LANGUAGE_FACTOR
-        score *= 1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(*counters[article_id])
-        if score > best.get(article_id, (-1.0, ""))[0]:
-            best[article_id] = (score, language)
+        score *= factors[owner_id]
+        if score > best.get(owner_id, (-1.0, ""))[0]:
+            best[owner_id] = (score, language)
 
 
 def _rounded(score: float) -> float:
@@ -323,8 +340,23 @@ def rank_articles(
     query: str, *, language: str, articles: QuerySet, limit: int
 ) -> list[tuple[int, float, str]]:
     """[(article id, score in [0, 1], language of the best document)], best first."""
+    weigh = article_weights(articles)
+    return rank(query, language=language, corpus=ARTICLES, weigh=weigh, limit=limit)
+
+
+def rank_topics(
+    query: str, *, language: str, weigh: Weigh, limit: int
+) -> list[tuple[int, float, str]]:
+    """[(topic id, score in [0, 1], language)], best first, from the community index (its
+    own document frequencies: article scores and topic scores are not on one scale)."""
+    return rank(query, language=language, corpus=COMMUNITY, weigh=weigh, limit=limit)
+
+
+def rank(
+    query: str, *, language: str, corpus: Corpus, weigh: Weigh, limit: int
+) -> list[tuple[int, float, str]]:
     query = query[:MAX_QUERY_CHARS]
-    index = current_index()
+    index = current_index(corpus)
     if not index.stats.documents or limit < 1:
         return []
     concepts = [c for c in build_concepts(query, index.stats) if c.weight > 0]
@@ -332,7 +364,7 @@ def rank_articles(
         return []
     preferred = script_languages(query) | {"zh-hans" if language == "zh-hant" else language}
     matches = coverage(concepts, query_postings(concepts, index), index)
-    return best_articles(matches, index, preferred=preferred, articles=articles, limit=limit)
+    return best_owners(matches, index, preferred=preferred, weigh=weigh, limit=limit)
 
 
 def _family(language: str) -> str:

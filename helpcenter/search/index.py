@@ -17,10 +17,11 @@ from django.db import connection, transaction
 
 from helpcenter.models import Article, SearchDocument
 from helpcenter.search.analysis import tokens
+from helpcenter.search.corpus import ARTICLES, Corpus
 from helpcenter.text import INDEXED_LANGUAGES, human_text
 
-GENERATION_KEY = "helpcenter:search:generation"
-_changed_here = 0  # index changes by this process: it sees them before their commit bumps
+# Index changes by this process, per corpus: it sees them before their commit bumps.
+_changed_here: Counter[str] = Counter()
 MAX_OCCURRENCES = 255  # per token and document (a title weighs 5: fits a smallint)
 MAX_TOKEN_CHARS = 200  # longer "words" are noise, and a B-tree entry has a size limit
 MIN_SNIPPET_LINE = 20  # characters: shorter lines are headings or list stubs
@@ -52,10 +53,10 @@ def occurrences(heading: list[str], body: list[str]) -> dict[str, tuple[int, int
 
 def snippet_lines(body: str, *, japanese: bool | None = None) -> list[tuple[str, list[str]]]:
     """The lines a snippet may show (Markdown marks removed), each with its distinct tokens."""
-    return [(line, list(dict.fromkeys(found))) for line, found in _lines(body, japanese)[1]]
+    return [(line, list(dict.fromkeys(found))) for line, found in body_lines(body, japanese)[1]]
 
 
-def _lines(body: str, japanese: bool | None) -> tuple[list[str], list[tuple[str, list[str]]]]:
+def body_lines(body: str, japanese: bool | None) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The body's tokens, and its snippet lines with theirs; each line is analysed once
     (tokens never span lines, so the body's tokens are its lines' tokens)."""
     body_tokens: list[str] = []
@@ -79,7 +80,7 @@ def analyse(article: Article, language: str) -> AnalysedDocument | None:
         return None
     japanese = language == "ja"
     heading = tokens(text.title, japanese=japanese) + tokens(" ; ".join(article.tags))
-    body, lines = _lines(text.body, japanese)
+    body, lines = body_lines(text.body, japanese)
     shown = [(line, list(dict.fromkeys(found))) for line, found in lines]
     return AnalysedDocument(language, len(body), occurrences(heading, body), shown)
 
@@ -90,42 +91,53 @@ def index_article(article: Article) -> None:
 
     Locks the article row, so two re-indexings of one article run one after the other."""
     analysed = {lang: doc for lang in INDEXED_LANGUAGES if (doc := analyse(article, lang))}
-    _changed()
+    note_change(ARTICLES)
     with transaction.atomic():
         Article.objects.select_for_update().filter(pk=article.pk).exists()
         stored = {doc.language: doc for doc in SearchDocument.objects.filter(article=article)}
-        old = _stored_counts(stored)
+        old = stored_counts(ARTICLES, [doc.pk for doc in stored.values()])
         gone = [stored[lang].pk for lang in stored.keys() - analysed.keys()]
         SearchDocument.objects.filter(pk__in=gone).delete()  # with their postings
         _save_documents(article.pk, analysed, stored)
-        removed, written = [], []
-        for language, doc in analysed.items():
-            document_id = stored[language].pk
-            before = old.get(language, {})
-            removed += [(document_id, token) for token in before.keys() - doc.counts.keys()]
-            written += [
-                (document_id, token, *counts)
-                for token, counts in doc.counts.items()
-                if before.get(token) != counts
-            ]
-        _write_postings(removed, written)
-        _adjust_frequencies(_frequency_changes(old, analysed))
+        new = {stored[language].pk: doc.counts for language, doc in analysed.items()}
+        write_difference(ARTICLES, old, new)
     transaction.on_commit(bump_generation)
 
 
-def _stored_counts(stored: dict[str, SearchDocument]) -> dict[str, dict[str, tuple[int, int]]]:
-    """{language: {token: (heading, body)}} as the index holds them now."""
-    languages = {doc.pk: language for language, doc in stored.items()}
-    counts: dict[str, dict[str, tuple[int, int]]] = {language: {} for language in stored}
+Counts = dict[str, tuple[int, int]]  # token: (heading count, body count)
+
+
+def stored_counts(corpus: Corpus, document_ids: list[int]) -> dict[int, Counts]:
+    """{document id: {token: (heading, body)}} as the index holds them now."""
+    counts: dict[int, Counts] = {document_id: {} for document_id in document_ids}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT document_id, token, heading, body FROM helpcenter_searchposting"
-            " WHERE document_id = ANY(%s)",
-            [list(languages)],
+            corpus.sql(
+                "SELECT document_id, token, heading, body FROM {postings}"
+                " WHERE document_id = ANY(%s)"
+            ),
+            [document_ids],
         )
         for document_id, token, heading, body in cursor.fetchall():
-            counts[languages[document_id]][token] = (heading, body)
+            counts[document_id][token] = (heading, body)
     return counts
+
+
+def write_difference(corpus: Corpus, old: dict[int, Counts], new: dict[int, Counts]) -> None:
+    """Turn the postings `old` into `new` ({document id: counts}; a document of `old` missing
+    from `new` loses all of its postings), writing only the rows that differ, and adjust the
+    document frequencies."""
+    removed, written = [], []
+    for document_id in old.keys() | new.keys():
+        before, after = old.get(document_id, {}), new.get(document_id, {})
+        removed += [(document_id, token) for token in before.keys() - after.keys()]
+        written += [
+            (document_id, token, *counts)
+            for token, counts in after.items()
+            if before.get(token) != counts
+        ]
+    _write_postings(corpus, removed, written)
+    _adjust_frequencies(corpus, _frequency_changes(old, new))
 
 
 def _save_documents(
@@ -145,29 +157,31 @@ def _save_documents(
             document.save(update_fields=["length", "lines"])
 
 
-def _write_postings(removed: list[tuple[int, str]], written: list[tuple]) -> None:
+def _write_postings(corpus: Corpus, removed: list[tuple[int, str]], written: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if removed:
             cursor.execute(
-                "DELETE FROM helpcenter_searchposting p"
-                " USING unnest(%s::bigint[], %s::text[]) AS gone (document_id, token)"
-                " WHERE p.document_id = gone.document_id AND p.token = gone.token",
+                corpus.sql(
+                    "DELETE FROM {postings} p"
+                    " USING unnest(%s::bigint[], %s::text[]) AS gone (document_id, token)"
+                    " WHERE p.document_id = gone.document_id AND p.token = gone.token"
+                ),
                 [list(column) for column in zip(*removed, strict=True)],
             )
         if written:
             cursor.execute(
-                "INSERT INTO helpcenter_searchposting (document_id, token, heading, body)"
-                " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::int[])"
-                " ON CONFLICT (document_id, token)"
-                " DO UPDATE SET heading = excluded.heading, body = excluded.body",
+                corpus.sql(
+                    "INSERT INTO {postings} (document_id, token, heading, body)"
+                    " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::int[])"
+                    " ON CONFLICT (document_id, token)"
+                    " DO UPDATE SET heading = excluded.heading, body = excluded.body"
+                ),
                 [list(column) for column in zip(*written, strict=True)],
             )
 
 
-def _frequency_changes(
-    old: dict[str, dict[str, tuple[int, int]]], analysed: dict[str, AnalysedDocument]
-) -> dict[str, int]:
-    changes = Counter(token for doc in analysed.values() for token in doc.counts)
+def _frequency_changes(old: dict[int, Counts], new: dict[int, Counts]) -> dict[str, int]:
+    changes = Counter(token for counts in new.values() for token in counts)
     changes.subtract(token for counts in old.values() for token in counts)
     return {token: change for token, change in changes.items() if change}
 
@@ -180,22 +194,25 @@ def _store(article_id: int, analysed: list[AnalysedDocument]) -> list[SearchDocu
         )
         for doc in analysed
     )
-    _copy_postings(
-        (document.pk, token, heading, body)
-        for document, doc in zip(documents, analysed, strict=True)
-        for token, (heading, body) in doc.counts.items()
+    copy_postings(
+        ARTICLES,
+        (
+            (document.pk, token, heading, body)
+            for document, doc in zip(documents, analysed, strict=True)
+            for token, (heading, body) in doc.counts.items()
+        ),
     )
     return documents
 
 
-def _copy_postings(rows: Iterable[tuple[int, str, int, int]]) -> None:
+def copy_postings(corpus: Corpus, rows: Iterable[tuple[int, str, int, int]]) -> None:
     data = io.StringIO()
     for document_id, token, heading, body in rows:
         data.write(f"{document_id}\t{_copy_text(token)}\t{heading}\t{body}\n")
     data.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            "COPY helpcenter_searchposting (document_id, token, heading, body) FROM STDIN", data
+            corpus.sql("COPY {postings} (document_id, token, heading, body) FROM STDIN"), data
         )
 
 
@@ -203,57 +220,80 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
-def _adjust_frequencies(changes: dict[str, int]) -> None:
+def _adjust_frequencies(corpus: Corpus, changes: dict[str, int]) -> None:
     """Add each change to its token's document count (in token order: no deadlocks)."""
     if not changes:
         return
     ordered = sorted(changes)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO helpcenter_searchterm AS t (token, documents)"
-            " SELECT * FROM unnest(%s::text[], %s::int[])"
-            " ON CONFLICT (token) DO UPDATE SET documents = t.documents + excluded.documents",
+            corpus.sql(
+                "INSERT INTO {terms} AS t (token, documents)"
+                " SELECT * FROM unnest(%s::text[], %s::int[])"
+                " ON CONFLICT (token) DO UPDATE SET documents = t.documents + excluded.documents"
+            ),
             [ordered, [changes[token] for token in ordered]],
         )
         cursor.execute(
-            "DELETE FROM helpcenter_searchterm WHERE token = ANY(%s) AND documents <= 0",
+            corpus.sql("DELETE FROM {terms} WHERE token = ANY(%s) AND documents <= 0"),
             [ordered],
         )
 
 
-def reindex_all() -> int:
-    """Rebuild the whole index in one transaction (searches see the old one until it ends)."""
-    _changed()
+def reindex_articles() -> int:
+    """Rebuild the article index in one transaction (searches see the old one until it ends)."""
+    note_change(ARTICLES)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM helpcenter_searchposting")
-            cursor.execute("DELETE FROM helpcenter_searchdocument")
-            cursor.execute("DELETE FROM helpcenter_searchterm")
+        empty(ARTICLES)
         count = 0
         articles = Article.objects.order_by("pk").iterator(chunk_size=BATCH)
         for article in articles:
             analysed = [doc for lang in INDEXED_LANGUAGES if (doc := analyse(article, lang))]
             _store(article.pk, analysed)
             count += 1
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO helpcenter_searchterm (token, documents)"
-                " SELECT token, count(*) FROM helpcenter_searchposting GROUP BY token"
-            )
+        count_terms(ARTICLES)
     transaction.on_commit(bump_generation)
     return count
 
 
-def bump_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+def reindex_all() -> int:
+    """Rebuild the article and community indexes in one transaction; returns the number of
+    articles."""
+    from helpcenter.search.topics import reindex_topics  # it imports this module
+
+    with transaction.atomic():
+        count = reindex_articles()
+        reindex_topics()
+    return count
 
 
-def _changed() -> None:
-    global _changed_here
-    _changed_here += 1
+def empty(corpus: Corpus) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(corpus.sql("DELETE FROM {postings}"))
+        cursor.execute(corpus.sql("DELETE FROM {documents}"))
+        cursor.execute(corpus.sql("DELETE FROM {terms}"))
 
 
-def generation() -> str:
+def count_terms(corpus: Corpus) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            corpus.sql(
+                "INSERT INTO {terms} (token, documents)"
+                " SELECT token, count(*) FROM {postings} GROUP BY token"
+            )
+        )
+
+
+def bump_generation(corpus: Corpus = ARTICLES) -> None:
+    cache.set(corpus.generation_key, uuid.uuid4().hex, timeout=None)
+
+
+def note_change(corpus: Corpus) -> None:
+    """This process is about to change the index: it sees its own change at once."""
+    _changed_here[corpus.name] += 1
+
+
+def generation(corpus: Corpus = ARTICLES) -> str:
     """Changes when the index does: what a process keeps of it is valid for one generation."""
-    shared = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-    return f"{shared}.{_changed_here}"
+    shared = cache.get_or_set(corpus.generation_key, lambda: uuid.uuid4().hex, timeout=None)
+    return f"{shared}.{_changed_here[corpus.name]}"

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
+from psycopg2.sql import Composed
 
+from helpcenter.search.corpus import ARTICLES, Corpus
 from helpcenter.text import INDEXED_LANGUAGES
 
 # array_send of a one-dimensional array: a 20-byte header, then (length, value) per element.
@@ -25,10 +27,11 @@ POSTINGS_SQL = (
     # rebuild, far from 2^31.
     "SELECT token, array_send(array_agg(document_id::int4)),"
     " array_send(array_agg((%s * heading + body)::int2))"
-    " FROM helpcenter_searchposting WHERE token = ANY(%s) GROUP BY token"
+    " FROM {postings} WHERE token = ANY(%s) GROUP BY token"
 )
 
-DOCUMENTS_SQL = "SELECT id, length, article_id, language FROM helpcenter_searchdocument"
+DOCUMENTS_SQL = "SELECT id, length, {owner}, language FROM {documents}"
+DOCUMENTS_WITH_IDS_SQL = DOCUMENTS_SQL + " WHERE id = ANY(%s)"
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,14 @@ class Postings:
     frequencies: np.ndarray  # title_weight × heading count + body count, per document
 
 
-def postings(tokens: list[str], title_weight: int) -> dict[str, Postings]:
+def postings(
+    tokens: list[str], title_weight: int, corpus: Corpus = ARTICLES
+) -> dict[str, Postings]:
     """{token: its postings} for the tokens found in the index."""
     if not tokens:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(POSTINGS_SQL, [title_weight, tokens])
+        cursor.execute(corpus.sql(POSTINGS_SQL), [title_weight, tokens])
         rows = cursor.fetchall()
     return {
         token: Postings(_unpack(documents, INT4_ELEMENTS), _unpack(frequencies, INT2_ELEMENTS))
@@ -60,14 +65,15 @@ class PostingsCache:
 
     Belongs to one generation of the index: it is dropped with it, never updated."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, corpus: Corpus = ARTICLES) -> None:
         self.capacity = capacity
+        self.corpus = corpus
         self.size = 0
         self.entries: OrderedDict[str, Postings | None] = OrderedDict()
 
     def read(self, tokens: list[str], title_weight: int) -> dict[str, Postings]:
         missing = [token for token in tokens if token not in self.entries]
-        fetched = postings(missing, title_weight)
+        fetched = postings(missing, title_weight, self.corpus)
         kept = {token: self.entries[token] for token in tokens if token in self.entries}
         for token in kept:
             self.entries.move_to_end(token)
@@ -89,21 +95,24 @@ def _size(posting: Postings | None) -> int:
 
 
 class DocumentTable:
-    """Length, article and language of every document, by id (sorted), for one generation of
-    the index; a document created since it was loaded is fetched when a query meets it."""
+    """Length, owner (article or topic) and language of every document, by id (sorted), for
+    one generation of the index; a document created since it was loaded is fetched when a
+    query meets it."""
 
-    def __init__(self) -> None:
+    def __init__(self, corpus: Corpus = ARTICLES) -> None:
         self.ids = np.zeros(0, dtype=np.int64)
         self.lengths = np.zeros(0, dtype=np.float64)
-        self.articles = np.zeros(0, dtype=np.int64)
+        self.owners = np.zeros(0, dtype=np.int64)
         self.languages = np.zeros(0, dtype=np.int8)
-        self._load(DOCUMENTS_SQL, [])
+        self.corpus = corpus
+        self._load(corpus.sql(DOCUMENTS_SQL), [])
 
     def positions(self, document_ids: np.ndarray) -> np.ndarray:
         """Where each of `document_ids` is in this table's arrays."""
         found = self._find(document_ids)
         if (found < 0).any():
-            self._load(DOCUMENTS_SQL + " WHERE id = ANY(%s)", [document_ids[found < 0].tolist()])
+            sql = self.corpus.sql(DOCUMENTS_WITH_IDS_SQL)
+            self._load(sql, [document_ids[found < 0].tolist()])
             found = self._find(document_ids)
         return found
 
@@ -118,17 +127,17 @@ class DocumentTable:
         known[inside] = self.ids[at[inside]] == document_ids[inside]
         return np.where(known, at, -1)
 
-    def _load(self, sql: str, params: list) -> None:
+    def _load(self, sql: Composed, params: list) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not rows:
             return
-        ids, lengths, articles, languages = zip(*rows, strict=True)
+        ids, lengths, owners, languages = zip(*rows, strict=True)
         codes = [INDEXED_LANGUAGES.index(language) for language in languages]
         self.ids = np.concatenate([self.ids, ids])
         order = np.argsort(self.ids, kind="stable")
         self.ids = self.ids[order]
         self.lengths = np.concatenate([self.lengths, lengths])[order]
-        self.articles = np.concatenate([self.articles, articles])[order]
+        self.owners = np.concatenate([self.owners, owners])[order]
         self.languages = np.concatenate([self.languages, np.array(codes, dtype=np.int8)])[order]

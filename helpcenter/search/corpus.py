@@ -1,0 +1,53 @@
+"""The two sets of index tables: articles, and community topics.
+
+Both are written by `helpcenter.search.index` and read by `helpcenter.search.postings` and
+`helpcenter.search.engine` through the same code. They are separate tables, not one table
+with a kind column, so that the article scores (document frequencies, average length) and
+what each process keeps of the article index do not move when someone posts on the forum.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from psycopg2 import sql
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    documents: str  # table of documents: id, length, owner, language, lines
+    postings: str  # table of (document, token, heading, body)
+    terms: str  # table of (token, documents)
+    owner: str  # the documents' column naming what they index
+    generation_key: str  # cache key, changed after each change of this index commits
+
+    def sql(self, template: str) -> sql.Composed:
+        """`template` with {documents}, {postings}, {terms} and {owner} filled in (quoted)."""
+        return _compose(self, template)
+
+
+@cache
+def _compose(corpus: Corpus, template: str) -> sql.Composed:
+    names = {
+        name: sql.Identifier(getattr(corpus, name))
+        for name in ("documents", "postings", "terms", "owner")
+    }
+    return sql.SQL(template).format(**names)
+
+
+ARTICLES = Corpus(
+    name="articles",
+    documents="helpcenter_searchdocument",
+    postings="helpcenter_searchposting",
+    terms="helpcenter_searchterm",
+    owner="article_id",
+    generation_key="helpcenter:search:generation",
+)
+COMMUNITY = Corpus(
+    name="community",
+    documents="helpcenter_communitydocument",
+    postings="helpcenter_communityposting",
+    terms="helpcenter_communityterm",
+    owner="topic_id",
+    generation_key="helpcenter:search:generation:community",
+)
