@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from helpcenter import services
 from helpcenter.models import DeflectionRecord, SearchRecord
-from helpcenter.search import search
+from helpcenter.search import search, search_community
 from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
 
@@ -46,8 +46,26 @@ class SearchResultSerializer(serializers.Serializer):
     language = serializers.CharField()
 
 
+class CommunityResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The community topic.")
+    title = serializers.CharField()
+    snippet = serializers.CharField(allow_blank=True)
+    score = serializers.FloatField(
+        help_text="In [0, 1] on the community index's own scale (not comparable with articles)."
+    )
+    language = serializers.CharField(help_text="The topic's language.")
+    url = serializers.CharField(help_text="The topic page in the reader's language.")
+    answered = serializers.BooleanField(help_text="Someone other than the asker replied.")
+    staff_answer = serializers.BooleanField(help_text="Support staff replied.")
+
+
 class SearchResponseSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
+    community = CommunityResultSerializer(
+        many=True,
+        help_text="Community forum topics (answers from other customers, not official), best "
+        "first, at most 3; never part of `results`.",
+    )
     search_id = serializers.IntegerField(
         allow_null=True, help_text="Report a click or a deflection for this search with it."
     )
@@ -89,6 +107,7 @@ class SearchView(APIView):
         language = params.validated_data.get("lang") or _request_language()
         query = params.validated_data["q"]
         results = search(query, language=language, user=request.user)
+        community = search_community(query, language=language, user=request.user)
         record = None
         if query and not params.validated_data["live"]:
             record = services.search_record_results(
@@ -97,7 +116,11 @@ class SearchView(APIView):
                 source=params.validated_data["source"],
                 results=results,
             )
-        response = {"results": results, "search_id": record.pk if record else None}
+        response = {
+            "results": results,
+            "community": community,
+            "search_id": record.pk if record else None,
+        }
         return Response(SearchResponseSerializer(response).data)
 
 

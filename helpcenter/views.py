@@ -14,7 +14,7 @@ from helpcenter import selectors, services
 from helpcenter.forms import FeedbackForm
 from helpcenter.models import SearchRecord
 from helpcenter.rendering import plain_summary, render_article
-from helpcenter.search import search
+from helpcenter.search import search, search_community
 from helpcenter.text import LANGUAGES, article_text, localized_name
 
 LAST_QUERY_KEY = "helpcenter_last_query"
@@ -147,16 +147,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """A submitted search: settled, so it is recorded (suggestions while typing are not)."""
     language = reader_language()
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
-    results, record = [], None
+    results, community, record = [], [], None
     if query:
         request.session[LAST_QUERY_KEY] = query
         results = search(query, language=language, user=request.user)
+        community = search_community(query, language=language, user=request.user)
         record = services.search_record_results(
             query=query, language=language, source=SearchRecord.Source.HELP_SEARCH, results=results
         )
     context = {
         "query": query,
         "results": results,
+        "community": community,
         "search_id": record.pk if record else None,
         "language": language,
         **_seo(request),

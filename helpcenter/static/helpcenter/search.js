@@ -1,7 +1,9 @@
 // Help-center search as you type: asks /api/v1/helpcenter/search/ (live=1: suggestions while
-// typing are not recorded) and lists the best answers. Opening one settles the search: it is
-// then recorded and the click reported (POST …/search/<search_id>/click/) for the deflection
-// dashboards. Result links on the search page (recorded by the page) report their clicks too.
+// typing are not recorded) and lists the best articles, then the community answers under their
+// own heading (from other customers, not official). Opening one settles the search: it is then
+// recorded and, for an article, the click reported (POST …/search/<search_id>/click/) for the
+// deflection dashboards. Result links on the search page (recorded by the page) report their
+// clicks too.
 const DELAY_MS = 200;
 const MAX_SHOWN = 6;
 const SETTLE_TIMEOUT_MS = 800;  // never hold the reader back longer than this
@@ -13,7 +15,7 @@ function articleLink(form, slug, query) {
 }
 
 function reportClick(form, searchId, slug) {
-  if (!searchId) return;
+  if (!searchId || !slug) return;  // no slug: a community topic, not an article
   const url = new URL(`${searchId}/click/`, new URL(form.dataset.api, window.location.origin));
   // keepalive: the request outlives the page the reader is leaving.
   fetch(url, {
@@ -47,21 +49,47 @@ function openSuggestion(event, form, query, slug) {
   settle(form, query, slug).catch(() => {}).finally(() => window.location.assign(href));
 }
 
-function render(form, list, query, results) {
+function suggestion(form, query, href, slug, title, snippetText) {
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = href;
+  link.addEventListener("click", (event) => openSuggestion(event, form, query, slug));
+  link.textContent = title;
+  const snippet = document.createElement("small");
+  snippet.textContent = snippetText;
+  link.append(snippet);
+  item.append(link);
+  return item;
+}
+
+function communityHeading(form) {
+  const heading = document.createElement("li");
+  heading.className = "help-live-heading";
+  heading.textContent = form.dataset.communityLabel;
+  const note = document.createElement("small");
+  note.textContent = form.dataset.communityNote;
+  heading.append(document.createElement("br"), note);
+  return heading;
+}
+
+function render(form, list, query, results, community = []) {
   list.replaceChildren();
   for (const result of results.slice(0, MAX_SHOWN)) {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = articleLink(form, result.slug, query);
-    link.addEventListener("click", (event) => openSuggestion(event, form, query, result.slug));
-    link.textContent = result.title;
-    const snippet = document.createElement("small");
-    snippet.textContent = result.snippet;
-    link.append(snippet);
-    item.append(link);
+    const href = articleLink(form, result.slug, query);
+    list.append(suggestion(form, query, href, result.slug, result.title, result.snippet));
+  }
+  if (community.length) list.append(communityHeading(form));
+  for (const topic of community) {
+    const item = suggestion(form, query, topic.url, null, topic.title, topic.snippet);
+    if (topic.staff_answer) {
+      const badge = document.createElement("span");
+      badge.className = "help-badge";
+      badge.textContent = form.dataset.staffBadge;
+      item.firstChild.firstChild.after(badge);
+    }
     list.append(item);
   }
-  list.hidden = results.length === 0;
+  list.hidden = results.length === 0 && community.length === 0;
 }
 
 function attach(form) {
@@ -79,7 +107,10 @@ function attach(form) {
       const url = searchUrl(form, query, true);
       try {
         const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
-        if (response.ok) render(form, list, query, (await response.json()).results);
+        if (response.ok) {
+          const found = await response.json();
+          render(form, list, query, found.results, found.community || []);
+        }
       } catch (error) {
         if (error.name !== "AbortError") list.hidden = true;
       }
