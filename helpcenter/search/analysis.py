@@ -243,7 +243,9 @@ def tokens(text: str, *, japanese: bool | None = None) -> list[str]:
 def _latin(word: str) -> list[Term]:
     if word in STOP_WORDS:
         return []
-    return [Term(stem(word), True)]
+    # A number is its own stem; skipping the stemmer matters for forum text full of amounts,
+    # ids and order numbers (each a miss of the stem cache).
+    return [Term(word if word.isdigit() else stem(word), True)]
 
 
 def bigrams(run: str) -> list[str]:

@@ -8,6 +8,7 @@ preference for the query's own language follow. The result lies in [0, 1].
 
 import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,6 +40,10 @@ PRIOR_WEIGHT = 0.05
 MAX_CONCEPTS = 40
 TYPO_MIN_LETTERS = 5  # one edit in a shorter word is another word (game → name)
 FIRST_ROUND = 64  # documents whose article, visibility and prior are read at once
+# Community topics: at most this many documents, best coverage first, are read (two rounds).
+# Thousands of topics can share one coverage (the same question asked again), and no factor
+# lifts a topic above its coverage, so reading them all would cost far more than it changes.
+MOST_TOPICS = 192
 POSTINGS_KEPT = 2_000_000  # per process: about 10 MB (the 5,000-document bench has 1.7 M)
 
 
@@ -77,19 +82,33 @@ class Index:
     postings: PostingsCache
 
 
-_index: dict[str, tuple[str, Index]] = {}  # corpus name: (generation, index)
+@dataclass(frozen=True)
+class Kept:
+    generation: str
+    index: Index
+    loaded_at: float  # time.monotonic() when its statistics were read
+
+
+_index: dict[str, Kept] = {}  # by corpus name
 
 
 def current_index(corpus: Corpus = ARTICLES) -> Index:
+    """What this process keeps of the corpus's index, for its current generation.
+
+    After a change the postings are read again; the statistics and document table are too,
+    unless they are younger than `corpus.statistics_seconds`."""
     key = generation(corpus)
     kept = _index.get(corpus.name)
-    if kept is None or kept[0] != key:
-        kept = (
-            key,
-            Index(_load_stats(corpus), DocumentTable(corpus), PostingsCache(POSTINGS_KEPT, corpus)),
-        )
-        _index[corpus.name] = kept
-    return kept[1]
+    if kept is not None and kept.generation == key:
+        return kept.index
+    postings = PostingsCache(POSTINGS_KEPT, corpus)
+    if kept is not None and time.monotonic() - kept.loaded_at < corpus.statistics_seconds:
+        index = Index(kept.index.stats, kept.index.documents, postings)
+        _index[corpus.name] = Kept(key, index, kept.loaded_at)
+    else:
+        index = Index(_load_stats(corpus), DocumentTable(corpus), postings)
+        _index[corpus.name] = Kept(key, index, time.monotonic())
+    return index
 
 
 def index_stats(corpus: Corpus = ARTICLES) -> IndexStats:
@@ -283,14 +302,23 @@ def article_weights(articles: QuerySet) -> Weigh:
 
 
 def best_owners(
-    matches: Matches, index: Index, *, preferred: set[str], weigh: Weigh, limit: int
+    matches: Matches,
+    index: Index,
+    *,
+    preferred: set[str],
+    weigh: Weigh,
+    limit: int,
+    most: int | None = None,
 ) -> list[tuple[int, float, str]]:
-    """The `limit` best visible articles (or topics), reading documents best coverage first.
+    """The `limit` best visible articles (or topics), reading documents best coverage first
+    (at most `most` of them, if given: then the top is exact among those).
 
     A final score never exceeds the coverage (both factors are at most 1), so once the next
     document's coverage is at most the `limit`-th best score found, no later one can enter
     (a later one tying that score would not pass the one read first)."""
     order = np.argsort(-matches.coverage, kind="stable")
+    if most is not None:
+        order = order[:most]
     best: dict[int, tuple[float, str]] = {}
     start, size = 0, FIRST_ROUND
     while start < len(order) and not _settled(best, limit, matches.coverage[order[start]]):
@@ -349,11 +377,19 @@ def rank_topics(
 ) -> list[tuple[int, float, str]]:
     """[(topic id, score in [0, 1], language)], best first, from the community index (its
     own document frequencies: article scores and topic scores are not on one scale)."""
-    return rank(query, language=language, corpus=COMMUNITY, weigh=weigh, limit=limit)
+    return rank(
+        query, language=language, corpus=COMMUNITY, weigh=weigh, limit=limit, most=MOST_TOPICS
+    )
 
 
 def rank(
-    query: str, *, language: str, corpus: Corpus, weigh: Weigh, limit: int
+    query: str,
+    *,
+    language: str,
+    corpus: Corpus,
+    weigh: Weigh,
+    limit: int,
+    most: int | None = None,
 ) -> list[tuple[int, float, str]]:
     query = query[:MAX_QUERY_CHARS]
     index = current_index(corpus)
@@ -364,7 +400,7 @@ def rank(
         return []
     preferred = script_languages(query) | {"zh-hans" if language == "zh-hant" else language}
     matches = coverage(concepts, query_postings(concepts, index), index)
-    return best_owners(matches, index, preferred=preferred, weigh=weigh, limit=limit)
+    return best_owners(matches, index, preferred=preferred, weigh=weigh, limit=limit, most=most)
 
 
 def _family(language: str) -> str:

@@ -30,7 +30,13 @@ POSTINGS_SQL = (
     " FROM {postings} WHERE token = ANY(%s) GROUP BY token"
 )
 
-DOCUMENTS_SQL = "SELECT id, length, {owner}, language FROM {documents}"
+# Packed like the postings: 50,000 documents as rows of Python objects took 0.14 s.
+DOCUMENTS_SQL = (
+    "SELECT array_send(array_agg(id::int4)), array_send(array_agg(length::int4)),"
+    " array_send(array_agg({owner}::int4)),"
+    " array_send(array_agg((array_position(%s::text[], language::text) - 1)::int2))"
+    " FROM {documents}"
+)
 DOCUMENTS_WITH_IDS_SQL = DOCUMENTS_SQL + " WHERE id = ANY(%s)"
 
 
@@ -105,14 +111,14 @@ class DocumentTable:
         self.owners = np.zeros(0, dtype=np.int64)
         self.languages = np.zeros(0, dtype=np.int8)
         self.corpus = corpus
-        self._load(corpus.sql(DOCUMENTS_SQL), [])
+        self._load(corpus.sql(DOCUMENTS_SQL), [list(INDEXED_LANGUAGES)])
 
     def positions(self, document_ids: np.ndarray) -> np.ndarray:
         """Where each of `document_ids` is in this table's arrays."""
         found = self._find(document_ids)
         if (found < 0).any():
             sql = self.corpus.sql(DOCUMENTS_WITH_IDS_SQL)
-            self._load(sql, [document_ids[found < 0].tolist()])
+            self._load(sql, [list(INDEXED_LANGUAGES), document_ids[found < 0].tolist()])
             found = self._find(document_ids)
         return found
 
@@ -130,14 +136,14 @@ class DocumentTable:
     def _load(self, sql: Composed, params: list) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if not rows:
+            ids, lengths, owners, languages = cursor.fetchone()
+        if ids is None:  # no documents
             return
-        ids, lengths, owners, languages = zip(*rows, strict=True)
-        codes = [INDEXED_LANGUAGES.index(language) for language in languages]
-        self.ids = np.concatenate([self.ids, ids])
+        self.ids = np.concatenate([self.ids, _unpack(ids, INT4_ELEMENTS)])
         order = np.argsort(self.ids, kind="stable")
         self.ids = self.ids[order]
+        lengths = _unpack(lengths, INT4_ELEMENTS)
         self.lengths = np.concatenate([self.lengths, lengths])[order]
-        self.owners = np.concatenate([self.owners, owners])[order]
-        self.languages = np.concatenate([self.languages, np.array(codes, dtype=np.int8)])[order]
+        self.owners = np.concatenate([self.owners, _unpack(owners, INT4_ELEMENTS)])[order]
+        codes = _unpack(languages, INT2_ELEMENTS).astype(np.int8)
+        self.languages = np.concatenate([self.languages, codes])[order]

@@ -8,10 +8,12 @@ the articles' ones.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from helpcenter.models import CommunityDocument, ForumPost, ForumTopic
 from helpcenter.search.analysis import tokens
@@ -40,18 +42,35 @@ def staff_ids() -> set[int]:
     return set(get_user_model().objects.filter(staff).values_list("pk", flat=True))
 
 
-def analyse_topic(
-    topic: ForumTopic, posts: list[ForumPost], staff: set[int]
-) -> tuple[AnalysedDocument, bool, bool] | None:
-    """The topic's document, whether someone else replied, whether staff did; None when
-    it is not searchable (hidden, or its question is)."""
+@dataclass(frozen=True)
+class Post:
+    author_id: int
+    body: str
+    hidden: bool
+
+
+POST_FIELDS = ("author_id", "body", "hidden")
+POST_ORDER = ("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class TopicDocument:
+    topic_id: int
+    analysed: AnalysedDocument
+    answered: bool  # a visible reply by someone other than the asker
+    staff_answer: bool  # a visible reply by support staff
+
+
+def analyse_topic(topic: ForumTopic, posts: list[Post], staff: set[int]) -> TopicDocument | None:
+    """The topic's document; None when it is not searchable (hidden, or its question is).
+    `posts`: the topic's posts in order, hidden ones too (the first is the question)."""
     if topic.hidden or not posts or posts[0].hidden:
         return None
     shown = [post for post in posts if not post.hidden][:MAX_POSTS]
     japanese = topic.language == "ja"
     body, lines = body_lines("\n".join(post.body for post in shown), japanese)
     heading = tokens(topic.title, japanese=japanese)
-    document = AnalysedDocument(
+    analysed = AnalysedDocument(
         topic.language,
         len(body),
         occurrences(heading, body),
@@ -59,12 +78,13 @@ def analyse_topic(
     )
     replies = shown[1:]
     answered = any(post.author_id != topic.author_id for post in replies)
-    return document, answered, any(post.author_id in staff for post in replies)
+    staff_answer = any(post.author_id in staff for post in replies)
+    return TopicDocument(topic.pk, analysed, answered, staff_answer)
 
 
-def _posts(topic: ForumTopic) -> list[ForumPost]:
-    """Every post of the topic, hidden ones too (the first one is the question)."""
-    return list(topic.posts.order_by("created_at", "pk")[: MAX_POSTS * 2])
+def _posts(topic: ForumTopic) -> list[Post]:
+    posts = topic.posts.order_by(*POST_ORDER).values_list(*POST_FIELDS)
+    return [Post(*values) for values in posts[: MAX_POSTS * 2]]
 
 
 def index_topic(topic: ForumTopic) -> None:
@@ -83,28 +103,23 @@ def index_topic(topic: ForumTopic) -> None:
         if found is None and stored is not None:
             stored.delete()  # with its postings
         elif found is not None:
-            document = _save_document(topic, stored, *found)
-            new = {document.pk: found[0].counts}
+            document = _save_document(stored, found)
+            new = {document.pk: found.analysed.counts}
         write_difference(COMMUNITY, old, new)
     transaction.on_commit(lambda: bump_generation(COMMUNITY))
 
 
-def _save_document(
-    topic: ForumTopic,
-    stored: CommunityDocument | None,
-    analysed: AnalysedDocument,
-    answered: bool,
-    staff_answer: bool,
-) -> CommunityDocument:
+def _save_document(stored: CommunityDocument | None, found: TopicDocument) -> CommunityDocument:
     fields = {
-        "language": analysed.language,
-        "length": analysed.length,
-        "lines": [[line, found] for line, found in analysed.lines],  # as JSON gives them back
-        "answered": answered,
-        "staff_answer": staff_answer,
+        "language": found.analysed.language,
+        "length": found.analysed.length,
+        # As JSON gives them back, to compare.
+        "lines": [[line, tokens_] for line, tokens_ in found.analysed.lines],
+        "answered": found.answered,
+        "staff_answer": found.staff_answer,
     }
     if stored is None:
-        return CommunityDocument.objects.create(topic=topic, **fields)
+        return CommunityDocument.objects.create(topic_id=found.topic_id, **fields)
     if any(getattr(stored, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(stored, name, value)
@@ -119,35 +134,45 @@ def reindex_topics() -> int:
     count = 0
     with transaction.atomic():
         empty(COMMUNITY)
-        posts = Prefetch("posts", ForumPost.objects.order_by("created_at", "pk"))
-        topics = ForumTopic.objects.filter(hidden=False).order_by("pk").prefetch_related(posts)
-        batch = []
-        for topic in topics.iterator(chunk_size=BATCH):
-            found = analyse_topic(topic, list(topic.posts.all()), staff)
-            if found is not None:
-                batch.append((topic, *found))
-            if len(batch) == BATCH:
-                count += _store(batch)
-                batch = []
-        count += _store(batch)
+        topics = ForumTopic.objects.filter(hidden=False).order_by("pk")
+        fields = ("pk", "title", "language", "author_id", "hidden")
+        chunk = []
+        for values in topics.values_list(*fields).iterator(chunk_size=BATCH):
+            chunk.append(ForumTopic(**dict(zip(fields, values, strict=True))))
+            if len(chunk) == BATCH:
+                count += _store(_analyse_chunk(chunk, staff))
+                chunk = []
+        count += _store(_analyse_chunk(chunk, staff))
         count_terms(COMMUNITY)
     transaction.on_commit(lambda: bump_generation(COMMUNITY))
     return count
 
 
-def _store(batch: list[tuple[ForumTopic, AnalysedDocument, bool, bool]]) -> int:
+def _analyse_chunk(topics: list[ForumTopic], staff: set[int]) -> list[TopicDocument]:
+    """The documents of a chunk of topics, their posts read in one query."""
+    posts = ForumPost.objects.filter(topic_id__in=[topic.pk for topic in topics])
+    rows = posts.order_by("topic_id", *POST_ORDER).values_list("topic_id", *POST_FIELDS)
+    by_topic = {
+        topic_id: [Post(*values) for _id, *values in group]
+        for topic_id, group in groupby(rows, key=lambda row: row[0])
+    }
+    found = (analyse_topic(topic, by_topic.get(topic.pk, []), staff) for topic in topics)
+    return [document for document in found if document is not None]
+
+
+def _store(found: list[TopicDocument]) -> int:
     documents = CommunityDocument.objects.bulk_create(
         CommunityDocument(
-            topic=topic,
-            language=doc.language,
-            length=doc.length,
-            lines=doc.lines,
-            answered=answered,
-            staff_answer=staff_answer,
+            topic_id=document.topic_id,
+            language=document.analysed.language,
+            length=document.analysed.length,
+            lines=document.analysed.lines,
+            answered=document.answered,
+            staff_answer=document.staff_answer,
         )
-        for topic, doc, answered, staff_answer in batch
+        for document in found
     )
-    copy_postings(COMMUNITY, _rows(documents, [doc for _t, doc, _a, _s in batch]))
+    copy_postings(COMMUNITY, _rows(documents, [document.analysed for document in found]))
     return len(documents)
 
 

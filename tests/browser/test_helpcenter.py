@@ -6,6 +6,7 @@ import pytest
 
 from helpcenter.demo import load_demo_articles
 from helpcenter.models import ArticleFeedback
+from helpcenter.services import post_reply, topic_create
 from tests.browser.conftest import screenshot
 from tests.browser.test_home_pages import log_in
 
@@ -50,3 +51,23 @@ def test_article_with_a_table_fits_a_phone(live_server, page_factory):
     page.goto(f"{live_server.url}/ko/help/articles/kyc-verification-levels-limits/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "helpcenter-article-phone-ko")
+
+
+def test_search_as_you_type_lists_community_answers_apart(
+    live_server, page_factory, customer, agent
+):
+    load_demo_articles()
+    topic = topic_create(
+        author=customer, title="出金が届かない件", body="三時間たっても届きません。", language="ja"
+    )
+    post_reply(topic=topic, author=agent, body="ノードを再起動しました。もう一度お試しください。")
+    page = page_factory()
+    page.goto(f"{live_server.url}/ja/help/")
+    page.fill("#help-search-input", QUERY)
+    heading = page.locator("#help-live-results li.help-live-heading")
+    heading.wait_for()
+    screenshot(page, "helpcenter-live-community-ja")
+    community = page.locator("#help-live-results li.help-live-heading ~ li a")
+    assert community.first.get_attribute("href") == f"/ja/help/community/{topic.pk}/"
+    assert community.first.locator(".help-badge").count() == 1
+    assert page.locator("#help-live-results li.help-live-heading + li").count() == 1

@@ -2,7 +2,14 @@ import pytest
 
 from helpcenter.demo import load_demo_articles
 from helpcenter.models import Article, Category, Section
+from helpcenter.search import engine
 from helpcenter.services import article_create
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_kept_index():
+    """A process keeps community statistics for minutes: not from one test to the next."""
+    engine._index.clear()
 
 
 @pytest.fixture

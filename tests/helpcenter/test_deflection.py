@@ -32,7 +32,7 @@ def test_a_search_is_recorded_with_the_secret_redacted(client, section):
 def test_the_source_is_recorded_and_an_unknown_one_refused(client, section):
     response = client.get(API, {"q": "Withdrawal, PENDING!", "lang": "en", "source": "chat"})
     record = SearchRecord.objects.get()
-    assert response.json() == {"results": [], "search_id": record.pk}
+    assert response.json() == {"results": [], "community": [], "search_id": record.pk}
     assert (record.source, record.normalized_query, record.results_count) == (
         "chat",
         "withdrawal pending",
@@ -43,7 +43,8 @@ def test_the_source_is_recorded_and_an_unknown_one_refused(client, section):
 
 
 def test_an_empty_query_records_nothing(client, db):
-    assert client.get(API, {"q": "  ", "lang": "en"}).json() == {"results": [], "search_id": None}
+    empty = {"results": [], "community": [], "search_id": None}
+    assert client.get(API, {"q": "  ", "lang": "en"}).json() == empty
     assert SearchRecord.objects.count() == 0
 
 
