@@ -96,19 +96,24 @@ def current_index(corpus: Corpus = ARTICLES) -> Index:
     """What this process keeps of the corpus's index, for its current generation.
 
     After a change the postings are read again; the statistics and document table are too,
-    unless they are younger than `corpus.statistics_seconds`."""
+    unless they are younger than `corpus.statistics_seconds` (and not of an empty index,
+    which finds nothing)."""
     key = generation(corpus)
     kept = _index.get(corpus.name)
     if kept is not None and kept.generation == key:
         return kept.index
     postings = PostingsCache(POSTINGS_KEPT, corpus)
-    if kept is not None and time.monotonic() - kept.loaded_at < corpus.statistics_seconds:
+    if kept is not None and kept.index.stats.documents and _young(kept, corpus):
         index = Index(kept.index.stats, kept.index.documents, postings)
         _index[corpus.name] = Kept(key, index, kept.loaded_at)
     else:
         index = Index(_load_stats(corpus), DocumentTable(corpus), postings)
         _index[corpus.name] = Kept(key, index, time.monotonic())
     return index
+
+
+def _young(kept: Kept, corpus: Corpus) -> bool:
+    return time.monotonic() - kept.loaded_at < corpus.statistics_seconds
 
 
 def index_stats(corpus: Corpus = ARTICLES) -> IndexStats:

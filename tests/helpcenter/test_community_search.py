@@ -152,3 +152,9 @@ def test_the_search_page_shows_community_answers_apart(client, english_topic, ag
     link = f'href="/en/help/community/{english_topic.pk}/">Withdrawal stuck for hours</a>'
     assert link in section
     assert "Support replied" in section
+
+
+def test_the_first_topic_is_found_after_an_empty_index_was_read(customer):
+    assert found("withdrawal pending") == []
+    topic = topic_create(author=customer, title="Withdrawal pending", body="Why?", language="en")
+    assert found("withdrawal pending") == [topic.pk]
