@@ -171,7 +171,34 @@ class SearchDocument(models.Model):
         return f"{self.article_id}/{self.language}"
 
 
-class SearchPosting(models.Model):
+class Posting(models.Model):
+    """What both postings tables share: a token and its counts in one document."""
+
+    token = models.TextField()
+    heading = models.PositiveSmallIntegerField()
+    body = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.token}"
+
+
+class Term(models.Model):
+    """What both term tables share: a token and how many documents contain it (its idf)."""
+
+    token = models.TextField(primary_key=True)
+    documents = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.documents})"
+
+
+class SearchPosting(Posting):
     """A token of a document and how often it occurs there (title and tags; body).
 
     A query reads the rows of its own tokens through the (token, document) index, which
@@ -189,9 +216,6 @@ class SearchPosting(models.Model):
         db_index=False,  # the primary key (document, token) serves lookups by document
         db_constraint=False,
     )
-    token = models.TextField()
-    heading = models.PositiveSmallIntegerField()
-    body = models.PositiveSmallIntegerField()
 
     class Meta:
         indexes = [
@@ -202,18 +226,9 @@ class SearchPosting(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.document_id}:{self.token}"
 
-
-class SearchTerm(models.Model):
-    """A token of the index and how many documents contain it (for its idf)."""
-
-    token = models.TextField(primary_key=True)
-    documents = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.token} ({self.documents})"
+class SearchTerm(Term):
+    """A token of the article index and how many documents contain it (for its idf)."""
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -335,7 +350,7 @@ class CommunityDocument(models.Model):
         return f"topic {self.topic_id}"
 
 
-class CommunityPosting(models.Model):
+class CommunityPosting(Posting):
     """As `SearchPosting`, for community documents (no foreign-key constraint either)."""
 
     pk = models.CompositePrimaryKey("document", "token")
@@ -346,9 +361,6 @@ class CommunityPosting(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    token = models.TextField()
-    heading = models.PositiveSmallIntegerField()
-    body = models.PositiveSmallIntegerField()
 
     class Meta:
         indexes = [
@@ -359,18 +371,9 @@ class CommunityPosting(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.document_id}:{self.token}"
 
-
-class CommunityTerm(models.Model):
+class CommunityTerm(Term):
     """A token of the community index and how many topics contain it."""
-
-    token = models.TextField(primary_key=True)
-    documents = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.token} ({self.documents})"
 
 
 class SearchRecord(models.Model):
