@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from livechat import assignment
 from livechat.models import Conversation, Status
+from support.registry import figure
 
 
 def chat_figures() -> dict:
@@ -25,25 +26,17 @@ def chat_figures() -> dict:
     return {
         "title": _("Live chat"),
         "figures": [
-            {"label": _("With the bot"), "value": counts["with_bot"]},
-            {
-                "label": _("Waiting for an agent"),
-                "value": counts["queued"],
-                "tone": "warning" if counts["queued"] else "ok",
-            },
-            {
-                "label": _("Urgent, waiting"),
-                "value": counts["urgent"],
-                "tone": "danger" if counts["urgent"] else "ok",
-            },
-            {"label": _("With an agent"), "value": counts["assigned"]},
-            {
-                "label": _("Average wait (minutes)"),
-                "value": round(assignment.average_wait().total_seconds() / 60, 1),
-            },
-            {
-                "label": _("Average rating, last 7 days"),
-                "value": round(rating, 2) if rating is not None else "—",
-            },
+            figure(_("With the bot"), counts["with_bot"]),
+            figure(_("Waiting for an agent"), counts["queued"], alert="warning"),
+            figure(_("Urgent, waiting"), counts["urgent"], alert="breached"),
+            figure(_("With an agent"), counts["assigned"]),
+            figure(
+                _("Average wait (minutes)"),
+                round(assignment.average_wait().total_seconds() / 60, 1),
+            ),
+            figure(
+                _("Average rating, last 7 days"),
+                round(rating, 2) if rating is not None else "—",
+            ),
         ],
     }

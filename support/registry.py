@@ -78,6 +78,14 @@ def register_dashboard_figure(key: str, provider: Callable) -> None:
     _dashboard_figures[key] = provider
 
 
+def figure(label: str, value, *, alert: str | None = None) -> dict:
+    """One dashboard figure; with `alert` ("warning" or "breached") it takes that tone when
+    the value is not zero, and "ok" when it is."""
+    if alert is None:
+        return {"label": label, "value": value}
+    return {"label": label, "value": value, "tone": alert if value else "ok"}
+
+
 def dashboard_figures() -> dict[str, dict]:
     return {key: provider() for key, provider in sorted(_dashboard_figures.items())}
 

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from support.registry import figure
 from tickets.models import Ticket
 
 DUE_FIELDS = ("first_response_due", "next_response_due", "resolution_due")
@@ -33,27 +34,11 @@ def sla_figures() -> dict:
     return {
         "title": _("Tickets and SLA"),
         "figures": [
-            {"label": _("Open tickets"), "value": counts["open"]},
-            {
-                "label": _("Unassigned"),
-                "value": counts["unassigned"],
-                "tone": "warning" if counts["unassigned"] else "ok",
-            },
-            {
-                "label": _("Urgent"),
-                "value": counts["urgent"],
-                "tone": "breached" if counts["urgent"] else "ok",
-            },
-            {
-                "label": _("SLA breached"),
-                "value": counts["breached"],
-                "tone": "breached" if counts["breached"] else "ok",
-            },
-            {
-                "label": _("Breaching within 1 hour"),
-                "value": counts["breaching_soon"],
-                "tone": "warning" if counts["breaching_soon"] else "ok",
-            },
-            {"label": _("Escalated"), "value": counts["escalated"]},
+            figure(_("Open tickets"), counts["open"]),
+            figure(_("Unassigned"), counts["unassigned"], alert="warning"),
+            figure(_("Urgent"), counts["urgent"], alert="breached"),
+            figure(_("SLA breached"), counts["breached"], alert="breached"),
+            figure(_("Breaching within 1 hour"), counts["breaching_soon"], alert="warning"),
+            figure(_("Escalated"), counts["escalated"]),
         ],
     }

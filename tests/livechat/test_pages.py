@@ -73,6 +73,8 @@ def test_supervisors_see_live_chat_figures(client, supervisor, customer):
     values = {str(figure["label"]): figure["value"] for figure in figures["figures"]}
     assert values["Waiting for an agent"] == 1
     assert values["Urgent, waiting"] == 1
+    tones = {str(figure["label"]): figure.get("tone") for figure in figures["figures"]}
+    assert tones["Urgent, waiting"] == "breached"  # a tone the dashboard's stylesheet knows
     assert "Live chat" in html
 
 
