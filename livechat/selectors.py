@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Value, When
 from livechat.models import ChatMessage, Conversation
 from support.models import AgentProfile
 from tickets.models import Macro
-from tickets.services import fill_placeholder_values
+from tickets.services import customer_display_name, fill_placeholder_values
 
 GUEST_TOKEN_SALT = "livechat.guest"  # noqa: S105 - a signing salt, not a secret
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -80,20 +80,12 @@ def customer_chats(customer: AbstractBaseUser) -> list[dict]:
     ]
 
 
-def customer_name(conversation: Conversation) -> str:
-    """How a macro greets the chat's customer: the full name, else the email's local part."""
-    customer = conversation.customer
-    if customer is not None and customer.get_full_name():
-        return customer.get_full_name()
-    return conversation.email.split("@")[0]
-
-
 def chat_macros(conversation: Conversation) -> list[dict]:
     """The active macros for a chat's pane, the chat's language first, each filled for this
     chat: {customer_name}, and {reference} from the chat's ticket record when it has one (a
     line holding a reference the chat does not have is left out)."""
     values = {
-        "customer_name": customer_name(conversation),
+        "customer_name": customer_display_name(conversation.customer, conversation.email),
         "reference": conversation.ticket_reference,
     }
     own_language_first = Case(

@@ -363,9 +363,16 @@ def macro_render(*, macro, ticket: Ticket) -> str:
 
 
 def fill_placeholders(text: str, *, ticket: Ticket) -> str:
-    customer = ticket.customer
-    name = customer.get_full_name() or customer.email.split("@")[0]
-    return text.replace("{customer_name}", name).replace("{reference}", ticket.reference)
+    name = customer_display_name(ticket.customer)
+    values = {"customer_name": name, "reference": ticket.reference}
+    return fill_placeholder_values(text, values=values)
+
+
+def customer_display_name(customer: AbstractBaseUser | None, email: str = "") -> str:
+    """How a macro greets a customer: the full name, else the local part of the email."""
+    if customer is not None and customer.get_full_name():
+        return customer.get_full_name()
+    return (customer.email if customer is not None else email).split("@")[0]
 
 
 def fill_placeholder_values(text: str, *, values: dict[str, str]) -> str:
