@@ -81,6 +81,54 @@ def wrk(tokens: list[str], *, clients: int, seconds: float, mode: str) -> dict:
     return {name: float(value) for name, value in values.items()}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (from /proc; vanished ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def processes(name: str, *, parent: int | None = None) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        named = name in ("*", head.split("(", 1)[1])
+        if named and (parent is None or int(tail.split()[1]) == parent):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def measured(server: subprocess.Popen, tokens: list[str], *, mode: str, clients: int, seconds):
+    """One wrk run, with the CPU the gunicorn workers and PostgreSQL spent per request."""
+    workers = processes("*", parent=server.pid)
+    postgres = processes("postgres")
+    app_before, db_before = cpu_seconds(workers), cpu_seconds(postgres)
+    result = wrk(tokens, clients=clients, seconds=seconds, mode=mode)
+    postgres = sorted(set(postgres) | set(processes("postgres")))
+    requests = max(result["requests"], 1)
+    result["app_cpu_ms"] = (cpu_seconds(workers) - app_before) / requests * 1000
+    result["db_cpu_ms"] = (cpu_seconds(postgres) - db_before) / requests * 1000
+    result["per_s"] = result["requests"] / result["seconds"]
+    return result
+
+
+def report(label: str, result: dict) -> None:
+    errors = int(result["errors_status"] + result["errors_other"])
+    print(
+        f"{label}: {result['per_s']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms, errors {errors}; CPU per request: gunicorn "
+        f"{result['app_cpu_ms']:.1f} ms, PostgreSQL {result['db_cpu_ms']:.1f} ms"
+    )
+
+
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("This benchmark drives the server with wrk: apt-get install wrk")
@@ -105,25 +153,20 @@ def main() -> None:
     try:
         time.sleep(3)
         wrk(tokens, clients=2, seconds=2, mode="intake")  # warm up both workers
-        intake = wrk(tokens, clients=args.clients, seconds=args.seconds, mode="intake")
-        reference = wrk(tokens, clients=args.clients, seconds=args.seconds / 2, mode="reference")
+        run = {"clients": args.clients, "seconds": args.seconds}
+        intake = measured(server, tokens, mode="intake", **run)
+        reference = measured(
+            server, tokens, mode="reference", **{**run, "seconds": run["seconds"] / 2}
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
-    load = os.getloadavg()[0]
-    errors = int(intake["errors_status"] + intake["errors_other"])
     print(
-        f"intake via API, {args.clients} clients (wrk), gunicorn x{args.workers}: "
-        f"{intake['requests'] / intake['seconds']:.0f} tickets/s, p50 {intake['p50_ms']:.1f} ms, "
-        f"p99 {intake['p99_ms']:.1f} ms, errors {errors}"
+        f"machine: {os.cpu_count()} CPUs, load average (1 min) at the end {os.getloadavg()[0]:.2f}"
     )
+    report(f"intake via API, {args.clients} clients (wrk), gunicorn x{args.workers}", intake)
     print(f"tickets stored during the runs: {Ticket.objects.count() - before}")
-    print(
-        f"reference in the same run (same clients and server): GET /api/v1/support/me/ "
-        f"{reference['requests'] / reference['seconds']:.0f} requests/s, "
-        f"p99 {reference['p99_ms']:.1f} ms"
-    )
-    print(f"load average (1 min) at the end: {load:.2f}")
+    report("reference, same clients and server: GET /api/v1/support/me/", reference)
 
 
 if __name__ == "__main__":

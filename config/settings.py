@@ -217,7 +217,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W008"]  # HTTPS redirect is the TLS terminat
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "support.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["support.permissions.DenyAll"],

@@ -59,27 +59,34 @@ def outbox_enqueue_email(
     language: str,
     context: dict,
     deliver_after_commit: bool = True,
+    new_key: bool = False,
 ) -> OutboxEmail | None:
     """Write an email to the outbox inside the caller's transaction; deliver after commit
     (unless the caller hands the email to a task of its own: `deliver_after_commit=False`).
 
-    Returns None when an email with the same dedupe key was already queued.
+    Returns None when an email with the same dedupe key was already queued. `new_key=True`:
+    the key names a row made in the caller's transaction, so no email can have it yet and the
+    duplicate check (a savepoint, two more round trips) is skipped.
     """
     from support.tasks import outbox_deliver_task
 
     subject, text, html = render_email(template, language=language, context=context)
-    try:
-        with transaction.atomic():
-            email = OutboxEmail.objects.create(
-                dedupe_key=dedupe_key[:200],
-                to=to,
-                language=language,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-            )
-    except IntegrityError:
-        return None
+    email = OutboxEmail(
+        dedupe_key=dedupe_key[:200],
+        to=to,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+    if new_key:
+        email.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                email.save(force_insert=True)
+        except IntegrityError:
+            return None
     if deliver_after_commit:
         transaction.on_commit(lambda: outbox_deliver_task.delay(email.pk))
     return email

@@ -18,10 +18,17 @@ from tickets.models import (
     SlaPolicy,
     Ticket,
 )
+from tickets.policy_cache import sla_policies_changed
+
+
+class PolicyRowAdmin(admin.ModelAdmin):
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)  # a bulk delete skips the models' delete()
+        sla_policies_changed()
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(PolicyRowAdmin):
     list_display = [
         "name",
         "priority",
@@ -36,7 +43,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(PolicyRowAdmin):
     list_display = ["name", "timezone", "always_open", "holiday_country"]
     filter_horizontal = ["teams"]
 

@@ -130,7 +130,8 @@ class TicketListView(APIView):
             attachments=inbound_attachments(data.get("attachments")),
             external_id=f"api:{request.user.pk}:{key}"[:200] if key else None,
         )
-        ticket = domain_call(intake_message, message=message)
+        customer = None if staff else request.user
+        ticket = domain_call(intake_message, message=message, customer=customer)
         if staff and data.get("priority"):
             ticket = domain_call(
                 ticket_set_priority, ticket=ticket, priority=data["priority"], by=request.user
@@ -259,7 +260,7 @@ class MessageListView(APIView):
             reference_hint=ticket.reference,
             attachments=inbound_attachments(data.get("attachments")),
         )
-        landed = domain_call(intake_message, message=message)
+        landed = domain_call(intake_message, message=message, customer=request.user)
         stored = landed.messages.filter(kind=Message.Kind.CUSTOMER).last()
         return Response(s.MessageOut(stored).data, status=status.HTTP_201_CREATED)
 

@@ -67,10 +67,12 @@ class InboundMessage:
     metadata: Mapping = field(default_factory=dict)
 
 
-def intake_message(message: InboundMessage) -> Ticket:
+def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None = None) -> Ticket:
     """Store `message` on a new or existing ticket, all or nothing; a repeat changes nothing.
 
-    Analysis (pure CPU) runs before the transaction; routing runs after commit.
+    Analysis (pure CPU) runs before the transaction; routing runs after commit. `customer` is
+    the person `message.customer_id` names when the caller has them loaded already (the
+    signed-in customer), which saves reading them again.
     """
     attachments_check(message.attachments)
     duplicate = _already_received(message)
@@ -79,7 +81,7 @@ def intake_message(message: InboundMessage) -> Ticket:
     analysis = analyze(message.text, lang_hint=message.language_hint)
     try:
         with transaction.atomic():
-            ticket, is_new, emails = _store(message, analysis)
+            ticket, is_new, emails = _store(message, analysis, customer)
     except IntegrityError:
         duplicate = _already_received(message)  # a concurrent delivery of the same message won
         if duplicate is None:
@@ -118,8 +120,8 @@ def _already_received(message: InboundMessage) -> Ticket | None:
     return found.ticket if found else None
 
 
-def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool, list[OutboxEmail]]:
-    customer = _customer_for(message, analysis.language)
+def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list[OutboxEmail]]:
+    customer = _customer_for(message, analysis.language, known)
     now = timezone.now()
     ticket = _thread(message, customer)
     is_new = ticket is None or not _may_continue(ticket, now)
@@ -146,7 +148,9 @@ def _store(message: InboundMessage, analysis) -> tuple[Ticket, bool, list[Outbox
     return ticket, is_new, [email for email in emails if email is not None]
 
 
-def _customer_for(message: InboundMessage, language: str) -> AbstractBaseUser:
+def _customer_for(message: InboundMessage, language: str, known) -> AbstractBaseUser:
+    if known is not None and message.customer_id and known.pk == message.customer_id:
+        return known
     User = get_user_model()
     users = User.objects.select_related("customer_profile")
     if message.customer_id:
@@ -282,6 +286,7 @@ def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> OutboxEmail | No
             "url": customer_url(ticket),
         },
         deliver_after_commit=False,
+        new_key=True,  # the reference was drawn in this transaction
     )
 
 
@@ -302,4 +307,5 @@ def _warn_about_secrets(
         language=ticket.language,
         context={"ticket": ticket, "notice": security_notice(ticket.language)},
         deliver_after_commit=False,
+        new_key=True,  # the message was stored in this transaction
     )

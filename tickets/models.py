@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from support.models import Team
 from support.roles import is_staff_member
 from support.taxonomy import Category, Language, Tier
+from tickets.policy_cache import sla_policies_changed
 
 
 class Channel(models.TextChoices):
@@ -368,6 +369,15 @@ class BusinessCalendar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sla_policies_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        sla_policies_changed()
+        return deleted
+
 
 class SlaPolicy(models.Model):
     """Targets in business minutes; blank match fields match anything, the most specific wins."""
@@ -399,6 +409,15 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sla_policies_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        sla_policies_changed()
+        return deleted
 
     def target_minutes(self, target: str) -> int:
         return getattr(self, f"{target}_minutes")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from support.roles import is_staff_member
 from tickets import sla
 from tickets.models import Attachment, BusinessCalendar, Message, SlaPolicy, Ticket
+from tickets.policy_cache import sla_policies
 
 MATCH_FIELDS = ("priority", "tier", "channel", "category")
 
@@ -41,9 +42,12 @@ def messages_visible(*, ticket: Ticket, staff: bool) -> QuerySet[Message]:
 
 def sla_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The most specific policy whose non-blank match fields all equal the ticket's."""
-    candidates = SlaPolicy.objects.filter(
-        **{f"{name}__in": (getattr(ticket, name), "") for name in MATCH_FIELDS}
-    ).select_related("calendar")
+    values = [(name, getattr(ticket, name)) for name in MATCH_FIELDS]
+    candidates = [
+        policy
+        for policy in sla_policies()
+        if all(getattr(policy, name) in ("", value) for name, value in values)
+    ]
     return max(
         candidates,
         key=lambda policy: (sum(bool(getattr(policy, name)) for name in MATCH_FIELDS), -policy.pk),
