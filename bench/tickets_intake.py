@@ -7,7 +7,8 @@ follow-up task (acknowledgement delivery, routing) handed to Celery and the live
 notice (Redis). No worker needs to run. The load comes from `wrk` (Debian package `wrk`), a C
 load generator, so that the client takes little of the machine's CPU; the same wrk run against
 `GET /api/v1/support/me/` (token auth, one query) is the reference for the same machine, server
-and moment.
+and moment, and so is django-helpdesk's public ticket form (bench/helpdesk_reference.py, its
+own virtualenv and database; `--no-helpdesk` skips it).
 
     createdb bench_tickets_intake
     DATABASE_URL=postgres://…/bench_tickets_intake REDIS_URL=… SECRET_KEY=x \\
@@ -136,6 +137,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--no-helpdesk", action="store_true", help="skip django-helpdesk's form (the reference)"
+    )
     args = parser.parse_args()
     tokens = prepare(args.clients)
     before = Ticket.objects.count()
@@ -167,6 +171,16 @@ def main() -> None:
     report(f"intake via API, {args.clients} clients (wrk), gunicorn x{args.workers}", intake)
     print(f"tickets stored during the runs: {Ticket.objects.count() - before}")
     report("reference, same clients and server: GET /api/v1/support/me/", reference)
+    if not args.no_helpdesk:
+        from helpdesk_reference import measure  # bench/ is on sys.path: this script lives there
+
+        helpdesk = measure(clients=args.clients, seconds=args.seconds, workers=args.workers)
+        print(
+            f"reference, django-helpdesk's public form, same clients, gunicorn x{args.workers}: "
+            f"{helpdesk['tickets_per_s']:.0f} tickets/s, p50 {helpdesk['p50_ms']:.1f} ms, "
+            f"p99 {helpdesk['p99_ms']:.1f} ms, errors {helpdesk['errors']}; "
+            f"our intake / helpdesk: {intake['per_s'] / max(helpdesk['tickets_per_s'], 1):.2f}x"
+        )
 
 
 if __name__ == "__main__":

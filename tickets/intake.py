@@ -26,7 +26,6 @@ from tickets.services import (
     attachments_store,
     customer_url,
     events_record,
-    next_reference,
     save_ticket,
 )
 
@@ -208,7 +207,6 @@ def _open(message, analysis, customer, now, *, follow_up_of: Ticket | None) -> T
     category, needs_triage = _category(message, analysis)
     urgent = bool(analysis.urgent)
     ticket = Ticket(
-        reference=next_reference(),
         customer=customer,
         channel=message.channel,
         external_conversation=message.conversation_id[:200],

@@ -76,6 +76,14 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(customer=user)
 
 
+class NextReference(models.Func):
+    """The next ticket reference (T-001000, …), drawn by PostgreSQL as the row is inserted."""
+
+    function = "tickets_next_reference"
+    template = "%(function)s()"
+    output_field = models.CharField()
+
+
 class Ticket(models.Model):
     Channel = Channel
     Priority = Priority
@@ -91,7 +99,9 @@ class Ticket(models.Model):
         Status.CLOSED: frozenset(),
     }
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, db_default=NextReference()
+    )
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("customer"),

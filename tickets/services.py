@@ -53,10 +53,11 @@ DEFAULT_ATTACHMENT_TYPES = (
 
 
 def next_reference() -> str:
+    """A reference drawn ahead of the insert (a new ticket's own is drawn by its INSERT)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('tickets_reference_seq')")
-        (number,) = cursor.fetchone()
-    return f"T-{number:06d}"
+        cursor.execute("SELECT tickets_next_reference()")
+        (reference,) = cursor.fetchone()
+    return reference
 
 
 def events_record(

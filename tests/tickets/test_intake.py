@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from support.models import OutboxEmail
@@ -42,6 +43,20 @@ def test_same_external_id_on_another_channel_is_another_message(customer, policy
     receive(channel="telegram", external_id="42")
     receive(channel="line", external_id="42")
     assert Message.objects.count() == 2
+
+
+def test_references_grow_past_six_digits_instead_of_being_cut(customer, policy, receive):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM tickets_reference_seq")
+        (last,) = cursor.fetchone()
+        cursor.execute("SELECT setval('tickets_reference_seq', 999998)")
+    try:
+        first = receive(text="First #1")
+        second = receive(text="Second #2", customer_email="other@example.com")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval('tickets_reference_seq', %s)", [last])
+    assert (first.reference, second.reference) == ("T-999999", "T-1000000")
 
 
 def test_reference_in_the_subject_threads_onto_the_ticket(customer, policy, receive):
