@@ -17,6 +17,8 @@ from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
 from support.text import analyze, security_notice
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
+from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
+from tickets.follow_up import follow_up_job, follow_up_soon
 from tickets.live import ticket_changed
 from tickets.models import Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
@@ -24,7 +26,6 @@ from tickets.services import (
     apply_transition,
     attachments_check,
     attachments_store,
-    customer_url,
     events_record,
     save_ticket,
 )
@@ -69,9 +70,9 @@ class InboundMessage:
 def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None = None) -> Ticket:
     """Store `message` on a new or existing ticket, all or nothing; a repeat changes nothing.
 
-    Analysis (pure CPU) runs before the transaction; routing runs after commit. `customer` is
-    the person `message.customer_id` names when the caller has them loaded already (the
-    signed-in customer), which saves reading them again.
+    Analysis (pure CPU) runs before the transaction; the acknowledgement and routing run after
+    commit (tickets/follow_up.py). `customer` is the person `message.customer_id` names when
+    the caller has them loaded already (the signed-in customer), which saves reading them again.
     """
     attachments_check(message.attachments)
     duplicate = _already_received(message)
@@ -86,20 +87,16 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
         if duplicate is None:
             raise
         return duplicate
-    route = is_new or ticket.assignee_id is None
-    if route or emails:
-        email_ids = [email.pk for email in emails]
-        transaction.on_commit(lambda: _follow_up_later(ticket.pk, email_ids, route=route))
-    if not route and ticket.assignee_id:
+    if ticket.follow_up_after is not None:
+        job = follow_up_job(ticket, acknowledge=is_new, route=_needs_route(ticket), emails=emails)
+        transaction.on_commit(lambda: follow_up_soon(job))
+    if ticket.assignee_id:
         transaction.on_commit(lambda: _notify_assignee(ticket))
     return ticket
 
 
-def _follow_up_later(ticket_id: int, email_ids: list[int], *, route: bool) -> None:
-    """One task for what follows intake (one broker round trip per message, not one each)."""
-    from tickets.tasks import ticket_intake_follow_up_task
-
-    ticket_intake_follow_up_task.delay(ticket_id, email_ids, route=route)
+def _needs_route(ticket: Ticket) -> bool:
+    return ticket.assignee_id is None
 
 
 def _notify_assignee(ticket: Ticket) -> None:
@@ -140,11 +137,8 @@ def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list
     )
     attachments_store(ticket=ticket, message=stored, uploads=message.attachments)
     ticket_changed(ticket=ticket, by=customer)
-    emails = [
-        _acknowledge(ticket, customer) if is_new else None,
-        _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None,
-    ]
-    return ticket, is_new, [email for email in emails if email is not None]
+    warning = _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None
+    return ticket, is_new, [warning] if warning is not None else []
 
 
 def _customer_for(message: InboundMessage, language: str, known) -> AbstractBaseUser:
@@ -220,6 +214,7 @@ def _open(message, analysis, customer, now, *, follow_up_of: Ticket | None) -> T
         strongly_negative=analysis.strongly_negative,
         follow_up_of=follow_up_of,
         created_at=now,
+        follow_up_after=now + FOLLOW_UP_GRACE,  # acknowledgement and routing, after commit
     )
     sla_recompute(ticket)
     ticket.save()
@@ -245,6 +240,9 @@ def _continue(ticket: Ticket, analysis, customer, now) -> None:
         fields.append("strongly_negative")
     if ticket.status not in (Status.PENDING, Status.ON_HOLD):
         sla_customer_wrote(ticket, now)
+    if _needs_route(ticket) or analysis.secrets:  # routing, or the secrets warning to deliver
+        ticket.follow_up_after = now + FOLLOW_UP_GRACE
+        fields.append("follow_up_after")
     save_ticket(ticket, [*fields, *SLA_FIELDS])
 
 
@@ -265,32 +263,6 @@ def _language(analysis, profile) -> str:
 def _subject_from(text: str) -> str:
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     return first_line[:80] or "(no subject)"
-
-
-def _acknowledge(ticket: Ticket, customer: AbstractBaseUser) -> OutboxEmail | None:
-    """The automatic acknowledgement: an outbox email, never a message (it is no response)."""
-    if not customer.email:
-        return None
-    minutes = ticket.sla_policy.first_response_minutes if ticket.sla_policy else None
-    return outbox_enqueue_email(
-        dedupe_key=f"ack:{ticket.reference}",
-        to=customer.email,
-        template="tickets/emails/acknowledgement",
-        language=ticket.language,
-        context={
-            "ticket": ticket,
-            "expected_hours": _hours(minutes) if minutes else None,
-            "due": ticket.first_response_due,
-            "url": customer_url(ticket),
-        },
-        deliver_after_commit=False,
-        new_key=True,  # the reference was drawn in this transaction
-    )
-
-
-def _hours(minutes: int) -> str:
-    hours = minutes / 60
-    return str(int(hours)) if hours == int(hours) else f"{hours:.1f}"
 
 
 def _warn_about_secrets(

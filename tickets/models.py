@@ -190,6 +190,8 @@ class Ticket(models.Model):
     # Not auto_now_add: intake starts the SLA clocks at the same instant it stamps the ticket.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by intake, cleared by its follow-up (tickets/follow_up.py); past due: the sweep runs it.
+    follow_up_after = models.DateTimeField(null=True, blank=True, editable=False)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -208,6 +210,11 @@ class Ticket(models.Model):
                 ),
             ),
             models.Index(fields=["customer", "-id"], name="ticket_customer"),
+            models.Index(
+                fields=["follow_up_after"],
+                name="ticket_follow_up_pending",
+                condition=Q(follow_up_after__isnull=False),
+            ),
             # The console's queues: each walks its own partial index newest first.
             models.Index(
                 fields=["assignee", "-id"],

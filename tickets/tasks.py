@@ -1,6 +1,10 @@
 """Celery tasks: thin, idempotent, calling one service each."""
 
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -12,14 +16,21 @@ def sla_sweep_task() -> int:
     return acted
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def ticket_intake_follow_up_task(ticket_id: int, email_ids: list[int], *, route: bool) -> None:
-    """After intake: deliver the customer's emails first (acknowledgement, secrets warning),
-    then route. Both steps are idempotent; the outbox retry catches any email left behind."""
-    from support.services import outbox_deliver
-    from tickets.routing import ticket_route
+@shared_task
+def ticket_follow_up_task(jobs: list[dict]) -> None:
+    """After intake (tickets/follow_up.py): each job on its own, so that one failing job
+    neither blocks nor repeats the others; a failed job keeps its mark and the sweep reruns it."""
+    from tickets.follow_up import follow_up_run
 
-    for email_id in email_ids:
-        outbox_deliver(email_id=email_id)
-    if route:
-        ticket_route(ticket_id=ticket_id)
+    for job in jobs:
+        try:
+            follow_up_run(job)
+        except Exception:
+            logger.exception("intake follow-up failed", extra={"ticket_id": job.get("ticket")})
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def ticket_follow_up_sweep_task() -> int:
+    from tickets.follow_up import follow_up_sweep
+
+    return follow_up_sweep()

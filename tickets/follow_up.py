@@ -1,0 +1,148 @@
+"""What follows intake once its transaction has committed: acknowledge a new ticket, deliver
+the customer's emails, route an unowned ticket.
+
+Intake marks the ticket in its transaction (`follow_up_after`, a few minutes ahead) and, after
+the commit, hands a job to this process's publisher thread. The thread sends whatever jobs have
+gathered since its last send as one Celery task: at once when traffic is quiet, one broker
+message for many tickets in a surge (the broker publish was the largest single cost of a
+ticket's intake). The worker runs each job and clears the mark. A job lost on the way (broker
+down, process killed before its publish) keeps its mark, and the beat sweep runs it when the
+grace period is over. Every step is idempotent: the acknowledgement has a dedupe key, delivery
+locks the outbox row, routing leaves an owned ticket alone.
+"""
+
+import logging
+import os
+import queue
+import threading
+from datetime import timedelta
+
+from celery import current_app
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from support.models import OutboxEmail
+from support.services import outbox_deliver, outbox_enqueue_email
+from tickets.models import Ticket
+from tickets.services import customer_url
+
+logger = logging.getLogger(__name__)
+GRACE = timedelta(minutes=3)  # how long a job may take to arrive before the sweep runs it
+JOBS_PER_TASK = 200
+SWEEP_BATCH = 500
+
+
+def follow_up_job(ticket: Ticket, *, acknowledge: bool, route: bool, emails=()) -> dict:
+    return {
+        "ticket": ticket.pk,
+        "acknowledge": acknowledge,
+        "route": route,
+        "emails": [email.pk for email in emails],
+    }
+
+
+def follow_up_soon(job: dict) -> None:
+    """Publish `job` (call after intake's commit). Tasks that run eagerly run it right here."""
+    if current_app.conf.task_always_eager:
+        from tickets.tasks import ticket_follow_up_task
+
+        ticket_follow_up_task.delay([job])
+        return
+    _publisher().put(job)
+
+
+def follow_up_run(job: dict) -> None:
+    """Run one job: acknowledgement, then the customer's emails, then routing; clear the mark."""
+    from tickets.routing import ticket_route
+
+    ticket = (
+        Ticket.objects.select_related("customer", "sla_policy").filter(pk=job["ticket"]).first()
+    )
+    if ticket is None:
+        return
+    emails = list(job["emails"])
+    if job["acknowledge"] and (ack := acknowledgement_enqueue(ticket)) is not None:
+        emails.insert(0, ack.pk)
+    for email_id in emails:
+        outbox_deliver(email_id=email_id)
+    if job["route"]:
+        ticket_route(ticket_id=ticket.pk)
+    Ticket.objects.filter(pk=ticket.pk).update(follow_up_after=None)
+
+
+def follow_up_sweep(*, now=None) -> int:
+    """Run the jobs whose grace period is over (lost on the way, or failed); returns how many."""
+    now = now or timezone.now()
+    due = list(
+        Ticket.objects.filter(follow_up_after__lte=now)
+        .order_by("follow_up_after")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for ticket_id in due:
+        try:  # the acknowledgement's dedupe key makes it once, however often this runs
+            follow_up_run({"ticket": ticket_id, "acknowledge": True, "route": True, "emails": []})
+        except Exception:
+            logger.exception("intake follow-up failed", extra={"ticket_id": ticket_id})
+    return len(due)
+
+
+def acknowledgement_enqueue(ticket: Ticket) -> OutboxEmail | None:
+    """The automatic acknowledgement: an outbox email, never a message (it is no response).
+    None when the customer has no email address or the ticket was acknowledged already."""
+    customer: AbstractBaseUser = ticket.customer
+    if not customer.email:
+        return None
+    minutes = ticket.sla_policy.first_response_minutes if ticket.sla_policy else None
+    return outbox_enqueue_email(
+        dedupe_key=f"ack:{ticket.reference}",
+        to=customer.email,
+        template="tickets/emails/acknowledgement",
+        language=ticket.language,
+        context={
+            "ticket": ticket,
+            "expected_hours": _hours(minutes) if minutes else None,
+            "due": ticket.first_response_due,
+            "url": customer_url(ticket),
+        },
+        deliver_after_commit=False,
+    )
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes / 60
+    return str(int(hours)) if hours == int(hours) else f"{hours:.1f}"
+
+
+# --- The publisher thread (one per process) ---------------------------------------------------
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def _publisher() -> queue.SimpleQueue:
+    """The process's job queue and its thread, started on first use (after a fork, anew)."""
+    with _lock:
+        if _state.get("pid") != os.getpid():
+            jobs: queue.SimpleQueue = queue.SimpleQueue()
+            thread = threading.Thread(
+                target=_publish_forever, args=(jobs,), name="tickets-follow-up", daemon=True
+            )
+            thread.start()
+            _state.update(pid=os.getpid(), jobs=jobs)
+        return _state["jobs"]
+
+
+def _publish_forever(jobs: queue.SimpleQueue) -> None:
+    from tickets.tasks import ticket_follow_up_task
+
+    while True:
+        batch = [jobs.get()]
+        while len(batch) < JOBS_PER_TASK:
+            try:
+                batch.append(jobs.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            ticket_follow_up_task.delay(batch)
+        except Exception:  # the marks stay: the sweep runs these jobs after the grace period
+            logger.warning("intake follow-up not published", exc_info=True)
