@@ -121,6 +121,25 @@ def measured(server: subprocess.Popen, tokens: list[str], *, mode: str, clients:
     return result
 
 
+def follow_up_cost(limit: int = 500) -> tuple[int, float]:
+    """The worker's share of intake (acknowledgement rendered, stored and delivered through the
+    in-memory mail backend; routing; the mark cleared), run in this process on tickets the
+    runs left marked: (jobs, CPU ms per job)."""
+    from django.test.utils import override_settings
+
+    from tickets.follow_up import follow_up_run
+
+    pending = list(
+        Ticket.objects.filter(follow_up_after__isnull=False).values_list("pk", flat=True)[:limit]
+    )
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        started = time.process_time()
+        for ticket_id in pending:
+            follow_up_run({"ticket": ticket_id, "acknowledge": True, "route": True, "emails": []})
+        spent = time.process_time() - started
+    return len(pending), spent / max(len(pending), 1) * 1000
+
+
 def report(label: str, result: dict) -> None:
     errors = int(result["errors_status"] + result["errors_other"])
     print(
@@ -171,6 +190,11 @@ def main() -> None:
     report(f"intake via API, {args.clients} clients (wrk), gunicorn x{args.workers}", intake)
     print(f"tickets stored during the runs: {Ticket.objects.count() - before}")
     report("reference, same clients and server: GET /api/v1/support/me/", reference)
+    jobs, job_ms = follow_up_cost()
+    print(
+        f"after commit, in the worker (no worker ran during the runs): {jobs} follow-up jobs, "
+        f"{job_ms:.1f} ms CPU each (acknowledgement, delivery, routing)"
+    )
     if not args.no_helpdesk:
         from helpdesk_reference import measure  # bench/ is on sys.path: this script lives there
 
