@@ -12,6 +12,7 @@ the acknowledgement has a dedupe key, delivery locks the outbox row, routing lea
 ticket alone.
 """
 
+import atexit
 import logging
 import os
 import queue
@@ -118,12 +119,15 @@ def _hours(minutes: int) -> str:
 
 # --- The publisher thread (one per process) ---------------------------------------------------
 
+EXIT_WAIT_SECONDS = 2.0  # at exit, how long to wait for jobs not yet published
 _lock = threading.Lock()
 _state: dict = {}
+_unpublished = threading.Condition()
 
 
 def _publisher() -> queue.SimpleQueue:
-    """The process's job queue and its thread, started on first use (after a fork, anew)."""
+    """The process's job queue and its thread, started on first use (after a fork, anew);
+    at a normal exit the process waits briefly for the jobs it has not published yet."""
     with _lock:
         if _state.get("pid") != os.getpid():
             jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -131,7 +135,10 @@ def _publisher() -> queue.SimpleQueue:
                 target=_publish_forever, args=(jobs,), name="tickets-follow-up", daemon=True
             )
             thread.start()
-            _state.update(pid=os.getpid(), jobs=jobs)
+            _state.update(pid=os.getpid(), jobs=jobs, waiting=0)
+            atexit.register(_wait_for_publishing)
+        with _unpublished:
+            _state["waiting"] += 1
         return _state["jobs"]
 
 
@@ -150,3 +157,15 @@ def _publish_forever(jobs: queue.SimpleQueue) -> None:
             ticket_follow_up_task.delay(batch)
         except Exception:  # the marks stay: the sweep runs these jobs after the grace period
             logger.warning("intake follow-up not published", exc_info=True)
+        with _unpublished:
+            _state["waiting"] -= len(batch)
+            _unpublished.notify_all()
+
+
+def _wait_for_publishing() -> None:
+    """A command or worker that exits right after intake (the demo loader, a restart) still
+    publishes its last jobs; if it cannot within the wait, the sweep runs them later."""
+    if _state.get("pid") != os.getpid():
+        return
+    with _unpublished:
+        _unpublished.wait_for(lambda: _state["waiting"] <= 0, timeout=EXIT_WAIT_SECONDS)

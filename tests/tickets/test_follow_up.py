@@ -2,6 +2,9 @@
 
 import base64
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -89,3 +92,26 @@ def test_jobs_gathered_by_the_publisher_all_reach_the_broker(tasks_to_the_broker
             (batch,), _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
             published += batch
     assert sorted(job["ticket"] for job in published) == list(range(40))
+
+
+EXITING = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+import config.celery
+from tickets.follow_up import follow_up_soon
+for n in range(3):
+    follow_up_soon({"ticket": 1000 + n, "acknowledge": True, "route": True, "emails": []})
+"""
+
+
+def test_a_process_that_exits_right_after_intake_still_publishes_its_jobs():
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    broker.delete("celery")
+    env = {**os.environ, "REDIS_URL": settings.REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "0"}
+    subprocess.run([sys.executable, "-c", EXITING], env=env, check=True, timeout=60)
+    published = []
+    while (raw := broker.rpop("celery")) is not None:
+        (batch,), _kwargs, _embed = json.loads(base64.b64decode(json.loads(raw)["body"]))
+        published += [job["ticket"] for job in batch]
+    assert sorted(published) == [1000, 1001, 1002]
