@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from livechat import attachments, bot, dispatch, notify, services
+from livechat import attachments, bot, dispatch, notify, services, start
 from livechat.models import ChatAttachment, Conversation, SenderKind
 from livechat.selectors import conversation_for_customer, guest_token
 from support.permissions import IsStaffMember
@@ -94,7 +94,7 @@ class ConversationStartView(APIView):
             message = _("Please give your email address so we can reach you.")
             raise serializers.ValidationError({"email": [message]})
         try:
-            conversation = services.conversation_start(
+            conversation = start.conversation_start(
                 customer=request.user if signed_in else None,
                 guest_email=data.get("email", ""),
                 language=data["language"],

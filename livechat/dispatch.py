@@ -12,7 +12,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from livechat import assignment, frames, selectors, services
+from livechat.ending import (
+    conversation_end,
+    conversation_follow_up,
+    conversation_leave_message,
+    conversation_rate,
+)
+from livechat.handoff import conversation_accept
+from livechat.messages import (
+    conversation_mark_read,
+    conversation_post_agent_message,
+    conversation_post_customer_message,
+)
 from livechat.models import ChatMessage, Conversation, SenderKind, Status
+from livechat.transfer import conversation_hand_back, conversation_transfer
 from support.models import AgentProfile, Team
 from support.services import agent_set_presence
 
@@ -114,7 +127,7 @@ def customer_frame(*, conversation_id: int, user, frame: dict) -> Outcome:
     kind = frame.get("type")
     try:
         if kind == "message":
-            posted = services.conversation_post_customer_message(
+            posted = conversation_post_customer_message(
                 conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
             )
             return publish(posted, client_id=frame["client_id"])
@@ -123,15 +136,15 @@ def customer_frame(*, conversation_id: int, user, frame: dict) -> Outcome:
         if kind == "read":
             return _read(conversation_id, SenderKind.CUSTOMER, frame["up_to"])
         if kind == "leave_message":
-            posted = services.conversation_leave_message(
+            posted = conversation_leave_message(
                 conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
             )
             return publish(posted, client_id=frame["client_id"])
         if kind == "end":
             by = user if user is not None and user.is_authenticated else None
-            return publish(services.conversation_end(conversation_id=conversation_id, by=by))
+            return publish(conversation_end(conversation_id=conversation_id, by=by))
         if kind == "rate":
-            conversation = services.conversation_rate(
+            conversation = conversation_rate(
                 conversation_id=conversation_id,
                 rating=frame["rating"],
                 comment=frame.get("comment", ""),
@@ -166,7 +179,7 @@ def _resume(conversation_id: int, *, after: int, staff: bool) -> Outcome:
 
 
 def _read(conversation_id: int, reader: str, up_to: int) -> Outcome:
-    services.conversation_mark_read(conversation_id=conversation_id, reader=reader, up_to=up_to)
+    conversation_mark_read(conversation_id=conversation_id, reader=reader, up_to=up_to)
     frame = {"type": "read", "conversation": conversation_id, "by": reader, "up_to": up_to}
     return Outcome(broadcasts=[(conversation_group(conversation_id), frame)])
 
@@ -212,11 +225,11 @@ def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outc
         outcome.join.append(conversation_id)
         return outcome
     if kind == "accept":
-        outcome = publish(services.conversation_accept(conversation_id=conversation_id, agent=user))
+        outcome = publish(conversation_accept(conversation_id=conversation_id, agent=user))
         outcome.join.append(conversation_id)
         return outcome
     if kind in ("message", "note"):
-        posted = services.conversation_post_agent_message(
+        posted = conversation_post_agent_message(
             conversation_id=conversation_id,
             agent=user,
             client_id=frame["client_id"],
@@ -227,11 +240,11 @@ def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outc
     if kind == "transfer":
         return publish(_transfer(user, conversation_id, frame))
     if kind == "hand_back":
-        return publish(services.conversation_hand_back(conversation_id=conversation_id, by=user))
+        return publish(conversation_hand_back(conversation_id=conversation_id, by=user))
     if kind == "end":
-        return publish(services.conversation_end(conversation_id=conversation_id, by=user))
+        return publish(conversation_end(conversation_id=conversation_id, by=user))
     if kind == "follow_up":
-        posted = services.conversation_follow_up(conversation_id=conversation_id, by=user)
+        posted = conversation_follow_up(conversation_id=conversation_id, by=user)
         return publish(posted)
     if kind == "read":
         conversation = Conversation.objects.filter(pk=conversation_id).first()
@@ -248,7 +261,7 @@ def _transfer(user, conversation_id: int, frame: dict) -> services.Posted:
         to_agent = profile.first().user if profile.exists() else None
     if frame.get("to_team"):
         to_team = Team.objects.filter(pk=frame["to_team"]).first()
-    return services.conversation_transfer(
+    return conversation_transfer(
         conversation_id=conversation_id,
         by=user,
         to_agent=to_agent,

@@ -10,7 +10,7 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
-from livechat import services
+from livechat import start
 from livechat.selectors import guest_token
 from support.models import Team
 from support.roles import Role
@@ -111,7 +111,7 @@ def of_type(kind: str, **fields):
 
 
 def start_guest_chat(language: str = "en", email: str = "guest@example.com", **fields):
-    return services.conversation_start(
+    return start.conversation_start(
         customer=None, guest_email=email, language=language, category="general", **fields
     )
 

@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 
 from livechat.models import ChatMessage, Conversation
 from livechat.selectors import guest_token
-from livechat.services import conversation_start
+from livechat.start import conversation_start
 from tests.conftest import ensure_roles
 from tests.livechat.conftest import (
     customer_socket,

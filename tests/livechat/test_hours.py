@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from livechat import services
+from livechat import ending, messages, services
 from livechat.models import ChatMessage, SenderKind
 from tests.conftest import ensure_roles
 from tests.livechat.conftest import start_guest_chat
@@ -44,7 +44,7 @@ def seoul_office(*teams, always_open: bool = False) -> BusinessCalendar:
 
 
 def ask_for_a_person(chat, text: str = "could I talk to a human please") -> services.Posted:
-    return services.conversation_post_customer_message(
+    return messages.conversation_post_customer_message(
         conversation_id=chat.pk, client_id="c-1", text=text
     )
 
@@ -61,7 +61,7 @@ def test_outside_hours_the_customer_is_offered_to_leave_a_message_that_becomes_a
 
     with time_machine.travel(SATURDAY_3AM_SEOUL, tick=False):
         posted = ask_for_a_person(chat)
-        left = services.conversation_leave_message(
+        left = ending.conversation_leave_message(
             conversation_id=chat.pk, client_id="c-2", text="My deposit has not arrived"
         )
 

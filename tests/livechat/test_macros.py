@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from django.urls import reverse
 
 from livechat.models import ChatMessage, Conversation
-from livechat.services import conversation_start
+from livechat.start import conversation_start
 from tests.conftest import PASSWORD, ensure_roles
 from tests.livechat.conftest import (
     agent_socket,

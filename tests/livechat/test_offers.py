@@ -9,7 +9,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 
 from config.celery import app as celery_app
-from livechat import assignment, offer_sweep, services
+from livechat import assignment, ending, handoff, messages, offer_sweep, services, transfer
 from livechat.models import ChatOffer, Conversation, ConversationEvent, TeamChatPolicy
 from livechat.tasks import conversation_expire_offers_task
 from support.models import AgentProfile
@@ -36,7 +36,7 @@ def _routed(team):
 
 def queued_chat(email: str = "guest@example.com") -> Conversation:
     chat = start_guest_chat(email=email)
-    services.conversation_post_customer_message(
+    messages.conversation_post_customer_message(
         conversation_id=chat.pk, client_id="c-1", text="could I talk to a human please"
     )
     chat.refresh_from_db()
@@ -193,7 +193,7 @@ def test_an_accept_racing_the_expiry_either_wins_fully_or_is_refused(agent, team
 
         late = due(chat) + timedelta(hours=2)
         accepted, expired = in_threads(
-            lambda pk=chat.pk: services.conversation_accept(conversation_id=pk, agent=agent),
+            lambda pk=chat.pk: handoff.conversation_accept(conversation_id=pk, agent=agent),
             lambda pk=chat.pk, at=late: offer_sweep.conversation_expire_offer(
                 conversation_id=pk, now=at
             ),
@@ -212,7 +212,7 @@ def test_an_accept_racing_the_expiry_either_wins_fully_or_is_refused(agent, team
             assert expired.offer_withdrawn_from == agent.pk
             assert (chat.status, chat.agent, chat.offered_to) == ("queued", None, teammate)
             assert offers_of(chat) == [(agent.pk, "expired"), (teammate.pk, "open")]
-        services.conversation_end(conversation_id=chat.pk, by=None)
+        ending.conversation_end(conversation_id=chat.pk, by=None)
     assert outcomes  # which side wins is up to the database; either way the state is whole
 
 
@@ -274,8 +274,8 @@ def test_ending_or_handing_back_a_chat_withdraws_its_offer(agent):
     ended, handed_back = queued_chat("end@example.com"), queued_chat("back@example.com")
     Conversation.objects.filter(pk=handed_back.pk).update(status="assigned", agent=agent)
 
-    services.conversation_end(conversation_id=ended.pk, by=None)
-    services.conversation_hand_back(conversation_id=handed_back.pk, by=agent)
+    ending.conversation_end(conversation_id=ended.pk, by=None)
+    transfer.conversation_hand_back(conversation_id=handed_back.pk, by=agent)
 
     assert offers_of(ended) == [(agent.pk, "withdrawn")]
     assert offers_of(handed_back) == [(agent.pk, "withdrawn")]

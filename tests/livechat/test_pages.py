@@ -8,7 +8,7 @@ from django.template import RequestContext, Template
 from django.urls import reverse
 from django.utils import translation
 
-from livechat import dashboard, services
+from livechat import dashboard, start
 from livechat.models import Conversation
 from support.registry import customer_panels
 from tests.conftest import PASSWORD
@@ -62,7 +62,7 @@ def test_customers_may_not_open_the_chat_console(client, customer):
 
 
 def test_supervisors_see_live_chat_figures(client, supervisor, customer):
-    chat = services.conversation_start(customer=customer, language="ko", category="kyc")
+    chat = start.conversation_start(customer=customer, language="ko", category="kyc")
     Conversation.objects.filter(pk=chat.pk).update(status="queued", urgent=True)
     client.login(username=supervisor.username, password=PASSWORD)
 
@@ -79,8 +79,8 @@ def test_supervisors_see_live_chat_figures(client, supervisor, customer):
 
 
 def test_the_customer_360_lists_the_customers_chats(customer, other_customer):
-    mine = services.conversation_start(customer=customer, language="ko", category="kyc")
-    services.conversation_start(customer=other_customer, language="en", category="fees")
+    mine = start.conversation_start(customer=customer, language="ko", category="kyc")
+    start.conversation_start(customer=other_customer, language="en", category="fees")
 
     rows = customer_panels(customer)["chats"]
 
@@ -88,7 +88,7 @@ def test_the_customer_360_lists_the_customers_chats(customer, other_customer):
 
 
 def test_the_chat_pane_shows_the_customer_360(client, agent, teammate, customer):
-    chat = services.conversation_start(customer=customer, language="ko", category="kyc")
+    chat = start.conversation_start(customer=customer, language="ko", category="kyc")
     Conversation.objects.filter(pk=chat.pk).update(status="assigned", agent=agent)
     url = reverse("livechat_console:customer", args=[chat.pk])
 
