@@ -98,7 +98,6 @@ EXITING = """
 import django, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
-import config.celery
 from tickets.follow_up import follow_up_soon
 for n in range(3):
     follow_up_soon({"ticket": 1000 + n, "acknowledge": True, "route": True, "emails": []})
