@@ -198,9 +198,22 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
 
 @admin.register(ForumTopic)
 class ForumTopicAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "author", "post_count", "last_post_at", "hidden"]
-    list_filter = ["hidden", "language"]
-    readonly_fields = ["title", "language", "author", "post_count", "last_post_at", "hidden"]
+    list_display = ["title", "language", "author", "post_count", "last_post_at", "hidden", "locked"]
+    list_filter = ["hidden", "locked", "language"]
+    # Changed only through the services (helpcenter.forum), on the topic page.
+    readonly_fields = [
+        "title",
+        "language",
+        "author",
+        "post_count",
+        "last_post_at",
+        "hidden",
+        "accepted_answer",
+        "accepted_by",
+        "locked",
+        "lock_reason",
+        "locked_by",
+    ]
 
 
 @admin.register(ForumPost)

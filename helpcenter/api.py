@@ -55,8 +55,13 @@ class CommunityResultSerializer(serializers.Serializer):
     )
     language = serializers.CharField(help_text="The topic's language.")
     url = serializers.CharField(help_text="The topic page in the reader's language.")
-    answered = serializers.BooleanField(help_text="Someone other than the asker replied.")
+    answered = serializers.BooleanField(
+        help_text="Someone other than the asker replied, or a reply was accepted as the answer."
+    )
     staff_answer = serializers.BooleanField(help_text="Support staff replied.")
+    accepted_answer = serializers.BooleanField(
+        help_text="The asker or support accepted a reply as the answer."
+    )
 
 
 class SearchResponseSerializer(serializers.Serializer):

@@ -3,14 +3,15 @@
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from helpcenter import selectors, services
-from helpcenter.forms import ReplyForm, TopicForm
-from helpcenter.models import ForumPost
+from helpcenter import forum, selectors, services
+from helpcenter.forms import LockForm, ReplyForm, TopicForm
+from helpcenter.models import ForumPost, ForumTopic
 from helpcenter.views import reader_language
 
 
@@ -44,9 +45,28 @@ def topic_new(request: HttpRequest) -> HttpResponse:
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic, posts = selectors.topic_get_for_user(user=request.user, pk=pk)
-    return render(
-        request, "helpcenter/topic.html", {"topic": topic, "posts": posts, "form": ReplyForm()}
-    )
+    return _topic_page(request, topic, posts)
+
+
+def _topic_page(
+    request: HttpRequest,
+    topic: ForumTopic,
+    posts: list[ForumPost],
+    *,
+    status: int = 200,
+    error: str = "",
+    **forms: Form,
+) -> HttpResponse:
+    context = {
+        "topic": topic,
+        "posts": posts,
+        "accepted": next((post for post in posts if post.pk == topic.accepted_answer_id), None),
+        "can_accept": forum.can_accept_answer(topic=topic, user=request.user),
+        "error": error,
+        "form": forms.get("form") or ReplyForm(),
+        "lock_form": forms.get("lock_form") or LockForm(),
+    }
+    return render(request, "helpcenter/topic.html", context, status=status)
 
 
 @login_required
@@ -55,9 +75,11 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     topic, posts = selectors.topic_get_for_user(user=request.user, pk=pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        context = {"topic": topic, "posts": posts, "form": form}
-        return render(request, "helpcenter/topic.html", context, status=400)
-    services.post_reply(topic=topic, author=request.user, body=form.cleaned_data["body"])
+        return _topic_page(request, topic, posts, form=form, status=400)
+    try:
+        services.post_reply(topic=topic, author=request.user, body=form.cleaned_data["body"])
+    except forum.ForumError as error:
+        return _topic_page(request, topic, posts, form=form, error=str(error), status=409)
     return redirect(topic.get_absolute_url())
 
 
@@ -67,3 +89,43 @@ def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(ForumPost.objects.select_related("topic"), pk=pk)
     services.post_hide(post=post, by=request.user)
     return redirect(post.topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """The asker or support mark this reply as the topic's answer."""
+    post = selectors.post_get_for_user(user=request.user, pk=pk)
+    try:
+        forum.topic_accept_answer(topic=post.topic, post=post, by=request.user)
+    except forum.ForumError as error:
+        topic, posts = selectors.topic_get_for_user(user=request.user, pk=post.topic_id)
+        return _topic_page(request, topic, posts, error=str(error), status=409)
+    return redirect(post.topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def topic_clear_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    topic, _posts = selectors.topic_get_for_user(user=request.user, pk=pk)
+    forum.topic_clear_answer(topic=topic, by=request.user)
+    return redirect(topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def topic_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    topic, posts = selectors.topic_get_for_user(user=request.user, pk=pk)
+    form = LockForm(request.POST)
+    if not form.is_valid():
+        return _topic_page(request, topic, posts, lock_form=form, status=400)
+    forum.topic_lock(topic=topic, by=request.user, reason=form.cleaned_data["reason"])
+    return redirect(topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def topic_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    topic, _posts = selectors.topic_get_for_user(user=request.user, pk=pk)
+    forum.topic_unlock(topic=topic, by=request.user)
+    return redirect(topic.get_absolute_url())

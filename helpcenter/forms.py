@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.forum import MAX_LOCK_REASON
 from helpcenter.services import MAX_COMMENT, MAX_POST, MAX_QUERY
 
 
@@ -30,4 +31,10 @@ class TopicForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"), max_length=MAX_POST, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class LockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason shown to readers (optional)"), required=False, max_length=MAX_LOCK_REASON
     )

@@ -293,6 +293,18 @@ class ForumTopic(models.Model):
     last_post_at = models.DateTimeField(db_index=True)
     post_count = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(default=False)
+    # A visible reply chosen by the asker or by support (helpcenter.forum.topic_accept_answer).
+    accepted_answer = models.ForeignKey(
+        "ForumPost", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked = models.BooleanField(default=False)  # no new replies (helpcenter.forum.topic_lock)
+    lock_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ForumTopicQuerySet.as_manager()
 
@@ -343,8 +355,9 @@ class CommunityDocument(models.Model):
     language = models.CharField(max_length=10)
     length = models.PositiveIntegerField(default=0)  # body tokens
     lines = models.JSONField(default=list)  # as SearchDocument.lines
-    answered = models.BooleanField(default=False)  # a visible reply by someone else
+    answered = models.BooleanField(default=False)  # a visible reply by someone else, or accepted
     staff_answer = models.BooleanField(default=False)  # a visible reply by support staff
+    accepted_answer = models.BooleanField(default=False)  # the topic has an accepted answer
 
     def __str__(self) -> str:
         return f"topic {self.topic_id}"

@@ -177,6 +177,13 @@ def topic_get_for_user(
     return topic, list(posts)
 
 
+def post_get_for_user(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> ForumPost:
+    """A visible post of a topic the user may see, or 404."""
+    topics = ForumTopic.objects.visible_to(user)
+    posts = ForumPost.objects.select_related("topic").filter(hidden=False, topic__in=topics)
+    return get_object_or_404(posts, pk=pk)
+
+
 NO_ANSWER_DAYS = 30
 NO_ANSWER_ROWS = 50
 SEARCH_FIGURES_DAYS = 7

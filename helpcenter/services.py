@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from helpcenter.forum import TopicLocked
 from helpcenter.models import (
     Article,
     ArticleFeedback,
@@ -218,7 +219,11 @@ def topic_create(*, author: AbstractBaseUser, title: str, body: str, language: s
 
 
 def post_reply(*, topic: ForumTopic, author: AbstractBaseUser, body: str) -> ForumPost:
+    """Raises TopicLocked for a locked topic (the topic row is locked to read it)."""
     with transaction.atomic():
+        locked = ForumTopic.objects.select_for_update().values_list("locked", flat=True)
+        if locked.get(pk=topic.pk):
+            raise TopicLocked
         post = ForumPost.objects.create(
             topic=topic, author=author, body=_clean_post(body, topic.language)
         )
@@ -230,8 +235,8 @@ def post_reply(*, topic: ForumTopic, author: AbstractBaseUser, body: str) -> For
 
 
 def post_hide(*, post: ForumPost, by: AbstractBaseUser) -> ForumPost:
-    """Moderation by support staff; hiding the first post hides the whole topic. Either
-    leaves search results when the transaction commits."""
+    """Moderation by support staff; hiding the first post hides the whole topic, hiding the
+    accepted answer clears it. Either leaves search results when the transaction commits."""
     return _post_set_hidden(post=post, by=by, hidden=True)
 
 
@@ -247,6 +252,10 @@ def _post_set_hidden(*, post: ForumPost, by: AbstractBaseUser, hidden: bool) -> 
         post = ForumPost.objects.select_for_update().get(pk=post.pk)
         post.hidden, post.hidden_by = hidden, by if hidden else None
         post.save(update_fields=["hidden", "hidden_by"])
+        if hidden:  # a hidden reply is no one's answer; unhiding does not bring it back
+            ForumTopic.objects.filter(pk=post.topic_id, accepted_answer=post).update(
+                accepted_answer=None, accepted_by=None
+            )
         if not post.topic.posts.filter(created_at__lt=post.created_at).exists():
             ForumTopic.objects.filter(pk=post.topic_id).update(hidden=hidden)
         index_topic(post.topic)

@@ -13,7 +13,13 @@ urlpatterns = [
     path("community/new/", community.topic_new, name="topic_new"),
     path("community/<int:pk>/", community.topic_detail, name="topic"),
     path("community/<int:pk>/reply/", community.topic_reply, name="topic_reply"),
+    path(
+        "community/<int:pk>/clear-answer/", community.topic_clear_answer, name="topic_clear_answer"
+    ),
+    path("community/<int:pk>/lock/", community.topic_lock, name="topic_lock"),
+    path("community/<int:pk>/unlock/", community.topic_unlock, name="topic_unlock"),
     path("community/posts/<int:pk>/hide/", community.post_hide, name="post_hide"),
+    path("community/posts/<int:pk>/accept/", community.post_accept, name="post_accept"),
     path("<slug:category>/", views.category_detail, name="category"),
     path("<slug:category>/<slug:section>/", views.section_detail, name="section"),
 ]

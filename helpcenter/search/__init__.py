@@ -72,8 +72,9 @@ class CommunityResult:
     score: float  # on the community index's own scale: not comparable with article scores
     language: str  # the topic's
     url: str
-    answered: bool  # someone other than the asker replied
+    answered: bool  # someone other than the asker replied, or an answer was accepted
     staff_answer: bool  # support staff replied
+    accepted_answer: bool  # the asker or support accepted a reply
 
 
 def search_community(
@@ -102,11 +103,13 @@ def search_community(
 
 
 def _topic_weights(topic_ids: set[int]) -> dict[int, float]:
-    """The visible topics among `topic_ids`; an unanswered one weighs a little less."""
+    """The visible topics among `topic_ids`: one with an accepted answer weighs most, an
+    answered one a little less, an unanswered one less again."""
     documents = CommunityDocument.objects.filter(topic_id__in=topic_ids, topic__hidden=False)
+    rows = documents.values_list("topic_id", "answered", "accepted_answer")
     return {
-        topic_id: 1.0 if answered else 1 - PRIOR_WEIGHT
-        for topic_id, answered in documents.values_list("topic_id", "answered")
+        topic_id: 1.0 if accepted else 1 - PRIOR_WEIGHT / 2 if answered else 1 - PRIOR_WEIGHT
+        for topic_id, answered, accepted in rows
     }
 
 
@@ -125,6 +128,7 @@ def _community_result(
         url=url,
         answered=document.answered,
         staff_answer=document.staff_answer,
+        accepted_answer=document.accepted_answer,
     )
 
 

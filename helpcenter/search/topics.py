@@ -1,10 +1,10 @@
 """Community topics in the search index: one document per visible topic.
 
 A topic's document is its title (weighted like an article title) and the text of its visible
-posts: the question and every visible reply, in order (up to MAX_POSTS). A hidden topic has no
-document; a hidden post is left out. The document is in the topic's language and goes to the
-community tables (`helpcenter.search.corpus.COMMUNITY`), written and read by the same code as
-the articles' ones.
+posts: the question, its accepted answer (if any), then every other visible reply in order (up
+to MAX_POSTS: the accepted answer is always in). A hidden topic has no document; a hidden post
+is left out. The document is in the topic's language and goes to the community tables
+(`helpcenter.search.corpus.COMMUNITY`), written and read by the same code as the articles' ones.
 """
 
 from collections.abc import Iterable
@@ -44,12 +44,13 @@ def staff_ids() -> set[int]:
 
 @dataclass(frozen=True)
 class Post:
+    pk: int
     author_id: int
     body: str
     hidden: bool
 
 
-POST_FIELDS = ("author_id", "body", "hidden")
+POST_FIELDS = ("pk", "author_id", "body", "hidden")
 POST_ORDER = ("created_at", "pk")
 
 
@@ -57,8 +58,9 @@ POST_ORDER = ("created_at", "pk")
 class TopicDocument:
     topic_id: int
     analysed: AnalysedDocument
-    answered: bool  # a visible reply by someone other than the asker
+    answered: bool  # a visible reply by someone other than the asker, or an accepted answer
     staff_answer: bool  # a visible reply by support staff
+    accepted_answer: bool  # the asker or support accepted a visible reply
 
 
 def analyse_topic(topic: ForumTopic, posts: list[Post], staff: set[int]) -> TopicDocument | None:
@@ -66,7 +68,7 @@ def analyse_topic(topic: ForumTopic, posts: list[Post], staff: set[int]) -> Topi
     `posts`: the topic's posts in order, hidden ones too (the first is the question)."""
     if topic.hidden or not posts or posts[0].hidden:
         return None
-    shown = [post for post in posts if not post.hidden][:MAX_POSTS]
+    shown = _shown(posts, topic.accepted_answer_id)
     japanese = topic.language == "ja"
     body, lines = body_lines("\n".join(post.body for post in shown), japanese)
     heading = tokens(topic.title, japanese=japanese)
@@ -77,14 +79,26 @@ def analyse_topic(topic: ForumTopic, posts: list[Post], staff: set[int]) -> Topi
         [(line, list(dict.fromkeys(found))) for line, found in lines],
     )
     replies = shown[1:]
-    answered = any(post.author_id != topic.author_id for post in replies)
+    accepted = any(post.pk == topic.accepted_answer_id for post in replies)
+    answered = accepted or any(post.author_id != topic.author_id for post in replies)
     staff_answer = any(post.author_id in staff for post in replies)
-    return TopicDocument(topic.pk, analysed, answered, staff_answer)
+    return TopicDocument(topic.pk, analysed, answered, staff_answer, accepted)
+
+
+def _shown(posts: list[Post], accepted_id: int | None) -> list[Post]:
+    """The visible posts to index: the question, then the accepted answer, then the others."""
+    visible = [post for post in posts if not post.hidden]
+    accepted = [post for post in visible[1:] if post.pk == accepted_id]
+    others = [post for post in visible[1:] if post.pk != accepted_id]
+    return [*visible[:1], *accepted, *others][:MAX_POSTS]
 
 
 def _posts(topic: ForumTopic) -> list[Post]:
     posts = topic.posts.order_by(*POST_ORDER).values_list(*POST_FIELDS)
-    return [Post(*values) for values in posts[: MAX_POSTS * 2]]
+    found = [Post(*values) for values in posts[: MAX_POSTS * 2]]
+    if topic.accepted_answer_id and all(post.pk != topic.accepted_answer_id for post in found):
+        found += [Post(*values) for values in posts.filter(pk=topic.accepted_answer_id)]
+    return found
 
 
 def index_topic(topic: ForumTopic) -> None:
@@ -117,6 +131,7 @@ def _save_document(stored: CommunityDocument | None, found: TopicDocument) -> Co
         "lines": [[line, tokens_] for line, tokens_ in found.analysed.lines],
         "answered": found.answered,
         "staff_answer": found.staff_answer,
+        "accepted_answer": found.accepted_answer,
     }
     if stored is None:
         return CommunityDocument.objects.create(topic_id=found.topic_id, **fields)
@@ -135,7 +150,7 @@ def reindex_topics() -> int:
     with transaction.atomic():
         empty(COMMUNITY)
         topics = ForumTopic.objects.filter(hidden=False).order_by("pk")
-        fields = ("pk", "title", "language", "author_id", "hidden")
+        fields = ("pk", "title", "language", "author_id", "hidden", "accepted_answer_id")
         chunk = []
         for values in topics.values_list(*fields).iterator(chunk_size=BATCH):
             chunk.append(ForumTopic(**dict(zip(fields, values, strict=True))))
@@ -169,6 +184,7 @@ def _store(found: list[TopicDocument]) -> int:
             lines=document.analysed.lines,
             answered=document.answered,
             staff_answer=document.staff_answer,
+            accepted_answer=document.accepted_answer,
         )
         for document in found
     )

@@ -128,13 +128,18 @@ def test_the_api_gives_anonymous_readers_the_community_list(client, english_topi
         "url",
         "answered",
         "staff_answer",
+        "accepted_answer",
     }
     assert (topic["id"], topic["title"], topic["url"]) == (
         english_topic.pk,
         "Withdrawal stuck for hours",
         f"/en/help/community/{english_topic.pk}/",
     )
-    assert (topic["answered"], topic["staff_answer"]) == (False, False)
+    assert (topic["answered"], topic["staff_answer"], topic["accepted_answer"]) == (
+        False,
+        False,
+        False,
+    )
 
 
 def test_the_api_leaves_hidden_topics_out(client, english_topic, agent):
