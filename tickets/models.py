@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from support.models import Team
 from support.roles import is_staff_member
 from support.taxonomy import Category, Language, Tier
-from tickets.policy_cache import sla_policies_changed
+from tickets.policy_cache import ChangesSlaPolicies
 
 
 class Channel(models.TextChoices):
@@ -361,7 +361,7 @@ class Macro(models.Model):
         return f"{self.name} ({self.language})"
 
 
-class BusinessCalendar(models.Model):
+class BusinessCalendar(ChangesSlaPolicies, models.Model):
     """Weekly opening hours in a timezone, minus a country's public holidays; or 24/7.
 
     `weekly_hours` maps a weekday ("0" = Monday … "6" = Sunday) to [["09:00", "18:00"], …].
@@ -386,17 +386,8 @@ class BusinessCalendar(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        sla_policies_changed()
 
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        sla_policies_changed()
-        return deleted
-
-
-class SlaPolicy(models.Model):
+class SlaPolicy(ChangesSlaPolicies, models.Model):
     """Targets in business minutes; blank match fields match anything, the most specific wins."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -426,15 +417,6 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        sla_policies_changed()
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        sla_policies_changed()
-        return deleted
 
     def target_minutes(self, target: str) -> int:
         return getattr(self, f"{target}_minutes")

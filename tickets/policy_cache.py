@@ -37,5 +37,19 @@ def sla_policies_changed() -> None:
     transaction.on_commit(_new_version)
 
 
+class ChangesSlaPolicies:
+    """For the models intake's copy is made of (policies, calendars): saving or deleting one
+    makes every process read them again. (A queryset's update() or delete() does not.)"""
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sla_policies_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        sla_policies_changed()
+        return deleted
+
+
 def _new_version() -> None:
     cache.set(VERSION_KEY, uuid4().hex, timeout=None)
