@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from support.serializers import FlatSerializer
 from support.taxonomy import Category
 from tickets.models import (
     Attachment,
@@ -75,7 +76,7 @@ STAFF_ONLY = {
 }
 
 
-class TicketOut(serializers.Serializer):
+class TicketOut(FlatSerializer):
     """Declared fields, not a ModelSerializer: building those per request cost ~3 ms here."""
 
     reference = serializers.CharField()
@@ -113,7 +114,7 @@ class TicketOut(serializers.Serializer):
         return data
 
 
-class TicketCreateIn(serializers.Serializer):
+class TicketCreateIn(FlatSerializer):
     subject = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=20000)
     category = choice(Category.choices, "category", required=False, allow_blank=True)

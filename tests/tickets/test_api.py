@@ -299,3 +299,14 @@ def test_rating_is_for_the_customer_of_a_solved_ticket(customer, agent, other_cu
     assert client_for(customer).post(url, {"score": 9}, format="json").status_code == 400
     response = client_for(customer).post(url, {"score": 5}, format="json")
     assert response.json()["satisfaction_score"] == 5
+
+
+def test_staff_and_customer_views_of_one_ticket_stay_apart_request_after_request(
+    ticket, customer, agent
+):
+    for _ in range(2):  # the output serializer's fields are copied per request, not shared
+        mine = client_for(customer).get(f"{BASE}{ticket.reference}/").json()
+        theirs = client_for(agent).get(f"{BASE}{ticket.reference}/").json()
+        assert "needs_triage" not in mine and "assignee" not in mine
+        assert "needs_triage" in theirs and theirs["reference"] == mine["reference"]
+        assert mine["customer"] == theirs["customer"] == customer.email
