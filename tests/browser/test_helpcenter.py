@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from helpcenter.demo import load_demo_articles
+from helpcenter.forum import topic_accept_answer
 from helpcenter.models import ArticleFeedback
 from helpcenter.services import post_reply, topic_create
 from tests.browser.conftest import screenshot
@@ -59,7 +60,10 @@ def test_search_as_you_type_lists_community_answers_apart(
     topic = topic_create(
         author=customer, title="出金が届かない件", body="三時間たっても届きません。", language="ja"
     )
-    post_reply(topic=topic, author=agent, body="ノードを再起動しました。もう一度お試しください。")
+    answer = post_reply(
+        topic=topic, author=agent, body="ノードを再起動しました。もう一度お試しください。"
+    )
+    topic_accept_answer(topic=topic, post=answer, by=customer)
     page = page_factory()
     page.goto(f"{live_server.url}/ja/help/")
     page.fill("#help-search-input", QUERY)
@@ -68,5 +72,6 @@ def test_search_as_you_type_lists_community_answers_apart(
     screenshot(page, "helpcenter-live-community-ja")
     community = page.locator("#help-live-results li.help-live-heading ~ li a")
     assert community.first.get_attribute("href") == f"/ja/help/community/{topic.pk}/"
-    assert community.first.locator(".help-badge").count() == 1
+    badges = community.first.locator(".help-badge").all_inner_texts()
+    assert badges == ["承認済みの回答", "サポートが回答済み"]
     assert page.locator("#help-live-results li.help-live-heading + li").count() == 1

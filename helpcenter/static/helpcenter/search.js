@@ -81,10 +81,14 @@ function render(form, list, query, results, community = []) {
   if (community.length) list.append(communityHeading(form));
   for (const topic of community) {
     const item = suggestion(form, query, topic.url, null, topic.title, topic.snippet);
-    if (topic.staff_answer) {
+    const badges = [
+      topic.accepted_answer && form.dataset.acceptedBadge,
+      topic.staff_answer && form.dataset.staffBadge,
+    ].filter(Boolean);
+    for (const text of badges.reverse()) {  // each goes right after the title: last first
       const badge = document.createElement("span");
       badge.className = "help-badge";
-      badge.textContent = form.dataset.staffBadge;
+      badge.textContent = text;
       item.firstChild.firstChild.after(badge);
     }
     list.append(item);
