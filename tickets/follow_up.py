@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils import timezone
 
 from support.models import OutboxEmail
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 GRACE = timedelta(minutes=3)  # how long a job may take to arrive before the sweep runs it
 JOBS_PER_TASK = 200
 GATHER_SECONDS = 0.05  # what a job may wait for others to share its publish
-SWEEP_BATCH = 500
+SWEEP_BATCH = 5000  # a minute's share of a backlog (after a broker outage in a surge)
 
 
 def follow_up_job(ticket: Ticket, *, acknowledge: bool, route: bool, emails=()) -> dict:
@@ -75,18 +76,25 @@ def follow_up_run(job: dict) -> None:
 
 
 def follow_up_sweep(*, now=None) -> int:
-    """Run the jobs whose grace period is over (lost on the way, or failed); returns how many."""
+    """Hand the jobs whose grace period is over (lost on the way, or failed) to the workers
+    again, in tasks of JOBS_PER_TASK so that several workers share a backlog; returns how many.
+
+    Each handed-out mark moves a grace period ahead in the same transaction, so an overlapping
+    or the next sweep does not hand the same job out twice while it waits in the queue."""
+    from tickets.tasks import ticket_follow_up_task
+
     now = now or timezone.now()
-    due = list(
-        Ticket.objects.filter(follow_up_after__lte=now)
-        .order_by("follow_up_after")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    for ticket_id in due:
-        try:  # the acknowledgement's dedupe key makes it once, however often this runs
-            follow_up_run({"ticket": ticket_id, "acknowledge": True, "route": True, "emails": []})
-        except Exception:
-            logger.exception("intake follow-up failed", extra={"ticket_id": ticket_id})
+    with transaction.atomic():
+        due = list(
+            Ticket.objects.filter(follow_up_after__lte=now)
+            .order_by("follow_up_after")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        Ticket.objects.filter(pk__in=due).update(follow_up_after=now + GRACE)
+    jobs = [{"ticket": pk, "acknowledge": True, "route": True, "emails": []} for pk in due]
+    for start in range(0, len(jobs), JOBS_PER_TASK):  # the acknowledgement's dedupe key
+        ticket_follow_up_task.delay(jobs[start : start + JOBS_PER_TASK])  # makes it once
     return len(due)
 
 

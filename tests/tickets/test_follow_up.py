@@ -114,3 +114,21 @@ def test_a_process_that_exits_right_after_intake_still_publishes_its_jobs():
         (batch,), _kwargs, _embed = json.loads(base64.b64decode(json.loads(raw)["body"]))
         published += [job["ticket"] for job in batch]
     assert sorted(published) == [1000, 1001, 1002]
+
+
+def test_the_sweep_hands_a_lost_job_to_the_workers_once(
+    customer, policy, receive, tasks_to_the_broker
+):
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    broker.delete("celery")
+    ticket = receive()  # its job never published
+    later = timezone.now() + timedelta(minutes=5)
+    assert follow_up_sweep(now=later) == 1
+    assert follow_up_sweep(now=later) == 0  # queued for a worker: not handed out again
+    (batch,), _kwargs, _embed = json.loads(
+        base64.b64decode(json.loads(broker.rpop("celery"))["body"])
+    )
+    assert batch == [{"ticket": ticket.pk, "acknowledge": True, "route": True, "emails": []}]
+    assert broker.llen("celery") == 0
+    ticket.refresh_from_db()
+    assert ticket.follow_up_after > later  # a worker that dies on it leaves it to a later sweep
