@@ -25,6 +25,7 @@ from livechat.messages import (
     conversation_post_customer_message,
 )
 from livechat.models import ChatMessage, Conversation, SenderKind, Status
+from livechat.offer_sweep import conversation_withdraw_offers_of
 from livechat.transfer import conversation_hand_back, conversation_transfer
 from support.models import AgentProfile, Team
 from support.services import agent_set_presence
@@ -93,7 +94,9 @@ def publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
     if posted.state_changed or posted.offer_withdrawn_from is not None or posted.offered_anew:
         outcome.broadcasts.append((AGENTS_GROUP, frames.chat_summary_frame(conversation)))
     if posted.offer_withdrawn_from is not None:
-        frame = frames.offer_withdrawn_frame(conversation.pk, away=posted.marked_away)
+        frame = frames.offer_withdrawn_frame(
+            conversation.pk, away=posted.marked_away, expired=posted.offer_expired
+        )
         outcome.broadcasts.append((agent_group(posted.offer_withdrawn_from), frame))
     for team_id in posted.queue_teams:
         for pk, position, wait in assignment.queue_positions(team_id=team_id):
@@ -207,13 +210,22 @@ def agent_frame(*, user: AbstractBaseUser, frame: dict) -> Outcome:
     """One frame from a signed-in agent; every frame names its conversation."""
     kind = frame.get("type")
     if kind == "presence":
-        agent_set_presence(agent=user, presence=frame["presence"])
-        return Outcome(replies=[{"type": "presence", "presence": frame["presence"]}])
+        return _presence(user, frame["presence"])
     conversation_id = int(frame["conversation"])
     try:
         return _agent_action(kind, user=user, conversation_id=conversation_id, frame=frame)
     except services.ChatError as error:
         return _error(error)
+
+
+def _presence(user: AbstractBaseUser, presence: str) -> Outcome:
+    """Set the agent's presence; away or offline, their open offers go to the next agent."""
+    agent_set_presence(agent=user, presence=presence)
+    outcome = Outcome(replies=[{"type": "presence", "presence": presence}])
+    if presence != AgentProfile.Presence.ONLINE:
+        for posted in conversation_withdraw_offers_of(agent=user, now=timezone.now()):
+            outcome.broadcasts += publish(posted).broadcasts
+    return outcome
 
 
 def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outcome:

@@ -94,9 +94,15 @@ def chat_summary_frame(conversation: Conversation) -> dict:
     }
 
 
-def offer_withdrawn_frame(conversation_id: int, *, away: bool) -> dict:
-    """To the agent whose offer ran out; `away` when they were set to away for it."""
-    return {"type": "offer_withdrawn", "conversation": conversation_id, "away": away}
+def offer_withdrawn_frame(conversation_id: int, *, away: bool, expired: bool) -> dict:
+    """To the agent whose offer ran out (`expired`) or was withdrawn because they went away;
+    `away` when they were set to away for missing offers."""
+    return {
+        "type": "offer_withdrawn",
+        "conversation": conversation_id,
+        "away": away,
+        "expired": expired,
+    }
 
 
 def error_frame(code: str, message: str) -> dict:

@@ -1,9 +1,11 @@
 """The offer sweep (Celery beat, every 10 s): take back offers nobody accepted in time, and
-offer chats that wait with no offer to agents who came free. Each chat in its own transaction,
-under its row lock (docs/livechat.md, "Offers")."""
+offer chats that wait with no offer to agents who came free; and taking back the offers of an
+agent who went away. Each chat in its own transaction, under its row lock (docs/livechat.md,
+"Offers")."""
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from livechat import assignment, offers
@@ -33,7 +35,7 @@ def conversation_expire_offer(*, conversation_id: int, now: datetime) -> Posted 
             "offer_expired",
             data={"agent": offer.agent_id, "offered_to": conversation.offered_to_id},
         )
-        posted = Posted(conversation, offer_withdrawn_from=offer.agent_id)
+        posted = Posted(conversation, offer_withdrawn_from=offer.agent_id, offer_expired=True)
         if offers.missed_too_many(offer.agent, team_id=conversation.team_id):
             profile = agent_set_presence(agent=offer.agent, presence=AgentProfile.Presence.AWAY)
             conversation_event(conversation, "agent_set_away", data={"agent": offer.agent_id})
@@ -44,12 +46,63 @@ def conversation_expire_offer(*, conversation_id: int, now: datetime) -> Posted 
 
 
 def conversation_expire_offers(*, now: datetime) -> list[Posted]:
-    """The sweep: expire every offer past its time, each in its own transaction."""
-    expired = (
-        conversation_expire_offer(conversation_id=pk, now=now)
-        for pk in offers.due_conversation_ids(now=now)
+    """The sweep: expire every offer past its time, each in its own transaction. An agent set
+    to away for missing offers has their other open offers not yet due withdrawn, as if they
+    went away by hand (those already due were missed too: this sweep expires them)."""
+    results = []
+    for pk in offers.due_conversation_ids(now=now):
+        posted = conversation_expire_offer(conversation_id=pk, now=now)
+        if posted is None:
+            continue
+        results.append(posted)
+        if posted.marked_away:
+            results += _withdraw_offers_of(posted.offer_withdrawn_from, now=now, due_after=now)
+    return results
+
+
+def conversation_withdraw_offer(
+    *, conversation_id: int, agent_id: int, now: datetime
+) -> Posted | None:
+    """Take back the chat's open offer to an agent who is no longer online: it goes to the next
+    eligible agent or the chat waits in the queue (its place unchanged). Not a missed offer:
+    the agent is not skipped for the chat, nor does it count toward being set away.
+
+    Exactly once: under the chat's row lock, and only while that agent's offer is still open
+    and they are still not online; an accept, a sweep or another withdrawal that got the lock
+    first leaves nothing to do (None)."""
+    with transaction.atomic():
+        conversation = conversation_lock(conversation_id)
+        offer = offers.open_offer(conversation)
+        if offer is None or offer.agent_id != agent_id or conversation.status != Status.QUEUED:
+            return None
+        online = AgentProfile.objects.filter(
+            user_id=agent_id, presence=AgentProfile.Presence.ONLINE
+        )
+        if online.exists():  # back online before this ran: the offer stands
+            return None
+        offers.offer_next(conversation, now=now)  # closes the open offer as withdrawn
+        conversation.save(update_fields=["offered_to"])
+        conversation_event(
+            conversation,
+            "offer_withdrawn",
+            data={"agent": agent_id, "offered_to": conversation.offered_to_id},
+        )
+    return Posted(conversation, offer_withdrawn_from=agent_id)
+
+
+def conversation_withdraw_offers_of(*, agent: AbstractBaseUser, now: datetime) -> list[Posted]:
+    """An agent went away or offline: withdraw each of their open offers, chat by chat."""
+    return _withdraw_offers_of(agent.pk, now=now)
+
+
+def _withdraw_offers_of(
+    agent_id: int, *, now: datetime, due_after: datetime | None = None
+) -> list[Posted]:
+    withdrawn = (
+        conversation_withdraw_offer(conversation_id=pk, agent_id=agent_id, now=now)
+        for pk in offers.offered_conversation_ids(agent_id, due_after=due_after)
     )
-    return [posted for posted in expired if posted is not None]
+    return [posted for posted in withdrawn if posted is not None]
 
 
 def conversation_offer_waiting(*, conversation_id: int, now: datetime) -> Posted | None:

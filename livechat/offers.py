@@ -68,6 +68,15 @@ def offer_taken(conversation: Conversation, *, agent: AbstractBaseUser, now: dat
     )
 
 
+def offered_conversation_ids(agent_id: int, *, due_after: datetime | None = None) -> list[int]:
+    """Chats with an open offer to the agent (only those not due by `due_after`, when given),
+    oldest offer first."""
+    offered = ChatOffer.objects.filter(agent_id=agent_id, outcome=OfferOutcome.OPEN)
+    if due_after is not None:
+        offered = offered.filter(expires_at__gt=due_after)
+    return list(offered.order_by("id").values_list("conversation_id", flat=True))
+
+
 def due_conversation_ids(*, now: datetime, limit: int = SWEEP_LIMIT) -> list[int]:
     """Chats whose open offer has run out, oldest first (the partial index `chat_offer_due`)."""
     due = ChatOffer.objects.filter(outcome=OfferOutcome.OPEN, expires_at__lte=now)

@@ -40,7 +40,8 @@ class Posted:
     state_changed: bool = False
     offline: bool = False  # queued with no agent online: the customer may leave a message
     queue_teams: set = field(default_factory=set)
-    offer_withdrawn_from: int | None = None  # the agent whose offer ran out
+    offer_withdrawn_from: int | None = None  # the agent whose offer ran out or was withdrawn
+    offer_expired: bool = False  # ... ran out (not withdrawn because the agent went away)
     offered_anew: bool = False  # a waiting chat was offered to an agent who came free
     marked_away: bool = False  # ... and who was set to away for missing offers
 

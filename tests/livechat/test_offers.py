@@ -147,7 +147,12 @@ def test_the_console_sees_the_offer_withdrawn_and_the_next_agent_sees_it_offered
 
     assert expired == 1
     assert summary["offered_to"] == offered["offered_to"] == teammate.pk
-    assert withdrawn == {"type": "offer_withdrawn", "conversation": chat.pk, "away": False}
+    assert withdrawn == {
+        "type": "offer_withdrawn",
+        "conversation": chat.pk,
+        "away": False,
+        "expired": True,
+    }
     assert nothing_else  # the other agent is not told about someone else's offer
     assert conversation_expire_offers_task() == 0  # the next beat finds nothing
 
@@ -262,7 +267,12 @@ def test_an_agent_who_keeps_missing_offers_is_set_away_until_back(agent, teammat
 
     assert [posted.marked_away for posted in first] == [False]
     assert expired == 1
-    assert withdrawn == {"type": "offer_withdrawn", "conversation": two.pk, "away": True}
+    assert withdrawn == {
+        "type": "offer_withdrawn",
+        "conversation": two.pk,
+        "away": True,
+        "expired": True,
+    }
     assert back == {"type": "presence", "presence": "online"}
     three = queued_chat("three@example.com")  # back online: offered again, streak restarted
     offer_sweep.conversation_expire_offers(now=due(three))

@@ -68,8 +68,9 @@ function receive(frame) {
     case "resumed": break;
     case "error": status.textContent = frame.message; break;
     case "offer_withdrawn":
-      // the chat's summary frame (offered to someone else, or nobody) has updated the list
-      status.textContent = T.offer_expired.replace("{id}", frame.conversation);
+      // the chat's summary frame (offered to someone else, or nobody) has updated the list;
+      // withdrawn because this agent went away: the away notice says enough
+      if (frame.expired) status.textContent = T.offer_expired.replace("{id}", frame.conversation);
       if (frame.away) away.hidden = false;
       break;
     case "presence": away.hidden = frame.presence !== "away"; break;
