@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from livechat import dispatch, frames
 from livechat.dispatch import Outcome
 from livechat.services import MAX_MESSAGE_CHARS
+from support.models import AgentProfile
 from support.roles import is_staff_member
 from support.websockets import RateLimit, origin_allowed, parse_frame
 
@@ -70,6 +71,8 @@ def invalid_frame(frame: object) -> tuple[str, str] | None:
         if len(text) > MAX_MESSAGE_CHARS:
             return "too_large", _("This message is too long. Please split it up.")
     if any(name not in frame for name in REQUIRED.get(kind, ())):
+        return "invalid", _("This message could not be understood.")
+    if kind == "presence" and frame.get("presence") not in AgentProfile.Presence.values:
         return "invalid", _("This message could not be understood.")
     for number in ("after", "up_to", "rating", "conversation"):
         if number in frame and (not isinstance(frame[number], int) or frame[number] < 0):

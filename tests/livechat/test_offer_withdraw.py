@@ -216,3 +216,21 @@ def test_the_next_agents_console_sees_the_offer_when_the_first_goes_away(agent, 
     assert offered["offered_to"] == teammate.pk
     assert nothing_else
     assert conversation_expire_offers_task() == 0  # nothing left for the sweep
+
+
+def test_a_presence_the_console_does_not_know_is_refused_and_changes_nothing(agent):
+    cookie = session_cookie(agent)
+
+    async def scenario():
+        socket = agent_socket(cookie)
+        await socket.connect()
+        replies = []
+        for bad in ({"type": "presence", "presence": "asleep"}, {"type": "presence"}):
+            await socket.send_json_to(bad)
+            replies.append((await receive_until(socket, of_type("error")))[-1])
+        await socket.disconnect()
+        return replies
+
+    replies = async_to_sync(scenario)()
+    assert [reply["code"] for reply in replies] == ["invalid", "invalid"]
+    assert AgentProfile.objects.get(user=agent).presence == "online"
