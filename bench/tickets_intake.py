@@ -127,7 +127,7 @@ def follow_up_cost(limit: int = 500) -> tuple[int, float]:
     runs left marked: (jobs, CPU ms per job)."""
     from django.test.utils import override_settings
 
-    from tickets.follow_up import follow_up_run
+    from tickets.follow_up import follow_up_job, follow_up_run
 
     pending = list(
         Ticket.objects.filter(follow_up_after__isnull=False).values_list("pk", flat=True)[:limit]
@@ -135,7 +135,7 @@ def follow_up_cost(limit: int = 500) -> tuple[int, float]:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         started = time.process_time()
         for ticket_id in pending:
-            follow_up_run({"ticket": ticket_id, "acknowledge": True, "route": True, "emails": []})
+            follow_up_run(follow_up_job(ticket_id))
         spent = time.process_time() - started
     return len(pending), spent / max(len(pending), 1) * 1000
 

@@ -37,9 +37,12 @@ GATHER_SECONDS = 0.05  # what a job may wait for others to share its publish
 SWEEP_BATCH = 5000  # a minute's share of a backlog (after a broker outage in a surge)
 
 
-def follow_up_job(ticket: Ticket, *, acknowledge: bool, route: bool, emails=()) -> dict:
+def follow_up_job(
+    ticket_id: int, *, acknowledge: bool = True, route: bool = True, emails=()
+) -> dict:
+    """One job; the defaults are the sweep's (acknowledge and route: both are idempotent)."""
     return {
-        "ticket": ticket.pk,
+        "ticket": ticket_id,
         "acknowledge": acknowledge,
         "route": route,
         "emails": [email.pk for email in emails],
@@ -92,7 +95,7 @@ def follow_up_sweep(*, now=None) -> int:
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
         Ticket.objects.filter(pk__in=due).update(follow_up_after=now + GRACE)
-    jobs = [{"ticket": pk, "acknowledge": True, "route": True, "emails": []} for pk in due]
+    jobs = [follow_up_job(pk) for pk in due]
     for start in range(0, len(jobs), JOBS_PER_TASK):  # the acknowledgement's dedupe key
         ticket_follow_up_task.delay(jobs[start : start + JOBS_PER_TASK])  # makes it once
     return len(due)

@@ -88,7 +88,9 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
             raise
         return duplicate
     if ticket.follow_up_after is not None:
-        job = follow_up_job(ticket, acknowledge=is_new, route=_needs_route(ticket), emails=emails)
+        job = follow_up_job(
+            ticket.pk, acknowledge=is_new, route=_needs_route(ticket), emails=emails
+        )
         transaction.on_commit(lambda: follow_up_soon(job))
     if ticket.assignee_id:
         transaction.on_commit(lambda: _notify_assignee(ticket))
