@@ -112,7 +112,9 @@ CHANNEL_LAYERS = {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
-            "prefix": "support",
+            # Pub/sub ignores Redis database numbers: separate installations on one Redis need
+            # their own prefix.
+            "prefix": env("CHANNEL_LAYER_PREFIX", "support"),
         },
     }
 }

@@ -15,6 +15,14 @@ class Team(models.Model):
         help_text=_("Urgent security incidents go straight to this team."),
     )
     is_escalation = models.BooleanField(_("escalation team"), default=False)
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_(
+            "Only this team's members and supervisors read its tickets and chats "
+            "(e.g. Security, VIP)."
+        ),
+    )
     round_robin = models.BooleanField(
         _("round robin"), default=False, help_text=_("Otherwise the least loaded agent first.")
     )
@@ -121,6 +129,26 @@ class DemoExchangeAccount(models.Model):
 
     def __str__(self) -> str:
         return self.account_id
+
+
+class RetentionPeriod(models.Model):
+    """How long one kind of stored customer data is kept before a sweep purges it; admins edit
+    the rows."""
+
+    class Kind(models.TextChoices):
+        RAW_EMAIL = "raw_email", _("Raw inbound emails")
+        RAW_WEBHOOK = "raw_webhook", _("Raw inbound webhook payloads")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, unique=True)
+    days = models.PositiveIntegerField(_("days kept"))
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.days}"
 
 
 class OutboxQuerySet(models.QuerySet):

@@ -1,5 +1,7 @@
 """Tickets, their messages, attachments and audit events, and the policy rows admins edit."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.fields import ArrayField
@@ -495,9 +497,35 @@ class RoutingRule(models.Model):
 
 class RemediationAction(models.TextChoices):
     FREEZE_ACCOUNT = "freeze_account", _("Freeze account")
+    UNFREEZE_ACCOUNT = "unfreeze_account", _("Unfreeze account")
     RESET_TWO_FACTOR = "reset_two_factor", _("Reset 2FA")
     RELEASE_WITHDRAWAL = "release_withdrawal", _("Release a stuck withdrawal")
     REFUND_FEE = "refund_fee", _("Refund a fee")
+
+
+class RemediationRule(models.Model):
+    """Which remediation actions need a second approver: always, or above an amount.
+    An action without a row needs none."""
+
+    action = models.CharField(
+        _("action"), max_length=20, choices=RemediationAction.choices, unique=True
+    )
+    always = models.BooleanField(_("always needs a second approver"), default=False)
+    above_amount = models.DecimalField(
+        _("needs a second approver above this amount"),
+        max_digits=24,
+        decimal_places=8,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["action"]
+        verbose_name = _("remediation approval rule")
+        verbose_name_plural = _("remediation approval rules")
+
+    def __str__(self) -> str:
+        return self.action
 
 
 class Remediation(models.Model):
@@ -524,6 +552,11 @@ class Remediation(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True, default="")
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
     result = models.TextField(_("result"), blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -549,6 +582,8 @@ class RawInbound(models.Model):
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL)
     error = models.TextField(_("error"), blank=True, default="")
+    encrypted = models.BooleanField(_("encrypted"), default=False)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("raw inbound payload")
