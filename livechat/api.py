@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from livechat import attachments, bot, dispatch, notify, services, start
 from livechat.models import ChatAttachment, Conversation, SenderKind
 from livechat.selectors import conversation_for_customer, guest_token
+from support.downloads import file_download
 from support.permissions import IsStaffMember
 from support.roles import is_staff_member
 from support.taxonomy import Category, Language
@@ -143,6 +144,13 @@ class AttachmentInput(serializers.Serializer):
     token = serializers.CharField(required=False, allow_blank=True)
 
 
+# Like the ticket API: a file too large is 413, a file of a kind we refuse 415.
+UPLOAD_REFUSALS = {
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unsupported_file": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
+
+
 class AttachmentUploadView(APIView):
     """Send an image or a PDF into a chat; it arrives on the sockets like any message."""
 
@@ -167,7 +175,8 @@ class AttachmentUploadView(APIView):
             )
         except services.ChatError as error:
             body = {"error": {"code": error.code, "message": error.message, "fields": {}}}
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            refusal = UPLOAD_REFUSALS.get(error.code, status.HTTP_400_BAD_REQUEST)
+            return Response(body, status=refusal)
         outcome = dispatch.publish(posted, client_id=data["client_id"])
         notify.broadcast(outcome)
         ack = outcome.replies[0] if outcome.replies else {}
@@ -190,13 +199,9 @@ class AttachmentDownloadView(APIView):
         )
         if attachment.message.internal and who != SenderKind.AGENT:
             raise Http404
-        inline = attachment.content_type.startswith("image/")
-        response = FileResponse(
+        return file_download(
             attachment.file.open("rb"),
-            content_type=attachment.content_type,
-            as_attachment=not inline,
             filename=attachment.name,
+            content_type=attachment.content_type,
+            inline=True,  # honoured for raster images only
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, max-age=3600"
-        return response

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from support.api_errors import Conflict
+from support.downloads import file_download
 from support.models import Team
 from support.permissions import IsSignedIn, IsStaffMember
 from support.roles import is_staff_member
@@ -271,9 +272,8 @@ class AttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request: Request, pk: int) -> FileResponse:
         attachment = attachment_get_for_user(user=request.user, pk=pk)
-        return FileResponse(
+        return file_download(
             attachment.file.open("rb"),
-            as_attachment=True,
             filename=attachment.filename,
             content_type=attachment.content_type,
         )

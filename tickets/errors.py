@@ -35,6 +35,15 @@ class AttachmentTooLarge(TicketError):
         super().__init__(_("Attachments may be at most %(limit)s bytes.") % {"limit": limit})
 
 
+class AttachmentQuotaReached(AttachmentTooLarge):
+    """A ticket holds at most so many files (one ticket is not a file store)."""
+
+    def __init__(self, limit: int) -> None:
+        TicketError.__init__(
+            self, _("A ticket may hold at most %(limit)s files.") % {"limit": limit}
+        )
+
+
 class AttachmentTypeRefused(TicketError):
     def __init__(self, content_type: str, allowed: tuple[str, ...]) -> None:
         super().__init__(

@@ -24,17 +24,19 @@ from tickets.clocks import (
     sla_resume,
 )
 from tickets.errors import (
+    AttachmentQuotaReached,
     AttachmentTooLarge,
-    AttachmentTypeRefused,
     InvalidTransition,
     StaleVersion,
     TransitionNotAllowed,
 )
+from tickets.files import upload_type
 from tickets.live import ticket_changed
 from tickets.models import (
     PAUSED_STATUSES,
     PRIORITY_ORDER,
     Attachment,
+    Channel,
     Event,
     Message,
     Status,
@@ -50,6 +52,7 @@ DEFAULT_ATTACHMENT_TYPES = (
     "application/pdf",
     "text/plain",
 )
+DEFAULT_ATTACHMENTS_PER_TICKET = 100
 
 
 def next_reference() -> str:
@@ -248,33 +251,49 @@ def ticket_reply(
     return message
 
 
-def attachments_check(uploads: Iterable) -> None:
+def attachments_check(uploads: Iterable) -> list[str]:
+    """The content type of each upload, judged by its bytes (tickets/files.py); refuses
+    files over the size limit and files whose bytes, name or declared type do not fit."""
     limit = settings.ATTACHMENT_MAX_BYTES
     allowed = tuple(getattr(settings, "TICKETS_ATTACHMENT_TYPES", DEFAULT_ATTACHMENT_TYPES))
+    kinds = []
     for upload in uploads:
         if upload.size > limit:
             raise AttachmentTooLarge(limit=limit)
-        if upload.content_type not in allowed:
-            raise AttachmentTypeRefused(content_type=upload.content_type, allowed=allowed)
+        kinds.append(upload_type(upload, allowed=allowed))
+    return kinds
 
 
 def attachments_store(*, ticket: Ticket, message: Message, uploads: Iterable) -> list[Attachment]:
     """Store uploads (objects with name, content_type, size and read()) after checking them."""
     uploads = list(uploads)
-    attachments_check(uploads)
+    kinds = attachments_check(uploads)
+    uploads = attachments_within_quota(ticket=ticket, message=message, uploads=uploads)
     stored = []
-    for upload in uploads:
+    for upload, kind in zip(uploads, kinds, strict=False):
         attachment = Attachment(
             ticket=ticket,
             message=message,
             filename=upload.name[:200],
-            content_type=upload.content_type,
+            content_type=kind,
             size=upload.size,
         )
         attachment.file.save(upload.name, ContentFile(upload.read()), save=False)
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+def attachments_within_quota(*, ticket: Ticket, message: Message, uploads: list) -> list:
+    """The uploads that fit the ticket's file quota. A person uploading is told (413); an
+    email's extra files are dropped, so the mail itself is never lost."""
+    limit = getattr(settings, "TICKETS_ATTACHMENTS_PER_TICKET", DEFAULT_ATTACHMENTS_PER_TICKET)
+    room = max(limit - Attachment.objects.filter(ticket=ticket).count(), 0)
+    if len(uploads) <= room:
+        return uploads
+    if message.channel == Channel.EMAIL:
+        return uploads[:room]
+    raise AttachmentQuotaReached(limit=limit)
 
 
 def ticket_bump_priority(ticket: Ticket) -> str | None:

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from support.downloads import file_download
 from tickets.errors import InvalidTransition, TicketError
 from tickets.forms import ContactForm, CustomerReplyForm
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
@@ -132,9 +133,8 @@ def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = attachment_get_for_user(user=request.user, pk=pk)
-    return FileResponse(
+    return file_download(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=attachment.filename,
         content_type=attachment.content_type,
     )

@@ -63,7 +63,7 @@ def test_files_that_are_not_images_or_pdfs_are_refused():
         APIClient(), chat, b"MZ\x90\x00 not an image", "cat.png", token=guest_token(chat)
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 415
     assert response.json()["error"]["code"] == "unsupported_file"
     assert not ChatAttachment.objects.exists()
 

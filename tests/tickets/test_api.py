@@ -152,7 +152,7 @@ def test_outsider_cannot_download_attachments(other_customer, customer, ticket, 
     intake_message(
         inbound(
             subject=f"Re: {ticket.reference}",
-            attachments=(InboundAttachment("a.png", "image/png", b"png"),),
+            attachments=(InboundAttachment("a.png", "image/png", b"\x89PNG\r\n\x1a\n"),),
         )
     )
     attachment = ticket.attachments.get()

@@ -82,7 +82,7 @@ def test_refused_attachments_are_dropped_not_the_email(customer, policy, setting
     ticket = email_receive(raw=raw)
     assert ticket.messages.count() == 1
     assert ticket.attachments.count() == 0
-    raw = raw_email(message_id="<m9@x>", attachment=("s.png", "image/png", b"png"))
+    raw = raw_email(message_id="<m9@x>", attachment=("s.png", "image/png", b"\x89PNG\r\n\x1a\n"))
     assert email_receive(raw=raw).attachments.count() == 1
 
 

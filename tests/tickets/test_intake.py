@@ -161,10 +161,12 @@ def test_customer_reply_on_pending_ticket_reopens_it(customer, agent, policy, re
 
 def test_attachments_are_stored(customer, policy, receive, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    ticket = receive(attachments=(InboundAttachment("screen.png", "image/png", b"\x89PNG..."),))
+    ticket = receive(
+        attachments=(InboundAttachment("screen.png", "image/png", b"\x89PNG\r\n\x1a\n..."),)
+    )
     attachment = ticket.attachments.get()
-    assert attachment.size == 7
-    assert attachment.file.read() == b"\x89PNG..."
+    assert attachment.size == 11
+    assert attachment.file.read() == b"\x89PNG\r\n\x1a\n..."
 
 
 @pytest.mark.django_db(transaction=True)

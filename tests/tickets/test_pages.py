@@ -37,7 +37,9 @@ def test_contact_form_goes_through_intake(signed_in, customer, policy, settings,
             "subject": "출금 지연",
             "description": "USDT 출금이 여섯 시간째 대기 중입니다.",
             "tx_hash": "0x" + "ab" * 32,
-            "attachments": [SimpleUploadedFile("s.png", b"png", content_type="image/png")],
+            "attachments": [
+                SimpleUploadedFile("s.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+            ],
             "article": "stuck-withdrawals",
         },
     )
@@ -106,14 +108,14 @@ def test_attachment_download_checks_permission(
     from tickets.intake import InboundAttachment
 
     settings.MEDIA_ROOT = tmp_path
-    ticket = receive(attachments=(InboundAttachment("a.pdf", "application/pdf", b"%PDF"),))
+    ticket = receive(attachments=(InboundAttachment("a.pdf", "application/pdf", b"%PDF-1.7"),))
     attachment = ticket.attachments.get()
     client.login(username=other_customer.username, password=PASSWORD)
     assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
     client.login(username=customer.username, password=PASSWORD)
     response = client.get(f"/attachments/{attachment.pk}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7"
 
 
 def test_site_nav_has_contact_and_my_tickets(client, db):

@@ -56,7 +56,7 @@ def test_permission_matrix(
     tmp_path,
 ):
     settings.MEDIA_ROOT = tmp_path
-    ticket = receive(attachments=(InboundAttachment("a.png", "image/png", b"png"),))
+    ticket = receive(attachments=(InboundAttachment("a.png", "image/png", b"\x89PNG\r\n\x1a\n"),))
     other = receive(external_id="other")
     method, path, payload, expected = MATRIX[endpoint]
     values = {
