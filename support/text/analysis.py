@@ -2,13 +2,12 @@
 
 from dataclasses import asdict, dataclass, field
 
-from support.text.cleaning import coerce_text
 from support.text.entities import find_entities, network_mismatch
 from support.text.features import count_cues, features, normalise
+from support.text.gate import clean_customer_text, redact_customer_text
 from support.text.language import LANGUAGES, detect_language
 from support.text.lexicon import ANGER_CUES
 from support.text.model import load_models
-from support.text.redaction import redact
 from support.text.urgency import incident_phrases, is_urgent
 
 CATEGORIES = (
@@ -58,9 +57,9 @@ class Analysis:
 
 def analyze(text: str, *, lang_hint: str | None = None) -> Analysis:
     """Language, category, sentiment, urgency, redacted text, secrets and crypto entities."""
-    text = coerce_text(text)
+    text = clean_customer_text(text)
     language = detect_language(text, hint=lang_hint)
-    redaction = redact(text, lang=language)
+    redaction = redact_customer_text(text, lang=language)  # the gate, before anything else
     visible = redaction.text  # the models never see a secret
     names = features(visible)
     category = classify(visible, names=names)

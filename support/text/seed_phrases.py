@@ -146,10 +146,14 @@ def _seed_span(*, text: str, run: Run, wordlist: Wordlist) -> tuple[int, int] | 
         return None
     partial = len(positions) < MIN_WORDS  # 10-11 words: part of a phrase, still a secret
     span = (tokens[0].start, tokens[-1].end)
-    window = _checksum_window(positions) if len(positions) <= MAX_CHECKSUM_RUN else None
-    whole_window = bool(window) and len(positions) - (window[1] - window[0]) <= 3
-    if window and whole_window:
-        span = (tokens[window[0]].start, tokens[window[1] - 1].end)
+    windows = _checksum_windows(positions) if len(positions) <= MAX_CHECKSUM_RUN else []
+    longest = max((end - start for start, end in windows), default=0)
+    whole_window = bool(windows) and len(positions) - longest <= 3
+    if whole_window:
+        # Every valid window, not the first: a word before the phrase makes a valid window
+        # by chance (1 in 16 for 12 words), and narrowing to it alone leaks the phrase's end.
+        first, last = min(start for start, _ in windows), max(end for _, end in windows)
+        span = (tokens[first].start, tokens[last - 1].end)
     common = sum(1 for token in tokens if token.key in COMMON_ENGLISH) / len(tokens)
     laid_out = _is_list_layout(gaps)
     has_context = bool(
@@ -213,14 +217,15 @@ def _numbered(gap: str) -> bool:
     return any(char.isdigit() for char in gap)
 
 
-def _checksum_window(positions: list[int | None]) -> tuple[int, int] | None:
-    """The longest window (start, end) of wordlist words whose BIP39 checksum is valid."""
-    for size in VALID_LENGTHS:
-        for start in range(0, len(positions) - size + 1):
-            window = positions[start : start + size]
-            if None not in window and checksum_valid(window):  # type: ignore[arg-type]
-                return start, start + size
-    return None
+def _checksum_windows(positions: list[int | None]) -> list[tuple[int, int]]:
+    """Every window (start, end) of wordlist words whose BIP39 checksum is valid."""
+    return [
+        (start, start + size)
+        for size in VALID_LENGTHS
+        for start in range(0, len(positions) - size + 1)
+        if None not in positions[start : start + size]
+        and checksum_valid(positions[start : start + size])  # type: ignore[arg-type]
+    ]
 
 
 def checksum_valid(positions: list[int]) -> bool:
