@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from support.emails import render_email
 from support.models import AgentProfile, CustomerProfile, OutboxEmail
+from support.queueing import task_queue_after_commit
 from support.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def outbox_enqueue_email(
         except IntegrityError:
             return None
     if deliver_after_commit:
-        transaction.on_commit(lambda: outbox_deliver_task.delay(email.pk))
+        task_queue_after_commit(outbox_deliver_task, email.pk)  # broker down: the sweep sends
     return email
 
 

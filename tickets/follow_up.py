@@ -13,7 +13,6 @@ ticket alone.
 """
 
 import atexit
-import logging
 import os
 import queue
 import threading
@@ -26,11 +25,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from support.models import OutboxEmail
+from support.queueing import task_queue
 from support.services import outbox_deliver, outbox_enqueue_email
 from tickets.models import Ticket
 from tickets.services import customer_url
 
-logger = logging.getLogger(__name__)
 GRACE = timedelta(minutes=3)  # how long a job may take to arrive before the sweep runs it
 JOBS_PER_TASK = 200
 GATHER_SECONDS = 0.05  # what a job may wait for others to share its publish
@@ -164,10 +163,7 @@ def _publish_forever(jobs: queue.SimpleQueue) -> None:
                 batch.append(jobs.get(timeout=left))
             except queue.Empty:
                 break
-        try:
-            ticket_follow_up_task.delay(batch)
-        except Exception:  # the marks stay: the sweep runs these jobs after the grace period
-            logger.warning("intake follow-up not published", exc_info=True)
+        task_queue(ticket_follow_up_task, batch)  # if not, the marks stay and the sweep runs them
         with _unpublished:
             _state["waiting"] -= len(batch)
             _unpublished.notify_all()
