@@ -18,6 +18,7 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.ticket_follow_up_sweep_task",
         "schedule": 60.0,
     },
+    "raw-inbound-purge": {"task": "tickets.tasks.raw_inbound_purge_task", "schedule": 3600.0},
     "chat-offer-expiry": {
         "task": "livechat.tasks.conversation_expire_offers_task",
         "schedule": 10.0,

@@ -17,6 +17,11 @@ DEBUG = env("DEBUG", False, cast=bool)
 SECRET_KEY = env("SECRET_KEY", "insecure-local-development-key" if DEBUG else None)
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
+# Old keys still accepted for signatures and for reading raw inbound copies (key rotation).
+SECRET_KEY_FALLBACKS = env("SECRET_KEY_FALLBACKS", [], cast=list)
+# Comma-separated secrets sealing raw inbound emails and webhook bodies (the first seals, all
+# read); unset: a key derived from SECRET_KEY (docs/intake.md, "Raw copies").
+RAW_INBOUND_KEY = env("RAW_INBOUND_KEY", [], cast=list)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["localhost", "127.0.0.1"], cast=list)
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", [], cast=list)
 SITE_URL = env("SITE_URL", "http://localhost:8000")

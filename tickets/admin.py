@@ -3,7 +3,7 @@
 Tickets are read-only here: every change of a ticket goes through the services.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from tickets.channels.email import email_process
@@ -19,6 +19,7 @@ from tickets.models import (
     Ticket,
 )
 from tickets.policy_cache import sla_policies_changed
+from tickets.raw_inbound import RawPayloadUnavailable
 
 
 class PolicyRowAdmin(admin.ModelAdmin):
@@ -92,14 +93,50 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(RawInbound)
 class RawInboundAdmin(admin.ModelAdmin):
-    list_display = ["channel", "key", "received_at", "processed_at", "ticket", "error"]
-    list_filter = ["channel"]
+    """Never the payload itself: it may hold a seed phrase the gate has not seen yet."""
+
+    list_display = [
+        "channel",
+        "key",
+        "received_at",
+        "processed_at",
+        "ticket",
+        "error",
+        "encrypted",
+        "purged_at",
+    ]
+    list_filter = ["channel", "encrypted", ("purged_at", admin.EmptyFieldListFilter)]
     search_fields = ["key"]
-    readonly_fields = ["channel", "key", "received_at", "processed_at", "ticket", "error"]
-    exclude = ["payload"]
+    fields = readonly_fields = [
+        "channel",
+        "key",
+        "received_at",
+        "processed_at",
+        "ticket",
+        "error",
+        "payload_state",
+        "purged_at",
+    ]
     actions = ["replay"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("payload")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("payload"))
+    def payload_state(self, raw: RawInbound) -> str:
+        if raw.purged_at is not None:
+            return _("purged at the end of its retention period")
+        if raw.encrypted:
+            return _("stored encrypted; read only to parse or replay it")
+        return _("stored before encryption")
 
     @admin.action(description=_("Parse again and pass to intake (after a parser fix)"))
     def replay(self, request, queryset) -> None:
         for raw in queryset.filter(channel=Channel.EMAIL, processed_at__isnull=True):
-            email_process(raw_id=raw.pk)
+            try:
+                email_process(raw_id=raw.pk)
+            except RawPayloadUnavailable as error:
+                self.message_user(request, str(error), level=messages.WARNING)

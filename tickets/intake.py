@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,7 +15,14 @@ from support.models import CustomerProfile, OutboxEmail
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
-from support.text import analyze, security_notice
+from support.text import (
+    Analysis,
+    analyze,
+    redact_customer_data,
+    redact_customer_file_name,
+    redact_customer_text,
+    security_notice,
+)
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
 from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
 from tickets.follow_up import follow_up_job, follow_up_soon
@@ -73,12 +80,17 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
     Analysis (pure CPU) runs before the transaction; the acknowledgement and routing run after
     commit (tickets/follow_up.py). `customer` is the person `message.customer_id` names when
     the caller has them loaded already (the signed-in customer), which saves reading them again.
+
+    Every text of `message` passes the redaction gate (support.text) before anything below
+    stores, logs, queues or emails it: the body through analyze(), every other field here.
     """
+    message, in_names = _gate_keys(message)
     attachments_check(message.attachments)
     duplicate = _already_received(message)
     if duplicate is not None:
         return duplicate
     analysis = analyze(message.text, lang_hint=message.language_hint)
+    message, analysis = _gate_fields(message, analysis, found=in_names)
     try:
         with transaction.atomic():
             ticket, is_new, emails = _store(message, analysis, customer)
@@ -95,6 +107,42 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
     if ticket.assignee_id:
         transaction.on_commit(lambda: _notify_assignee(ticket))
     return ticket
+
+
+def _gate_keys(message: InboundMessage) -> tuple[InboundMessage, list[str]]:
+    """File names and the keys we store (external ids) through the gate before anything
+    checks, logs or looks them up; the markers of keys are English so that a second delivery
+    finds the first. Returns the kinds of the secrets the file names held."""
+    lang = message.language_hint if message.language_hint in LANGUAGE_CODES else "en"
+    names = [redact_customer_file_name(upload.name, lang=lang) for upload in message.attachments]
+    external_id = message.external_id and redact_customer_text(message.external_id, lang="en")
+    gated = replace(
+        message,
+        attachments=tuple(
+            replace(upload, name=name.text)
+            for upload, name in zip(message.attachments, names, strict=True)
+        ),
+        external_id=external_id.text if external_id else None,
+        conversation_id=redact_customer_text(message.conversation_id, lang="en").text,
+    )
+    return gated, [kind for name in names for kind in name.secrets]
+
+
+def _gate_fields(
+    message: InboundMessage, analysis: Analysis, *, found: list[str]
+) -> tuple[InboundMessage, Analysis]:
+    """The subject and form fields with their secrets removed (markers in the message's
+    language); a secret in any of them, or in a file name (`found`), counts like one in the
+    body: the ticket gets a security follow-up and the customer the warning."""
+    lang = analysis.language if analysis.language in LANGUAGE_CODES else "en"
+    subject = redact_customer_text(message.subject, lang=lang)
+    metadata, secrets = redact_customer_data(dict(message.metadata), lang=lang)
+    secrets = [*found, *subject.secrets, *secrets]
+    gated = replace(message, text=analysis.redacted_text, subject=subject.text, metadata=metadata)
+    if not secrets:
+        return gated, analysis
+    kinds = analysis.secrets + [{"kind": kind} for kind in secrets]
+    return gated, replace(analysis, secrets=kinds, security_followup=True)
 
 
 def _needs_route(ticket: Ticket) -> bool:

@@ -292,7 +292,9 @@ class Message(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"attachments/{instance.ticket_id}/{filename}"
+    """A random key on disk: the customer's file name (shown as `filename`) never becomes a
+    path, so `../../x`, NUL or a 300-character name cannot reach the file system."""
+    return f"attachments/{instance.ticket_id}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):

@@ -34,3 +34,11 @@ def ticket_follow_up_sweep_task() -> int:
     from tickets.follow_up import follow_up_sweep
 
     return follow_up_sweep()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def raw_inbound_purge_task() -> int:
+    """Empty the raw inbound payloads past their retention period (idempotent)."""
+    from tickets.raw_inbound import raw_inbound_purge
+
+    return raw_inbound_purge()

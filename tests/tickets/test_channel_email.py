@@ -93,7 +93,7 @@ def test_unreadable_email_is_kept_for_replay(db, policy):
     assert raw.error == "no sender address"
     assert Ticket.objects.count() == 0
     RawInbound.objects.filter(pk=raw.pk).update(
-        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com")
+        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com"), encrypted=False
     )
     assert email_process(raw_id=raw.pk).customer.email == "fixed@example.com"
 
@@ -122,7 +122,7 @@ def test_admin_replays_an_unprocessed_email(admin_user, client, db, policy):
     email_receive(raw=b"Message-ID: <bad@x>\r\nSubject: no sender\r\n\r\nhello")
     raw = RawInbound.objects.get()
     RawInbound.objects.filter(pk=raw.pk).update(
-        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com")
+        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com"), encrypted=False
     )
     client.force_login(admin_user)
     client.post("/admin/tickets/rawinbound/", {"action": "replay", "_selected_action": [raw.pk]})

@@ -1,4 +1,5 @@
-"""Inbound email: store the raw message, parse it, hand it to intake.
+"""Inbound email: store the raw message (encrypted, tickets/raw_inbound.py), parse it, hand it
+to intake, which passes every field through the redaction gate.
 
 Threading: the ticket reference in the subject (our emails carry "[T-001234]") or the root of
 the References / In-Reply-To chain; the Message-ID makes a second delivery a no-op.
@@ -11,12 +12,12 @@ from email.parser import BytesParser
 from email.utils import parseaddr
 
 import nh3
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tickets.errors import TicketError
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
 from tickets.models import Channel, RawInbound, Ticket
+from tickets.raw_inbound import raw_inbound_store, raw_payload
 from tickets.services import attachments_check
 
 MAX_TEXT_CHARS = 20_000
@@ -36,10 +37,12 @@ def email_receive(*, raw: bytes) -> Ticket | None:
 
 
 def email_process(*, raw_id: int) -> Ticket | None:
-    """Parse a stored message and pass it to intake (also the replay entry point)."""
+    """Parse a stored message and pass it to intake (also the replay entry point); raises
+    RawPayloadUnavailable for a payload purged after its retention period."""
     stored = RawInbound.objects.get(pk=raw_id)
+    raw = raw_payload(stored)
     try:
-        message = parse_email(bytes(stored.payload))
+        message = parse_email(raw)
     except UnreadableEmail as error:
         RawInbound.objects.filter(pk=stored.pk).update(error=str(error)[:2000])
         return None
@@ -52,11 +55,7 @@ def email_process(*, raw_id: int) -> Ticket | None:
 
 def _store_raw(raw: bytes) -> RawInbound:
     key = _message_id(raw) or "sha256:" + hashlib.sha256(raw).hexdigest()
-    try:
-        with transaction.atomic():
-            return RawInbound.objects.create(channel=Channel.EMAIL, key=key[:255], payload=raw)
-    except IntegrityError:
-        return RawInbound.objects.get(channel=Channel.EMAIL, key=key[:255])
+    return raw_inbound_store(channel=Channel.EMAIL, key=key, payload=raw)
 
 
 def _message_id(raw: bytes) -> str:
