@@ -11,6 +11,7 @@ TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
+URL_SCHEMES = {"http", "https", "mailto"}  # as in tickets: no javascript:, data:, tel:, ssh:…
 ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}}
 TOC_MIN_HEADINGS = 3
 TOC_MIN_CHARS = 500
@@ -28,7 +29,13 @@ def render_article(body: str) -> RenderedArticle:
     source = BOLD_LINE.sub(lambda match: f"## {match.group(1).rstrip(':')}", body)
     converter = markdown.Markdown(extensions=["extra", "sane_lists", "toc"], output_format="html")
     html = converter.convert(source)
-    safe = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, link_rel="noopener nofollow")
+    safe = nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener nofollow",
+    )
     headings = _flatten(converter.toc_tokens)
     long_enough = len(body) >= TOC_MIN_CHARS and len(headings) >= TOC_MIN_HEADINGS
     return RenderedArticle(html=safe, toc=headings if long_enough else [])
