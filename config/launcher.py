@@ -4,27 +4,142 @@
     python3 config/launcher.py run     # install, migrate, load demo data, start everything
     python3 config/launcher.py test    # install, run the whole test suite
 
-Standard library only: it creates the virtualenv in .venv, installs the project into it when
-pyproject.toml changed, then hands over to `config.services` inside the virtualenv.
+Standard library only. It first makes sure the machine has what the command needs: Python 3.11
+or newer with its venv module (Debian's python3-venv) and, for the browser tests, chromium and
+the CJK fonts. Missing packages are installed with apt-get when running as root; otherwise it
+stops with one line saying what to install. Then it creates the virtualenv in .venv, installs
+the project into it when pyproject.toml changed, and becomes `config.services` inside the
+virtualenv (same process: signals sent to it reach the supervisor directly).
 """
 
+from __future__ import annotations  # an older Python still reads this file and gets our message
+
 import hashlib
+import importlib.util
 import os
+import shutil
 import subprocess
 import sys
-import venv
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".installed"
+CHROMIUM = Path("/usr/bin/chromium")  # the browser tests drive Debian's chromium at this path
+FONT_DIRS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local" / "share" / "fonts",
+    Path.home() / ".fonts",
+)
+CJK_FONT = "NotoSansCJK*"  # fonts-noto-cjk: the screenshots show Chinese, Korean and Japanese
+
+
+class MachineNotReady(SystemExit):
+    """Stops the launcher with one line saying what the machine lacks and how to add it."""
+
+
+def python_problem(version: tuple[int, ...] = tuple(sys.version_info)) -> str | None:
+    if version < (3, 11):
+        found = ".".join(str(part) for part in version[:3])
+        return f"Python 3.11 or newer is needed (this is {found}): start the launcher with it."
+    return None
+
+
+def venv_package() -> str:
+    """Debian and Ubuntu ship ensurepip (which venv needs for pip) in python3.X-venv."""
+    return f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+
+
+def browser_tests_selected(pytest_args: list[str]) -> bool:
+    """With no paths the whole suite runs; with paths, only those naming the browser tests."""
+    paths = [arg for arg in pytest_args if not arg.startswith("-")]
+    return not paths or any("browser" in path for path in paths)
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where the launcher looks for what the commands need, and whether it may install."""
+
+    chromium: Path = CHROMIUM
+    font_dirs: tuple[Path, ...] = FONT_DIRS
+    venv_python: Path = PYTHON
+    apt_log: Path = ROOT / "var" / "apt-get.log"
+    root: bool = field(default_factory=lambda: os.geteuid() == 0)
+
+    def has_cjk_font(self) -> bool:
+        # The font files themselves: no `fc-list | grep -q` pipe that can end early (SIGPIPE)
+        # and report fonts missing that are there.
+        folders = [folder for folder in self.font_dirs if folder.is_dir()]
+        return any(next(folder.rglob(CJK_FONT), None) is not None for folder in folders)
+
+    def missing_packages(self, command: str, pytest_args: list[str]) -> list[str]:
+        """The Debian packages this command needs and the machine lacks."""
+        missing = []
+        if not self.venv_python.exists() and importlib.util.find_spec("ensurepip") is None:
+            missing.append(venv_package())
+        if command == "test" and browser_tests_selected(pytest_args):
+            if not self.chromium.exists():
+                missing.append("chromium")
+            if not self.has_cjk_font():
+                missing.append("fonts-noto-cjk")
+        return missing
+
+
+def install_packages(packages: list[str], machine: Machine) -> None:
+    """Install `packages` with apt-get, or stop with one line naming them and the command."""
+    names = ", ".join(packages)
+    command = f"apt-get install -y {' '.join(packages)}"
+    apt_get = shutil.which("apt-get")
+    if apt_get is None:
+        raise MachineNotReady(
+            f"Missing on this machine: {names} (Debian's names). "
+            f"Install them with the system's package manager first (Debian, Ubuntu: {command})."
+        )
+    if not machine.root:
+        raise MachineNotReady(f"Missing on this machine: {names}. Install them: sudo {command}")
+    print(f"Installing {names} with apt-get (update, then {command}) …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    machine.apt_log.parent.mkdir(parents=True, exist_ok=True)
+    with machine.apt_log.open("w") as log:
+        for step in (["update"], ["install", "-y", "-q", *packages]):
+            result = subprocess.run([apt_get, *step], env=env, stdout=log, stderr=log)
+            if result.returncode != 0:
+                raise MachineNotReady(
+                    f"Missing on this machine: {names}; apt-get {step[0]} failed "
+                    f"(see {machine.apt_log}). Install them, then try again: {command}"
+                )
+
+
+def prepare_machine(command: str, pytest_args: list[str], machine: Machine) -> None:
+    """Stop with one line, or install what is missing, before anything slow starts."""
+    problem = python_problem()
+    if problem:
+        raise MachineNotReady(problem)
+    missing = machine.missing_packages(command, pytest_args)
+    if not missing:
+        return
+    install_packages(missing, machine)
+    still = machine.missing_packages(command, pytest_args)
+    if still:
+        raise MachineNotReady(
+            f"Still missing after apt-get: {', '.join(still)}. "
+            f"Install them, then try again: apt-get install -y {' '.join(still)}"
+        )
 
 
 def ensure_virtualenv() -> None:
+    import venv  # here: on a Python too old for us, the version message comes first
+
     if not PYTHON.exists():
         print("Creating the virtualenv in .venv …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (OSError, subprocess.CalledProcessError) as error:
+            shutil.rmtree(VENV, ignore_errors=True)  # half a virtualenv would be taken as ready
+            raise MachineNotReady(f"Could not create the virtualenv in .venv: {error}") from error
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
@@ -39,17 +154,12 @@ def main(argv: list[str]) -> int:
     if len(argv) < 1 or argv[0] not in {"run", "test"}:
         print(__doc__)
         return 2
-    if sys.version_info < (3, 11):
-        print("Python 3.11 or newer is needed.")
-        return 2
+    prepare_machine(argv[0], argv[1:], Machine())
     ensure_virtualenv()
     os.chdir(ROOT)
-    child = subprocess.Popen([str(PYTHON), "-m", "config.services", *argv])
-    while True:
-        try:
-            return child.wait()
-        except KeyboardInterrupt:
-            continue  # the child got the same Ctrl-C and is stopping what it started
+    # Become the supervisor rather than wait for it: SIGINT/SIGTERM sent to this process then
+    # stop everything, and no launcher is left behind to be killed on its own.
+    os.execv(PYTHON, [str(PYTHON), "-m", "config.services", *argv])  # noqa: S606 - fixed argv
 
 
 if __name__ == "__main__":

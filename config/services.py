@@ -1,5 +1,10 @@
 """Start the embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset, then run
-the whole system (`run`) or the test suite (`test`). Ctrl-C stops everything it started.
+the whole system (`run`) or the test suite (`test`).
+
+`run` supervises gunicorn, uvicorn, the Celery worker and Celery beat: one that dies is started
+again after a growing pause, and left stopped after dying too often in a short time (see
+RestartPolicy); the databases keep running either way. Ctrl-C, SIGINT, SIGTERM or SIGHUP stops
+every child, then the embedded servers.
 
 Run through config/launcher.py, which prepares the virtualenv first.
 """
@@ -9,8 +14,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +25,40 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 BIN = Path(sys.executable).parent
 DATABASE_NAME = "support"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def say(line: str) -> None:
+    print(f"[supervisor] {line}", flush=True)
+
+
+def unwind_on_stop_signals() -> None:
+    """SIGTERM and SIGHUP end this process the way Ctrl-C does (KeyboardInterrupt), so every
+    `finally` runs and the embedded servers are stopped; by default they would kill it outright."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        ignore_stop_signals()  # one request is enough; a second must not cut the clean-up short
+        raise KeyboardInterrupt
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, interrupt)
+
+
+def ignore_stop_signals() -> None:
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def stop_requests() -> Iterator[threading.Event]:
+    """While inside, a stop signal sets the event instead of interrupting the code."""
+    requested = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: requested.set()) for sig in STOP_SIGNALS}
+    try:
+        yield requested
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
@@ -29,14 +70,15 @@ def embedded_postgres() -> Iterator[None]:
 
     print("Starting the embedded PostgreSQL in var/postgres …", flush=True)
     server = pgserver.get_server(VAR / "postgres", cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
-    if "1 row" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    socket_dir = quote(str(VAR / "postgres"), safe="")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{socket_dir}/{DATABASE_NAME}"
     try:
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        if "1 row" not in exists:
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        socket_dir = quote(str(VAR / "postgres"), safe="")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@{socket_dir}/{DATABASE_NAME}"
         yield
     finally:
+        ignore_stop_signals()
         print("Stopping the embedded PostgreSQL …", flush=True)
         server.cleanup()
 
@@ -56,23 +98,198 @@ def embedded_redis(name: str) -> Iterator[None]:
     try:
         yield
     finally:
+        ignore_stop_signals()
         print("Stopping the embedded Redis …", flush=True)
         server.shutdown()
 
 
+class StepFailed(Exception):
+    """A preparation step failed; it has printed why, we add which step it was."""
+
+
 def manage(*args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True)
+    status = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args]).returncode
+    if status != 0:
+        raise StepFailed(f"manage.py {args[0]} failed (exit status {status}); see above.")
 
 
 def run_tests(args: list[str]) -> int:
     os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+    # Production refuses to start on the demo back office unless it is chosen (support/checks.py);
+    # the suite runs with DEBUG off and tests the HTTP client against a fake back office.
+    os.environ.setdefault("EXCHANGE_BACKEND", "demo")
     manage("compile_translations")
-    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT)
+    return run_to_completion([sys.executable, "-m", "pytest", *args])
 
 
-def start(name: str, command: list[str]) -> subprocess.Popen:
-    print(f"  starting {name}", flush=True)
-    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+def run_to_completion(command: list[str], *, grace: float = 60.0) -> int:
+    """Run `command` to its end. A stop signal is passed on as one SIGINT (pytest then tears its
+    fixtures down); after `grace` seconds whatever is left of it is killed."""
+    # Its own process group: a Ctrl-C in the terminal reaches only us, and we pass on exactly one.
+    process = subprocess.Popen(command, cwd=ROOT, process_group=0)
+    with stop_requests() as requested:
+        while process.poll() is None and not requested.wait(0.2):
+            pass
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    kill_group(process.pid)
+    return process.returncode
+
+
+def kill_group(leader: int) -> None:
+    """Kill what a finished child left behind in its process group (e.g. pool processes)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(leader, signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """A child that dies is started again after `first_delay` seconds, doubled for each death
+    within the last `window` seconds (capped at `max_delay`); at `max_crashes` deaths within
+    `window` it is given up: reported, left stopped, the rest keeps running."""
+
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    window: float = 60.0
+    max_crashes: int = 5
+
+    def delay(self, recent_crashes: int) -> float:
+        return min(self.first_delay * 2 ** (recent_crashes - 1), self.max_delay)
+
+
+@dataclass
+class Child:
+    """One long-running process of the system."""
+
+    name: str
+    command: list[str]
+    process: subprocess.Popen | None = None
+    crashes: list[float] = field(default_factory=list)  # clock times of recent deaths
+    restart_at: float | None = None
+    given_up: bool = False
+
+
+class Supervisor:
+    """Starts the children, restarts those that die (RestartPolicy), and on SIGINT, SIGTERM or
+    SIGHUP stops them all: SIGTERM to each, SIGKILL to its process group after `stop_timeout`."""
+
+    def __init__(
+        self,
+        children: list[Child],
+        *,
+        policy: RestartPolicy = RestartPolicy(),
+        stop_timeout: float = 15.0,
+        poll: float = 0.2,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.children = children
+        self.policy = policy
+        self.stop_timeout = stop_timeout
+        self.poll = poll
+        self.clock = clock
+
+    def run(self, *, on_started: Callable[[], None] = lambda: None) -> int:
+        """Supervise until a stop signal (0), or until every child is given up (1)."""
+        with stop_requests() as requested:
+            try:
+                for child in self.children:
+                    self.start(child)
+                on_started()
+                while not requested.wait(self.poll):
+                    self.tend()
+                    if all(child.given_up for child in self.children):
+                        say("every process has been given up; stopping.")
+                        return 1
+                return 0
+            finally:
+                self.stop_all()
+
+    def start(self, child: Child) -> None:
+        child.restart_at = None
+        try:
+            child.process = subprocess.Popen(child.command, cwd=ROOT, start_new_session=True)
+        except OSError as error:
+            child.process = None
+            self.record_death(child, f"could not be started ({error})")
+
+    def tend(self) -> None:
+        now = self.clock()
+        for child in self.children:
+            if child.given_up:
+                continue
+            process = child.process
+            if process is not None and process.poll() is not None:
+                kill_group(process.pid)
+                self.record_death(child, f"(pid {process.pid}) {describe_exit(process)}")
+                child.process = None
+            if child.restart_at is not None and now >= child.restart_at:
+                self.start(child)
+
+    def record_death(self, child: Child, how: str) -> None:
+        now = self.clock()
+        child.crashes = [at for at in child.crashes if now - at < self.policy.window] + [now]
+        recent, allowed = len(child.crashes), self.policy.max_crashes
+        window = f"{self.policy.window:g} s"
+        if recent >= allowed:
+            child.given_up = True
+            say(
+                f"{child.name} {how}; it died {recent} times within {window}, so it is left "
+                "stopped (the rest keeps running; fix the error above and start again)."
+            )
+            return
+        delay = self.policy.delay(recent)
+        child.restart_at = now + delay
+        say(
+            f"{child.name} {how}; restarting it in {delay:g} s "
+            f"(death {recent} of {allowed} allowed within {window})."
+        )
+
+    def stop_all(self) -> None:
+        running = [c.process for c in self.children if c.process and c.process.poll() is None]
+        if running:
+            say("stopping …")
+        for process in running:
+            process.terminate()
+        deadline = time.monotonic() + self.stop_timeout
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for child in self.children:
+            if child.process is not None:
+                kill_group(child.process.pid)
+
+
+def describe_exit(process: subprocess.Popen) -> str:
+    if process.returncode < 0:
+        return f"was killed by {signal.Signals(-process.returncode).name}"
+    return f"exited with status {process.returncode}"
+
+
+def system_children(http_port: str, ws_port: str) -> list[Child]:
+    celery = [str(BIN / "celery"), "-A", "config.celery"]
+    beat_schedule = str(VAR / "celery" / "beat-schedule")
+    return [
+        Child(
+            "gunicorn (HTTP)",
+            [str(BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{http_port}", "-w", "2"]
+            + ["--access-logfile", "-"],
+        ),
+        Child(
+            "uvicorn (websockets)",
+            [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1"]
+            + ["--port", ws_port, "--ws-per-message-deflate", "false"],
+        ),
+        Child("celery worker", [*celery, "worker", "-c", "2", "-l", "info"]),
+        Child("celery beat", [*celery, "beat", "-l", "info", "-s", beat_schedule]),
+    ]
 
 
 def run_system() -> int:
@@ -87,77 +304,11 @@ def run_system() -> int:
     manage("seed_demo")
     manage("helpcenter_reindex")  # an index built by an older version is rebuilt (demo: < 1 s)
     (VAR / "celery").mkdir(parents=True, exist_ok=True)
-    children = [
-        start(
-            "gunicorn (HTTP)",
-            [
-                str(BIN / "gunicorn"),
-                "config.wsgi",
-                "-b",
-                f"127.0.0.1:{http_port}",
-                "-w",
-                "2",
-                "--access-logfile",
-                "-",
-            ],
-        ),
-        start(
-            "uvicorn (websockets)",
-            [
-                str(BIN / "uvicorn"),
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                ws_port,
-                "--ws-per-message-deflate",
-                "false",
-            ],
-        ),
-        start(
-            "celery worker",
-            [str(BIN / "celery"), "-A", "config.celery", "worker", "-c", "2", "-l", "info"],
-        ),
-        start(
-            "celery beat",
-            [
-                str(BIN / "celery"),
-                "-A",
-                "config.celery",
-                "beat",
-                "-l",
-                "info",
-                "-s",
-                str(VAR / "celery" / "beat-schedule"),
-            ],
-        ),
-    ]
-    print(BANNER.format(url=os.environ["SITE_URL"]), flush=True)
-    return supervise(children)
-
-
-def supervise(children: list[subprocess.Popen]) -> int:
-    """Wait until Ctrl-C (or one child dies), then stop every child."""
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(child.poll() is None for child in children):
-        time.sleep(0.5)
-    print("\nStopping …", flush=True)
+    children = system_children(http_port, ws_port)
     for child in children:
-        if child.poll() is None:
-            child.terminate()
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
-    return 0
+        print(f"  starting {child.name}", flush=True)
+    banner = BANNER.format(url=os.environ["SITE_URL"])
+    return Supervisor(children).run(on_started=lambda: print(banner, flush=True))
 
 
 BANNER = """
@@ -184,10 +335,17 @@ Press Ctrl-C to stop everything.
 
 def main(argv: list[str]) -> int:
     VAR.mkdir(exist_ok=True)
-    with embedded_postgres(), embedded_redis(argv[0]):
-        if argv[0] == "test":
-            return run_tests(argv[1:])
-        return run_system()
+    unwind_on_stop_signals()
+    try:
+        with embedded_postgres(), embedded_redis(argv[0]):
+            if argv[0] == "test":
+                return run_tests(argv[1:])
+            return run_system()
+    except KeyboardInterrupt:
+        return 130
+    except StepFailed as failure:
+        say(str(failure))
+        return 1
 
 
 if __name__ == "__main__":

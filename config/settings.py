@@ -254,6 +254,9 @@ SPECTACULAR_SETTINGS = {
 EXCHANGE_API_URL = env("EXCHANGE_API_URL", "")
 EXCHANGE_API_TOKEN = env("EXCHANGE_API_TOKEN", "")
 EXCHANGE_API_TIMEOUT = env("EXCHANGE_API_TIMEOUT", 5.0, cast=float)
+# "demo" runs on the demo back office on purpose; with DEBUG off and no EXCHANGE_API_URL it is the
+# only way past the start-up check (support/checks.py).
+EXCHANGE_BACKEND = env("EXCHANGE_BACKEND", "")
 
 # --- Logs: one JSON object per line ---------------------------------------------------------
 LOGGING = {

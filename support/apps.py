@@ -7,7 +7,7 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support core")
 
     def ready(self) -> None:
-        from support import registry
+        from support import checks, registry  # noqa: F401 - importing checks registers them
 
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0

@@ -1,6 +1,8 @@
 """The host exchange's back office: account data and remediation actions.
 
-`get_exchange()` returns the HTTP client when EXCHANGE_API_URL is set, else the demo exchange.
+`get_exchange()` returns the HTTP client when EXCHANGE_API_URL is set, else the demo exchange
+(with DEBUG off only when EXCHANGE_BACKEND=demo chooses it: support/checks.py refuses to start
+otherwise).
 """
 
 from django.conf import settings
