@@ -28,7 +28,7 @@ from helpcenter.search.index import index_article
 from helpcenter.search.topics import index_topic
 from helpcenter.text import LANGUAGES, field_name
 from support.roles import is_staff_member
-from support.text import redact
+from support.text import redact_customer_text
 
 TRANSLATED = [field_name(name, lang) for name in ("title", "body") for lang in LANGUAGES]
 VERSIONED = [*TRANSLATED, "slug", "tags", "status", "audience", "section_id", "last_reviewed"]
@@ -201,13 +201,13 @@ MAX_POST = 5000
 
 def _clean_post(body: str, language: str) -> str:
     """Seed phrases, keys and passwords never reach a public page (nor the database)."""
-    return redact(body.strip()[:MAX_POST], lang=language).text
+    return redact_customer_text(body.strip()[:MAX_POST], lang=language).text
 
 
 def topic_create(*, author: AbstractBaseUser, title: str, body: str, language: str) -> ForumTopic:
     with transaction.atomic():
         topic = ForumTopic.objects.create(
-            title=redact(title.strip(), lang=language).text[:200],
+            title=redact_customer_text(title.strip(), lang=language).text[:200],
             language=language,
             author=author,
             last_post_at=timezone.now(),
@@ -278,7 +278,9 @@ def search_record(
     *, query: str, language: str, source: str, results_count: int, best_score: float
 ) -> SearchRecord:
     """One INSERT per search; secrets the customer pasted are redacted before storage."""
-    text = redact(query.strip()[:REDACT_WINDOW], lang=language).text.strip()[:MAX_QUERY]
+    text = redact_customer_text(query.strip()[:REDACT_WINDOW], lang=language).text.strip()[
+        :MAX_QUERY
+    ]
     with _commit_without_waiting_for_disk():
         return SearchRecord.objects.create(
             query=text,
