@@ -61,6 +61,7 @@ def _topic_page(
         "topic": topic,
         "posts": posts,
         "accepted": next((post for post in posts if post.pk == topic.accepted_answer_id), None),
+        "staff_authors": selectors.staff_authors(posts),
         "can_accept": forum.can_accept_answer(topic=topic, user=request.user),
         "error": error,
         "form": forms.get("form") or ReplyForm(),

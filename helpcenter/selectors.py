@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -23,7 +24,7 @@ from helpcenter.models import (
 )
 from helpcenter.search import ANSWER_THRESHOLD
 from helpcenter.text import LANGUAGES, article_text, human_text
-from support.roles import is_staff_member
+from support.roles import STAFF_ROLES, is_staff_member
 
 POPULAR_COUNT = 8
 
@@ -175,6 +176,17 @@ def topic_get_for_user(
     if not is_staff_member(user):
         posts = posts.filter(hidden=False)
     return topic, list(posts)
+
+
+def staff_authors(posts: list[ForumPost]) -> set[int]:
+    """Which of the posts' authors work for support (one query): only they get the badge, so a
+    customer cannot pass for staff by a name."""
+    ids = {post.author_id for post in posts if post.author_id}
+    if not ids:
+        return set()
+    staff = Q(groups__name__in=STAFF_ROLES) | Q(is_superuser=True)
+    users = get_user_model().objects.filter(staff, pk__in=ids)
+    return set(users.values_list("pk", flat=True))
 
 
 def post_get_for_user(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> ForumPost:
