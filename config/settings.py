@@ -51,16 +51,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that answers made before the view (the edge's refusals) carry the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "support.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "support.edge.RequestEdgeMiddleware",  # after LocaleMiddleware: its refusals are translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "support.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -225,6 +227,7 @@ SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", not DEBUG, cast=bool)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "support.error_views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = ["security.W008"]  # HTTPS redirect is the TLS terminator's job
 
 # --- API ------------------------------------------------------------------------------------
@@ -236,7 +239,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["support.permissions.DenyAll"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "support.api_errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    # JSON only unless a view names more (file uploads, the form-encoded search beacon).
+    "DEFAULT_PARSER_CLASSES": ["support.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "support.pagination.CursorPage",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }
@@ -269,7 +274,14 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"request_id": {"()": "support.logs.RequestIdLogFilter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -35,3 +35,8 @@ urlpatterns += i18n_patterns(
     path("chat/", include("livechat.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "support.error_views.bad_request"
+handler403 = "support.error_views.permission_denied"
+handler404 = "support.error_views.page_not_found"
+handler500 = "support.error_views.server_error"

@@ -17,6 +17,7 @@ from helpcenter.models import DeflectionRecord, SearchRecord
 from helpcenter.search import search, search_community
 from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
+from support.parsers import FormParser, JSONParser
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -170,6 +171,7 @@ class SearchDeflectionView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser, FormParser]  # the contact form's pagehide beacon is a form
     throttle_classes = [SearchEventThrottle]
 
     @extend_schema(request=DeflectionSerializer, responses={204: None})

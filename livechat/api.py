@@ -5,7 +5,6 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from livechat import attachments, bot, dispatch, notify, services, start
 from livechat.models import ChatAttachment, Conversation, SenderKind
 from livechat.selectors import conversation_for_customer, guest_token
 from support.downloads import file_download
+from support.parsers import MultiPartParser
 from support.permissions import IsStaffMember
 from support.roles import is_staff_member
 from support.taxonomy import Category, Language

@@ -1,4 +1,9 @@
-"""One error format for every 4xx: {"error": {"code", "message", "fields"}}."""
+"""One error format for every API error: {"error": {"code", "message", "fields"}}.
+
+DRF's errors pass through `exception_handler`; what fails before or outside a DRF view (an
+unknown path, a body over the limit, a server error) is answered by `support.error_views`
+with the same shape.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

@@ -6,7 +6,6 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +13,8 @@ from rest_framework.views import APIView
 from support.api_errors import Conflict
 from support.downloads import file_download
 from support.models import Team
+from support.pagination import CursorPage
+from support.parsers import JSONParser, MultiPartParser
 from support.permissions import IsSignedIn, IsStaffMember
 from support.roles import is_staff_member
 from tickets import serializers as s
@@ -81,7 +82,7 @@ def inbound_attachments(files) -> tuple[InboundAttachment, ...]:
     return tuple(InboundAttachment(f.name, f.content_type, f.read()) for f in files)
 
 
-class TicketPagination(CursorPagination):
+class TicketPagination(CursorPage):
     ordering = "-id"
     page_size = 50
 
@@ -94,6 +95,7 @@ class TicketListView(APIView):
     """List the tickets you may see (cursor pagination, no counts) or open one."""
 
     permission_classes = [IsSignedIn]
+    parser_classes = [JSONParser, MultiPartParser]  # attachments come as multipart
 
     @extend_schema(
         parameters=[OpenApiParameter(name, str) for name in (*FILTERS, "assignee", "cursor")],
@@ -228,6 +230,7 @@ class MessageListView(APIView):
     """The conversation (customers see no internal notes); post a reply, note or message."""
 
     permission_classes = [IsSignedIn]
+    parser_classes = [JSONParser, MultiPartParser]  # attachments come as multipart
 
     @extend_schema(responses=s.MessageOut(many=True))
     def get(self, request: Request, reference: str) -> Response:

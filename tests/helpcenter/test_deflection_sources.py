@@ -57,7 +57,11 @@ def test_the_contact_form_source_is_recorded_with_its_deflection(client, section
 
     click = client.post(f"{API}{search_id}/click/", {"slug": "cold-storage"}, "application/json")
     # The contact form's pagehide beacon is form-encoded.
-    beacon = client.post(f"{API}{search_id}/deflection/", {"outcome": "deflected"})
+    beacon = client.post(
+        f"{API}{search_id}/deflection/",
+        "outcome=deflected",
+        content_type="application/x-www-form-urlencoded",
+    )
 
     record = SearchRecord.objects.get()
     assert (click.status_code, beacon.status_code) == (204, 204)

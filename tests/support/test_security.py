@@ -21,7 +21,7 @@ def test_pages_cannot_be_framed_or_sniffed(client):
 def test_oversized_request_body_is_refused(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client.post("/en/accounts/log-in/", {"username": "x" * 5000, "password": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 413
 
 
 def test_production_defaults_pass_the_deploy_check():

@@ -293,7 +293,9 @@ def test_openapi_schema_documents_the_ticket_endpoints(admin_user):
 def test_rating_is_for_the_customer_of_a_solved_ticket(customer, agent, other_customer, ticket):
     url = f"{BASE}{ticket.reference}/rating/"
     assert client_for(customer).post(url, {"score": 5}, format="json").status_code == 409
-    client_for(customer).post(f"{BASE}{ticket.reference}/transitions/", {"to": "solved"})
+    client_for(customer).post(
+        f"{BASE}{ticket.reference}/transitions/", {"to": "solved"}, format="json"
+    )
     assert client_for(agent).post(url, {"score": 1}, format="json").status_code == 403
     assert client_for(other_customer).post(url, {"score": 1}, format="json").status_code == 404
     assert client_for(customer).post(url, {"score": 9}, format="json").status_code == 400
