@@ -12,16 +12,27 @@ the project into it when pyproject.toml changed, and becomes `config.services` i
 virtualenv (same process: signals sent to it reach the supervisor directly).
 """
 
-from __future__ import annotations  # an older Python still reads this file and gets our message
-
-import hashlib
-import importlib.util
-import os
-import shutil
-import subprocess
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
+
+
+def python_problem(version: tuple = tuple(sys.version_info)) -> "str | None":  # noqa: UP037
+    """One line when this Python is too old. Quoted: this runs on any Python 3.6 or newer."""
+    if version < (3, 11):
+        found = ".".join(str(part) for part in version[:3])
+        return f"Python 3.11 or newer is needed (this is {found}): start the launcher with it."
+    return None
+
+
+if python_problem():  # before the rest of the file, which an older Python cannot run
+    sys.exit(python_problem())
+
+import hashlib  # noqa: E402
+import importlib.util  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
@@ -39,13 +50,6 @@ CJK_FONT = "NotoSansCJK*"  # fonts-noto-cjk: the screenshots show Chinese, Korea
 
 class MachineNotReady(SystemExit):
     """Stops the launcher with one line saying what the machine lacks and how to add it."""
-
-
-def python_problem(version: tuple[int, ...] = tuple(sys.version_info)) -> str | None:
-    if version < (3, 11):
-        found = ".".join(str(part) for part in version[:3])
-        return f"Python 3.11 or newer is needed (this is {found}): start the launcher with it."
-    return None
 
 
 def venv_package() -> str:
@@ -96,10 +100,10 @@ def install_packages(packages: list[str], machine: Machine) -> None:
     if apt_get is None:
         raise MachineNotReady(
             f"Missing on this machine: {names} (Debian's names). "
-            f"Install them with the system's package manager first (Debian, Ubuntu: {command})."
+            f"Install with the system's package manager (Debian, Ubuntu: {command})."
         )
     if not machine.root:
-        raise MachineNotReady(f"Missing on this machine: {names}. Install them: sudo {command}")
+        raise MachineNotReady(f"Missing on this machine: {names}. Install with: sudo {command}")
     print(f"Installing {names} with apt-get (update, then {command}) …", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     machine.apt_log.parent.mkdir(parents=True, exist_ok=True)
@@ -109,15 +113,12 @@ def install_packages(packages: list[str], machine: Machine) -> None:
             if result.returncode != 0:
                 raise MachineNotReady(
                     f"Missing on this machine: {names}; apt-get {step[0]} failed "
-                    f"(see {machine.apt_log}). Install them, then try again: {command}"
+                    f"(see {machine.apt_log}). Install with: {command}"
                 )
 
 
 def prepare_machine(command: str, pytest_args: list[str], machine: Machine) -> None:
     """Stop with one line, or install what is missing, before anything slow starts."""
-    problem = python_problem()
-    if problem:
-        raise MachineNotReady(problem)
     missing = machine.missing_packages(command, pytest_args)
     if not missing:
         return
@@ -126,7 +127,7 @@ def prepare_machine(command: str, pytest_args: list[str], machine: Machine) -> N
     if still:
         raise MachineNotReady(
             f"Still missing after apt-get: {', '.join(still)}. "
-            f"Install them, then try again: apt-get install -y {' '.join(still)}"
+            f"Install with: apt-get install -y {' '.join(still)}"
         )
 
 

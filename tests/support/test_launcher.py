@@ -128,7 +128,7 @@ def test_not_root_stops_at_once_with_one_line_and_the_command(bare, fake_apt_get
 
     assert str(stopped.value) == (
         "Missing on this machine: chromium, fonts-noto-cjk. "
-        "Install them: sudo apt-get install -y chromium fonts-noto-cjk"
+        "Install with: sudo apt-get install -y chromium fonts-noto-cjk"
     )
     assert not calls.exists()  # nothing was tried
 
@@ -140,9 +140,8 @@ def test_without_apt_get_it_stops_with_one_line(bare, tmp_path, monkeypatch):
         prepare_machine("test", [], bare)
 
     assert str(stopped.value) == (
-        "Missing on this machine: chromium, fonts-noto-cjk (Debian's names). Install them with "
-        "the system's package manager first (Debian, Ubuntu: apt-get install -y chromium "
-        "fonts-noto-cjk)."
+        "Missing on this machine: chromium, fonts-noto-cjk (Debian's names). Install with the "
+        "system's package manager (Debian, Ubuntu: apt-get install -y chromium fonts-noto-cjk)."
     )
 
 
@@ -154,8 +153,7 @@ def test_a_failed_apt_get_stops_with_one_line_and_keeps_its_output(bare, fake_ap
 
     assert str(stopped.value) == (
         "Missing on this machine: chromium, fonts-noto-cjk; apt-get update failed "
-        f"(see {bare.apt_log}). Install them, then try again: "
-        "apt-get install -y chromium fonts-noto-cjk"
+        f"(see {bare.apt_log}). Install with: apt-get install -y chromium fonts-noto-cjk"
     )
     assert bare.apt_log.exists()
 
@@ -168,7 +166,7 @@ def test_an_install_that_leaves_something_missing_says_what(bare, fake_apt_get):
 
     assert str(stopped.value) == (
         "Still missing after apt-get: fonts-noto-cjk. "
-        "Install them, then try again: apt-get install -y fonts-noto-cjk"
+        "Install with: apt-get install -y fonts-noto-cjk"
     )
 
 
@@ -194,5 +192,5 @@ def test_the_launcher_stops_with_exit_status_1_and_the_line_on_stderr(bare, tmp_
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "Missing on this machine: chromium. Install them: sudo apt-get install -y chromium\n"
+        "Missing on this machine: chromium. Install with: sudo apt-get install -y chromium\n"
     )
