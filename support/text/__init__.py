@@ -5,6 +5,7 @@ from support.text.analysis import CATEGORIES, Analysis, analyze
 from support.text.entities import extract_entities
 from support.text.gate import (
     clean_customer_text,
+    cut_customer_text,
     redact_customer_data,
     redact_customer_file_name,
     redact_customer_text,
@@ -20,6 +21,7 @@ __all__ = [
     "Redaction",
     "analyze",
     "clean_customer_text",
+    "cut_customer_text",
     "detect_language",
     "extract_entities",
     "redact",

@@ -11,13 +11,14 @@ import unicodedata
 from collections.abc import Mapping
 
 from support.text.cleaning import INVISIBLE_RE, coerce_text
-from support.text.redaction import Redaction, redact
+from support.text.redaction import Redaction, find_secrets, redact
 
 # C0 controls but tab, newline and carriage return; DEL. PostgreSQL refuses NUL in text.
 UNSTORABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FILE_NAME_LIMIT = 120
 EXTENSION_RE = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 DEFAULT_FILE_NAME = "file"
+CUT_WINDOW = 1000  # characters looked at on each side of a cut: more than any secret is long
 
 
 def clean_customer_text(value: object) -> str:
@@ -29,6 +30,20 @@ def redact_customer_text(value: object, *, lang: str | None = None) -> Redaction
     """The gate: `value` cleaned and with every secret replaced by a marker in `lang`
     (detected from the text when not given), and the kind of each secret removed."""
     return redact(clean_customer_text(value), lang=lang)
+
+
+def cut_customer_text(value: object, limit: int) -> str:
+    """`value` cleaned and cut to at most `limit` characters, never inside a secret: a cut
+    through a seed phrase would leave a few words of it, too few to be recognised as one.
+    A channel that must bound what it reads cuts with this, and the gate runs after."""
+    text = clean_customer_text(value)
+    if len(text) <= limit:
+        return text
+    start = max(0, limit - CUT_WINDOW)
+    for secret in find_secrets(text[start : limit + CUT_WINDOW]):
+        if start + secret.start < limit < start + secret.end:
+            return text[: start + secret.start]
+    return text[:limit]
 
 
 def redact_customer_data(value: object, *, lang: str | None = None) -> tuple[object, list[str]]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from config.celery import app
 from support.models import RetentionPeriod
+from tests.conftest import ensure_roles
 from tests.tickets.leaks import phrase, phrase_leaks
 from tickets.channels.email import email_process, email_receive
 from tickets.models import RawInbound, Ticket
@@ -22,6 +23,14 @@ from tickets.raw_inbound import (
     raw_seal,
 )
 from tickets.tasks import raw_inbound_purge_task
+
+
+@pytest.fixture(autouse=True)
+def retention(db) -> None:
+    """The shipped rows (a flushing transactional test elsewhere may have removed them)."""
+    ensure_roles()
+    for kind in RetentionPeriod.Kind.values:
+        RetentionPeriod.objects.update_or_create(kind=kind, defaults={"days": 30})
 
 
 def _eml(*, body: str, sender: str = "owner@example.com", message_id: str = "<r1@x>") -> bytes:

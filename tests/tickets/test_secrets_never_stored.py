@@ -51,7 +51,7 @@ def test_api_ticket_with_a_seed_phrase_in_its_subject_stores_it_nowhere(
         response = client.post(
             "/api/v1/tickets/",
             {
-                "subject": f"Help {secret}",
+                "subject": f"Help: {secret}",
                 "text": f"Withdrawal stuck, my password is {SECRET_PASSWORD}",
                 "category": "deposit_withdrawal",
             },
@@ -60,7 +60,7 @@ def test_api_ticket_with_a_seed_phrase_in_its_subject_stores_it_nowhere(
     assert response.status_code == 201
     assert secret.split()[0] not in response.content.decode()
     ticket = Ticket.objects.get()
-    assert ticket.subject == "Help [seed phrase removed]"
+    assert ticket.subject == "Help: [seed phrase removed]"
     assert ticket.security_followup is True
     assert OutboxEmail.objects.filter(to=customer.email).count() >= 2  # ack + security notice
     assert OutboxEmail.objects.filter(to=routed.email).exists()  # the agent's notice
@@ -77,9 +77,7 @@ def test_portal_contact_form_with_secrets_in_every_field_stores_them_nowhere(
     settings.MEDIA_ROOT = tmp_path
     secret, in_name = phrase(), phrase(strength=256)
     client.login(username=customer.username, password=PASSWORD)
-    upload = SimpleUploadedFile(
-        f"{in_name}.png".replace(" ", "_"), PNG, content_type="image/png"
-    )
+    upload = SimpleUploadedFile(f"{in_name}.png".replace(" ", "_"), PNG, content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/en/contact/",
@@ -121,7 +119,7 @@ def test_email_with_secrets_in_subject_body_and_file_name_stores_them_nowhere(
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     secret, in_subject, in_name = phrase(), phrase(), phrase()
     raw = _eml(
-        subject=f"Lost access {in_subject}",
+        subject=f"Lost access: {in_subject}",
         body=f"1. {secret.replace(' ', chr(10) + '1. ')}\nmy password is {SECRET_PASSWORD}",
         attachment_name=f"../../{in_name}.txt",
         message_id="<secret-1@mail.example>",
@@ -129,7 +127,7 @@ def test_email_with_secrets_in_subject_body_and_file_name_stores_them_nowhere(
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
         ticket = email_receive(raw=raw)
-    assert ticket.subject == "Lost access [seed phrase removed]"
+    assert ticket.subject == "Lost access: [seed phrase removed]"
     stored = RawInbound.objects.get()
     assert stored.encrypted is True
     assert in_subject.split()[0].encode() not in bytes(stored.payload)
@@ -181,3 +179,37 @@ def test_ordinary_sentence_of_bip39_words_is_stored_as_written(customer, policy)
     assert ticket.subject == ORDINARY
     assert Message.objects.get().body == ORDINARY
     assert ticket.security_followup is False
+
+
+def test_an_email_cut_to_length_never_keeps_the_start_of_a_phrase(customer, policy):
+    """G1, G5: the subject is cut to 200 characters and the body to 20,000; a phrase the cut
+    splits is removed whole, not cut to a few words too few to be recognised."""
+    in_subject, in_body = phrase(), phrase()
+    subject = "x" * (200 - len(in_subject.split()[0]) - 12) + " " + in_subject
+    body = "Please look. " * 1535 + in_body + " thanks"
+    raw = _eml(subject=subject, body=body, attachment_name="a.txt", message_id="<cut@x>")
+    ticket = email_receive(raw=raw)
+    assert ticket is not None and len(ticket.subject) <= 200
+    assert phrase_leaks(in_subject) == {}
+    assert phrase_leaks(in_body) == {}
+
+
+def test_api_reply_with_secrets_in_text_and_file_name_stores_them_nowhere(
+    customer, policy, settings, tmp_path
+):
+    """G1, G5, D1: a customer's reply through the API passes the same gate as a new ticket."""
+    settings.MEDIA_ROOT = tmp_path
+    client = APIClient()
+    client.force_authenticate(customer)
+    created = client.post("/api/v1/tickets/", {"subject": "s", "text": "t"}, format="json")
+    secret, in_name = phrase(), phrase()
+    upload = SimpleUploadedFile(in_name.replace(" ", "_") + ".png", PNG, content_type="image/png")
+    response = client.post(
+        f"/api/v1/tickets/{created.json()['reference']}/messages/",
+        {"body": f"words: {secret}", "attachments": [upload]},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    assert Ticket.objects.get().security_followup is True
+    assert phrase_leaks(secret) == {}
+    assert phrase_leaks(in_name) == {}

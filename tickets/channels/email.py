@@ -14,12 +14,14 @@ from email.utils import parseaddr
 import nh3
 from django.utils import timezone
 
+from support.text import cut_customer_text
 from tickets.errors import TicketError
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.raw_inbound import raw_inbound_store, raw_payload
 from tickets.services import attachments_check
 
+MAX_SUBJECT_CHARS = 200
 MAX_TEXT_CHARS = 20_000
 
 
@@ -75,8 +77,8 @@ def parse_email(raw: bytes) -> InboundMessage:
     return InboundMessage(
         channel=Channel.EMAIL,
         customer_email=sender,
-        subject=str(message.get("Subject", ""))[:200],
-        text=_text(message)[:MAX_TEXT_CHARS],
+        subject=cut_customer_text(str(message.get("Subject", "")), MAX_SUBJECT_CHARS),
+        text=cut_customer_text(_text(message), MAX_TEXT_CHARS),
         attachments=tuple(_attachments(message)),
         external_id=message_id or None,
         conversation_id=references[0] if references else message_id,
