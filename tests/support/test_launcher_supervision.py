@@ -145,11 +145,12 @@ def redis_server(socket_path: str) -> psutil.Process | None:
 
 
 def test_a_killed_child_is_restarted_and_reported_in_one_line(supervised, tmp_path):
-    supervisor = supervised({"celery worker": SLEEPER, "gunicorn": SLEEPER}, var=tmp_path)
+    worker_code = SLEEPER + "  # the worker"
+    supervisor = supervised({"celery worker": worker_code, "gunicorn": SLEEPER}, var=tmp_path)
     socket_path = supervisor.wait_for("[test] redis at").split("unix://")[1]
     supervisor.wait_for("[test] started")
     wait_until(lambda: len(supervisor.children()) == 2)
-    worker = next(p for p in supervisor.children() if "600" in " ".join(p.cmdline()))
+    worker = next(p for p in supervisor.children() if "# the worker" in " ".join(p.cmdline()))
     pids_before = {p.pid for p in supervisor.children()}
 
     worker.kill()
