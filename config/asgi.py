@@ -11,6 +11,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 import config.celery  # noqa: E402,F401
+from config.asgi_security import WebsocketSecurityHeaders  # noqa: E402
 from config.websockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -18,6 +19,9 @@ application = ProtocolTypeRouter(
         "http": django_http,
         # Each consumer checks the Origin itself (support.websockets.origin_allowed), so that a
         # refused page gets an error frame in the customer's language, not a dropped socket.
-        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        # Handshakes and refusals carry the pages' security headers (config/asgi_security.py).
+        "websocket": WebsocketSecurityHeaders(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
     }
 )
