@@ -16,11 +16,15 @@ def gettext_noop(message: str) -> str:
 SEED_PHRASE = "seed_phrase"
 PRIVATE_KEY = "private_key"
 PASSWORD = "password"  # noqa: S105 - the name of a kind of secret, not a secret
+API_KEY = "api_key"
+ONE_TIME_CODE = "one_time_code"
 
 MARKERS = {
     SEED_PHRASE: gettext_noop("[seed phrase removed]"),
     PRIVATE_KEY: gettext_noop("[private key removed]"),
     PASSWORD: gettext_noop("[password removed]"),
+    API_KEY: gettext_noop("[API key removed]"),
+    ONE_TIME_CODE: gettext_noop("[2FA code removed]"),
 }
 
 SECURITY_NOTICE = gettext_noop(

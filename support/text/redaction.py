@@ -7,9 +7,17 @@ addresses, memos and order ids are what the agent needs to help.
 from typing import NamedTuple
 
 from support.text.cleaning import INVISIBLE_RE, coerce_text
+from support.text.credentials import find_api_keys, find_one_time_codes, find_pem_keys
 from support.text.keys import find_private_keys
 from support.text.language import detect_language
-from support.text.messages import PASSWORD, PRIVATE_KEY, SEED_PHRASE, secret_marker
+from support.text.messages import (
+    API_KEY,
+    ONE_TIME_CODE,
+    PASSWORD,
+    PRIVATE_KEY,
+    SEED_PHRASE,
+    secret_marker,
+)
 from support.text.passwords import find_passwords
 from support.text.seed_phrases import find_seed_phrases
 
@@ -26,7 +34,8 @@ class Secret(NamedTuple):
 
 
 def redact(text: str, *, lang: str | None = None) -> Redaction:
-    """`text` with every seed phrase, private key and disclosed password replaced by a marker.
+    """`text` with every seed phrase, private key, disclosed password, API key and two-factor
+    code replaced by a marker.
 
     The markers are in `lang` (detected from the text when not given).
     """
@@ -49,7 +58,10 @@ def find_secrets(text: str) -> list[Secret]:
     visible, offsets = _without_invisible(text)
     found = [Secret(*span, SEED_PHRASE) for span in find_seed_phrases(visible)]
     found += [Secret(*span, PRIVATE_KEY) for span in find_private_keys(visible)]
+    found += [Secret(*span, PRIVATE_KEY) for span in find_pem_keys(visible)]
+    found += [Secret(*span, API_KEY) for span in find_api_keys(visible)]
     found += [Secret(*span, PASSWORD) for span in find_passwords(visible)]
+    found += [Secret(*span, ONE_TIME_CODE) for span in find_one_time_codes(visible)]
     kept: list[Secret] = []
     for secret in sorted(found, key=lambda s: (s.start, -(s.end - s.start))):
         if kept and secret.start < kept[-1].end:

@@ -5,7 +5,10 @@ intake and its follow-up run (acknowledgement, routing, agent notices, outbox de
 searches every column of every table for any word of it.
 """
 
+import hashlib
 import logging
+import os
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -15,7 +18,8 @@ from rest_framework.test import APIClient
 
 from support.models import OutboxEmail
 from tests.conftest import PASSWORD
-from tests.tickets.leaks import phrase, phrase_leaks
+from tests.support.text.test_credentials import pem_key, wif_key, xprv_key
+from tests.tickets.leaks import leaks, phrase, phrase_leaks
 from tickets.channels.email import email_receive
 from tickets.models import Attachment, Message, RawInbound, Ticket
 
@@ -213,3 +217,32 @@ def test_api_reply_with_secrets_in_text_and_file_name_stores_them_nowhere(
     assert Ticket.objects.get().security_followup is True
     assert phrase_leaks(secret) == {}
     assert phrase_leaks(in_name) == {}
+
+
+def test_keys_api_secrets_and_two_factor_codes_in_a_ticket_are_stored_nowhere(
+    customer, routed, django_capture_on_commit_callbacks
+):
+    """G2, G3: a PEM block, WIF, xprv and 64-hex keys, an exchange API key pair and a 2FA code
+    in a ticket's subject and text are removed before the database and the emails."""
+    pem, wif, xprv = pem_key(), wif_key(), xprv_key()
+    hex_key = hashlib.sha256(os.urandom(8)).hexdigest()
+    api_key = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+    api_secret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
+    client = APIClient()
+    client.force_authenticate(customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/tickets/",
+            {
+                "subject": f"WIF {wif}",
+                "text": f"{pem}\nxpriv {xprv}\nprivate key 0x{hex_key}\n"
+                f"API key: {api_key} secret: {api_secret}\nmy 2FA code is 83017256",
+                "category": "deposit_withdrawal",
+            },
+            format="json",
+        )
+    assert response.status_code == 201
+    pem_body = max(re.findall(r"[A-Za-z0-9]{20,}", pem), key=len)
+    needles = [wif, xprv, hex_key, api_key, api_secret, "83017256", pem_body]
+    assert leaks(*needles) == {}
+    assert not any(needle.lower() in _sent_text() for needle in needles)
