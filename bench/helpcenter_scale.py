@@ -290,8 +290,7 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, Path]:
     settings_dir = Path(tempfile.mkdtemp(prefix="hc_scale_"))
     (settings_dir / "hc_scale_settings.py").write_text(
         "from config.settings import *  # noqa: F403\n"
-        "REST_FRAMEWORK = {**REST_FRAMEWORK, 'DEFAULT_THROTTLE_RATES':"  # noqa: F405
-        " {'anon': '1000000/min', 'user': '1000000/min'}}\n"
+        "THROTTLE_SEARCH = THROTTLE_API_ANON = THROTTLE_API_USER = '1000000/min'\n"
     )
     env = {
         **os.environ,

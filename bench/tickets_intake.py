@@ -171,7 +171,8 @@ def main() -> None:
             "--log-level=warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
+        # 16 customers open thousands of tickets in seconds: lift their per-customer limit.
+        env={**os.environ, "LOG_LEVEL": "WARNING", "THROTTLE_TICKET_CREATE": "1000000/min"},
     )
     try:
         time.sleep(3)

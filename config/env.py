@@ -1,6 +1,8 @@
 """One strict reader of the environment, used only by settings."""
 
+import ipaddress
 import os
+import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +36,34 @@ def _cast(raw: str, cast: type) -> object:
     if cast is list:
         return [item.strip() for item in raw.split(",") if item.strip()]
     return cast(raw)
+
+
+def ip_networks(raw: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks (`10.0.0.5, 172.28.0.0/24`)."""
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    return [str(ipaddress.ip_network(item, strict=False)) for item in items]
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|sec|second|m|min|minute|h|hour|d|day)s?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate(raw: str) -> str:
+    """A throttle rate, `<count>/<period>`: `10/hour`, `300/min`, `5/15min`."""
+    parse_rate(raw)
+    return raw.strip()
+
+
+def parse_rate(raw: str) -> tuple[int, int]:
+    """(requests allowed, window in seconds) of a rate; ValueError for anything else."""
+    match = _RATE.match(raw)
+    if match is None:
+        raise ValueError(raw)
+    count, multiple, unit = match.groups()
+    seconds = int(multiple or 1) * _UNIT_SECONDS[unit[0]]
+    if seconds == 0:
+        raise ValueError(raw)
+    return int(count), seconds
 
 
 def email_settings(url: str) -> dict[str, object]:

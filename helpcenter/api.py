@@ -9,7 +9,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from helpcenter import services
@@ -17,6 +16,7 @@ from helpcenter.models import DeflectionRecord, SearchRecord
 from helpcenter.search import search, search_community
 from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
+from support.api_throttles import AnonThrottle, SearchEventThrottle, SearchThrottle, UserThrottle
 from support.parsers import FormParser, JSONParser
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -81,7 +81,7 @@ class SearchView(APIView):
     """Help-center search, best first; scores in [0, 1] (see helpcenter.search.ANSWER_THRESHOLD)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [SearchThrottle]
 
     @extend_schema(
         parameters=[
@@ -128,11 +128,6 @@ class SearchView(APIView):
             "search_id": record.pk if record else None,
         }
         return Response(SearchResponseSerializer(response).data)
-
-
-class SearchEventThrottle(AnonRateThrottle):
-    scope = "helpcenter_search_event"
-    rate = "60/min"
 
 
 class ClickSerializer(serializers.Serializer):
@@ -207,7 +202,7 @@ class AnnouncementsView(APIView):
     """Announcements shown now, most severe first (for banners on any page)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonThrottle, UserThrottle]
 
     @extend_schema(
         parameters=[OpenApiParameter("lang", str, enum=list(LANGUAGES))],

@@ -16,6 +16,7 @@ from helpcenter.models import SearchRecord
 from helpcenter.rendering import plain_summary, render_article
 from helpcenter.search import search, search_community
 from helpcenter.text import LANGUAGES, article_text, localized_name
+from support import throttle
 
 LAST_QUERY_KEY = "helpcenter_last_query"
 VOTED_KEY = "helpcenter_voted"  # one vote per article per browser session
@@ -148,6 +149,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     language = reader_language()
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     results, community, record = [], [], None
+    if query and (wait := throttle.search_hit(request)):
+        message = throttle.retry_message(wait)
+        context = {"query": query, "throttled": message, "language": language, **_seo(request)}
+        return throttle.too_many_requests(render(request, "helpcenter/search.html", context), wait)
     if query:
         request.session[LAST_QUERY_KEY] = query
         results = search(query, language=language, user=request.user)

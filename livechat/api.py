@@ -8,12 +8,13 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from livechat import attachments, bot, dispatch, notify, services, start
 from livechat.models import ChatAttachment, Conversation, SenderKind
 from livechat.selectors import conversation_for_customer, guest_token
+from support.api_throttles import AnonThrottle, UserThrottle
+from support.client import client_address
 from support.downloads import file_download
 from support.parsers import MultiPartParser
 from support.permissions import IsStaffMember
@@ -83,7 +84,7 @@ class ConversationStartView(APIView):
     """Open a chat with the bot. Guests give an email and get a signed token for the socket."""
 
     permission_classes = [CustomerOrGuest]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonThrottle, UserThrottle]
 
     @extend_schema(request=StartInput, responses={201: StartOutput})
     def post(self, request: Request) -> Response:
@@ -100,7 +101,7 @@ class ConversationStartView(APIView):
                 guest_email=data.get("email", ""),
                 language=data["language"],
                 category=data["category"],
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request) or None,
                 wants_transcript=data["transcript"],
             )
         except services.ChatError as error:
@@ -156,7 +157,7 @@ class AttachmentUploadView(APIView):
 
     permission_classes = [ChatParticipant]
     parser_classes = [MultiPartParser]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonThrottle, UserThrottle]
 
     @extend_schema(request=AttachmentInput, responses={201: None})
     def post(self, request: Request, pk: int) -> Response:

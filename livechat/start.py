@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
@@ -11,8 +12,6 @@ from django.utils.translation import gettext as _
 from livechat import bot
 from livechat.models import ChatMessage, Conversation, SenderKind, Status
 from livechat.services import ChatError, conversation_event
-
-MAX_OPEN_CHATS_PER_GUEST = 3
 
 
 def conversation_start(
@@ -53,7 +52,7 @@ def _check_guest_limit(*, email: str, address: str | None, language: str) -> Non
     if address:
         same_guest |= Q(guest_address=address)
     open_chats = Conversation.objects.open().filter(customer=None).filter(same_guest).count()
-    if open_chats >= MAX_OPEN_CHATS_PER_GUEST:
+    if open_chats >= settings.LIVECHAT_GUEST_OPEN_CHATS:
         with translation.override(language):
             raise ChatError(
                 "too_many_chats",

@@ -1,38 +1,39 @@
+import math
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from support import throttle
+from support.client import client_address
+from support.password_reset import password_reset_request
 
 User = get_user_model()
 
 
-def client_address(request: HttpRequest | None) -> str:
-    if request is None:
-        return "unknown"
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 class ThrottledLoginForm(AuthenticationForm):
     """The same neutral answer for a wrong password and an unknown account; after too many
-    failures for an account or an address, no password is checked at all for a while."""
+    failures for an account or a client, no password is checked at all for a while
+    (`retry_after` seconds, which the view sends as a 429)."""
 
     error_messages = {
         "invalid_login": _("That email and password do not match an account. Please try again."),
         "inactive": _("That email and password do not match an account. Please try again."),
-        "throttled": _("Too many failed attempts. Please wait 15 minutes and try again."),
     }
     username = forms.CharField(
         label=_("Email"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+    retry_after = 0
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
-        if throttle.login_blocked(username=username, address=address):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        address = client_address(self.request) if self.request else ""
+        self.retry_after = throttle.login_wait(username=username, address=address)
+        if self.retry_after:
+            raise forms.ValidationError(_throttled_message(self.retry_after), code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -40,6 +41,28 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         throttle.login_succeeded(username=username)
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Looks nothing up while the visitor waits: a worker finds the account, if any, and
+    sends the link (support.password_reset)."""
+
+    def save(self, *, request, use_https: bool = False, **_templates) -> None:
+        password_reset_request(
+            email=self.cleaned_data["email"],
+            language=translation.get_language(),
+            domain=request.get_host(),
+            use_https=use_https,
+        )
+
+
+def _throttled_message(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many failed attempts. Please wait %(count)d minute and try again.",
+        "Too many failed attempts. Please wait %(count)d minutes and try again.",
+        minutes,
+    ) % {"count": minutes}
 
 
 class SignUpForm(forms.Form):

@@ -1,32 +1,74 @@
+from datetime import datetime, timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import DateTimeField, ExpressionWrapper, F, IntegerField, Value
+from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
-from support import services
+from support import password_reset, services
 from support.models import OutboxEmail
 
 HEARTBEAT_KEY = "celery:heartbeat"
+# An email's delivery: at once, then retried by its task after these many seconds (a blip at the
+# SMTP server), then by the sweep, each attempt twice as late (OUTBOX_RETRY_BASE × 2^attempts
+# after the email was written), until OUTBOX_MAX_ATTEMPTS: SMTP may be down about two hours.
+OUTBOX_TASK_RETRIES = (2, 20)
+OUTBOX_RETRY_BASE = timedelta(seconds=60)
+OUTBOX_RETRY_BATCH = 500
+OUTBOX_RETRY_FAILURES = 3  # failed deliveries in a row that end a sweep: the server is down
 
 
-@shared_task(bind=True, max_retries=5, retry_backoff=True, acks_late=True)
+@shared_task(bind=True, max_retries=len(OUTBOX_TASK_RETRIES), acks_late=True)
 def outbox_deliver_task(self, email_id: int) -> None:
+    """Deliver one email; after a failed attempt, try again soon (then the sweep takes over)."""
     services.outbox_deliver(email_id=email_id)
+    retries = self.request.retries
+    if retries < self.max_retries and _undelivered(email_id):
+        raise self.retry(countdown=OUTBOX_TASK_RETRIES[retries])
 
 
 @shared_task
 def outbox_retry_task() -> int:
-    """Deliver what was left behind (worker killed, broker down, SMTP failure)."""
-    stale = timezone.now() - timezone.timedelta(seconds=60)
-    ids = list(
-        OutboxEmail.objects.undelivered()
-        .filter(created_at__lte=stale)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+    """Deliver what was left behind (worker killed, broker down, SMTP failing), each email once
+    its backoff has passed; returns how many were tried."""
+    failures = tried = 0
+    for email_id in outbox_due_for_retry(timezone.now()):
+        tried += 1
+        email = services.outbox_deliver(email_id=email_id)
+        failed = email is not None and email.sent_at is None
+        failures = failures + 1 if failed else 0
+        if failures >= OUTBOX_RETRY_FAILURES:  # the rest waits for the next run
+            break
+    return tried
+
+
+def _undelivered(email_id: int) -> bool:
+    return OutboxEmail.objects.undelivered().filter(pk=email_id).exists()
+
+
+def outbox_due_for_retry(now: datetime) -> list[int]:
+    """Undelivered emails whose next attempt is due, oldest first."""
+    retry_at = ExpressionWrapper(
+        F("created_at") + Cast(Power(2, "attempts"), IntegerField()) * Value(OUTBOX_RETRY_BASE),
+        output_field=DateTimeField(),
     )
-    for email_id in ids:
-        services.outbox_deliver(email_id=email_id)
-    return len(ids)
+    return list(
+        OutboxEmail.objects.undelivered()
+        .filter(created_at__lte=now - OUTBOX_RETRY_BASE)  # the partial index's column
+        .alias(retry_at=retry_at)
+        .filter(retry_at__lte=now)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:OUTBOX_RETRY_BATCH]
+    )
+
+
+@shared_task(acks_late=True)
+def password_reset_send_task(*, email: str, language: str, domain: str, use_https: bool) -> None:
+    password_reset.password_reset_send(
+        email=email, language=language, domain=domain, use_https=use_https
+    )
 
 
 @shared_task

@@ -10,13 +10,7 @@ urlpatterns = [
     path("accounts/log-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="support/password_reset.html",
-            email_template_name="support/emails/password_reset.txt",
-            html_email_template_name="support/emails/password_reset.html",
-            subject_template_name="support/emails/password_reset.subject.txt",
-            success_url=reverse_lazy("password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -5,14 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, translate_url
+from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from support.forms import SignUpForm, ThrottledLoginForm
+from support import throttle
+from support.client import client_address
+from support.forms import QueuedPasswordResetForm, SignUpForm, ThrottledLoginForm
 from support.health import system_health
 from support.registry import dashboard_figures
 from support.roles import is_staff_member
@@ -57,6 +59,12 @@ class LogInView(auth_views.LoginView):
             )
         return response
 
+    def form_invalid(self, form: ThrottledLoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.retry_after:
+            return throttle.too_many_requests(response, form.retry_after)
+        return response
+
     def get_default_redirect_url(self) -> str:
         user = self.request.user
         if is_staff_member(user):
@@ -64,6 +72,24 @@ class LogInView(auth_views.LoginView):
         language = user_preferred_language(user) or translation.get_language()
         with translation.override(language):
             return reverse("home")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer for any address; requests counted per client and per mailbox (case and
+    `+tag` variants are one mailbox), so nobody floods a customer's inbox."""
+
+    form_class = QueuedPasswordResetForm
+    template_name = "support/password_reset.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: QueuedPasswordResetForm) -> HttpResponse:
+        wait = throttle.password_reset_hit(
+            email=form.cleaned_data["email"], address=client_address(self.request)
+        )
+        if wait:
+            form.add_error(None, throttle.retry_message(wait))
+            return throttle.too_many_requests(self.form_invalid(form), wait)
+        return super().form_valid(form)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from support import throttle
 from support.downloads import file_download
 from tickets.errors import InvalidTransition, TicketError
 from tickets.forms import ContactForm, CustomerReplyForm
@@ -29,6 +30,10 @@ def contact(request: HttpRequest) -> HttpResponse:
     initial = {"subject": request.GET.get("q", "")[:200], "article": request.GET.get("article", "")}
     form = ContactForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if wait := throttle.contact_form_hit(request):
+            form.add_error(None, throttle.retry_message(wait))
+            page = render(request, "tickets/contact.html", {"form": form})
+            return throttle.too_many_requests(page, wait)
         data = form.cleaned_data
         try:
             ticket = intake_message(
