@@ -10,6 +10,7 @@ class TeamAdmin(admin.ModelAdmin):
         "slug",
         "handles_security",
         "is_escalation",
+        "restricted",
         "round_robin",
         "supervisor",
     ]

@@ -14,13 +14,13 @@ User = get_user_model()
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - printed on start-up, demo only
 
 TEAMS = [
-    # slug, name, handles_security, is_escalation
-    ("frontline", "Frontline (English)", False, False),
-    ("greater-china", "Greater China", False, False),
-    ("korea", "Korea", False, False),
-    ("japan", "Japan", False, False),
-    ("security", "Security", True, False),
-    ("escalations", "Escalations", False, True),
+    # slug, name, handles_security, is_escalation, restricted (support/teams.py)
+    ("frontline", "Frontline (English)", False, False, False),
+    ("greater-china", "Greater China", False, False, False),
+    ("korea", "Korea", False, False, False),
+    ("japan", "Japan", False, False, False),
+    ("security", "Security", True, False, True),
+    ("escalations", "Escalations", False, True, False),
 ]
 
 AGENTS = [
@@ -217,10 +217,15 @@ def exchange_account_data(email: str, tier: str, kyc: str, seed: int) -> dict:
 @transaction.atomic
 def load_people(stdout) -> None:
     teams = {}
-    for slug, name, security, escalation in TEAMS:
+    for slug, name, security, escalation, restricted in TEAMS:
         teams[slug], _ = Team.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "handles_security": security, "is_escalation": escalation},
+            defaults={
+                "name": name,
+                "handles_security": security,
+                "is_escalation": escalation,
+                "restricted": restricted,
+            },
         )
     for email, name, languages, skills, team_slugs in AGENTS:
         user = _person(email, name, Role.AGENT)

@@ -23,7 +23,7 @@ class NavEntry:
 
 _nav: dict[str, NavEntry] = {}
 _site_nav: dict[str, NavEntry] = {}
-_customer_panels: dict[str, Callable] = {}
+_customer_panels: dict[str, tuple[Callable, bool]] = {}
 _dashboard_figures: dict[str, Callable] = {}
 _demo_loaders: dict[str, Callable] = {}
 
@@ -63,13 +63,20 @@ def nav_for(user: AbstractBaseUser) -> list[dict]:
     ]
 
 
-def register_customer_panel(key: str, provider: Callable) -> None:
-    """`provider(customer) -> list[dict]`, rows shown in the customer 360 panel."""
-    _customer_panels[key] = provider
+def register_customer_panel(key: str, provider: Callable, *, with_viewer: bool = False) -> None:
+    """`provider(customer) -> list[dict]`, rows shown in the customer 360 panel; with
+    `with_viewer`, `provider(customer, viewer)`: the staff member looking (None: unknown), so
+    that rows they may not see (support.teams) are left out."""
+    _customer_panels[key] = (provider, with_viewer)
 
 
-def customer_panels(customer: AbstractBaseUser) -> dict[str, list[dict]]:
-    return {key: provider(customer) for key, provider in sorted(_customer_panels.items())}
+def customer_panels(
+    customer: AbstractBaseUser, viewer: AbstractBaseUser | None = None
+) -> dict[str, list[dict]]:
+    return {
+        key: provider(customer, viewer) if with_viewer else provider(customer)
+        for key, (provider, with_viewer) in sorted(_customer_panels.items())
+    }
 
 
 def register_dashboard_figure(key: str, provider: Callable) -> None:

@@ -1,11 +1,13 @@
 """Every state change of people and profiles, and the email outbox."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -94,28 +96,68 @@ def outbox_enqueue_email(
 
 
 def outbox_deliver(*, email_id: int) -> OutboxEmail | None:
-    """Send one queued email. Safe to run twice: the row lock and `sent_at` make it once."""
-    with transaction.atomic():
+    """Send one queued email, once, with no transaction open while SMTP is talked to.
+
+    Runs may overlap (the task after commit, a task retried by Celery, the retry sweep): each
+    first takes the email's advisory lock (`pg_try_advisory_lock`, held by the session, not by
+    a transaction, and released by PostgreSQL if the worker dies), and a run that does not get
+    it leaves the email to the one that did. The holder reads the row afresh, counts the
+    attempt, sends, and records the outcome, each a single short statement; it unlocks only
+    after recording, so the next run sees `sent_at`. Returns None when this run sent nothing.
+    """
+    with outbox_claimed(email_id) as claimed:
+        if not claimed:
+            return None
         # By primary key alone: with the undelivered filter in the query, PostgreSQL could pick
         # the undelivered index and scan a whole backlog (seen: 13 ms a delivery at 21 k).
-        email = OutboxEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        email = OutboxEmail.objects.filter(pk=email_id).first()
         if email is None or email.sent_at is not None or email.failed_at is not None:
             return None
-        message = EmailMultiAlternatives(email.subject, email.body_text, to=[email.to])
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
         OutboxEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
+        email.attempts += 1
         try:
-            message.send()
-        except OSError as error:
-            logger.warning("email delivery failed", extra={"email_id": email.pk})
-            email.last_error = str(error)[:2000]
-            fields = ["last_error"]
-            if email.attempts + 1 >= OUTBOX_MAX_ATTEMPTS:
-                email.failed_at = timezone.now()
-                fields.append("failed_at")
-            email.save(update_fields=fields)
-            return email
+            outbox_message(email).send()
+        except Exception as error:  # SMTP refusals and anything else: recorded, retried
+            return outbox_failed(email, error)
         email.sent_at = timezone.now()
-        email.save(update_fields=["sent_at"])
+        OutboxEmail.objects.filter(pk=email.pk).update(sent_at=email.sent_at)
+    return email
+
+
+OUTBOX_LOCK_CLASS = 0x0B0C  # the first key of the outbox's advisory locks (the second: the id)
+
+
+@contextmanager
+def outbox_claimed(email_id: int) -> Iterator[bool]:
+    """Whether this session holds the email's delivery lock, for the block's duration."""
+    key = (OUTBOX_LOCK_CLASS, email_id % 2**31)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        (claimed,) = cursor.fetchone()
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+def outbox_message(email: OutboxEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        email.subject, email.body_text, to=[email.to], headers=email.headers or None
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def outbox_failed(email: OutboxEmail, error: Exception) -> OutboxEmail:
+    """Record a failed attempt; after OUTBOX_MAX_ATTEMPTS the email is given up (failed_at)."""
+    logger.warning("email delivery failed", extra={"email_id": email.pk})
+    email.last_error = str(error)[:2000]
+    if email.attempts >= OUTBOX_MAX_ATTEMPTS:
+        email.failed_at = timezone.now()
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        last_error=email.last_error, failed_at=email.failed_at
+    )
     return email

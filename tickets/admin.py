@@ -1,4 +1,5 @@
-"""Admin for the policy rows (SLA policies, calendars, escalation and routing rules, macros).
+"""Admin for the policy rows (SLA policies, calendars, escalation, routing and remediation
+approval rules, macros).
 
 Tickets are read-only here: every change of a ticket goes through the services.
 """
@@ -14,6 +15,7 @@ from tickets.models import (
     Event,
     Macro,
     RawInbound,
+    RemediationRule,
     RoutingRule,
     SlaPolicy,
     Ticket,
@@ -58,6 +60,14 @@ class EscalationRuleAdmin(admin.ModelAdmin):
 class RoutingRuleAdmin(admin.ModelAdmin):
     list_display = ["position", "category", "language", "tier", "team"]
     list_editable = ["category", "language", "tier", "team"]
+
+
+@admin.register(RemediationRule)
+class RemediationRuleAdmin(admin.ModelAdmin):
+    """Which remediation actions need a second approver (tickets/remediation.py)."""
+
+    list_display = ["action", "always", "above_amount"]
+    list_editable = ["always", "above_amount"]
 
 
 @admin.register(Macro)

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from support.api_errors import Conflict
-from support.api_throttles import TicketCreateThrottle
 from support.downloads import file_download
 from support.models import Team
 from support.pagination import CursorPage
@@ -21,6 +20,7 @@ from support.roles import is_staff_member
 from tickets import serializers as s
 from tickets.channels.email import email_receive
 from tickets.errors import (
+    AssigneeCannotRead,
     AttachmentTooLarge,
     AttachmentTypeRefused,
     InvalidTransition,
@@ -73,6 +73,8 @@ def domain_call(service, **kwargs):
         raise UnsupportedType(str(error)) from error
     except TransitionNotAllowed as error:
         raise exceptions.PermissionDenied(str(error)) from error
+    except AssigneeCannotRead as error:
+        raise exceptions.ValidationError({"assignee": [str(error)]}) from error
     except TicketError as error:
         raise Conflict(str(error)) from error
 
@@ -96,7 +98,6 @@ class TicketListView(APIView):
     """List the tickets you may see (cursor pagination, no counts) or open one."""
 
     permission_classes = [IsSignedIn]
-    throttle_classes = [TicketCreateThrottle]  # customers opening tickets (POST) only
     parser_classes = [JSONParser, MultiPartParser]  # attachments come as multipart
 
     @extend_schema(
@@ -238,7 +239,7 @@ class MessageListView(APIView):
     def get(self, request: Request, reference: str) -> Response:
         ticket = ticket_get_for_user(user=request.user, reference=reference)
         messages = messages_visible(ticket=ticket, staff=is_staff_member(request.user))
-        return Response(s.MessageOut(messages, many=True).data)
+        return Response(s.MessageOut(messages, many=True, context=staff_context(request)).data)
 
     @extend_schema(request=s.MessageIn, responses={201: s.MessageOut, 409: None})
     def post(self, request: Request, reference: str) -> Response:
@@ -256,7 +257,8 @@ class MessageListView(APIView):
             set_status=data["set_status"],
             version=data.get("version"),
         )
-        return Response(s.MessageOut(message).data, status=status.HTTP_201_CREATED)
+        body = s.MessageOut(message, context=staff_context(request)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def _customer_message(self, request: Request, ticket: Ticket, data: dict) -> Response:
         message = InboundMessage(

@@ -19,4 +19,6 @@ urlpatterns = [
     path("<str:reference>/incident-reply/", views.incident_answer, name="incident_reply"),
     path("<str:reference>/remediations/", views.remediation_request, name="remediate"),
     path("remediations/<int:pk>/approve/", views.remediation_approve, name="approve"),
+    path("remediations/<int:pk>/reject/", views.remediation_reject, name="reject"),
+    path("remediations/<int:pk>/retry/", views.remediation_retry, name="retry"),
 ]

@@ -24,10 +24,19 @@ from tickets.links import (
     ticket_relate,
     ticket_split,
 )
-from tickets.models import Macro, Remediation
+from tickets.models import Macro, Remediation, Ticket
 from tickets.remediation import remediation_approve as approve_service
+from tickets.remediation import remediation_reject as reject_service
 from tickets.remediation import remediation_request as request_service
-from tickets.selectors import QUEUE_NAMES, page, ticket_get_for_user, timeline
+from tickets.remediation import remediation_retry as retry_service
+from tickets.selectors import (
+    QUEUE_NAMES,
+    page,
+    remediation_get_for_user,
+    ticket_get_for_user,
+    ticket_links,
+    timeline,
+)
 from tickets.selectors import queue as queue_selector
 from tickets.services import (
     macro_render,
@@ -66,6 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @console
 def ticket(request: HttpRequest, reference: str) -> HttpResponse:
     found = ticket_get_for_user(user=request.user, reference=reference)
+    links = ticket_links(ticket=found, user=request.user)
     reply_form = forms.AgentReplyForm(initial={"version": found.version})
     reply_form.fields["macro"].queryset = Macro.objects.filter(active=True, language=found.language)
     macros = [
@@ -74,8 +84,9 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
     ]
     context = {
         "ticket": found,
-        "incident_children": found.incident_children.order_by("-id")[:20],
-        "related": found.related.all()[:20],
+        "links": links,
+        "incident_children": links["incident_children"],
+        "related": links["related"],
         "timeline": timeline(found),
         "reply_form": reply_form,
         "macros": macros,
@@ -84,7 +95,9 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
         "teams": Team.objects.all(),
         "agents": get_user_model().objects.filter(agent_profile__isnull=False).order_by("email"),
         "remediation_form": forms.RemediationForm(),
-        "remediations": found.remediations.select_related("requested_by", "approved_by"),
+        "remediations": found.remediations.select_related(
+            "requested_by", "approved_by", "rejected_by"
+        ),
         "customer": customer_360(found.customer, user=request.user),
         "now": timezone.now(),
         "console_section": "tickets",
@@ -106,9 +119,22 @@ def action(view: Callable) -> Callable:
             messages.error(request, str(error))
         except PermissionDenied:
             messages.error(request, _("You are not allowed to do that."))
-        return redirect("tickets_console:ticket", reference=found.reference)
+        return back_to(request, found)
 
     return wrapper
+
+
+def back_to(request: HttpRequest, found: Ticket) -> HttpResponse:
+    """The ticket's page, or the queues when the change moved it out of the agent's sight (to
+    a restricted team they are not part of)."""
+    if Ticket.objects.visible_to(request.user).filter(pk=found.pk).exists():
+        return redirect("tickets_console:ticket", reference=found.reference)
+    messages.info(
+        request,
+        _("%(reference)s is now with a team whose tickets you cannot see.")
+        % {"reference": found.reference},
+    )
+    return redirect("tickets_console:queue")
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -242,14 +268,35 @@ def remediation_request(request: HttpRequest, found) -> None:
     messages.success(request, _("Remediation requested."))
 
 
-@console
-@require_POST
-def remediation_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    remediation = get_object_or_404(Remediation.objects.select_related("ticket"), pk=pk)
-    try:
-        approve_service(remediation=remediation, by=request.user)
-    except TicketError as error:
-        messages.error(request, str(error))
-    except PermissionDenied:
-        messages.error(request, _("You are not allowed to approve remediations."))
-    return redirect("tickets_console:ticket", reference=remediation.ticket.reference)
+def remediation_decision(view: Callable) -> Callable:
+    """POST-only decision on a remediation of a ticket the agent may see (else 404)."""
+
+    @wraps(view)
+    @console
+    @require_POST
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+        remediation = remediation_get_for_user(user=request.user, pk=pk)
+        try:
+            view(request, remediation)
+        except TicketError as error:
+            messages.error(request, str(error))
+        except PermissionDenied:
+            messages.error(request, _("You are not allowed to decide on remediations."))
+        return redirect("tickets_console:ticket", reference=remediation.ticket.reference)
+
+    return wrapper
+
+
+@remediation_decision
+def remediation_approve(request: HttpRequest, remediation: Remediation) -> None:
+    approve_service(remediation=remediation, by=request.user)
+
+
+@remediation_decision
+def remediation_reject(request: HttpRequest, remediation: Remediation) -> None:
+    reject_service(remediation=remediation, by=request.user, reason=request.POST.get("reason", ""))
+
+
+@remediation_decision
+def remediation_retry(request: HttpRequest, remediation: Remediation) -> None:
+    retry_service(remediation=remediation, by=request.user)

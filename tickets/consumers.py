@@ -9,6 +9,7 @@ before every message is skipped.
 
 import asyncio
 import logging
+import time
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
@@ -19,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from support.services import user_preferred_language
+from support.teams import hidden_team_ids
 from support.websockets import RateLimit, origin_allowed, parse_frame
 from tickets import live, presence
 
@@ -29,6 +31,7 @@ MAX_FRAME_BYTES = 1024
 FRAMES_PER_WINDOW = 30
 RATE_WINDOW = 10.0  # seconds
 PRESENCE = "ticket.presence"  # the group message type; TicketConsumer.ticket_presence
+HIDDEN_TEAMS_MAX_AGE = 30.0  # seconds; a change of team membership reaches open sockets by then
 
 
 def in_thread(function):
@@ -43,6 +46,8 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
 
     language = "en"
     groups_joined: tuple[str, ...] = ()
+    hidden: frozenset[int] = frozenset()
+    hidden_read_at = 0.0
 
     async def dispatch(self, message: dict) -> None:
         """Without Channels' database connection check per message (see the module docstring)."""
@@ -58,7 +63,7 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
             return await self.refuse("bad_origin", _("This page may not open the console."))
         if self.user is None or not self.user.is_authenticated:
             return await self.refuse("forbidden", _("Please log in."))
-        groups, self.language = await database_sync_to_async(self.authorise)()
+        groups, self.language = await database_sync_to_async(self.authorise_with_teams)()
         if groups is None:
             with translation.override(self.language):
                 return await self.refuse("forbidden", _("Only support staff may use this."))
@@ -70,6 +75,18 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
     def authorise(self) -> tuple[list[str] | None, str]:
         """(the groups this socket may join, or None; the user's language). Sync, one call."""
         raise NotImplementedError
+
+    def authorise_with_teams(self) -> tuple[list[str] | None, str]:
+        self.hidden, self.hidden_read_at = hidden_team_ids(self.user), time.monotonic()
+        return self.authorise()
+
+    async def hidden_teams(self) -> frozenset[int]:
+        """The restricted teams whose tickets this socket's person may not read (support.teams),
+        read again when older than HIDDEN_TEAMS_MAX_AGE."""
+        if time.monotonic() - self.hidden_read_at > HIDDEN_TEAMS_MAX_AGE:
+            self.hidden = await database_sync_to_async(hidden_team_ids)(self.user)
+            self.hidden_read_at = time.monotonic()
+        return self.hidden
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:
@@ -100,7 +117,9 @@ class ConsoleSocket(AsyncJsonWebsocketConsumer):
         await self.close(code=CLOSE_REFUSED)
 
     async def ticket_notice(self, event: dict) -> None:
-        await self.send_json(event["frame"])
+        frame = live.frame_shown(event, await self.hidden_teams())
+        if frame is not None:
+            await self.send_json(frame)
 
 
 class QueueConsumer(ConsoleSocket):
@@ -119,6 +138,8 @@ class TicketConsumer(ConsoleSocket):
     is refreshed here, every presence.REFRESH_SECONDS."""
 
     ticket_id: int | None = None
+    ticket_team_id: int | None = None
+    closed = False
     slot: int | None = None
     replying = False
     keeping: asyncio.Task | None = None
@@ -129,7 +150,7 @@ class TicketConsumer(ConsoleSocket):
         ticket = live.ticket_for_socket(user=self.user, reference=reference)
         if ticket is None:
             return None, _language(self.user)
-        self.ticket_id = ticket.pk
+        self.ticket_id, self.ticket_team_id = ticket.pk, ticket.team_id
         return [live.ticket_group(ticket.pk)], _language(self.user)
 
     async def disconnect(self, code: int) -> None:
@@ -142,6 +163,8 @@ class TicketConsumer(ConsoleSocket):
         await super().disconnect(code)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
+        if not await self.still_visible():
+            return
         if content["type"] == "viewing":
             self.replying = content.get("replying") is True
         elif content["type"] == "replying":
@@ -187,6 +210,8 @@ class TicketConsumer(ConsoleSocket):
         await self.channel_layer.group_send(group, {"type": PRESENCE, "viewers": viewers})
 
     async def ticket_presence(self, event: dict) -> None:
+        if self.closed:
+            return
         self.shown = event["viewers"]
         others = [
             {"email": viewer["email"], "replying": viewer["replying"]}
@@ -196,8 +221,26 @@ class TicketConsumer(ConsoleSocket):
         await self.send_json({"type": "presence", "others": others})
 
     async def ticket_notice(self, event: dict) -> None:
+        known, team = live.ticket_team(event)
+        if known:
+            self.ticket_team_id = team
+        if not await self.still_visible():
+            return
         if event["frame"].get("by") != self.user.pk:
             await self.send_json(event["frame"])
+
+    async def still_visible(self) -> bool:
+        """Whether this person may still read the ticket (its team may have changed, or their
+        teams); if not, the page is told and the socket closed."""
+        if self.closed:
+            return False
+        if self.ticket_team_id not in await self.hidden_teams():
+            return True
+        self.closed = True
+        with translation.override(self.language):
+            await self.error("forbidden", _("This ticket moved to a team you cannot see."))
+        await self.close(code=CLOSE_REFUSED)
+        return False
 
 
 def _language(user) -> str:

@@ -16,7 +16,7 @@ def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
     profile = getattr(customer, "customer_profile", None)
     panel = {"customer": customer, "profile": profile, "notice": "", "panels": {}}
     try:
-        panel["panels"] = customer_panels(customer)
+        panel["panels"] = customer_panels(customer, viewer=user)
     except Exception:  # another app's panel must not break the ticket page
         logger.exception("customer panel failed")
     if not user.has_perm("support.view_customer_account"):

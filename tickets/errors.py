@@ -54,3 +54,13 @@ class AttachmentTypeRefused(TicketError):
 
 class RemediationRefused(TicketError):
     pass
+
+
+class AssigneeCannotRead(TicketError):
+    """A restricted team's ticket (support.teams) goes only to someone who may read it."""
+
+    def __init__(self, agent: str, team: str) -> None:
+        super().__init__(
+            _("%(agent)s is not in %(team)s, whose tickets only its members may see.")
+            % {"agent": agent, "team": team}
+        )

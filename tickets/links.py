@@ -7,6 +7,7 @@ from django.db import transaction
 
 from tickets.clocks import SLA_FIELDS, sla_recompute
 from tickets.errors import InvalidTransition
+from tickets.live import ticket_changed
 from tickets.models import OPEN_STATUSES, Attachment, Message, Status, Ticket
 from tickets.services import (
     apply_transition,
@@ -43,6 +44,8 @@ def ticket_merge(*, ticket: Ticket, into: Ticket, by: AbstractBaseUser) -> Ticke
         before_policy, before_due = into.sla_policy, into.resolution_due
         sla_recompute_recorded(into, by=by, before_policy=before_policy, before_due=before_due)
         save_ticket(into, ["created_at", *SLA_FIELDS])
+        ticket_changed(ticket=ticket, by=by)
+        ticket_changed(ticket=into, by=by)
     return into
 
 
@@ -54,6 +57,8 @@ def ticket_relate(*, ticket: Ticket, other: Ticket, by: AbstractBaseUser) -> Tic
         ticket.related.add(other)
         events_record(ticket=ticket, by=by, changes=[("related", "", other.reference)])
         events_record(ticket=other, by=by, changes=[("related", "", ticket.reference)])
+        ticket_changed(ticket=ticket, by=by)
+        ticket_changed(ticket=other, by=by)
     return ticket
 
 
@@ -69,6 +74,7 @@ def ticket_link_incident(*, ticket: Ticket, incident: Ticket, by: AbstractBaseUs
         ticket.parent_incident = incident
         events_record(ticket=ticket, by=by, changes=[("parent_incident", before, incident)])
         save_ticket(ticket, ["parent_incident"])
+        ticket_changed(ticket=ticket, by=by)
     return ticket
 
 
@@ -78,10 +84,13 @@ def incident_reply(
     """Answer an incident and every open ticket linked to it, in one go (one transaction).
 
     Each customer gets the reply on their own ticket, with {reference} and {customer_name} filled.
+    Only the linked tickets `author` may see are answered (a restricted team's stay its own).
     """
     with transaction.atomic():
-        children = incident.incident_children.filter(status__in=OPEN_STATUSES).select_related(
-            "customer"
+        children = (
+            Ticket.objects.visible_to(author)
+            .filter(parent_incident=incident, status__in=OPEN_STATUSES)
+            .select_related("customer")
         )
         targets = [incident, *children.order_by("id")]
         return [
@@ -127,4 +136,6 @@ def ticket_split(
         events_record(ticket=new, by=by, changes=[("split_from", "", ticket.reference)])
         events_record(ticket=ticket, by=by, changes=[("split_into", "", new.reference)])
         save_ticket(ticket, [])
+        ticket_changed(ticket=new, by=by)
+        ticket_changed(ticket=ticket, by=by)
     return new

@@ -6,6 +6,8 @@ dropped, never the writer's problem (a page whose socket is down polls slowly in
 
 Groups (docs/console.md): `tickets.all` (all open, breaching, search), `tickets.team.<id>`,
 `tickets.agent.<id>` (the assignee), `tickets.ticket.<id>` (the ticket page and its presence).
+Each notice carries, beside its frame, the teams of the tickets it names; a socket drops what
+names a ticket of a restricted team its person may not read (`frame_shown`).
 """
 
 import asyncio
@@ -50,17 +52,21 @@ def ticket_group(ticket_id: int) -> str:
 # --- One ticket changed (services, intake) ------------------------------------------------------
 
 
-@dataclass
-class Change:
-    """The changes of one ticket in one transaction, sent as one notice after commit."""
+@dataclass(eq=False)
+class TicketNotice:
+    """The notice of one ticket's changes in one transaction: an on-commit callback, sent once.
+
+    `teams` and `agents` are the ticket's owners before and after (None: no team or nobody);
+    the consumers use `teams` to keep a restricted team's tickets from outsiders.
+    """
 
     ticket_id: int
     reference: str
     team_id: int | None = None
     assignee_id: int | None = None
     by_id: int | None = None
-    teams: set[int] = field(default_factory=set)
-    agents: set[int] = field(default_factory=set)
+    teams: set[int | None] = field(default_factory=set)
+    agents: set[int | None] = field(default_factory=set)
     sent: bool = False
 
     def add(self, ticket: Ticket, by: AbstractBaseUser | None, changes: Iterable) -> None:
@@ -69,8 +75,9 @@ class Change:
         self.teams.add(ticket.team_id)
         self.agents.add(ticket.assignee_id)
         for name, before, _after in changes:
-            if name in ("team", "assignee") and hasattr(before, "pk"):
-                (self.teams if name == "team" else self.agents).add(before.pk)
+            if name in ("team", "assignee"):
+                owner = before.pk if hasattr(before, "pk") else None
+                (self.teams if name == "team" else self.agents).add(owner)
 
     def groups(self) -> list[str]:
         teams = [team_group(pk) for pk in sorted(filter(None, self.teams))]
@@ -86,48 +93,43 @@ class Change:
             "by": self.by_id,
         }
 
-    def publish(self) -> None:
+    def __call__(self) -> None:
         self.sent = True
-        _pending().pop(self.ticket_id, None)
-        frame = self.frame()
+        before = sorted(self.teams - {self.team_id}, key=lambda team: team or 0)
+        frame = Frame(self.frame(), teams={self.reference: [self.team_id, *before]})
         publish([(group, frame) for group in self.groups()])
-
-
-_local = threading.local()
-
-
-def _pending() -> dict[int, Change]:
-    if not hasattr(_local, "changes"):
-        _local.changes = {}
-    return _local.changes
 
 
 def ticket_changed(
     *, ticket: Ticket, by: AbstractBaseUser | None, changes: Iterable[tuple] = ()
 ) -> None:
     """Send a notice about `ticket` once the caller's transaction commits (at once outside
-    one). Several changes of one ticket in one transaction make one notice, to the groups of
-    its teams and assignees before and after."""
-    connection = transaction.get_connection()
-    if not connection.run_on_commit:
-        _pending().clear()  # nothing waits for a commit: what is left was rolled back
-    change = _pending().get(ticket.pk)
-    if change is None or change.sent or not _scheduled(change, connection):
-        change = Change(ticket_id=ticket.pk, reference=ticket.reference)
-        _pending()[ticket.pk] = change
-        change.add(ticket, by, changes)
-        transaction.on_commit(change.publish, robust=True)
+    one). Each service calls this after its changes; events_record only writes rows.
+
+    One notice per ticket per transaction: a later change of a ticket whose notice still waits
+    for this commit merges into it (to the groups of its teams and assignees before and after).
+    The waiting notice is found among the connection's own on-commit callbacks, so a
+    rolled-back savepoint takes its notice with it and nothing of ours outlives a transaction.
+    """
+    changes = list(changes)
+    waiting = _waiting_notice(ticket.pk)
+    if waiting is not None:
+        waiting.add(ticket, by, changes)
         return
-    change.add(ticket, by, changes)
+    notice = TicketNotice(ticket_id=ticket.pk, reference=ticket.reference)
+    notice.add(ticket, by, changes)
+    transaction.on_commit(notice, robust=True)
 
 
-def _scheduled(change: Change, connection) -> bool:
-    """Whether the change's notice still waits for this transaction's commit (a rolled-back
-    savepoint drops it)."""
-    callback = change.publish
-    return connection.in_atomic_block and any(
-        entry[1] == callback for entry in connection.run_on_commit
-    )
+def _waiting_notice(ticket_id: int) -> TicketNotice | None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    for _savepoints, callback, *_robust in connection.run_on_commit:
+        waiting = isinstance(callback, TicketNotice) and not callback.sent
+        if waiting and callback.ticket_id == ticket_id:
+            return callback
+    return None
 
 
 # --- Many tickets changed (the SLA sweep) -------------------------------------------------------
@@ -136,24 +138,37 @@ def _scheduled(change: Change, connection) -> bool:
 def tickets_swept(tickets: list[Ticket]) -> None:
     """Notices about a sweep's batch after its commit: one per group, not one per ticket.
 
-    Call with the locked tickets before the sweep changes them: the notice, built after commit
-    from the same objects, covers their teams and assignees before and after. Ticket pages are
-    told only where someone has the page open.
+    Call with the locked tickets (their teams loaded) before the sweep changes them: the
+    notice, built after commit from the same objects, covers their teams and assignees before
+    and after. Ticket pages are told only where someone has the page open.
     """
-    before = {ticket.pk: (ticket.team_id, ticket.assignee_id) for ticket in tickets}
+    before = {ticket.pk: _owners(ticket) for ticket in tickets}
     transaction.on_commit(lambda: _publish_swept(tickets, before), robust=True)
+
+
+def _owners(ticket: Ticket) -> tuple[int | None, int | None, bool]:
+    """(team, assignee, whether the team is restricted)."""
+    team = ticket.team if ticket.team_id else None
+    return ticket.team_id, ticket.assignee_id, bool(team and team.restricted)
 
 
 def _publish_swept(tickets: list[Ticket], before: dict[int, tuple]) -> None:
     references: dict[str, list[str]] = defaultdict(list)
+    restricted: dict[str, dict[str, list]] = defaultdict(dict)
     for ticket in tickets:
-        owners = {before[ticket.pk], (ticket.team_id, ticket.assignee_id)}
+        now = _owners(ticket)
+        owners = {before[ticket.pk][:2], now[:2]}
         groups = {ALL_GROUP}
         groups |= {team_group(team) for team, _agent in owners if team}
         groups |= {agent_group(agent) for _team, agent in owners if agent}
         for group in groups:
             references[group].append(ticket.reference)
-    messages = [(group, swept_frame(found)) for group, found in references.items()]
+            if now[2] or before[ticket.pk][2]:
+                restricted[group][ticket.reference] = [now[0], before[ticket.pk][0]]
+    messages = [
+        (group, Frame(swept_frame(found), teams=restricted[group]))
+        for group, found in references.items()
+    ]
     try:
         viewed = tickets_with_viewers([ticket.pk for ticket in tickets])
     except Exception:
@@ -162,7 +177,8 @@ def _publish_swept(tickets: list[Ticket], before: dict[int, tuple]) -> None:
     for ticket in tickets:
         if ticket.pk in viewed:
             frame = {"type": "ticket.changed", "reference": ticket.reference, "by": None}
-            messages.append((ticket_group(ticket.pk), frame))
+            teams = {ticket.reference: [ticket.team_id, before[ticket.pk][0]]}
+            messages.append((ticket_group(ticket.pk), Frame(frame, teams=teams)))
     publish(messages)
 
 
@@ -172,6 +188,44 @@ def swept_frame(references: list[str]) -> dict:
         "references": references[:REFERENCES_PER_NOTICE],
         "count": len(references),
     }
+
+
+# --- What a socket is shown (restricted teams) --------------------------------------------------
+
+
+class Frame(dict):
+    """A frame for the browser, with the teams of the tickets it names kept beside it for the
+    consumers (never sent): `teams` maps a reference to [its team now, its teams before…],
+    for every ticket of the frame that may belong to a restricted team."""
+
+    def __init__(self, data: dict, *, teams: dict[str, list]) -> None:
+        super().__init__(data)
+        self.teams = teams
+
+
+def frame_shown(message: dict, hidden: frozenset[int]) -> dict | None:
+    """What a socket whose person may not read the `hidden` teams (support.teams) is shown of
+    a notice: the frame itself; without the tickets now in a hidden team (a view they left
+    still re-fetches, with no reference); or nothing."""
+    frame, teams = message["frame"], message.get("teams") or {}
+    gone = {reference for reference, (now, *_rest) in teams.items() if now in hidden}
+    if not gone:
+        return frame
+    left = any(any(team not in hidden for team in teams[reference][1:]) for reference in gone)
+    if frame["type"] == "ticket.changed":
+        return swept_frame([]) if left else None
+    shown = [reference for reference in frame["references"] if reference not in gone]
+    count = max(frame["count"] - len(gone), 0)
+    if not count and not left:
+        return None
+    return {"type": "tickets.changed", "references": shown, "count": count}
+
+
+def ticket_team(message: dict) -> tuple[bool, int | None]:
+    """(whether a ticket page's notice names the ticket's team, that team)."""
+    for now, *_rest in (message.get("teams") or {}).values():
+        return True, now
+    return False, None
 
 
 # --- Sending from synchronous code --------------------------------------------------------------
@@ -202,7 +256,8 @@ async def _send(layer, messages: list[tuple[str, dict]]) -> None:
     try:
         async with asyncio.timeout(SEND_TIMEOUT):
             for group, frame in messages:
-                await layer.group_send(group, {"type": NOTICE, "frame": frame})
+                teams = getattr(frame, "teams", {})
+                await layer.group_send(group, {"type": NOTICE, "frame": frame, "teams": teams})
     except Exception:
         logger.warning("Live console: notice not sent", exc_info=True)
 
@@ -232,8 +287,9 @@ def may_use_console(user: AbstractBaseUser) -> bool:
 
 def queue_groups(*, user: AbstractBaseUser, view: str) -> list[str] | None:
     """The groups whose notices can change `view` (QUEUE_NAMES) for `user`; None if the user
-    may not use the console. Staff see every ticket (Ticket.objects.visible_to), so the views
-    over all tickets (open, breaching, search) follow `tickets.all`."""
+    may not use the console. The views over all tickets (open, breaching, search) follow
+    `tickets.all`; the socket drops the notices of restricted teams' tickets its person may not
+    read (`frame_shown`), as Ticket.objects.visible_to leaves them out of the views."""
     if not may_use_console(user) or view not in QUEUE_NAMES:
         return None
     if view == "mine":

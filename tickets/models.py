@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from support.models import Team
 from support.roles import is_staff_member
 from support.taxonomy import Category, Language, Tier
+from support.teams import team_readable_filter
 from tickets.policy_cache import ChangesSlaPolicies
 
 
@@ -70,11 +71,13 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(next_due__lte=moment, status__in=OPEN_STATUSES)
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "TicketQuerySet":
-        """The one place that decides which tickets a person may see."""
+        """The one place that decides which tickets a person may see (and so change): a
+        customer their own; staff every ticket but those of restricted teams they are not
+        part of (support.teams)."""
         if not user.is_authenticated:
             return self.none()
         if is_staff_member(user):
-            return self
+            return self.filter(team_readable_filter(user))
         return self.filter(customer=user)
 
 

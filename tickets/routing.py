@@ -7,6 +7,7 @@ from django.db.models import Count, F, Max, Q
 
 from support.models import AgentProfile, Team
 from support.taxonomy import Category
+from tickets.live import ticket_changed
 from tickets.models import OPEN_STATUSES, Priority, RoutingRule, Ticket
 from tickets.services import events_record, lock_ticket, notify_agent, save_ticket
 
@@ -96,6 +97,7 @@ def ticket_route(*, ticket_id: int) -> Ticket:
         if fields:
             events_record(ticket=ticket, by=None, changes=changes)
             save_ticket(ticket, fields)
+            ticket_changed(ticket=ticket, by=None, changes=changes)
         to_notify = online_members(team) if is_security_incident(ticket) else [agent]
         for person in filter(None, to_notify):
             transaction.on_commit(

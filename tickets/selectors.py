@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from support.roles import is_staff_member
 from tickets import sla
-from tickets.models import Attachment, BusinessCalendar, Message, SlaPolicy, Ticket
+from tickets.models import (
+    Attachment,
+    BusinessCalendar,
+    Message,
+    Remediation,
+    SlaPolicy,
+    Ticket,
+)
 from tickets.policy_cache import sla_policies
 
 MATCH_FIELDS = ("priority", "tier", "channel", "category")
@@ -120,9 +127,17 @@ def page(tickets: QuerySet[Ticket], *, before: int | None, size: int = 50) -> li
     return list(tickets.order_by("-id")[:size])
 
 
-def customer_past_tickets(customer: AbstractBaseUser) -> list[dict]:
-    """Rows for the customer 360 panel."""
-    tickets = Ticket.objects.filter(customer=customer).order_by("-id")[:10]
+def customer_past_tickets(
+    customer: AbstractBaseUser, viewer: AbstractBaseUser | None = None
+) -> list[dict]:
+    """Rows for the customer 360 panel: the customer's tickets `viewer` may see (without a
+    viewer, none of a restricted team's)."""
+    tickets = (
+        Ticket.objects.visible_to(viewer)
+        if viewer
+        else Ticket.objects.exclude(team__restricted=True)
+    )
+    tickets = tickets.filter(customer=customer).order_by("-id")[:10]
     return [
         {
             "reference": ticket.reference,
@@ -133,6 +148,25 @@ def customer_past_tickets(customer: AbstractBaseUser) -> list[dict]:
         }
         for ticket in tickets
     ]
+
+
+def ticket_links(*, ticket: Ticket, user: AbstractBaseUser) -> dict:
+    """The tickets linked to `ticket` that `user` may see, for the console's links panel."""
+    visible = Ticket.objects.visible_to(user)
+    linked = {ticket.parent_incident_id, ticket.merged_into_id} - {None}
+    found = {other.pk: other for other in visible.filter(pk__in=linked)} if linked else {}
+    return {
+        "parent_incident": found.get(ticket.parent_incident_id),
+        "merged_into": found.get(ticket.merged_into_id),
+        "related": list(visible.filter(related=ticket).order_by("-id")[:20]),
+        "incident_children": list(visible.filter(parent_incident=ticket).order_by("-id")[:20]),
+    }
+
+
+def remediation_get_for_user(*, user: AbstractBaseUser, pk: int) -> Remediation:
+    """The remediation if its ticket is visible to `user`; Http404 otherwise."""
+    remediations = Remediation.objects.select_related("ticket", "requested_by")
+    return get_object_or_404(remediations.filter(ticket__in=Ticket.objects.visible_to(user)), pk=pk)
 
 
 def timeline(ticket: Ticket) -> list[dict]:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from support.people import staff_public_name
 from support.serializers import FlatSerializer
 from support.taxonomy import Category
 from tickets.models import (
@@ -58,7 +59,12 @@ class MessageOut(serializers.ModelSerializer):
         ]
 
     def get_author(self, message: Message) -> str:
-        return message.author.email if message.author else ""
+        """Staff see addresses; a customer sees their own, and staff by display name only."""
+        if message.author is None:
+            return ""
+        if self.context.get("staff") or message.kind == Message.Kind.CUSTOMER:
+            return message.author.email
+        return staff_public_name(message.author)
 
 
 STAFF_ONLY = {

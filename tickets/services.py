@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from support.roles import is_staff_member
 from support.services import outbox_enqueue_email
+from support.teams import can_read_team
 from tickets.clocks import (
     SLA_FIELDS,
     sla_agent_answered,
@@ -24,6 +25,7 @@ from tickets.clocks import (
     sla_resume,
 )
 from tickets.errors import (
+    AssigneeCannotRead,
     AttachmentQuotaReached,
     AttachmentTooLarge,
     InvalidTransition,
@@ -66,7 +68,10 @@ def next_reference() -> str:
 def events_record(
     *, ticket: Ticket, by: AbstractBaseUser | None, changes: Iterable[tuple[str, object, object]]
 ) -> None:
-    """One event row per (field, before, after); callers hold the ticket's transaction."""
+    """One event row per (field, before, after); callers hold the ticket's transaction.
+
+    Rows only: the service that made the change tells the live console itself
+    (tickets.live.ticket_changed, after commit)."""
     Event.objects.bulk_create(
         Event(
             ticket=ticket,
@@ -77,7 +82,6 @@ def events_record(
         )
         for field, before, after in changes
     )
-    ticket_changed(ticket=ticket, by=by, changes=changes)
 
 
 def lock_ticket(ticket: Ticket, version: int | None = None) -> Ticket:
@@ -133,6 +137,7 @@ def ticket_transition(
         ticket = lock_ticket(ticket, version)
         fields = apply_transition(ticket, to=to, by=by)
         save_ticket(ticket, fields)
+        ticket_changed(ticket=ticket, by=by)
     return ticket
 
 
@@ -149,6 +154,7 @@ def ticket_set_priority(
         ticket.priority = priority
         sla_recompute_recorded(ticket, by=by, before_policy=before_policy, before_due=before_due)
         save_ticket(ticket, ["priority", *SLA_FIELDS])
+        ticket_changed(ticket=ticket, by=by)
     return ticket
 
 
@@ -182,6 +188,7 @@ def ticket_set_tags(
             )
             ticket.tags = tags
             save_ticket(ticket, ["tags"])
+            ticket_changed(ticket=ticket, by=by)
     return ticket
 
 
@@ -207,12 +214,20 @@ def ticket_assign(
             fields.append("team")
         if ticket.status == Status.NEW and agent is not None:
             fields += apply_transition(ticket, to=Status.OPEN, by=by)
+        assignee_may_read(ticket)
         if fields:
             events_record(ticket=ticket, by=by, changes=changes)
             save_ticket(ticket, fields)
+            ticket_changed(ticket=ticket, by=by, changes=changes)
     if agent is not None and by != agent:
         transaction.on_commit(lambda: notify_agent(ticket_id=ticket.pk, user_id=agent.pk))
     return ticket
+
+
+def assignee_may_read(ticket: Ticket) -> None:
+    """A ticket of a restricted team goes only to someone who may read it (support.teams)."""
+    if ticket.assignee_id and not can_read_team(ticket.assignee, ticket.team_id):
+        raise AssigneeCannotRead(agent=ticket.assignee.email, team=str(ticket.team))
 
 
 def ticket_reply(
@@ -439,4 +454,5 @@ def ticket_rate(*, ticket: Ticket, score: int, by: AbstractBaseUser) -> Ticket:
         )
         ticket.satisfaction_score = score
         save_ticket(ticket, ["satisfaction_score"])
+        ticket_changed(ticket=ticket, by=by)
     return ticket

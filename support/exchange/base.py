@@ -84,15 +84,39 @@ class ActionResult:
 
 
 class Exchange(Protocol):
+    """Reads, and remediation actions. Each action takes the caller's `idempotency_key`: a
+    second call with the same key must not act again (the back office answers as the first
+    time); without one, each call is a new action."""
+
     def account_summary(self, account_id: str) -> AccountSummary: ...
     def transfers(self, account_id: str, *, limit: int = 20) -> list[Transfer]: ...
     def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]: ...
     def logins(self, account_id: str, *, limit: int = 20) -> list[LoginEvent]: ...
-    def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult: ...
-    def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult: ...
+    def freeze_account(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult: ...
+    def unfreeze_account(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult: ...
+    def reset_two_factor(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult: ...
     def release_withdrawal(
-        self, account_id: str, *, withdrawal_id: str, reason: str, actor: str
+        self,
+        account_id: str,
+        *,
+        withdrawal_id: str,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> ActionResult: ...
     def refund_fee(
-        self, account_id: str, *, asset: str, amount: Decimal, reason: str, actor: str
+        self,
+        account_id: str,
+        *,
+        asset: str,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> ActionResult: ...

@@ -1,6 +1,7 @@
 """A demo back office kept in the database, so actions are visible across processes."""
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -40,22 +41,46 @@ class DemoExchange:
     def logins(self, account_id: str, *, limit: int = 20) -> list[LoginEvent]:
         return [parse.login(item) for item in self._data(account_id).get("logins", [])[:limit]]
 
-    def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
+    def freeze_account(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult:
         return self._act(
-            account_id, "freeze_account", reason, actor, lambda data: data.update(frozen=True)
+            account_id,
+            "freeze_account",
+            Action(reason, actor, idempotency_key),
+            lambda data: data.update(frozen=True),
         )
 
-    def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
+    def unfreeze_account(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult:
+        def unfreeze(data: dict) -> None:
+            if not data.get("frozen"):
+                raise ExchangeError(f"account {account_id} is not frozen")
+            data["frozen"] = False
+
+        return self._act(
+            account_id, "unfreeze_account", Action(reason, actor, idempotency_key), unfreeze
+        )
+
+    def reset_two_factor(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult:
         return self._act(
             account_id,
             "reset_two_factor",
-            reason,
-            actor,
+            Action(reason, actor, idempotency_key),
             lambda data: data.update(two_factor_enabled=False),
         )
 
     def release_withdrawal(
-        self, account_id: str, *, withdrawal_id: str, reason: str, actor: str
+        self,
+        account_id: str,
+        *,
+        withdrawal_id: str,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> ActionResult:
         def release(data: dict) -> None:
             for item in data.get("transfers", []):
@@ -68,10 +93,18 @@ class DemoExchange:
                     return
             raise ExchangeError(f"no withdrawal {withdrawal_id}")
 
-        return self._act(account_id, "release_withdrawal", reason, actor, release)
+        action = Action(reason, actor, idempotency_key)
+        return self._act(account_id, "release_withdrawal", action, release)
 
     def refund_fee(
-        self, account_id: str, *, asset: str, amount: Decimal, reason: str, actor: str
+        self,
+        account_id: str,
+        *,
+        asset: str,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> ActionResult:
         def refund(data: dict) -> None:
             for item in data.setdefault("balances", []):
@@ -80,10 +113,11 @@ class DemoExchange:
                     return
             data["balances"].append({"asset": asset, "available": str(amount), "locked": "0"})
 
-        return self._act(account_id, "refund_fee", reason, actor, refund)
+        return self._act(account_id, "refund_fee", Action(reason, actor, idempotency_key), refund)
 
-    def _act(self, account_id: str, action: str, reason: str, actor: str, change) -> ActionResult:
-        reference = f"DEMO-{uuid.uuid4().hex[:10].upper()}"
+    def _act(self, account_id: str, name: str, action: "Action", change) -> ActionResult:
+        """Apply `change` to the account once per idempotency key: a repeated key answers
+        with the first call's reference and changes nothing."""
         with transaction.atomic():
             account = (
                 DemoExchangeAccount.objects.select_for_update()
@@ -92,15 +126,31 @@ class DemoExchange:
             )
             if account is None:
                 raise AccountNotFound(account_id)
+            actions = account.data.setdefault("actions", [])
+            done = [item for item in actions if action.key and item.get("key") == action.key]
+            if done:
+                return ActionResult(
+                    action=name, account_id=account_id, ok=True, reference=done[0]["reference"]
+                )
             change(account.data)
-            account.data.setdefault("actions", []).append(
-                {
-                    "action": action,
-                    "reason": reason,
-                    "actor": actor,
-                    "reference": reference,
-                    "at": timezone.now().isoformat(),
-                }
-            )
+            reference = f"DEMO-{uuid.uuid4().hex[:10].upper()}"
+            actions.append(action.record(name, reference))
             account.save(update_fields=["data"])
-        return ActionResult(action=action, account_id=account_id, ok=True, reference=reference)
+        return ActionResult(action=name, account_id=account_id, ok=True, reference=reference)
+
+
+@dataclass(frozen=True)
+class Action:
+    reason: str
+    actor: str
+    key: str | None = None
+
+    def record(self, name: str, reference: str) -> dict:
+        return {
+            "action": name,
+            "reason": self.reason,
+            "actor": self.actor,
+            "reference": reference,
+            "key": self.key,
+            "at": timezone.now().isoformat(),
+        }

@@ -65,13 +65,19 @@ class HttpExchange:
         rows = self._call("GET", self._url(account_id, "logins"), params={"limit": limit})
         return [parse.login(row) for row in rows]
 
-    def _act(self, action: str, account_id: str, parts: list[str], payload: dict) -> ActionResult:
+    def _act(
+        self, action: str, account_id: str, parts: list[str], payload: dict, key: str | None
+    ) -> ActionResult:
+        """POST an action with its Idempotency-Key: the caller's (stable across retries of one
+        request), else a new one for this call."""
         body = self._call(
             "POST",
             self._url(account_id, *parts),
             json=payload,
-            headers={"Idempotency-Key": payload.pop("idempotency_key", uuid.uuid4().hex)},
+            headers={"Idempotency-Key": key or uuid.uuid4().hex},
         )
+        if not isinstance(body, dict):
+            raise ExchangeError("the exchange answered an action with something not an object")
         return ActionResult(
             action=action,
             account_id=account_id,
@@ -80,35 +86,47 @@ class HttpExchange:
             detail=str(body.get("detail", "")),
         )
 
-    def freeze_account(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
-        return self._act(
-            "freeze_account", account_id, ["freeze"], {"reason": reason, "actor": actor}
-        )
+    def freeze_account(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult:
+        payload = {"reason": reason, "actor": actor}
+        return self._act("freeze_account", account_id, ["freeze"], payload, idempotency_key)
 
-    def reset_two_factor(self, account_id: str, *, reason: str, actor: str) -> ActionResult:
-        return self._act(
-            "reset_two_factor",
-            account_id,
-            ["two-factor", "reset"],
-            {"reason": reason, "actor": actor},
-        )
+    def unfreeze_account(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult:
+        payload = {"reason": reason, "actor": actor}
+        return self._act("unfreeze_account", account_id, ["unfreeze"], payload, idempotency_key)
+
+    def reset_two_factor(
+        self, account_id: str, *, reason: str, actor: str, idempotency_key: str | None = None
+    ) -> ActionResult:
+        payload = {"reason": reason, "actor": actor}
+        parts = ["two-factor", "reset"]
+        return self._act("reset_two_factor", account_id, parts, payload, idempotency_key)
 
     def release_withdrawal(
-        self, account_id: str, *, withdrawal_id: str, reason: str, actor: str
+        self,
+        account_id: str,
+        *,
+        withdrawal_id: str,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> ActionResult:
-        return self._act(
-            "release_withdrawal",
-            account_id,
-            ["withdrawals", quote(withdrawal_id, safe=""), "release"],
-            {"reason": reason, "actor": actor},
-        )
+        parts = ["withdrawals", quote(withdrawal_id, safe=""), "release"]
+        payload = {"reason": reason, "actor": actor}
+        return self._act("release_withdrawal", account_id, parts, payload, idempotency_key)
 
     def refund_fee(
-        self, account_id: str, *, asset: str, amount: Decimal, reason: str, actor: str
+        self,
+        account_id: str,
+        *,
+        asset: str,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> ActionResult:
-        return self._act(
-            "refund_fee",
-            account_id,
-            ["fee-refunds"],
-            {"asset": asset, "amount": str(amount), "reason": reason, "actor": actor},
-        )
+        payload = {"asset": asset, "amount": str(amount), "reason": reason, "actor": actor}
+        return self._act("refund_fee", account_id, ["fee-refunds"], payload, idempotency_key)

@@ -1,5 +1,7 @@
 """Ticket fixtures: an SLA policy on the 24/7 calendar, a routing rule, and an intake helper."""
 
+from importlib import import_module
+
 import pytest
 
 from tickets.intake import InboundMessage, intake_message
@@ -14,6 +16,14 @@ def policy(db) -> SlaPolicy:
         next_response_minutes=120,
         resolution_minutes=480,
     )
+
+
+@pytest.fixture
+def remediation_rules(db) -> None:
+    """The approval rules the migration ships (transactional tests flush them with the rest)."""
+    from django.apps import apps
+
+    import_module("tickets.migrations.0008_hardening").fill_keys_and_rules(apps, None)
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
-"""Presentation of SLA countdowns (kept out of the models)."""
+"""Presentation of SLA countdowns and people (kept out of the models)."""
 
 from datetime import datetime
 
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from support.people import staff_public_name
 
 register = template.Library()
 
@@ -28,3 +30,9 @@ def sla_countdown(due: datetime | None, now: datetime, label: str = "") -> str:
         f"{label}: " if label else "",
         text,
     )
+
+
+@register.filter
+def public_name(user) -> str:
+    """A staff member as customers see them (support.people): never their email."""
+    return staff_public_name(user)
