@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env
+from config.env import email_settings, env, ip_networks, rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,6 +164,22 @@ LOGIN_THROTTLE_LIMIT = env("LOGIN_THROTTLE_LIMIT", 5, cast=int)
 LOGIN_THROTTLE_WINDOW = env("LOGIN_THROTTLE_WINDOW", 900, cast=int)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env("LOGIN_THROTTLE_ADDRESS_LIMIT", 30, cast=int)
 
+# --- The real client and the throttles keyed on it (docs/deploy/client-address.md) -----------
+# Proxies whose X-Forwarded-For is believed (nginx's address); empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES", [], cast=ip_networks)
+# Rates are `<count>/<period>` (`10/hour`, `300/min`, `5/15min`); a window opens with its first hit.
+THROTTLE_PASSWORD_RESET_CLIENT = env("THROTTLE_PASSWORD_RESET_CLIENT", "20/hour", cast=rate)
+THROTTLE_PASSWORD_RESET_EMAIL = env("THROTTLE_PASSWORD_RESET_EMAIL", "5/hour", cast=rate)
+THROTTLE_API_ANON = env("THROTTLE_API_ANON", "120/min", cast=rate)
+THROTTLE_API_USER = env("THROTTLE_API_USER", "600/min", cast=rate)
+THROTTLE_TICKET_CREATE = env("THROTTLE_TICKET_CREATE", "30/hour", cast=rate)
+THROTTLE_CONTACT_FORM = env("THROTTLE_CONTACT_FORM", "10/hour", cast=rate)
+THROTTLE_CONTACT_FORM_CLIENT = env("THROTTLE_CONTACT_FORM_CLIENT", "30/hour", cast=rate)
+THROTTLE_SEARCH = env("THROTTLE_SEARCH", "300/min", cast=rate)
+THROTTLE_SEARCH_EVENTS = env("THROTTLE_SEARCH_EVENTS", "60/min", cast=rate)
+THROTTLE_TRACKING_LOOKUP = env("THROTTLE_TRACKING_LOOKUP", "30/hour", cast=rate)
+LIVECHAT_GUEST_OPEN_CHATS = env("LIVECHAT_GUEST_OPEN_CHATS", 3, cast=int)
+
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -242,7 +258,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["support.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "support.pagination.CursorPage",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Every API view names its throttles (support.api_throttles), keyed on the real client.
+    "DEFAULT_THROTTLE_RATES": {"anon": THROTTLE_API_ANON, "user": THROTTLE_API_USER},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Exchange Support API",

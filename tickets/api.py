@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from support.api_errors import Conflict
+from support.api_throttles import TicketCreateThrottle
 from support.downloads import file_download
 from support.models import Team
 from support.pagination import CursorPage
@@ -98,6 +99,7 @@ class TicketListView(APIView):
     """List the tickets you may see (cursor pagination, no counts) or open one."""
 
     permission_classes = [IsSignedIn]
+    throttle_classes = [TicketCreateThrottle]  # customers opening tickets (POST) only
     parser_classes = [JSONParser, MultiPartParser]  # attachments come as multipart
 
     @extend_schema(
