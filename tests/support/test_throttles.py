@@ -279,8 +279,7 @@ def test_counting_fails_open_with_one_warning_when_redis_is_down(redis_down, cap
     assert "cache is unavailable" in warnings[0].getMessage()
 
 
-def test_login_still_works_when_redis_is_down(client, customer, redis_down, settings):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # sessions: not this test's
+def test_login_still_works_when_redis_is_down(client, customer, redis_down):
     wrong = log_in(client, customer.username, "wrong")
     right = log_in(client, customer.username, RIGHT)
 
