@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from livechat import attachments, bot, dispatch, notify, services, start
+from livechat import attachments, bot, notify, publish, services, start
 from livechat.models import ChatAttachment, Conversation, SenderKind
-from livechat.selectors import conversation_for_customer, guest_token
+from livechat.selectors import Access, conversation_get_for_user, guest_token
 from support.api_throttles import AnonThrottle, UserThrottle
 from support.client import client_address
 from support.downloads import file_download
@@ -125,18 +125,14 @@ class ChatParticipant(AllowAny):
     """Customers, guests (signed token) and staff: access is checked per chat in the view."""
 
 
-def participant_conversation(request: Request, pk: int, token: str):
-    """(conversation, sender kind) the caller may use, or Http404 for missing and not yours."""
+def participant_conversation(
+    request: Request, pk: int, token: str, *, for_action: Access = Access.VIEW
+) -> tuple[Conversation, str]:
+    """(conversation, sender kind) the caller may use, or Http404 for missing and not yours
+    (livechat.selectors.conversation_get_for_user)."""
     user = request.user
-    if is_staff_member(user) and user.has_perm("support.use_console"):
-        conversation = Conversation.objects.filter(pk=pk).first()
-        if conversation is not None and dispatch.may_join(conversation, user):
-            return conversation, SenderKind.AGENT
-        raise Http404
-    conversation = conversation_for_customer(pk=pk, user=user, token=token)
-    if conversation is None:
-        raise Http404
-    return conversation, SenderKind.CUSTOMER
+    conversation = conversation_get_for_user(user=user, pk=pk, token=token, for_action=for_action)
+    return conversation, SenderKind.AGENT if is_staff_member(user) else SenderKind.CUSTOMER
 
 
 class AttachmentInput(serializers.Serializer):
@@ -164,7 +160,9 @@ class AttachmentUploadView(APIView):
         given = AttachmentInput(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        conversation, sender = participant_conversation(request, pk, data.get("token", ""))
+        conversation, sender = participant_conversation(
+            request, pk, data.get("token", ""), for_action=Access.ACT
+        )
         try:
             upload = attachments.read_upload(data["file"], language=conversation.language)
             posted = attachments.conversation_attach(
@@ -178,7 +176,7 @@ class AttachmentUploadView(APIView):
             body = {"error": {"code": error.code, "message": error.message, "fields": {}}}
             refusal = UPLOAD_REFUSALS.get(error.code, status.HTTP_400_BAD_REQUEST)
             return Response(body, status=refusal)
-        outcome = dispatch.publish(posted, client_id=data["client_id"])
+        outcome = publish.publish(posted, client_id=data["client_id"])
         notify.broadcast(outcome)
         ack = outcome.replies[0] if outcome.replies else {}
         return Response(ack, status=status.HTTP_201_CREATED)

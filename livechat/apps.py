@@ -25,5 +25,5 @@ class LivechatConfig(AppConfig):
             permission="support.use_console",
             order=15,
         )
-        registry.register_customer_panel("chats", customer_chats)
+        registry.register_customer_panel("chats", customer_chats, with_viewer=True)
         registry.register_dashboard_figure("livechat", chat_figures)

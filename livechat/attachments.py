@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from livechat import services, texts
 from livechat.models import ChatAttachment, SenderKind, Status
+from support.text import redact
 
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -54,7 +55,9 @@ def read_upload(upload: UploadedFile, *, language: str) -> Upload:
         if sniff(content) is None:
             message = _("Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.")
             raise services.ChatError("unsupported_file", message)
-    return Upload(name=(upload.name or "file")[-200:], content=content)
+    # A file name is text the customer chose: it passes the same redaction as a message.
+    name = redact((upload.name or "file")[-200:], lang=language).text[-200:]
+    return Upload(name=name, content=content)
 
 
 def conversation_attach(
@@ -71,13 +74,13 @@ def conversation_attach(
     with transaction.atomic():
         conversation = services.conversation_lock(conversation_id)
         if sender == SenderKind.AGENT:
-            services._check_may_act(conversation, author)
-        existing = services._existing(conversation, client_id)
+            services.check_may_act(conversation, author)
+        existing = services.existing_message(conversation, client_id)
         if existing is not None:
             return services.Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
             raise services.ChatError("ended", texts.ended(conversation.language))
-        message = services._store_message(
+        message = services.store_message(
             conversation, sender, upload.name, client_id=client_id, author=author
         )
         attachment = ChatAttachment(

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from livechat import intents
-from livechat.knowledge import Article, answer_threshold, search_articles
+from livechat.knowledge import Article, answer_threshold, search_articles_recorded
 from support.text import Analysis, analyze
 
 ANSWER = "answer"
@@ -41,6 +41,7 @@ class Decision:
     reply: str
     articles: list[Article] = field(default_factory=list)
     reason: str = ""
+    search_id: int | None = None  # the help-center search record written for this decision
 
 
 def decide(
@@ -76,15 +77,15 @@ def failures(text: str, history: Sequence[str]) -> int:
 
 
 def _answer(text: str, *, lang: str, failures: int, record: bool) -> Decision:
-    articles = search_articles(text, lang=lang, record=record)
+    articles, search_id = search_articles_recorded(text, lang=lang, record=record)
     threshold = answer_threshold()
     strong = [article for article in articles if article.score >= threshold]
     if strong and failures < MAX_FAILURES:
-        return Decision(ANSWER, answer_reply(strong), strong)
+        return Decision(ANSWER, answer_reply(strong), strong, search_id=search_id)
     if failures + 1 >= MAX_FAILURES:
-        return Decision(HANDOFF, failed_reply(), reason=BOT_FAILED)
+        return Decision(HANDOFF, failed_reply(), reason=BOT_FAILED, search_id=search_id)
     weak = [article for article in articles if article.score >= threshold * CLARIFY_SHARE]
-    return Decision(CLARIFY, clarify_reply(weak), weak)
+    return Decision(CLARIFY, clarify_reply(weak), weak, search_id=search_id)
 
 
 def is_security_incident(*, text: str, analysis: Analysis) -> bool:

@@ -1,37 +1,54 @@
 """Websocket consumers: customers on `ws/chat/<id>/`, agents on `ws/agent/`.
 
-Authenticate on connect, authorise every group before joining it, do the database work of a
-frame in one call on the database thread pool (`in_pool`, livechat.dispatch), and only
-`send_json` in group handlers. Bad frames get an error frame in the customer's language,
-never a dropped socket.
+Authenticate on connect, authorise every group before joining it, check every frame at the
+edge (livechat.frames) and again against what this person may do with that chat now
+(livechat.dispatch), do the database work of a frame in one call on the database thread pool
+(`in_pool`), and only `send_json` in group handlers. Bad frames get an error frame in the
+customer's language, never a dropped socket or a traceback; only an oversized frame (1009) or
+a flood (1008) closes it.
+
+Redis only notifies: with the channel layer unreachable a socket still opens and every frame is
+still stored and acknowledged; the sender gets its own chat's frames directly, and everyone
+else catches up through `resume` when they reconnect.
 """
 
+import asyncio
+import contextlib
+import functools
+import logging
 import threading
+import time
+import traceback
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from livechat import dispatch, frames
-from livechat.dispatch import Outcome
-from livechat.services import MAX_MESSAGE_CHARS
-from support.models import AgentProfile
-from support.roles import is_staff_member
-from support.websockets import RateLimit, origin_allowed, parse_frame
+from livechat.publish import AGENTS_GROUP, Outcome, agent_group, conversation_group, staff_group
+from support.websockets import RateLimit, origin_allowed
+
+logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
-MAX_CLIENT_ID = 64
 MESSAGES_PER_WINDOW = 10
-TYPING_PER_WINDOW = 30
+LIGHT_PER_WINDOW = 30  # typing and ping frames
+REFUSALS_PER_WINDOW = 20  # frames refused for the rate beyond which the socket is closed
 RATE_WINDOW = 10.0  # seconds
 CLOSE_REFUSED = 4403
-REQUIRED = {"resume": ("after",), "read": ("up_to",), "rate": ("rating",)}
-
+CLOSE_POLICY = 1008  # a flood
+CLOSE_TOO_BIG = 1009
+LAYER_TIMEOUT = 2.0  # seconds a channel-layer call may take before the socket goes without it
+ACCESS_REFRESH_SECONDS = 10.0  # how stale an agent console's team groups and chats may get
 
 DATABASE_THREADS = 8
 _database_pool = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="livechat-db")
@@ -57,33 +74,48 @@ def close_pool_connections() -> None:
         future.result()
 
 
-def invalid_frame(frame: object) -> tuple[str, str] | None:
-    """(code, message) when a frame is malformed; messages in the active language."""
-    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-        return "invalid", _("This message could not be understood.")
-    kind = frame["type"]
-    if kind in ("message", "note", "leave_message"):
-        client_id, text = frame.get("client_id"), frame.get("text")
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
-            return "invalid", _("Each message needs its own client id.")
-        if not isinstance(text, str) or not text.strip():
-            return "invalid", _("Please type a message.")
-        if len(text) > MAX_MESSAGE_CHARS:
-            return "too_large", _("This message is too long. Please split it up.")
-    if any(name not in frame for name in REQUIRED.get(kind, ())):
-        return "invalid", _("This message could not be understood.")
-    if kind == "presence" and frame.get("presence") not in AgentProfile.Presence.values:
-        return "invalid", _("This message could not be understood.")
-    for number in ("after", "up_to", "rating", "conversation"):
-        if number in frame and (not isinstance(frame[number], int) or frame[number] < 0):
-            return "invalid", _("This message could not be understood.")
-    return None
+def frame_size(text_data: str | None, bytes_data: bytes | None) -> int:
+    if bytes_data is not None:
+        return len(bytes_data)
+    text = text_data or ""
+    if len(text) * 4 <= MAX_FRAME_BYTES:  # no character takes more than 4 bytes
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def log_failure(kind: str, error: Exception) -> None:
+    """Where a frame failed, never what it held: exception messages can quote the frame (a
+    seed phrase where an id belonged), so only the exception's type and place are logged."""
+    place = traceback.extract_tb(error.__traceback__)[-1:] or [None]
+    where = f"{place[0].filename}:{place[0].lineno}" if place[0] else "?"
+    logger.error("chat frame %r failed: %s at %s", kind, type(error).__name__, where)
 
 
 class ChatFrames(AsyncJsonWebsocketConsumer):
-    """What both consumers share: size, rate and shape checks, and the group handler."""
+    """What both consumers share: size, rate and shape checks, the channel layer used only
+    when it answers, and the group handler."""
 
     language = "en"
+    kinds: dict = {}  # the frame types this socket accepts (livechat.frames)
+
+    async def __call__(self, scope, receive, send):
+        """Channels' own, but a channel layer that does not answer (Redis down) leaves the
+        socket without live updates instead of failing its handshake."""
+        self.scope = scope
+        self.base_send = send
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.groups_joined: set[str] = set()
+        sources = [receive]
+        try:
+            name = await asyncio.wait_for(self.channel_layer.new_channel(), LAYER_TIMEOUT)
+            self.channel_name = name
+            sources.append(functools.partial(self.channel_layer.receive, name))
+        except Exception as error:  # noqa: BLE001 - any failure of the layer degrades the same
+            logger.warning("channel layer unavailable (%s): no live updates", type(error).__name__)
+            self.channel_layer = None
+            self.channel_name = f"unlayered.{uuid.uuid4().hex}"
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch(sources, self.dispatch)
 
     async def dispatch(self, message: dict) -> None:
         """Channels checks the database connections before every message and broadcast, a hop
@@ -96,21 +128,39 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         with translation.override(self.language):
-            frame, problem = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
-            problem = problem or invalid_frame(frame)
+            if frame_size(text_data, bytes_data) > MAX_FRAME_BYTES:
+                return await self.close(code=CLOSE_TOO_BIG)
+            frame = frames.parse(text_data) if bytes_data is None else None
+            kind = frame.get("type") if isinstance(frame, dict) else None
+            light = kind in ("typing", "ping")
+            if not (self.light_limit if light else self.frame_limit).allow():
+                return await self.refused(silently=kind == "typing")
+            if bytes_data is not None:
+                return await self.error("invalid", _("Only text messages are accepted."))
+            problem = frames.frame_problem(frame, self.kinds)
             if problem is not None:
                 return await self.error(*problem)
-            if frame["type"] == "ping":
-                return await self.send_json({"type": "pong"})
+            await self.handle(frame)
+
+    async def handle(self, frame: dict) -> None:
+        if frame["type"] == "ping":
+            return await self.send_json({"type": "pong"})
+        try:
             if frame["type"] == "typing":
-                if self.typing_limit.allow():
-                    await self.typing(frame)
-                return None
-            if not self.frame_limit.allow():
-                return await self.error(
-                    "rate_limited", _("You are sending messages too fast. Please wait a moment.")
-                )
+                return await self.typing(frame)
             await self.receive_json(frame)
+        except Exception as error:  # noqa: BLE001 - the socket stays open; the client resends
+            log_failure(frame["type"], error)
+            await self.error("server_error", _("Something went wrong. Please try again."))
+
+    async def refused(self, *, silently: bool) -> None:
+        """Over the rate: an error frame (dropped silently for typing); a socket that keeps
+        going is closed with 1008."""
+        if not self.refusals.allow():
+            return await self.close(code=CLOSE_POLICY)
+        if not silently:
+            message = _("You are sending messages too fast. Please wait a moment.")
+            await self.error("rate_limited", message)
 
     async def error(self, code: str, message: str) -> None:
         await self.send_json(frames.error_frame(code, message))
@@ -124,19 +174,67 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
         for reply in outcome.replies:
             await self.send_json(reply)
         for group, frame in outcome.broadcasts:
-            await self.channel_layer.group_send(group, {"type": "chat.frame", "frame": frame})
+            sent = await self.layer_call("group_send", group, self.event(group, frame))
+            if not sent and group in self.groups_joined:
+                await self.send_json(frame)  # the layer is down: at least the sender sees it
+            if not sent:
+                await self.announce_live(available=False)
+
+    async def announce_live(self, *, available: bool) -> None:
+        """Tell the client, once, that live updates are off (the channel layer is down), so
+        that it catches up by `resume` (or `join`) every few seconds instead."""
+        if not available and not getattr(self, "told_not_live", False):
+            self.told_not_live = True
+            await self.send_json({"type": "live", "available": False})
+
+    @staticmethod
+    def event(group: str, frame: dict, **extra) -> dict:
+        return {"type": "chat.frame", "group": group, "frame": frame, **extra}
 
     async def chat_frame(self, event: dict) -> None:
-        if event.get("exclude") != self.channel_name:
+        if event.get("exclude") == self.channel_name:
+            return
+        await self.before_group_frame()
+        if event.get("group", "") in self.groups_joined:  # still a member when it arrived
             await self.send_json(event["frame"])
 
-    def limits(self) -> None:
-        self.frame_limit = RateLimit(MESSAGES_PER_WINDOW, RATE_WINDOW)
-        self.typing_limit = RateLimit(TYPING_PER_WINDOW, RATE_WINDOW)
+    async def before_group_frame(self) -> None:
+        """A hook: the agent console re-reads its access here every few seconds."""
+
+    async def join_group(self, group: str) -> None:
+        self.groups_joined.add(group)
+        await self.layer_call("group_add", group, self.channel_name)
+
+    async def leave_group(self, group: str) -> None:
+        self.groups_joined.discard(group)
+        await self.layer_call("group_discard", group, self.channel_name)
+
+    async def layer_call(self, method: str, *args) -> bool:
+        """A channel-layer call that gives up quietly: Redis only notifies (I9: a full channel
+        or a layer that is down loses a notification, never a stored message)."""
+        if self.channel_layer is None:
+            return False
+        try:
+            await asyncio.wait_for(getattr(self.channel_layer, method)(*args), LAYER_TIMEOUT)
+        except Exception as error:  # noqa: BLE001 - ChannelFull, ConnectionError, a timeout
+            logger.warning("channel layer %s failed (%s)", method, type(error).__name__)
+            return False
+        return True
+
+    async def disconnect(self, code: int) -> None:
+        for group in list(self.groups_joined):
+            await self.leave_group(group)
+
+    def limits(self, *, frames_per_window: int = MESSAGES_PER_WINDOW) -> None:
+        self.frame_limit = RateLimit(frames_per_window, RATE_WINDOW)
+        self.light_limit = RateLimit(LIGHT_PER_WINDOW, RATE_WINDOW)
+        self.refusals = RateLimit(REFUSALS_PER_WINDOW, RATE_WINDOW)
 
 
 class CustomerChatConsumer(ChatFrames):
     """A customer's (or guest's) side of one conversation."""
+
+    kinds = frames.CUSTOMER_FRAMES
 
     async def connect(self) -> None:
         self.limits()
@@ -145,84 +243,71 @@ class CustomerChatConsumer(ChatFrames):
         if not origin_allowed(self.scope):
             return await self.refuse("bad_origin", _("This page may not open the chat."))
         query = parse_qs(self.scope.get("query_string", b"").decode())
-        token = query.get("token", [""])[0]
+        self.token = query.get("token", [""])[0]
         conversation = await in_pool(dispatch.customer_connect)(
-            pk=self.conversation_id, user=self.user, token=token
+            pk=self.conversation_id, user=self.user, token=self.token
         )
         if conversation is None:
             return await self.refuse("forbidden", _("This chat is not yours."))
         self.language = conversation.language
-        self.group = dispatch.conversation_group(self.conversation_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join_group(conversation_group(self.conversation_id))
         await self.accept()
-
-    async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.channel_layer is None:
+            await self.announce_live(available=False)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         outcome = await in_pool(dispatch.customer_frame)(
-            conversation_id=self.conversation_id, user=self.user, frame=content
+            conversation_id=self.conversation_id, user=self.user, token=self.token, frame=content
         )
         await self.deliver(outcome)
 
     async def typing(self, frame: dict) -> None:
-        event = {
-            "type": "chat.frame",
-            "exclude": self.channel_name,
-            "frame": {
-                "type": "typing",
-                "conversation": self.conversation_id,
-                "by": "customer",
-                "active": bool(frame.get("active", True)),
-            },
+        group = conversation_group(self.conversation_id)
+        typing = {
+            "type": "typing",
+            "conversation": self.conversation_id,
+            "by": "customer",
+            "active": frame.get("active", True),
         }
-        await self.channel_layer.group_send(self.group, event)
+        event = self.event(group, typing, exclude=self.channel_name)
+        await self.layer_call("group_send", group, event)
 
 
 class AgentConsumer(ChatFrames):
     """An agent's console: the queue, and any number of chats at once."""
 
+    kinds = frames.AGENT_FRAMES
+
     async def connect(self) -> None:
-        self.limits()
-        self.frame_limit = RateLimit(MESSAGES_PER_WINDOW * 3, RATE_WINDOW)
+        self.limits(frames_per_window=MESSAGES_PER_WINDOW * 3)
         self.user = self.scope.get("user")
         self.following: set[int] = set()
         if not origin_allowed(self.scope):
             return await self.refuse("bad_origin", _("This page may not open the chat."))
         if self.user is None or not self.user.is_authenticated:
             return await self.refuse("forbidden", _("Please log in."))
-        allowed, snapshot, language = await in_pool(self._start)()
+        access, snapshot, language = await in_pool(self._start)()
         self.language = language
-        if not allowed:
+        if access.user is None:
             return await self.refuse("forbidden", _("Only support staff may use this."))
-        for group in (dispatch.AGENTS_GROUP, dispatch.agent_group(self.user.pk)):
-            await self.channel_layer.group_add(group, self.channel_name)
-        self.joined = True
+        self.user = access.user
+        self.access_read_at = time.monotonic()
+        for group in (AGENTS_GROUP, agent_group(self.user.pk), *access.team_groups):
+            await self.join_group(group)
         await self.accept()
+        if self.channel_layer is None:
+            await self.announce_live(available=False)
         await self.deliver(snapshot)
 
-    def _start(self) -> tuple[bool, Outcome | None, str]:
+    def _start(self) -> tuple[dispatch.AgentAccess, Outcome | None, str]:
         language = dispatch.user_language(self.user)
-        if not (is_staff_member(self.user) and self.user.has_perm("support.use_console")):
-            return False, None, language
-        return True, dispatch.agent_snapshot(user=self.user), language
-
-    async def disconnect(self, code: int) -> None:
-        if not getattr(self, "joined", False):
-            return
-        groups = [dispatch.AGENTS_GROUP, dispatch.agent_group(self.user.pk)]
-        for conversation_id in self.following:
-            groups += [
-                dispatch.conversation_group(conversation_id),
-                dispatch.staff_group(conversation_id),
-            ]
-        for group in groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        access = dispatch.agent_access(user_id=self.user.pk)
+        if access.user is None:
+            return access, None, language
+        return access, dispatch.agent_snapshot(user=access.user), language
 
     async def receive_json(self, content: dict, **kwargs) -> None:
-        if content["type"] != "presence" and "conversation" not in content:
-            return await self.error("invalid", _("Which chat is this for?"))
+        await self.before_group_frame()
         if content["type"] == "leave":
             return await self.unfollow(content["conversation"])
         outcome = await in_pool(dispatch.agent_frame)(user=self.user, frame=content)
@@ -230,38 +315,50 @@ class AgentConsumer(ChatFrames):
             await self.follow(conversation_id)
         await self.deliver(outcome)
 
+    async def before_group_frame(self) -> None:
+        """B4: every few seconds, re-read what this console may receive — a team it left, a
+        chat it may no longer see, a role it lost — and leave those groups before the next
+        frame is delivered."""
+        if time.monotonic() - self.access_read_at < ACCESS_REFRESH_SECONDS:
+            return
+        self.access_read_at = time.monotonic()
+        access = await in_pool(dispatch.agent_access)(
+            user_id=self.user.pk, following=frozenset(self.following)
+        )
+        if access.user is None:
+            await self.error("forbidden", _("Only support staff may use this."))
+            return await self.close(code=CLOSE_REFUSED)
+        self.user = access.user
+        joined_teams = {group for group in self.groups_joined if group.startswith("livechat.team.")}
+        for group in joined_teams - access.team_groups:
+            await self.leave_group(group)
+        for group in access.team_groups - joined_teams:
+            await self.join_group(group)
+        for conversation_id in self.following - access.following:
+            await self.unfollow(conversation_id)
+
     async def follow(self, conversation_id: int) -> None:
         """Join a chat's groups; dispatch has checked that this agent may."""
         if conversation_id not in self.following:
             self.following.add(conversation_id)
-            await self.channel_layer.group_add(
-                dispatch.conversation_group(conversation_id), self.channel_name
-            )
-            await self.channel_layer.group_add(
-                dispatch.staff_group(conversation_id), self.channel_name
-            )
+            await self.join_group(conversation_group(conversation_id))
+            await self.join_group(staff_group(conversation_id))
 
     async def unfollow(self, conversation_id: int) -> None:
         self.following.discard(conversation_id)
-        await self.channel_layer.group_discard(
-            dispatch.conversation_group(conversation_id), self.channel_name
-        )
-        await self.channel_layer.group_discard(
-            dispatch.staff_group(conversation_id), self.channel_name
-        )
+        await self.leave_group(conversation_group(conversation_id))
+        await self.leave_group(staff_group(conversation_id))
 
     async def typing(self, frame: dict) -> None:
-        conversation_id = frame.get("conversation")
+        conversation_id = frame["conversation"]
         if conversation_id not in self.following:
             return
-        event = {
-            "type": "chat.frame",
-            "exclude": self.channel_name,
-            "frame": {
-                "type": "typing",
-                "conversation": conversation_id,
-                "by": "agent",
-                "active": bool(frame.get("active", True)),
-            },
+        group = conversation_group(conversation_id)
+        typing = {
+            "type": "typing",
+            "conversation": conversation_id,
+            "by": "agent",
+            "active": frame.get("active", True),
         }
-        await self.channel_layer.group_send(dispatch.conversation_group(conversation_id), event)
+        event = self.event(group, typing, exclude=self.channel_name)
+        await self.layer_call("group_send", group, event)

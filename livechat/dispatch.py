@@ -1,13 +1,17 @@
 """The database side of each websocket frame: one synchronous call per frame, run by the
-consumers on their database thread pool (`consumers.in_pool`). Each returns an Outcome —
-frames for the sender and frames for groups — built only from rows already committed."""
+consumers on their database thread pool (`consumers.in_pool`). Every frame that touches a chat
+goes through `selectors.conversation_get_for_user` first — the connect check is not enough,
+since access changes while a socket is open — and each returns an Outcome (livechat.publish)
+built only from rows already committed."""
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import InterfaceError, OperationalError, close_old_connections
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,34 +28,32 @@ from livechat.messages import (
     conversation_post_agent_message,
     conversation_post_customer_message,
 )
-from livechat.models import ChatMessage, Conversation, SenderKind, Status
+from livechat.models import Conversation, SenderKind, Status
 from livechat.offer_sweep import conversation_withdraw_offers_of
+from livechat.publish import Outcome, conversation_group, publish, team_group
+from livechat.selectors import Access
 from livechat.transfer import conversation_hand_back, conversation_transfer
 from support.models import AgentProfile, Team
+from support.roles import is_staff_member
 from support.services import agent_set_presence
+from support.teams import hidden_teams
 
-AGENTS_GROUP = "livechat.agents"
 CONNECTION_CHECK_SECONDS = 10.0
 _checked = threading.local()
 
-
-def conversation_group(conversation_id: int) -> str:
-    return f"livechat.conversation.{conversation_id}"
-
-
-def staff_group(conversation_id: int) -> str:
-    return f"livechat.staff.{conversation_id}"
-
-
-def agent_group(user_id: int) -> str:
-    return f"livechat.agent.{user_id}"
-
-
-@dataclass
-class Outcome:
-    replies: list[dict] = field(default_factory=list)
-    broadcasts: list[tuple[str, dict]] = field(default_factory=list)
-    join: list[int] = field(default_factory=list)  # conversations the agent socket now follows
+# What each agent frame needs: opening the chat, or acting in it (livechat.selectors.Access).
+AGENT_ACCESS = {
+    "join": Access.VIEW,
+    "read": Access.VIEW,
+    "accept": Access.TAKE,
+    "message": Access.ACT,
+    "note": Access.ACT,
+    "transfer": Access.ACT,
+    "hand_back": Access.ACT,
+    "end": Access.ACT,
+    "follow_up": Access.ACT,
+}
+CUSTOMER_ACCESS = {"resume": Access.VIEW, "read": Access.VIEW}  # the rest: Access.ACT
 
 
 def _fresh(function):
@@ -74,46 +76,20 @@ def _fresh(function):
     return wrapper
 
 
-def publish(posted: services.Posted, *, client_id: str = "") -> Outcome:
-    outcome = Outcome()
-    if posted.duplicate_of is not None:
-        outcome.replies.append(frames.ack_frame(posted.duplicate_of))
-        return outcome
-    conversation = posted.conversation
-    for message in posted.messages:
-        if client_id and message.client_message_id == client_id:
-            outcome.replies.append(frames.ack_frame(message))
-        outcome.broadcasts.append((_group_for(message), frames.message_frame(message)))
-    if posted.state_changed:
-        outcome.broadcasts.append(
-            (
-                conversation_group(conversation.pk),
-                frames.state_frame(conversation, offline=posted.offline),
-            )
-        )
-    if posted.state_changed or posted.offer_withdrawn_from is not None or posted.offered_anew:
-        outcome.broadcasts.append((AGENTS_GROUP, frames.chat_summary_frame(conversation)))
-    if posted.offer_withdrawn_from is not None:
-        frame = frames.offer_withdrawn_frame(
-            conversation.pk, away=posted.marked_away, expired=posted.offer_expired
-        )
-        outcome.broadcasts.append((agent_group(posted.offer_withdrawn_from), frame))
-    for team_id in posted.queue_teams:
-        for pk, position, wait in assignment.queue_positions(team_id=team_id):
-            outcome.broadcasts.append(
-                (conversation_group(pk), frames.queue_frame(pk, position, wait))
-            )
-    return outcome
-
-
-def _group_for(message: ChatMessage) -> str:
-    if message.internal:
-        return staff_group(message.conversation_id)
-    return conversation_group(message.conversation_id)
-
-
 def _error(error: services.ChatError) -> Outcome:
     return Outcome(replies=[frames.error_frame(error.code, error.message)])
+
+
+def not_found() -> services.ChatError:
+    """What every refusal of access looks like: the same as a chat that does not exist."""
+    return services.ChatError("not_found", _("This chat does not exist."))
+
+
+def _get(user, pk: int, *, token: str = "", access: Access) -> Conversation:
+    try:
+        return selectors.conversation_get_for_user(user=user, pk=pk, token=token, for_action=access)
+    except Http404:
+        raise not_found() from None
 
 
 # --- Customers -------------------------------------------------------------------------------
@@ -121,40 +97,50 @@ def _error(error: services.ChatError) -> Outcome:
 
 @_fresh
 def customer_connect(*, pk: int, user, token: str) -> Conversation | None:
-    return selectors.conversation_for_customer(pk=pk, user=user, token=token)
+    try:
+        return selectors.conversation_get_for_user(user=user, pk=pk, token=token)
+    except Http404:
+        return None
 
 
 @_fresh
-def customer_frame(*, conversation_id: int, user, frame: dict) -> Outcome:
-    """One frame from a customer whose access was checked on connect."""
-    kind = frame.get("type")
+def customer_frame(*, conversation_id: int, user, token: str = "", frame: dict) -> Outcome:
+    """One frame from a customer (or a guest with the chat's token), checked again here: a
+    frame answers `not_found` once the chat is no longer theirs."""
+    kind = frame["type"]
     try:
-        if kind == "message":
-            posted = conversation_post_customer_message(
-                conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
-            )
-            return publish(posted, client_id=frame["client_id"])
-        if kind == "resume":
-            return _resume(conversation_id, after=frame["after"], staff=False)
-        if kind == "read":
-            return _read(conversation_id, SenderKind.CUSTOMER, frame["up_to"])
-        if kind == "leave_message":
-            posted = conversation_leave_message(
-                conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
-            )
-            return publish(posted, client_id=frame["client_id"])
-        if kind == "end":
-            by = user if user is not None and user.is_authenticated else None
-            return publish(conversation_end(conversation_id=conversation_id, by=by))
-        if kind == "rate":
-            conversation = conversation_rate(
-                conversation_id=conversation_id,
-                rating=frame["rating"],
-                comment=frame.get("comment", ""),
-            )
-            return Outcome(replies=[{**frames.state_frame(conversation), "type": "rated"}])
+        access = CUSTOMER_ACCESS.get(kind, Access.ACT)
+        conversation_id = _get(user, conversation_id, token=token, access=access).pk
+        return _customer_action(kind, user=user, conversation_id=conversation_id, frame=frame)
     except services.ChatError as error:
         return _error(error)
+
+
+def _customer_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outcome:
+    if kind == "message":
+        posted = conversation_post_customer_message(
+            conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
+        )
+        return publish(posted, client_id=frame["client_id"])
+    if kind == "resume":
+        return _resume(conversation_id, after=frame["after"], staff=False)
+    if kind == "read":
+        return _read(conversation_id, SenderKind.CUSTOMER, frame["up_to"])
+    if kind == "leave_message":
+        posted = conversation_leave_message(
+            conversation_id=conversation_id, client_id=frame["client_id"], text=frame["text"]
+        )
+        return publish(posted, client_id=frame["client_id"])
+    if kind == "end":
+        by = user if user is not None and user.is_authenticated else None
+        return publish(conversation_end(conversation_id=conversation_id, by=by))
+    if kind == "rate":
+        conversation = conversation_rate(
+            conversation_id=conversation_id,
+            rating=frame["rating"],
+            comment=frame.get("comment", ""),
+        )
+        return Outcome(replies=[{**frames.state_frame(conversation), "type": "rated"}])
     return Outcome()
 
 
@@ -190,30 +176,46 @@ def _read(conversation_id: int, reader: str, up_to: int) -> Outcome:
 # --- Agents ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AgentAccess:
+    """What an agent's console may receive now (re-read every few seconds while it is open)."""
+
+    user: AbstractBaseUser | None  # freshly read; None: no longer allowed on the console
+    team_groups: frozenset[str]  # the groups of the restricted teams they may read
+    following: frozenset[int]  # of the chats the console follows, those still visible
+
+
+@_fresh
+def agent_access(*, user_id: int, following: frozenset[int] = frozenset()) -> AgentAccess:
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not (is_staff_member(user) and user.has_perm("support.use_console")):
+        return AgentAccess(None, frozenset(), frozenset())
+    readable = Team.objects.filter(restricted=True).exclude(pk__in=hidden_teams(user))
+    visible = Conversation.objects.visible_to(user).filter(pk__in=following)
+    return AgentAccess(
+        user,
+        frozenset(team_group(pk) for pk in readable.values_list("pk", flat=True)),
+        frozenset(visible.values_list("pk", flat=True)),
+    )
+
+
 @_fresh
 def agent_snapshot(*, user: AbstractBaseUser) -> Outcome:
-    chats = selectors.agent_chats(user, supervisor=services.is_supervisor(user))
-    return Outcome(replies=[frames.chat_summary_frame(chat) for chat in chats])
-
-
-def may_join(conversation: Conversation, user: AbstractBaseUser) -> bool:
-    """Agents see the queue and their own chats; supervisors may watch any chat."""
-    return (
-        conversation.status == Status.QUEUED
-        or conversation.agent_id == user.pk
-        or services.is_supervisor(user)
+    return Outcome(
+        replies=[frames.chat_summary_frame(chat) for chat in selectors.agent_chats(user)]
     )
 
 
 @_fresh
 def agent_frame(*, user: AbstractBaseUser, frame: dict) -> Outcome:
-    """One frame from a signed-in agent; every frame names its conversation."""
-    kind = frame.get("type")
-    if kind == "presence":
-        return _presence(user, frame["presence"])
-    conversation_id = int(frame["conversation"])
+    """One frame from a signed-in agent; every frame but presence names its conversation, and
+    each is checked against what this agent may do with it now."""
+    kind = frame["type"]
     try:
-        return _agent_action(kind, user=user, conversation_id=conversation_id, frame=frame)
+        if kind == "presence":
+            return _presence(user, frame["presence"])
+        conversation = _get(user, frame["conversation"], access=AGENT_ACCESS[kind])
+        return _agent_action(kind, user=user, conversation_id=conversation.pk, frame=frame)
     except services.ChatError as error:
         return _error(error)
 
@@ -230,10 +232,7 @@ def _presence(user: AbstractBaseUser, presence: str) -> Outcome:
 
 def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outcome:
     if kind == "join":
-        conversation = Conversation.objects.filter(pk=conversation_id).first()
-        if conversation is None or not may_join(conversation, user):
-            raise services.ChatError("not_allowed", _("You may not open this chat."))
-        outcome = _resume(conversation_id, after=int(frame.get("after", 0)), staff=True)
+        outcome = _resume(conversation_id, after=frame.get("after", 0), staff=True)
         outcome.join.append(conversation_id)
         return outcome
     if kind == "accept":
@@ -256,21 +255,19 @@ def _agent_action(kind: str, *, user, conversation_id: int, frame: dict) -> Outc
     if kind == "end":
         return publish(conversation_end(conversation_id=conversation_id, by=user))
     if kind == "follow_up":
-        posted = conversation_follow_up(conversation_id=conversation_id, by=user)
-        return publish(posted)
+        return publish(conversation_follow_up(conversation_id=conversation_id, by=user))
     if kind == "read":
-        conversation = Conversation.objects.filter(pk=conversation_id).first()
-        if conversation is None or not may_join(conversation, user):
-            raise services.ChatError("not_allowed", _("You may not open this chat."))
-        return _read(conversation_id, SenderKind.AGENT, int(frame["up_to"]))
+        return _read(conversation_id, SenderKind.AGENT, frame["up_to"])
     return Outcome()
 
 
 def _transfer(user, conversation_id: int, frame: dict) -> services.Posted:
+    """To an agent (an agent profile's user) or a team; an id that names neither is refused
+    like a transfer to nobody."""
     to_agent = to_team = None
     if frame.get("to_agent"):
         profile = AgentProfile.objects.select_related("user").filter(user_id=frame["to_agent"])
-        to_agent = profile.first().user if profile.exists() else None
+        to_agent = next((found.user for found in profile[:1]), None)
     if frame.get("to_team"):
         to_team = Team.objects.filter(pk=frame["to_team"]).first()
     return conversation_transfer(
@@ -278,7 +275,7 @@ def _transfer(user, conversation_id: int, frame: dict) -> services.Posted:
         by=user,
         to_agent=to_agent,
         to_team=to_team,
-        note=str(frame.get("note", ""))[:2000],
+        note=frame.get("note", ""),
     )
 
 

@@ -11,22 +11,20 @@ from livechat.models import Conversation, SenderKind, Status
 from livechat.services import (
     ChatError,
     Posted,
-    _check_transition,
-    _joined,
-    _system,
-    conversation_event,
     conversation_lock,
+    conversation_transition,
     is_supervisor,
+    joined_message,
+    system_message,
 )
 
 SUMMARY_TURNS = 6
 
 
-def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None) -> None:
+def conversation_queue(posted: Posted, *, reason: str, urgent: bool, category: str | None) -> None:
+    """The bot hands the chat (locked by the caller) to a team's queue, with a summary of what
+    it tried; offered to an agent at once unless the team is closed."""
     conversation = posted.conversation
-    before = conversation.status
-    _check_transition(conversation, Status.QUEUED)
-    conversation.status = Status.QUEUED
     conversation.urgent = urgent or conversation.urgent
     conversation.category = category or conversation.category
     conversation.handoff_reason = reason
@@ -43,21 +41,24 @@ def _handoff(posted: Posted, *, reason: str, urgent: bool, category: str | None)
         conversation.offered_to = None
     else:
         offers.offer_next(conversation, now=conversation.queued_at)
-    conversation.save(
-        update_fields=[
-            "status", "urgent", "category", "handoff_reason", "bot_summary", "queued_at",
-            "team", "offered_to",
-        ]
+    conversation_transition(
+        conversation,
+        to=Status.QUEUED,
+        by=None,
+        kind="handoff",
+        fields=[
+            "urgent", "category", "handoff_reason", "bot_summary", "queued_at", "team",
+            "offered_to",
+        ],
+        data={"reason": reason, "closed": True} if closed else {"reason": reason},
     )  # fmt: skip
-    data = {"reason": reason, "closed": True} if closed else {"reason": reason}
-    conversation_event(conversation, "handoff", before=before, after=Status.QUEUED, data=data)
     posted.state_changed = True
     if closed:
-        posted.messages.append(_system(conversation, _closed_text(conversation)))
+        posted.messages.append(system_message(conversation, _closed_text(conversation)))
         posted.offline = True
         return
     if not assignment.agents_online(team=conversation.team):
-        posted.messages.append(_system(conversation, texts.offline(conversation.language)))
+        posted.messages.append(system_message(conversation, texts.offline(conversation.language)))
         posted.offline = True
     posted.queue_teams.add(conversation.team_id)
 
@@ -99,17 +100,19 @@ def conversation_accept(*, conversation_id: int, agent: AbstractBaseUser) -> Pos
             raise ChatError("at_capacity", _("You have reached your maximum of open chats."))
         _assign(conversation, agent=agent, by=agent)
         posted = Posted(conversation, state_changed=True, queue_teams={conversation.team_id})
-        posted.messages.append(_joined(conversation, agent))
+        posted.messages.append(joined_message(conversation, agent))
     return posted
 
 
 def _assign(conversation: Conversation, *, agent: AbstractBaseUser, by: AbstractBaseUser) -> None:
-    before = conversation.status
-    _check_transition(conversation, Status.ASSIGNED)
-    conversation.status = Status.ASSIGNED
     conversation.agent = agent
     conversation.offered_to = None
     conversation.assigned_at = timezone.now()
     offers.offer_taken(conversation, agent=agent, now=conversation.assigned_at)
-    conversation.save(update_fields=["status", "agent", "offered_to", "assigned_at"])
-    conversation_event(conversation, "assigned", actor=by, before=before, after=Status.ASSIGNED)
+    conversation_transition(
+        conversation,
+        to=Status.ASSIGNED,
+        by=by,
+        kind="assigned",
+        fields=["agent", "offered_to", "assigned_at"],
+    )

@@ -4,49 +4,65 @@ and how far each side has read."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models.functions import Greatest
-from django.utils import translation
+from django.utils import timezone, translation
 
-from livechat import bot, texts
-from livechat.handoff import _handoff
+from livechat import bot, redaction, texts
+from livechat.handoff import conversation_queue
 from livechat.models import ChatMessage, Conversation, SenderKind, Status
 from livechat.services import (
     ChatError,
     Posted,
-    _check_may_act,
-    _existing,
-    _store_message,
-    _system,
+    check_may_act,
     conversation_lock,
+    existing_message,
+    store_message,
+    system_message,
 )
-from support.text import analyze, security_notice
+from support.text import Analysis, analyze, redact, security_notice
 
 
 def conversation_post_customer_message(
     *, conversation_id: int, client_id: str, text: str
 ) -> Posted:
-    """Store the customer's message (redacted, once per client id), then let the bot act."""
-    analysis = analyze(text)
+    """Store the customer's message (redacted with their recent messages, once per client
+    id), then let the bot act. Earlier messages that held part of a secret come back in
+    `Posted.redacted` for the clients to replace."""
+    analysis = analyze(text)  # before the lock: the costly part, usually right as it is
     with transaction.atomic():
         conversation = conversation_lock(conversation_id)
-        existing = _existing(conversation, client_id)
+        existing = existing_message(conversation, client_id)
         if existing is not None:
             return Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
             raise ChatError("ended", texts.ended(conversation.language))
-        message = _store_message(
-            conversation, SenderKind.CUSTOMER, analysis.redacted_text, client_id=client_id
-        )
-        posted = Posted(conversation, [message])
-        if analysis.secrets:
-            posted.messages.append(
-                _system(conversation, security_notice(conversation.language), automated=True)
-            )
+        posted = customer_message_store(conversation, client_id=client_id, text=text)
         if conversation.status == Status.BOT:
-            _bot_turn(posted, text=analysis.redacted_text, analysis=analysis)
+            body = posted.messages[0].body
+            if body != analysis.redacted_text:  # a secret the window found: judge what is left
+                analysis = analyze(body)
+            _bot_turn(posted, text=body, analysis=analysis)
     return posted
 
 
-def _bot_turn(posted: Posted, *, text: str, analysis) -> None:
+def customer_message_store(conversation: Conversation, *, client_id: str, text: str) -> Posted:
+    """Store a customer's message through the chat's gate (livechat.redaction), and the
+    security notice, once, when a secret was removed from it or from earlier messages. The
+    caller holds the chat's row lock."""
+    redacted = redaction.customer_message_redact(conversation, text, now=timezone.now())
+    message = store_message(conversation, SenderKind.CUSTOMER, redacted.text, client_id=client_id)
+    posted = Posted(
+        conversation,
+        [message],
+        redacted=redacted.earlier,
+        summary_changed=redacted.summary_changed,
+    )
+    if redacted.secrets:
+        notice = security_notice(conversation.language)
+        posted.messages.append(system_message(conversation, notice, automated=True))
+    return posted
+
+
+def _bot_turn(posted: Posted, *, text: str, analysis: Analysis) -> None:
     conversation = posted.conversation
     history = list(
         conversation.messages.filter(sender=SenderKind.BOT)
@@ -54,6 +70,7 @@ def _bot_turn(posted: Posted, *, text: str, analysis) -> None:
         .values_list("bot_action", flat=True)
     )
     decision = bot.decide(text, lang=conversation.language, history=history, analysis=analysis)
+    redaction.searched(conversation, message=posted.messages[0], search_id=decision.search_id)
     posted.messages.append(
         ChatMessage.objects.create(
             conversation=conversation,
@@ -65,7 +82,7 @@ def _bot_turn(posted: Posted, *, text: str, analysis) -> None:
         )
     )
     if decision.action in (bot.HANDOFF, bot.URGENT_HANDOFF):
-        _handoff(
+        conversation_queue(
             posted,
             reason=decision.reason,
             urgent=decision.action == bot.URGENT_HANDOFF,
@@ -82,19 +99,19 @@ def conversation_post_agent_message(
     internal: bool = False,
 ) -> Posted:
     """An agent's reply (or internal note), redacted like every message."""
-    redacted = analyze(text).redacted_text
+    body = redact(text).text
     with transaction.atomic():
         conversation = conversation_lock(conversation_id)
-        _check_may_act(conversation, agent)
-        existing = _existing(conversation, client_id)
+        check_may_act(conversation, agent)
+        existing = existing_message(conversation, client_id)
         if existing is not None:
             return Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
             raise ChatError("ended", texts.ended(translation.get_language() or "en"))
-        message = _store_message(
+        message = store_message(
             conversation,
             SenderKind.AGENT,
-            redacted,
+            body,
             client_id=client_id,
             author=agent,
             internal=internal,

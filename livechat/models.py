@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from support.models import Team
-from support.roles import is_staff_member
+from support.roles import has_role, is_staff_member
 from support.taxonomy import Category, Language
+from support.teams import team_readable_filter
 
 
 class Status(models.TextChoices):
@@ -22,6 +23,15 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.BOT, Status.QUEUED, Status.ASSIGNED)
+
+
+def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Supervisors (and admins) may watch and act in any chat they can read."""
+    return bool(
+        getattr(user, "is_superuser", False)
+        or has_role(user, "supervisor")
+        or has_role(user, "admin")
+    )
 
 
 class HandoffReason(models.TextChoices):
@@ -40,12 +50,36 @@ class ConversationQuerySet(models.QuerySet):
         return self.filter(status=Status.QUEUED).order_by("-urgent", "queued_at", "id")
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "ConversationQuerySet":
-        """The one place that decides which chats a signed-in person may see."""
+        """The one place that decides which chats a signed-in person may see: a customer their
+        own; staff with the console the queue and their own chats, supervisors every chat;
+        and of a restricted team's chats (Security, VIP) only its people see any
+        (support.teams). Guests reach their chat by its signed token instead
+        (livechat.selectors.conversation_get_for_user)."""
         if not user.is_authenticated:
             return self.none()
-        if is_staff_member(user):
-            return self
-        return self.filter(customer=user)
+        if not is_staff_member(user):
+            return self.filter(customer=user)
+        if not user.has_perm("support.use_console"):
+            return self.none()
+        chats = (
+            self if is_supervisor(user) else self.filter(Q(status=Status.QUEUED) | Q(agent=user))
+        )
+        return chats.filter(team_readable_filter(user))
+
+    def takeable_by(self, user: AbstractBaseUser | AnonymousUser) -> "ConversationQuerySet":
+        """The chats `user` may try to accept: staff with the console, any chat of a team they
+        may read (accepting then refuses all but a queued one: `already_taken`)."""
+        if not (is_staff_member(user) and user.has_perm("support.use_console")):
+            return self.none()
+        return self.filter(team_readable_filter(user))
+
+    def actable_by(self, user: AbstractBaseUser | AnonymousUser) -> "ConversationQuerySet":
+        """The chats `user` may write in or change (end, transfer, hand back, follow up): of
+        the visible ones, a customer's own, an agent's assigned chats, any for supervisors."""
+        chats = self.visible_to(user)
+        if is_staff_member(user) and not is_supervisor(user):
+            chats = chats.filter(agent=user)
+        return chats
 
 
 class Conversation(models.Model):

@@ -1,11 +1,16 @@
-"""Reads, including the one place that decides who may join a chat."""
+"""Reads, including the one way in to a chat: `conversation_get_for_user`."""
+
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 
 from livechat.models import ChatMessage, Conversation
 from support.models import AgentProfile
+from support.roles import is_staff_member
+from support.teams import team_readable_filter
 from tickets.models import Macro
 from tickets.services import customer_display_name, fill_placeholder_values
 
@@ -20,24 +25,49 @@ def guest_token(conversation: Conversation) -> str:
     return signing.dumps({"c": conversation.pk, "k": conversation.guest_key}, salt=GUEST_TOKEN_SALT)
 
 
-def conversation_for_customer(
-    *, pk: int, user: AbstractBaseUser | AnonymousUser, token: str = ""
-) -> Conversation | None:
-    """The chat `pk` if this signed-in customer owns it or the guest token names it, else None
-    (missing and not-yours look the same)."""
-    conversation = Conversation.objects.filter(pk=pk).first()
+class Access(StrEnum):
+    """What a caller wants to do with a chat."""
+
+    VIEW = "view"  # open it: join, replay, read marks, the console's panes, files
+    ACT = "act"  # write in it or change it: message, note, file, transfer, hand back, end
+    TAKE = "take"  # accept it from the queue
+
+
+def conversation_get_for_user(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    pk: int,
+    token: str = "",
+    for_action: Access = Access.VIEW,
+) -> Conversation:
+    """The one way in to a chat, for pages, the API, every websocket frame and tasks acting
+    for someone: the chat `pk` if `user` (or a guest holding the chat's signed `token`) may
+    do `for_action` with it (`Conversation.objects.visible_to` / `actable_by`), else Http404
+    — the same for a chat that is missing and one that is not theirs."""
+    user = user if user is not None else AnonymousUser()
+    chats = Conversation.objects.select_related("customer")
+    allowed = {
+        Access.VIEW: chats.visible_to,
+        Access.ACT: chats.actable_by,
+        Access.TAKE: chats.takeable_by,
+    }[Access(for_action)](user)
+    conversation = allowed.filter(pk=pk).first()
+    if conversation is None and token and not is_staff_member(user):
+        conversation = _guest_chat(chats, pk=pk, token=token)
     if conversation is None:
-        return None
-    if conversation.customer_id is not None:
-        owned = user.is_authenticated and conversation.customer_id == user.pk
-        return conversation if owned else None
+        raise Http404
+    return conversation
+
+
+def _guest_chat(chats, *, pk: int, token: str) -> Conversation | None:
+    """The guest chat `pk` if `token` is its signed token (bound to its id and guest key)."""
     try:
         claims = signing.loads(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
-    if claims.get("c") == conversation.pk and claims.get("k") == conversation.guest_key:
-        return conversation
-    return None
+    if not isinstance(claims, dict) or claims.get("c") != pk:
+        return None
+    return chats.filter(pk=pk, customer=None, guest_key=claims.get("k") or "-").first()
 
 
 def messages_after(*, conversation_id: int, after: int, staff: bool) -> list[ChatMessage]:
@@ -48,16 +78,12 @@ def messages_after(*, conversation_id: int, after: int, staff: bool) -> list[Cha
     return list(messages.order_by("id")[:REPLAY_LIMIT])
 
 
-def agent_chats(user: AbstractBaseUser, *, supervisor: bool) -> list[Conversation]:
-    """The queue and the chats an agent works on (a supervisor sees every open chat)."""
-    chats = Conversation.objects.open().exclude(status="bot")
-    if not supervisor:
-        chats = chats.filter(status="queued") | chats.filter(agent=user)
-    return list(
-        chats.select_related("customer", "agent", "team").order_by("-urgent", "queued_at", "id")[
-            :200
-        ]
-    )
+def agent_chats(user: AbstractBaseUser) -> list[Conversation]:
+    """The queue and the chats an agent works on (a supervisor sees every open chat), of the
+    teams they may read."""
+    chats = Conversation.objects.visible_to(user).open().exclude(status="bot")
+    chats = chats.select_related("customer", "agent", "team")
+    return list(chats.order_by("-urgent", "queued_at", "id")[:200])
 
 
 def agent_presence(user: AbstractBaseUser) -> str | None:
@@ -65,9 +91,13 @@ def agent_presence(user: AbstractBaseUser) -> str | None:
     return AgentProfile.objects.filter(user=user).values_list("presence", flat=True).first()
 
 
-def customer_chats(customer: AbstractBaseUser) -> list[dict]:
-    """Rows for the customer 360 panel: the customer's latest chats."""
-    chats = Conversation.objects.filter(customer=customer).order_by("-id")[:10]
+def customer_chats(
+    customer: AbstractBaseUser, viewer: AbstractBaseUser | None = None
+) -> list[dict]:
+    """Rows for the customer 360 panel: the customer's latest chats, but not those of a
+    restricted team `viewer` may not read (support.teams)."""
+    chats = Conversation.objects.filter(customer=customer)
+    chats = chats.filter(team_readable_filter(viewer or AnonymousUser())).order_by("-id")[:10]
     return [
         {
             "reference": chat.ticket_reference or f"#{chat.pk}",

@@ -1,22 +1,45 @@
-"""What every state change of a chat shares: the refusal, the result, the lock, the event row
-and the message helpers. The verbs live by stage: `start.py` (opening a chat), `messages.py`
-(customer and agent messages, the bot's turn), `handoff.py` (bot to queue to agent),
-`transfer.py` (to another agent or team, back to the bot), `ending.py` (ending, leaving a
-message, follow-up, rating).
+"""What every state change of a chat shares — the public face its sibling modules use: the
+refusal (`ChatError`), the result (`Posted`), the row lock, the one transition function with its
+event row, the may-act check and the message helpers. The verbs live by stage: `start.py`
+(opening a chat), `messages.py` (customer and agent messages, the bot's turn), `handoff.py`
+(bot to queue to agent), `transfer.py` (to another agent or team, back to the bot), `ending.py`
+(ending, leaving a message, follow-up, rating).
 
 Messages are stored (redacted) before anything is broadcast; callers broadcast what these
-functions return. Side effects that leave the process (the ticket, the transcript email) run
-after commit.
+functions return, after commit (`livechat.publish`). Side effects that leave the process (the
+ticket, the transcript email) run after commit.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from livechat import texts
-from livechat.models import ChatMessage, Conversation, ConversationEvent, SenderKind, Status
-from support.roles import has_role
+from livechat.models import (
+    ChatMessage,
+    Conversation,
+    ConversationEvent,
+    SenderKind,
+    Status,
+    is_supervisor,
+)
+
+__all__ = [
+    "MAX_MESSAGE_CHARS",
+    "ChatError",
+    "Posted",
+    "check_may_act",
+    "conversation_event",
+    "conversation_lock",
+    "conversation_transition",
+    "existing_message",
+    "is_supervisor",
+    "joined_message",
+    "store_message",
+    "system_message",
+]
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -44,28 +67,20 @@ class Posted:
     offer_expired: bool = False  # ... ran out (not withdrawn because the agent went away)
     offered_anew: bool = False  # a waiting chat was offered to an agent who came free
     marked_away: bool = False  # ... and who was set to away for missing offers
+    redacted: list[ChatMessage] = field(default_factory=list)  # earlier messages, new text
+    summary_changed: bool = False  # what agents see of the chat changed (not its state)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def is_supervisor(user: AbstractBaseUser) -> bool:
-    return bool(user.is_superuser or has_role(user, "supervisor") or has_role(user, "admin"))
-
-
-def _check_may_act(conversation: Conversation, user: AbstractBaseUser) -> None:
+def check_may_act(conversation: Conversation, user: AbstractBaseUser) -> None:
+    """Under the chat's row lock: the agent still has the chat (or is a supervisor). The
+    entry points check access first (selectors.conversation_get_for_user); this catches a
+    chat that moved on between that check and the lock."""
     if conversation.agent_id == user.pk or is_supervisor(user):
         return
     raise ChatError("not_allowed", _("This chat is assigned to another agent."))
-
-
-def _check_transition(conversation: Conversation, target: str) -> None:
-    if target not in Conversation.TRANSITIONS[conversation.status]:
-        raise ChatError(
-            "invalid_transition",
-            _("This chat cannot move from “%(before)s” to “%(after)s”.")
-            % {"before": conversation.get_status_display(), "after": Status(target).label},
-        )
 
 
 def conversation_lock(conversation_id: int) -> Conversation:
@@ -75,14 +90,39 @@ def conversation_lock(conversation_id: int) -> Conversation:
         raise ChatError("not_found", _("This chat does not exist.")) from None
 
 
-def _existing(conversation: Conversation, client_id: str) -> ChatMessage | None:
+def conversation_transition(
+    conversation: Conversation,
+    *,
+    to: str,
+    by: AbstractBaseUser | None,
+    kind: str,
+    fields: Iterable[str] = (),
+    data: dict | None = None,
+) -> None:
+    """The one way a chat's status changes: through `Conversation.TRANSITIONS` (ChatError
+    `invalid_transition` otherwise), saving the status with the other changed `fields`, and
+    writing the event row. The caller holds the chat's row lock (`conversation_lock`)."""
+    before = conversation.status
+    if to not in Conversation.TRANSITIONS[before]:
+        raise ChatError(
+            "invalid_transition",
+            _("This chat cannot move from “%(before)s” to “%(after)s”.")
+            % {"before": conversation.get_status_display(), "after": Status(to).label},
+        )
+    conversation.status = to
+    conversation.save(update_fields=["status", *dict.fromkeys(fields)])
+    conversation_event(conversation, kind, actor=by, before=before, after=to, data=data)
+
+
+def existing_message(conversation: Conversation, client_id: str) -> ChatMessage | None:
+    """The message already stored under this client id (a resend), if any."""
     if not client_id:
         return None
     found = ChatMessage.objects.filter(conversation=conversation, client_message_id=client_id)
     return next(iter(found.order_by()[:1]), None)
 
 
-def _store_message(
+def store_message(
     conversation: Conversation,
     sender: str,
     body: str,
@@ -91,8 +131,9 @@ def _store_message(
     author: AbstractBaseUser | None = None,
     internal: bool = False,
 ) -> ChatMessage:
-    """Insert a message. The caller holds the conversation's row lock and has looked for the
-    client id, so the unique constraint is only a backstop (it aborts the transaction)."""
+    """Insert a message whose body is already redacted. The caller holds the conversation's
+    row lock and has looked for the client id, so the unique constraint is only a backstop
+    (it aborts the transaction)."""
     return ChatMessage.objects.create(
         conversation=conversation,
         sender=sender,
@@ -103,14 +144,16 @@ def _store_message(
     )
 
 
-def _system(conversation: Conversation, text: str, *, automated: bool = False) -> ChatMessage:
+def system_message(
+    conversation: Conversation, text: str, *, automated: bool = False
+) -> ChatMessage:
     return ChatMessage.objects.create(
         conversation=conversation, sender=SenderKind.SYSTEM, body=text, automated=automated
     )
 
 
-def _joined(conversation: Conversation, agent: AbstractBaseUser) -> ChatMessage:
-    return _system(conversation, texts.joined(conversation.language, name=agent.first_name))
+def joined_message(conversation: Conversation, agent: AbstractBaseUser) -> ChatMessage:
+    return system_message(conversation, texts.joined(conversation.language, name=agent.first_name))
 
 
 def conversation_event(

@@ -10,14 +10,16 @@ from livechat.models import Conversation, HandoffReason, OfferOutcome, SenderKin
 from livechat.services import (
     ChatError,
     Posted,
-    _check_may_act,
-    _check_transition,
-    _store_message,
-    _system,
+    check_may_act,
     conversation_event,
     conversation_lock,
+    conversation_transition,
+    store_message,
+    system_message,
 )
 from support.models import Team
+from support.teams import can_read_team
+from support.text import redact
 
 
 def conversation_transfer(
@@ -31,7 +33,7 @@ def conversation_transfer(
     """Hand the chat to another agent (who gets it at once) or back to a team's queue."""
     with transaction.atomic():
         conversation = conversation_lock(conversation_id)
-        _check_may_act(conversation, by)
+        check_may_act(conversation, by)
         posted = Posted(conversation, state_changed=True)
         if to_agent is not None:
             _reassign(conversation, agent=to_agent, by=by)
@@ -40,11 +42,12 @@ def conversation_transfer(
             posted.queue_teams.add(to_team.pk)
         else:
             raise ChatError("invalid", _("Choose an agent or a team."))
+        note = redact(note, lang=conversation.language).text
         conversation.transfer_note = note
         conversation.save(update_fields=["transfer_note"])
         if note:
             posted.messages.append(
-                _store_message(conversation, SenderKind.AGENT, note, author=by, internal=True)
+                store_message(conversation, SenderKind.AGENT, note, author=by, internal=True)
             )
     return posted
 
@@ -52,6 +55,8 @@ def conversation_transfer(
 def _reassign(conversation: Conversation, *, agent: AbstractBaseUser, by: AbstractBaseUser):
     if conversation.status != Status.ASSIGNED:
         raise ChatError("invalid_transition", _("Only a chat with an agent can be transferred."))
+    if not can_read_team(agent, conversation.team_id):
+        raise ChatError("invalid", _("This agent may not see this team's chats."))
     previous = conversation.agent_id
     conversation.agent = agent
     conversation.save(update_fields=["agent"])
@@ -61,34 +66,36 @@ def _reassign(conversation: Conversation, *, agent: AbstractBaseUser, by: Abstra
 
 
 def _requeue(conversation: Conversation, *, team: Team, by: AbstractBaseUser) -> None:
-    before = conversation.status
-    _check_transition(conversation, Status.QUEUED)
-    conversation.status = Status.QUEUED
     conversation.team = team
     conversation.agent = None
     conversation.handoff_reason = HandoffReason.TRANSFER
     conversation.queued_at = timezone.now()
     offers.offer_next(conversation, now=conversation.queued_at)
-    conversation.save(
-        update_fields=["status", "team", "agent", "handoff_reason", "queued_at", "offered_to"]
+    conversation_transition(
+        conversation,
+        to=Status.QUEUED,
+        by=by,
+        kind="requeued",
+        fields=["team", "agent", "handoff_reason", "queued_at", "offered_to"],
     )
-    conversation_event(conversation, "requeued", actor=by, before=before, after=Status.QUEUED)
 
 
 def conversation_hand_back(*, conversation_id: int, by: AbstractBaseUser) -> Posted:
     """The agent hands the chat back to the bot."""
     with transaction.atomic():
         conversation = conversation_lock(conversation_id)
-        _check_may_act(conversation, by)
-        before = conversation.status
-        _check_transition(conversation, Status.BOT)
-        conversation.status = Status.BOT
+        check_may_act(conversation, by)
         conversation.agent = None
         conversation.offered_to = None
         offers.offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=timezone.now())
-        conversation.save(update_fields=["status", "agent", "offered_to"])
-        conversation_event(conversation, "handed_back", actor=by, before=before, after=Status.BOT)
+        conversation_transition(
+            conversation,
+            to=Status.BOT,
+            by=by,
+            kind="handed_back",
+            fields=["agent", "offered_to"],
+        )
         with translation.override(conversation.language):
             text = _("You are back with the automated assistant. Ask for a person at any time.")
-        message = _system(conversation, text, automated=True)
+        message = system_message(conversation, text, automated=True)
     return Posted(conversation, [message], state_changed=True, queue_teams={conversation.team_id})

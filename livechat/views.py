@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from livechat import dispatch, selectors, services
+from livechat import selectors, services
 from livechat.models import Conversation
 from support.models import AgentProfile, Team
 from support.taxonomy import Category, Language
@@ -76,7 +76,7 @@ def chat_page(request: HttpRequest) -> HttpResponse:
 def console_chats(request: HttpRequest) -> HttpResponse:
     supervisor = services.is_supervisor(request.user)
     context = {
-        "chats": selectors.agent_chats(request.user, supervisor=supervisor),
+        "chats": selectors.agent_chats(request.user),
         "supervisor": supervisor,
         "console_section": "chats",
         "agent_presence": selectors.agent_presence(request.user),
@@ -112,10 +112,7 @@ def console_chat_macros(request: HttpRequest, pk: int) -> JsonResponse:
 
 def console_conversation(request: HttpRequest, pk: int) -> Conversation:
     """A chat this agent may open in the console; 404 for missing and not-yours alike."""
-    conversation = get_object_or_404(Conversation.objects.select_related("customer"), pk=pk)
-    if not dispatch.may_join(conversation, request.user):
-        raise Http404
-    return conversation
+    return selectors.conversation_get_for_user(user=request.user, pk=pk)
 
 
 def console_directory() -> dict:

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from livechat.models import ChatMessage, Conversation
-from livechat.selectors import conversation_for_customer
+from livechat.selectors import conversation_get_for_user
 from tests.livechat.conftest import start_guest_chat
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_a_guest_starts_a_chat_with_an_email_and_gets_a_signed_token():
         "bot",
     )
     assert body["websocket_url"].endswith(f"/ws/chat/{conversation.pk}/?token={body['token']}")
-    assert conversation_for_customer(pk=conversation.pk, user=None, token=body["token"])
+    assert conversation_get_for_user(user=None, pk=conversation.pk, token=body["token"])
     greeting = ChatMessage.objects.get(conversation=conversation)
     assert (greeting.sender, greeting.automated) == ("bot", True)
 

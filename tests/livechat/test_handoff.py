@@ -153,15 +153,15 @@ def test_a_second_agent_cannot_take_an_accepted_chat(agent, teammate):
         await second.send_json_to(
             {"type": "message", "conversation": chat.pk, "client_id": "x", "text": "hi"}
         )
-        not_allowed = await receive_until(second, of_type("error"))
+        not_yours = await receive_until(second, of_type("error"))
         await first.disconnect()
         await second.disconnect()
-        return refused[-1], not_allowed[-1]
+        return refused[-1], not_yours[-1]
 
-    refused, not_allowed = async_to_sync(scenario)()
+    refused, not_yours = async_to_sync(scenario)()
 
     assert refused["code"] == "already_taken"
-    assert not_allowed["code"] == "not_allowed"
+    assert not_yours["code"] == "not_found"  # another agent's chat: as if it did not exist
     assert Conversation.objects.get(pk=chat.pk).agent == agent
     assert not ChatMessage.objects.filter(conversation=chat, sender="agent").exists()
 

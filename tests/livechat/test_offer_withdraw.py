@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.utils import timezone
 
-from livechat import assignment, dispatch, ending, handoff, offer_sweep, offers, services
+from livechat import assignment, dispatch, ending, handoff, offer_sweep, offers, publish, services
 from livechat.models import Conversation, ConversationEvent, TeamChatPolicy
 from livechat.tasks import conversation_expire_offers_task
 from support.models import AgentProfile
@@ -25,7 +25,7 @@ from tests.livechat.test_offers import (  # noqa: F401 - _routed is an autouse f
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def go(agent, presence: str) -> dispatch.Outcome:
+def go(agent, presence: str) -> publish.Outcome:
     """The console's presence frame, as the agent's socket hands it to dispatch."""
     return dispatch.agent_frame(user=agent, frame={"type": "presence", "presence": presence})
 
@@ -44,8 +44,8 @@ def test_going_away_withdraws_the_offer_and_the_next_agent_gets_it(agent, teamma
     assert event.data == {"agent": agent.pk, "offered_to": teammate.pk}
     assert outcome.replies == [{"type": "presence", "presence": presence}]
     withdrawn = {"type": "offer_withdrawn", "conversation": chat.pk, "away": False}
-    assert (dispatch.agent_group(agent.pk), {**withdrawn, "expired": False}) in outcome.broadcasts
-    summaries = [frame for group, frame in outcome.broadcasts if group == dispatch.AGENTS_GROUP]
+    assert (publish.agent_group(agent.pk), {**withdrawn, "expired": False}) in outcome.broadcasts
+    summaries = [frame for group, frame in outcome.broadcasts if group == publish.AGENTS_GROUP]
     assert [frame["offered_to"] for frame in summaries] == [teammate.pk]
     assert not any(group.startswith("livechat.conversation.") for group, _ in outcome.broadcasts)
 

@@ -58,6 +58,19 @@ function receive(frame) {
   switch (frame.type) {
     case "chat": chats.set(frame.conversation, frame); renderList(); if (pane) paneHeader(pane, frame); break;
     case "message": if (pane) renderMessage(pane, frame); break;
+    case "redacted": {
+      // a later message completed a secret: the earlier part loses its text too
+      const text = pane?.log.querySelector(`[data-id="${frame.id}"] .lc-text`);
+      if (text) text.textContent = frame.body;
+      break;
+    }
+    case "live":
+      // the server has no live updates (Redis down): catch up by replaying every few seconds
+      clearInterval(receive.catchUp);
+      if (!frame.available) receive.catchUp = setInterval(() => {
+        for (const [id, open_] of open) send({ type: "join", conversation: id, after: open_.lastId });
+      }, 5000);
+      break;
     case "ack": pending.delete(frame.client_id); break;
     case "state":
       if (pane) { pane.root.dataset.status = frame.status; }

@@ -249,6 +249,17 @@ function receive(frame) {
       break;
     }
     case "message": render(frame); break;
+    case "redacted": {
+      // a later message completed a secret: the earlier part loses its text too
+      const text = log.querySelector(`[data-id="${frame.id}"] .lc-text`);
+      if (text) text.textContent = frame.body;
+      break;
+    }
+    case "live":
+      // the server has no live updates (Redis down): catch up by replaying every few seconds
+      clearInterval(receive.catchUp);
+      if (!frame.available) receive.catchUp = setInterval(() => send({ type: "resume", after: state.lastId }), 5000);
+      break;
     case "state": applyState(frame); break;
     case "queue":
       status.textContent = format(T.queue, { position: frame.position, minutes: Math.max(1, Math.round(frame.wait_seconds / 60)) });
@@ -273,6 +284,8 @@ function render(frame) {
     const existing = log.querySelector(`[data-client-id="${CSS.escape(frame.client_id)}"]`);
     if (existing) {
       if (frame.id) { existing.dataset.id = frame.id; existing.classList.remove("lc-pending"); }
+      // what was stored: a secret typed into the chat is shown removed, as the agent sees it
+      if (typeof frame.body === "string") existing.querySelector(".lc-text").textContent = frame.body;
       return;
     }
   } else if (frame.id && log.querySelector(`[data-id="${frame.id}"]`)) {
