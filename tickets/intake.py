@@ -24,6 +24,7 @@ from support.text import (
     security_notice,
 )
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
+from tickets.files import HEAD_BYTES, sniff
 from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
 from tickets.follow_up import follow_up_job, follow_up_soon
 from tickets.live import ticket_changed
@@ -40,6 +41,7 @@ from tickets.services import (
 REFERENCE_RE = re.compile(r"\bT-(\d{6,})\b", re.IGNORECASE)
 CATEGORY_CONFIDENCE = 0.5
 DEFAULT_REOPEN_WINDOW_DAYS = 14
+TEXT_SCAN_BYTES = 1_000_000  # text attachments up to this size are redacted before storage
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,37 @@ def _gate_fields(
     lang = analysis.language if analysis.language in LANGUAGE_CODES else "en"
     subject = redact_customer_text(message.subject, lang=lang)
     metadata, secrets = redact_customer_data(dict(message.metadata), lang=lang)
+    attachments = [_gate_text_attachment(upload, lang) for upload in message.attachments]
     secrets = [*found, *subject.secrets, *secrets]
-    gated = replace(message, text=analysis.redacted_text, subject=subject.text, metadata=metadata)
+    secrets += [kind for _upload, kinds in attachments for kind in kinds]
+    gated = replace(
+        message,
+        text=analysis.redacted_text,
+        subject=subject.text,
+        metadata=metadata,
+        attachments=tuple(upload for upload, _kinds in attachments),
+    )
     if not secrets:
         return gated, analysis
     kinds = analysis.secrets + [{"kind": kind} for kind in secrets]
     return gated, replace(analysis, secrets=kinds, security_followup=True)
+
+
+def _gate_text_attachment(
+    upload: InboundAttachment, lang: str
+) -> tuple[InboundAttachment, list[str]]:
+    """A plain-text file (a log, notes) with its secrets removed, like a message body; files
+    over TEXT_SCAN_BYTES are stored as sent (redaction reads about 1 MB in 2 s)."""
+    if upload.size > TEXT_SCAN_BYTES or sniff(upload.content[:HEAD_BYTES]) != "text/plain":
+        return upload, []
+    try:
+        text = upload.content.decode("utf-8")
+    except UnicodeDecodeError:
+        return upload, []
+    redaction = redact_customer_text(text, lang=lang)
+    if not redaction.secrets:
+        return upload, []
+    return replace(upload, content=redaction.text.encode()), redaction.secrets
 
 
 def _needs_route(ticket: Ticket) -> bool:

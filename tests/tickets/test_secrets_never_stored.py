@@ -102,14 +102,16 @@ def test_portal_contact_form_with_secrets_in_every_field_stores_them_nowhere(
     assert not set(secret.split()) & set(_sent_text().split())
 
 
-def _eml(*, subject: str, body: str, attachment_name: str, message_id: str) -> bytes:
+def _eml(
+    *, subject: str, body: str, attachment_name: str, message_id: str, attachment: bytes = b"log"
+) -> bytes:
     message = EmailMessage()
     message["From"] = "Owner <owner@example.com>"
     message["To"] = "support@example.com"
     message["Subject"] = subject
     message["Message-ID"] = message_id
     message.set_content(body)
-    message.add_attachment(b"log", maintype="text", subtype="plain", filename=attachment_name)
+    message.add_attachment(attachment, maintype="text", subtype="plain", filename=attachment_name)
     return message.as_bytes()
 
 
@@ -246,3 +248,26 @@ def test_keys_api_secrets_and_two_factor_codes_in_a_ticket_are_stored_nowhere(
     needles = [wif, xprv, hex_key, api_key, api_secret, "83017256", pem_body]
     assert leaks(*needles) == {}
     assert not any(needle.lower() in _sent_text() for needle in needles)
+
+
+def test_a_secret_inside_a_text_attachment_is_removed_before_the_file_is_stored(
+    customer, policy, settings, tmp_path
+):
+    """G5: a .txt attachment holding a seed phrase is stored with the phrase removed, and the
+    ticket is flagged for a security follow-up like a secret in the text."""
+    settings.MEDIA_ROOT = tmp_path
+    secret = phrase()
+    raw = _eml(
+        subject="wallet log",
+        body="see the attached log",
+        attachment_name="wallet.txt",
+        message_id="<txt@x>",
+        attachment=f"restore failed\nmnemonic: {secret}\nend".encode(),
+    )
+    ticket = email_receive(raw=raw)
+    stored = Attachment.objects.get()
+    content = stored.file.open("rb").read().decode()
+    assert "mnemonic: [seed phrase removed]" in content
+    assert not set(secret.split()) & set(content.split())
+    assert ticket.security_followup is True
+    assert phrase_leaks(secret) == {}
