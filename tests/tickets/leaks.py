@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORD_RE = re.compile(r"[a-z]+")
 TEXT_TYPES = ("text", "character varying", "jsonb", "json", "bytea")
 # What tests write around a phrase ("Lost access:", "seed:", "please help"): never in a phrase.
-AROUND = COMMON_ENGLISH | {"access", "seed", "private", "secret", "text", "plain", "image", "wallet"}
+AROUND = COMMON_ENGLISH | {"access", "seed", "private", "secret", "text", "plain", "image"}
 
 
 def _columns() -> dict[str, list[tuple[str, str]]]:
