@@ -142,6 +142,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER", False, cast=bool)
 CELERY_TIMEZONE = "UTC"
 CELERY_HEARTBEAT_MAX_AGE = 90  # seconds before /healthz calls the worker stale
+# A task whose worker died unacknowledged goes back to the queue after this many seconds; no
+# task may be delayed longer (it would run twice): later work is a row a sweep picks up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env("CELERY_VISIBILITY_TIMEOUT", 3600, cast=int)
+}
 
 # --- People ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -205,7 +210,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "support.storage.UploadStorage"},  # full or gone: a clean 503
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env("REQUEST_BODY_MAX_BYTES", 2_621_440, cast=int)

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from support.unavailable import RETRY_AFTER_SECONDS, database_unreachable, unavailable_message
+from support.unavailable import RETRY_AFTER_SECONDS, unavailable_message
 
 _AS_DRF_RENDERS = {"ensure_ascii": False, "separators": (",", ":")}
 
@@ -86,9 +86,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """No detail of the failure: only an id that finds the traceback in the logs (Django logs
-    it with the request, support.logs adds the id). The database being unreachable is a 503."""
-    if database_unreachable(sys.exc_info()[1]):
-        response = error_response(request, 503, "unavailable", unavailable_message())
+    it with the request, support.logs adds the id). A part that is down is a 503 instead."""
+    if message := unavailable_message(sys.exc_info()[1]):
+        response = error_response(request, 503, "unavailable", message)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     request_id = getattr(request, "request_id", "")

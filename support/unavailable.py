@@ -1,9 +1,12 @@
-"""PostgreSQL unreachable (stopped, restarting, failing over): a request answers a fast 503 with
-Retry-After, in the API's JSON error shape under /api/ and as a short page elsewhere, instead of
-a 500 with a traceback in the log as its only explanation.
+"""A part the system needs is down: the request answers a fast 503 with Retry-After, in the
+API's JSON error shape under /api/ and as a short page elsewhere, instead of a 500 with a
+traceback in the log as its only explanation (support.error_views.server_error asks here).
 
-Nothing needs restarting when the database is back: with CONN_HEALTH_CHECKS each request first
-checks the connection it inherits and opens a new one if the old one died.
+- PostgreSQL unreachable (stopped, restarting, failing over). Nothing needs restarting when it
+  is back: with CONN_HEALTH_CHECKS each request first checks the connection it inherits and
+  opens a new one if the old one died.
+- Anything raising `Unavailable`, such as the file storage (support.storage): the request's
+  transaction rolls back, so nothing it carried is half saved, and the sender may send again.
 """
 
 from django.db import InterfaceError, OperationalError
@@ -12,11 +15,17 @@ from django.utils.translation import gettext as _
 RETRY_AFTER_SECONDS = 15
 
 
-def database_unreachable(error: BaseException | None) -> bool:
-    """Whether `error` says the database cannot be used right now (connection refused or lost,
-    a server shutting down; also its transient refusals such as a deadlock victim)."""
-    return isinstance(error, OperationalError | InterfaceError)
+class Unavailable(Exception):
+    """A part this request needs is down; the message (translated) tells the sender what to do."""
 
 
-def unavailable_message() -> str:
-    return _("The service is briefly unavailable. Please try again in a moment.")
+def unavailable_message(error: BaseException | None) -> str | None:
+    """What to tell the sender when `error` means a part of the system is down, else None.
+
+    Database errors include its transient refusals (a deadlock victim, a cancelled statement):
+    trying again is the right advice for those too."""
+    if isinstance(error, Unavailable):
+        return str(error)
+    if isinstance(error, OperationalError | InterfaceError):
+        return _("The service is briefly unavailable. Please try again in a moment.")
+    return None

