@@ -14,13 +14,13 @@ from support.unavailable import Unavailable
 
 
 class UploadStorage(FileSystemStorage):
+    refusal = _(
+        "Files cannot be stored right now, so nothing was sent. Please try again later, or "
+        "send your message without files."
+    )
+
     def _save(self, name: str, content) -> str:
         try:
             return super()._save(name, content)
         except OSError as error:  # ENOSPC, EROFS, EACCES, a vanished mount
-            raise Unavailable(
-                _(
-                    "Files cannot be stored right now, so nothing was sent. Please try again "
-                    "later, or send your message without files."
-                )
-            ) from error
+            raise Unavailable(self.refusal) from error

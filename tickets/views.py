@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from support import throttle
 from support.downloads import file_download
+from support.unavailable import Unavailable
 from tickets.errors import InvalidTransition, TicketError
 from tickets.forms import ContactForm, CustomerReplyForm
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
@@ -48,6 +49,9 @@ def contact(request: HttpRequest) -> HttpResponse:
                     metadata={"article": data["article"]} if data["article"] else {},
                 )
             )
+        except Unavailable as error:  # the file storage is down: the text stays in the form
+            form.add_error("attachments", str(error))
+            return render(request, "tickets/contact.html", {"form": form}, status=503)
         except TicketError as error:
             form.add_error("attachments", str(error))
         else:
@@ -102,9 +106,9 @@ def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
                 attachments=_attachments(form.cleaned_data["attachments"]),
             )
         )
-    except TicketError as error:
+    except (TicketError, Unavailable) as error:
         form.add_error("attachments", str(error))
-        return _detail(request, ticket, form, status=400)
+        return _detail(request, ticket, form, status=503 if isinstance(error, Unavailable) else 400)
     return redirect(landed)
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from support.storage import UploadStorage
 from tests.conftest import PASSWORD
 from tests.tickets.test_channel_email import raw_email
 from tickets.models import Attachment, Message, RawInbound, Ticket
@@ -84,8 +85,8 @@ def test_an_api_ticket_with_a_file_is_refused_whole_then_retried(customer, stora
 
 
 def test_the_contact_form_with_a_file_says_so_in_the_visitors_language(customer, storage):
-    """I10: the page answers 503 (in the visitor's language) and nothing is saved; the same text
-    without the file is taken at once."""
+    """I10: the form comes back with a 503, the message at the files and the visitor's text
+    still in it, and nothing is saved; the same text without the file is taken at once."""
     client = Client(raise_request_exception=False)
     assert client.login(username=customer.username, password=PASSWORD)
     form = {
@@ -96,12 +97,21 @@ def test_the_contact_form_with_a_file_says_so_in_the_visitors_language(customer,
     storage.fail()
     response = client.post("/ko/contact/", {**form, "attachments": [screenshot()]})
     assert response.status_code == 503
-    assert '<html lang="ko">' in response.content.decode()
+    page = response.content.decode()
+    assert "스크린샷을 첨부합니다." in page  # the text is kept in the form
+    assert str(UploadStorage.refusal) in page
     assert not Ticket.objects.exists() and not Attachment.objects.exists()
 
     response = client.post("/ko/contact/", form)
     assert response.status_code == 302
-    assert Ticket.objects.get().messages.get().body == "스크린샷을 첨부합니다."
+    ticket = Ticket.objects.get()
+    assert ticket.messages.get().body == "스크린샷을 첨부합니다."
+
+    reply = {"body": "여기 있습니다.", "attachments": [screenshot()]}
+    response = client.post(f"/ko/tickets/{ticket.reference}/reply/", reply)
+    assert response.status_code == 503
+    assert "여기 있습니다." in response.content.decode()
+    assert ticket.messages.count() == 1 and not Attachment.objects.exists()
 
 
 def test_an_email_with_a_file_is_kept_raw_and_taken_on_redelivery(customer, agent, storage):
