@@ -15,11 +15,14 @@ from django.test import Client
 from pgserver._commands import pg_ctl
 from rest_framework.authtoken.models import Token
 
+from support.models import OutboxEmail
 from support.roles import Role
+from support.tasks import outbox_deliver_task
 from tests.conftest import make_person
 from tests.faults.conftest import (
     BIN,
     ChildProcess,
+    broker_at,
     free_port,
     project_env,
     short_temp_dir,
@@ -58,9 +61,9 @@ def own_postgres() -> Iterator[PostgresProcess]:
 
 
 @pytest.fixture(scope="module")
-def customer_access(own_postgres, django_db_blocker) -> Iterator[dict[str, str]]:
-    """Our database migrated, with a customer's API token and signed-in session; Django's own
-    connection goes back to the test database afterwards."""
+def customer_access(own_postgres, django_db_blocker) -> dict:
+    """Our database migrated, with a customer's API token and signed-in session and two emails
+    in the outbox; Django's own connection goes back to the test database afterwards."""
     saved = dict(connection.settings_dict)
     with django_db_blocker.unblock():
         connection.close()
@@ -72,9 +75,16 @@ def customer_access(own_postgres, django_db_blocker) -> Iterator[dict[str, str]]
             customer = make_person("owner@example.com", Role.CUSTOMER)
             browser = Client()
             browser.force_login(customer)
-            yield {
+            emails = [
+                OutboxEmail.objects.create(
+                    dedupe_key=f"faults:{n}", to=customer.email, subject=f"Email {n}", body_text="."
+                ).pk
+                for n in (1, 2)
+            ]
+            return {
                 "token": Token.objects.create(user=customer).key,
                 "session": browser.cookies["sessionid"].value,
+                "emails": emails,
             }
         finally:
             connection.close()
@@ -151,3 +161,30 @@ def test_health_names_the_database_while_postgres_is_down(web, postgres_restarts
     assert response.json()["checks"]["database"]["ok"] is False
     postgres_restarts.start()
     assert requests.get(f"{web}/healthz", timeout=10).json()["checks"]["database"] == {"ok": True}
+
+
+def test_a_worker_reconnects_after_postgres_restarts(
+    own_postgres, customer_access, postgres_restarts, redis_server, smtp_server
+):
+    """I3: a Celery worker whose database connection died with the restart opens a new one
+    for its next task (Celery's Django fixup checks it before each task): no worker restart."""
+    env = project_env(
+        DATABASE_URL=own_postgres.url("faults"),
+        REDIS_URL=redis_server.url,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}?timeout=5",
+    )
+    command = [str(BIN / "celery"), "-A", "config.celery", "worker", "-c", "1", "-l", "info"]
+    worker = ChildProcess("worker", command + ["--without-gossip", "--without-mingle"], env)
+    try:
+        wait_for(lambda: " ready." in worker.output() or not worker.running, timeout=60)
+        first, second = customer_access["emails"]
+        with broker_at(redis_server.url):
+            outbox_deliver_task.delay(first)
+            wait_for(lambda: smtp_server.subjects() == ["Email 1"], what="the first email")
+            postgres_restarts.stop()
+            postgres_restarts.start()
+            outbox_deliver_task.delay(second)
+            wait_for(lambda: len(smtp_server.accepted) == 2, what="the second email")
+        assert smtp_server.subjects() == ["Email 1", "Email 2"]
+    finally:
+        worker.stop(graceful=False)
