@@ -7,6 +7,13 @@ sent within `WINDOW_AGE` of it) and returns the new message redacted plus the ea
 whose text must change, each with its new text. Each message that held part of a secret gets
 its own marker, so a reader of any one of them sees that something was removed.
 
+A long phrase may be caught before its last part arrives (16 words of 24 are already a
+secret); the earlier parts then hold markers, and the rest of the phrase is no longer a run
+long enough to be found. So a message that follows a removed seed phrase and is made of
+wordlist words — nothing else, or at least `CONTINUATION_LEADING` of them at its start; in
+English mostly words too rare for a sentence — is taken as the phrase's continuation and
+removed too, and so on for the message after it.
+
 Pure: no models, no database. The caller reads the window, stores the results, and tells the
 clients that saw the earlier texts.
 """
@@ -16,9 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from support.text.cleaning import coerce_text
+from support.text.common_words import COMMON_ENGLISH
 from support.text.language import LANGUAGES
-from support.text.messages import MARKERS, secret_marker
+from support.text.messages import MARKERS, SEED_PHRASE, secret_marker
 from support.text.redaction import Secret, find_secrets
+from support.text.seed_phrases import SEPARATOR_RE, TOKEN_RE
+from support.text.wordlists import word_key, wordlists
 
 WINDOW_MESSAGES = 4  # the new message and up to three before it
 WINDOW_AGE = timedelta(minutes=5)
@@ -29,6 +39,11 @@ JOIN = "\n"
 # "phrase", "private", "key" are BIP39 words) must not become part of a new run, and NUL is
 # neither a word nor a separator, so a run never bridges a marker either.
 BLANK = "\x00"
+# The rest of a removed phrase: a message right after it that is nothing but wordlist words,
+# or at least CONTINUATION_LEADING of them at its start. English BIP39 words include chatter
+# ("sorry about that", "wait one moment", "please help"), so, as for a whole phrase
+# (support.text.seed_phrases), an English run must be mostly words too rare for a sentence.
+CONTINUATION_LEADING = 5
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,10 @@ def redact_window(
         for message, spans in zip(window, found, strict=False)
         if spans
     }
+    if window:
+        previous = changed.get(window[-1].key, window[-1].text)
+        continued = _continuation(text, previous=previous, lang=lang)
+        found[-1] = _union(found[-1], [continued] if continued else [])
     kinds = [secret.kind for spans in found for secret in spans]
     return WindowRedaction(_replace(text, found[-1], lang=lang), kinds, changed)
 
@@ -96,6 +115,56 @@ def _spans_per_part(parts: list[str]) -> list[list[Secret]]:
             if low < high:
                 found[number].append(Secret(low - start, high - start, secret.kind))
     return found
+
+
+def _continuation(text: str, *, previous: str, lang: str) -> Secret | None:
+    """The leading wordlist words of `text` when `previous` ends with a removed seed phrase and
+    they are enough to be the rest of it (see the module's docstring)."""
+    seed_markers = {secret_marker(SEED_PHRASE, lang=code) for code in {lang, *LANGUAGES}}
+    ending = previous.rstrip(" \t\r\n.,;:!?。，、")
+    if not any(ending.endswith(marker) for marker in seed_markers):
+        return None
+    tokens = list(TOKEN_RE.finditer(text))
+    if not tokens or not SEPARATOR_RE.fullmatch(text, 0, tokens[0].start()):
+        return None
+    counts = {wordlist.latin: 0 for wordlist in wordlists()}
+    for wordlist in wordlists():
+        words = _leading_words(text, tokens, wordlist.index)
+        counts[wordlist.latin] = max(counts[wordlist.latin], words)
+    count = max(counts.values())
+    whole = count == len(tokens) and bool(SEPARATOR_RE.fullmatch(text, tokens[-1].end()))
+    if count == 0 or not (whole or count >= CONTINUATION_LEADING):
+        return None
+    if counts[True] == count and not _rare_enough(text, tokens[:count], whole=whole):
+        return None
+    return Secret(tokens[0].start(), tokens[count - 1].end(), SEED_PHRASE)
+
+
+def _rare_enough(text: str, tokens: list, *, whole: bool) -> bool:
+    """Latin words that are the rest of a phrase rather than a reply: a lone word that is not
+    common English; two words at most half common; three or more, or a list, fewer than three
+    in four; the start of a longer message fewer than half."""
+    common = sum(1 for token in tokens if word_key(token.group()) in COMMON_ENGLISH)
+    share = common / len(tokens)
+    if len(tokens) == 1:
+        return share == 0
+    if not whole:
+        return share < 0.5
+    laid_out = any(mark in text for mark in "\n,，、") or any(char.isdigit() for char in text)
+    if laid_out or len(tokens) >= 3:
+        return share < 0.75
+    return share <= 0.5
+
+
+def _leading_words(text: str, tokens: list, index: dict[str, int]) -> int:
+    """How many tokens from the start are words of one wordlist, with only separators
+    between them."""
+    for number, token in enumerate(tokens):
+        if word_key(token.group()) not in index:
+            return number
+        if number and not SEPARATOR_RE.fullmatch(text, tokens[number - 1].end(), token.start()):
+            return number
+    return len(tokens)
 
 
 def _union(first: list[Secret], second: list[Secret]) -> list[Secret]:

@@ -158,3 +158,25 @@ def test_words_after_an_earlier_marker_are_judged_without_the_markers_words():
 
     assert texts == [earlier, MARKER, MARKER]
     assert 0 not in result.earlier
+
+
+def test_the_rest_of_a_phrase_already_removed_is_removed_too():
+    """16 words of 24 are a secret already: the parts that held them are markers when the
+    last eight words arrive, which alone are too few to be found."""
+    words = phrase(9, words=24)
+
+    result, texts = judge([f"1. {MARKER}", MARKER, "\n".join(words[16:])])
+
+    assert texts[-1] == MARKER
+    assert result.secrets == ["seed_phrase"]
+    assert result.earlier == {}
+
+
+@pytest.mark.parametrize(
+    "reply", ["sorry about that", "thank you", "wait one moment", "ok what now?", "yes"]
+)
+def test_a_reply_after_a_removed_phrase_is_left_alone(reply):
+    result, texts = judge([f"my words: {MARKER}", reply])
+
+    assert texts[-1] == reply
+    assert not result.found
