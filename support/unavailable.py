@@ -11,8 +11,10 @@ traceback in the log as its only explanation (support.error_views.server_error a
 
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 RETRY_AFTER_SECONDS = 15
+CACHE_ERRORS = (RedisError, OSError)  # what the Redis cache raises when Redis is away
 
 
 class Unavailable(Exception):

@@ -18,13 +18,13 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
+
+from support.unavailable import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "tickets:sla-policies:version"
 VERSION_SECONDS = 3600
-CACHE_UNAVAILABLE = (RedisError, OSError)  # what the Redis cache raises when Redis is away
 _copy: dict = {"version": None, "policies": []}
 _redis: dict = {"down": False, "version_unsent": False}
 
@@ -69,7 +69,7 @@ def _shared_version() -> str | None:
         if version is None:
             cache.add(VERSION_KEY, uuid4().hex, timeout=VERSION_SECONDS)
             version = cache.get(VERSION_KEY)
-    except CACHE_UNAVAILABLE:
+    except CACHE_ERRORS:
         _unreachable()
         return None
     _redis["down"] = False
@@ -79,7 +79,7 @@ def _shared_version() -> str | None:
 def _new_version() -> None:
     try:
         cache.set(VERSION_KEY, uuid4().hex, timeout=VERSION_SECONDS)
-    except CACHE_UNAVAILABLE:
+    except CACHE_ERRORS:
         _redis["version_unsent"] = True  # sent by the next ticket once Redis answers
         _unreachable()
     else:

@@ -6,6 +6,7 @@ adjusts the frequencies by difference; `reindex_all` rebuilds everything in one 
 """
 
 import io
+import logging
 import re
 import uuid
 from collections import Counter
@@ -19,9 +20,13 @@ from helpcenter.models import Article, SearchDocument
 from helpcenter.search.analysis import tokens
 from helpcenter.search.corpus import ARTICLES, Corpus
 from helpcenter.text import INDEXED_LANGUAGES, human_text
+from support.unavailable import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 # Index changes by this process, per corpus: it sees them before their commit bumps.
 _changed_here: Counter[str] = Counter()
+_unsent_bumps: set[str] = set()  # corpora changed here while Redis was unreachable
 MAX_OCCURRENCES = 255  # per token and document (a title weighs 5: fits a smallint)
 MAX_TOKEN_CHARS = 200  # longer "words" are noise, and a B-tree entry has a size limit
 MIN_SNIPPET_LINE = 20  # characters: shorter lines are headings or list stubs
@@ -285,7 +290,14 @@ def count_terms(corpus: Corpus) -> None:
 
 
 def bump_generation(corpus: Corpus = ARTICLES) -> None:
-    cache.set(corpus.generation_key, uuid.uuid4().hex, timeout=None)
+    """Tell every process the index changed; with Redis away, at the first search it answers."""
+    try:
+        cache.set(corpus.generation_key, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        _unsent_bumps.add(corpus.name)
+        logger.warning("Redis unreachable: search index change not announced yet")
+    else:
+        _unsent_bumps.discard(corpus.name)
 
 
 def note_change(corpus: Corpus) -> None:
@@ -294,6 +306,12 @@ def note_change(corpus: Corpus) -> None:
 
 
 def generation(corpus: Corpus = ARTICLES) -> str:
-    """Changes when the index does: what a process keeps of it is valid for one generation."""
-    shared = cache.get_or_set(corpus.generation_key, lambda: uuid.uuid4().hex, timeout=None)
+    """Changes when the index does: what a process keeps of it is valid for one generation.
+    While Redis is unreachable every search is a generation of its own (read afresh)."""
+    if corpus.name in _unsent_bumps:
+        bump_generation(corpus)
+    try:
+        shared = cache.get_or_set(corpus.generation_key, lambda: uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        shared = f"unreachable-{uuid.uuid4().hex}"
     return f"{shared}.{_changed_here[corpus.name]}"

@@ -14,6 +14,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from helpcenter.models import Article, Category, Section
+from helpcenter.search import engine
+from helpcenter.services import article_create
 from support.models import OutboxEmail
 from support.tasks import outbox_retry_task
 from tests.conftest import PASSWORD
@@ -144,6 +147,29 @@ def test_a_new_tickets_acknowledgement_waits_for_the_sweep(
     assert ticket.follow_up_after is None
     assert OutboxEmail.objects.get(dedupe_key=f"ack:{ticket.reference}").sent_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_help_center_search_finds_an_article_published_while_redis_is_down(
+    client, redis_down, django_capture_on_commit_callbacks
+):
+    """The contact page's suggestions and the chat bot search the help center: with Redis down
+    every search reads the index afresh, so an article published meanwhile is found."""
+    engine._index.clear()
+    section = Section.objects.create(
+        category=Category.objects.create(slug="wallet", name_en="Wallet"), slug="basics"
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # its index change is announced
+        article_create(  # on commit: with Redis down, once Redis answers again
+            section=section,
+            slug="cold-storage",
+            by=None,
+            title_en="Cold storage of customer funds",
+            body_en="We keep most customer funds in cold storage wallets.",
+            status=Article.Status.PUBLISHED,
+        )
+    response = client.get("/api/v1/helpcenter/search/", {"q": "cold storage", "lang": "en"})
+    assert response.status_code == 200
+    assert [hit["slug"] for hit in response.json()["results"]] == ["cold-storage"]
 
 
 def test_health_names_redis_and_the_worker_as_down(client, redis_down):
