@@ -119,6 +119,8 @@ def apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) ->
         ticket.next_due = None
         fields.append("closed_at")
     elif to in PAUSED_STATUSES:
+        if current in PAUSED_STATUSES:
+            sla_resume(ticket, now)  # pending → solved: bank the hold before the new pause
         sla_pause(ticket, now)
     elif current in PAUSED_STATUSES:
         sla_resume(ticket, now)

@@ -65,11 +65,6 @@ def test_a_clock_skew_between_app_and_database_causes_no_early_escalation(
     assert breaches(ticket) == ["first_response"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending → solved keeps the hold open: apply_transition pauses again (solved is a "
-    "paused status) instead of closing the hold, so its minutes are never deducted",
-)
 def test_a_ticket_solved_straight_from_pending_has_its_hold_time_deducted(
     customer, agent, policy, receive
 ):
