@@ -285,7 +285,7 @@ def system_children(http_port: str, ws_port: str) -> list[Child]:
         Child(
             "uvicorn (websockets)",
             [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1"]
-            + ["--port", ws_port, "--ws-per-message-deflate", "false"],
+            + ["--port", ws_port, "--ws-per-message-deflate", "false", "--ws-max-size", "65536"],
         ),
         Child("celery worker", [*celery, "worker", "-c", "2", "-l", "info"]),
         Child("celery beat", [*celery, "beat", "-l", "info", "-s", beat_schedule]),
