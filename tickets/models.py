@@ -594,6 +594,14 @@ class RawInbound(models.Model):
         verbose_name = _("raw inbound payload")
         verbose_name_plural = _("raw inbound payloads")
         constraints = [models.UniqueConstraint(fields=["channel", "key"], name="raw_inbound_once")]
+        indexes = [
+            # The retention sweep reads only the payloads not purged yet, oldest first.
+            models.Index(
+                fields=["channel", "received_at"],
+                name="raw_inbound_unpurged",
+                condition=Q(purged_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.key}"
