@@ -355,6 +355,11 @@ class Macro(models.Model):
     )
     add_tags = ArrayField(models.CharField(max_length=50), verbose_name=_("add tags"), default=list)
     active = models.BooleanField(_("active"), default=True)
+    usage_count = models.PositiveIntegerField(_("times used"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["key", "language"]
@@ -366,6 +371,27 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class SavedView(models.Model):
+    """A named inbox filter: personal, or shared with every agent when a supervisor saves it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    filters = models.JSONField(_("filters"), default=dict)
+    shared = models.BooleanField(_("shared with every agent"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class BusinessCalendar(ChangesSlaPolicies, models.Model):
