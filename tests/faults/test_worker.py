@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection, transaction
@@ -36,8 +37,12 @@ VISIBILITY_TIMEOUT = 3  # seconds: a dead worker's task goes back to the queue t
 
 
 def database_url() -> str:
+    """The test database for a child process (a socket directory as host is quoted)."""
     db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    auth = quote(db["USER"] or "", safe="") + password
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{quote(db['HOST'] or '', safe='')}{port}/{db['NAME']}"
 
 
 @pytest.fixture
