@@ -136,7 +136,7 @@ class ChatFrames(AsyncJsonWebsocketConsumer):
             if not (self.light_limit if light else self.frame_limit).allow():
                 return await self.refused(silently=kind == "typing")
             if bytes_data is not None:
-                return await self.error("invalid", _("Only text messages are accepted."))
+                return await self.error("invalid", _("This message could not be understood."))
             problem = frames.frame_problem(frame, self.kinds)
             if problem is not None:
                 return await self.error(*problem)

@@ -98,7 +98,7 @@ def frame_problem(
         return "invalid", _("This message could not be understood.")
     fields = kinds.get(frame["type"])
     if fields is None:
-        return "unknown_type", _("This kind of message is not supported.")
+        return "unknown_type", _("This message could not be understood.")
     if "text" in fields:
         problem = _message_problem(frame)
         if problem is not None:
