@@ -1,3 +1,5 @@
+import { bindShortcuts } from "../support/shortcuts.js";
+
 // Reply composer: choosing a macro fills the reply with its text (placeholders already filled).
 const macros = JSON.parse(document.getElementById("macro-texts")?.textContent || "[]");
 const select = document.querySelector(".composer select[name=macro]");
@@ -10,9 +12,9 @@ if (select && body) {
   });
 }
 
-// Keyboard shortcuts (outside text fields): r reply, n reply as internal note, t take the
-// ticket, m pick a macro, q back to the queues.
-const shortcuts = {
+// Keyboard shortcuts (support/shortcuts.js: never while typing, and each agent can turn them
+// off): r reply, n reply as internal note, t take the ticket, m pick a macro, q back to the queues.
+bindShortcuts({
   r: () => body?.focus(),
   n: () => {
     const note = document.querySelector(".composer input[name=internal]");
@@ -22,18 +24,14 @@ const shortcuts = {
   t: () => document.querySelector("form[action$='/take/'] button")?.click(),
   m: () => select?.focus(),
   q: () => { window.location.href = "/console/tickets/"; },
-};
-document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select") || event.metaKey || event.ctrlKey) return;
-  const action = shortcuts[event.key];
-  if (action) { event.preventDefault(); action(); }
 });
 
 // Collision detection over the console socket (docs/console.md): say we are viewing and
 // whether the composer has text (the server keeps us present while the socket is open); show
 // who else is here, and warn when someone else changed the ticket. Advisory: the version check
 // on every action is the real guard.
-const script = document.querySelector('script[src*="tickets/console.js"]');
+// Found by its own address: the file name carries a content hash once collected.
+const script = [...document.scripts].find((tag) => tag.src === import.meta.url);
 const banner = document.getElementById("collision");
 const changed = document.getElementById("changed");
 let socket = null;
