@@ -67,6 +67,7 @@ class ChildProcess:
     output kept in a file to show when a test fails."""
 
     def __init__(self, name: str, command: list[str], env: dict[str, str]):
+        self.name = name
         self.directory = short_temp_dir(name[:4])
         self.log = self.directory / f"{name}.log"
         with self.log.open("wb") as output:
@@ -100,6 +101,7 @@ class ChildProcess:
                 self.kill()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # children left behind, if any
+        print(f"--- {self.name}'s output (shown when the test failed) ---\n{self.output()[-6000:]}")
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def output(self) -> str:
