@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from livechat import services, texts
 from livechat.models import ChatAttachment, SenderKind, Status
-from support.text import redact
+from support.text import redact_customer_file_name
 
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -55,8 +55,8 @@ def read_upload(upload: UploadedFile, *, language: str) -> Upload:
         if sniff(content) is None:
             message = _("Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.")
             raise services.ChatError("unsupported_file", message)
-    # A file name is text the customer chose: it passes the same redaction as a message.
-    name = redact((upload.name or "file")[-200:], lang=language).text[-200:]
+    # A file name is text the customer chose: it passes the gate like a message.
+    name = redact_customer_file_name(upload.name or "", lang=language).text
     return Upload(name=name, content=content)
 
 

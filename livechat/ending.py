@@ -20,7 +20,7 @@ from livechat.services import (
     system_message,
 )
 from support.roles import is_staff_member
-from support.text import redact
+from support.text import redact_customer_text
 
 
 def conversation_end(*, conversation_id: int, by: AbstractBaseUser | None) -> Posted:
@@ -84,7 +84,7 @@ def conversation_rate(*, conversation_id: int, rating: int, comment: str = "") -
             if not 1 <= rating <= 5:
                 raise ChatError("invalid", _("Choose a rating from 1 to 5."))
         conversation.rating = rating
-        text = redact(comment, lang=conversation.language).text if comment else ""
+        text = redact_customer_text(comment, lang=conversation.language).text if comment else ""
         conversation.rating_comment = text[:2000]
         conversation.save(update_fields=["rating", "rating_comment"])
         conversation_event(conversation, "rated", data={"rating": rating})

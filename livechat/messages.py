@@ -18,7 +18,7 @@ from livechat.services import (
     store_message,
     system_message,
 )
-from support.text import Analysis, analyze, redact, security_notice
+from support.text import Analysis, analyze, redact_customer_text, security_notice
 
 
 def conversation_post_customer_message(
@@ -99,7 +99,7 @@ def conversation_post_agent_message(
     internal: bool = False,
 ) -> Posted:
     """An agent's reply (or internal note), redacted like every message."""
-    body = redact(text).text
+    body = redact_customer_text(text).text
     with transaction.atomic():
         conversation = conversation_lock(conversation_id)
         check_may_act(conversation, agent)

@@ -19,7 +19,7 @@ from livechat.services import (
 )
 from support.models import Team
 from support.teams import can_read_team
-from support.text import redact
+from support.text import redact_customer_text
 
 
 def conversation_transfer(
@@ -42,7 +42,7 @@ def conversation_transfer(
             posted.queue_teams.add(to_team.pk)
         else:
             raise ChatError("invalid", _("Choose an agent or a team."))
-        note = redact(note, lang=conversation.language).text
+        note = redact_customer_text(note, lang=conversation.language).text
         conversation.transfer_note = note
         conversation.save(update_fields=["transfer_note"])
         if note:

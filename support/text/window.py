@@ -22,8 +22,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from support.text.cleaning import coerce_text
 from support.text.common_words import COMMON_ENGLISH
+from support.text.gate import clean_customer_text
 from support.text.language import LANGUAGES
 from support.text.messages import MARKERS, SEED_PHRASE, secret_marker
 from support.text.redaction import Secret, find_secrets
@@ -81,7 +81,7 @@ def redact_window(
     any order) and `now` (when `text` was sent) define; markers in `lang`.
 
     Never redacts less than `support.text.redact(text)` alone would."""
-    text = coerce_text(text)
+    text = clean_customer_text(text)
     window = in_window(earlier, now=now)
     markers = _markers()
     parts = [message.text for message in window] + [text]

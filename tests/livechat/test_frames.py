@@ -205,3 +205,22 @@ def test_a_flood_is_throttled_then_closed_with_1008():
     assert code == 1008
     assert [frame["code"] for frame in seen if frame["type"] == "error"][:1] == ["rate_limited"]
     assert pong == {"type": "pong"}
+
+
+def test_a_message_with_control_characters_is_stored_without_them():
+    """PostgreSQL refuses NUL in text: the gate drops it instead of failing the frame."""
+    chat = start_guest_chat()
+
+    async def scenario():
+        socket = customer_socket(chat)
+        assert (await socket.connect())[0]
+        await socket.send_json_to(
+            {"type": "message", "client_id": "c-1", "text": "a\u0000b\u0007c"}
+        )
+        ack = await receive_until(socket, of_type("ack"))
+        await socket.disconnect()
+        return ack[-1]
+
+    ack = async_to_sync(scenario)()
+
+    assert ChatMessage.objects.get(pk=ack["id"]).body == "abc"

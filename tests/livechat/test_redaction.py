@@ -11,10 +11,13 @@ import re
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core.files.uploadedfile import SimpleUploadedFile
 from mnemonic import Mnemonic
+from rest_framework.test import APIClient
 
 from helpcenter.models import SearchRecord
 from livechat.models import ChatMessage, Conversation
+from livechat.selectors import guest_token
 from support.models import OutboxEmail
 from tests.conftest import ensure_roles
 from tests.livechat.conftest import (
@@ -275,3 +278,25 @@ def test_an_ordinary_conversation_is_stored_as_written():
     assert list(stored.values_list("body", flat=True)) == messages
     assert not [frame for frame in seen if frame["type"] == "redacted"]
     assert not [frame for frame in seen if NOTICE in frame.get("body", "")]
+
+
+def test_a_phrase_spelled_into_a_file_name_is_removed(settings, tmp_path):
+    """G1 for files: the name a customer gives a file passes the gate too."""
+    settings.MEDIA_ROOT = tmp_path
+    words = phrase(6)
+    chat = start_guest_chat()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    response = APIClient().post(
+        f"/api/v1/livechat/conversations/{chat.pk}/attachments/",
+        {
+            "file": SimpleUploadedFile("_".join(words) + ".png", png),
+            "client_id": "f-1",
+            "token": guest_token(chat),
+        },
+    )
+
+    assert response.status_code == 201
+    message = ChatMessage.objects.get(pk=response.json()["id"])
+    names = f"{message.body} {message.attachments.get().name}"
+    assert not tokens(names.replace("_", " ")) & set(words)
