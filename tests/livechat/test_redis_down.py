@@ -45,8 +45,9 @@ def chat_redis(settings):
 
 
 def test_redis_stopping_mid_chat_loses_no_message(chat_redis, agent):
-    """The customer's message is stored and acked, the customer sees it and the bot's answer
-    on their own socket, and the agent gets it by replaying after reconnecting."""
+    """I9: the customer's message is stored and acked, the customer sees it on their own
+    socket and is told to catch up (no live updates), and the agent gets it by replaying
+    after reconnecting; the layer's failure is handled, nothing silently lost."""
     chat = start_guest_chat()
     Conversation.objects.filter(pk=chat.pk).update(status="assigned", agent=agent)
     cookie = session_cookie(agent)
@@ -79,8 +80,8 @@ def test_redis_stopping_mid_chat_loses_no_message(chat_redis, agent):
 
 
 def test_a_new_socket_opens_and_works_while_redis_is_down(chat_redis, agent):
-    """No 500 on the handshake: the socket opens without live updates and says so; messages
-    are stored and acked; `resume` catches up."""
+    """I9: no 500 on the handshake: the socket opens without live updates and says so;
+    messages are stored and acked; `resume` catches up."""
     chat = start_guest_chat()
     chat_redis.stop()
     cookie = session_cookie(agent)
