@@ -207,11 +207,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "zh-hant": ("zh-hans"
 
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "support.storage.UploadStorage"},  # full or gone: a clean 503
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names cached for a year, gzip copies, module imports rewritten (collectstatic)
+    "staticfiles": {"BACKEND": "support.staticfiles.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env("REQUEST_BODY_MAX_BYTES", 2_621_440, cast=int)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500

@@ -1,11 +1,16 @@
 """Shared fixtures: the people of the support system, and a clean Redis for each test."""
 
+import os
+from collections.abc import Iterator
 from importlib import import_module
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
 
 from support.models import AgentProfile, CustomerProfile, Team
 from support.roles import Role
@@ -18,6 +23,23 @@ def pytest_configure(config: pytest.Config) -> None:
     from config.celery import app
 
     app.conf.task_always_eager = True  # tasks run for real, in the test's process
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Pages name their static files by content hash, as in production, so the test run
+    collects them once (without the gzip pass) into a directory of its own, which whitenoise
+    serves; processes the tests start (gunicorn) find it through STATIC_ROOT."""
+    root = tmp_path_factory.mktemp("static")
+    storage = {"BACKEND": "support.staticfiles.StaticFilesStorage", "OPTIONS": {"compress": False}}
+    override = override_settings(
+        STATIC_ROOT=root, STORAGES={**django_settings.STORAGES, "staticfiles": storage}
+    )
+    override.enable()
+    os.environ["STATIC_ROOT"] = str(root)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,21 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest):
+    """pytest-django's live server, with static files served as in production: by whitenoise,
+    from the collected files under their hashed names (pytest-django's default handler looks
+    for the plain names in the apps' folders and would answer 404)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or "localhost"
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One chromium per test module: Playwright's sync API keeps an event loop running in this

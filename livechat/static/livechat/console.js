@@ -1,7 +1,8 @@
 // Agent console for live chat: the queue and several chats at once over one websocket.
 // Strings come translated from the page (JSON element); protocol in docs/livechat.md.
 
-const script = document.querySelector('script[src*="livechat/console.js"]');
+// Found by its own address: the file name carries a content hash once collected.
+const script = [...document.scripts].find((tag) => tag.src === import.meta.url);
 const T = JSON.parse(document.getElementById("livechat-console-strings").textContent);
 const directory = JSON.parse(document.getElementById("livechat-console-directory")?.textContent || '{"teams":[],"agents":[]}');
 const me = Number(script.dataset.user);
@@ -36,6 +37,7 @@ function connect() {
   socket = new WebSocket(url());
   socket.addEventListener("open", () => {
     backoff = 500;
+    clearInterval(receive.catchUp); // a new connection says again if it has no live updates
     status.textContent = "";
     for (const [id, pane] of open) send({ type: "join", conversation: id, after: pane.lastId });
     for (const frame of pending.values()) send(frame);

@@ -3,7 +3,8 @@
 // Protocol: docs/livechat.md. Every message carries a client id and is re-sent until acked;
 // after a reconnect the widget asks for everything after the last id it saw.
 
-const script = document.querySelector('script[src*="livechat/widget.js"]');
+// Found by its own address: the file name carries a content hash once collected.
+const script = [...document.scripts].find((tag) => tag.src === import.meta.url);
 const data = script ? script.dataset : {};
 const config = JSON.parse(document.getElementById(data.config || "livechat-config")?.textContent || "{}");
 const T = config.strings || {};
@@ -160,6 +161,7 @@ function connect() {
   state.socket = socket;
   socket.addEventListener("open", () => {
     state.backoff = 500;
+    clearInterval(receive.catchUp); // a new connection says again if it has no live updates
     status.textContent = T.connected;
     root.classList.remove("lc-offline-link");
     socket.send(JSON.stringify({ type: "resume", after: state.lastId }));

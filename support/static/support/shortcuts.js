@@ -5,11 +5,9 @@
 // off. The choice is kept per agent in this browser (localStorage), so a shared computer keeps
 // each agent's own setting.
 //
-//   import { bindShortcuts } from "../support/shortcuts.js";
-//   bindShortcuts({ r: () => reply.focus(), q: () => location.assign("/console/") });
-//
-// A page lists its keys in the help panel (support/_shortcuts.html), which also holds the
-// switch; "?" opens that panel.
+// A page imports this module by its relative path (collectstatic rewrites that to the hashed
+// name) and calls bindShortcuts({ r: () => reply.focus(), … }). It lists its keys in the help
+// panel (support/_shortcuts.html), which also holds the switch; "?" opens that panel.
 
 const FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable='false'])";
 
