@@ -1,5 +1,6 @@
 """What support needs from an exchange back office, as plain values."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -83,6 +84,27 @@ class ActionResult:
     detail: str = ""
 
 
+def transfer_matches(
+    transfer: Transfer, *, tx_hashes: Sequence[str] = (), addresses: Sequence[str] = ()
+) -> bool:
+    """Whether `transfer` has one of the hashes or addresses. Hexadecimal values (EVM hashes
+    and addresses, bitcoin hashes) compare without case, as explorers treat them; base58 and
+    bech32 values exactly."""
+    hashes = {lookup_key(value) for value in tx_hashes if value}
+    wanted = {lookup_key(value) for value in addresses if value}
+    return bool(
+        (transfer.tx_hash and lookup_key(transfer.tx_hash) in hashes)
+        or (transfer.address and lookup_key(transfer.address) in wanted)
+    )
+
+
+def lookup_key(value: str) -> str:
+    value = value.strip()
+    digits = value[2:] if value[:2] in ("0x", "0X") else value
+    is_hex = bool(digits) and all(char in "0123456789abcdefABCDEF" for char in digits)
+    return value.lower() if is_hex else value
+
+
 class Exchange(Protocol):
     """Reads, and remediation actions. Each action takes the caller's `idempotency_key`: a
     second call with the same key must not act again (the back office answers as the first
@@ -90,6 +112,14 @@ class Exchange(Protocol):
 
     def account_summary(self, account_id: str) -> AccountSummary: ...
     def transfers(self, account_id: str, *, limit: int = 20) -> list[Transfer]: ...
+    def find_transfers(
+        self, account_id: str, *, tx_hashes: Sequence[str] = (), addresses: Sequence[str] = ()
+    ) -> list[Transfer]:
+        """The account's deposits and withdrawals whose transaction hash is one of `tx_hashes`
+        or whose address is one of `addresses` (see `transfer_matches`): never another
+        account's."""
+        ...
+
     def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]: ...
     def logins(self, account_id: str, *, limit: int = 20) -> list[LoginEvent]: ...
     def freeze_account(

@@ -1,6 +1,7 @@
 """A demo back office kept in the database, so actions are visible across processes."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,8 +17,11 @@ from support.exchange.base import (
     LoginEvent,
     Trade,
     Transfer,
+    transfer_matches,
 )
 from support.models import DemoExchangeAccount
+
+LOOKUP_LIMIT = 20
 
 
 class DemoExchange:
@@ -34,6 +38,13 @@ class DemoExchange:
         return [
             parse.transfer(item) for item in self._data(account_id).get("transfers", [])[:limit]
         ]
+
+    def find_transfers(
+        self, account_id: str, *, tx_hashes: Sequence[str] = (), addresses: Sequence[str] = ()
+    ) -> list[Transfer]:
+        rows = [parse.transfer(item) for item in self._data(account_id).get("transfers", [])]
+        wanted = {"tx_hashes": tx_hashes, "addresses": addresses}
+        return [row for row in rows if transfer_matches(row, **wanted)][:LOOKUP_LIMIT]
 
     def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]:
         return [parse.trade(item) for item in self._data(account_id).get("trades", [])[:limit]]

@@ -1,6 +1,7 @@
 """The exchange's back-office HTTP API (contract in docs/exchange-api.md)."""
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -16,7 +17,11 @@ from support.exchange.base import (
     LoginEvent,
     Trade,
     Transfer,
+    transfer_matches,
 )
+
+LOOKUP_LIMIT = 20
+LOOKUP_VALUES = 10  # hashes and addresses each: a ticket names a few, a URL stays short
 
 
 class HttpExchange:
@@ -56,6 +61,24 @@ class HttpExchange:
     def transfers(self, account_id: str, *, limit: int = 20) -> list[Transfer]:
         rows = self._call("GET", self._url(account_id, "transfers"), params={"limit": limit})
         return [parse.transfer(row) for row in rows]
+
+    def find_transfers(
+        self, account_id: str, *, tx_hashes: Sequence[str] = (), addresses: Sequence[str] = ()
+    ) -> list[Transfer]:
+        """One call for every value; the answer is checked again here, so a back office that
+        ignores a filter (and answers the whole list) never shows a transfer that does not
+        match."""
+        tx_hashes, addresses = list(tx_hashes)[:LOOKUP_VALUES], list(addresses)[:LOOKUP_VALUES]
+        if not tx_hashes and not addresses:
+            return []
+        params = {"tx_hash": tx_hashes, "address": addresses, "limit": LOOKUP_LIMIT}
+        rows = self._call("GET", self._url(account_id, "transfers"), params=params)
+        try:
+            found = [parse.transfer(row) for row in rows]
+        except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError) as error:
+            raise ExchangeError("the exchange answered a lookup in an unknown shape") from error
+        wanted = {"tx_hashes": tx_hashes, "addresses": addresses}
+        return [row for row in found if transfer_matches(row, **wanted)][:LOOKUP_LIMIT]
 
     def trades(self, account_id: str, *, limit: int = 20) -> list[Trade]:
         rows = self._call("GET", self._url(account_id, "trades"), params={"limit": limit})

@@ -4,6 +4,7 @@ import json
 import threading
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -14,6 +15,9 @@ from support.exchange.http import HttpExchange
 from support.models import DemoExchangeAccount
 
 ACCOUNT = exchange_account_data("owner@example.com", "vip", "verified", seed=1)
+OTHER = exchange_account_data("outsider@example.com", "standard", "verified", seed=2)
+DEPOSIT_HASH = ACCOUNT["transfers"][1]["tx_hash"]  # 0x…, an ETH deposit
+HELD_ADDRESS = ACCOUNT["transfers"][0]["address"]  # the held USDT withdrawal's address
 
 
 @pytest.fixture
@@ -32,6 +36,22 @@ def test_demo_summary_balances_transfers_trades_logins(demo):
     assert transfers[1].tx_hash.startswith("0x")
     assert demo.trades("EX-1", limit=1)[0].symbol == "BTC/USDT"
     assert demo.logins("EX-1")[1].success is False
+
+
+def test_demo_finds_a_transfer_by_hash_or_address(demo):
+    by_hash = demo.find_transfers("EX-1", tx_hashes=[DEPOSIT_HASH.upper().replace("0X", "0x")])
+    assert [transfer.id for transfer in by_hash] == ["D102"]
+    by_address = demo.find_transfers("EX-1", addresses=[HELD_ADDRESS])
+    assert [(transfer.id, transfer.status) for transfer in by_address] == [("W101", "held")]
+    assert demo.find_transfers("EX-1", tx_hashes=["0x" + "9" * 64]) == []
+    assert demo.find_transfers("EX-1") == []
+
+
+def test_demo_never_finds_another_accounts_transfer(demo):
+    DemoExchangeAccount.objects.create(account_id="EX-2", data=json.loads(json.dumps(OTHER)))
+    theirs = OTHER["transfers"][1]["tx_hash"]
+    assert demo.find_transfers("EX-1", tx_hashes=[theirs]) == []
+    assert [t.id for t in demo.find_transfers("EX-2", tx_hashes=[theirs])] == ["D202"]
 
 
 def test_demo_unknown_account(demo):
@@ -92,12 +112,24 @@ class FakeBackOffice(BaseHTTPRequestHandler):
         if self.path == "/v1/accounts/EX-1":
             return self._answer(200, {"account_id": "EX-1", **ACCOUNT})
         if self.path.startswith("/v1/accounts/EX-1/transfers"):
+            return self._answer(200, self._transfers(ACCOUNT["transfers"]))
+        if self.path.startswith("/v1/accounts/EX-SLOPPY/transfers"):  # ignores every filter
             return self._answer(200, ACCOUNT["transfers"])
+        if self.path.startswith("/v1/accounts/EX-ODD/transfers"):
+            return self._answer(200, {"not": "a list"})
         if self.path.startswith("/v1/accounts/EX-1/trades"):
             return self._answer(200, ACCOUNT["trades"])
         if self.path.startswith("/v1/accounts/EX-1/logins"):
             return self._answer(200, ACCOUNT["logins"])
         return self._answer(404, {"error": "unknown path"})
+
+    def _transfers(self, rows: list[dict]) -> list[dict]:
+        """The list, filtered by `tx_hash` and `address` when given (either may match)."""
+        query = parse_qs(urlsplit(self.path).query)
+        hashes, addresses = query.get("tx_hash", []), query.get("address", [])
+        if not hashes and not addresses:
+            return rows
+        return [row for row in rows if row["tx_hash"] in hashes or row["address"] in addresses]
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -126,6 +158,43 @@ def test_http_reads_the_account(back_office):
     assert exchange.trades("EX-1")[1].side == "sell"
     assert exchange.logins("EX-1")[0].country == "KR"
     assert FakeBackOffice.received[1][1] == "/v1/accounts/EX-1/transfers?limit=5"
+
+
+def test_http_finds_transfers_by_hash_and_address_in_one_call(back_office):
+    exchange = HttpExchange(base_url=back_office, token="s3cret")
+    found = exchange.find_transfers("EX-1", tx_hashes=[DEPOSIT_HASH], addresses=[HELD_ADDRESS])
+    assert [(transfer.id, transfer.kind) for transfer in found] == [
+        ("W101", "withdrawal"),
+        ("D102", "deposit"),
+    ]
+    method, path, _token, _body = FakeBackOffice.received[-1]
+    query = parse_qs(urlsplit(path).query)
+    assert urlsplit(path).path == "/v1/accounts/EX-1/transfers"
+    assert query == {"tx_hash": [DEPOSIT_HASH], "address": [HELD_ADDRESS], "limit": ["20"]}
+
+
+def test_http_lookup_not_found_is_empty_and_asks_nothing_without_values(back_office):
+    exchange = HttpExchange(base_url=back_office, token="s3cret")
+    assert exchange.find_transfers("EX-1", tx_hashes=["0x" + "9" * 64]) == []
+    asked = len(FakeBackOffice.received)
+    assert exchange.find_transfers("EX-1") == []
+    assert len(FakeBackOffice.received) == asked
+
+
+def test_http_lookup_keeps_only_matches_when_the_back_office_ignores_the_filter(back_office):
+    exchange = HttpExchange(base_url=back_office, token="s3cret")
+    found = exchange.find_transfers("EX-SLOPPY", tx_hashes=[DEPOSIT_HASH])
+    assert [transfer.id for transfer in found] == ["D102"]
+
+
+def test_http_lookup_errors(back_office):
+    exchange = HttpExchange(base_url=back_office, token="s3cret")
+    with pytest.raises(AccountNotFound):
+        exchange.find_transfers("EX-404", addresses=[HELD_ADDRESS])
+    with pytest.raises(ExchangeUnavailable):
+        exchange.find_transfers("EX-500", addresses=[HELD_ADDRESS])
+    with pytest.raises(ExchangeError, match="unknown shape"):
+        exchange.find_transfers("EX-ODD", addresses=[HELD_ADDRESS])
 
 
 def test_http_actions_send_reason_actor_and_an_idempotency_key(back_office):
