@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from livechat import consumers
 from livechat.models import ChatMessage, Conversation, ConversationEvent
+from livechat.selectors import customer_chats
 from livechat.start import conversation_start
 from support.models import OutboxEmail, Team
 from support.roles import Role
@@ -333,3 +334,17 @@ def test_a_guest_with_another_customers_email_gets_nothing_of_theirs(customer):
     assert async_to_sync(attempt)()["code"] == "forbidden"
     assert guest_chat.customer_id is None
     assert list(Conversation.objects.filter(customer=customer)) == [theirs]
+
+
+def test_the_customer_360_lists_a_restricted_teams_chat_only_to_its_people(
+    customer, agent, vip_team, vip_agent
+):
+    vip = conversation_start(customer=customer, language="en", category="general")
+    Conversation.objects.filter(pk=vip.pk).update(team=vip_team)
+    plain = conversation_start(customer=customer, language="en", category="general")
+
+    def listed(viewer):
+        return [row["reference"] for row in customer_chats(customer, viewer)]
+
+    assert listed(agent) == [f"#{plain.pk}"]
+    assert listed(vip_agent) == [f"#{plain.pk}", f"#{vip.pk}"]
