@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["support.permissions.DenyAll"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "support.openapi.AutoSchema",  # adds the error answers
     "EXCEPTION_HANDLER": "support.api_errors.exception_handler",
     # JSON only unless a view names more (file uploads, the form-encoded search beacon).
     "DEFAULT_PARSER_CLASSES": ["support.parsers.JSONParser"],
@@ -275,6 +275,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "support.taxonomy.Language",
+        "LanguageCodeEnum": "support.taxonomy.LANGUAGE_CODES",
+        "TicketStatusEnum": "tickets.models.Status",
+    },
 }
 
 # --- Exchange back office -------------------------------------------------------------------

@@ -148,6 +148,15 @@ UPLOAD_REFUSALS = {
 }
 
 
+class AttachmentAck(serializers.Serializer):
+    """The acknowledgement the sender's socket gets too (empty when there is none)."""
+
+    type = serializers.CharField(required=False, help_text="`ack`")
+    conversation = serializers.IntegerField(required=False)
+    client_id = serializers.CharField(required=False)
+    id = serializers.IntegerField(required=False, help_text="The chat message with the file.")
+
+
 class AttachmentUploadView(APIView):
     """Send an image or a PDF into a chat; it arrives on the sockets like any message."""
 
@@ -155,7 +164,7 @@ class AttachmentUploadView(APIView):
     parser_classes = [MultiPartParser]
     throttle_classes = [AnonThrottle, UserThrottle]
 
-    @extend_schema(request=AttachmentInput, responses={201: None})
+    @extend_schema(request=AttachmentInput, responses={201: AttachmentAck})
     def post(self, request: Request, pk: int) -> Response:
         given = AttachmentInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -187,7 +196,7 @@ class AttachmentDownloadView(APIView):
 
     permission_classes = [ChatParticipant]
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses={(200, "*/*"): bytes})  # the file, with its stored type
     def get(self, request: Request, pk: int) -> FileResponse:
         attachment = ChatAttachment.objects.select_related("message").filter(pk=pk).first()
         if attachment is None:

@@ -99,12 +99,14 @@ class TicketListView(APIView):
     """List the tickets you may see (cursor pagination, no counts) or open one."""
 
     permission_classes = [IsSignedIn]
+    parser_classes = [JSONParser, MultiPartParser]  # attachments come as multipart
     throttle_classes = [TicketCreateThrottle]  # customers opening tickets (POST) only
     parser_classes = [JSONParser, MultiPartParser]  # attachments come as multipart
 
     @extend_schema(
         parameters=[OpenApiParameter(name, str) for name in (*FILTERS, "assignee", "cursor")],
-        responses=s.TicketOut(many=True),
+        responses=s.TicketPageOut,
+        operation_id="v1_tickets_list",  # a page object, not an array: name it as a list still
     )
     def get(self, request: Request) -> Response:
         tickets = Ticket.objects.visible_to(request.user).select_related(
@@ -120,7 +122,7 @@ class TicketListView(APIView):
         data = s.TicketOut(page, many=True, context=staff_context(request)).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=s.TicketCreateIn, responses={201: s.TicketOut})
+    @extend_schema(request=s.TicketCreateIn, responses={201: s.TicketOut, 409: None})
     def post(self, request: Request) -> Response:
         data = _valid(s.TicketCreateIn, request)
         staff = is_staff_member(request.user)
@@ -278,7 +280,7 @@ class MessageListView(APIView):
 class AttachmentDownloadView(APIView):
     permission_classes = [IsSignedIn]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): bytes})  # the file, with its stored type
     def get(self, request: Request, pk: int) -> FileResponse:
         attachment = attachment_get_for_user(user=request.user, pk=pk)
         return file_download(
@@ -345,7 +347,7 @@ class IncidentReplyView(APIView):
 
     permission_classes = [IsStaffMember]
 
-    @extend_schema(request=s.IncidentReplyIn, responses={201: s.IncidentReplyOut})
+    @extend_schema(request=s.IncidentReplyIn, responses={201: s.IncidentReplyOut, 409: None})
     def post(self, request: Request, reference: str) -> Response:
         incident = ticket_get_for_user(user=request.user, reference=reference)
         data = _valid(s.IncidentReplyIn, request)

@@ -1,6 +1,7 @@
 """API input and output shapes; the services change state."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from support.people import staff_public_name
@@ -94,7 +95,9 @@ class TicketOut(FlatSerializer):
     subject = serializers.CharField()
     customer = serializers.EmailField(source="customer.email")
     assignee = serializers.SerializerMethodField()
-    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    team = extend_schema_field(serializers.CharField(allow_null=True))(
+        serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    )
     tags = serializers.ListField(child=serializers.CharField())
     escalation_level = serializers.IntegerField()
     needs_triage = serializers.BooleanField()
@@ -109,6 +112,8 @@ class TicketOut(FlatSerializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
+    optional_in_schema = STAFF_ONLY  # support.openapi: customers get a ticket without them
+
     def get_assignee(self, ticket: Ticket) -> str | None:
         return ticket.assignee.email if ticket.assignee else None
 
@@ -118,6 +123,14 @@ class TicketOut(FlatSerializer):
             for name in STAFF_ONLY:
                 data.pop(name, None)
         return data
+
+
+class TicketPageOut(serializers.Serializer):
+    """A page of the ticket list: keyset pagination, newest first, no counts."""
+
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The page before, or null.")
+    results = TicketOut(many=True)
 
 
 class TicketCreateIn(FlatSerializer):

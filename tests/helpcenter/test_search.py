@@ -195,7 +195,7 @@ def test_api_rejects_an_unknown_language_naming_the_allowed_ones(client, db):
         "😀😀😀",
         "KYC实名认证본인인증本人確認",
         "\\ ' \" : & | ! ( ) <->",
-        "\x00\x01",
+        "\x01\x02",
     ],
 )
 def test_api_bad_input_gives_results_or_nothing_never_an_error(client, demo_articles, query):
@@ -203,6 +203,13 @@ def test_api_bad_input_gives_results_or_nothing_never_an_error(client, demo_arti
     assert response.status_code == 200
     assert isinstance(response.json()["results"], list)
     assert Article.objects.count() == 44
+
+
+def test_api_query_with_a_nul_byte_is_a_400_in_the_error_shape(client, demo_articles):
+    """A NUL cannot be stored (the search record), so the edge refuses it before the search."""
+    response = client.get(API, {"q": "a\x00b", "lang": "en"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_characters"
 
 
 @settings(
