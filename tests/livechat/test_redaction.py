@@ -300,3 +300,28 @@ def test_a_phrase_spelled_into_a_file_name_is_removed(settings, tmp_path):
     message = ChatMessage.objects.get(pk=response.json()["id"])
     names = f"{message.body} {message.attachments.get().name}"
     assert not tokens(names.replace("_", " ")) & set(words)
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one message", "two messages"])
+def test_a_phrase_followed_by_a_wordlist_word_keeps_none_of_its_words(split):
+    """ "[seed phrase removed] physical" must not hold the phrase's last word: a wordlist word
+    after the phrase stays, the whole phrase goes."""
+    words = phrase(7)
+    assert "physical" not in words
+    chat = start_guest_chat()
+    parts = [" ".join(words[:6]), " ".join(words[6:]) + " physical"]
+    messages = parts if split else [" ".join(parts)]
+
+    async def scenario():
+        socket = customer_socket(chat)
+        assert (await socket.connect())[0]
+        for number, text in enumerate(messages):
+            await say(socket, f"c-{number}", text, until=of_type("ack"))
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+    stored = ChatMessage.objects.filter(conversation=chat, sender="customer").order_by("id")
+    last = list(stored.values_list("body", flat=True))[-1]
+    assert last == f"{MARKER} physical" if not split else last.startswith(MARKER)
+    assert_gone(words, chat)
