@@ -97,10 +97,7 @@ def _get(user, pk: int, *, token: str = "", access: Access) -> Conversation:
 
 @_fresh
 def customer_connect(*, pk: int, user, token: str) -> Conversation | None:
-    try:
-        return selectors.conversation_get_for_user(user=user, pk=pk, token=token)
-    except Http404:
-        return None
+    return selectors.conversation_for_customer(pk=pk, user=user, token=token)
 
 
 @_fresh

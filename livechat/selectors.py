@@ -59,6 +59,16 @@ def conversation_get_for_user(
     return conversation
 
 
+def conversation_for_customer(
+    *, pk: int, user: AbstractBaseUser | AnonymousUser | None, token: str = ""
+) -> Conversation | None:
+    """`conversation_get_for_user` answering None instead of Http404 (a socket's connect)."""
+    try:
+        return conversation_get_for_user(user=user, pk=pk, token=token)
+    except Http404:
+        return None
+
+
 def _guest_chat(chats, *, pk: int, token: str) -> Conversation | None:
     """The guest chat `pk` if `token` is its signed token (bound to its id and guest key)."""
     try:
