@@ -363,6 +363,26 @@ def test_an_unknown_page_is_our_404_page_in_the_readers_language(web):
     assert "/static/support/site" in html
 
 
+def test_a_refused_page_is_our_403_page_in_the_readers_language(web, customer):
+    web.force_login(customer)
+
+    response = web.get("/console/", headers={"accept-language": "ja"})
+
+    assert response.status_code == 403
+    assert "/static/support/site" in response.content.decode()
+
+
+def test_a_form_without_its_csrf_token_gets_our_403_page():
+    web = Client(raise_request_exception=False, enforce_csrf_checks=True)
+
+    response = web.post("/ja/accounts/log-in/", {"username": "a", "password": "b"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="ja">' in html
+    assert "/static/support/site" in html
+
+
 def test_k3_a_server_error_in_the_api_answers_json_with_a_request_id_and_no_detail(
     web, agent, monkeypatch, caplog
 ):
