@@ -32,6 +32,13 @@ class TicketsConfig(AppConfig):
             permission="support.use_console",
             order=10,
         )
+        registry.register_nav(
+            key="macros",
+            label=_("Macros"),
+            url_name="macros:list",
+            permission="support.supervise",
+            order=60,
+        )
         registry.register_customer_panel("tickets", customer_past_tickets, with_viewer=True)
         registry.register_dashboard_figure("tickets", sla_figures)
         registry.register_demo_loader("tickets", _load_demo)

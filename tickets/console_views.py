@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,8 @@ from tickets.links import (
     ticket_relate,
     ticket_split,
 )
-from tickets.models import Macro, Remediation, Ticket
+from tickets.macros import macros_for_language
+from tickets.models import Remediation, Ticket
 from tickets.remediation import remediation_approve as approve_service
 from tickets.remediation import remediation_reject as reject_service
 from tickets.remediation import remediation_request as request_service
@@ -35,7 +37,6 @@ from tickets.selectors import (
     remediation_get_for_user,
     ticket_get_for_user,
     ticket_links,
-    timeline,
 )
 from tickets.selectors import queue as queue_selector
 from tickets.services import (
@@ -47,6 +48,8 @@ from tickets.services import (
     ticket_set_tags,
     ticket_transition,
 )
+from tickets.timeline import console_timeline
+from tickets.transfers import ticket_transfer_lookup
 
 console = permission_required("support.use_console", raise_exception=True)
 PAGE_SIZE = 50
@@ -77,7 +80,7 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
     found = ticket_get_for_user(user=request.user, reference=reference)
     links = ticket_links(ticket=found, user=request.user)
     reply_form = forms.AgentReplyForm(initial={"version": found.version})
-    reply_form.fields["macro"].queryset = Macro.objects.filter(active=True, language=found.language)
+    reply_form.fields["macro"].queryset = macros_for_language(found.language)
     macros = [
         {"id": macro.pk, "text": macro_render(macro=macro, ticket=found)}
         for macro in reply_form.fields["macro"].queryset
@@ -87,7 +90,10 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
         "links": links,
         "incident_children": links["incident_children"],
         "related": links["related"],
-        "timeline": timeline(found),
+        "timeline": console_timeline(found, language=get_language()),
+        "lookup": ticket_transfer_lookup(
+            ticket=found, user=request.user, query=request.GET.get("lookup", "")
+        ),
         "reply_form": reply_form,
         "macros": macros,
         "statuses": found.TRANSITIONS[found.status],

@@ -5,18 +5,28 @@ import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from support.registry import customer_panels
+from tickets.transfers import transfer_row
 
 logger = logging.getLogger(__name__)
+
+# Headings of the panels other apps add (support.registry keys), in the reader's language.
+PANEL_TITLES = {
+    "tickets": gettext_lazy("Tickets"),
+    "chats": gettext_lazy("Chats"),
+    "help center": gettext_lazy("Help articles rated"),
+    "complaints": gettext_lazy("Complaints"),
+}
 
 
 def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
     profile = getattr(customer, "customer_profile", None)
     panel = {"customer": customer, "profile": profile, "notice": "", "panels": {}}
     try:
-        panel["panels"] = customer_panels(customer, viewer=user)
+        panel["panels"] = titled(customer_panels(customer, viewer=user))
     except Exception:  # another app's panel must not break the ticket page
         logger.exception("customer panel failed")
     if not user.has_perm("support.view_customer_account"):
@@ -28,7 +38,7 @@ def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
     exchange = get_exchange()
     try:
         panel["account"] = exchange.account_summary(account_id)
-        panel["transfers"] = exchange.transfers(account_id, limit=10)
+        panel["transfers"] = [transfer_row(t) for t in exchange.transfers(account_id, limit=10)]
         panel["logins"] = exchange.logins(account_id, limit=10)
     except AccountNotFound:
         panel["notice"] = _("The exchange has no account %(id)s.") % {"id": account_id}
@@ -36,3 +46,8 @@ def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
         logger.warning("exchange unavailable for the customer 360", exc_info=True)
         panel["notice"] = _("The exchange's back office is not answering; try again shortly.")
     return panel
+
+
+def titled(panels: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The panels keyed by their translated heading (the templates show the key)."""
+    return {str(PANEL_TITLES.get(key, _("Other records"))): rows for key, rows in panels.items()}

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from support.taxonomy import Category
+from support.taxonomy import Category, Language
 from tickets.models import Macro, Priority, RemediationAction, Status
 
 TX_HASH_RE = re.compile(r"^(0x)?[0-9a-fA-F]{32,128}$")
@@ -59,8 +59,13 @@ class CustomerReplyForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
 
 
+class MacroChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Macro) -> str:
+        return obj.name  # the ticket's language only: no need to repeat it
+
+
 class AgentReplyForm(forms.Form):
-    macro = forms.ModelChoiceField(
+    macro = MacroChoiceField(
         label=_("Macro"), queryset=Macro.objects.filter(active=True), required=False
     )
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=20000)
@@ -114,3 +119,37 @@ class RemediationForm(forms.Form):
         ):
             self.add_error("amount", _("Give the asset and amount to refund."))
         return data
+
+
+class MacroEditForm(forms.Form):
+    """One language of a macro, as a supervisor edits it in the console."""
+
+    name = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea,
+        max_length=20000,
+        help_text=_("Placeholders: {customer_name}, {reference}."),
+    )
+    set_status = forms.ChoiceField(
+        label=_("Then set status"),
+        choices=[("", _("(unchanged)")), *Status.choices],
+        required=False,
+    )
+    add_tags = forms.CharField(
+        label=_("Add tags"), required=False, max_length=500, help_text=_("Separated by spaces.")
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data["add_tags"].replace(",", " ").split())
+
+
+class MacroCreateForm(MacroEditForm):
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=60,
+        help_text=_("The same key joins the languages of one macro, e.g. need-tx-hash."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    field_order = ["key", "language", "name", "body", "set_status", "add_tags"]

@@ -34,6 +34,7 @@ from tickets.errors import (
 )
 from tickets.files import upload_type
 from tickets.live import ticket_changed
+from tickets.macros import macro_record_use
 from tickets.models import (
     PAUSED_STATUSES,
     PRIORITY_ORDER,
@@ -430,7 +431,9 @@ def fill_placeholder_values(text: str, *, values: dict[str, str]) -> str:
 def ticket_reply_with_macro(
     *, ticket: Ticket, macro, author: AbstractBaseUser, body: str = "", version: int | None = None
 ) -> Message:
-    """Reply with a macro's text (or an edited version of it), then apply its status and tags."""
+    """Reply with a macro's text (or an edited version of it), then apply its status and tags;
+    the macro's use is counted with the reply (rolled back with it), last, so the macro's
+    row is locked only for the end of the transaction."""
     with transaction.atomic():
         message = ticket_reply(
             ticket=ticket,
@@ -442,6 +445,7 @@ def ticket_reply_with_macro(
         if macro.add_tags:
             ticket.refresh_from_db(fields=["tags"])
             ticket_set_tags(ticket=ticket, tags=[*ticket.tags, *macro.add_tags], by=author)
+        macro_record_use(macro_id=macro.pk)
     return message
 
 

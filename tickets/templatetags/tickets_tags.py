@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django import template
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ def sla_countdown(due: datetime | None, now: datetime, label: str = "") -> str:
     return format_html(
         '<span class="badge {}" title="{}">{}{}</span>',
         state,
-        due.isoformat(),
+        formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT"),
         f"{label}: " if label else "",
         text,
     )
