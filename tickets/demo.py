@@ -118,19 +118,24 @@ def _load_policy_rows() -> None:
                 tier="",
                 defaults={"team": team},
             )
+    _load_macros()
+
+
+def _load_macros() -> None:
+    """Each demo macro in the five languages, title and text; a macro a supervisor has edited
+    in the console (it has an `updated_at`) keeps the edit."""
     macros = json.loads(MACROS_FILE.read_text(encoding="utf-8"))
     for key, macro in macros.items():
         for language, body in macro["bodies"].items():
-            Macro.objects.update_or_create(
-                key=key,
-                language=language,
-                defaults={
-                    "name": macro["name"],
-                    "body": body,
-                    "set_status": macro["set_status"],
-                    "add_tags": macro["add_tags"],
-                },
-            )
+            text = {
+                "name": macro["names"][language],
+                "body": body,
+                "set_status": macro["set_status"],
+                "add_tags": macro["add_tags"],
+            }
+            rows = Macro.objects.filter(key=key, language=language)
+            if not rows.filter(updated_at__isnull=True).update(**text):
+                rows.get_or_create(key=key, language=language, defaults=text)
 
 
 def load_demo(stdout=None) -> None:

@@ -1,12 +1,14 @@
 """Macros managed in the console: supervisors list, create, edit, deactivate; agents only use
 them, and every use is counted once, also when many happen at the same moment."""
 
+import json
 import threading
 
 import pytest
 from django.db import connection
 
 from tests.conftest import PASSWORD
+from tickets.demo import MACROS_FILE
 from tickets.macros import macro_record_use
 from tickets.models import Macro, Ticket
 
@@ -193,3 +195,13 @@ def test_uses_at_the_same_moment_are_all_counted():
         thread.join()
     macro.refresh_from_db()
     assert macro.usage_count == threads_count * 5
+
+
+def test_demo_macros_have_a_title_and_text_in_every_language():
+    macros = json.loads(MACROS_FILE.read_text(encoding="utf-8"))
+    languages = {"en", "zh-hans", "zh-hant", "ko", "ja"}
+    for key, macro in macros.items():
+        assert set(macro["names"]) == set(macro["bodies"]) == languages, key
+        english = macro["names"]["en"]
+        assert all(macro["names"][code] != english for code in languages - {"en"}), key
+        assert all("{customer_name}" in body for body in macro["bodies"].values()), key
