@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("console/tickets/", include("tickets.console_urls")),
     path("console/chats/", include("livechat.console_urls")),
+    path("console/customers/", include("tickets.customer_urls")),
     path("console/macros/", include("tickets.macro_urls")),
     path("console/", include(console_patterns)),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),

@@ -8,6 +8,7 @@ class LivechatConfig(AppConfig):
 
     def ready(self) -> None:
         from livechat.dashboard import chat_figures
+        from livechat.inbox import inbox_chats
         from livechat.selectors import customer_chats
         from support import registry
 
@@ -27,3 +28,4 @@ class LivechatConfig(AppConfig):
         )
         registry.register_customer_panel("chats", customer_chats, with_viewer=True)
         registry.register_dashboard_figure("livechat", chat_figures)
+        registry.register_inbox_provider("chats", inbox_chats)

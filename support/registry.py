@@ -26,6 +26,7 @@ _site_nav: dict[str, NavEntry] = {}
 _customer_panels: dict[str, tuple[Callable, bool]] = {}
 _dashboard_figures: dict[str, Callable] = {}
 _demo_loaders: dict[str, Callable] = {}
+_inbox_providers: dict[str, Callable] = {}
 
 
 def register_nav(*, key: str, label: str, url_name: str, permission: str | None, order: int):
@@ -95,6 +96,21 @@ def figure(label: str, value, *, alert: str | None = None) -> dict:
 
 def dashboard_figures() -> dict[str, dict]:
     return {key: provider() for key, provider in sorted(_dashboard_figures.items())}
+
+
+def register_inbox_provider(key: str, provider: Callable) -> None:
+    """`provider(agent) -> list[dict]`: entries a higher app adds to the agent's inbox (the
+    chat queue and the agent's open chats), newest work first, each `{"key", "kind", "group",
+    "title", "customer", "status", "urgent", "at", "url"}` (`group`: "queue" or "mine").
+    The provider applies its own access rule and caps its rows (one query, whatever the
+    number of entries)."""
+    _inbox_providers[key] = provider
+
+
+def inbox_entries(agent: AbstractBaseUser) -> list[dict]:
+    return [
+        entry for _key, provider in sorted(_inbox_providers.items()) for entry in provider(agent)
+    ]
 
 
 def register_demo_loader(key: str, loader: Callable) -> None:

@@ -33,6 +33,13 @@ class TicketsConfig(AppConfig):
             order=10,
         )
         registry.register_nav(
+            key="customers",
+            label=_("Customers"),
+            url_name="customers:list",
+            permission="support.use_console",
+            order=12,
+        )
+        registry.register_nav(
             key="macros",
             label=_("Macros"),
             url_name="macros:list",

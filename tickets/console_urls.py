@@ -1,11 +1,21 @@
 from django.urls import path
 
 from tickets import console_views as views
+from tickets.inbox import views as inbox
 
 app_name = "tickets_console"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", inbox.inbox, name="queue"),
+    # Before "<reference>/…": "bulk/merge/" must not read as the ticket "bulk".
+    path("bulk/assign/", inbox.bulk_assign, name="bulk_assign"),
+    path("bulk/tags/", inbox.bulk_tag, name="bulk_tags"),
+    path("bulk/status/", inbox.bulk_status, name="bulk_status"),
+    path("bulk/merge/", inbox.bulk_merge, name="bulk_merge"),
+    path("bulk/incident/", inbox.bulk_link_incident, name="bulk_incident"),
+    path("views/", inbox.saved_view_create, name="view_create"),
+    path("views/<int:pk>/", inbox.saved_view_update, name="view_update"),
+    path("views/<int:pk>/delete/", inbox.saved_view_delete, name="view_delete"),
     path("<str:reference>/", views.ticket, name="ticket"),
     path("<str:reference>/reply/", views.reply, name="reply"),
     path("<str:reference>/status/", views.set_status, name="status"),

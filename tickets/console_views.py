@@ -1,4 +1,5 @@
-"""The agent console: queues, the ticket page, and one small view per action."""
+"""The agent console: the ticket page and one small view per action (the inbox, the list of
+tickets, is tickets.inbox)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -32,13 +33,10 @@ from tickets.remediation import remediation_reject as reject_service
 from tickets.remediation import remediation_request as request_service
 from tickets.remediation import remediation_retry as retry_service
 from tickets.selectors import (
-    QUEUE_NAMES,
-    page,
     remediation_get_for_user,
     ticket_get_for_user,
     ticket_links,
 )
-from tickets.selectors import queue as queue_selector
 from tickets.services import (
     macro_render,
     ticket_assign,
@@ -52,27 +50,6 @@ from tickets.timeline import console_timeline
 from tickets.transfers import ticket_transfer_lookup
 
 console = permission_required("support.use_console", raise_exception=True)
-PAGE_SIZE = 50
-
-
-@console
-def queue(request: HttpRequest) -> HttpResponse:
-    name = request.GET.get("view", "mine")
-    name = name if name in QUEUE_NAMES else "mine"
-    query = request.GET.get("q", "")
-    before = request.GET.get("before", "")
-    tickets = queue_selector(name=name, user=request.user, query=query)
-    rows = page(tickets, before=int(before) if before.isdigit() else None, size=PAGE_SIZE)
-    context = {
-        "view": name,
-        "views": QUEUE_NAMES,
-        "q": query,
-        "tickets": rows,
-        "next_before": rows[-1].pk if len(rows) == PAGE_SIZE else None,
-        "now": timezone.now(),
-        "console_section": "tickets",
-    }
-    return render(request, "tickets/console/queue.html", context)
 
 
 @console

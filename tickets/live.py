@@ -25,9 +25,10 @@ from django.db import transaction
 from django.http import Http404
 
 from support.roles import is_staff_member
+from tickets.inbox.filters import Scope
 from tickets.models import Ticket
 from tickets.presence import tickets_with_viewers
-from tickets.selectors import QUEUE_NAMES, ticket_get_for_user
+from tickets.selectors import ticket_get_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -286,15 +287,17 @@ def may_use_console(user: AbstractBaseUser) -> bool:
 
 
 def queue_groups(*, user: AbstractBaseUser, view: str) -> list[str] | None:
-    """The groups whose notices can change `view` (QUEUE_NAMES) for `user`; None if the user
-    may not use the console. The views over all tickets (open, breaching, search) follow
-    `tickets.all`; the socket drops the notices of restricted teams' tickets its person may not
-    read (`frame_shown`), as Ticket.objects.visible_to leaves them out of the views."""
-    if not may_use_console(user) or view not in QUEUE_NAMES:
+    """The groups whose notices can change the inbox scope `view` (tickets.inbox.filters.Scope)
+    for `user`; None if the user may not use the console. The scopes over all tickets
+    (unassigned, breaching, breached, open, search) follow `tickets.all`; the socket drops
+    the notices of restricted teams' tickets its person may not read (`frame_shown`), as
+    Ticket.objects.visible_to leaves them out of the views. Filters only narrow a scope, so
+    they never change its groups."""
+    if not may_use_console(user) or view not in Scope.values:
         return None
-    if view == "mine":
+    if view in (Scope.MINE, Scope.CHATS):  # chats: the page's own tickets of the agent
         return [agent_group(user.pk)]
-    if view == "team":
+    if view == Scope.TEAM:
         profile = getattr(user, "agent_profile", None)
         teams = profile.teams.values_list("pk", flat=True) if profile else []
         return [team_group(pk) for pk in sorted(teams)]

@@ -1,12 +1,9 @@
-"""Reads: access checks, SLA policy matching, queues."""
-
-from datetime import datetime, timedelta
+"""Reads: access checks, SLA policy matching, lists."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from support.roles import is_staff_member
 from tickets import sla
@@ -81,44 +78,8 @@ def calendar_value(row: BusinessCalendar | None) -> sla.Calendar:
     )
 
 
-# --- Queues (keyset pagination: `before` is the last id of the previous page) -----------------
-
-QUEUE_NAMES = ("mine", "team", "breaching", "open", "search")
-
-
-def queue(
-    *, name: str, user: AbstractBaseUser, query: str = "", now: datetime | None = None
-) -> QuerySet[Ticket]:
-    now = now or timezone.now()
-    tickets = Ticket.objects.visible_to(user).open().select_related("customer", "assignee", "team")
-    if name == "mine":
-        return tickets.filter(assignee=user)
-    if name == "team":
-        teams = user.agent_profile.teams.all() if hasattr(user, "agent_profile") else []
-        return tickets.filter(assignee__isnull=True, team__in=teams)
-    if name == "breaching":
-        return tickets.filter(
-            Q(first_response_due__lte=now + timedelta(hours=1), first_responded_at__isnull=True)
-            | Q(next_response_due__lte=now + timedelta(hours=1))
-            | Q(resolution_due__lte=now + timedelta(hours=1))
-        ).exclude(status__in=["pending", "on_hold"])
-    if name == "search":
-        return search(user=user, query=query)
-    return tickets
-
-
-def search(*, user: AbstractBaseUser, query: str) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.visible_to(user).select_related("customer", "assignee", "team")
-    query = query.strip()
-    if not query:
-        return tickets.none()
-    if query.upper().startswith("T-"):
-        return tickets.filter(reference=query.upper())
-    if "@" in query:
-        return tickets.filter(customer__email__iexact=query)
-    return tickets.filter(
-        Q(subject__icontains=query) | Q(messages__body__icontains=query)
-    ).distinct()
+# --- Lists (keyset pagination: `before` is the last id of the previous page; the console's
+# inbox is tickets.inbox) ----------------------------------------------------------------------
 
 
 def page(tickets: QuerySet[Ticket], *, before: int | None, size: int = 50) -> list[Ticket]:

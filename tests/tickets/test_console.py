@@ -85,9 +85,9 @@ def test_search(agent_client, customer, policy, receive, how):
 
 
 def test_keyset_pagination(agent_client, policy, receive, monkeypatch):
-    from tickets import console_views
+    from tickets.inbox import selectors
 
-    monkeypatch.setattr(console_views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     tickets = [receive(external_id=str(i)) for i in range(3)]
     first = agent_client.get("/console/tickets/?view=open").content.decode()
     assert tickets[2].reference in first and tickets[0].reference not in first

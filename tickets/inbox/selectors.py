@@ -1,0 +1,122 @@
+"""Reads of the inbox: the tickets of a view, a page of them, and capped counts for the side list.
+
+Every read starts from Ticket.objects.visible_to(user), so a restricted team's tickets never
+reach an outsider's view, count or search. Lists walk the queue indexes newest first (keyset
+pagination); counts never COUNT(*) a large table (see `capped_counts`).
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from support.models import Team
+from tickets.inbox.filters import InboxFilters, Scope
+from tickets.models import OPEN_STATUSES, Status, Ticket
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+COUNT_CAP = 100  # a view holding more shows "99+"
+COUNT_TIMEOUT_MS = 50  # the counts give up (and show "…") rather than slow the page down
+SOON = timedelta(hours=1)
+
+
+def inbox_tickets(
+    *, filters: InboxFilters, user: AbstractBaseUser, now: datetime | None = None
+) -> QuerySet[Ticket]:
+    """The tickets of one inbox view for `user`, newest first, unpaginated (a lazy queryset)."""
+    tickets = Ticket.objects.visible_to(user)
+    if filters.status:
+        tickets = tickets.filter(status__in=filters.status)
+    elif filters.view != Scope.SEARCH:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    tickets = _scoped(tickets, view=filters.view, user=user, now=now or timezone.now())
+    if filters.q:
+        tickets = _matching(tickets, filters.q)
+    for name in ("language", "channel", "category", "priority", "team"):
+        if getattr(filters, name):
+            tickets = tickets.filter(**{f"{name}__in": getattr(filters, name)})
+    if filters.tag:
+        tickets = tickets.filter(tags__contains=list(filters.tag))
+    return tickets.order_by("-id")
+
+
+def _scoped(tickets: QuerySet, *, view: str, user: AbstractBaseUser, now: datetime) -> QuerySet:
+    if view == Scope.MINE:
+        return tickets.filter(assignee=user)
+    if view == Scope.TEAM:
+        return tickets.filter(team__in=Team.objects.filter(agents__user=user).values("pk"))
+    if view == Scope.UNASSIGNED:
+        return tickets.filter(assignee__isnull=True)
+    if view == Scope.BREACHING:
+        return _due_by(tickets, now + SOON)
+    if view == Scope.BREACHED:
+        return _due_by(tickets, now)
+    if view == Scope.CHATS:
+        return tickets.none()  # the chats come from the chat app (support.registry)
+    return tickets  # all open, or search (any status)
+
+
+def _due_by(tickets: QuerySet, moment: datetime) -> QuerySet:
+    """Tickets with an SLA target due at or before `moment` (overdue ones included), clocks
+    running (a ticket waiting on the customer or on hold is not breaching)."""
+    return tickets.filter(
+        Q(first_response_due__lte=moment, first_responded_at__isnull=True)
+        | Q(next_response_due__lte=moment)
+        | Q(resolution_due__lte=moment)
+    ).exclude(status__in=[Status.PENDING, Status.ON_HOLD])
+
+
+def _matching(tickets: QuerySet, query: str) -> QuerySet:
+    """A reference finds that ticket, an address the customer's tickets, other text the
+    subjects and messages that contain it."""
+    if query.upper().startswith("T-"):
+        return tickets.filter(reference=query.upper())
+    if "@" in query:
+        return tickets.filter(customer__email__iexact=query)
+    text = Q(subject__icontains=query) | Q(messages__body__icontains=query)
+    return tickets.filter(text).distinct()
+
+
+def inbox_page(tickets: QuerySet[Ticket], *, before: int | None) -> list[Ticket]:
+    """One page (newest first) after the keyset `before` (the last id of the previous page)."""
+    if before:
+        tickets = tickets.filter(id__lt=before)
+    tickets = tickets.select_related("customer", "assignee", "team")
+    return list(tickets.order_by("-id")[:PAGE_SIZE])
+
+
+def capped_counts(views: dict[str, QuerySet]) -> dict[str, int | None]:
+    """How many tickets each view holds, up to COUNT_CAP, in one statement.
+
+    Each count reads at most COUNT_CAP rows off its view's index, whatever the table's size.
+    A view whose few matches are spread over a large table (a rare filter on closed tickets)
+    could still read much of it, so the statement runs under a short timeout and a view that
+    cannot be counted in time shows no number (None) instead of slowing the page down. The
+    savepoint is always rolled back, which also undoes the SET LOCAL inside a surrounding
+    transaction.
+    """
+    if not views:
+        return {}
+    parts, params = [], []
+    for tickets in views.values():
+        sql, values = tickets.order_by().values("pk")[:COUNT_CAP].query.sql_with_params()
+        # Django's own compiled SQL; every value stays a parameter.
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS capped)")  # noqa: S608
+        params.extend(values)
+    row = None
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(COUNT_TIMEOUT_MS)}")
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+            transaction.set_rollback(True)
+    except OperationalError:
+        logger.info("Inbox counts took longer than %s ms; shown without numbers", COUNT_TIMEOUT_MS)
+    if row is None:
+        return dict.fromkeys(views)
+    return dict(zip(views, row, strict=True))
