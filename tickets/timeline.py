@@ -48,10 +48,16 @@ def people_names(events: list[Event]) -> dict[str, str]:
     return {user.username: person_name(user) for user in users}
 
 
-def person_name(user: AbstractBaseUser | None) -> str:
+def person_name(user: AbstractBaseUser) -> str:
+    return display_name(user.get_full_name() or user.email or user.get_username())
+
+
+def actor_name(user: AbstractBaseUser | None) -> str:
+    """Who made the change, as a sentence names them: a person's name takes the language's
+    polite form ("Kim 님", "Sato さん"), which a change by the system does not."""
     if user is None:
         return pgettext("event actor", "the system")
-    return display_name(user.get_full_name() or user.email or user.get_username())
+    return pgettext("event actor", "%(name)s") % {"name": person_name(user)}
 
 
 def event_sentence(
@@ -60,7 +66,7 @@ def event_sentence(
     """One event as a sentence in `viewer_language`."""
     with translation.override(viewer_language):
         values = {
-            "actor": person_name(event.actor),
+            "actor": actor_name(event.actor),
             "before": event.before,
             "after": event.after,
         }
