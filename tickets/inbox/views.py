@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from support.error_views import error_response
 from support.models import Team
 from support.registry import inbox_entries
-from tickets.customer360 import customer_360
+from tickets.customer360 import PANEL_TITLES, customer_360
 from tickets.inbox import bulk, customers, saved
 from tickets.inbox import selectors as inbox_selectors
 from tickets.inbox.filters import (
@@ -406,18 +406,19 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         customer=customer, user=request.user, before=int(before) if before.isdigit() else None
     )
     panel = customer_360(customer, user=request.user)
-    panels = dict(panel.get("panels") or {})
-    panels.pop("tickets", None)  # listed in full on this page
+    panels = dict(panel["panels"])  # keyed by heading, in the agent's language
+    panels.pop(str(PANEL_TITLES["tickets"]), None)  # listed in full on this page
+    chats = panels.pop(str(PANEL_TITLES["chats"]), None)
     context = {
         "customer": customer,
         "panel": panel,
-        "chats": panels.pop("chats", None),
-        "complaints": panels.pop("complaints", None),
+        "chats": chats,
+        "complaints": panels.pop(str(PANEL_TITLES["complaints"]), None),
         "other_panels": panels,
         "tickets": rows,
         "next_before": rows[-1].pk if len(rows) == inbox_selectors.PAGE_SIZE else None,
         "channels": customers.customer_channels(
-            customer=customer, user=request.user, chats=bool(panel.get("panels", {}).get("chats"))
+            customer=customer, user=request.user, chats=bool(chats)
         ),
         "now": timezone.now(),
         "console_section": "customers",
