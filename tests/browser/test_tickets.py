@@ -57,7 +57,7 @@ def test_korean_ticket_from_contact_form_to_solved(live_server, page_factory, cu
     with agent_page.expect_navigation():
         agent_page.keyboard.press("t")  # the "take" shortcut
     agent_page.wait_for_load_state("networkidle")
-    agent_page.select_option(".composer select[name=macro]", label="출금 승인 (ko)")
+    agent_page.select_option(".composer select[name=macro]", label="출금 승인")
     expected = f"owner님, 문의 {ticket.reference} 건의 출금이 승인되었습니다."
     assert agent_page.input_value(".composer textarea[name=body]") == expected
     agent_page.locator(".composer button[type=submit]").click()
