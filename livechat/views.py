@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from livechat import selectors, services
+from livechat.labels import console_labels
 from livechat.models import Conversation
 from support.models import AgentProfile, Team
 from support.taxonomy import Category, Language
@@ -129,6 +130,7 @@ def console_directory() -> dict:
 
 def console_strings() -> dict:
     return {
+        "labels": console_labels(),  # codes in frames → what the agent reads (livechat/labels.py)
         "accept": _("Accept"),
         "join": pgettext("button: open a chat", "Open"),
         "watch": _("Watch"),

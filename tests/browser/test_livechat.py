@@ -144,7 +144,12 @@ def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
     customer.wait_for_selector(".lc-agent >> text=您好，我来帮您", timeout=WAIT)
     console.fill(".lc-pane .lc-macro-search", "txid")  # a macro, filled for this chat
     console.wait_for_selector(".lc-pane .lc-macro-list [aria-selected=true]", timeout=WAIT)
-    console.keyboard.press("Enter")
+    with console.expect_response(lambda response: "/used/" in response.url) as used:
+        console.keyboard.press("Enter")
+    assert used.value.status == 204 and Macro.objects.get().usage_count == 1  # counted once
+    pane = console.locator(".lc-pane").inner_text()
+    assert "Customer asked for a person" in pane and "asked_for_human" not in pane
+    assert console.locator(".lc-pane .lc-bot .lc-who").first.inner_text() == "Assistant (bot)"
     assert console.input_value(".lc-pane .lc-input") == "guest您好：\n\n请提供交易哈希（TxID）。"
     console.locator(".lc-pane .lc-composer button[type=submit]").click()
     customer.wait_for_selector(".lc-agent >> text=请提供交易哈希", timeout=WAIT)

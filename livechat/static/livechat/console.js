@@ -6,6 +6,9 @@ const script = [...document.scripts].find((tag) => tag.src === import.meta.url);
 const T = JSON.parse(document.getElementById("livechat-console-strings").textContent);
 const directory = JSON.parse(document.getElementById("livechat-console-directory")?.textContent || '{"teams":[],"agents":[]}');
 const me = Number(script.dataset.user);
+// A code from a frame ("bot", "asked_for_human", "deposit_withdrawal") as the agent reads it.
+const L = T.labels || {};
+const label = (kind, code) => (L[kind] || {})[code] || L.unknown || code;
 const list = document.getElementById("lc-chat-list");
 const panes = document.getElementById("lc-panes");
 const status = document.getElementById("lc-console-status");
@@ -101,7 +104,7 @@ function renderList() {
     const action = chat.status === "queued" ? T.accept : (mine ? T.join : T.watch);
     const type = chat.status === "queued" ? "accept" : "join";
     return el("li", { class: chat.urgent ? "lc-urgent" : "", "data-conversation": chat.conversation },
-      el("strong", {}, `#${chat.conversation} `), chat.customer, ` · ${chat.language} · ${chat.category} · ${T[chat.status] || chat.status}`,
+      el("strong", {}, `#${chat.conversation} `), chat.customer, ` · ${label("languages", chat.language)} · ${label("categories", chat.category)} · ${T[chat.status] || label("statuses", chat.status)}`,
       chat.urgent ? el("span", { class: "lc-badge" }, T.urgent) : null,
       chat.offered_to === me ? el("span", { class: "lc-badge" }, T.offered) : null,
       el("div", { class: "lc-actions" }, el("button", { type: "button", class: "button small", onclick: () => {
@@ -197,6 +200,9 @@ function macroPicker(id, input) {
     input.focus();
     input.setRangeText(macro.text, input.selectionStart, input.selectionEnd, "end");
     input.dispatchEvent(new Event("input"));
+    // count the use (docs/console.md, Macros); a failure only loses the count
+    fetch(`/console/macros/${macro.id}/used/`, { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": script.dataset.csrf || "" } }).catch(() => {});
     search.value = "";
     hide();
   };
@@ -207,7 +213,7 @@ function macroPicker(id, input) {
     shown = all.filter((macro) => `${macro.name} ${macro.key} ${macro.language} ${macro.text}`.toLowerCase().includes(query));
     options.replaceChildren(...(shown.length ? shown.map((macro, i) => el("li", { role: "option", id: `${listId}-${i}`, "data-macro": macro.id,
       "aria-selected": "false", onmousedown: (event) => { event.preventDefault(); choose(i); } },
-    el("strong", {}, macro.name), ` · ${macro.language}`)) : [el("li", { class: "muted" }, T.no_macros)]));
+    el("strong", {}, macro.name), ` · ${label("languages", macro.language)}`)) : [el("li", { class: "muted" }, T.no_macros)]));
     options.hidden = false;
     search.setAttribute("aria-expanded", "true");
     highlight(shown.length ? 0 : -1);
@@ -234,8 +240,8 @@ function macroPicker(id, input) {
 function paneHeader(pane, chat) {
   pane.language = chat.language;
   pane.head.replaceChildren(
-    el("p", { class: "lc-status" }, `${chat.customer} · ${chat.language} · ${chat.category}${chat.urgent ? ` · ${T.urgent}` : ""}`),
-    chat.handoff_reason ? el("p", { class: "lc-status" }, `${T.reason}: ${chat.handoff_reason}`) : null,
+    el("p", { class: "lc-status" }, `${chat.customer} · ${label("languages", chat.language)} · ${label("categories", chat.category)}${chat.urgent ? ` · ${T.urgent}` : ""}`),
+    chat.handoff_reason ? el("p", { class: "lc-status" }, `${T.reason}: ${label("reasons", chat.handoff_reason)}`) : null,
     chat.bot_summary ? el("details", {}, el("summary", {}, T.summary), el("p", { class: "lc-summary" }, chat.bot_summary)) : null);
 }
 
@@ -243,7 +249,7 @@ function renderMessage(pane, frame) {
   if (pane.log.querySelector(`[data-id="${frame.id}"]`)) return;
   pane.lastId = Math.max(pane.lastId, frame.id);
   const row = el("li", { class: `lc-msg lc-${frame.sender}${frame.internal ? " lc-internal" : ""}`, "data-id": frame.id },
-    el("span", { class: "lc-who" }, frame.author || frame.sender),
+    el("span", { class: "lc-who" }, frame.author || label("senders", frame.sender)),
     frame.automated ? el("span", { class: "lc-badge" }, T.automated) : null,
     frame.internal ? el("span", { class: "lc-badge" }, T.internal) : null,
     el("p", { class: "lc-text" }, frame.body));
