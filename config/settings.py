@@ -262,6 +262,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "support.api_errors.exception_handler",
     # JSON only unless a view names more (file uploads, the form-encoded search beacon).
     "DEFAULT_PARSER_CLASSES": ["support.parsers.JSONParser"],
+    # JSON answers only, errors included: no browsable HTML pages, no 406 (support.negotiation).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "support.negotiation.JSONWhateverAccepted",
     "DEFAULT_PAGINATION_CLASS": "support.pagination.CursorPage",
     "PAGE_SIZE": 50,
     # Every API view names its throttles (support.api_throttles), keyed on the real client.

@@ -354,6 +354,25 @@ def test_an_unknown_api_path_is_a_404_in_the_error_shape(web):
     assert error["message"] not in ("", "Not found.")  # in the caller's language
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/support/me/", "/api/v1/helpcenter/announcements/?lang=xx"]
+)
+def test_a_browser_asking_for_html_still_gets_the_json_error_shape(web, path):
+    """No browsable HTML API pages: an error is the documented JSON, whatever Accept says."""
+    response = web.get(path, headers={"accept": "text/html"})
+
+    assert response.status_code in (400, 401)
+    assert error_of(response)["message"]
+
+
+def test_a_browser_gets_json_answers_from_the_api(web):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = web.get("/api/v1/helpcenter/search/", {"q": "wallet"}, headers={"accept": accept})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
 def test_an_unknown_page_is_our_404_page_in_the_readers_language(web):
     response = web.get("/ko/nothing-here/")
 
