@@ -57,6 +57,7 @@ function updateBulk() {
   const count = boxes().filter((box) => box.checked).length;
   const shown = bulkForm.querySelector("[data-selected-count]");
   if (shown) shown.textContent = String(count);
+  bulkForm.dataset.selected = String(count);
   for (const button of bulkForm.querySelectorAll("button[data-bulk]")) button.disabled = count === 0;
 }
 
@@ -71,18 +72,21 @@ function submitOwnAction(event) {
 async function refresh() {
   scheduled = null;
   lastRefresh = Date.now();
-  const selected = new Set(boxes().filter((box) => box.checked).map(referenceOf));
-  const focused = currentRow()?.dataset.key;
+  let page;
   try {
     const response = await fetch(window.location.href, { credentials: "same-origin" });
     if (!response.ok) return;
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    for (const region of document.querySelectorAll("[data-live-region]")) {
-      const fresh = page.querySelector(`[data-live-region="${region.dataset.liveRegion}"]`);
-      if (fresh) region.replaceWith(document.importNode(fresh, true));
-    }
+    page = new DOMParser().parseFromString(await response.text(), "text/html");
   } catch (error) {
     return; // a missed refresh is harmless; the next notice or poll catches up
+  }
+  // Read what the agent selected and where they are only now: they may have pressed a key
+  // while the page was on its way.
+  const selected = new Set(boxes().filter((box) => box.checked).map(referenceOf));
+  const focused = currentRow()?.dataset.key;
+  for (const region of document.querySelectorAll("[data-live-region]")) {
+    const fresh = page.querySelector(`[data-live-region="${region.dataset.liveRegion}"]`);
+    if (fresh) region.replaceWith(document.importNode(fresh, true));
   }
   for (const box of boxes()) box.checked = selected.has(referenceOf(box));
   if (focused) {
