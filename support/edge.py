@@ -65,10 +65,9 @@ class RequestEdgeMiddleware:
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:
-    if _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not (
-        request.content_type.startswith("multipart/form-data")  # files have their own limits
-    ):
-        return error_views.error_response(request, 413, "too_large", too_large_message())
+    limit = body_limit(request.content_type)
+    if limit is not None and _declared_length(request) > limit:
+        return error_views.error_response(request, 413, "too_large", too_large_message(limit))
     if (
         contains_unstorable(request.path)
         or contains_unstorable(list(request.GET.lists()))
@@ -77,6 +76,16 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
     ):
         return error_views.error_response(request, 400, "invalid_characters", unstorable_message())
     return None
+
+
+def body_limit(content_type: str) -> int | None:
+    """The most a body of this type may hold: a raw email (the mail gateway) may carry three
+    attachments' worth; a multipart upload is limited by Django per field and per file."""
+    if content_type.startswith("multipart/form-data"):
+        return None
+    if content_type == "message/rfc822":
+        return settings.ATTACHMENT_MAX_BYTES * 3
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -42,10 +42,9 @@ def unstorable_message() -> str:
     return _("The request contains a character that cannot be stored (such as a NUL byte).")
 
 
-def too_large_message() -> str:
-    return _("The request is too large: send at most %(size)s.") % {
-        "size": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024:,} KB"
-    }
+def too_large_message(limit: int | None = None) -> str:
+    limit = limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _("The request is too large: send at most %(size)s.") % {"size": f"{limit // 1024:,} KB"}
 
 
 def _title(status: int) -> str:

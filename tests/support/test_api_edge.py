@@ -2,6 +2,7 @@
 page elsewhere), never a 500 and never an HTML page on the API."""
 
 import json
+from email.message import EmailMessage
 
 import pytest
 from django.test import Client
@@ -77,6 +78,46 @@ def test_c1_an_oversized_form_on_a_page_gets_a_translated_413_page(web):
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
     assert '<html lang="ko">' in response.content.decode()
+
+
+def raw_email_with(attachment: bytes) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Owner <owner@example.com>"
+    message["To"] = "support@example.com"
+    message["Subject"] = "Deposit missing"
+    message["Message-ID"] = "<big@mail.example>"
+    message.set_content("The statement is attached.")
+    message.add_attachment(attachment, maintype="text", subtype="plain", filename="statement.txt")
+    return message.as_bytes()
+
+
+def test_c1_the_mail_gateway_takes_a_raw_email_over_the_form_limit(web, agent, settings, tmp_path):
+    """C1: raw emails have their own limit (3 attachments' worth), above the 2.5 MB of forms."""
+    settings.MEDIA_ROOT = tmp_path
+    SlaPolicy.objects.create(
+        name="Default", first_response_minutes=60, next_response_minutes=120, resolution_minutes=480
+    )
+    raw = raw_email_with(b"0xabc deposit line\n" * 150_000)
+    assert len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = web.post(
+        "/api/v1/tickets/inbound/email/", raw, content_type="message/rfc822", headers=token(agent)
+    )
+
+    assert response.status_code == 202
+    assert Ticket.objects.get().reference == response.json()["reference"]
+
+
+def test_c1_a_raw_email_over_its_own_limit_is_a_413(web, agent, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    raw = raw_email_with(b"x" * 5000)
+
+    response = web.post(
+        "/api/v1/tickets/inbound/email/", raw, content_type="message/rfc822", headers=token(agent)
+    )
+
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "too_large"
 
 
 # --- C2: nesting ------------------------------------------------------------------------------
