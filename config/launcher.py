@@ -5,9 +5,10 @@
     python3 config/launcher.py test    # install, run the whole test suite
 
 Standard library only. It first makes sure the machine has what the command needs: Python 3.11
-or newer with its venv module (Debian's python3-venv) and, for the browser tests, chromium and
-the CJK fonts. Missing packages are installed with apt-get when running as root; otherwise it
-stops with one line saying what to install. Then it creates the virtualenv in .venv, installs
+or newer with its venv module (Debian's python3-venv) and, for the browser tests, chromium, the
+CJK fonts and npm (which installs axe-core, their accessibility checker, from
+package-lock.json). Missing packages are installed with apt-get when running as root; otherwise
+it stops with one line saying what to install. Then it creates the virtualenv in .venv, installs
 the project into it when pyproject.toml changed, and becomes `config.services` inside the
 virtualenv (same process: signals sent to it reach the supervisor directly).
 """
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".installed"
+NODE_STAMP = ROOT / "node_modules" / ".installed"
 CHROMIUM = Path("/usr/bin/chromium")  # the browser tests drive Debian's chromium at this path
 FONT_DIRS = (
     Path("/usr/share/fonts"),
@@ -72,6 +74,7 @@ class Machine:
     venv_python: Path = PYTHON
     apt_log: Path = ROOT / "var" / "apt-get.log"
     root: bool = field(default_factory=lambda: os.geteuid() == 0)
+    search_path: str | None = None  # where to look for npm; None: this process's PATH
 
     def has_cjk_font(self) -> bool:
         # The font files themselves: no `fc-list | grep -q` pipe that can end early (SIGPIPE)
@@ -89,6 +92,8 @@ class Machine:
                 missing.append("chromium")
             if not self.has_cjk_font():
                 missing.append("fonts-noto-cjk")
+            if shutil.which("npm", path=self.search_path) is None:
+                missing.append("npm")  # Debian's npm brings nodejs
         return missing
 
 
@@ -151,12 +156,30 @@ def ensure_virtualenv() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_node_packages() -> None:
+    """The browser tests' npm packages (axe-core) exactly as package-lock.json lists them,
+    installed again only when the lock file changed."""
+    wanted = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == wanted:
+        return
+    print("Installing the browser tests' npm packages (npm ci) …", flush=True)
+    npm = [shutil.which("npm") or "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
+    if subprocess.run(npm, cwd=ROOT).returncode != 0:  # noqa: S603 - fixed argv
+        raise MachineNotReady(
+            "npm ci failed (its output is above): the browser tests need axe-core from the "
+            "npm registry. Run `npm ci` in the project folder once it can be reached."
+        )
+    NODE_STAMP.write_text(wanted)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 1 or argv[0] not in {"run", "test"}:
         print(__doc__)
         return 2
     prepare_machine(argv[0], argv[1:], Machine())
     ensure_virtualenv()
+    if argv[0] == "test" and browser_tests_selected(argv[1:]):
+        ensure_node_packages()
     os.chdir(ROOT)
     # Become the supervisor rather than wait for it: SIGINT/SIGTERM sent to this process then
     # stop everything, and no launcher is left behind to be killed on its own.

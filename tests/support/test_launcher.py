@@ -20,9 +20,16 @@ from config.launcher import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
 @pytest.fixture
 def bare(tmp_path) -> Machine:
-    """A machine without chromium or the CJK fonts (its virtualenv exists)."""
+    """A machine without chromium or the CJK fonts (its virtualenv and npm exist)."""
     (tmp_path / "fonts" / "truetype" / "dejavu").mkdir(parents=True)
     (tmp_path / "fonts" / "truetype" / "dejavu" / "DejaVuSans.ttf").write_bytes(b"")
     return Machine(
@@ -31,6 +38,7 @@ def bare(tmp_path) -> Machine:
         venv_python=Path(sys.executable),
         apt_log=tmp_path / "apt-get.log",
         root=True,
+        search_path=str(executable(tmp_path / "node" / "bin" / "npm").parent),
     )
 
 
@@ -61,6 +69,15 @@ def fake_apt_get(tmp_path, monkeypatch):
 
 def test_the_test_command_finds_chromium_and_the_cjk_fonts_missing(bare):
     assert bare.missing_packages("test", []) == ["chromium", "fonts-noto-cjk"]
+
+
+def test_without_npm_the_browser_tests_need_it(bare, tmp_path):
+    """npm installs axe-core, the accessibility checker of the browser tests."""
+    no_npm = Machine(**{**bare.__dict__, "search_path": str(tmp_path / "empty")})
+
+    assert no_npm.missing_packages("test", []) == ["chromium", "fonts-noto-cjk", "npm"]
+    assert no_npm.missing_packages("test", ["tests/support"]) == []
+    assert no_npm.missing_packages("run", []) == []
 
 
 def test_the_run_command_needs_no_system_package(bare):
@@ -178,7 +195,8 @@ def test_the_launcher_stops_with_exit_status_1_and_the_line_on_stderr(bare, tmp_
         "import sys\n"
         "from pathlib import Path\n"
         "from config import launcher\n"
-        f"machine = launcher.Machine(chromium=Path({str(bare.chromium)!r}), root=False)\n"
+        f"machine = launcher.Machine(chromium=Path({str(bare.chromium)!r}), root=False,\n"
+        f"    search_path={bare.search_path!r})\n"
         "launcher.prepare_machine('test', [], machine)\n"
     )
     result = subprocess.run(
