@@ -36,6 +36,7 @@ def test_every_template_is_https():
 
 
 def test_a_template_that_is_not_http_makes_no_link():
+    """E3: hrefs are http(s) only."""
     table = {"EVIL": ("javascript:alert('{value}')", "data:text/html,{value}")}
     assert explorer_url("EVIL", tx_hash=TX, table=table) == ""
     assert explorer_url("EVIL", address="x", table=table) == ""
@@ -46,6 +47,7 @@ def test_a_template_that_is_not_http_makes_no_link():
     ['"><script>alert(1)</script>', "../../evil.example/x?y#z", "abc/def", "a b\nc"],
 )
 def test_a_hostile_value_stays_inside_the_explorers_path(value):
+    """E3: markup or a path in a hash cannot leave the explorer's path."""
     url = explorer_url("ERC20", tx_hash=value)
     assert url.startswith("https://etherscan.io/tx/")
     tail = url.removeprefix("https://etherscan.io/tx/")

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from tests.conftest import PASSWORD
 from tickets.demo import MACROS_FILE
@@ -166,6 +167,16 @@ def test_customers_cannot_count_uses(client, customer, macro):
     assert signed_in(client, customer).post(f"{LIST}{macro.pk}/used/").status_code == 403
     macro.refresh_from_db()
     assert macro.usage_count == 0
+
+
+def test_macro_changes_without_the_csrf_token_are_403_and_change_nothing(supervisor, macro):
+    """F14: a cross-site POST to deactivate or edit a macro is refused."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.login(username=supervisor.username, password=PASSWORD)
+    assert browser.post(f"{LIST}{macro.pk}/deactivate/").status_code == 403
+    assert browser.post(f"{LIST}{macro.pk}/", edit_form(macro, name="X")).status_code == 403
+    macro.refresh_from_db()
+    assert (macro.active, macro.name) == (True, "TxID 요청")
 
 
 def test_the_list_shows_usage_counts(client, supervisor, macro):

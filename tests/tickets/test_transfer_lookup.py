@@ -96,6 +96,8 @@ def test_the_back_office_down_is_a_notice(client, agent, accounts, policy, recei
 def test_explorer_links_and_hashes_from_the_back_office_are_escaped(
     client, agent, customer, policy, receive
 ):
+    """E3: a hash or address with markup or a script URL from the back office is escaped and
+    its explorer link stays an https link."""
     hostile = '"><script>alert(1)</script>'
     data = json.loads(json.dumps(OWN))
     data["transfers"][1]["tx_hash"] = hostile
