@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from support import error_views
 from support.error_views import too_large_message, unstorable_message
@@ -65,8 +66,12 @@ class RequestEdgeMiddleware:
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:
+    length = _declared_length(request)
+    if length is None:
+        message = _("The Content-Length header is not a number of bytes.")
+        return error_views.error_response(request, 400, "bad_request", message)
     limit = body_limit(request.content_type)
-    if limit is not None and _declared_length(request) > limit:
+    if limit is not None and length > limit:
         return error_views.error_response(request, 413, "too_large", too_large_message(limit))
     if (
         contains_unstorable(request.path)
@@ -88,11 +93,10 @@ def body_limit(content_type: str) -> int | None:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
+def _declared_length(request: HttpRequest) -> int | None:
+    """None for a length that is not a number (Django's request.body would fail on it)."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    return int(declared) if declared.isdigit() else None
 
 
 def _header_values(request: HttpRequest) -> Iterable[str]:

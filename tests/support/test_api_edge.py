@@ -383,6 +383,20 @@ def test_unstorable_characters_anywhere_in_json_are_a_400(web, customer, value):
     assert Ticket.objects.count() == 0
 
 
+def test_a_content_length_that_is_not_a_number_is_a_400(web, customer):
+    response = web.generic(
+        "POST",
+        TICKETS,
+        b"{}",
+        content_type="application/json",
+        headers=token(customer),
+        CONTENT_LENGTH="2x",
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "bad_request"
+
+
 # --- Unknown paths and server errors ------------------------------------------------------------
 
 
