@@ -3,12 +3,22 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("support")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def announce_worker(**kwargs: object) -> None:
+    """A new worker is seen by /healthz as soon as it consumes, not at beat's next tick."""
+    from support.tasks import heartbeat_task
+
+    heartbeat_task.delay()
+
 
 app.conf.beat_schedule = {
     "heartbeat": {"task": "support.tasks.heartbeat_task", "schedule": 30.0},

@@ -142,6 +142,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER", False, cast=bool)
 CELERY_TIMEZONE = "UTC"
 CELERY_HEARTBEAT_MAX_AGE = 90  # seconds before /healthz calls the worker stale
+HEALTH_STARTUP_GRACE = 90  # seconds after start during which no heartbeat yet is "starting"
 # A task whose worker died unacknowledged goes back to the queue after this many seconds; no
 # task may be delayed longer (it would run twice): later work is a row a sweep picks up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

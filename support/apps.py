@@ -7,7 +7,8 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support core")
 
     def ready(self) -> None:
-        from support import checks, registry  # noqa: F401 - importing checks registers them
+        # Importing checks registers them; health notes when this process started.
+        from support import checks, health, registry  # noqa: F401
 
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0

@@ -1,4 +1,8 @@
-"""Readiness of the parts the system needs: PostgreSQL, Redis and a Celery worker."""
+"""Readiness of the parts the system needs: PostgreSQL, Redis and a Celery worker.
+
+Just after start a Celery worker has not reported yet; that is "starting", not "down": for
+HEALTH_STARTUP_GRACE seconds after this process started, a heartbeat that never came yet is
+answered 200 with status "starting". A heartbeat that stopped is "down" at any time."""
 
 import time
 
@@ -7,6 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from support.tasks import HEARTBEAT_KEY
+
+PROCESS_STARTED = time.monotonic()  # imported by SupportConfig.ready(), as the process starts
 
 
 def check_database() -> dict:
@@ -32,6 +38,8 @@ def check_worker() -> dict:
     except Exception as error:  # noqa: BLE001
         return {"ok": False, "error": type(error).__name__}
     if beat is None:
+        if time.monotonic() - PROCESS_STARTED < settings.HEALTH_STARTUP_GRACE:
+            return {"ok": True, "state": "starting"}
         return {"ok": False, "error": "no heartbeat yet"}
     age = round(time.time() - float(beat), 1)
     return {"ok": age <= settings.CELERY_HEARTBEAT_MAX_AGE, "seconds_since_heartbeat": age}
@@ -39,4 +47,7 @@ def check_worker() -> dict:
 
 def system_health() -> dict:
     checks = {"database": check_database(), "redis": check_redis(), "worker": check_worker()}
-    return {"ok": all(check["ok"] for check in checks.values()), "checks": checks}
+    ok = all(check["ok"] for check in checks.values())
+    starting = any(check.get("state") == "starting" for check in checks.values())
+    status = ("starting" if starting else "ok") if ok else "down"
+    return {"ok": ok, "status": status, "checks": checks}
