@@ -16,6 +16,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", support_views.healthz, name="healthz"),
+    path("favicon.ico", support_views.favicon, name="favicon"),
     path("i18n/set-language/", support_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("console/tickets/", include("tickets.console_urls")),

@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -125,6 +127,14 @@ def console_home(request: HttpRequest) -> HttpResponse:
 def console_dashboard(request: HttpRequest) -> HttpResponse:
     panels = dashboard_figures()
     return render(request, "support/console_dashboard.html", {"panels": panels})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, files, the API)."""
+    response = HttpResponseRedirect(static("support/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @never_cache

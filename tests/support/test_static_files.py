@@ -69,3 +69,20 @@ def test_collected_files_are_served_gzipped(settings, tmp_path):
     assert response["Cache-Control"] == YEAR_IMMUTABLE
     body = gzip.decompress(b"".join(response.streaming_content))
     assert body == (tmp_path / url.removeprefix("/static/")).read_bytes()
+
+
+@pytest.mark.django_db
+def test_every_page_names_our_icon_and_favicon_ico_leads_to_it(client):
+    """No page asks for an icon that is not there: pages name ours, and browsers that ask
+    /favicon.ico anyway (the admin, a file) are sent to it."""
+    icon = staticfiles_storage.url("support/favicon.svg")
+
+    page = client.get("/en/").content.decode()
+    redirect = client.get("/favicon.ico")
+    served = client.get(redirect["Location"])
+
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in page
+    assert redirect.status_code == 302
+    assert redirect["Location"] == icon
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/svg+xml"
