@@ -10,6 +10,7 @@ import pytest
 from support.demo import exchange_account_data
 from support.models import DemoExchangeAccount, Team
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import audit, axe_source, overflow, report
 from tests.browser.test_home_pages import log_in
 from tickets.intake import InboundMessage, intake_message
 from tickets.models import Macro, SlaPolicy
@@ -96,7 +97,10 @@ def test_the_korean_ticket_page_reads_in_korean_and_fits_the_screen(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_korean_macros_page_fits_the_screen(live_server, page_factory, supervisor, size):
+def test_a_supervisors_korean_pages_pass_wcag_and_fit_the_screen(
+    live_server, page_factory, korean_ticket, supervisor, size
+):
+    """The ticket page with its release and fee-refund forms, and the macros page."""
     supervisor.agent_profile.preferred_language = "ko"
     supervisor.agent_profile.save(update_fields=["preferred_language"])
     names = {"ko": "트랜잭션 해시 요청", "ja": "トランザクションハッシュのお願い"}
@@ -105,8 +109,18 @@ def test_the_korean_macros_page_fits_the_screen(live_server, page_factory, super
     width, height = SIZES[size]
     page = page_factory(viewport={"width": width, "height": height})
     log_in(page, live_server.url, "ko", supervisor.email)
+    axe = axe_source()
+    found, wide = {}, {}
+
+    page.goto(f"{live_server.url}/console/tickets/{korean_ticket.reference}/")
+    assert page.locator("#transactions form.transfer-action").count() == 1  # the held one
+    page.locator("#transactions details.transfer-action summary").first.click()  # fee refund
+    found["ticket"], wide["ticket"] = audit(page, axe), overflow(page)
+
     page.goto(f"{live_server.url}/console/macros/")
     table = page.locator("[data-testid=macros]").inner_text()
     assert "트랜잭션 해시 요청" in table and "이 언어 추가" in table
-    assert no_horizontal_overflow(page)
+    found["macros"], wide["macros"] = audit(page, axe), overflow(page)
     screenshot(page, f"console-macros-ko-{size}")
+
+    assert not any(found.values()) and not any(wide.values()), report(found, wide)
