@@ -8,6 +8,7 @@ app_name = "tickets_console"
 urlpatterns = [
     path("", inbox.inbox, name="queue"),
     # Before "<reference>/…": "bulk/merge/" must not read as the ticket "bulk".
+    path("counts/", inbox.inbox_counts, name="inbox_counts"),
     path("bulk/assign/", inbox.bulk_assign, name="bulk_assign"),
     path("bulk/tags/", inbox.bulk_tag, name="bulk_tags"),
     path("bulk/status/", inbox.bulk_status, name="bulk_status"),

@@ -41,6 +41,7 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     log_in(page, live_server.url, "en", agent.email)
     page.goto(f"{live_server.url}/console/tickets/?view=open")
     page.wait_for_selector(f"tr[data-key='{english.reference}']")
+    page.wait_for_selector("[data-testid=count-open]:text-is('3')")  # asked for once shown
     assert fits(page)
 
     page.locator("details.inbox-filters > summary").click()
@@ -82,6 +83,8 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     )
     assert new.language == "ko"
     page.wait_for_selector(f"tr[data-key='{new.reference}']", timeout=WAIT)
+    # the counts are asked for again at most every 10 s
+    page.wait_for_selector("[data-testid=count-open]:text-is('4')", timeout=2 * WAIT)
     assert fits(page)
 
 

@@ -2,10 +2,12 @@
 
 Every read starts from Ticket.objects.visible_to(user), so a restricted team's tickets never
 reach an outsider's view, count or search. Lists walk the queue indexes newest first (keyset
-pagination); counts never COUNT(*) a large table (see `capped_counts`).
+pagination); counts never COUNT(*) a large table (see `capped_counts`), and are asked for by
+the page once it is shown, so they never hold the list up.
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,8 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from support.models import Team
-from tickets.inbox.filters import InboxFilters, Scope
-from tickets.models import OPEN_STATUSES, Status, Ticket
+from tickets.inbox.filters import LISTED_SCOPES, InboxFilters, Scope, filters_from_json
+from tickets.models import OPEN_STATUSES, SavedView, Status, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +28,15 @@ SOON = timedelta(hours=1)
 
 
 def inbox_tickets(
-    *, filters: InboxFilters, user: AbstractBaseUser, now: datetime | None = None
+    *,
+    filters: InboxFilters,
+    user: AbstractBaseUser,
+    now: datetime | None = None,
+    visible: QuerySet[Ticket] | None = None,
 ) -> QuerySet[Ticket]:
-    """The tickets of one inbox view for `user`, newest first, unpaginated (a lazy queryset)."""
-    tickets = Ticket.objects.visible_to(user)
+    """The tickets of one inbox view for `user`, newest first, unpaginated (a lazy queryset).
+    `visible` is Ticket.objects.visible_to(user) when the caller has it already."""
+    tickets = Ticket.objects.visible_to(user) if visible is None else visible
     if filters.status:
         tickets = tickets.filter(status__in=filters.status)
     elif filters.view != Scope.SEARCH:
@@ -88,6 +95,27 @@ def inbox_page(tickets: QuerySet[Ticket], *, before: int | None) -> list[Ticket]
         tickets = tickets.filter(id__lt=before)
     tickets = tickets.select_related("customer", "assignee", "team")
     return list(tickets.order_by("-id")[:PAGE_SIZE])
+
+
+def inbox_counts(
+    *, user: AbstractBaseUser, saved_views: Iterable[SavedView], now: datetime | None = None
+) -> dict[str, int | None]:
+    """The side list's counts for `user`: each listed scope ("scope:<key>") and each saved view
+    ("saved:<id>"), capped, in one statement."""
+    now = now or timezone.now()
+    visible = Ticket.objects.visible_to(user)
+    views = {
+        f"scope:{scope}": inbox_tickets(
+            filters=InboxFilters(view=scope), user=user, now=now, visible=visible
+        )
+        for scope in LISTED_SCOPES
+    }
+    for view in saved_views:
+        filters = filters_from_json(view.filters)
+        views[f"saved:{view.pk}"] = inbox_tickets(
+            filters=filters, user=user, now=now, visible=visible
+        )
+    return capped_counts(views)
 
 
 def capped_counts(views: dict[str, QuerySet]) -> dict[str, int | None]:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from tickets.inbox.filters import (
     filters_from_json,
     filters_from_query,
 )
-from tickets.inbox.selectors import capped_counts, inbox_page, inbox_tickets
+from tickets.inbox.selectors import inbox_page, inbox_tickets
 from tickets.models import Channel, Priority, SavedView, Status, Ticket
 from tickets.selectors import ticket_get_for_user
 
@@ -59,6 +59,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         inbox_tickets(filters=filters, user=request.user, now=now),
         before=int(before) if before.isdigit() else None,
     )
+    labelled(tickets)
     views = saved.saved_views_for(request.user)
     context = {
         "filters": filters,
@@ -70,12 +71,33 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "base_query": _base_query(request, filters, current),
         "filter_pairs": _pairs(filters),
         "now": now,
-        **_side_list(request, filters, current, views, now),
+        **_side_list(request, filters, current, views),
         **_choices(),
         "may_share": saved.may_share(request.user),
         "console_section": "tickets",
     }
     return render(request, "tickets/console/inbox.html", context)
+
+
+LABELLED_FIELDS = ("status", "priority", "language", "channel")
+
+
+def labelled(tickets: list[Ticket]) -> None:
+    """Each row's labels and links (`ticket.labels.status`, `ticket.urls.customer`), worked out
+    once per page: get_FOO_display hashes every choice of the field for every row, and a
+    reverse() per link adds up over a page of rows."""
+    labels = {
+        name: {value: str(label) for value, label in Ticket._meta.get_field(name).flatchoices}
+        for name in LABELLED_FIELDS
+    }
+    ticket_url = reverse("tickets_console:queue") + "{}/"  # tickets_console:ticket
+    customer_url = reverse("customers:list") + "{}/"  # customers:detail
+    for ticket in tickets:
+        ticket.labels = {name: labels[name].get(getattr(ticket, name), "") for name in labels}
+        ticket.urls = {
+            "ticket": ticket_url.format(ticket.reference),
+            "customer": customer_url.format(ticket.customer_id),
+        }
 
 
 def _requested_filters(request: HttpRequest) -> tuple[InboxFilters, SavedView | None]:
@@ -107,42 +129,35 @@ def _may_edit(request: HttpRequest, view: SavedView) -> bool:
     return saved.may_share(request.user) if view.shared else view.owner_id == request.user.pk
 
 
-def _side_list(request, filters: InboxFilters, current, views, now) -> dict:
-    """The views with their counts (one statement), and the chats (one query per chat app)."""
-    scoped = {
-        scope: inbox_tickets(filters=InboxFilters(view=scope), user=request.user, now=now)
-        for scope in LISTED_SCOPES
-    }
-    stored = {view.pk: filters_from_json(view.filters) for view in views}
-    counted = {f"scope:{key}": tickets for key, tickets in scoped.items()}
-    counted |= {
-        f"saved:{pk}": inbox_tickets(filters=found, user=request.user, now=now)
-        for pk, found in stored.items()
-    }
-    counts = capped_counts(counted)
+def _side_list(request: HttpRequest, filters: InboxFilters, current, views) -> dict:
+    """The views (their counts come from `inbox_counts`, asked for by the page once shown), and
+    the chats (one query per chat app)."""
     chats = inbox_entries(request.user)
     return {
         "scopes": [
             {
                 "key": scope,
                 "label": scope.label,
-                "count": count_label(counts[f"scope:{scope}"]),
                 "current": current is None and filters.view == scope and not filters.narrowed,
             }
             for scope in LISTED_SCOPES
         ],
         "saved_views": [
-            {
-                "view": view,
-                "count": count_label(counts[f"saved:{view.pk}"]),
-                "current": current is not None and view.pk == current.pk,
-            }
+            {"view": view, "current": current is not None and view.pk == current.pk}
             for view in views
         ],
         "chats": chats if filters.view in CHAT_VIEWS else [],
         "chat_queue": len([entry for entry in chats if entry["group"] == "queue"]),
         "chat_mine": len([entry for entry in chats if entry["group"] == "mine"]),
     }
+
+
+@console
+def inbox_counts(request: HttpRequest) -> JsonResponse:
+    """The side list's counts, capped ("99+"; "" for one that could not be counted in time)."""
+    views = saved.saved_views_for(request.user)
+    counts = inbox_selectors.inbox_counts(user=request.user, saved_views=views)
+    return JsonResponse({"counts": {key: count_label(count) for key, count in counts.items()}})
 
 
 def count_label(count: int | None) -> str:

@@ -7,6 +7,9 @@
 // socket is down the page is re-fetched every 30 s; views that change with time (breaching,
 // breached) and the chats (which send no ticket notice) are re-fetched every 30-60 s anyway.
 //
+// Counts: the side list's counts come from their own small request once the page is shown
+// (so they never hold the list up), and again after notices, at most every 10 s.
+//
 // Keyboard (support/shortcuts.js: never while typing, and each agent can switch single keys
 // off): j / k move between rows, x selects the row, Enter opens it (the row's link has the
 // focus), / goes to the search.
@@ -23,6 +26,10 @@ let lastRefresh = 0;
 let scheduled = null;
 let fallback = null;
 let backoff = 1000;
+const COUNTS_GAP = 10000;
+let counts = {};
+let countsAt = 0;
+let countsTimer = null;
 
 const rows = () => [...document.querySelectorAll("[data-row]")];
 const boxes = () => [...document.querySelectorAll("input[name=tickets][form=bulk]")];
@@ -69,6 +76,31 @@ function submitOwnAction(event) {
   if (button && !button.disabled) button.click();
 }
 
+function paintCounts() {
+  for (const shown of document.querySelectorAll("[data-count]")) {
+    const count = counts[shown.dataset.count];
+    if (count !== undefined) shown.textContent = count;
+  }
+}
+
+async function loadCounts() {
+  countsTimer = null;
+  countsAt = Date.now();
+  try {
+    const response = await fetch(script.dataset.counts, { credentials: "same-origin" });
+    if (!response.ok) return;
+    counts = (await response.json()).counts || {};
+  } catch (error) {
+    return; // the counts stay as they were; the next notice asks again
+  }
+  paintCounts();
+}
+
+function countsSoon() {
+  if (countsTimer || !script?.dataset.counts) return;
+  countsTimer = setTimeout(loadCounts, Math.max(0, countsAt + COUNTS_GAP - Date.now()));
+}
+
 async function refresh() {
   scheduled = null;
   lastRefresh = Date.now();
@@ -89,6 +121,7 @@ async function refresh() {
     if (fresh) region.replaceWith(document.importNode(fresh, true));
   }
   for (const box of boxes()) box.checked = selected.has(referenceOf(box));
+  paintCounts();
   if (focused) {
     const row = rows().find((candidate) => candidate.dataset.key === focused);
     row?.querySelector("[data-open]")?.focus({ preventScroll: true });
@@ -97,6 +130,7 @@ async function refresh() {
 }
 
 function soon() {
+  countsSoon();
   if (scheduled) return;
   scheduled = setTimeout(refresh, Math.max(0, lastRefresh + MIN_GAP - Date.now()));
 }
@@ -145,6 +179,7 @@ if (script) {
     x: toggleRow,
     "/": () => document.getElementById("inbox-q")?.focus(),
   });
+  countsSoon();
   connect();
   const every = TIME_BASED[script.dataset.view];
   if (every) setInterval(() => { if (!document.hidden) soon(); }, every);
