@@ -206,8 +206,28 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "zh-hans", "zh-hant", "ko", "ja")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "zh-hant": ("zh-hans", "en")}
 
+
+def translated_field_label(verbose_name: str, language: str) -> str:
+    """Each language's field in the admin says its language in the reader's language: "Title
+    (Korean)", "제목 (한국어)". Called lazily, when the label is shown. Parentheses, because
+    modeltranslation's tabs strip a "[ko]" suffix."""
+    from django.utils.translation import get_language_info
+
+    return f"{verbose_name} ({get_language_info(language)['name_translated']})"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = translated_field_label
+# The admin's language tabs need jQuery UI: from its PyPI package, served by us (our CSP allows
+# no other host). support.staticfiles.PackageFilesFinder finds it.
+JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
+
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "support.staticfiles.PackageFilesFinder",  # files that Python packages ship (jQuery UI)
+]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {

@@ -1,8 +1,43 @@
-"""How static files are collected: hashed names, gzip copies, ES module imports rewritten."""
+"""How static files are found and collected: files that Python packages ship, hashed names,
+gzip copies, ES module imports rewritten."""
 
 from collections.abc import Iterable, Iterator
+from importlib import import_module
+from pathlib import Path
 
+from django.contrib.staticfiles.finders import BaseFinder
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+# Static name -> (Python package shipping the file, its path under the package's BASE_DIR).
+# From packages, never copied into this repository; only the files named here are served.
+PACKAGE_FILES = {
+    # The admin's language tabs (django-modeltranslation's TabbedTranslationAdmin, JQUERY_UI_URL)
+    "jquery-ui/jquery-ui.min.js": ("xstatic.pkg.jquery_ui", "jquery-ui.min.js"),
+}
+
+
+def package_file(name: str) -> Path:
+    package, path = PACKAGE_FILES[name]
+    return Path(import_module(package).BASE_DIR) / path
+
+
+class PackageFilesFinder(BaseFinder):
+    """Finds the files of PACKAGE_FILES, for collectstatic and for DEBUG's finders."""
+
+    def check(self, **kwargs) -> list:
+        return []
+
+    def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str] | None:
+        found = [str(package_file(path))] if path in PACKAGE_FILES else []
+        return found if find_all else (found[0] if found else None)
+
+    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, FileSystemStorage]]:
+        for name in PACKAGE_FILES:
+            source = package_file(name)
+            storage = FileSystemStorage(location=source.parent)
+            storage.prefix = str(Path(name).parent)  # collected as <prefix>/<file name>
+            yield source.name, storage
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
