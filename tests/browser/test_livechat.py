@@ -168,7 +168,8 @@ def test_a_customer_chats_with_the_bot_then_an_agent_without_losing_a_message(
     screenshot(customer, "livechat-customer-zh-hans")
     screenshot(console, "livechat-console")
 
-    console.locator(".lc-pane .lc-actions button").first.click()  # end
+    console.locator(".lc-pane .lc-end-chat").click()  # end, once confirmed
+    console.locator("#lc-end-dialog button[value=end]").click()
     customer.wait_for_selector(".lc-rating", timeout=WAIT)
     customer.locator('.lc-stars label[for="lc-star-5"]').click()
     customer.fill("#lc-comment", "很好")

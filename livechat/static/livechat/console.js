@@ -1,5 +1,7 @@
-// Agent console for live chat: the queue and several chats at once over one websocket.
-// Strings come translated from the page (JSON element); protocol in docs/livechat.md.
+// Agent chat workspace: the queue and my chats | the open chat (one shown, the others kept with
+// their drafts) | the customer. Several chats over one websocket; unread counts per chat; a sound
+// and a desktop notification for a new offer, as each agent chooses (localStorage). Strings come
+// translated from the page (JSON element); protocol in docs/livechat.md.
 
 // Found by its own address: the file name carries a content hash once collected.
 const script = [...document.scripts].find((tag) => tag.src === import.meta.url);
@@ -9,13 +11,20 @@ const me = Number(script.dataset.user);
 // A code from a frame ("bot", "asked_for_human", "deposit_withdrawal") as the agent reads it.
 const L = T.labels || {};
 const label = (kind, code) => (L[kind] || {})[code] || L.unknown || code;
+const workspace = document.getElementById("lc-workspace");
 const list = document.getElementById("lc-chat-list");
 const panes = document.getElementById("lc-panes");
+const side = document.getElementById("lc-ws-customer");
+const emptyChat = document.getElementById("lc-ws-empty");
 const status = document.getElementById("lc-console-status");
 const away = document.getElementById("lc-away");
+const presence = document.getElementById("lc-presence");
+const endDialog = document.getElementById("lc-end-dialog");
 const chats = new Map(); // conversation id -> summary frame
 const open = new Map(); // conversation id -> pane
 const pending = new Map(); // client id -> frame, re-sent until acked
+const offered = new Set(); // chats already announced as offered to me
+let active = null; // the conversation shown in the middle column
 let socket = null;
 let backoff = 500;
 
@@ -61,7 +70,12 @@ function send(frame) {
 function receive(frame) {
   const pane = open.get(frame.conversation);
   switch (frame.type) {
-    case "chat": chats.set(frame.conversation, frame); renderList(); if (pane) paneHeader(pane, frame); break;
+    case "chat":
+      chats.set(frame.conversation, frame);
+      announceOffer(frame);
+      renderList();
+      if (pane) paneHeader(pane, frame);
+      break;
     case "message": if (pane) renderMessage(pane, frame); break;
     case "redacted": {
       // a later message completed a secret: the earlier part loses its text too
@@ -78,94 +92,227 @@ function receive(frame) {
       break;
     case "ack": pending.delete(frame.client_id); break;
     case "state":
-      if (pane) { pane.root.dataset.status = frame.status; }
+      if (pane) paneState(pane, frame.status);
       if (chats.has(frame.conversation)) { chats.get(frame.conversation).status = frame.status; renderList(); }
       break;
-    case "typing": if (pane) { pane.typing.hidden = !frame.active; setTimeout(() => { pane.typing.hidden = true; }, 4000); } break;
+    case "typing":
+      if (pane && frame.by === "customer") showTyping(pane, frame.active && pane.root.dataset.status !== "ended");
+      break;
     case "read": if (pane && frame.by === "customer") markRead(pane, frame.up_to); break;
-    case "resumed": break;
+    case "resumed": if (pane) pane.ready = true; break; // what follows is new: it counts as unread
     case "error": status.textContent = frame.message; break;
     case "offer_withdrawn":
       // the chat's summary frame (offered to someone else, or nobody) has updated the list;
       // withdrawn because this agent went away: the away notice says enough
+      offered.delete(frame.conversation);
       if (frame.expired) status.textContent = T.offer_expired.replace("{id}", frame.conversation);
-      if (frame.away) away.hidden = false;
+      if (frame.away) { away.hidden = false; presence.value = "away"; }
       break;
-    case "presence": away.hidden = frame.presence !== "away"; break;
+    case "presence": away.hidden = frame.presence !== "away"; presence.value = frame.presence; break;
     default: break;
   }
 }
 
 function renderList() {
-  const items = [...chats.values()].filter((chat) => chat.status !== "ended" && chat.status !== "bot")
+  const items = [...chats.values()].filter((chat) => (chat.status !== "ended" || open.has(chat.conversation)) && chat.status !== "bot")
     .sort((a, b) => (b.urgent - a.urgent) || String(a.queued_at).localeCompare(String(b.queued_at)));
   list.replaceChildren(...items.map((chat) => {
+    const id = chat.conversation;
     const mine = chat.agent === me;
     const action = chat.status === "queued" ? T.accept : (mine ? T.join : T.watch);
     const type = chat.status === "queued" ? "accept" : "join";
-    return el("li", { class: chat.urgent ? "lc-urgent" : "", "data-conversation": chat.conversation },
-      el("strong", {}, `#${chat.conversation} `), chat.customer, ` · ${label("languages", chat.language)} · ${label("categories", chat.category)} · ${T[chat.status] || label("statuses", chat.status)}`,
+    const unread = open.get(id)?.unread || 0;
+    const classes = [chat.urgent ? "lc-urgent" : "", id === active ? "lc-current" : "", unread ? "lc-has-unread" : ""].join(" ").trim();
+    return el("li", { class: classes, "data-conversation": id, "aria-current": id === active ? "true" : false },
+      el("strong", {}, `#${id} `), chat.customer, ` · ${label("languages", chat.language)} · ${label("categories", chat.category)} · ${T[chat.status] || label("statuses", chat.status)}`,
       chat.urgent ? el("span", { class: "lc-badge" }, T.urgent) : null,
       chat.offered_to === me ? el("span", { class: "lc-badge" }, T.offered) : null,
+      unread ? el("span", { class: "lc-count", "data-unread": unread, "aria-label": T.unread.replace("{n}", unread) }, String(unread)) : null,
       el("div", { class: "lc-actions" }, el("button", { type: "button", class: "button small", onclick: () => {
-        ensurePane(chat.conversation);
-        send({ type, conversation: chat.conversation, after: 0 });
-        if (type === "accept") send({ type: "join", conversation: chat.conversation, after: 0 });
-      } }, action)));
+        if (open.has(id) && type === "join") { activate(id); return; }
+        ensurePane(id);
+        activate(id);
+        send({ type, conversation: id, after: 0 });
+        if (type === "accept") send({ type: "join", conversation: id, after: 0 });
+      } }, open.has(id) && type === "join" ? T.show : action)));
   }));
+  const total = [...open.values()].reduce((sum, pane) => sum + pane.unread, 0);
+  const badge = workspace.querySelector("[data-total-unread]");
+  badge.textContent = String(total);
+  badge.hidden = total === 0;
+}
+
+// --- Alerts for a new offer: the agent's choice, kept in this browser ----------------------
+
+const alertKey = (kind) => `livechat-alert-${kind}:${me}`;
+const alertOn = (kind) => { try { return localStorage.getItem(alertKey(kind)) === "on"; } catch { return false; } };
+const alertSet = (kind, on) => { try { localStorage.setItem(alertKey(kind), on ? "on" : "off"); } catch { /* this page only */ } };
+const soundBox = document.getElementById("lc-alert-sound");
+const desktopBox = document.getElementById("lc-alert-desktop");
+const alertHelp = document.getElementById("lc-alert-help");
+soundBox.checked = alertOn("sound");
+desktopBox.checked = alertOn("desktop") && "Notification" in window && Notification.permission === "granted";
+soundBox.addEventListener("change", () => { alertSet("sound", soundBox.checked); if (soundBox.checked) beep(); });
+desktopBox.addEventListener("change", async () => {
+  // the browser asks for permission only now, on the agent's own click
+  if (desktopBox.checked && "Notification" in window && Notification.permission !== "granted") {
+    const answer = await Notification.requestPermission();
+    if (answer !== "granted") { desktopBox.checked = false; alertHelp.textContent = T.notifications_blocked; }
+  } else if (!("Notification" in window)) { desktopBox.checked = false; alertHelp.textContent = T.notifications_blocked; }
+  alertSet("desktop", desktopBox.checked);
+});
+
+let audio = null;
+function beep() {
+  try {
+    audio = audio || new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.setValueAtTime(0.15, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.4);
+  } catch { /* no audio here */ }
+}
+
+function announceOffer(chat) {
+  if (chat.offered_to !== me || chat.status !== "queued") { offered.delete(chat.conversation); return; }
+  if (offered.has(chat.conversation)) return;
+  offered.add(chat.conversation);
+  status.textContent = T.new_offer.replace("{id}", chat.conversation);
+  if (alertOn("sound")) beep();
+  if (alertOn("desktop") && "Notification" in window && Notification.permission === "granted") {
+    const note = new Notification(T.new_offer.replace("{id}", chat.conversation), {
+      body: `${label("categories", chat.category)} · ${label("languages", chat.language)}`, tag: `livechat-offer-${chat.conversation}` });
+    note.onclick = () => { window.focus(); note.close(); };
+  }
+}
+
+// --- Presence and the narrow-screen tabs ----------------------------------------------------
+
+presence.addEventListener("change", () => send({ type: "presence", presence: presence.value }));
+
+function showView(view) {
+  workspace.dataset.view = view;
+  for (const tab of workspace.querySelectorAll("[data-view-tab]")) tab.setAttribute("aria-pressed", String(tab.dataset.viewTab === view));
+}
+for (const tab of workspace.querySelectorAll("[data-view-tab]")) tab.addEventListener("click", () => showView(tab.dataset.viewTab));
+
+// --- The chats: one shown, the others kept (with their drafts) -------------------------------
+
+function activate(id) {
+  active = id;
+  for (const [key, pane] of open) {
+    pane.root.hidden = key !== id;
+    pane.side.hidden = key !== id;
+  }
+  const pane = open.get(id);
+  emptyChat.hidden = Boolean(pane);
+  if (pane) {
+    pane.unread = 0;
+    showView("chat"); // first: a log not on screen has no height to scroll
+    scrollToEnd(pane);
+    pane.input.focus({ preventScroll: true });
+  }
+  renderList();
 }
 
 function ensurePane(id) {
   if (open.has(id)) return open.get(id);
-  const log = el("ol", { class: "lc-log", "aria-live": "polite" });
+  const log = el("ol", { class: "lc-log", "aria-live": "polite", tabindex: "0", "aria-label": T.conversation.replace("{id}", id) });
   const typing = el("p", { class: "lc-typing", hidden: true }, T.typing);
-  const head = el("div", {});
+  const head = el("div", { class: "lc-pane-info" });
   const suggestions = el("div", { class: "lc-suggest", hidden: true });
-  const input = el("textarea", { class: "lc-input", rows: "2", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
-  const note = el("input", { type: "checkbox", id: `lc-note-${id}` });
-  const file = el("input", { type: "file", id: `lc-file-${id}`, class: "visually-hidden", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf" });
+  const input = el("textarea", { class: "lc-input", rows: "3", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
+  const file = el("input", { type: "file", id: `lc-file-${id}`, class: "visually-hidden lc-file", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf" });
   file.addEventListener("change", () => { sendFile(id, file.files[0]); file.value = ""; });
-  const picker = (label, items) => el("select", { "aria-label": label },
-    el("option", { value: "" }, label), ...items.map((item) => el("option", { value: String(item.id) }, item.name)));
-  const teamId = picker(T.transfer_team, directory.teams);
-  const agentId = picker(T.transfer_agent, directory.agents.filter((agent) => agent.id !== me));
-  const root = el("section", { class: "lc lc-pane", "data-conversation": id },
-    el("header", { class: "lc-head" }, el("h2", {}, `#${id}`),
-      el("button", { type: "button", class: "link", onclick: () => closePane(id) }, T.close)),
-    el("div", { class: "lc-body" }, head, suggestions, log, typing, macroPicker(id, input),
-      el("form", { class: "lc-composer", onsubmit: (event) => {
-        event.preventDefault();
-        const text = input.value.trim();
-        if (!text) return;
-        const clientId = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now())).slice(0, 64);
-        const frame = { type: note.checked ? "note" : "message", conversation: id, client_id: clientId, text };
-        pending.set(clientId, frame);
-        send(frame);
-        input.value = "";
-      } }, input, el("button", { type: "submit", class: "button" }, T.send)),
-      el("div", { class: "lc-actions" }, file, el("label", { for: `lc-file-${id}`, class: "button small" }, T.attach),
-        note, el("label", { for: `lc-note-${id}` }, T.note),
-        el("button", { type: "button", class: "button small", onclick: () => send({ type: "end", conversation: id }) }, T.end),
-        el("button", { type: "button", class: "button small", onclick: () => send({ type: "hand_back", conversation: id }) }, T.hand_back),
-        el("button", { type: "button", class: "button small", onclick: () => send({ type: "follow_up", conversation: id }) }, T.follow_up)),
-      el("div", { class: "lc-actions" }, teamId, agentId,
-        el("button", { type: "button", class: "button small", onclick: () => send({
-          type: "transfer", conversation: id, to_team: Number(teamId.value) || null,
-          to_agent: Number(agentId.value) || null, note: input.value.trim() }) }, T.transfer))));
+  const composer = el("form", { class: "lc-composer", onsubmit: (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    post(id, "message", text);
+    input.value = "";
+  } }, input, el("button", { type: "submit", class: "button lc-send" }, T.send));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); composer.requestSubmit(); }
+  });
+  const root = el("section", { class: "lc lc-pane", "data-conversation": id, "aria-labelledby": `lc-pane-title-${id}` },
+    el("header", { class: "lc-head" }, el("h2", { id: `lc-pane-title-${id}` }, `#${id}`), head,
+      el("button", { type: "button", class: "button small secondary", onclick: () => closePane(id) }, T.close)),
+    el("div", { class: "lc-pane-body" }, log, typing),
+    el("div", { class: "lc-pane-foot" }, suggestions, macroPicker(id, input), composer,
+      el("div", { class: "lc-actions lc-tools" }, file, el("label", { for: `lc-file-${id}`, class: "button small secondary lc-attach" }, T.attach),
+        transferForm(id),
+        el("button", { type: "button", class: "button small secondary", onclick: () => send({ type: "hand_back", conversation: id }) }, T.hand_back),
+        el("button", { type: "button", class: "button small secondary", onclick: () => send({ type: "follow_up", conversation: id }) }, T.follow_up),
+        el("button", { type: "button", class: "button small lc-end-chat", onclick: () => confirmEnd(id) }, T.end))));
   let typingSent = 0;
   input.addEventListener("input", () => {
     if (Date.now() - typingSent > 2000) { typingSent = Date.now(); send({ type: "typing", conversation: id, active: true }); }
   });
-  const pane = { root, log, typing, head, suggestions, lastId: 0, language: "en" };
   const customer = el("div", { class: "lc-customer-360" });
-  head.after(customer);
+  const notes = el("ol", { class: "lc-notes" });
+  const noteInput = el("textarea", { id: `lc-note-${id}`, rows: "2", maxlength: "4000" });
+  const sidePanel = el("div", { class: "lc-side", "data-conversation": id, hidden: true }, customer,
+    el("section", { class: "panel lc-notes-panel" }, el("h3", {}, T.notes), notes,
+      el("form", { onsubmit: (event) => {
+        event.preventDefault();
+        const text = noteInput.value.trim();
+        if (!text) return;
+        post(id, "note", text);
+        noteInput.value = "";
+      } }, el("label", { for: `lc-note-${id}` }, T.note), noteInput, el("button", { type: "submit", class: "button small secondary" }, T.add_note))));
   fetch(`/console/chats/${id}/customer/`, { credentials: "same-origin" })
     .then((response) => (response.ok ? response.text() : ""))
     .then((html) => { customer.innerHTML = html; })  // our own server-rendered, escaped fragment
     .catch(() => {});
+  const pane = { root, log, typing, head, suggestions, input, notes, side: sidePanel, lastId: 0, unread: 0, ready: false, language: "en" };
   open.set(id, pane);
+  root.hidden = true;
   panes.append(root);
+  side.append(sidePanel);
+  if (chats.has(id)) paneHeader(pane, chats.get(id));
   return pane;
+}
+
+function post(id, type, text) {
+  const clientId = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now())).slice(0, 64);
+  const frame = { type, conversation: id, client_id: clientId, text };
+  pending.set(clientId, frame);
+  send(frame);
+}
+
+function transferForm(id) {
+  // A transfer names a team or an agent and carries a note for whoever takes the chat next.
+  const picker = (text, items) => el("select", { "aria-label": text },
+    el("option", { value: "" }, text), ...items.map((item) => el("option", { value: String(item.id) }, item.name)));
+  const teamId = picker(T.transfer_team, directory.teams);
+  const agentId = picker(T.transfer_agent, directory.agents.filter((agent) => agent.id !== me));
+  const note = el("textarea", { id: `lc-transfer-note-${id}`, rows: "2", maxlength: "2000" });
+  const details = el("details", { class: "lc-transfer" }, el("summary", { class: "button small secondary" }, T.transfer),
+    el("form", { onsubmit: (event) => {
+      event.preventDefault();
+      if (!teamId.value && !agentId.value) { status.textContent = T.transfer_pick; return; }
+      send({ type: "transfer", conversation: id, to_team: Number(teamId.value) || null,
+        to_agent: Number(agentId.value) || null, note: note.value.trim() });
+      note.value = "";
+      details.open = false;
+    } }, teamId, agentId, el("label", { for: `lc-transfer-note-${id}` }, T.transfer_note), note,
+    el("button", { type: "submit", class: "button small" }, T.transfer)));
+  return details;
+}
+
+function confirmEnd(id) {
+  // A dialog, not one click: ending cannot be undone. Its "Keep chatting" has the focus first.
+  const opener = document.activeElement;
+  endDialog.returnValue = "";
+  endDialog.addEventListener("close", () => {
+    if (endDialog.returnValue === "end") send({ type: "end", conversation: id });
+    opener?.focus?.();
+  }, { once: true });
+  endDialog.showModal();
 }
 
 function macroPicker(id, input) {
@@ -239,15 +386,33 @@ function macroPicker(id, input) {
 
 function paneHeader(pane, chat) {
   pane.language = chat.language;
-  pane.head.replaceChildren(
-    el("p", { class: "lc-status" }, `${chat.customer} · ${label("languages", chat.language)} · ${label("categories", chat.category)}${chat.urgent ? ` · ${T.urgent}` : ""}`),
+  paneState(pane, chat.status);
+  pane.head.replaceChildren(...[
+    el("p", { class: "lc-status" }, `${chat.customer} · ${label("languages", chat.language)} · ${label("categories", chat.category)} · ${T[chat.status] || label("statuses", chat.status)}${chat.urgent ? ` · ${T.urgent}` : ""}`),
     chat.handoff_reason ? el("p", { class: "lc-status" }, `${T.reason}: ${label("reasons", chat.handoff_reason)}`) : null,
-    chat.bot_summary ? el("details", {}, el("summary", {}, T.summary), el("p", { class: "lc-summary" }, chat.bot_summary)) : null);
+    chat.bot_summary ? el("details", {}, el("summary", {}, T.summary), el("p", { class: "lc-summary" }, chat.bot_summary)) : null,
+  ].filter(Boolean));
+}
+
+function paneState(pane, value) {
+  pane.root.dataset.status = value;
+  if (value === "ended") showTyping(pane, false); // nobody types in an ended chat
+}
+
+function showTyping(pane, on) {
+  clearTimeout(pane.typingTimer);
+  pane.typing.hidden = !on;
+  if (on) pane.typingTimer = setTimeout(() => { pane.typing.hidden = true; }, 4000);
+}
+
+function scrollToEnd(pane) {
+  pane.log.scrollTop = pane.log.scrollHeight;
 }
 
 function renderMessage(pane, frame) {
   if (pane.log.querySelector(`[data-id="${frame.id}"]`)) return;
   pane.lastId = Math.max(pane.lastId, frame.id);
+  const atEnd = pane.log.scrollHeight - pane.log.scrollTop - pane.log.clientHeight < 40;
   const row = el("li", { class: `lc-msg lc-${frame.sender}${frame.internal ? " lc-internal" : ""}`, "data-id": frame.id },
     el("span", { class: "lc-who" }, frame.author || label("senders", frame.sender)),
     frame.automated ? el("span", { class: "lc-badge" }, T.automated) : null,
@@ -259,8 +424,14 @@ function renderMessage(pane, frame) {
       : el("a", { href: item.url }, `📄 ${item.name}`));
   }
   pane.log.append(row);
-  row.scrollIntoView({ block: "end" });
+  if (frame.internal) pane.notes.append(el("li", {}, el("span", { class: "lc-who" }, frame.author || label("senders", frame.sender)), frame.body));
+  // the log scrolls by itself only when the agent was already reading its end
+  if (atEnd || !pane.ready) scrollToEnd(pane);
   if (frame.sender === "customer") {
+    if (pane.ready && (active !== Number(pane.root.dataset.conversation) || document.hidden)) {
+      pane.unread += 1;
+      renderList();
+    }
     clearTimeout(pane.suggestTimer);
     pane.suggestTimer = setTimeout(() => suggest(pane, frame.body), 300);
     pane.readUpTo = Math.max(pane.readUpTo || 0, frame.id);
@@ -306,9 +477,18 @@ function markRead(pane, upTo) {
 function closePane(id) {
   send({ type: "leave", conversation: id });
   open.get(id)?.root.remove();
+  open.get(id)?.side.remove();
   open.delete(id);
+  if (active === id) {
+    const next = [...open.keys()].pop();
+    if (next) activate(next); else { active = null; emptyChat.hidden = false; showView("list"); renderList(); }
+  } else renderList();
 }
 
+document.addEventListener("visibilitychange", () => {
+  const pane = open.get(active);
+  if (!document.hidden && pane && pane.unread) { pane.unread = 0; renderList(); }
+});
 away.querySelector("button").addEventListener("click", () => send({ type: "presence", presence: "online" }));
 setInterval(() => { for (const frame of pending.values()) send(frame); }, 3000);
 connect();
