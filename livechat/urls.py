@@ -6,4 +6,5 @@ app_name = "livechat"
 
 urlpatterns = [
     path("", views.chat_page, name="chat"),
+    path("widget.json", views.widget_config, name="widget-config"),
 ]

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
 
 from livechat import selectors, services
 from livechat.labels import console_labels
@@ -68,6 +71,25 @@ def widget_context(request: HttpRequest) -> dict:
     }
 
 
+@never_cache
+def widget_config(request: HttpRequest) -> JsonResponse:
+    """What the widget needs when a page carries only its script tag (the exchange's own
+    site, docs/livechat.md): strings in this URL's language, where to start a chat and open
+    its socket, and a CSRF token (the cookie is set with it). Same-origin pages only: the
+    start API's CSRF check and the socket's origin check refuse any other."""
+    context = widget_context(request)
+    return JsonResponse(
+        {
+            "config": context["livechat_config"],
+            "api": reverse("livechat-start"),
+            "ws": context["livechat_websocket_url"],
+            "csrf": get_token(request),
+            "signedIn": "1" if request.user.is_authenticated else "0",
+            "lang": get_language(),
+        }
+    )
+
+
 def chat_page(request: HttpRequest) -> HttpResponse:
     return render(request, "livechat/chat_page.html")
 
@@ -81,6 +103,7 @@ def console_chats(request: HttpRequest) -> HttpResponse:
         "supervisor": supervisor,
         "console_section": "chats",
         "agent_presence": selectors.agent_presence(request.user),
+        "presence_choices": AgentProfile.Presence.choices,
         "console_strings": console_strings(),
         "console_directory": console_directory(),
         "livechat_websocket_url": settings.WEBSOCKET_URL,
@@ -163,4 +186,13 @@ def console_strings() -> dict:
         "macros": _("Macros"),
         "macro_search": _("Find a macro…"),
         "no_macros": _("No macro matches."),
+        "show": pgettext("button: show an open chat", "Show"),
+        "unread": _("{n} unread"),
+        "new_offer": _("Chat #{id} is offered to you."),
+        "notifications_blocked": _("This browser does not allow notifications for this site."),
+        "conversation": _("Conversation #{id}"),
+        "notes": _("Notes"),
+        "add_note": _("Add note"),
+        "transfer_note": _("Note for whoever takes the chat"),
+        "transfer_pick": _("Choose a team or an agent to transfer to."),
     }
