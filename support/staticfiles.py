@@ -28,9 +28,11 @@ class PackageFilesFinder(BaseFinder):
     def check(self, **kwargs) -> list:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str] | None:
+    def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str]:
+        # [] for "not here", as Django's own finders answer: finders.find() takes a None for
+        # a match and would hand whitenoise [None, …].
         found = [str(package_file(path))] if path in PACKAGE_FILES else []
-        return found if find_all else (found[0] if found else None)
+        return found[0] if found and not find_all else found
 
     def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, FileSystemStorage]]:
         for name in PACKAGE_FILES:

@@ -3,9 +3,11 @@ import each other under the hashed names."""
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import Client
@@ -86,3 +88,14 @@ def test_every_page_names_our_icon_and_favicon_ico_leads_to_it(client):
     assert redirect["Location"] == icon
     assert served.status_code == 200
     assert served["Content-Type"] == "image/svg+xml"
+
+
+def test_jquery_ui_comes_from_its_package_and_other_names_are_not_found():
+    """The admin's jQuery UI is found in its Python package (never a copy in this repository);
+    a name no finder has stays "not found" (DEBUG serves through the finders)."""
+    found = finders.find("jquery-ui/jquery-ui.min.js")
+
+    assert "site-packages" in found or "dist-packages" in found
+    assert Path(found).read_bytes().startswith(b"/*! jQuery UI - v1.13")
+    assert finders.find("support/no-such-file.css") is None
+    assert finders.find("support/no-such-file.css", find_all=True) == []
