@@ -254,8 +254,11 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--chats", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--fill-only", action="store_true", help="fill, then stop")
     args = parser.parse_args()
     agent, teams = fill(args.tickets, args.chats)
+    if args.fill_only:
+        return
     collect_static()
     supervisor = make_or_get("bench.supervisor@example.com", Role.SUPERVISOR, teams[0])
     views = saved_views(agent, supervisor)

@@ -193,6 +193,7 @@ def test_link_to_an_incident(client, agent, customer, other_customer):
 
 
 def test_bulk_actions_need_the_csrf_token(agent, two, teammate):
+    """F14: a cross-site POST to assign without the CSRF token is a 403 and changes nothing."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(agent)
     response = post(client, "assign", selected(*two), assignee=teammate.pk)
@@ -233,7 +234,12 @@ def test_a_request_that_cannot_be_read_is_a_400_with_a_message(
     assert "<h1>" in response.content.decode()
 
 
-def test_next_only_goes_back_to_the_inbox(client, agent, two, teammate):
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/en/help/"]
+)
+def test_next_only_goes_back_to_the_inbox(client, agent, two, teammate, target):
+    """F13: after a bulk action only an inbox address is followed; anything else goes to the
+    inbox itself."""
     client = signed_in(client, agent)
-    data = {"tickets": selected(*two), "assignee": teammate.pk, "next": "https://evil.example/"}
+    data = {"tickets": selected(*two), "assignee": teammate.pk, "next": target}
     assert client.post(f"{BULK}assign/", data)["Location"] == "/console/tickets/"

@@ -111,6 +111,20 @@ def test_the_customer_page_shows_the_exchange_account(client, agent, customer):
     assert "120.5" in html and "Frozen" in html
 
 
+def test_customer_names_are_shown_normalised_and_escaped(client, agent, customer):
+    """E2, E3: a customer's name with a zero-width space or a right-to-left override is shown
+    normalised, and markup in it is escaped, in the search results and on their page."""
+    customer.first_name, customer.last_name = "Support\u200bTeam", '"><img src=x onerror=alert(1)>'
+    customer.save()
+    client = signed_in(client, agent)
+    for html in (
+        found(client, customer.email),
+        client.get(f"{SEARCH}{customer.pk}/").content.decode(),
+    ):
+        assert "SupportTeam" in html and "\u200b" not in html
+        assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
 def test_customer_pages_need_the_console(client, customer, other_customer):
     client = signed_in(client, customer)
     assert client.get(SEARCH, {"q": "outsider@example.com"}).status_code == 403

@@ -123,6 +123,7 @@ def test_a_saved_filter_no_longer_valid_is_dropped_not_a_500(client, agent, kore
 
 
 def test_saving_needs_the_csrf_token(agent):
+    """F14: saving a view from another site (no CSRF token) is a 403."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(agent)
     assert client.post(VIEWS, {"name": "X", "view": "open"}).status_code == 403
