@@ -212,3 +212,46 @@ def test_the_launcher_stops_with_exit_status_1_and_the_line_on_stderr(bare, tmp_
     assert result.stderr == (
         "Missing on this machine: chromium. Install with: sudo apt-get install -y chromium\n"
     )
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with a lock file, and an npm on PATH that records its calls."""
+    from config import launcher
+
+    folder = tmp_path / "project"
+    (folder / "node_modules").mkdir(parents=True)
+    (folder / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    monkeypatch.setattr(launcher, "ROOT", folder)
+    monkeypatch.setattr(launcher, "NODE_STAMP", folder / "node_modules" / ".installed")
+    npm = executable(tmp_path / "bin" / "npm")
+    npm.write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path / "npm-calls"}"\nexit ${{NPM_STATUS:-0}}\n')
+    monkeypatch.setenv("PATH", f"{npm.parent}:/usr/bin:/bin")
+    return folder
+
+
+def test_the_browser_tests_npm_packages_are_installed_once_per_lock_file(project, tmp_path):
+    from config.launcher import ensure_node_packages
+
+    ensure_node_packages()
+    ensure_node_packages()  # unchanged lock file: nothing to do
+    (project / "package-lock.json").write_text('{"lockfileVersion": 3, "changed": true}')
+    ensure_node_packages()
+
+    calls = (tmp_path / "npm-calls").read_text().splitlines()
+    assert calls == ["ci --no-audit --no-fund --loglevel=error"] * 2
+
+
+def test_a_failed_npm_ci_stops_with_one_line(project, monkeypatch):
+    from config.launcher import ensure_node_packages
+
+    monkeypatch.setenv("NPM_STATUS", "1")
+
+    with pytest.raises(MachineNotReady) as stopped:
+        ensure_node_packages()
+
+    assert str(stopped.value) == (
+        "npm ci failed (its output is above): the browser tests need axe-core from the npm "
+        "registry. Run `npm ci` in the project folder once it can be reached."
+    )
+    assert not (project / "node_modules" / ".installed").exists()
