@@ -148,6 +148,7 @@ def test_every_page_type_passes_wcag_21_aa_and_fits_the_screen(
     log_in(console, base, language, agent.email)
     check(console, "console-queue", "/console/tickets/?view=open")
     check(console, "console-ticket", f"/console/tickets/{ticket.reference}/")
+    check(console, "console-chats", "/console/chats/")
 
     assert not found and not wide, "\n" + report(found, wide)
 

@@ -3,13 +3,37 @@
 // Protocol: docs/livechat.md. Every message carries a client id and is re-sent until acked;
 // after a reconnect the widget asks for everything after the last id it saw.
 
+// On another site (the exchange's own pages) the one script tag is enough: without the JSON
+// element the widget asks its own server for the strings, the start address and a CSRF token
+// (`widget.json`, docs/livechat.md "The widget on your site").
+//
+// The chat survives navigation: the chat's id and token, and whether the panel was open, are
+// kept in sessionStorage; on the next page the widget reconnects and `resume` after 0 replays
+// the conversation from the server.
+
 // Found by its own address: the file name carries a content hash once collected.
 const script = [...document.scripts].find((tag) => tag.src === import.meta.url);
-const data = script ? script.dataset : {};
-const config = JSON.parse(document.getElementById(data.config || "livechat-config")?.textContent || "{}");
+const data = script ? { ...script.dataset } : {};
+const config = await loadConfig();
 const T = config.strings || {};
 const STORE = "livechat.session";
+const OPEN = "livechat.open";
 const RETRY_MS = 3000;
+
+async function loadConfig() {
+  const element = document.getElementById(data.config || "livechat-config");
+  if (element) return JSON.parse(element.textContent || "{}");
+  const lang = data.lang || document.documentElement.lang || "en";
+  const address = data.configUrl || new URL(`/${encodeURIComponent(lang.toLowerCase())}/chat/widget.json`, import.meta.url).href;
+  try {
+    const response = await fetch(address, { credentials: "same-origin" });
+    const answer = response.ok ? await response.json() : {};
+    for (const key of ["api", "ws", "csrf", "signedIn", "lang"]) if (answer[key] !== undefined && data[key] === undefined) data[key] = answer[key];
+    return answer.config || {};
+  } catch {
+    return {};
+  }
+}
 
 const state = {
   session: JSON.parse(sessionStorage.getItem(STORE) || "null"),
@@ -51,7 +75,7 @@ const typing = el("p", { class: "lc-typing", hidden: true }, T.typing);
 const input = el("textarea", { class: "lc-input", rows: "2", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
 const sendButton = el("button", { type: "submit", class: "button" }, T.send);
 const fileInput = el("input", { type: "file", id: "lc-file", class: "visually-hidden", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf", onchange: onFile });
-const fileLabel = el("label", { for: "lc-file", class: "button small secondary lc-attach", title: T.attach }, "📎", el("span", { class: "visually-hidden" }, T.attach));
+const fileLabel = el("label", { for: "lc-file", class: "button small secondary lc-attach", title: T.attach }, el("span", { "aria-hidden": "true" }, "+"), el("span", { class: "visually-hidden" }, T.attach));
 const composer = el("form", { class: "lc-composer", onsubmit: onSend }, fileInput, fileLabel, input, sendButton);
 const endButton = el("button", { type: "button", class: "link lc-end", onclick: () => send({ type: "end" }) }, T.end);
 const body = el("div", { class: "lc-body" });
@@ -60,12 +84,15 @@ let toggle = null;
 if (mount) {
   mount.append(root);
 } else {
-  toggle = el("button", { type: "button", class: "button lc-toggle", "aria-expanded": "false", onclick: togglePanel }, T.open);
+  toggle = el("button", { type: "button", class: "button lc-toggle", "aria-expanded": "false", "aria-controls": "lc-panel", onclick: togglePanel }, T.open);
+  root.id = "lc-panel";
+  root.setAttribute("role", "dialog");
   document.body.append(toggle, root);
   root.hidden = true;
+  root.addEventListener("keydown", (event) => { if (event.key === "Escape") { event.preventDefault(); togglePanel(); } });
 }
 root.append(el("header", { class: "lc-head" }, el("h2", {}, T.title), endButton,
-  toggle ? el("button", { type: "button", class: "link", onclick: togglePanel, "aria-label": T.close }, "×") : null), body);
+  toggle ? el("button", { type: "button", class: "link lc-close", onclick: togglePanel, "aria-label": T.close }, "×") : null), body);
 ensureStylesheet();
 
 function ensureStylesheet() {
@@ -76,9 +103,18 @@ function ensureStylesheet() {
 }
 
 function togglePanel() {
-  root.hidden = !root.hidden;
-  toggle.setAttribute("aria-expanded", String(!root.hidden));
-  if (!root.hidden) (state.session ? input : root.querySelector("select, input"))?.focus();
+  setPanel(root.hidden, { focus: true });
+}
+
+function setPanel(opened, { focus }) {
+  root.hidden = !opened;
+  toggle.setAttribute("aria-expanded", String(opened));
+  toggle.hidden = opened && matchMedia("(max-width: 600px)").matches; // the panel fills a phone
+  try { sessionStorage.setItem(OPEN, opened ? "1" : "0"); } catch { /* this page only */ }
+  if (!focus) return;
+  // focus goes into the panel when it opens, and back to the launcher when it closes
+  if (opened) (state.session && !composer.hidden ? input : body.querySelector("select, input, textarea, button"))?.focus();
+  else toggle.focus();
 }
 
 // --- Pre-chat step ------------------------------------------------------------------------
@@ -267,7 +303,7 @@ function receive(frame) {
       status.textContent = format(T.queue, { position: frame.position, minutes: Math.max(1, Math.round(frame.wait_seconds / 60)) });
       break;
     case "typing":
-      typing.hidden = !frame.active;
+      typing.hidden = !frame.active || state.status === "ended";
       clearTimeout(receive.typingTimer);
       receive.typingTimer = setTimeout(() => { typing.hidden = true; }, 4000);
       break;
@@ -344,7 +380,12 @@ function applyState(frame) {
     root.classList.remove("lc-leave");
     sendButton.textContent = T.send;
   }
-  if (frame.status === "ended") { state.pending.clear(); showRating(frame.rating); }
+  if (frame.status === "ended") {
+    state.pending.clear();
+    clearTimeout(receive.typingTimer); // nobody types in an ended chat
+    typing.hidden = true;
+    showRating(frame.rating);
+  }
 }
 
 function showRating(rating) {
@@ -382,3 +423,5 @@ function showError(frame) {
 }
 
 if (state.session) showChat(); else showPrechat();
+// a chat open on the previous page stays open on this one (without taking the focus)
+if (toggle && state.session && sessionStorage.getItem(OPEN) === "1") setPanel(true, { focus: false });
