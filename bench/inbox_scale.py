@@ -68,6 +68,9 @@ SELECT u.id, 'en', 'standard', 'EXB-' || substr(u.username, 6, length(u.username
 FROM auth_user u WHERE u.username LIKE 'inbox%%@example.com';
 """
 
+# A column's value from a hash of the row number and the column's name, so that the columns
+# are independent of each other (a plain `g % 6` next to `g % 10` would leave some
+# combinations, such as open tickets by email, empty).
 TICKETS_SQL = """
 INSERT INTO tickets_ticket (
     reference, customer_id, channel, external_conversation, category, priority, status,
@@ -78,29 +81,41 @@ INSERT INTO tickets_ticket (
 )
 SELECT
     'T-' || lpad(g::text, 9, '0'),
-    %(first_customer)s + ((g * 7919) %% %(customers)s),
-    (ARRAY['web','email','chat','telegram','phone','twitter'])[1 + g %% 6],
+    %(first_customer)s + (h.customer %% %(customers)s)::int,
+    (ARRAY['web','email','chat','telegram','phone','twitter'])[1 + h.channel %% 6],
     '',
-    (%(categories)s::text[])[1 + (g / 7) %% 12],
-    CASE WHEN g %% 97 = 0 THEN 'urgent' WHEN g %% 11 = 0 THEN 'high'
-         WHEN g %% 5 = 0 THEN 'low' ELSE 'normal' END,
-    CASE WHEN g %% 10 = 0 THEN (ARRAY['new','open','pending','on_hold'])[1 + (g / 10) %% 4]
+    (%(categories)s::text[])[1 + h.category %% 12],
+    CASE WHEN h.priority %% 100 < 2 THEN 'urgent' WHEN h.priority %% 100 < 12 THEN 'high'
+         WHEN h.priority %% 100 < 30 THEN 'low' ELSE 'normal' END,
+    CASE WHEN g %% 10 = 0 THEN (ARRAY['new','open','pending','on_hold'])[1 + h.status %% 4]
          WHEN g %% 10 = 1 THEN 'solved' ELSE 'closed' END,
-    (ARRAY['en','en','zh-hans','zh-hant','ko','ja'])[1 + (g / 3) %% 6],
+    (ARRAY['en','en','zh-hans','zh-hant','ko','ja'])[1 + h.language %% 6],
     'standard', 'Withdrawal stuck ' || g,
-    CASE WHEN g %% 20 = 0 THEN '{vip}'::varchar[] WHEN g %% 50 = 3 THEN '{kyc,docs}'::varchar[]
-         ELSE '{}'::varchar[] END,
+    CASE WHEN h.tags %% 100 < 5 THEN '{vip}'::varchar[]
+         WHEN h.tags %% 100 < 7 THEN '{docs,kyc}'::varchar[] ELSE '{}'::varchar[] END,
     0, false, false, false, 1, 0, 0,
     now() - interval '1 minute' * (%(n)s - g), now(),
-    CASE WHEN g %% 40 = 0 THEN %(security)s ELSE (%(teams)s::bigint[])[1 + (g / 13) %% 4] END,
-    CASE WHEN g %% 50 = 0 THEN %(agent)s WHEN g %% 3 = 0 THEN NULL
-         ELSE (%(agents)s::int[])[1 + g %% 4] END,
+    CASE WHEN h.team %% 40 = 0 THEN %(security)s ELSE (%(teams)s::bigint[])[1 + h.team %% 4] END,
+    CASE WHEN g %% 5000 = 0 THEN %(agent)s WHEN h.assignee %% 3 = 0 THEN NULL
+         ELSE (%(agents)s::int[])[1 + h.assignee %% 4] END,
     %(policy)s,
-    CASE WHEN g %% 10 = 0 THEN now() + interval '1 minute' * ((g / 10) %% 3000 - 60) END,
-    CASE WHEN g %% 10 = 0 THEN now() + interval '1 minute' * ((g / 10) %% 3000 + 600) END,
-    CASE WHEN g %% 10 = 0 THEN now() + interval '1 minute' * ((g / 10) %% 3000 - 60) END,
+    CASE WHEN g %% 10 = 0 THEN now() + interval '1 minute' * (h.due %% 10080 - 60) END,
+    CASE WHEN g %% 10 = 0 THEN now() + interval '1 minute' * (h.due %% 10080 + 600) END,
+    CASE WHEN g %% 10 = 0 THEN now() + interval '1 minute' * (h.due %% 10080 - 60) END,
     CASE WHEN g %% 10 = 1 THEN now() END
-FROM generate_series(%(start)s, %(n)s) AS g
+FROM generate_series(%(start)s, %(n)s) AS g,
+LATERAL (
+    SELECT hashtext(g || 'customer')::bigint + 2147483648 AS customer,
+           hashtext(g || 'channel')::bigint + 2147483648 AS channel,
+           hashtext(g || 'category')::bigint + 2147483648 AS category,
+           hashtext(g || 'priority')::bigint + 2147483648 AS priority,
+           hashtext(g || 'status')::bigint + 2147483648 AS status,
+           hashtext(g || 'language')::bigint + 2147483648 AS language,
+           hashtext(g || 'tags')::bigint + 2147483648 AS tags,
+           hashtext(g || 'team')::bigint + 2147483648 AS team,
+           hashtext(g || 'assignee')::bigint + 2147483648 AS assignee,
+           hashtext(g || 'due')::bigint + 2147483648 AS due
+) AS h
 """
 
 CHATS_SQL = """
@@ -118,7 +133,7 @@ SELECT '', '', (ARRAY['en','zh-hans','zh-hant','ko','ja'])[1 + g %% 5],
        CASE WHEN g %% 2000 = 1 THEN now() END,
        CASE WHEN g %% 2000 > 1 THEN now() END,
        CASE WHEN g %% 2000 = 1 THEN (%(agents)s::int[])[1 + (g / 2000) %% 5] END,
-       %(first_customer)s + ((g * 104729) %% %(customers)s),
+       %(first_customer)s + ((hashtext(g || 'chat')::bigint + 2147483648) %% %(customers)s)::int,
        (%(teams)s::bigint[])[1 + g %% 4]
 FROM generate_series(1, %(m)s) AS g
 """

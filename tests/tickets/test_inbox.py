@@ -170,6 +170,27 @@ def test_counts_that_take_too_long_show_no_number_and_leave_the_connection_usabl
     assert Ticket.objects.extra(where=["(SELECT true FROM pg_sleep(0.1))"]).count() == 1  # noqa: S610
 
 
+def test_a_slow_saved_view_loses_its_count_not_the_scopes_counts(
+    client, agent, customer, monkeypatch
+):
+    """A saved view whose count takes longer than the timeout (here made slow in PostgreSQL
+    with pg_sleep) shows no number; the views' own counts are still given."""
+    make_ticket(customer, assignee=agent)
+    slow = saved_view_create(owner=agent, name="Slow", filters=InboxFilters(tag=("slow",)))
+    real = selectors.inbox_tickets
+
+    def slowed(*, filters, **kwargs):
+        tickets = real(filters=filters, **kwargs)
+        if "slow" in filters.tag:
+            return Ticket.objects.extra(where=["(SELECT true FROM pg_sleep(0.3))"])  # noqa: S610
+        return tickets
+
+    monkeypatch.setattr(selectors, "inbox_tickets", slowed)
+    found = counts(signed_in(client, agent))
+    assert found[f"saved:{slow.pk}"] == ""
+    assert found["scope:mine"] == "1" and found["scope:open"] == "1"
+
+
 def test_pages_walk_back_by_keyset(client, agent, customer, monkeypatch):
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     tickets = [make_ticket(customer) for _ in range(3)]
@@ -180,8 +201,10 @@ def test_pages_walk_back_by_keyset(client, agent, customer, monkeypatch):
 
 
 def test_queries_do_not_grow_with_rows_or_saved_views(
-    client, agent, customer, team, django_assert_max_num_queries
+    client, agent, customer, team, django_assert_max_num_queries, monkeypatch
 ):
+    monkeypatch.setattr(selectors, "COUNT_TIMEOUT_MS", 10_000)  # the path without a timeout
+
     def add(n: int) -> None:
         for i in range(n):
             make_ticket(customer, assignee=agent, team=team, tags=[f"t{i}"])
