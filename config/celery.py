@@ -33,4 +33,8 @@ app.conf.beat_schedule = {
         "task": "livechat.tasks.conversation_expire_offers_task",
         "schedule": 10.0,
     },
+    "chat-record-sweep": {
+        "task": "livechat.tasks.conversation_record_sweep_task",
+        "schedule": 60.0,
+    },
 }

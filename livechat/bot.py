@@ -20,7 +20,8 @@ ANSWER = "answer"
 CLARIFY = "clarify"
 HANDOFF = "handoff"
 URGENT_HANDOFF = "urgent_handoff"
-ACTIONS = (ANSWER, CLARIFY, HANDOFF, URGENT_HANDOFF)
+THANKS = "thanks"  # the customer thanked the bot after an answer: the chat is bot-resolved
+ACTIONS = (ANSWER, CLARIFY, HANDOFF, URGENT_HANDOFF, THANKS)
 GREETING = "greeting"  # the bot action stored on the first message, which offers quick replies
 
 CLARIFY_SHARE = 0.5  # weak matches worth showing with a clarifying question: half the threshold
@@ -62,6 +63,8 @@ def decide(
             return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
         if analysis.strongly_negative:
             return Decision(HANDOFF, sorry_reply(), reason=NEGATIVE_SENTIMENT)
+        if ANSWER in history and intents.says_thanks(analysis.redacted_text):
+            return Decision(THANKS, thanks_reply())
         return _answer(
             analysis.redacted_text, lang=lang, failures=failures(text, history), record=record
         )
@@ -154,6 +157,29 @@ def security_reply() -> str:
             _("3. Delete your API keys and check your withdrawal address whitelist."),
             _("4. Never share a password, a verification code or your seed phrase with anyone."),
         ]
+    )
+
+
+def security_on_call_reply() -> str:
+    """The security reply when nobody of the security team is online (the on-call rule): what
+    happens next, then the same protective steps."""
+    steps = security_reply().split("\n")[1:]
+    return "\n".join(
+        [
+            _(
+                "This looks like a security emergency. Our security team has been alerted and "
+                "the person on call will join this chat as soon as possible; keep it open. If "
+                "you have to leave, we will answer you by email. Please do these steps right "
+                "away:"
+            ),
+            *steps,
+        ]
+    )
+
+
+def thanks_reply() -> str:
+    return _(
+        "You are welcome! I am glad I could help. You can close this chat, or ask me anything else."
     )
 
 

@@ -21,6 +21,10 @@ def chat_figures() -> dict:
         urgent=Count("pk", filter=Q(status=Status.QUEUED, urgent=True)),
         assigned=Count("pk", filter=Q(status=Status.ASSIGNED)),
         rating=Avg("rating", filter=Q(ended_at__gte=since)),
+        # Ended without ever leaving the bot (livechat.ending.chat_outcome): no ticket made.
+        bot_resolved=Count(
+            "pk", filter=Q(status=Status.ENDED, ended_at__gte=since, queued_at__isnull=True)
+        ),
     )
     rating = counts["rating"]
     return {
@@ -30,6 +34,7 @@ def chat_figures() -> dict:
             figure(_("Waiting for an agent"), counts["queued"], alert="warning"),
             figure(_("Urgent, waiting"), counts["urgent"], alert="breached"),
             figure(_("With an agent"), counts["assigned"]),
+            figure(_("Resolved by the bot, last 7 days"), counts["bot_resolved"]),
             figure(
                 _("Average wait (minutes)"),
                 round(assignment.average_wait().total_seconds() / 60, 1),

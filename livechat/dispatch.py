@@ -145,12 +145,12 @@ def _resume(conversation_id: int, *, after: int, staff: bool) -> Outcome:
     messages = selectors.messages_after(conversation_id=conversation_id, after=after, staff=staff)
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
     outcome = Outcome(replies=[frames.message_frame(message) for message in messages])
-    offline = conversation.status == Status.QUEUED and (
-        not assignment.agents_online(team=conversation.team)
-        or (
-            not conversation.urgent
-            and not assignment.team_is_open(conversation.team, now=timezone.now())
-        )
+    # The same rule as the handoff (livechat.handoff.handoff_mode): the offline form only
+    # when nobody of the team is online, and never for a security chat (on-call rule).
+    offline = (
+        conversation.status == Status.QUEUED
+        and not conversation.urgent
+        and not assignment.agents_online(team=conversation.team)
     )
     outcome.replies.append(frames.state_frame(conversation, offline=offline))
     if conversation.status == Status.QUEUED:

@@ -1,29 +1,60 @@
 """The handoff: the bot queues the chat for a team (with a summary of what it tried), and an
 agent accepts it from the queue."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from livechat import assignment, bot, offers, texts
-from livechat.models import Conversation, SenderKind, Status
+from livechat.models import ChatMessage, Conversation, OfferOutcome, SenderKind, Status
 from livechat.services import (
     ChatError,
     Posted,
+    conversation_event,
     conversation_lock,
     conversation_transition,
     is_supervisor,
     joined_message,
     system_message,
 )
+from support.models import AgentProfile, Team
+from support.services import outbox_enqueue_email
 
 SUMMARY_TURNS = 6
+SECURITY_CATEGORY = "security_incident"
 
 
-def conversation_queue(posted: Posted, *, reason: str, urgent: bool, category: str | None) -> None:
+# How a handoff goes on, decided once so the customer hears one thing (never "connecting
+# you" followed by "leave a message"): an agent of the team is online -> connect, whatever
+# the calendar says; nobody online -> the offline form ("busy" inside opening hours, "closed"
+# with the next opening outside them); a security chat with nobody online -> the on-call
+# rule: it waits first in the security team's queue, never the offline form, and the team's
+# people are emailed.
+CONNECT = "connect"
+BUSY = "busy"
+CLOSED = "closed"
+ON_CALL = "on_call"
+
+
+def handoff_mode(team: Team | None, *, urgent: bool, now: datetime) -> str:
+    if assignment.agents_online(team=team):
+        return CONNECT
+    if urgent:
+        return ON_CALL
+    return BUSY if assignment.team_is_open(team, now=now) else CLOSED
+
+
+def conversation_queue(
+    posted: Posted, *, reason: str, urgent: bool, category: str | None, reply: str = ""
+) -> None:
     """The bot hands the chat (locked by the caller) to a team's queue, with a summary of what
-    it tried; offered to an agent at once unless the team is closed."""
+    it tried, and tells the customer what happens next in one message: `reply` (the bot's
+    "connecting you") only when someone can take the chat."""
     conversation = posted.conversation
     conversation.urgent = urgent or conversation.urgent
     conversation.category = category or conversation.category
@@ -33,13 +64,9 @@ def conversation_queue(posted: Posted, *, reason: str, urgent: bool, category: s
     conversation.team = assignment.pick_team(
         category=conversation.category, language=conversation.language, urgent=urgent
     )
-    # Urgent (security) chats ignore opening hours: the security team must see them at once.
-    closed = not conversation.urgent and not assignment.team_is_open(
-        conversation.team, now=conversation.queued_at
-    )
-    if closed:
-        conversation.offered_to = None
-    else:
+    mode = handoff_mode(conversation.team, urgent=conversation.urgent, now=conversation.queued_at)
+    conversation.offered_to = None
+    if mode in (CONNECT, ON_CALL):
         offers.offer_next(conversation, now=conversation.queued_at)
     conversation_transition(
         conversation,
@@ -50,17 +77,104 @@ def conversation_queue(posted: Posted, *, reason: str, urgent: bool, category: s
             "urgent", "category", "handoff_reason", "bot_summary", "queued_at", "team",
             "offered_to",
         ],
-        data={"reason": reason, "closed": True} if closed else {"reason": reason},
+        data={"reason": reason, "mode": mode, **({"closed": True} if mode == CLOSED else {})},
     )  # fmt: skip
     posted.state_changed = True
-    if closed:
+    _tell_customer(posted, mode=mode, reply=reply)
+
+
+def _tell_customer(posted: Posted, *, mode: str, reply: str) -> None:
+    conversation = posted.conversation
+    if mode == CONNECT:
+        if reply:
+            posted.messages.append(bot_reply_store(conversation, reply, action=bot.HANDOFF))
+        posted.queue_teams.add(conversation.team_id)
+    elif mode == ON_CALL:
+        with translation.override(conversation.language):
+            text = bot.security_on_call_reply()
+        posted.messages.append(bot_reply_store(conversation, text, action=bot.URGENT_HANDOFF))
+        posted.queue_teams.add(conversation.team_id)
+        on_call_notify(conversation)
+    elif mode == CLOSED:
         posted.messages.append(system_message(conversation, _closed_text(conversation)))
         posted.offline = True
-        return
-    if not assignment.agents_online(team=conversation.team):
+    else:  # busy: the customer may still wait in the queue, and sees their place
         posted.messages.append(system_message(conversation, texts.offline(conversation.language)))
         posted.offline = True
-    posted.queue_teams.add(conversation.team_id)
+        posted.queue_teams.add(conversation.team_id)
+
+
+def bot_reply_store(
+    conversation: Conversation, body: str, *, action: str, articles: list | None = None
+) -> ChatMessage:
+    return ChatMessage.objects.create(
+        conversation=conversation,
+        sender=SenderKind.BOT,
+        body=body,
+        automated=True,
+        bot_action=action,
+        articles=articles or [],
+    )
+
+
+def conversation_escalate(posted: Posted, *, now: datetime) -> None:
+    """A customer waiting in a team's queue (or at the offline form) wrote about a security
+    incident: the chat goes on, urgent and first, in the security team's queue (on-call rule
+    when nobody there is online) and the customer is told; nothing ends. The caller holds the
+    chat's row lock; an assigned chat stays with its agent."""
+    conversation = posted.conversation
+    if conversation.status == Status.BOT:
+        conversation_queue(
+            posted, reason=bot.SECURITY, urgent=True, category=SECURITY_CATEGORY,
+            reply=_security_reply(conversation),
+        )  # fmt: skip
+        return
+    if conversation.status != Status.QUEUED or conversation.urgent:
+        return
+    old_team = conversation.team_id
+    offers.offer_close(conversation, outcome=OfferOutcome.WITHDRAWN, now=now)
+    conversation.urgent = True
+    conversation.category = SECURITY_CATEGORY
+    conversation.handoff_reason = bot.SECURITY
+    conversation.team = assignment.pick_team(
+        category=SECURITY_CATEGORY, language=conversation.language, urgent=True
+    )
+    conversation.offered_to = None
+    mode = handoff_mode(conversation.team, urgent=True, now=now)
+    offers.offer_next(conversation, now=now)
+    conversation.save(update_fields=["urgent", "category", "handoff_reason", "team", "offered_to"])
+    conversation_event(conversation, "escalated", data={"from_team": old_team, "mode": mode})
+    posted.state_changed = True
+    posted.offline = False
+    posted.queue_teams.add(old_team)
+    _tell_customer(posted, mode=mode, reply=_security_reply(conversation))
+
+
+def _security_reply(conversation: Conversation) -> str:
+    with translation.override(conversation.language):
+        return bot.security_reply()
+
+
+def on_call_notify(conversation: Conversation) -> None:
+    """Nobody of the security team is online: email each of its active people (once per chat
+    and person, in their language) so the one on call comes to the console."""
+    if conversation.team_id is None:
+        return
+    people = AgentProfile.objects.filter(teams=conversation.team_id, user__is_active=True)
+    for profile in people.select_related("user"):
+        if not profile.user.email:
+            continue
+        outbox_enqueue_email(
+            dedupe_key=f"livechat-on-call-{conversation.pk}-{profile.user_id}",
+            to=profile.user.email,
+            template="livechat/emails/on_call",
+            language=profile.preferred_language or "en",
+            context={"conversation": conversation, "url": _console_url(conversation)},
+        )
+
+
+def _console_url(conversation: Conversation) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("livechat_console:chats")
 
 
 def _closed_text(conversation: Conversation) -> str:

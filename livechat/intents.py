@@ -77,6 +77,19 @@ NOT_HELPED = [
     ]
 ]
 
+# A message that only thanks (short, nothing else asked): the bot's answer did its job.
+THANKS_MAX_CHARS = 40
+THANKS = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in [
+        r"^(?:ok(?:ay)?[,.! ]*)?(?:thanks?|thank you|thx|ty|cheers)\b",
+        r"^(?:great|perfect|got it|that helped|that helps)\b.*\b(?:thanks?|thank you)\b",
+        r"^(?:好的?[，, ]*)?(?:谢谢|謝謝|多谢|多謝|感谢|感謝)",
+        r"^(?:네[,. ]*)?(?:감사합니다|감사해요|고마워요?|고맙습니다)",
+        r"^(?:ありがとう|有難う|助かりました|了解です?[、, ]*ありがとう)",
+    ]
+]
+
 _SECURITY = [
     r"\bhack(?:ed|er|ers)?\b",
     r"\b(?:stolen|stole)\b",
@@ -112,6 +125,13 @@ def asks_for_human(text: str) -> bool:
 def says_not_helped(text: str) -> bool:
     cleaned = _clean(text)
     return any(pattern.search(cleaned) for pattern in NOT_HELPED)
+
+
+def says_thanks(text: str) -> bool:
+    cleaned = _clean(text)
+    if len(cleaned) > THANKS_MAX_CHARS or "?" in cleaned or "？" in cleaned:
+        return False
+    return any(pattern.search(cleaned) for pattern in THANKS)
 
 
 def mentions_security_incident(text: str) -> bool:

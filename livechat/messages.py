@@ -7,8 +7,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 
 from livechat import bot, redaction, texts
-from livechat.handoff import conversation_queue
-from livechat.models import ChatMessage, Conversation, SenderKind, Status
+from livechat.handoff import bot_reply_store, conversation_escalate, conversation_queue
+from livechat.models import Conversation, SenderKind, Status
 from livechat.services import (
     ChatError,
     Posted,
@@ -36,12 +36,20 @@ def conversation_post_customer_message(
         if conversation.status == Status.ENDED:
             raise ChatError("ended", texts.ended(conversation.language))
         posted = customer_message_store(conversation, client_id=client_id, text=text)
+        body = posted.messages[0].body
+        if body != analysis.redacted_text:  # a secret the window found: judge what is left
+            analysis = analyze(body)
         if conversation.status == Status.BOT:
-            body = posted.messages[0].body
-            if body != analysis.redacted_text:  # a secret the window found: judge what is left
-                analysis = analyze(body)
             _bot_turn(posted, text=body, analysis=analysis)
+        elif is_security_incident(body, analysis=analysis):
+            conversation_escalate(posted, now=timezone.now())
     return posted
+
+
+def is_security_incident(text: str, *, analysis: Analysis | None = None) -> bool:
+    """The customer's own words (never the bot's or an agent's) describe a security incident."""
+    analysis = analysis or analyze(text)
+    return bot.is_security_incident(text=analysis.redacted_text, analysis=analysis)
 
 
 def customer_message_store(conversation: Conversation, *, client_id: str, text: str) -> Posted:
@@ -71,23 +79,20 @@ def _bot_turn(posted: Posted, *, text: str, analysis: Analysis) -> None:
     )
     decision = bot.decide(text, lang=conversation.language, history=history, analysis=analysis)
     redaction.searched(conversation, message=posted.messages[0], search_id=decision.search_id)
-    posted.messages.append(
-        ChatMessage.objects.create(
-            conversation=conversation,
-            sender=SenderKind.BOT,
-            body=decision.reply,
-            automated=True,
-            bot_action=decision.action,
-            articles=[{"slug": a.slug, "title": a.title, "url": a.url} for a in decision.articles],
-        )
-    )
     if decision.action in (bot.HANDOFF, bot.URGENT_HANDOFF):
+        # The reply depends on whether anyone can take the chat: handoff says it once.
         conversation_queue(
             posted,
             reason=decision.reason,
             urgent=decision.action == bot.URGENT_HANDOFF,
             category="security_incident" if decision.reason == bot.SECURITY else None,
+            reply=decision.reply,
         )
+        return
+    articles = [{"slug": a.slug, "title": a.title, "url": a.url} for a in decision.articles]
+    posted.messages.append(
+        bot_reply_store(conversation, decision.reply, action=decision.action, articles=articles)
+    )
 
 
 def conversation_post_agent_message(

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from livechat import assignment, offers
+from livechat import offers
 from livechat.models import OfferOutcome, Status
 from livechat.services import Posted, conversation_event, conversation_lock
 from support.models import AgentProfile
@@ -108,12 +108,11 @@ def _withdraw_offers_of(
 def conversation_offer_waiting(*, conversation_id: int, now: datetime) -> Posted | None:
     """Offer a chat that waits in the queue with no offer (nobody could take it when it was
     queued, or its offers ran out) to an agent who can take it now; None when it is no longer
-    waiting, its team is closed, or still nobody can take it. Under the chat's row lock."""
+    waiting or still nobody can take it (an online agent takes chats whatever the team's
+    hours: livechat.handoff.handoff_mode). Under the chat's row lock."""
     with transaction.atomic():
         conversation = conversation_lock(conversation_id)
         if conversation.status != Status.QUEUED or conversation.offered_to_id is not None:
-            return None
-        if not conversation.urgent and not assignment.team_is_open(conversation.team, now=now):
             return None
         agent = offers.offer_next(conversation, now=now)
         if agent is None:

@@ -12,6 +12,12 @@ def conversation_record_ticket_task(conversation_id: int) -> None:
 
 
 @shared_task
+def conversation_record_sweep_task() -> int:
+    """Beat: record the ended chats whose ticket step was lost (broker down) or failed."""
+    return transcripts.conversation_record_sweep()
+
+
+@shared_task
 def conversation_expire_offers_task() -> int:
     """The offer sweep (beat): expire offers past their time, then offer waiting chats to
     agents who came free (came online, ended a chat). Safe to run twice, or in two workers at

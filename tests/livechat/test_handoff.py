@@ -39,7 +39,8 @@ async def say(socket, client_id: str, text: str) -> list[dict]:
 
 
 @pytest.mark.parametrize(("lang", "text"), REQUESTS)
-def test_asking_for_a_person_queues_the_chat_with_position_and_wait(lang, text):
+def test_asking_for_a_person_queues_the_chat_with_position_and_wait(lang, text, agent):
+    """An agent is online, so the bot says it is connecting (one message, no offline form)."""
     chat = start_guest_chat(language=lang)
 
     async def scenario():

@@ -9,6 +9,7 @@ import time_machine
 
 from livechat import ending, messages, services
 from livechat.models import ChatMessage, SenderKind
+from support.models import AgentProfile
 from tests.conftest import ensure_roles
 from tests.livechat.conftest import start_guest_chat
 from tickets.models import BusinessCalendar, RoutingRule, Ticket
@@ -56,6 +57,8 @@ def system_texts(posted: services.Posted) -> list[str]:
 def test_outside_hours_the_customer_is_offered_to_leave_a_message_that_becomes_a_ticket(
     team, agent, routed
 ):
+    """Nobody of the team online (an online one would take the chat whatever the hour)."""
+    AgentProfile.objects.filter(user=agent).update(presence="offline")
     seoul_office(team)
     chat = start_guest_chat(email="late@example.com")
 

@@ -99,10 +99,11 @@ async def say(socket, client_id: str, text: str, *, until=None) -> list[dict]:
 
 
 def test_a_phrase_split_over_two_messages_is_removed_from_both_and_everything_made_of_them(
-    caplog,
+    caplog, agent
 ):
     """G1: redacted before the database, the broadcast, the search index, the ticket and the
-    transcript; the customer is warned once and the earlier part is replaced on screen."""
+    transcript; the customer is warned once and the earlier part is replaced on screen. (The
+    bot hands off to the online agent, so the chat ends as a ticket.)"""
     caplog.set_level(logging.DEBUG)
     words = phrase(1)
     chat = start_guest_chat()
@@ -229,7 +230,8 @@ def test_leaving_a_message_that_completes_a_phrase(settings):
     assert_gone(words, chat)
 
 
-def test_a_chinese_phrase_split_in_a_chinese_chat():
+def test_a_chinese_phrase_split_in_a_chinese_chat(agent):
+    """The bot hands off to the online agent after its second failure."""
     words = phrase(5, language="chinese_simplified")
     chat = start_guest_chat(language="zh-hans")
 
