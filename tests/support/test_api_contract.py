@@ -41,19 +41,7 @@ EXAMPLES_PER_OPERATION = 20
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def in_test_transaction(environ, start_response):
-    """The WSGI app, minus Django's per-request connection recycling, which would close the
-    connection holding the test's transaction (Django's test client does the same)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        return application(environ, start_response)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-schema = schemathesis.openapi.from_wsgi("/api/schema/", in_test_transaction)
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 # Objects that exist in the test's database, so that generated requests reach real objects as
 # well as missing ones: path parameter values per path, filled in by the `known` fixture.
@@ -72,6 +60,18 @@ def flatmap_path_parameters(context, path_parameters: dict | None) -> st.SearchS
 
 
 schemathesis.serializer.alias("message/rfc822", "application/octet-stream")
+
+
+@pytest.fixture
+def keep_the_test_transaction():
+    """Django closes the connection when a request ends; in a test that would end the test's
+    transaction. Django's test client turns this off around each of its own requests (and on
+    again after), so this is set up after the `known` fixture's requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def known(customer, settings, tmp_path):
 
 
 @pytest.fixture(params=["anonymous", "customer", "staff"])
-def caller(request, customer, agent, known) -> dict:
+def caller(request, customer, agent, known, keep_the_test_transaction) -> dict:
     user = {"anonymous": None, "customer": customer, "staff": agent}[request.param]
     if user is None:
         return {}
