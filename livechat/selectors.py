@@ -88,12 +88,16 @@ def messages_after(*, conversation_id: int, after: int, staff: bool) -> list[Cha
     return list(messages.order_by("id")[:REPLAY_LIMIT])
 
 
-def agent_chats(user: AbstractBaseUser) -> list[Conversation]:
+def agent_chats(user: AbstractBaseUser, *, limit: int = 200) -> list[Conversation]:
     """The queue and the chats an agent works on (a supervisor sees every open chat), of the
-    teams they may read."""
+    teams they may read: their own chats first, so a long queue never pushes them out of the
+    first 200."""
     chats = Conversation.objects.visible_to(user).open().exclude(status="bot")
     chats = chats.select_related("customer", "agent", "team")
-    return list(chats.order_by("-urgent", "queued_at", "id")[:200])
+    mine = Case(
+        When(agent_id=user.pk, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return list(chats.order_by(mine, "-urgent", "queued_at", "id")[:limit])
 
 
 def agent_presence(user: AbstractBaseUser) -> str | None:

@@ -16,6 +16,8 @@ from livechat.models import Conversation
 from support.models import AgentProfile, Team
 from support.taxonomy import Category, Language
 
+PAGE_CHATS = 30
+
 
 def widget_strings() -> dict:
     """Every text the chat widget shows, in the active language (passed as JSON, not in JS)."""
@@ -99,7 +101,8 @@ def chat_page(request: HttpRequest) -> HttpResponse:
 def console_chats(request: HttpRequest) -> HttpResponse:
     supervisor = services.is_supervisor(request.user)
     context = {
-        "chats": selectors.agent_chats(request.user),
+        # the first screenful; the socket's snapshot brings the whole list (200) right after
+        "chats": selectors.agent_chats(request.user, limit=PAGE_CHATS),
         "supervisor": supervisor,
         "console_section": "chats",
         "agent_presence": selectors.agent_presence(request.user),

@@ -99,7 +99,9 @@ function receive(frame) {
       if (pane && frame.by === "customer") showTyping(pane, frame.active && pane.root.dataset.status !== "ended");
       break;
     case "read": if (pane && frame.by === "customer") markRead(pane, frame.up_to); break;
-    case "resumed": if (pane) pane.ready = true; break; // what follows is new: it counts as unread
+    case "resumed": // what follows is new: it counts as unread
+      if (pane) { pane.ready = true; if (active === frame.conversation) scheduleSuggest(pane); }
+      break;
     case "error": status.textContent = frame.message; break;
     case "offer_withdrawn":
       // the chat's summary frame (offered to someone else, or nobody) has updated the list;
@@ -214,6 +216,7 @@ function activate(id) {
     pane.unread = 0;
     showView("chat"); // first: a log not on screen has no height to scroll
     scrollToEnd(pane);
+    scheduleSuggest(pane);
     pane.input.focus({ preventScroll: true });
   }
   renderList();
@@ -405,6 +408,13 @@ function showTyping(pane, on) {
   if (on) pane.typingTimer = setTimeout(() => { pane.typing.hidden = true; }, 4000);
 }
 
+function scheduleSuggest(pane) {
+  clearTimeout(pane.suggestTimer);
+  const text = pane.suggestFor;
+  pane.suggestFor = null;
+  if (text) pane.suggestTimer = setTimeout(() => suggest(pane, text), 300);
+}
+
 function scrollToEnd(pane) {
   pane.log.scrollTop = pane.log.scrollHeight;
 }
@@ -432,8 +442,9 @@ function renderMessage(pane, frame) {
       pane.unread += 1;
       renderList();
     }
-    clearTimeout(pane.suggestTimer);
-    pane.suggestTimer = setTimeout(() => suggest(pane, frame.body), 300);
+    // articles only for the chat on screen; a chat in the background asks when it is shown
+    pane.suggestFor = frame.body;
+    if (pane.ready && active === Number(pane.root.dataset.conversation)) scheduleSuggest(pane);
     pane.readUpTo = Math.max(pane.readUpTo || 0, frame.id);
     clearTimeout(pane.readTimer);
     pane.readTimer = setTimeout(() => send({ type: "read", conversation: Number(pane.root.dataset.conversation), up_to: pane.readUpTo }), 500);
