@@ -30,7 +30,8 @@ def test_production_defaults_pass_the_deploy_check():
     import subprocess
     import sys
 
-    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set the last
+    # The browser tests set the async flag; the test command chooses the demo back office.
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "EXCHANGE_BACKEND"}
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env["SECRET_KEY"] = "x" * 64 + "-a-long-random-production-secret-key"
     env["EXCHANGE_API_URL"] = "https://back-office.example/"
