@@ -120,7 +120,7 @@ def test_a_change_made_while_redis_was_unreachable_reaches_every_process(
     assert cache.get(VERSION_KEY) not in (None, old_version)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_console_hears_ticket_changes_again_after_a_redis_restart(
     agent, teammate, policy, on_our_redis
 ):

@@ -32,7 +32,7 @@ from tickets.tasks import sla_sweep_task
 
 # The worker reads what this process committed; the database's own rows (roles, retention
 # periods) are put back after each test for the tests that run later.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 VISIBILITY_TIMEOUT = 3  # seconds: a dead worker's task goes back to the queue this soon
 
 
