@@ -9,6 +9,7 @@ from livechat.models import Conversation, Status
 from support.display import display_name
 
 INBOX_LIMIT = 50
+LABELLED = ("category", "status", "language")
 
 
 def inbox_chats(agent: AbstractBaseUser) -> list[dict]:
@@ -19,20 +20,26 @@ def inbox_chats(agent: AbstractBaseUser) -> list[dict]:
         Q(status=Status.QUEUED) | Q(status=Status.ASSIGNED, agent=agent)
     )
     chats = chats.select_related("customer").order_by("-urgent", "queued_at", "id")
-    return [_entry(chat) for chat in chats[:INBOX_LIMIT]]
+    # Labels read once per call: get_FOO_display hashes every choice for every chat.
+    labels = {
+        name: {value: str(label) for value, label in Conversation._meta.get_field(name).flatchoices}
+        for name in LABELLED
+    }
+    console = reverse("livechat_console:chats")
+    return [_entry(chat, labels, console) for chat in chats[:INBOX_LIMIT]]
 
 
-def _entry(chat: Conversation) -> dict:
+def _entry(chat: Conversation, labels: dict[str, dict], console: str) -> dict:
     queued = chat.status == Status.QUEUED
     return {
         "key": f"chat-{chat.pk}",
         "kind": "chat",
         "group": "queue" if queued else "mine",
-        "title": chat.get_category_display(),
+        "title": labels["category"].get(chat.category, chat.category),
         "customer": display_name(chat.email),
-        "status": chat.get_status_display(),
-        "language": chat.get_language_display(),
+        "status": labels["status"].get(chat.status, chat.status),
+        "language": labels["language"].get(chat.language, chat.language),
         "urgent": chat.urgent,
         "at": (chat.queued_at if queued else chat.assigned_at) or chat.created_at,
-        "url": f"{reverse('livechat_console:chats')}?chat={chat.pk}",
+        "url": f"{console}?chat={chat.pk}",
     }
