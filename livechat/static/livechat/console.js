@@ -217,6 +217,7 @@ function activate(id) {
     showView("chat"); // first: a log not on screen has no height to scroll
     scrollToEnd(pane);
     scheduleSuggest(pane);
+    scheduleRead(pane);
     pane.input.focus({ preventScroll: true });
   }
   renderList();
@@ -408,6 +409,15 @@ function showTyping(pane, on) {
   if (on) pane.typingTimer = setTimeout(() => { pane.typing.hidden = true; }, 4000);
 }
 
+function scheduleRead(pane) {
+  // Read receipts only for the chat on screen (a chat in the background is not read), one per
+  // burst: six busy chats must not spend the socket's frame allowance on receipts.
+  const id = Number(pane.root.dataset.conversation);
+  if (!pane.readUpTo || pane.readUpTo <= (pane.readSent || 0)) return;
+  clearTimeout(pane.readTimer);
+  pane.readTimer = setTimeout(() => { pane.readSent = pane.readUpTo; send({ type: "read", conversation: id, up_to: pane.readUpTo }); }, 500);
+}
+
 function scheduleSuggest(pane) {
   clearTimeout(pane.suggestTimer);
   const text = pane.suggestFor;
@@ -446,8 +456,7 @@ function renderMessage(pane, frame) {
     pane.suggestFor = frame.body;
     if (pane.ready && active === Number(pane.root.dataset.conversation)) scheduleSuggest(pane);
     pane.readUpTo = Math.max(pane.readUpTo || 0, frame.id);
-    clearTimeout(pane.readTimer);
-    pane.readTimer = setTimeout(() => send({ type: "read", conversation: Number(pane.root.dataset.conversation), up_to: pane.readUpTo }), 500);
+    if (active === Number(pane.root.dataset.conversation) && !document.hidden) scheduleRead(pane);
   }
 }
 
@@ -498,6 +507,7 @@ function closePane(id) {
 
 document.addEventListener("visibilitychange", () => {
   const pane = open.get(active);
+  if (!document.hidden && pane) scheduleRead(pane);
   if (!document.hidden && pane && pane.unread) { pane.unread = 0; renderList(); }
 });
 away.querySelector("button").addEventListener("click", () => send({ type: "presence", presence: "online" }));
