@@ -271,3 +271,29 @@ def test_with_the_broker_down_the_sweep_records_the_chat_once(team, agent, route
     assert Ticket.objects.count() == 1
     recorded = ConversationEvent.objects.filter(conversation=chat, kind="recorded")
     assert list(recorded.values_list("data", flat=True)) == [{"ticket": chat.ticket_reference}]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Thanks!"),
+        ("en", "ok thank you"),
+        ("zh-hans", "好的，谢谢"),
+        ("zh-hant", "謝謝"),
+        ("ko", "감사합니다"),
+        ("ja", "ありがとうございます"),
+    ],
+)
+def test_a_thanks_after_an_answer_is_welcomed_in_every_language(lang, text):
+    decision = bot.decide(text, lang=lang, history=[bot.ANSWER], record=False)
+
+    assert decision.action == bot.THANKS
+    with translation.override(lang):
+        assert decision.reply == bot.thanks_reply()
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks, but my deposit has still not arrived", "thanks. where is my withdrawal?"]
+)
+def test_a_thanks_with_a_question_is_not_the_end_of_it(text):
+    assert bot.decide(text, lang="en", history=[bot.ANSWER], record=False).action != bot.THANKS
