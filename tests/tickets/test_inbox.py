@@ -112,6 +112,15 @@ def test_team_filter_and_several_values(client, agent, board, other_team):
     assert rows(client, url) == refs(board, "other_team", "due_soon", "overdue", "overdue_on_hold")
 
 
+@pytest.mark.parametrize("before", ["9" * 30, "9" * 12, "-1", "abc", ""])
+def test_a_page_marker_out_of_range_is_no_error(client, agent, board, before):
+    assert rows(signed_in(client, agent), INBOX, view="mine", before=before) == refs(board, "mine")
+
+
+def test_a_saved_view_number_no_table_holds_is_ignored(client, agent, board):
+    assert rows(signed_in(client, agent), INBOX, saved="9" * 25) == refs(board, "mine")
+
+
 def test_search_finds_closed_tickets_too(client, agent, board):
     found = rows(signed_in(client, agent), INBOX, view="search", q=board["closed_mine"].reference)
     assert found == refs(board, "closed_mine")
@@ -119,7 +128,14 @@ def test_search_finds_closed_tickets_too(client, agent, board):
 
 @pytest.mark.parametrize(
     "query",
-    ["language=xx", "status=gone", "team=abc", "view=everything", "priority=low&tag=" + "a" * 51],
+    [
+        "language=xx",
+        "status=gone",
+        "team=abc",
+        "team=" + "9" * 25,
+        "view=everything",
+        "priority=low&tag=" + "a" * 51,
+    ],
 )
 def test_a_filter_value_not_offered_is_a_400_with_a_message(client, agent, board, query):
     response = signed_in(client, agent).get(f"{INBOX}?{query}")

@@ -219,6 +219,8 @@ def test_bulk_actions_are_post_only(client, agent):
         ("assign", ["not-a-ticket"], {"assignee": "1"}),
         ("assign", ["T-1:1"] * 1, {}),
         ("assign", ["T-1:1"], {"assignee": "999999"}),
+        ("assign", ["T-1:1"], {"assignee": "9" * 25}),
+        ("assign", ["T-1:1"], {"team": "9" * 25}),
         ("tags", ["T-1:1"], {}),
         ("tags", ["T-1:1"], {"add_tags": "x" * 51}),
         ("status", ["T-1:1"], {"status": "gone"}),

@@ -55,6 +55,7 @@ def test_staff_are_not_customers(client, agent, teammate):
     client = signed_in(client, agent)
     assert teammate.email not in found(client, teammate.email)
     assert client.get(f"{SEARCH}{teammate.pk}/").status_code == 404
+    assert client.get(f"{SEARCH}{'9' * 25}/").status_code == 404
 
 
 def test_the_customer_page_shows_their_tickets_chats_and_channels_only(

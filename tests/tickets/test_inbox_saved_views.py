@@ -41,6 +41,7 @@ def test_someone_elses_personal_view_is_missing_for_an_outsider(client, agent, t
     assert f"?saved={view.pk}" not in client.get(INBOX).content.decode()
     assert client.post(f"{VIEWS}{view.pk}/", {"name": "Taken", "view": "open"}).status_code == 404
     assert client.post(f"{VIEWS}{view.pk}/delete/").status_code == 404
+    assert client.post(f"{VIEWS}{'9' * 25}/delete/").status_code == 404
     view.refresh_from_db()
     assert view.name == "Mine only" and view.filters == {"view": "mine", "language": ["ko"]}
 

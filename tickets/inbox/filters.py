@@ -13,6 +13,14 @@ from support.taxonomy import Category, Language
 from tickets.models import Channel, Priority, Status
 
 MAX_VALUES = 20  # per filter: a query string is not a way to make the database work harder
+MAX_ID = 2**31 - 1  # the largest id every table's id column holds (some are 32-bit)
+
+
+def database_id(value: object) -> int | None:
+    """`value` as a row id, or None when it is not one (a number no id column can hold would be
+    a database error, not an answer)."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID else None
 
 
 class Scope(models.TextChoices):
@@ -91,11 +99,11 @@ class IdsField(forms.Field):
     """Database ids (teams): whole numbers only; an id nobody has simply matches nothing."""
 
     def to_python(self, value) -> tuple[int, ...]:
-        values = value if isinstance(value, list | tuple) else [value]
-        try:
-            return tuple(sorted({int(item) for item in values if item not in ("", None)}))
-        except (TypeError, ValueError):
-            raise forms.ValidationError(_("Choose a team from the list.")) from None
+        values = [item for item in (value if isinstance(value, list | tuple) else [value])]
+        ids = {database_id(item) for item in values if item not in ("", None)}
+        if None in ids:
+            raise forms.ValidationError(_("Choose a team from the list."))
+        return tuple(sorted(ids))
 
 
 class InboxFilterForm(forms.Form):

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tickets.errors import TicketError
-from tickets.inbox.filters import InboxFilters, Scope
+from tickets.inbox.filters import MAX_ID, InboxFilters, Scope
 from tickets.models import SavedView
 
 MAX_PER_PERSON = 30  # personal views; the side list stays short and its counts one query
@@ -36,7 +36,8 @@ def saved_views_for(user: AbstractBaseUser) -> QuerySet[SavedView]:
 
 def saved_view_get_for_user(*, user: AbstractBaseUser, pk: int) -> SavedView:
     """A view `user` may open: their own, or a shared one; Http404 otherwise."""
-    view = SavedView.objects.filter(Q(owner=user) | Q(shared=True), pk=pk).first()
+    views = SavedView.objects.filter(Q(owner=user) | Q(shared=True))
+    view = views.filter(pk=pk).first() if pk <= MAX_ID else None
     if view is None:
         raise Http404
     return view

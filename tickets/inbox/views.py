@@ -28,6 +28,7 @@ from tickets.inbox.filters import (
     InvalidFilters,
     Scope,
     TagsField,
+    database_id,
     filters_from_json,
     filters_from_query,
 )
@@ -57,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     tickets = inbox_page(
         inbox_tickets(filters=filters, user=request.user, now=now),
-        before=int(before) if before.isdigit() else None,
+        before=_keyset(before),
     )
     labelled(tickets)
     views = saved.saved_views_for(request.user)
@@ -100,10 +101,16 @@ def labelled(tickets: list[Ticket]) -> None:
         }
 
 
+def _keyset(value: str) -> int | None:
+    """The `before` of a page: an id, or nothing (a number no id can reach is not a 500)."""
+    return database_id(value)
+
+
 def _requested_filters(request: HttpRequest) -> tuple[InboxFilters, SavedView | None]:
     """A saved view's filters (`?saved=<id>`), unless the page sent its own (`view=…`)."""
     pk = request.GET.get("saved", "")
-    current = saved.saved_view_get_for_user(user=request.user, pk=int(pk)) if pk.isdigit() else None
+    pk = database_id(pk) if pk else None
+    current = saved.saved_view_get_for_user(user=request.user, pk=pk) if pk else None
     if current is not None and "view" not in request.GET:
         return filters_from_json(current.filters), current
     return filters_from_query(request.GET), current
@@ -285,8 +292,8 @@ def bulk_assign(request: HttpRequest, selection: list) -> tuple:
     if not agent_id and not team_id:
         raise bulk.BulkInvalid(_("Choose an agent or a team."))
     agents = get_user_model().objects.filter(agent_profile__isnull=False)
-    agent = agents.filter(pk=int(agent_id)).first() if agent_id.isdigit() else None
-    team = Team.objects.filter(pk=int(team_id)).first() if team_id.isdigit() else None
+    agent = agents.filter(pk=database_id(agent_id)).first() if database_id(agent_id) else None
+    team = Team.objects.filter(pk=database_id(team_id)).first() if database_id(team_id) else None
     if (agent is None and agent_id not in ("", "none")) or (team is None and team_id):
         raise bulk.BulkInvalid(_("Choose an agent and a team from the lists."))
     outcome = bulk.bulk_assign(user=request.user, selection=selection, agent=agent, team=team)
@@ -417,9 +424,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customers.customer_get_for_user(user=request.user, pk=pk)
     before = request.GET.get("before", "")
-    rows = customers.customer_tickets(
-        customer=customer, user=request.user, before=int(before) if before.isdigit() else None
-    )
+    rows = customers.customer_tickets(customer=customer, user=request.user, before=_keyset(before))
     panel = customer_360(customer, user=request.user)
     panels = dict(panel["panels"])  # keyed by heading, in the agent's language
     panels.pop(str(PANEL_TITLES["tickets"]), None)  # listed in full on this page
