@@ -178,3 +178,34 @@ def test_an_agent_works_three_chats_at_once(
     page.wait_for_selector(f'{pane}[data-status="ended"]', state="attached", timeout=WAIT)
     assert page.locator(f"{pane} .lc-typing").is_hidden()
     assert page.evaluate(NO_SIDEWAYS)
+
+
+def test_the_agent_sets_their_status_and_alerts_in_the_header(
+    live_server,
+    page_factory,
+    websocket_server,  # noqa: F811
+    agent,
+):
+    page = page_factory(viewport={"width": 1280, "height": 800})
+    log_in(page, live_server.url, agent.email)
+    page.goto(f"{live_server.url}/console/chats/")
+    page.wait_for_selector("#lc-presence")
+    page.select_option("#lc-presence", "away")
+    page.wait_for_selector("#lc-away:not([hidden])", timeout=WAIT)
+    wait_until(
+        lambda: type(agent.agent_profile).objects.get(pk=agent.agent_profile.pk).presence == "away"
+    )
+
+    page.locator(".lc-alerts summary").click()
+    page.check("#lc-alert-sound")
+    page.reload()
+    page.locator(".lc-alerts summary").click()
+    assert page.is_checked("#lc-alert-sound")  # kept for this agent in this browser
+    assert page.input_value("#lc-presence") == "away"
+    page.select_option("#lc-presence", "offline")
+    wait_until(
+        lambda: (
+            type(agent.agent_profile).objects.get(pk=agent.agent_profile.pk).presence == "offline"
+        )
+    )
+    assert page.evaluate(NO_SIDEWAYS)

@@ -53,6 +53,7 @@ function connect() {
     status.textContent = "";
     for (const [id, pane] of open) send({ type: "join", conversation: id, after: pane.lastId });
     for (const frame of pending.values()) send(frame);
+    if (presenceWanted) send({ type: "presence", presence: presenceWanted });
   });
   socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
   socket.addEventListener("close", (event) => {
@@ -110,7 +111,11 @@ function receive(frame) {
       if (frame.expired) status.textContent = T.offer_expired.replace("{id}", frame.conversation);
       if (frame.away) { away.hidden = false; presence.value = "away"; }
       break;
-    case "presence": away.hidden = frame.presence !== "away"; presence.value = frame.presence; break;
+    case "presence":
+      if (frame.presence === presenceWanted) presenceWanted = null;
+      away.hidden = frame.presence !== "away";
+      presence.value = frame.presence;
+      break;
     default: break;
   }
 }
@@ -194,7 +199,9 @@ function announceOffer(chat) {
 
 // --- Presence and the narrow-screen tabs ----------------------------------------------------
 
-presence.addEventListener("change", () => send({ type: "presence", presence: presence.value }));
+// kept until the server confirms it: a choice made while the socket (re)connects is sent on open
+let presenceWanted = null;
+presence.addEventListener("change", () => { presenceWanted = presence.value; send({ type: "presence", presence: presenceWanted }); });
 
 function showView(view) {
   workspace.dataset.view = view;
