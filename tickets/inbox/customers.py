@@ -38,11 +38,13 @@ def customer_search(*, user: AbstractBaseUser, query: str) -> list:
     if REFERENCE_RE.match(query):
         tickets = Ticket.objects.visible_to(user).filter(reference=query.upper())
         return list(_customers().filter(pk__in=tickets.values("customer_id"))[:1])
-    identifiers = Q(customer_profile__exchange_account_id=query) | Q(username=query.lower())
-    if " " not in query:
-        # usernames are the lower-cased address (intake): a prefix walks the unique index
-        identifiers |= Q(username__startswith=query.lower())
-    found = list(_customers().filter(identifiers).order_by("username")[:MAX_RESULTS])
+    # Each identifier on its own index (an OR across the user and profile tables would read
+    # both whole): the exchange account id, then the address or its start (usernames are the
+    # lower-cased address, intake.py).
+    found = list(_customers().filter(customer_profile__exchange_account_id=query)[:1])
+    if not found and " " not in query:
+        by_address = _customers().filter(username__startswith=query.lower())
+        found = list(by_address.order_by("username")[:MAX_RESULTS])
     if found or "@" in query:
         return found
     by_name = Q()
