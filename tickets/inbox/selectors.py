@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 COUNT_CAP = 100  # a view holding more shows "99+"
-COUNT_TIMEOUT_MS = 80  # the counts give up (and show no number) rather than take longer
+COUNT_TIMEOUT_MS = 150  # the counts give up (and show no number) rather than take longer
 SOON = timedelta(hours=1)
 
 
