@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -242,6 +243,17 @@ class Ticket(models.Model):
                 name="ticket_conversation",
                 condition=~Q(external_conversation=""),
             ),
+            # The inbox's filters: a rare combination (Japanese + Telegram + urgent) is found
+            # by combining these instead of reading every open ticket.
+            *[
+                models.Index(
+                    fields=[field, "-id"],
+                    name=f"ticket_{field}_open",
+                    condition=Q(status__in=OPEN_STATUSES),
+                )
+                for field in ("language", "channel", "category", "priority")
+            ],
+            GinIndex(fields=["tags"], name="ticket_tags"),
         ]
 
     def __str__(self) -> str:
