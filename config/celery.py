@@ -29,6 +29,7 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "raw-inbound-purge": {"task": "tickets.tasks.raw_inbound_purge_task", "schedule": 3600.0},
+    "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
     "chat-offer-expiry": {
         "task": "livechat.tasks.conversation_expire_offers_task",
         "schedule": 10.0,

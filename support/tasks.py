@@ -77,3 +77,11 @@ def heartbeat_task() -> None:
     cache.set(
         HEARTBEAT_KEY, timezone.now().timestamp(), timeout=settings.CELERY_HEARTBEAT_MAX_AGE * 4
     )
+
+
+@shared_task
+def sessions_clear_task() -> None:
+    """Delete expired sessions (they live in PostgreSQL, so nothing else removes them)."""
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
