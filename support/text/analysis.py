@@ -17,7 +17,6 @@ CATEGORIES = (
 SECURITY = "security_incident"
 NEGATIVE_PROBABILITY = 0.4
 POSITIVE_PROBABILITY = 0.5
-STRONGLY_NEGATIVE_SCORE = -0.75
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,9 @@ def score_sentiment(
     else:
         label = "neutral"
     angry = count_cues(normalise(text), ANGER_CUES) > 0
-    strongly = label == "negative" and (urgent or angry or score <= STRONGLY_NEGATIVE_SCORE)
+    # Upset is what the words say (anger cues), not how negative the problem is: the model scores
+    # a calm "my deposit has not arrived" near -0.9, and urgency is not upset either.
+    strongly = label == "negative" and angry
     return Sentiment(label, score, strongly)
 
 
