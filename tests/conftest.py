@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from support.models import AgentProfile, CustomerProfile, Team
 from support.roles import Role
@@ -46,6 +47,15 @@ def _collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 def _clean_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request made through Django's test client
+    leaves its language active in the test's thread, where the next test builds its URLs."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def ensure_roles() -> None:
