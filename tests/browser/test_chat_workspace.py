@@ -209,3 +209,30 @@ def test_the_agent_sets_their_status_and_alerts_in_the_header(
         )
     )
     assert page.evaluate(NO_SIDEWAYS)
+
+
+def test_the_inbox_link_opens_the_agents_own_chat(
+    live_server,
+    page_factory,
+    websocket_server,  # noqa: F811
+    agent,
+    team,
+):
+    mine = waiting_chat(team, 7)
+    Conversation.objects.filter(pk=mine.pk).update(status="assigned", agent=agent)
+    ChatMessage.objects.create(conversation=mine, sender="customer", body="Still waiting on USDT")
+    waiting = waiting_chat(team, 8)
+    page = page_factory(viewport={"width": 1280, "height": 800})
+    log_in(page, live_server.url, agent.email)
+
+    page.goto(f"{live_server.url}/console/chats/?chat={mine.pk}")
+    page.wait_for_selector(
+        f'.lc-pane[data-conversation="{mine.pk}"]:not([hidden]) >> text=Still waiting on USDT',
+        timeout=WAIT,
+    )
+
+    # a waiting chat is only brought to the keyboard: taking it stays the agent's click
+    page.goto(f"{live_server.url}/console/chats/?chat={waiting.pk}")
+    button = f'#lc-chat-list li[data-conversation="{waiting.pk}"] button'
+    page.wait_for_selector(f"{button}:focus", timeout=WAIT)
+    assert Conversation.objects.get(pk=waiting.pk).status == "queued"

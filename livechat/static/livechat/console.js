@@ -76,6 +76,7 @@ function receive(frame) {
       announceOffer(frame);
       renderList();
       if (pane) paneHeader(pane, frame);
+      openFromAddress(frame);
       break;
     case "message": if (pane) renderMessage(pane, frame); break;
     case "redacted": {
@@ -117,6 +118,20 @@ function receive(frame) {
       presence.value = frame.presence;
       break;
     default: break;
+  }
+}
+
+// The inbox links a chat as ?chat=<id>: the agent's own chat opens, another is brought to the
+// keyboard (accepting or watching stays the agent's click).
+const wanted = Number(new URLSearchParams(location.search).get("chat")) || null;
+function openFromAddress(chat) {
+  if (chat.conversation !== wanted || open.has(wanted)) return;
+  if (chat.agent === me && chat.status !== "ended") {
+    ensurePane(wanted);
+    activate(wanted);
+    send({ type: "join", conversation: wanted, after: 0 });
+  } else {
+    list.querySelector(`[data-conversation="${wanted}"] button`)?.focus();
   }
 }
 
