@@ -90,6 +90,12 @@ class Supervised:
                 return line
         raise AssertionError(f"no line with {text!r}; saw:\n" + "\n".join(self.seen))
 
+    def wait_for_count(self, text: str, count: int, timeout: float = 10.0) -> None:
+        """`text` printed `count` times: children writing at the same moment may share a line."""
+        seen = 0
+        while seen < count:
+            seen += self.wait_for(text, timeout).count(text)
+
     def children(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children()
 
@@ -205,8 +211,7 @@ def test_when_every_child_is_given_up_the_supervisor_stops(supervised):
 def test_a_stop_signal_to_the_supervisor_leaves_no_process(supervised, tmp_path, signum):
     supervisor = supervised({"gunicorn": FAMILY, "celery worker": FAMILY}, var=tmp_path)
     socket_path = supervisor.wait_for("[test] redis at").split("unix://")[1]
-    supervisor.wait_for("family ready")
-    supervisor.wait_for("family ready")
+    supervisor.wait_for_count("family ready", 2)
     descendants = supervisor.descendants()
     assert len(descendants) == 6  # two children, each with two processes of its own
     redis = redis_server(socket_path)
