@@ -87,3 +87,41 @@ def test_the_dedicated_chat_page_and_the_console_carry_no_launcher(live_server, 
     assert page.locator(".lc-toggle").count() == 0
     page.goto(f"{live_server.url}/en/contact/")
     page.locator(".lc-toggle").wait_for()
+
+
+def test_a_customer_chats_with_the_keyboard_alone(
+    live_server,
+    page_factory,
+    websocket_server,  # noqa: F811
+):
+    """Open the widget, start a chat and send a message with Tab, typing and Enter only; the
+    focus never falls back to the page."""
+    page = page_factory(viewport={"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/en/help/")
+    page.locator(".lc-toggle").wait_for()
+    for _ in range(60):  # Tab through the page to the launcher
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('lc-toggle')"):
+            break
+    else:
+        raise AssertionError("the launcher is not reachable with Tab")
+
+    page.keyboard.press("Enter")
+    page.locator("#lc-panel").wait_for(state="visible")
+    assert page.evaluate(FOCUS_IN_PANEL)
+    for _ in range(10):  # Tab within the panel to the email field
+        if page.evaluate("document.activeElement.id === 'lc-email'"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.type("keys@example.com")
+    page.keyboard.press("Enter")  # submits the pre-chat form
+    page.wait_for_selector(".lc-bot", timeout=WAIT)
+    assert page.evaluate("document.activeElement.classList.contains('lc-input')")
+
+    page.keyboard.type("How long does a withdrawal take?")
+    page.keyboard.press("Tab")  # to Send
+    page.keyboard.press("Enter")
+    page.wait_for_selector(
+        ".lc-customer:not(.lc-pending) >> text=How long does a withdrawal take?", timeout=WAIT
+    )
+    assert ChatMessage.objects.filter(sender="customer").count() == 1

@@ -171,6 +171,7 @@ async function start(form, error) {
     state.session = { id: answer.id, url: answer.websocket_url, language: answer.language, token: answer.token };
     sessionStorage.setItem(STORE, JSON.stringify(state.session));
     showChat();
+    input.focus(); // the form that had the focus is gone: the customer writes next
   } catch {
     error.textContent = T.start_failed;
   }
