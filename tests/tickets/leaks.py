@@ -67,10 +67,24 @@ def template_words() -> set[str]:
     return words
 
 
+def choice_words() -> set[str]:
+    """The words of every model field's choices ("normal", "open", "email"): intake writes
+    them after a phrase is made (a ticket's priority), so a phrase never uses them."""
+    from django.apps import apps
+
+    words: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                words.update(WORD_RE.findall(f"{value} {label}".lower()))
+    return words
+
+
 def phrase(*, strength: int = 128, avoid: set[str] | None = None) -> str:
     """A real BIP39 phrase (checksum valid, made now) none of whose words is in `avoid`, the
-    database, the email templates or the frequent English words tests write around it."""
-    avoid = (avoid or set()) | database_words() | template_words() | AROUND
+    database, the email templates, the fields' choices or the frequent English words tests
+    write around it."""
+    avoid = (avoid or set()) | database_words() | template_words() | choice_words() | AROUND
     generator = Mnemonic("english")
     allowed = [i for i, word in enumerate(generator.wordlist) if word not in avoid]
     words = (strength + strength // 32) // 11
