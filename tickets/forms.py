@@ -114,9 +114,8 @@ class RemediationForm(forms.Form):
         action = data.get("action")
         if action == RemediationAction.RELEASE_WITHDRAWAL and not data.get("withdrawal_id"):
             self.add_error("withdrawal_id", _("Name the withdrawal to release."))
-        if action == RemediationAction.REFUND_FEE and not (
-            data.get("asset") and data.get("amount")
-        ):
+        credits = {RemediationAction.REFUND_FEE, RemediationAction.COMPENSATE}
+        if action in credits and not (data.get("asset") and data.get("amount")):
             self.add_error("amount", _("Give the asset and amount to refund."))
         return data
 

@@ -544,6 +544,7 @@ class RemediationAction(models.TextChoices):
     RESET_TWO_FACTOR = "reset_two_factor", _("Reset 2FA")
     RELEASE_WITHDRAWAL = "release_withdrawal", _("Release a stuck withdrawal")
     REFUND_FEE = "refund_fee", _("Refund a fee")
+    COMPENSATE = "compensate", _("Compensate")
 
 
 class RemediationRule(models.Model):
@@ -580,7 +581,17 @@ class Remediation(models.Model):
         FAILED = "failed", _("Failed")
         REJECTED = "rejected", _("Rejected")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="remediations")
+    # A remediation is asked for from a ticket, or (ticket blank) from a complaint's decision.
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="remediations"
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     action = models.CharField(_("action"), max_length=20, choices=RemediationAction.choices)
     reason = models.TextField(_("reason"))
     withdrawal_id = models.CharField(_("withdrawal id"), max_length=64, blank=True, default="")

@@ -54,23 +54,31 @@ def approval_needed(*, action: str, amount: Decimal | None) -> bool:
 
 def remediation_request(
     *,
-    ticket: Ticket,
+    ticket: Ticket | None,
     action: str,
     reason: str,
     by: AbstractBaseUser,
     withdrawal_id: str = "",
     asset: str = "",
     amount: Decimal | None = None,
+    customer: AbstractBaseUser | None = None,
 ) -> Remediation:
-    """Ask for an action; it runs after commit unless its rule wants a second approver."""
+    """Ask for an action; it runs after commit unless its rule wants a second approver.
+
+    From a ticket the customer is the ticket's; a complaint's remedy has no ticket and names
+    the customer (`ticket=None, customer=…`)."""
     if not by.has_perm("support.remediate_account"):
         raise PermissionDenied
+    customer = ticket.customer if ticket is not None else customer
+    if customer is None:
+        raise RemediationRefused(_("The customer is missing."))
     if not reason.strip():
         raise RemediationRefused(_("Give a reason."))
     needs_approval = approval_needed(action=action, amount=amount)
     with transaction.atomic():
         remediation = Remediation.objects.create(
             ticket=ticket,
+            customer=customer,
             action=action,
             reason=reason.strip(),
             withdrawal_id=withdrawal_id,
@@ -164,7 +172,7 @@ def remediation_perform(*, remediation_id: int) -> Remediation:
     """Call the exchange for a claimed remediation (outside any transaction), then record the
     outcome in a short one."""
     remediation = Remediation.objects.select_related(
-        "ticket__customer__customer_profile", "requested_by", "approved_by"
+        "ticket", "customer__customer_profile", "requested_by", "approved_by"
     ).get(pk=remediation_id)
     if remediation.state != State.EXECUTED or remediation.decided_at is not None:
         return remediation
@@ -197,8 +205,12 @@ def _move(remediation: Remediation, to: str) -> None:
 
 
 def _record(remediation: Remediation, by, field: str, before: str, after: str) -> None:
-    """The ticket's event row, and its notice to the live console after commit."""
+    """The ticket's event row, and its notice to the live console after commit. A complaint's
+    remedy has no ticket: its own row (who asked, approved, when, the result) is the trace, and
+    the complaint records its events itself."""
     ticket = remediation.ticket
+    if ticket is None:
+        return
     events_record(ticket=ticket, by=by, changes=[(field, before, after)])
     ticket_changed(ticket=ticket, by=by)
 
@@ -210,7 +222,8 @@ def _needs_approval(remediation: Remediation) -> bool:
 
 
 def _call_exchange(remediation: Remediation) -> ActionResult:
-    profile = getattr(remediation.ticket.customer, "customer_profile", None)
+    customer = remediation.customer or remediation.ticket.customer
+    profile = getattr(customer, "customer_profile", None)
     account_id = profile.exchange_account_id if profile else None
     if not account_id:
         raise ExchangeError(_("The customer has no linked exchange account."))
@@ -233,6 +246,10 @@ def _call_exchange(remediation: Remediation) -> ActionResult:
             )
         case RemediationAction.REFUND_FEE:
             return exchange.refund_fee(
+                account_id, asset=remediation.asset, amount=remediation.amount, **common
+            )
+        case RemediationAction.COMPENSATE:
+            return exchange.compensate(
                 account_id, asset=remediation.asset, amount=remediation.amount, **common
             )
     raise ExchangeError(_("Unknown action %(action)s.") % {"action": remediation.action})

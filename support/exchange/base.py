@@ -150,3 +150,14 @@ class Exchange(Protocol):
         actor: str,
         idempotency_key: str | None = None,
     ) -> ActionResult: ...
+
+    def compensate(
+        self,
+        account_id: str,
+        *,
+        asset: str,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
+    ) -> ActionResult: ...

@@ -126,6 +126,28 @@ class DemoExchange:
 
         return self._act(account_id, "refund_fee", Action(reason, actor, idempotency_key), refund)
 
+    def compensate(
+        self,
+        account_id: str,
+        *,
+        asset: str,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
+    ) -> ActionResult:
+        """A goodwill or redress credit: the same balance change as a fee refund, recorded
+        as its own action."""
+
+        def credit(data: dict) -> None:
+            for item in data.setdefault("balances", []):
+                if item["asset"] == asset:
+                    item["available"] = str(Decimal(str(item["available"])) + amount)
+                    return
+            data["balances"].append({"asset": asset, "available": str(amount), "locked": "0"})
+
+        return self._act(account_id, "compensate", Action(reason, actor, idempotency_key), credit)
+
     def _act(self, account_id: str, name: str, action: "Action", change) -> ActionResult:
         """Apply `change` to the account once per idempotency key: a repeated key answers
         with the first call's reference and changes nothing."""

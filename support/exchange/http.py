@@ -153,3 +153,16 @@ class HttpExchange:
     ) -> ActionResult:
         payload = {"asset": asset, "amount": str(amount), "reason": reason, "actor": actor}
         return self._act("refund_fee", account_id, ["fee-refunds"], payload, idempotency_key)
+
+    def compensate(
+        self,
+        account_id: str,
+        *,
+        asset: str,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+        idempotency_key: str | None = None,
+    ) -> ActionResult:
+        payload = {"asset": asset, "amount": str(amount), "reason": reason, "actor": actor}
+        return self._act("compensate", account_id, ["compensations"], payload, idempotency_key)

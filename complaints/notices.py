@@ -1,0 +1,110 @@
+"""The emails of the complaint workflow, written to the outbox inside the caller's transaction
+(delivered after commit, retried by the outbox sweep). Each has a dedupe key naming the
+complaint and the step, so a step run twice sends one email.
+
+Customers are written to in the complaint's language at the complaint's address; staff in their
+own preferred language. Templates: `complaints/templates/complaints/emails/<name>.*`.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+
+from complaints.models import Complaint
+from support.roles import Role
+from support.services import outbox_enqueue_email, user_preferred_language
+
+# What each customer email is about: the template of its name.
+CUSTOMER_EMAILS = (
+    "received",  # on submission: the reference and the timeline
+    "acknowledged",
+    "information_requested",
+    "message",
+    "decided",
+    "appeal_received",
+    "final_decision",
+    "closed",
+    "tracking_code",
+)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def customer_url(complaint: Complaint) -> str:
+    """The customer's page of the complaint (logged in), in the complaint's language."""
+    with translation.override(complaint.language):
+        return _absolute(reverse("complaints:detail", args=[complaint.reference]))
+
+
+def tracking_url(complaint: Complaint) -> str:
+    """The public status page (reference and an emailed one-time code)."""
+    with translation.override(complaint.language):
+        return _absolute(reverse("complaints:track"))
+
+
+def console_url(complaint: Complaint) -> str:
+    return _absolute(reverse("complaints_console:complaint", args=[complaint.reference]))
+
+
+def notify_customer(complaint: Complaint, name: str, *, key: str, **context) -> None:
+    """Queue the customer email `name`; `key` makes it once per complaint and step."""
+    outbox_enqueue_email(
+        dedupe_key=f"complaint:{complaint.pk}:{key}",
+        to=complaint.email,
+        template=f"complaints/emails/{name}",
+        language=complaint.language,
+        context={
+            "complaint": complaint,
+            "url": customer_url(complaint),
+            "tracking_url": tracking_url(complaint),
+            **context,
+        },
+    )
+
+
+def notify_staff(
+    complaint: Complaint, people: list[AbstractBaseUser], name: str, *, key: str, **context
+) -> int:
+    """Queue the staff email `name` to each of `people`, once per person and `key`."""
+    sent = 0
+    for person in people:
+        if not person.email:
+            continue
+        outbox_enqueue_email(
+            dedupe_key=f"complaint:{complaint.pk}:{key}:{person.pk}",
+            to=person.email,
+            template=f"complaints/emails/{name}",
+            language=user_preferred_language(person) or "en",
+            context={"complaint": complaint, "url": console_url(complaint), **context},
+        )
+        sent += 1
+    return sent
+
+
+def people_with_role(*roles: str) -> list[AbstractBaseUser]:
+    users = get_user_model().objects.filter(is_active=True)
+    return list(users.filter(Q(groups__name__in=roles)).distinct().order_by("pk"))
+
+
+def complaint_handlers(complaint: Complaint) -> list[AbstractBaseUser]:
+    """Who a deadline warning goes to: the officer, else every complaint officer."""
+    if complaint.officer_id:
+        return [complaint.officer]
+    return people_with_role(Role.COMPLAINTS_OFFICER)
+
+
+def appeal_handlers(complaint: Complaint) -> list[AbstractBaseUser]:
+    appeal = getattr(complaint, "appeal", None)
+    if appeal is not None and appeal.reviewer_id:
+        return [appeal.reviewer]
+    return people_with_role(Role.APPEAL_REVIEWER)
+
+
+def escalation_people() -> list[AbstractBaseUser]:
+    """Who a missed deadline goes to: supervisors and administrators."""
+    return people_with_role(Role.SUPERVISOR, Role.ADMIN)

@@ -1,0 +1,104 @@
+"""The one function that moves a complaint between stages, and the row lock it runs under.
+
+`move` checks `Complaint.TRANSITIONS`, stamps the stage's time, applies the deadline table
+(`complaints.timers.on_stage`) and writes the event row (who, when, from, to, why). Callers
+are the services in `complaints.services`, inside `transaction.atomic()` with the complaint
+locked by `lock`.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from complaints import timers
+from complaints.errors import InvalidStage, StaleComplaint
+from complaints.models import Complaint, ComplaintEvent, Stage
+
+STAMPS = {
+    Stage.ACKNOWLEDGED: "acknowledged_at",
+    Stage.DECIDED: "decided_at",
+    Stage.CLOSED: "closed_at",
+}
+
+
+def lock(complaint: Complaint, version: int | None = None) -> Complaint:
+    """The complaint re-read FOR UPDATE (inside a transaction); StaleComplaint when `version`
+    is given and someone changed it since the caller read it."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if version is not None and version != locked.version:
+        raise StaleComplaint
+    return locked
+
+
+def save(complaint: Complaint, fields) -> Complaint:
+    """Save a locked complaint's changed fields and bump its version."""
+    complaint.version += 1
+    complaint.save(update_fields=[*set(fields), "version", "updated_at"])
+    return complaint
+
+
+def record(
+    complaint: Complaint,
+    kind: str,
+    *,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    public: bool = False,
+    person: AbstractBaseUser | None = None,
+    from_stage: str = "",
+    to_stage: str = "",
+    now: datetime | None = None,
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        actor=by if by is not None and by.is_authenticated else None,
+        person=person,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason,
+        public=public,
+        created_at=now or timezone.now(),
+    )
+
+
+def move(
+    complaint: Complaint,
+    to: str,
+    *,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> list[str]:
+    """Move the locked `complaint` to `to`; returns the fields to save."""
+    current = complaint.stage
+    if to not in Complaint.TRANSITIONS[current]:
+        raise InvalidStage(Stage(current).label, Stage(to).label)
+    now = now or timezone.now()
+    complaint.stage = to
+    fields = ["stage", "appeal_deadline", "paused_at"]
+    if stamp := STAMPS.get(to):
+        setattr(complaint, stamp, now)
+        fields.append(stamp)
+    complaint.paused_at = now if to == Stage.WAITING_ON_CUSTOMER else None
+    timers.on_stage(complaint, old=current, new=to, now=now)
+    record(
+        complaint,
+        ComplaintEvent.Kind.STAGE,
+        by=by,
+        reason=reason,
+        public=True,
+        from_stage=current,
+        to_stage=to,
+        now=now,
+    )
+    return fields
+
+
+def start(complaint: Complaint, *, by: AbstractBaseUser | None, now: datetime) -> None:
+    """A new complaint's first event and clocks (it is created in the submitted stage)."""
+    timers.on_stage(complaint, old="", new=Stage.SUBMITTED, now=now)
+    record(
+        complaint, ComplaintEvent.Kind.STAGE, by=by, public=True, to_stage=Stage.SUBMITTED, now=now
+    )
