@@ -24,6 +24,10 @@ app.conf.beat_schedule = {
     "heartbeat": {"task": "support.tasks.heartbeat_task", "schedule": 30.0},
     "outbox-retry": {"task": "support.tasks.outbox_retry_task", "schedule": 60.0},
     "sla-sweep": {"task": "tickets.tasks.sla_sweep_task", "schedule": 60.0},
+    "complaint-deadline-sweep": {
+        "task": "complaints.tasks.complaint_deadline_sweep_task",
+        "schedule": 60.0,
+    },
     "intake-follow-up-sweep": {
         "task": "tickets.tasks.ticket_follow_up_sweep_task",
         "schedule": 60.0,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/chats/", include("livechat.console_urls")),
     path("console/customers/", include("tickets.customer_urls")),
     path("console/macros/", include("tickets.macro_urls")),
+    path("console/complaints/", include("complaints.console_urls")),
     path("console/", include(console_patterns)),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
     path("api/v1/", include(api_v1)),
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("tickets.urls")),
     path("help/", include("helpcenter.urls")),
     path("chat/", include("livechat.urls")),
+    path("", include("complaints.urls")),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,7 @@
+"""The complaints console."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    raise Http404
