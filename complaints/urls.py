@@ -7,6 +7,7 @@ from complaints import views
 app_name = "complaints"
 
 urlpatterns = [
+    path("complaints/", views.complaint_list, name="list"),
     path("complaints/track/", views.track, name="track"),
     path("complaints/<str:reference>/", views.detail, name="detail"),
 ]

@@ -9,3 +9,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     raise Http404
+
+
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    raise Http404

@@ -12,6 +12,7 @@ api_v1 = [
     path("livechat/", include("livechat.api_urls")),
     path("tickets/", include("tickets.api_urls")),
     path("helpcenter/", include("helpcenter.api_urls")),
+    path("complaints/", include("complaints.api_urls")),
 ]
 
 urlpatterns = [
