@@ -84,19 +84,32 @@ def review_refusal(user: AbstractBaseUser, complaint: Complaint) -> str | None:
     return None
 
 
-def check_may_handle(user: AbstractBaseUser, complaint: Complaint, *, override: str = "") -> str:
-    """Raise NotIndependent with the reason, unless an administrator overrides it in writing;
-    returns the overridden refusal ("" if none), for the caller to record."""
-    return _check(handling_refusal(user, complaint), user, override)
+def check_may_handle(
+    user: AbstractBaseUser,
+    complaint: Complaint,
+    *,
+    override: str = "",
+    by: AbstractBaseUser | None = None,
+) -> str:
+    """Raise NotIndependent with the reason, unless an administrator (`by`, the person acting:
+    `user` themselves when not given) overrides it in writing; returns the overridden refusal
+    ("" if none), for the caller to record."""
+    return _check(handling_refusal(user, complaint), by or user, override)
 
 
-def check_may_review(user: AbstractBaseUser, complaint: Complaint, *, override: str = "") -> str:
-    return _check(review_refusal(user, complaint), user, override)
+def check_may_review(
+    user: AbstractBaseUser,
+    complaint: Complaint,
+    *,
+    override: str = "",
+    by: AbstractBaseUser | None = None,
+) -> str:
+    return _check(review_refusal(user, complaint), by or user, override)
 
 
-def _check(refusal: str | None, user: AbstractBaseUser, override: str) -> str:
+def _check(refusal: str | None, actor: AbstractBaseUser, override: str) -> str:
     if refusal is None:
         return ""
-    if override.strip() and is_admin(user):
+    if override.strip() and is_admin(actor):
         return refusal
     raise NotIndependent(refusal)

@@ -189,7 +189,7 @@ def _may_assign_others(user: AbstractBaseUser) -> bool:
 def _check_handle(
     person: AbstractBaseUser, complaint: Complaint, *, by: AbstractBaseUser, override: str
 ) -> None:
-    overridden = independence.check_may_handle(person, complaint, override=override)
+    overridden = independence.check_may_handle(person, complaint, override=override, by=by)
     if overridden:
         _record_override(complaint, by=by, refusal=overridden, reason=override)
 
@@ -197,7 +197,7 @@ def _check_handle(
 def _check_review(
     person: AbstractBaseUser, complaint: Complaint, *, by: AbstractBaseUser, override: str
 ) -> None:
-    overridden = independence.check_may_review(person, complaint, override=override)
+    overridden = independence.check_may_review(person, complaint, override=override, by=by)
     if overridden:
         _record_override(complaint, by=by, refusal=overridden, reason=override)
 
