@@ -247,8 +247,6 @@ def complaint_request_information(
     text = _required(text, _("Write what you need from the customer."))
     with transaction.atomic():
         complaint = _handling(complaint, by, override, None)
-        if complaint.stage == Stage.ACKNOWLEDGED:
-            workflow.save(complaint, workflow.move(complaint, Stage.INVESTIGATING, by=by))
         fields = workflow.move(complaint, Stage.WAITING_ON_CUSTOMER, by=by)
         workflow.save(complaint, fields)
         message = _message(complaint, ComplaintMessage.Kind.REQUEST, by, text)
@@ -480,7 +478,7 @@ def appeal_assign(
     with transaction.atomic():
         complaint = workflow.lock(complaint)
         _check_review(reviewer, complaint, by=by, override=override)
-        appeal = Appeal.objects.select_for_update().get(complaint=complaint)
+        appeal = _appeal_locked(complaint, Stage.UNDER_APPEAL_REVIEW)
         if complaint.stage == Stage.APPEALED:
             workflow.save(complaint, workflow.move(complaint, Stage.UNDER_APPEAL_REVIEW, by=by))
         elif complaint.stage != Stage.UNDER_APPEAL_REVIEW:
@@ -489,6 +487,18 @@ def appeal_assign(
         appeal.save(update_fields=["reviewer"])
         workflow.record(complaint, Kind.REVIEWER, by=by, person=reviewer)
     return complaint
+
+
+def _appeal_locked(complaint: Complaint, to: str) -> Appeal:
+    """The complaint's appeal, locked; a complaint never appealed cannot move to `to`."""
+    appeal = Appeal.objects.select_for_update().filter(complaint=complaint).first()
+    if appeal is None:
+        raise InvalidStage(Stage(complaint.stage).label, Stage(to).label)
+    return appeal
+
+
+def _admin_override(by: AbstractBaseUser, override: str) -> bool:
+    return bool(override.strip()) and independence.is_admin(by)
 
 
 def appeal_decide(
@@ -508,8 +518,8 @@ def appeal_decide(
     with transaction.atomic():
         complaint = workflow.lock(complaint)
         _check_review(by, complaint, by=by, override=override)
-        appeal = Appeal.objects.select_for_update().get(complaint=complaint)
-        if appeal.reviewer_id not in (None, by.pk) and not override.strip():
+        appeal = _appeal_locked(complaint, Stage.FINAL_DECISION)
+        if appeal.reviewer_id not in (None, by.pk) and not _admin_override(by, override):
             raise PermissionDenied(_("Another reviewer has this appeal."))
         if complaint.stage == Stage.APPEALED:
             workflow.save(complaint, workflow.move(complaint, Stage.UNDER_APPEAL_REVIEW, by=by))
