@@ -125,7 +125,9 @@ def _lock_for_decision(remediation: Remediation, by: AbstractBaseUser) -> Remedi
     if not by.has_perm("support.approve_remediation"):
         raise PermissionDenied
     remediation = (
-        Remediation.objects.select_for_update().select_related("ticket").get(pk=remediation.pk)
+        Remediation.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .get(pk=remediation.pk)
     )
     if remediation.requested_by_id == by.pk:
         raise RemediationRefused(_("Someone else must decide on your own request."))
@@ -140,7 +142,9 @@ def remediation_retry(*, remediation: Remediation, by: AbstractBaseUser) -> Reme
         raise PermissionDenied
     with transaction.atomic():
         remediation = (
-            Remediation.objects.select_for_update().select_related("ticket").get(pk=remediation.pk)
+            Remediation.objects.select_for_update(of=("self",))
+            .select_related("ticket")
+            .get(pk=remediation.pk)
         )
         if remediation.state != State.FAILED:
             raise RemediationRefused(_("Only a failed action can be tried again."))
@@ -182,7 +186,9 @@ def remediation_perform(*, remediation_id: int) -> Remediation:
         state, outcome = State.FAILED, str(error) or error.__class__.__name__
     with transaction.atomic():
         remediation = (
-            Remediation.objects.select_for_update().select_related("ticket").get(pk=remediation_id)
+            Remediation.objects.select_for_update(of=("self",))
+            .select_related("ticket")
+            .get(pk=remediation_id)
         )
         if remediation.state != State.EXECUTED or remediation.decided_at is not None:
             return remediation  # recorded by a concurrent run already
