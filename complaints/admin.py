@@ -250,7 +250,9 @@ class ComplaintAdmin(admin.ModelAdmin):
             raise Refused(str(error) or _("You are not allowed to do that.")) from error
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        """Nothing else of a complaint is changed here (its inlines are read-only)."""
+        """Nothing else of a complaint is changed here: its inlines are read-only."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def changeform_view(
         self, request: HttpRequest, object_id=None, form_url: str = "", extra_context=None
