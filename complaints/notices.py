@@ -87,8 +87,13 @@ def notify_staff(
 
 
 def people_with_role(*roles: str) -> list[AbstractBaseUser]:
+    """Active people in any of `roles`, with the profiles `notify_staff` reads their language
+    from (no query per person)."""
     users = get_user_model().objects.filter(is_active=True)
-    return list(users.filter(Q(groups__name__in=roles)).distinct().order_by("pk"))
+    users = users.filter(Q(groups__name__in=roles)).select_related(
+        "agent_profile", "customer_profile"
+    )
+    return list(users.distinct().order_by("pk"))
 
 
 def complaint_handlers(complaint: Complaint) -> list[AbstractBaseUser]:
