@@ -470,3 +470,32 @@ def test_pages_render_in_every_language(owner, file_complaint, officer, account,
     ):
         html = page(owner, url)
         assert f'<html lang="{language}">' in html, url
+
+
+def test_remedies_show_what_and_how_far_never_the_staff_reason(
+    owner, file_complaint, officer, account, django_capture_on_commit_callbacks
+):
+    complaint = file_complaint(category="account_freeze")
+    services.complaint_acknowledge(complaint=complaint, by=officer)
+    services.complaint_decide(
+        complaint=complaint,
+        by=officer,
+        outcome="upheld",
+        reason="The freeze was our mistake.",
+        remedy="We unfreeze the account.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        remedy = services.complaint_remedy_request(
+            complaint=complaint,
+            by=officer,
+            action="unfreeze_account",
+            reason="internal: risk desk cleared it",
+        )
+    remedy.refresh_from_db()
+    html = page(owner, f"/en/complaints/{complaint.reference}/")
+    assert "The freeze was our mistake." in html
+    assert "We unfreeze the account." in html
+    state = remedy.get_state_display()
+    assert f'<li>Unfreeze account · <span class="badge">{state}</span></li>' in html
+    assert "Remedy ordered" in html
+    assert "risk desk" not in html
