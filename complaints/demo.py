@@ -62,7 +62,8 @@ DEADLINE_TIMES = (
 
 def load_demo_complaints(stdout) -> None:
     load_demo_tickets(None)  # the tickets some complaints name (that loader runs after this one)
-    told = sum(_tell(story) for story in STORIES)
+    oldest_first = sorted(STORIES, key=lambda story: story.steps[0].ago, reverse=True)
+    told = sum(_tell(story) for story in oldest_first)  # references then follow filing order
     stdout.write(f"complaints: {len(STORIES)} demo complaints ({told} new)\n")
 
 

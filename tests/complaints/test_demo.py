@@ -91,6 +91,8 @@ def test_the_demo_officer_has_a_queue_and_the_customer_a_timeline(demo):
 
 def test_times_run_forward_and_lie_in_the_past(demo):
     now = timezone.now()
+    filed = list(Complaint.objects.order_by("id").values_list("created_at", flat=True))
+    assert filed == sorted(filed)  # references follow the filing order
     for complaint in Complaint.objects.all():
         times = list(complaint.events.order_by("id").values_list("created_at", flat=True))
         assert times == sorted(times), complaint.reference
