@@ -1,5 +1,6 @@
 """The complaints API: what each role may do, and the answer to each refusal."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,6 @@ from complaints.models import (
     ComplaintDeadline,
     ComplaintEvent,
     ComplaintMessage,
-    Stage,
     Target,
 )
 from support.roles import Role
@@ -145,6 +145,14 @@ def test_the_api_takes_json_only_and_no_other_methods(customer, complaint):
     assert form.status_code == 415
     assert client.put(url(complaint), FILING, format="json").status_code == 405
     assert client.delete(url(complaint)).status_code == 405
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(customer):
+    body = json.dumps({**FILING, "description": "x" * 3_000_000})
+    response = client_for(customer).post(BASE, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert not Complaint.objects.exists()
 
 
 def test_staff_do_not_file_complaints_through_the_api(officer):
@@ -524,3 +532,18 @@ def test_the_schema_lists_every_complaints_operation(client):
     assert len(complaints) == 20
     decide = paths[f"{BASE}{{reference}}/decide/"]["post"]
     assert {"200", "400", "403", "404", "409"} <= set(decide["responses"])
+
+
+def test_the_complaint_answers_carry_every_field_their_schema_requires(
+    client, customer, officer, complaint
+):
+    decided(complaint, officer)
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    shape = schemas["ComplaintOut"]
+    customer_view = client_for(customer).get(url(complaint)).json()
+    staff_view = client_for(officer).get(url(complaint)).json()
+    assert set(shape["required"]) <= set(customer_view)
+    assert set(staff_view) == set(shape["properties"])
+    event = schemas["ComplaintEventOut"]
+    assert set(event["required"]) <= set(customer_view["timeline"][0])
+    assert set(staff_view["timeline"][0]) == set(event["properties"])
