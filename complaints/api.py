@@ -9,6 +9,7 @@ answers below (`domain_call`).
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -28,7 +29,7 @@ from support.api_errors import Conflict
 from support.api_throttles import ClientThrottle
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from support.models import CustomerProfile
-from support.pagination import CursorPage
+from support.pagination import CursorPage, InvalidCursor
 from support.permissions import IsSignedIn
 from support.roles import is_staff_member
 from tickets.errors import RemediationRefused
@@ -64,8 +65,8 @@ class MayReport(BasePermission):
 
 
 class ComplaintCreateThrottle(ClientThrottle):
-    """Complaints filed by customers, counted with the tickets they open
-    (THROTTLE_TICKET_CREATE, a window of its own)."""
+    """Complaints filed by customers, at the rate they may open tickets
+    (THROTTLE_TICKET_CREATE), counted apart from their tickets."""
 
     scope = "complaint-create"
     rate_setting = "THROTTLE_TICKET_CREATE"
@@ -74,7 +75,18 @@ class ComplaintCreateThrottle(ClientThrottle):
         return request.method == "POST" and not is_staff_member(request.user)
 
 
-class ComplaintPagination(CursorPage):
+class CheckedCursorPage(CursorPage):
+    """A cursor that decodes but whose position is not a value of the ordering (a forged
+    one) is a bad parameter too: 400, not a server error."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, DjangoValidationError) as error:
+            raise InvalidCursor() from error
+
+
+class ComplaintPagination(CheckedCursorPage):
     ordering = "-id"
     page_size = 50
 

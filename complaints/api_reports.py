@@ -16,9 +16,8 @@ from rest_framework.views import APIView
 
 from complaints import figures, register
 from complaints import serializers as s
-from complaints.api import IsComplaintsStaff, MayReport, valid
+from complaints.api import CheckedCursorPage, IsComplaintsStaff, MayReport, valid
 from complaints.models import Complaint, ComplaintDeadline, Stage, Target
-from support.pagination import CursorPage
 
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)  # "no running deadline" sorts last
 QUEUE_STAGES = (
@@ -31,7 +30,7 @@ QUEUE_STAGES = (
 )
 
 
-class QueuePagination(CursorPage):
+class QueuePagination(CheckedCursorPage):
     ordering = ("next_due", "id")
     page_size = 50
 

@@ -6,6 +6,8 @@ serializer serves both, leaving the staff-only fields out for customers; the sch
 those fields optional (`optional_in_schema`, support.openapi).
 """
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -153,20 +155,31 @@ class ComplaintQueueFilterIn(serializers.Serializer):
     officer = serializers.ChoiceField(choices=["me", "none"], required=False)
 
 
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9000, 12, 31)  # periods are counted in days
+
+
 class ComplaintPeriodIn(serializers.Serializer):
     """`from` and `to`: submission dates, both days included (UTC). The names are Python
     keywords, so the fields are built here rather than declared."""
 
     def get_fields(self) -> dict:
-        return {
-            "from": serializers.DateField(required=False),
-            "to": serializers.DateField(required=False),
-        }
+        return {"from": period_day(), "to": period_day()}
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"from": [_("Start on or before the end date.")]})
         return attrs
+
+
+def period_day() -> serializers.DateField:
+    return serializers.DateField(required=False, validators=[within_period_days])
+
+
+def within_period_days(day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise serializers.ValidationError(
+            _("Give a day from %(first)s to %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY}
+        )
 
 
 # --- What callers see -------------------------------------------------------------------------

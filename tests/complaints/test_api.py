@@ -1,5 +1,6 @@
 """The complaints API: what each role may do, and the answer to each refusal."""
 
+import base64
 import json
 from datetime import timedelta
 
@@ -512,6 +513,14 @@ def test_the_queue_pages_with_a_cursor(officer, file_complaint, monkeypatch):
     seen = [row["reference"] for row in first["results"] + second["results"]]
     assert sorted(seen) == sorted(c.reference for c in made)
     assert second["next"] is None
+
+
+@pytest.mark.parametrize("path", [f"{BASE}queue/", BASE])
+def test_a_forged_cursor_is_a_bad_parameter(officer, complaint, path):
+    forged = base64.b64encode(b"p=not-a-position&o=1").decode()
+    response = client_for(officer).get(path, {"cursor": forged})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
 
 
 # --- The schema -------------------------------------------------------------------------------

@@ -140,7 +140,8 @@ def test_the_figures_api_answers_every_figure_for_the_dates_asked(supervisor, of
     assert data["appeal_rate"]["rate"] == 0.75
     assert data["past_deadline"] == 4
     client.force_authenticate(officer)
-    assert client.get("/api/v1/complaints/figures/", {"from": "March"}).status_code == 400
+    for bad in ({"from": "March"}, {"to": "0001-01-01"}, {"to": "9999-12-31"}):
+        assert client.get("/api/v1/complaints/figures/", bad).status_code == 400, bad
 
 
 def test_the_figures_are_for_supervisors_admins_and_officers(reviewer, agent, customer):

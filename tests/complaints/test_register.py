@@ -148,7 +148,13 @@ def test_the_dates_filter_by_submission_day_both_days_included(supervisor, histo
 
 @pytest.mark.parametrize(
     "params",
-    [{"from": "2026-13-01"}, {"to": "yesterday"}, {"from": "2026-04-02", "to": "2026-04-01"}],
+    [
+        {"from": "2026-13-01"},
+        {"to": "yesterday"},
+        {"from": "2026-04-02", "to": "2026-04-01"},
+        {"to": "9999-12-31"},
+        {"from": "0001-01-01"},
+    ],
 )
 def test_a_bad_date_is_a_400(supervisor, history, params):
     response = export(supervisor, **params)
