@@ -112,7 +112,7 @@ class ReviewerForm(OverrideForm):
 
 class RootCausesForm(forms.Form):
     causes = forms.MultipleChoiceField(
-        label=_("Root causes"),
+        label=_("What caused it (any that apply)"),
         choices=RootCause.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -26,8 +26,8 @@ from complaints.console_forms import QueueFilterForm, RaiseComplaintForm, Tab
 from complaints.console_queue import (
     Cursor,
     InvalidCursor,
+    QueueFilters,
     labelled,
-    queue_complaints,
     queue_page,
 )
 from complaints.errors import ComplaintInvalid
@@ -72,10 +72,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         after = Cursor.parse(filters["after"])
     except InvalidCursor:
         return bad_request(request, _("This page of the queue does not exist; start again."))
-    complaints = queue_complaints(
-        user=request.user, tab=tab, category=filters["category"], language=filters["language"]
-    )
-    rows, next_cursor = queue_page(complaints, tab=tab, after=after)
+    chosen = QueueFilters(tab=tab, category=filters["category"], language=filters["language"])
+    rows, next_cursor = queue_page(user=request.user, filters=chosen, after=after)
     labelled(rows, timezone.now())
     narrowed = {key: filters[key] for key in ("category", "language") if filters[key]}
     context = {
