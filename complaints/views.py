@@ -62,19 +62,9 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    posted = request.method == "POST"
-    wanted = request.POST.getlist("tickets") if posted else request.GET.getlist("ticket")
     transfers = pages.exchange_transfers(request.user)  # before any transaction: a network call
-    chats = pages.chat_choices(request.user)
-    form = ComplaintForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        initial=_form_initial(request, chats),
-        tickets=pages.ticket_choices(request.user, [str(r)[:20] for r in wanted]),
-        transactions=transfers.choices,
-        chats=chats,
-    )
-    if posted and form.is_valid():
+    form = _complaint_form(request, transfers)
+    if request.method == "POST" and form.is_valid():
         if wait := throttle.limits_hit(_form_limits(request)):
             form.add_error(None, throttle.retry_message(wait))
             page = _form_page(request, form, transfers, status=429)
@@ -90,6 +80,21 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _submitted_message(complaint))
             return redirect("complaints:detail", complaint.reference)
     return _form_page(request, form, transfers, status=400 if form.errors else 200)
+
+
+def _complaint_form(request: HttpRequest, transfers: pages.Transfers) -> ComplaintForm:
+    """The form with the customer's own tickets, transfers and chats to pick from."""
+    posted = request.method == "POST"
+    wanted = request.POST.getlist("tickets") if posted else request.GET.getlist("ticket")
+    chats = pages.chat_choices(request.user)
+    return ComplaintForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=_form_initial(request, chats),
+        tickets=pages.ticket_choices(request.user, [str(r)[:20] for r in wanted]),
+        transactions=transfers.choices,
+        chats=chats,
+    )
 
 
 def _form_initial(request: HttpRequest, chats: list[tuple[int, str]]) -> dict:
