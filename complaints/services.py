@@ -25,6 +25,7 @@ from complaints.errors import (
     InvalidStage,
 )
 from complaints.models import (
+    APPEAL_STAGES,
     Appeal,
     AppealOutcome,
     Category,
@@ -41,7 +42,7 @@ from complaints.models import (
 from support.services import user_preferred_language
 from support.text.analysis import analyze
 from support.text.gate import redact_customer_file_name, redact_customer_text
-from tickets.models import Ticket
+from tickets.models import RemediationAction, Ticket
 from tickets.remediation import remediation_request
 from tickets.services import attachments_check
 
@@ -369,9 +370,19 @@ def complaint_customer_reply(
         _store_files(complaint, message, uploads, kinds)
         if complaint.stage == Stage.WAITING_ON_CUSTOMER:
             workflow.save(complaint, workflow.move(complaint, Stage.INVESTIGATING, by=customer))
-        people = [complaint.officer] if complaint.officer_id else []
-        notices.notify_staff(complaint, people, "customer_replied", key=f"reply:{message.pk}")
+        notices.notify_staff(
+            complaint, _handler(complaint), "customer_replied", key=f"reply:{message.pk}"
+        )
     return message
+
+
+def _handler(complaint: Complaint) -> list[AbstractBaseUser]:
+    """Who hears of the customer's message: the appeal's reviewer once appealed (the officer
+    of the original takes no part in the appeal), else the complaint's officer."""
+    if complaint.stage in APPEAL_STAGES:
+        appeal = Appeal.objects.select_related("reviewer").filter(complaint=complaint).first()
+        return [appeal.reviewer] if appeal and appeal.reviewer_id else []
+    return [complaint.officer] if complaint.officer_id else []
 
 
 def _own(complaint: Complaint, customer: AbstractBaseUser) -> None:
@@ -555,6 +566,7 @@ def complaint_remedy_request(
     """A remedy on the customer's exchange account through the ticket remediation path (same
     permission, same second-approver rules); only after a decision in the customer's favour."""
     reason = _required(reason, _("Give a reason."))
+    _remedy_check(action, asset, amount, withdrawal_id)
     with transaction.atomic():
         complaint = workflow.lock(complaint)
         if not _remedy_due(complaint):
@@ -578,6 +590,18 @@ def complaint_remedy_request(
             complaint, Kind.REMEDY, by=by, reason=remediation.get_action_display(), public=True
         )
     return remediation
+
+
+def _remedy_check(action: str, asset: str, amount: Decimal | None, withdrawal_id: str) -> None:
+    """What each action needs: a known action; a withdrawal to release; a credit's asset and a
+    positive amount (a negative one would take money from the customer)."""
+    if action not in RemediationAction.values:
+        raise ComplaintInvalid(_("Choose a remedy."))
+    if action == RemediationAction.RELEASE_WITHDRAWAL and not str(withdrawal_id or "").strip():
+        raise ComplaintInvalid(_("Name the withdrawal to release."))
+    credits = (RemediationAction.REFUND_FEE, RemediationAction.COMPENSATE)
+    if action in credits and not (str(asset or "").strip() and amount and amount > 0):
+        raise ComplaintInvalid(_("Give the asset and a positive amount."))
 
 
 def _remedy_due(complaint: Complaint) -> bool:

@@ -114,3 +114,29 @@ def test_a_seed_phrase_the_customer_writes_anywhere_is_stored_and_emailed_nowher
         sent_words |= set(f"{message.subject} {message.body}".lower().split())
     for secret in (described, wanted, replied, appealed, in_name):
         assert not set(secret.split()) & sent_words
+
+
+def test_a_customer_message_during_the_appeal_goes_to_its_reviewer_not_the_officer(
+    file_complaint, officer, reviewer, customer
+):
+    complaint = file_complaint()
+    services.complaint_acknowledge(complaint=complaint, by=officer)
+    before = services.complaint_customer_reply(
+        complaint=complaint, customer=customer, text="Any news?"
+    )
+    services.complaint_decide(complaint=complaint, by=officer, outcome="rejected", reason="No.")
+    services.appeal_submit(complaint=complaint, customer=customer, grounds="No order existed.")
+    services.appeal_take(complaint=complaint, by=reviewer)
+
+    during = services.complaint_customer_reply(
+        complaint=complaint, customer=customer, text="Here is the bank letter."
+    )
+
+    def told(message) -> list[str]:
+        prefix = f"complaint:{complaint.pk}:reply:{message.pk}:"
+        return list(
+            OutboxEmail.objects.filter(dedupe_key__startswith=prefix).values_list("to", flat=True)
+        )
+
+    assert told(before) == [officer.email]
+    assert told(during) == [reviewer.email]

@@ -8,7 +8,7 @@ from importlib import import_module
 import pytest
 
 from complaints import services
-from complaints.errors import InvalidStage, NotIndependent
+from complaints.errors import ComplaintInvalid, InvalidStage, NotIndependent
 from complaints.models import ComplaintEvent
 from support.models import DemoExchangeAccount
 from tickets.models import Remediation
@@ -180,3 +180,25 @@ def test_no_remedy_when_the_appeal_upholds_a_rejection(decided, reviewer, custom
             complaint=complaint, by=reviewer, action="unfreeze_account", reason="Goodwill."
         )
     assert not Remediation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"action": "compensate", "asset": "USDT", "amount": Decimal("-25")},
+        {"action": "compensate", "asset": "USDT", "amount": None},
+        {"action": "refund_fee", "asset": "", "amount": Decimal("5")},
+        {"action": "release_withdrawal", "withdrawal_id": " "},
+        {"action": "send_everything"},
+    ],
+    ids=["negative", "no-amount", "no-asset", "no-withdrawal", "unknown"],
+)
+def test_a_remedy_missing_what_it_needs_is_refused(fields, decided, officer):
+    """A negative compensation would take the money from the customer's balance."""
+    complaint = decided("upheld")
+
+    with pytest.raises(ComplaintInvalid):
+        services.complaint_remedy_request(complaint=complaint, by=officer, reason="Ok.", **fields)
+
+    assert not Remediation.objects.exists()
+    assert usdt() == Decimal("10")
