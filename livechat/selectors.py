@@ -114,6 +114,7 @@ def customer_chats(
     chats = chats.filter(team_readable_filter(viewer or AnonymousUser())).order_by("-id")[:10]
     return [
         {
+            "id": chat.pk,
             "reference": chat.ticket_reference or f"#{chat.pk}",
             "subject": chat.get_category_display(),
             "status": chat.get_status_display(),
