@@ -264,8 +264,9 @@ def _chat_url(complaint: Complaint) -> str:
 
 
 def transaction_rows(complaint: Complaint, user: AbstractBaseUser) -> dict:
-    """The linked transaction ids, each with its transfer or trade at the exchange when it is
-    found there. The exchange down or the account missing is a notice, never a failure."""
+    """The linked transactions: each transfer or trade the exchange shows (amount, status), and
+    the ids it does not (older than its latest rows, or the exchange unreachable). The exchange
+    down or the account missing is a notice, never a failure."""
     ids = list(complaint.transactions)
     result = {"ids": ids, "transfers": [], "trades": [], "notice": ""}
     if not ids or not user.has_perm("support.view_customer_account"):
@@ -286,6 +287,8 @@ def transaction_rows(complaint: Complaint, user: AbstractBaseUser) -> dict:
         return result
     result["transfers"] = [transfer_row(t) for t in transfers if t.id in ids]
     result["trades"] = [t for t in trades if t.id in ids]
+    found = {t.id for t in result["transfers"]} | {t.id for t in result["trades"]}
+    result["ids"] = [i for i in ids if i not in found]  # those the exchange did not show
     return result
 
 
