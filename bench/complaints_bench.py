@@ -1,27 +1,28 @@
 """Complaints at scale: the officer's queue, a complaint's page and a customer's timeline, and
 the deadline sweep, at N complaints and M tickets.
 
-Fills the database in DATABASE_URL (use a dedicated one; a second run with larger numbers grows
-it) with set-based SQL: 20,000 customers with profiles, M tickets spread over them (10 % open,
-no messages: no measured page reads a ticket's), and N complaints spread over the stages (3 %
-submitted, 3 % acknowledged, 6 % investigating, 2 % waiting on the customer, 8 % decided, 1 %
-appealed, 1 % under appeal review, 76 % closed, 2 % of them after an appeal), five languages,
-ten officers. Each complaint has the stage events of its path, the messages of its stage
-(customer, note, request, letter) and the deadline rows its stage has run, with their warnings
-and breaches already acted on (as if the sweep ran to now); a third link one of the customer's
-tickets.
+Fills the database in DATABASE_URL once (use a dedicated one; a run with larger numbers grows
+it) with set-based SQL (bench/complaints_fill.py): 20,000 customers with profiles, M tickets
+spread over them (10 % open; no messages: no measured page reads a ticket's), and N complaints
+over the stages (3 % submitted, 3 % acknowledged, 6 % investigating, 2 % waiting on the
+customer, 8 % decided, 1 % appealed, 1 % under appeal review, 76 % closed, 2 % of all after an
+appeal), five languages, ten officers; each with the stage events of its path, the messages of
+its stage, the deadline rows its stage has run (warnings and breaches already acted on, as if
+the sweep had run until now) and, for a third, one of the customer's tickets.
 
     createdb bench_complaints
     DATABASE_URL=postgres://…/bench_complaints REDIS_URL=… SECRET_KEY=x EXCHANGE_BACKEND=demo \\
-        .venv/bin/python bench/complaints_bench.py --complaints 10000 --tickets 100000
-    … --complaints 100000 --tickets 1000000     (the same database, grown)
+        .venv/bin/python bench/complaints_bench.py --complaints 100000 --tickets 1000000
+    (and the same with --complaints 10000 --tickets 100000 on a second database, to compare)
 
-Measures in-process through Django's test client (force_login), after a warm-up request:
-p50/p95/max and the median CPU time of this process per page, and its SQL queries (the same
-at both sizes: constant). Then the deadline sweep (`complaints.sweep.deadline_sweep`): p50/p95
-of 50 runs with nothing due; and with 1,000 deadline rows made due (their due time a minute
-ago: breaches, and closes for appeal windows), swept to the end, each run rolled back and
-repeated on 1,000 other rows. `--explain` prints the plan of each page's slowest statement.
+Measures in-process through Django's test client (force_login), after a warm-up request,
+--rounds requests per page: p50/p95/max, the median CPU time of this process per page (less
+dependent than wall time on a shared machine's other work), and the page's SQL queries. Then
+the deadline sweep (`complaints.sweep.deadline_sweep`): 50 runs with nothing due; and 1,000
+running deadline rows made due a minute ago (breaches; appeal windows close their complaint),
+swept until nothing is left, rolled back, and again on 1,000 other rows (--due-runs).
+`--explain` prints the plan of each page's slowest statement; `--proposed-index` adds the
+index proposed in docs/benchmarks.md for the run (and drops it after).
 """
 
 import argparse
@@ -30,6 +31,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,7 +44,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -51,288 +52,19 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
+from bench.complaints_fill import fill, people  # noqa: E402
 from bench.inbox_scale import collect_static  # noqa: E402
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent  # noqa: E402
 from complaints.sweep import deadline_sweep  # noqa: E402
 from support.models import OutboxEmail  # noqa: E402
-from support.roles import Role  # noqa: E402
-from tests.conftest import ensure_roles, make_person  # noqa: E402
 
-CUSTOMERS = 20_000
-OFFICERS = 10
-LANGUAGES = "ARRAY['en','zh-hans','zh-hant','ko','ja']"
-
-CUSTOMERS_SQL = f"""
-INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
-                       is_active, date_joined)
-SELECT '!', false, 'cmp' || g || '@example.com', 'Customer', 'Bench' || g,
-       'cmp' || g || '@example.com', false, true, now()
-FROM generate_series(1, %(customers)s) AS g;
-INSERT INTO support_customerprofile (user_id, preferred_language, tier, exchange_account_id,
-                                     kyc_status)
-SELECT u.id, ({LANGUAGES})[1 + (u.id - %(first)s) %% 5], 'standard', 'CMP-' || u.id, 'verified'
-FROM auth_user u WHERE u.username LIKE 'cmp%%@example.com';
+# The index this benchmark proposes (docs/benchmarks.md): the running deadlines of a target in
+# due order, which the console's stage tabs walk. `--proposed-index` adds it for the run only.
+PROPOSED_INDEX = """
+CREATE INDEX IF NOT EXISTS complaint_deadline_running ON complaints_complaintdeadline
+    (target, due_at, complaint_id) WHERE met_at IS NULL AND cancelled_at IS NULL;
+ANALYZE complaints_complaintdeadline;
 """
-
-TICKETS_SQL = """
-INSERT INTO tickets_ticket (
-    channel, external_conversation, category, priority, status, language, tier, subject, tags,
-    escalation_level, needs_triage, security_followup, strongly_negative, version,
-    next_response_paused_base, sla_paused_minutes, created_at, updated_at, customer_id, solved_at
-)
-SELECT 'web', '', 'deposit_withdrawal', 'normal',
-       CASE WHEN g %% 10 = 0 THEN 'open' ELSE 'closed' END, 'en', 'standard',
-       'Withdrawal stuck ' || g, '{}', 0, false, false, false, 1, 0, 0,
-       now() - interval '1 minute' * (%(n)s - g), now(),
-       %(first)s + ((hashtext(g || 'customer')::bigint + 2147483648) %% %(customers)s)::int,
-       CASE WHEN g %% 10 = 0 THEN NULL ELSE now() END
-FROM generate_series(%(start)s, %(n)s) AS g
-"""
-
-# Each complaint's stage from its number, and its times from its stage (x: 0..1 from a hash, so
-# that the times spread independently of the stage). Open stages are recent, so most running
-# deadlines lie ahead; the oldest of them are overdue (and already breached).
-COMPLAINTS_SQL = f"""
-INSERT INTO complaints_complaint (
-    email, language, category, description, desired_outcome, source, transactions, sentiment,
-    root_causes, stage, outcome, decision_reason, remedy, version, created_at, updated_at,
-    acknowledged_at, decided_at, appeal_deadline, closed_at, paused_at, published_summary,
-    customer_id, officer_id, decided_by_id
-)
-SELECT u.email, p.preferred_language,
-       (ARRAY['account_freeze','transfer_delay','trading_dispute','fees','kyc_rejection',
-              'service_quality'])[1 + g %% 6],
-       'My withdrawal has been held for days and nobody answers, complaint ' || g,
-       'Release it.', 'form', '{{}}', '', '{{}}', s.stage,
-       CASE WHEN t.decided IS NULL THEN ''
-            ELSE (ARRAY['upheld','partly_upheld','rejected'])[1 + g %% 3] END,
-       CASE WHEN t.decided IS NULL THEN '' ELSE 'Our reasons, in full.' END, '', 3,
-       t.created, now(),
-       CASE WHEN s.stage <> 'submitted' THEN t.created + interval '2 hours' END,
-       t.decided,
-       t.decided + interval '14 days',
-       CASE WHEN s.stage = 'closed' THEN t.closed END,
-       CASE WHEN s.stage = 'waiting' THEN t.created + interval '2 days' END,
-       '', u.id,
-       CASE WHEN s.stage <> 'submitted' THEN (%(officers)s::int[])[1 + h.officer %% {OFFICERS}] END,
-       CASE WHEN t.decided IS NOT NULL THEN (%(officers)s::int[])[1 + h.officer %% {OFFICERS}] END
-FROM generate_series(%(start)s, %(n)s) AS g,
-LATERAL (
-    SELECT hashtext(g || 'officer')::bigint + 2147483648 AS officer,
-           (hashtext(g || 'customer')::bigint + 2147483648) %% %(customers)s AS customer,
-           ((hashtext(g || 'time')::bigint + 2147483648) %% 1024) / 1024.0 AS x
-) AS h,
-LATERAL (
-    SELECT CASE WHEN g %% 100 < 3 THEN 'submitted' WHEN g %% 100 < 6 THEN 'acknowledged'
-                WHEN g %% 100 < 12 THEN 'investigating' WHEN g %% 100 < 14 THEN 'waiting'
-                WHEN g %% 100 < 22 THEN 'decided' WHEN g %% 100 < 23 THEN 'appealed'
-                WHEN g %% 100 < 24 THEN 'appeal_review' ELSE 'closed' END AS stage
-) AS s,
-LATERAL (
-    SELECT CASE s.stage
-             WHEN 'submitted' THEN now() - interval '36 hours' * h.x
-             WHEN 'acknowledged' THEN now() - interval '1 day' - interval '20 days' * h.x
-             WHEN 'investigating' THEN now() - interval '2 days' - interval '28 days' * h.x
-             WHEN 'waiting' THEN now() - interval '3 days' - interval '15 days' * h.x
-             WHEN 'decided' THEN now() - interval '20 days' - interval '10 days' * h.x
-             WHEN 'closed' THEN now() - interval '40 days' - interval '700 days' * h.x
-             ELSE now() - interval '30 days' - interval '10 days' * h.x END AS created,
-           CASE s.stage
-             WHEN 'decided' THEN now() - interval '13 days' * h.x
-             WHEN 'closed' THEN now() - interval '40 days' - interval '700 days' * h.x
-                                + interval '15 days'
-             WHEN 'appealed' THEN now() - interval '5 days' - interval '8 days' * h.x
-             WHEN 'appeal_review' THEN now() - interval '5 days' - interval '8 days' * h.x
-           END AS decided,
-           now() - interval '40 days' - interval '700 days' * h.x + interval '29 days' AS closed
-) AS t,
-LATERAL (SELECT %(first)s + h.customer::int AS id) AS c
-JOIN auth_user u ON u.id = c.id
-JOIN support_customerprofile p ON p.user_id = u.id
-"""
-
-# The stage path each complaint has walked, by its stage (closed: 2 % of all after an appeal).
-PATHS_SQL = """
-CREATE TEMP TABLE bench_paths AS
-SELECT c.id, c.created_at, c.acknowledged_at, c.decided_at, c.closed_at, c.paused_at,
-       c.officer_id, c.customer_id,
-       CASE c.stage
-         WHEN 'submitted' THEN '{submitted}'::text[]
-         WHEN 'acknowledged' THEN '{submitted,acknowledged}'
-         WHEN 'investigating' THEN '{submitted,acknowledged,investigating}'
-         WHEN 'waiting' THEN '{submitted,acknowledged,waiting}'
-         WHEN 'decided' THEN '{submitted,acknowledged,investigating,decided}'
-         WHEN 'appealed' THEN '{submitted,acknowledged,investigating,decided,appealed}'
-         WHEN 'appeal_review'
-           THEN '{submitted,acknowledged,investigating,decided,appealed,appeal_review}'
-         ELSE CASE WHEN c.id %% 100 IN (24, 25)
-           THEN '{submitted,acknowledged,investigating,decided,appealed,appeal_review,final,closed}'
-           ELSE '{submitted,acknowledged,investigating,decided,closed}' END::text[]
-       END AS path
-FROM complaints_complaint c WHERE c.id > %(after)s;
-"""
-
-STAGE_TIME = """CASE p.path[k]
-  WHEN 'submitted' THEN p.created_at WHEN 'acknowledged' THEN p.acknowledged_at
-  WHEN 'investigating' THEN p.acknowledged_at + interval '1 hour'
-  WHEN 'waiting' THEN p.paused_at WHEN 'decided' THEN p.decided_at
-  WHEN 'appealed' THEN p.decided_at + interval '3 days'
-  WHEN 'appeal_review' THEN p.decided_at + interval '4 days'
-  WHEN 'final' THEN p.closed_at WHEN 'closed' THEN p.closed_at END"""
-
-EVENTS_SQL = f"""
-INSERT INTO complaints_complaintevent (kind, from_stage, to_stage, reason, public, created_at,
-                                       actor_id, complaint_id, person_id)
-SELECT e.kind, e.from_stage, e.to_stage, '', e.public, e.at, e.actor, e.id, e.person
-FROM (
-    SELECT 'stage' AS kind, coalesce(p.path[k - 1], '') AS from_stage, p.path[k] AS to_stage,
-           true AS public, {STAGE_TIME} AS at,
-           CASE WHEN p.path[k] IN ('submitted', 'appealed') THEN p.customer_id
-                WHEN p.path[k] IN ('appeal_review', 'final') THEN %(reviewer)s
-                ELSE p.officer_id END AS actor,
-           p.id, NULL::int AS person, 2 * k AS step
-    FROM bench_paths p, generate_series(1, array_length(p.path, 1)) AS k
-    UNION ALL
-    SELECT 'assigned', '', '', false, p.acknowledged_at, p.officer_id, p.id, p.officer_id, 3
-    FROM bench_paths p WHERE p.officer_id IS NOT NULL
-) AS e
-ORDER BY e.id, e.step;
-"""
-
-MESSAGES_SQL = """
-INSERT INTO complaints_complaintmessage (kind, body, created_at, author_id, complaint_id)
-SELECT m.kind, 'Message ' || m.kind || ' about complaint ' || p.id,
-       CASE m.kind WHEN 'letter' THEN p.decided_at WHEN 'request' THEN p.paused_at
-            ELSE p.acknowledged_at + interval '30 minutes' * m.n END,
-       CASE WHEN m.kind = 'customer' THEN p.customer_id ELSE p.officer_id END, p.id
-FROM bench_paths p,
-LATERAL (
-    SELECT kind, n FROM unnest(
-        CASE WHEN array_length(p.path, 1) = 1 THEN '{}'::text[]
-             WHEN 'decided' = ANY(p.path) THEN '{customer,note,letter}'
-             WHEN 'waiting' = ANY(p.path) THEN '{customer,note,request}'
-             WHEN 'investigating' = ANY(p.path) THEN '{customer,note}'
-             ELSE '{customer}' END
-    ) WITH ORDINALITY AS u(kind, n)
-) AS m
-ORDER BY p.id, m.n;
-"""
-
-# The deadline rows of each stage: (target, start, due, warning hours, met or cancelled at).
-# Running rows carry the sweep's marks up to now; a paused one has no next time.
-DEADLINES_SQL = """
-INSERT INTO complaints_complaintdeadline (target, started_at, warn_at, due_at, next_at, paused_at,
-                                          warned_at, breached_at, met_at, cancelled_at,
-                                          complaint_id)
-SELECT d.target, d.started, CASE WHEN d.warn > interval '0' THEN d.due - d.warn END, d.due,
-       CASE WHEN d.ended IS NOT NULL OR d.paused IS NOT NULL THEN NULL
-            WHEN d.due - d.warn > now() THEN d.due - d.warn
-            WHEN d.due > now() THEN d.due END,
-       d.paused,
-       CASE WHEN d.ended IS NULL AND d.warn > interval '0' AND d.due - d.warn <= now()
-            THEN d.due - d.warn END,
-       CASE WHEN d.ended IS NULL AND d.paused IS NULL AND d.due <= now() THEN d.due END,
-       d.ended, NULL, p.id
-FROM bench_paths p,
-LATERAL (VALUES
-    ('acknowledge', p.created_at, p.created_at + interval '24 hours', interval '4 hours',
-     p.acknowledged_at, NULL::timestamptz, true),
-    ('decide', p.created_at, p.created_at + interval '21 days', interval '48 hours',
-     p.decided_at, p.paused_at, true),
-    ('appeal_window', p.decided_at, p.decided_at + interval '14 days', interval '0',
-     CASE WHEN 'appealed' = ANY(p.path) THEN p.decided_at + interval '3 days'
-          ELSE p.closed_at END, NULL, p.decided_at IS NOT NULL),
-    ('appeal_decide', p.decided_at + interval '3 days', p.decided_at + interval '17 days',
-     interval '48 hours', CASE WHEN 'final' = ANY(p.path) THEN p.closed_at END, NULL,
-     'appealed' = ANY(p.path))
-) AS d(target, started, due, warn, ended, paused, applies)
-WHERE d.applies
-ORDER BY p.id;
-"""
-
-APPEALS_SQL = """
-INSERT INTO complaints_appeal (grounds, outcome, decision_reason, remedy, created_at, decided_at,
-                               reviewer_id, complaint_id)
-SELECT 'I disagree with the decision.',
-       CASE WHEN 'final' = ANY(p.path)
-            THEN (ARRAY['upheld','overturned','modified'])[1 + p.id %% 3] ELSE '' END,
-       CASE WHEN 'final' = ANY(p.path) THEN 'The reviewer''s reasons.' ELSE '' END, '',
-       p.decided_at + interval '3 days',
-       CASE WHEN 'final' = ANY(p.path) THEN p.closed_at END,
-       CASE WHEN 'appeal_review' = ANY(p.path) THEN %(reviewer)s END, p.id
-FROM bench_paths p WHERE 'appealed' = ANY(p.path);
-"""
-
-LINKS_SQL = """
-INSERT INTO complaints_complaint_tickets (complaint_id, ticket_id)
-SELECT c.id, t.id FROM complaints_complaint c
-CROSS JOIN LATERAL (
-    SELECT id FROM tickets_ticket WHERE customer_id = c.customer_id ORDER BY id DESC LIMIT 1
-) AS t
-WHERE c.id > %(after)s AND c.id %% 3 = 0;
-"""
-
-
-def person(email: str, role: str):
-    user = get_user_model().objects.filter(username=email).first()
-    return user or make_person(email, role, languages=["en"])
-
-
-def people() -> dict:
-    ensure_roles()
-    officers = [person(f"bench.officer{i}@example.com", Role.COMPLAINTS_OFFICER) for i in range(10)]
-    return {
-        "officer": officers[0],
-        "officers": officers,
-        "reviewer": person("bench.reviewer@example.com", Role.APPEAL_REVIEWER),
-        "supervisor": person("bench.supervisor@example.com", Role.SUPERVISOR),
-        "admin": person("bench.admin@example.com", Role.ADMIN),
-    }
-
-
-def fill(complaints: int, tickets: int, staff: dict) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT min(id) FROM auth_user WHERE username LIKE 'cmp%%@example.com'")
-        first = cursor.fetchone()[0]
-        if first is None:
-            cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM auth_user")
-            first = cursor.fetchone()[0]
-            cursor.execute(CUSTOMERS_SQL, {"customers": CUSTOMERS, "first": first})
-        common = {"customers": CUSTOMERS, "first": first}
-        cursor.execute("SELECT count(*) FROM tickets_ticket")
-        have = cursor.fetchone()[0]
-        if have < tickets:
-            started = time.perf_counter()
-            cursor.execute(TICKETS_SQL, {**common, "start": have + 1, "n": tickets})
-            cursor.execute("ANALYZE tickets_ticket")
-            print(f"filled {tickets - have:,} tickets in {time.perf_counter() - started:.0f} s")
-        have = Complaint.objects.count()
-        if have < complaints:
-            started = time.perf_counter()
-            with transaction.atomic():  # all of a complaint's rows, or none
-                fill_complaints(cursor, common, have, complaints, staff)
-            print(
-                f"filled {complaints - have:,} complaints in {time.perf_counter() - started:.0f} s"
-            )
-
-
-def fill_complaints(cursor, common: dict, have: int, complaints: int, staff: dict) -> None:
-    cursor.execute("SELECT coalesce(max(id), 0) FROM complaints_complaint")
-    after = cursor.fetchone()[0]
-    officers = [user.pk for user in staff["officers"]]
-    cursor.execute(
-        COMPLAINTS_SQL, {**common, "start": have + 1, "n": complaints, "officers": officers}
-    )
-    cursor.execute(PATHS_SQL, {"after": after})
-    cursor.execute(EVENTS_SQL, {"reviewer": staff["reviewer"].pk})
-    cursor.execute(MESSAGES_SQL)
-    cursor.execute(DEADLINES_SQL)
-    cursor.execute(APPEALS_SQL, {"reviewer": staff["reviewer"].pk})
-    cursor.execute(LINKS_SQL, {"after": after})
-    cursor.execute("DROP TABLE bench_paths")
-    for table in ("complaint", "complaintevent", "complaintmessage", "complaintdeadline"):
-        cursor.execute(f"ANALYZE complaints_{table}")
-    cursor.execute("ANALYZE complaints_appeal; ANALYZE complaints_complaint_tickets")
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -341,7 +73,7 @@ def fill_complaints(cursor, common: dict, have: int, complaints: int, staff: dic
 def timed(client: Client, name: str, url: str, rounds: int, explain: bool) -> None:
     response = client.get(url)  # warm up
     if response.status_code != 200:
-        print(f"{name:<34} answered {response.status_code}: not measured")
+        print(f"{name:<40} answered {response.status_code}: not measured")
         return
     durations, cpu = [], []
     for _ in range(rounds):
@@ -354,7 +86,7 @@ def timed(client: Client, name: str, url: str, rounds: int, explain: bool) -> No
     p95 = statistics.quantiles(durations, n=20, method="inclusive")[-1]
     slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
     print(
-        f"{name:<34} p50 {statistics.median(durations):6.1f}  p95 {p95:6.1f}  "
+        f"{name:<40} p50 {statistics.median(durations):6.1f}  p95 {p95:6.1f}  "
         f"max {max(durations):6.1f} ms  CPU p50 {statistics.median(cpu):5.1f} ms  "
         f"{len(queries):2d} queries (slowest {float(slowest['time']) * 1000:.1f} ms)"
     )
@@ -403,7 +135,13 @@ def pages(staff: dict, rounds: int, explain: bool) -> None:
 
 
 def sample(stage: str, officer) -> Complaint:
-    return Complaint.objects.filter(stage=stage, officer=officer).order_by("-id")[0]
+    """The officer's latest complaint in `stage` with a linked ticket and its decision due in
+    more than three days: the same kind of complaint at every data size (what a page reads
+    depends on it: an overdue deadline shows no business days left)."""
+    later = timezone.now() + timezone.timedelta(days=3)
+    running = ComplaintDeadline.objects.running().filter(target="decide", due_at__gt=later)
+    candidates = Complaint.objects.filter(stage=stage, officer=officer, tickets__isnull=False)
+    return candidates.filter(deadlines__in=running).order_by("-id")[0]
 
 
 def complaint_url(complaint: Complaint) -> str:
@@ -413,8 +151,11 @@ def complaint_url(complaint: Complaint) -> str:
 def api_urls(complaint: Complaint) -> dict:
     """The API's queue and complaint, when the API has them."""
     try:
+        queue = reverse("complaints_api:queue")
         return {
-            "API: queue": reverse("complaints_api:queue"),
+            "API: queue": queue,
+            "API: queue, submitted": f"{queue}?stage=submitted",
+            "API: queue, mine": f"{queue}?officer=me",
             "API: complaint (staff)": reverse("complaints_api:detail", args=[complaint.reference]),
         }
     except Exception:  # noqa: BLE001 - the API is not there yet: the pages are measured alone
@@ -439,8 +180,11 @@ def customer_pages(complaint: Complaint, rounds: int, explain: bool) -> None:
 
 
 def sweeps(runs: int) -> None:
+    caught_up = 0
+    while swept := deadline_sweep():  # what fell due since the fill (the beat's sweep would)
+        caught_up += swept
+    print(f"(caught up first: {caught_up} deadline steps fell due since the last run)")
     now = timezone.now()
-    assert not ComplaintDeadline.objects.filter(next_at__lte=now).exists(), "something is due"
     durations = []
     for _ in range(50):
         started = time.perf_counter()
@@ -448,7 +192,7 @@ def sweeps(runs: int) -> None:
         durations.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(durations, n=20, method="inclusive")[-1]
     print(
-        f"{'sweep, nothing due (50 runs)':<34} p50 {statistics.median(durations):6.2f}  "
+        f"{'sweep, nothing due (50 runs)':<40} p50 {statistics.median(durations):6.2f}  "
         f"p95 {p95:6.2f} ms"
     )
     running = list(
@@ -490,13 +234,38 @@ def main() -> None:
     parser.add_argument("--due-runs", type=int, default=3)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument("--proposed-index", action="store_true", help="with it, for this run")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     staff = people()
     fill(args.complaints, args.tickets, staff)
     if args.fill_only:
         return
+    added = args.proposed_index and not index_exists("complaint_deadline_running")
+    if added:
+        with connection.cursor() as cursor:
+            cursor.execute(PROPOSED_INDEX)
+    try:
+        measure(args, staff)
+    finally:
+        if added:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX complaint_deadline_running")
+
+
+def index_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def measure(args: argparse.Namespace, staff: dict) -> None:
     collect_static()
+    head = subprocess.run(["git", "log", "-1", "--format=%h %cI"], capture_output=True, text=True)
+    print(
+        f"{timezone.now():%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}, commit "
+        f"{head.stdout.strip()}, proposed index: {index_exists('complaint_deadline_running')}"
+    )
     print(
         f"complaints: {Complaint.objects.count():,}, tickets: ~{args.tickets:,}, "
         f"deadline rows: {ComplaintDeadline.objects.count():,}, "
@@ -504,6 +273,7 @@ def main() -> None:
     )
     pages(staff, args.rounds, args.explain)
     sweeps(args.due_runs)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
