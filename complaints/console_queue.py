@@ -57,7 +57,10 @@ class Cursor:
         if not value:
             return None
         due, _bar, pk = value.partition("|")
-        moment = parse_datetime(due) if due else None
+        try:
+            moment = parse_datetime(due) if due else None
+        except ValueError:  # well formed but no such moment (a 13th month)
+            moment = None
         if not pk.isdigit() or len(pk) > 18 or (due and moment is None):
             raise InvalidCursor(value)
         return cls(due=moment, id=int(pk))

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -138,6 +139,17 @@ def test_queue_refuses_filters_and_pages_it_did_not_write(officer):
     assert client.get(f"{QUEUE}?tab=everything").status_code == 400
     assert client.get(f"{QUEUE}?after=yesterday|1").status_code == 400
     assert client.get(f"{QUEUE}?after=|{'9' * 40}").status_code == 400
+    assert client.get(f"{QUEUE}?after=2026-13-45T00:00:00%2B00:00|1").status_code == 400
+
+
+def test_ids_no_row_can_have_are_not_found(officer, supervisor, file_complaint):
+    complaint = file_complaint()
+    huge = 2**70
+    assert signed_in(officer).get(f"{page_url(complaint)}files/{huge}/").status_code == 404
+    response = signed_in(supervisor).post(f"{page_url(complaint)}remedies/{huge}/approve/")
+    assert response.status_code == 404
+    response = post(signed_in(supervisor), "assign", complaint, officer=huge)
+    assert response.status_code == 400
 
 
 def test_queue_pages_by_next_due_without_losing_or_repeating_a_row(
@@ -249,6 +261,25 @@ def test_letter_drafts_follow_the_complaint_not_the_reader(officer, file_complai
         assert "年" not in letters.decision_draft(english, outcome)
     for outcome in ("upheld", "overturned", "modified"):
         assert japanese.reference in letters.appeal_draft(japanese, outcome)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_staff_download_a_complaints_files_as_attachments(officer, agent, file_complaint):
+    upload = SimpleUploadedFile("held.png", PNG, content_type="image/png")
+    complaint = file_complaint(uploads=[upload])
+    other = file_complaint()
+    attachment = complaint.attachments.get()
+    url = reverse("complaints_console:attachment", args=[complaint.reference, attachment.pk])
+    assert url in text(signed_in(officer).get(page_url(complaint)))
+    response = signed_in(officer).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    elsewhere = reverse("complaints_console:attachment", args=[other.reference, attachment.pk])
+    assert signed_in(officer).get(elsewhere).status_code == 404
+    assert signed_in(agent).get(url).status_code == 403
 
 
 # --- Independence in the console --------------------------------------------------------------
