@@ -20,8 +20,14 @@ from django.views.decorators.http import require_POST
 from complaints import services
 from complaints.console_context import action_form
 from complaints.console_views import complaint_page, complaints_staff
-from complaints.errors import ComplaintError, ComplaintInvalid, NotIndependent, StaleComplaint
-from complaints.models import Complaint
+from complaints.errors import (
+    ComplaintError,
+    ComplaintInvalid,
+    InvalidStage,
+    NotIndependent,
+    StaleComplaint,
+)
+from complaints.models import Appeal, Complaint, Stage
 from complaints.selectors import complaint_get_for_user
 from support.error_views import error_response
 from tickets.errors import TicketError
@@ -204,14 +210,23 @@ def remedy_reject(request: HttpRequest, remediation) -> str:
 # --- The appeal ------------------------------------------------------------------------------
 
 
+def _appealed(found: Complaint) -> None:
+    """A complaint with no appeal has no appeal to review (the services would fail to find
+    it): the stage's refusal, as a message."""
+    if not Appeal.objects.filter(complaint=found).exists():
+        raise InvalidStage(Stage(found.stage).label, Stage.UNDER_APPEAL_REVIEW.label)
+
+
 @action("appeal_take")
 def appeal_take(request: HttpRequest, found: Complaint, data: dict) -> str:
+    _appealed(found)
     services.appeal_take(complaint=found, by=request.user, override=data["override"])
     return _("You are now the reviewer of this appeal.")
 
 
 @action("appeal_assign")
 def appeal_assign(request: HttpRequest, found: Complaint, data: dict) -> str:
+    _appealed(found)
     services.appeal_assign(
         complaint=found, reviewer=data["reviewer"], by=request.user, override=data["override"]
     )
@@ -220,6 +235,7 @@ def appeal_assign(request: HttpRequest, found: Complaint, data: dict) -> str:
 
 @action("appeal_decide")
 def appeal_decide(request: HttpRequest, found: Complaint, data: dict) -> str:
+    _appealed(found)
     services.appeal_decide(
         complaint=found,
         by=request.user,

@@ -237,3 +237,14 @@ def test_supervisor_assigning_the_original_officer_as_reviewer_is_403(
 def test_get_on_an_action_is_not_allowed(officer, acknowledged):
     response = signed_in(officer).get(f"{page_url(acknowledged)}decide/")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("action", ["appeal_take", "appeal_assign", "appeal_decide"])
+def test_appeal_actions_on_a_complaint_without_an_appeal_are_a_message(
+    admin_user, reviewer, acknowledged, action
+):
+    data = decision(outcome="overturned", reviewer=reviewer.pk)
+    response = post(signed_in(admin_user), action, acknowledged, **data)
+    assert response.status_code == 409
+    assert "cannot move from Acknowledged" in text(response)
+    assert fresh(acknowledged).stage == Stage.ACKNOWLEDGED
