@@ -23,7 +23,11 @@ class ComplaintsConfig(AppConfig):
             key="complaints",
             label=_("Complaints"),
             url_name="complaints_console:queue",
-            permission="support.use_console",
+            permission=(
+                "support.handle_complaints",
+                "support.review_appeals",
+                "support.supervise",
+            ),
             order=40,
         )
         registry.register_customer_panel("complaints", customer_complaints, with_viewer=True)

@@ -447,6 +447,12 @@ class ComplaintDeadline(models.Model):
                 name="complaint_deadline_next",
                 condition=Q(next_at__isnull=False),
             ),
+            # The console queue: a stage's running deadline in due order, a page at a time.
+            models.Index(
+                fields=["target", "due_at", "complaint"],
+                name="complaint_deadline_running",
+                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

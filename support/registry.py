@@ -16,7 +16,7 @@ class NavEntry:
     key: str
     label: str
     url_name: str
-    permission: str | None
+    permission: str | tuple[str, ...] | None  # a tuple: any one of them
     order: int
     description: str = ""
 
@@ -29,7 +29,10 @@ _demo_loaders: dict[str, Callable] = {}
 _inbox_providers: dict[str, Callable] = {}
 
 
-def register_nav(*, key: str, label: str, url_name: str, permission: str | None, order: int):
+def register_nav(
+    *, key: str, label: str, url_name: str, permission: str | tuple[str, ...] | None, order: int
+):
+    """A console navigation entry, shown to users with `permission` (a tuple: any of them)."""
     _nav[key] = NavEntry(key, label, url_name, permission, order)
 
 
@@ -60,8 +63,16 @@ def nav_for(user: AbstractBaseUser) -> list[dict]:
     return [
         {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
         for entry in entries
-        if entry.permission is None or user.has_perm(entry.permission)
+        if _allowed(user, entry.permission)
     ]
+
+
+def _allowed(user: AbstractBaseUser, permission: str | tuple[str, ...] | None) -> bool:
+    if permission is None:
+        return True
+    if isinstance(permission, str):
+        return user.has_perm(permission)
+    return any(user.has_perm(name) for name in permission)
 
 
 def register_customer_panel(key: str, provider: Callable, *, with_viewer: bool = False) -> None:
