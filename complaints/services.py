@@ -566,11 +566,11 @@ def complaint_remedy_request(
     """A remedy on the customer's exchange account through the ticket remediation path (same
     permission, same second-approver rules); only after a decision in the customer's favour."""
     reason = _required(reason, _("Give a reason."))
-    _remedy_check(action, asset, amount, withdrawal_id)
     with transaction.atomic():
         complaint = workflow.lock(complaint)
         if not _remedy_due(complaint):
             raise InvalidStage(Stage(complaint.stage).label, _("a remedy"))
+        _remedy_check(action, asset, amount, withdrawal_id)
         if Appeal.objects.filter(complaint=complaint).exists():
             _check_review(by, complaint, by=by, override="")
         else:
