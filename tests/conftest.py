@@ -66,6 +66,7 @@ def ensure_roles() -> None:
         roles_migration = import_module("support.migrations.0002_roles")
         roles_migration.create_roles(apps, None)
         import_module("complaints.migrations.0002_defaults").create_defaults(apps, None)
+        import_module("tickets.migrations.0014_survey_defaults").create_defaults(apps, None)
 
 
 def make_person(email: str, role: str, **profile) -> User:

@@ -654,3 +654,19 @@ class RawInbound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.key}"
+
+
+# Surveys and quality reviews live in their own module (this one is long enough); importing
+# them here makes them tickets' models.
+from tickets.survey_models import (  # noqa: E402, F401
+    NpsAnswer,
+    NpsInvitation,
+    QualityReview,
+    QualityScore,
+    ReviewCriterion,
+    SurveyAnswer,
+    SurveyFollowUp,
+    SurveyInvitation,
+    SurveyPolicy,
+    SurveyState,
+)
