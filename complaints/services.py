@@ -543,7 +543,10 @@ def appeal_decide(
         )
         workflow.save(complaint, fields)
         message = _message(
-            complaint, ComplaintMessage.Kind.LETTER, by, (str(letter or "").strip() or reason)
+            complaint,
+            ComplaintMessage.Kind.LETTER,
+            by,
+            (str(letter or "").strip() or reason)[:TEXT_LIMIT],
         )
         workflow.save(complaint, workflow.move(complaint, Stage.CLOSED, by=by, now=now))
         notices.notify_customer(complaint, "final_decision", key="final", letter=message)
