@@ -234,9 +234,8 @@ def _name_variants(names: Iterable[str]) -> set[str]:
     variants: set[str] = set()
     for name in names:
         name = str(name or "").strip()
-        if not name:
-            continue
-        variants.add(name)
+        if len(name) >= (1 if name.isascii() else 2):
+            variants.add(name)
         for part in re.split(r"[\s._+\-0-9]+", name):
             if len(part) >= (3 if part.isascii() else 2):
                 variants.add(part)

@@ -265,3 +265,9 @@ def test_an_open_complaint_is_not_published(file_complaint, admin_user):
 
     assert not Article.objects.exists()
     assert not ComplaintEvent.objects.filter(complaint=complaint, kind="published").exists()
+
+
+def test_a_one_character_cjk_surname_goes_only_with_the_given_name():
+    anonymised = anonymise("김치를 좋아하는 김민수 고객", names=["김", "민수", "김민수", "김 민수"])
+
+    assert anonymised == "김치를 좋아하는 [name] 고객"
