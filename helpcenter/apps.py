@@ -7,6 +7,7 @@ class HelpcenterConfig(AppConfig):
     verbose_name = _("Help center")
 
     def ready(self) -> None:
+        from helpcenter import metrics
         from helpcenter.demo import load_demo_articles
         from helpcenter.selectors import customer_feedback_rows, dashboard_panel
         from support import registry
@@ -14,6 +15,8 @@ class HelpcenterConfig(AppConfig):
         registry.register_demo_loader("helpcenter", load_demo_articles)
         registry.register_dashboard_figure("helpcenter", dashboard_panel)
         registry.register_customer_panel("help center", customer_feedback_rows)
+        registry.register_metric("helpcenter.deflection", metrics.deflection_figures)
+        registry.register_metric("helpcenter.unanswered_searches", metrics.unanswered_searches)
         registry.register_nav(
             key="helpcenter",
             label=_("Help-center content"),

@@ -7,6 +7,7 @@ class LivechatConfig(AppConfig):
     verbose_name = _("Live chat")
 
     def ready(self) -> None:
+        from livechat import metrics
         from livechat.dashboard import chat_figures
         from livechat.inbox import inbox_chats
         from livechat.selectors import customer_chats
@@ -29,3 +30,4 @@ class LivechatConfig(AppConfig):
         registry.register_customer_panel("chats", customer_chats, with_viewer=True)
         registry.register_dashboard_figure("livechat", chat_figures)
         registry.register_inbox_provider("chats", inbox_chats)
+        registry.register_metric("livechat.deflection", metrics.deflection_figures)

@@ -131,3 +131,18 @@ def register_demo_loader(key: str, loader: Callable) -> None:
 
 def demo_loaders() -> list[Callable]:
     return [loader for _key, loader in sorted(_demo_loaders.items())]
+
+
+_metrics: dict[str, Callable] = {}
+
+
+def register_metric(key: str, provider: Callable) -> None:
+    """`provider(scope, **options) -> plain values`: a dashboard figure computed by a higher
+    app from its own rows (tickets.metrics combines them; the scope is tickets.metrics.Scope)."""
+    _metrics[key] = provider
+
+
+def metric(key: str, scope, **options):
+    """The provider's value for `scope`, or None when no app registered `key`."""
+    provider = _metrics.get(key)
+    return None if provider is None else provider(scope, **options)

@@ -1,0 +1,106 @@
+"""SLA compliance: the share of SLA targets met among the targets decided in the period
+(docs/metrics.md). A target is decided when it is met or when it comes due unmet, whichever is
+first; a target still running is not counted yet."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Least
+
+from tickets.metrics.base import pct, period_end, resolved_at, ticket_filter, tickets_in
+from tickets.metrics.scope import Scope
+from tickets.models import Message, SlaEvent, SlaTarget
+
+
+def _breached(target: str) -> Exists:
+    return Exists(
+        SlaEvent.objects.filter(ticket=OuterRef("pk"), target=target, kind=SlaEvent.Kind.BREACH)
+    )
+
+
+def _clock_counts(scope: Scope, target: str, met_field, due_field: str, tickets=None) -> dict:
+    """Met and breached targets of one clock that runs once per ticket (first response,
+    resolution): decided at LEAST(met, due) within the period. Met: done by the due time and
+    no breach recorded by the sweep (a breach stays a breach if the due time moved later)."""
+    tickets = (tickets if tickets is not None else tickets_in(scope)).filter(
+        **{f"{due_field}__isnull": False}
+    )
+    decided = tickets.annotate(met_at=met_field, breach=_breached(target)).annotate(
+        decided_at=Least(F("met_at"), F(due_field))
+    )
+    decided = decided.filter(decided_at__gte=scope.start, decided_at__lt=period_end(scope))
+    met = Q(met_at__isnull=False, met_at__lte=F(due_field), breach=False)
+    return decided.aggregate(met=Count("pk", filter=met), breached=Count("pk", filter=~met))
+
+
+def _previous_reply() -> Subquery:
+    replies = Message.objects.filter(
+        ticket=OuterRef("ticket"), kind=Message.Kind.REPLY, id__lt=OuterRef("pk")
+    )
+    return Subquery(replies.order_by("-id").values("id")[:1])
+
+
+def next_response_cycles(scope: Scope) -> QuerySet[Message]:
+    """The public agent replies of the period that close a next-response cycle: a reply after
+    an earlier reply, with a customer message in between (that message started the cycle),
+    annotated with `cycle_start` (the first customer message after the earlier reply)."""
+    replies = Message.objects.filter(
+        ticket_filter(scope, "ticket__"),
+        ticket__merged_into__isnull=True,
+        kind=Message.Kind.REPLY,
+        created_at__gte=scope.start,
+        created_at__lt=scope.end,
+    ).annotate(previous_reply=_previous_reply())
+    first_customer = Message.objects.filter(
+        ticket=OuterRef("ticket"),
+        kind=Message.Kind.CUSTOMER,
+        id__gt=OuterRef("previous_reply"),
+        id__lt=OuterRef("pk"),
+    ).order_by("id")
+    return (
+        replies.filter(previous_reply__isnull=False)
+        .annotate(cycle_start=Subquery(first_customer.values("created_at")[:1]))
+        .filter(cycle_start__isnull=False)
+    )
+
+
+def _next_response_counts(scope: Scope) -> dict:
+    """Breached: the sweep's next-response breach rows due in the period. Met: cycles closed
+    by a reply in the period with no breach recorded between the cycle's start and the reply."""
+    breach_rows = SlaEvent.objects.filter(
+        ticket_filter(scope, "ticket__"),
+        ticket__merged_into__isnull=True,
+        target=SlaTarget.NEXT_RESPONSE,
+        kind=SlaEvent.Kind.BREACH,
+        due_at__gte=scope.start,
+        due_at__lt=period_end(scope),
+    )
+    late = SlaEvent.objects.filter(
+        ticket=OuterRef("ticket"),
+        target=SlaTarget.NEXT_RESPONSE,
+        kind=SlaEvent.Kind.BREACH,
+        due_at__gt=OuterRef("cycle_start"),
+        due_at__lte=OuterRef("created_at"),
+    )
+    met = next_response_cycles(scope).filter(~Exists(late)).count()
+    return {"met": met, "breached": breach_rows.count()}
+
+
+def first_response_counts(scope: Scope, tickets=None) -> dict:
+    return _clock_counts(
+        scope, SlaTarget.FIRST_RESPONSE, F("first_responded_at"), "first_response_due", tickets
+    )
+
+
+def sla_compliance(scope: Scope) -> dict:
+    """{"first_response", "next_response", "resolution": percent met or None, "counts":
+    {target: {"met", "breached"}}}."""
+    counts = {
+        SlaTarget.FIRST_RESPONSE.value: first_response_counts(scope),
+        SlaTarget.NEXT_RESPONSE.value: _next_response_counts(scope),
+        SlaTarget.RESOLUTION.value: _clock_counts(
+            scope, SlaTarget.RESOLUTION, resolved_at(), "resolution_due"
+        ),
+    }
+    figures = {
+        target: pct(row["met"], row["met"] + row["breached"]) for target, row in counts.items()
+    }
+    return {**figures, "counts": counts}
