@@ -91,6 +91,7 @@ AMOUNT_RES = (
 TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau)"
 ROLES = r"(?:customer|client|user|officer|agent|reviewer|supervisor|manager|colleague)"
 CAPITALISED = r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?"
+NOT_AFTER_ROLES = r"(?:Service|Support|Care|Success|Team|Console|Center|Centre|Portal|Agreement)"
 KOREAN_SURNAMES = (
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채"
     "원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예경봉"
@@ -109,7 +110,7 @@ NAME_RES: tuple[tuple[re.Pattern, str | None], ...] = (  # (pattern, group repla
         ),
         "v",
     ),
-    (re.compile(rf"(?i:\b{ROLES})\s+(?P<v>{CAPITALISED})"), "v"),
+    (re.compile(rf"(?i:\b{ROLES})\s+(?!{NOT_AFTER_ROLES}\b)(?P<v>{CAPITALISED})"), "v"),
     (re.compile(rf"[{KOREAN_SURNAMES}][가-힣]{{2}}(?=\s?(?:고객님|회원님|님|씨|고객|회원))"), None),
     (re.compile(rf"[{CHINESE_SURNAMES}][\u4e00-\u9fff]{{0,2}}(?=先生|女士|小姐|太太)"), None),
     (

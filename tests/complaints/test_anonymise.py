@@ -122,6 +122,14 @@ def test_what_identifies_nobody_is_kept():
     assert "고객님" in anonymise(KOREAN_TEXT)
 
 
+def test_a_role_names_the_person_after_it_but_not_a_team():
+    text = "The customer Service team told customer Alice Brown; officer Kim agreed."
+
+    assert (
+        anonymise(text) == "The customer Service team told customer [name]; officer [name] agreed."
+    )
+
+
 def test_the_names_and_ids_the_case_knows_go_wherever_they_appear():
     text = "Harker wrote as jharker92 from account ACC77; harker, the account owner, was right."
 
