@@ -42,4 +42,5 @@ app.conf.beat_schedule = {
         "task": "livechat.tasks.conversation_record_sweep_task",
         "schedule": 60.0,
     },
+    "survey-sweep": {"task": "tickets.tasks.survey_sweep_task", "schedule": 60.0},
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/customers/", include("tickets.customer_urls")),
     path("console/macros/", include("tickets.macro_urls")),
     path("console/complaints/", include("complaints.console_urls")),
+    path("console/surveys/", include("tickets.surveys.console_urls")),
     path("console/", include(console_patterns)),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
     path("api/v1/", include(api_v1)),
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("help/", include("helpcenter.urls")),
     path("chat/", include("livechat.urls")),
     path("", include("complaints.urls")),
+    path("", include("tickets.surveys.urls")),
     prefix_default_language=True,
 )
 

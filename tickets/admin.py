@@ -22,6 +22,7 @@ from tickets.models import (
 )
 from tickets.policy_cache import sla_policies_changed
 from tickets.raw_inbound import RawPayloadUnavailable
+from tickets.survey_models import SurveyPolicy
 
 
 class PolicyRowAdmin(admin.ModelAdmin):
@@ -150,3 +151,17 @@ class RawInboundAdmin(admin.ModelAdmin):
                 email_process(raw_id=raw.pk)
             except RawPayloadUnavailable as error:
                 self.message_user(request, str(error), level=messages.WARNING)
+
+
+@admin.register(SurveyPolicy)
+class SurveyPolicyAdmin(admin.ModelAdmin):
+    """When customers are asked, per channel (the blank channel: every other channel)."""
+
+    list_display = [
+        "__str__",
+        "enabled",
+        "delay_minutes",
+        "reminder_after_hours",
+        "quiet_days",
+        "link_valid_days",
+    ]

@@ -46,6 +46,7 @@ from tickets.models import (
     Ticket,
 )
 from tickets.rendering import render_markdown
+from tickets.surveys.scheduling import survey_follow_transition
 
 DEFAULT_ATTACHMENT_TYPES = (
     "image/png",
@@ -126,6 +127,7 @@ def apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) ->
     elif current in PAUSED_STATUSES:
         sla_resume(ticket, now)
     events_record(ticket=ticket, by=by, changes=[("status", current, to)])
+    survey_follow_transition(ticket, current=current, now=now)
     return fields
 
 

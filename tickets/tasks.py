@@ -42,3 +42,11 @@ def raw_inbound_purge_task() -> int:
     from tickets.raw_inbound import raw_inbound_purge
 
     return raw_inbound_purge()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def survey_sweep_task() -> int:
+    """Send, remind and expire the due surveys (tickets/surveys/sweep.py); safe to run twice."""
+    from tickets.surveys.sweep import survey_sweep
+
+    return survey_sweep()
