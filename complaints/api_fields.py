@@ -7,7 +7,6 @@
   fields left out for customers (and marked optional in the schema, support.openapi).
 """
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -17,9 +16,6 @@ class NamedChoiceField(serializers.ChoiceField):
 
     def __init__(self, choices, *, schema_name: str, **kwargs) -> None:
         self.schema_name = schema_name
-        kwargs.setdefault(
-            "error_messages", {"invalid_choice": _('"{input}" is not one of the choices.')}
-        )
         super().__init__(choices=choices, **kwargs)
 
 
