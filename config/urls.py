@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/customers/", include("tickets.customer_urls")),
     path("console/macros/", include("tickets.macro_urls")),
     path("console/complaints/", include("complaints.console_urls")),
+    path("console/reviews/", include("tickets.reviews.urls")),
     path("console/surveys/", include("tickets.surveys.console_urls")),
     path("console/", include(console_patterns)),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),

@@ -10,6 +10,7 @@ class LivechatConfig(AppConfig):
         from livechat import metrics
         from livechat.dashboard import chat_figures
         from livechat.inbox import inbox_chats
+        from livechat.reviews import review_chats
         from livechat.selectors import customer_chats
         from support import registry
 
@@ -31,3 +32,4 @@ class LivechatConfig(AppConfig):
         registry.register_dashboard_figure("livechat", chat_figures)
         registry.register_inbox_provider("chats", inbox_chats)
         registry.register_metric("livechat.deflection", metrics.deflection_figures)
+        registry.register_review_source("chats", review_chats)

@@ -146,3 +146,21 @@ def metric(key: str, scope, **options):
     """The provider's value for `scope`, or None when no app registered `key`."""
     provider = _metrics.get(key)
     return None if provider is None else provider(scope, **options)
+
+
+_review_sources: dict[str, Callable] = {}
+
+
+def register_review_source(key: str, provider: Callable) -> None:
+    """`provider(agent_ids, since, limit, order, conversation_ids=None) -> list[dict]`: work
+    of a higher app (chats) that supervisors may sample for quality reviews, each
+    `{"conversation_id", "agent", "language", "title", "solved_at", "csat", "url"}` (`agent`
+    an id, `csat` 1–5 or None). `agent_ids` None means every agent; `order` is "random" or
+    "low_csat" (lowest rating first, unrated last). Sampling leaves out work already reviewed
+    and ended before `since`; with `conversation_ids` the provider returns those (of
+    `agent_ids`), reviewed or not, whatever their age: the review form's lookup."""
+    _review_sources[key] = provider
+
+
+def review_sources() -> list[Callable]:
+    return [provider for _key, provider in sorted(_review_sources.items())]

@@ -16,6 +16,7 @@ from tickets.models import (
     Macro,
     RawInbound,
     RemediationRule,
+    ReviewCriterion,
     RoutingRule,
     SlaPolicy,
     Ticket,
@@ -165,3 +166,15 @@ class SurveyPolicyAdmin(admin.ModelAdmin):
         "quiet_days",
         "link_valid_days",
     ]
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    """The quality scorecard: one row per criterion and language; the next review uses the
+    active rows of its language (English for a key missing in it)."""
+
+    list_display = ["key", "language", "label", "active", "order"]
+    list_editable = ["label", "active", "order"]
+    list_filter = ["language", "active"]
+    search_fields = ["key", "label"]
+    ordering = ["order", "key", "language"]

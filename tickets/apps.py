@@ -46,6 +46,20 @@ class TicketsConfig(AppConfig):
             permission="support.supervise",
             order=60,
         )
+        registry.register_nav(
+            key="quality_reviews",
+            label=_("Quality reviews"),
+            url_name="reviews:dashboard",
+            permission="support.supervise",
+            order=70,
+        )
+        registry.register_nav(
+            key="my_reviews",
+            label=_("My reviews"),
+            url_name="reviews:mine",
+            permission="support.use_console",
+            order=72,
+        )
         registry.register_customer_panel("tickets", customer_past_tickets, with_viewer=True)
         registry.register_dashboard_figure("tickets", sla_figures)
         registry.register_demo_loader("tickets", _load_demo)
