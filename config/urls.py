@@ -27,6 +27,7 @@ urlpatterns = [
     path("console/complaints/", include("complaints.console_urls")),
     path("console/reviews/", include("tickets.reviews.urls")),
     path("console/surveys/", include("tickets.surveys.console_urls")),
+    path("console/dashboards/", include("tickets.dashboards.urls")),
     path("console/", include(console_patterns)),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
     path("api/v1/", include(api_v1)),

@@ -47,6 +47,20 @@ class TicketsConfig(AppConfig):
             order=60,
         )
         registry.register_nav(
+            key="sla_dashboards",
+            label=_("Live dashboard"),
+            url_name="dashboards:supervisor",
+            permission="support.supervise",
+            order=55,
+        )
+        registry.register_nav(
+            key="my_figures",
+            label=_("My figures"),
+            url_name="dashboards:me",
+            permission="support.use_console",
+            order=56,
+        )
+        registry.register_nav(
             key="quality_reviews",
             label=_("Quality reviews"),
             url_name="reviews:dashboard",

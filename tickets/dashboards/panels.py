@@ -1,0 +1,122 @@
+"""A figure as the page shows it: title, SVG chart, table with translated headings, CSV link."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tickets.dashboards import charts
+from tickets.dashboards.figures import FigureSpec, as_table
+
+# Headings of the keys the metrics functions use; any other key is shown as written.
+COLUMN_LABELS = {
+    "day": _("Day"),
+    "figure": _("Figure"),
+    "value": _("Value"),
+    "count": _("Count"),
+    "median": _("Median"),
+    "p90": _("90th percentile"),
+    "rate": _("Rate (%)"),
+    "met": _("Met"),
+    "breached": _("Breached"),
+    "total": _("Total"),
+    "opened": _("Opened"),
+    "created": _("Created"),
+    "solved": _("Solved"),
+    "backlog": _("Backlog"),
+    "open": _("Open"),
+    "score": _("Score"),
+    "average": _("Average"),
+    "responses": _("Responses"),
+    "sent": _("Sent"),
+    "response_rate": _("Response rate (%)"),
+    "promoters": _("Promoters"),
+    "passives": _("Passives"),
+    "detractors": _("Detractors"),
+    "positive": _("Positive"),
+    "neutral": _("Neutral"),
+    "negative": _("Negative"),
+    "query": _("Search"),
+    "searches": _("Searches"),
+    "first_response": _("First response"),
+    "name": _("Agent"),
+    "agent": _("Agent id"),
+    "csat": _("CSAT (1–5)"),
+    "sla_first_response": _("First response within SLA (%)"),
+    "handle_minutes": _("Handle time (minutes)"),
+    "reviews": _("Quality review average"),
+    "minutes": _("Minutes"),
+    "satisfied_pct": _("Satisfied (%)"),
+    "bot_answers": _("Bot answers"),
+    "ended_without_ticket": _("Ended without a ticket"),
+    "reopened": _("Reopened"),
+    "messages": _("Messages"),
+    "next_response": _("Next response"),
+    "resolution": _("Resolution"),
+}
+
+
+def label(key) -> str:
+    """The heading of a key in the active language; dotted keys (counts.met) part by part."""
+    parts = str(key).split(".")
+    return " · ".join(str(COLUMN_LABELS.get(part, part.replace("_", " "))) for part in parts)
+
+
+def _numeric(columns: list[str], rows: list[list]) -> list[str]:
+    return [
+        column
+        for index, column in enumerate(columns)
+        if any(
+            isinstance(row[index], int | float) and not isinstance(row[index], bool)
+            for row in rows
+            if index < len(row)
+        )
+    ]
+
+
+def chart(spec: FigureSpec, columns: list[str], rows: list[list]):
+    """Daily points as lines; a dict figure's `bars` keys as bars; a ranked list (searches)
+    as bars of its first numeric column."""
+    numeric = [key for key in _numeric(columns, rows) if key != "day"]
+    if not rows or not numeric:
+        return None
+    if columns[0] == "day":
+        points = [dict(zip(columns, row, strict=False)) for row in rows]
+        series = [(key, label(key)) for key in numeric][:4]
+        return charts.line_chart(str(spec.title), points, series, y_label=str(spec.unit))
+    if columns == ["figure", "value"]:
+        values = dict((row[0], row[1]) for row in rows)
+        bars = [(label(key), values.get(key)) for key in spec.bars]
+    else:
+        index = columns.index(numeric[0])
+        bars = [(str(row[0]), row[index]) for row in rows]
+    if not bars:
+        return None
+    return charts.bar_chart(str(spec.title), bars, y_label=str(spec.unit))
+
+
+def panel(spec: FigureSpec, value) -> dict:
+    columns, rows = as_table(value)
+    return {
+        "key": spec.key,
+        "title": spec.title,
+        "missing": value is None,
+        "headings": [label(column) for column in columns],
+        "rows": [[label(row[0]), *row[1:]] if columns[:1] == ["figure"] else row for row in rows],
+        "chart": chart(spec, columns, rows),
+    }
+
+
+AGENT_FIGURES = ("solved", "csat", "sla_first_response", "handle_minutes", "reviews")
+
+
+def agent_comparison(mine: list[dict], team: list[dict]) -> list[dict]:
+    """Rows (label, mine, team) of an agent's figures beside their team's: the team's solved
+    tickets summed, its other figures the mean over the team's agents who have one."""
+    own = mine[0] if mine else {}
+    rows = []
+    for key in AGENT_FIGURES:
+        values = [row[key] for row in team if row.get(key) is not None]
+        if key == "solved":
+            together = sum(values)
+        else:
+            together = round(sum(values) / len(values), 2) if values else None
+        rows.append({"key": key, "label": label(key), "mine": own.get(key), "team": together})
+    return rows

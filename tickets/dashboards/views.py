@@ -1,0 +1,96 @@
+"""The dashboards' pages: parse the period form, compute the figures over its scope, render
+(or download them as CSV). Access: the supervise permission for the floor and the agents'
+list, the console permission for one's own figures; the teams come from the form's scope."""
+
+from dataclasses import replace
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from support.registry import dashboard_figures
+from tickets.dashboards import csv, live
+from tickets.dashboards.figures import FIGURES, as_table, compute
+from tickets.dashboards.forms import NO_TEAM, PeriodForm
+from tickets.dashboards.panels import AGENT_FIGURES, agent_comparison, label, panel
+from tickets.metrics import Scope, agent_figures
+
+
+def _refused(request: HttpRequest, form: PeriodForm, template: str) -> HttpResponse:
+    return render(request, template, {"form": form}, status=400)
+
+
+@login_required
+@permission_required("support.supervise", raise_exception=True)
+def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return _refused(request, form, "tickets/dashboards/supervisor.html")
+    scope = form.scope()
+    if request.GET.get("format") == "csv":
+        return _download(request, scope)
+    values = [(spec, compute(spec, scope)) for spec in FIGURES]
+    context = {
+        "form": form,
+        "scope": scope,
+        "tiles": live.tiles(live.tile_values()),
+        "panels": [panel(spec, value) for spec, value in values],
+        "complaints": dashboard_figures().get("complaints"),
+        "computed_at": timezone.now(),
+        "query": request.GET.urlencode(),
+        "console_section": "sla_dashboards",
+    }
+    return render(request, "tickets/dashboards/supervisor.html", context)
+
+
+def _download(request: HttpRequest, scope: Scope) -> HttpResponse:
+    key = request.GET.get("figure", "all")
+    specs = [spec for spec in FIGURES if key in ("all", spec.key)]
+    if not specs:
+        return HttpResponse(_("There is no such figure."), status=400, content_type="text/plain")
+    tables = [(spec.key, *as_table(compute(spec, scope))) for spec in specs]
+    if key == "all":
+        return csv.download(csv.all_rows(tables), "figures.csv")
+    _key, columns, rows = tables[0]
+    return csv.download(csv.figure_rows(columns, rows), f"{key}.csv")
+
+
+@login_required
+@permission_required("support.use_console", raise_exception=True)
+def my_figures(request: HttpRequest) -> HttpResponse:
+    """One's own figures (every team's tickets assigned to them) beside their teams'."""
+    form = PeriodForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return _refused(request, form, "tickets/dashboards/me.html")
+    mine = replace(form.scope(agent=request.user.pk), teams=None)
+    team_ids = tuple(request.user.agent_profile.teams.values_list("pk", flat=True))
+    team = replace(mine, agent=None, teams=team_ids or (NO_TEAM,))
+    context = {
+        "form": form,
+        "scope": mine,
+        "rows": agent_comparison(agent_figures(mine), agent_figures(team)),
+        "computed_at": timezone.now(),
+        "console_section": "my_figures",
+    }
+    return render(request, "tickets/dashboards/me.html", context)
+
+
+@login_required
+@permission_required("support.supervise", raise_exception=True)
+def team_agents(request: HttpRequest) -> HttpResponse:
+    """Every agent of the supervisor's teams (of the one team chosen), with their figures."""
+    form = PeriodForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return _refused(request, form, "tickets/dashboards/agents.html")
+    scope = form.scope()
+    context = {
+        "form": form,
+        "scope": scope,
+        "headings": [label(key) for key in ("name", *AGENT_FIGURES)],
+        "agents": agent_figures(scope),
+        "computed_at": timezone.now(),
+        "console_section": "sla_dashboards",
+    }
+    return render(request, "tickets/dashboards/agents.html", context)
