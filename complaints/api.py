@@ -9,7 +9,6 @@ answers below (`domain_call`).
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -29,7 +28,7 @@ from support.api_errors import Conflict
 from support.api_throttles import ClientThrottle
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from support.models import CustomerProfile
-from support.pagination import CursorPage, InvalidCursor
+from support.pagination import CursorPage
 from support.permissions import IsSignedIn
 from support.roles import is_staff_member
 from tickets.errors import RemediationRefused
@@ -75,15 +74,8 @@ class ComplaintCreateThrottle(ClientThrottle):
         return request.method == "POST" and not is_staff_member(request.user)
 
 
-class CheckedCursorPage(CursorPage):
-    """A cursor that decodes but whose position is not a value of the ordering (a forged
-    one) is a bad parameter too: 400, not a server error."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except (ValueError, DjangoValidationError) as error:
-            raise InvalidCursor() from error
+# Kept as a name for the complaint lists; the check now lives in support.pagination.
+CheckedCursorPage = CursorPage
 
 
 class ComplaintPagination(CheckedCursorPage):

@@ -1,5 +1,6 @@
 """Keyset (cursor) pagination for every API list: no counts, a fixed page size."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, status
 
@@ -18,4 +19,12 @@ class CursorPage(pagination.CursorPagination):
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound as error:
+            raise InvalidCursor() from error
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A cursor that decodes but whose position is no value of the ordering (a forged
+        one, `p=abc` for an id) is a bad parameter too: 400, not a server error."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, ValidationError) as error:
             raise InvalidCursor() from error

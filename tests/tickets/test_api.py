@@ -312,3 +312,12 @@ def test_staff_and_customer_views_of_one_ticket_stay_apart_request_after_request
         assert "needs_triage" not in mine and "assignee" not in mine
         assert "needs_triage" in theirs and theirs["reference"] == mine["reference"]
         assert mine["customer"] == theirs["customer"] == customer.email
+
+
+def test_a_forged_cursor_position_is_a_bad_parameter_not_a_server_error(customer):
+    """A cursor that decodes but names no id (p=abc) answers 400 invalid_cursor."""
+    client = APIClient()
+    client.force_authenticate(customer)
+    response = client.get("/api/v1/tickets/", {"cursor": "cD1hYmMmbz0x"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
