@@ -12,7 +12,7 @@ from tickets.services import ticket_transition
 from tickets.survey_models import SurveyInvitation
 from tickets.surveys.sweep import survey_sweep
 
-LINK_RE = re.compile(r"/survey/(?:nps/)?([A-Za-z0-9_-]{40,})/")
+LINK_RE = re.compile(r"/(?:en|ko|ja|zh-hans|zh-hant)/survey/(?:nps/)?([A-Za-z0-9_-]{40,})/")
 
 
 def solve(ticket: Ticket, by) -> Ticket:

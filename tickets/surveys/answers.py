@@ -71,7 +71,7 @@ def survey_answer(*, token: str, reply: Reply, now: datetime | None = None) -> S
     now = now or timezone.now()
     with transaction.atomic():
         invitation = (
-            SurveyInvitation.objects.select_for_update()
+            SurveyInvitation.objects.select_for_update(of=("self",))
             .select_related("ticket", "customer", "team__supervisor")
             .filter(token_hash=token_hash(token))
             .first()
