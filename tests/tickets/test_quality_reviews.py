@@ -363,3 +363,13 @@ def test_criterion_edited_in_the_admin_changes_the_next_scorecard(
     page = client.get(reverse("reviews:ticket", args=[ticket.reference])).content.decode()
     assert "Friendly and clear" in page
     assert "Used the right macro or article" not in page
+
+
+def test_unknown_or_open_work_is_a_404(client, lead, agent, customer):
+    open_ticket = solved_ticket(customer, agent)
+    Ticket.objects.filter(pk=open_ticket.pk).update(status=Ticket.Status.OPEN)
+    client.force_login(lead)
+    assert client.get(reverse("reviews:ticket", args=["T-999999"])).status_code == 404
+    assert client.get(reverse("reviews:ticket", args=[open_ticket.reference])).status_code == 404
+    assert client.get(reverse("reviews:chat", args=[987654])).status_code == 404
+    assert client.get(reverse("reviews:detail", args=[987654])).status_code == 404
