@@ -24,6 +24,7 @@ def remediation_rules(db) -> None:
     from django.apps import apps
 
     import_module("tickets.migrations.0008_hardening").fill_keys_and_rules(apps, None)
+    import_module("tickets.migrations.0015_compensation_rule").create_rule(apps, None)
 
 
 @pytest.fixture
