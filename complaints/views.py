@@ -33,6 +33,7 @@ from complaints.selectors import complaint_get_for_user
 from support import throttle
 from support.client import client_address
 from support.downloads import file_download
+from support.queueing import task_queue
 from support.unavailable import Unavailable
 from tickets.errors import TicketError
 
@@ -293,9 +294,19 @@ def track(request: HttpRequest) -> HttpResponse:
     if wait := throttle.tracking_code_lookup_hit(request):
         return _throttled(request, form, wait)
     reference = form.cleaned_data["reference"]
-    tracking.tracking_code_issue(reference=reference)
+    _issue_code_in_the_background(reference)
     code_form = TrackCodeForm(initial={"reference": reference})
     return _track_page(request, code_form=code_form, step="code", sent=True)
+
+
+def _issue_code_in_the_background(reference: str) -> None:
+    """Look the reference up and email its code in a worker: the page's answer then takes the
+    same time whether or not the reference exists. Broker down: done here (the code must
+    still reach the customer), at the cost of that timing difference."""
+    from complaints.tasks import tracking_code_issue_task
+
+    if not task_queue(tracking_code_issue_task, reference):
+        tracking.tracking_code_issue(reference=reference)
 
 
 @never_cache
