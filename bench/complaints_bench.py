@@ -17,7 +17,8 @@ the sweep had run until now) and, for a third, one of the customer's tickets.
 
 Measures in-process through Django's test client (force_login), after a warm-up request,
 --rounds requests per page: p50/p95/max, the median CPU time of this process per page (less
-dependent than wall time on a shared machine's other work), and the page's SQL queries. Then
+dependent than wall time on a shared machine's other work), the median time the page waited
+for its statements (SQL), and how many it made (`--only TEXT`: the pages so named). Then
 the deadline sweep (`complaints.sweep.deadline_sweep`): 50 runs with nothing due; and 1,000
 running deadline rows made due a minute ago (breaches; appeal windows close their complaint),
 swept until nothing is left, rolled back, and again on 1,000 other rows (--due-runs).
@@ -70,27 +71,31 @@ ANALYZE complaints_complaintdeadline;
 # --- Pages -----------------------------------------------------------------------------------
 
 
-def timed(client: Client, name: str, url: str, rounds: int, explain: bool) -> None:
+def timed(client: Client, name: str, url: str, args: argparse.Namespace) -> None:
+    """p50/p95/max of `url`'s wall time; the median CPU time of this process and the median
+    time of the page's statements as Django waited for them (SQL); the statements."""
+    if args.only not in name:
+        return
     response = client.get(url)  # warm up
     if response.status_code != 200:
         print(f"{name:<40} answered {response.status_code}: not measured")
         return
-    durations, cpu = [], []
-    for _ in range(rounds):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        durations.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+    durations, cpu, sql = [], [], []
+    for _ in range(args.rounds):
+        with CaptureQueriesContext(connection) as queries:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            client.get(url)
+            durations.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        sql.append(sum(float(query["time"]) for query in queries.captured_queries) * 1000)
     p95 = statistics.quantiles(durations, n=20, method="inclusive")[-1]
-    slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
     print(
         f"{name:<40} p50 {statistics.median(durations):6.1f}  p95 {p95:6.1f}  "
-        f"max {max(durations):6.1f} ms  CPU p50 {statistics.median(cpu):5.1f} ms  "
-        f"{len(queries):2d} queries (slowest {float(slowest['time']) * 1000:.1f} ms)"
+        f"max {max(durations):6.1f} ms  CPU p50 {statistics.median(cpu):5.1f}  "
+        f"SQL p50 {statistics.median(sql):5.1f} ms  {len(queries):2d} queries"
     )
-    if explain:
+    if args.explain:
+        slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
             print("    " + "\n    ".join(row[0] for row in cursor.fetchall()))
@@ -107,7 +112,7 @@ def deep_page(client: Client, url: str, pages: int) -> str:
     return url
 
 
-def pages(staff: dict, rounds: int, explain: bool) -> None:
+def pages(staff: dict, args: argparse.Namespace) -> None:
     officer = staff["officer"]
     client = Client(SERVER_NAME="localhost")
     client.force_login(officer)
@@ -129,9 +134,9 @@ def pages(staff: dict, rounds: int, explain: bool) -> None:
     api = api_urls(complaint)
     urls.update(api)
     for name, url in urls.items():
-        timed(client, name, url, rounds, explain)
-    customer_pages(complaint, rounds, explain)
-    customer_pages(appealed, rounds, explain)
+        timed(client, name, url, args)
+    customer_pages(complaint, args)
+    customer_pages(appealed, args)
 
 
 def sample(stage: str, officer) -> Complaint:
@@ -162,7 +167,7 @@ def api_urls(complaint: Complaint) -> dict:
         return {}
 
 
-def customer_pages(complaint: Complaint, rounds: int, explain: bool) -> None:
+def customer_pages(complaint: Complaint, args: argparse.Namespace) -> None:
     """The complaint's page and the list of complaints, as its customer sees them."""
     customer = complaint.customer
     client = Client(SERVER_NAME="localhost")
@@ -171,20 +176,19 @@ def customer_pages(complaint: Complaint, rounds: int, explain: bool) -> None:
         page = reverse("complaints:detail", args=[complaint.reference])
         mine = reverse("complaints:list")
     events = complaint.events.filter(public=True).count()
-    timed(client, f"customer: timeline ({complaint.stage}, {events} ev.)", page, rounds, explain)
+    timed(client, f"customer: timeline ({complaint.stage}, {events} ev.)", page, args)
     count = Complaint.objects.filter(customer=customer).count()
-    timed(client, f"customer: their {count} complaints", mine, rounds, explain)
+    timed(client, f"customer: their {count} complaints", mine, args)
 
 
 # --- The sweep -------------------------------------------------------------------------------
 
 
-def sweeps(runs: int) -> None:
-    caught_up = 0
-    while swept := deadline_sweep():  # what fell due since the fill (the beat's sweep would)
+def sweeps(runs: int, targets: list[str]) -> None:
+    now, caught_up = timezone.now(), 0
+    while swept := deadline_sweep(now=now):  # what fell due since the fill, as the beat would
         caught_up += swept
     print(f"(caught up first: {caught_up} deadline steps fell due since the last run)")
-    now = timezone.now()
     durations = []
     for _ in range(50):
         started = time.perf_counter()
@@ -195,9 +199,10 @@ def sweeps(runs: int) -> None:
         f"{'sweep, nothing due (50 runs)':<40} p50 {statistics.median(durations):6.2f}  "
         f"p95 {p95:6.2f} ms"
     )
-    running = list(
-        ComplaintDeadline.objects.filter(next_at__isnull=False).values_list("id", flat=True)
-    )
+    running = ComplaintDeadline.objects.filter(next_at__isnull=False)
+    if targets:
+        running = running.filter(target__in=targets)
+    running = list(running.values_list("id", flat=True))
     for run in range(runs):
         due_run(random.sample(running, min(1000, len(running))), run)
 
@@ -232,8 +237,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--due-runs", type=int, default=3)
+    parser.add_argument(
+        "--due-targets", nargs="*", default=[], help="only these deadlines made due (default all)"
+    )
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument("--sweep-only", action="store_true", help="no pages, only the sweep")
+    parser.add_argument("--only", default="", help="only the pages whose name has this")
     parser.add_argument("--proposed-index", action="store_true", help="with it, for this run")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -271,8 +281,9 @@ def measure(args: argparse.Namespace, staff: dict) -> None:
         f"deadline rows: {ComplaintDeadline.objects.count():,}, "
         f"events: {ComplaintEvent.objects.count():,}"
     )
-    pages(staff, args.rounds, args.explain)
-    sweeps(args.due_runs)
+    if not args.sweep_only:
+        pages(staff, args)
+    sweeps(args.due_runs, args.due_targets)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
