@@ -16,6 +16,7 @@ from django.utils import translation
 from complaints.models import Complaint
 from support.roles import Role
 from support.services import outbox_enqueue_email, user_preferred_language
+from support.text.messages import security_notice
 
 # What each customer email is about: the template of its name.
 CUSTOMER_EMAILS = (
@@ -113,3 +114,18 @@ def appeal_handlers(complaint: Complaint) -> list[AbstractBaseUser]:
 def escalation_people() -> list[AbstractBaseUser]:
     """Who a missed deadline goes to: supervisors and administrators."""
     return people_with_role(Role.SUPERVISOR, Role.ADMIN)
+
+
+def warn_about_secrets(complaint: Complaint, *, key: str) -> None:
+    """Tell the customer we removed a secret (a seed phrase, a key, a password) from what they
+    wrote, and what to do now: the same notice a ticket gets."""
+    outbox_enqueue_email(
+        dedupe_key=f"complaint:{complaint.pk}:{key}",
+        to=complaint.email,
+        template="tickets/emails/security_notice",
+        language=complaint.language,
+        context={
+            "ticket": {"reference": complaint.reference},
+            "notice": security_notice(complaint.language),
+        },
+    )

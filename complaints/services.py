@@ -83,7 +83,9 @@ def complaint_submit(
     text = analysis.redacted_text.strip()
     if not text:
         raise ComplaintInvalid(_("Tell us what happened."))
-    wanted = redact_customer_text(str(desired_outcome or "")[:TEXT_LIMIT], lang=language).text
+    wanted_redaction = redact_customer_text(str(desired_outcome or "")[:TEXT_LIMIT], lang=language)
+    wanted = wanted_redaction.text
+    removed_secrets = bool(analysis.secrets or wanted_redaction.secrets)
     tickets = _own_tickets(customer, ticket_references)
     transaction_ids = _own_transactions(transactions, known_transactions)
     kinds = attachments_check(uploads) if uploads else []
@@ -111,6 +113,8 @@ def complaint_submit(
         workflow.start(complaint, by=raised_by or customer, now=now)
         _store_files(complaint, None, uploads, kinds)
         notices.notify_customer(complaint, "received", key="received", **_timeline(complaint))
+        if removed_secrets:
+            notices.warn_about_secrets(complaint, key="secrets:submitted")
     return complaint
 
 

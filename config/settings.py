@@ -184,6 +184,7 @@ THROTTLE_CONTACT_FORM_CLIENT = env("THROTTLE_CONTACT_FORM_CLIENT", "30/hour", ca
 THROTTLE_SEARCH = env("THROTTLE_SEARCH", "300/min", cast=rate)
 THROTTLE_SEARCH_EVENTS = env("THROTTLE_SEARCH_EVENTS", "60/min", cast=rate)
 THROTTLE_TRACKING_LOOKUP = env("THROTTLE_TRACKING_LOOKUP", "30/hour", cast=rate)
+THROTTLE_SURVEY_ANSWER = env("THROTTLE_SURVEY_ANSWER", "30/hour", cast=rate)
 LIVECHAT_GUEST_OPEN_CHATS = env("LIVECHAT_GUEST_OPEN_CHATS", 3, cast=int)
 
 # --- Languages ------------------------------------------------------------------------------

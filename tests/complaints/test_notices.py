@@ -140,3 +140,11 @@ def test_a_customer_message_during_the_appeal_goes_to_its_reviewer_not_the_offic
 
     assert told(before) == [officer.email]
     assert told(during) == [reviewer.email]
+
+
+def test_a_customer_who_pastes_a_seed_phrase_is_told_it_was_removed(file_complaint, customer):
+    """The complaint stores the phrase redacted and the customer gets the security notice."""
+    complaint = file_complaint(description=f"My words are {phrase()} please help")
+    notice = OutboxEmail.objects.get(dedupe_key=f"complaint:{complaint.pk}:secrets:submitted")
+    assert notice.to == customer.email and complaint.reference in notice.subject
+    assert "[" in complaint.description

@@ -82,6 +82,7 @@ def test_the_default_rules_are_rows(db):
         "reset_two_factor": (True, None),
         "release_withdrawal": (True, None),
         "refund_fee": (False, Decimal("1000")),
+        "compensate": (False, Decimal("1000")),
     }
 
 

@@ -34,6 +34,11 @@ def routed(routing, agent, policy):
     return agent
 
 
+def said(word: str, text: str) -> bool:
+    """`word` as a word of `text` ("race" is not in "trace")."""
+    return re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE) is not None
+
+
 def _sent_text() -> str:
     parts = []
     for message in mail.outbox:
@@ -70,7 +75,7 @@ def test_api_ticket_with_a_seed_phrase_in_its_subject_stores_it_nowhere(
     assert OutboxEmail.objects.filter(to=routed.email).exists()  # the agent's notice
     assert phrase_leaks(secret, SECRET_PASSWORD) == {}
     assert not set(secret.split()) & set(_sent_text().split())
-    assert secret.split()[-1] not in caplog.text
+    assert not said(secret.split()[-1], caplog.text)
 
 
 def test_portal_contact_form_with_secrets_in_every_field_stores_them_nowhere(
@@ -144,7 +149,7 @@ def test_email_with_secrets_in_subject_body_and_file_name_stores_them_nowhere(
     files = "\n".join(p.read_text() for p in (tmp_path / "mail").iterdir()).lower()
     assert "lost access" in files  # the acknowledgement was written
     assert not set((secret + " " + in_subject).split()) & set(files.split())
-    assert not any(word in caplog.text for word in in_subject.split())
+    assert not any(said(word, caplog.text) for word in in_subject.split())
 
 
 def test_email_attachment_file_names_are_sanitised_for_display(

@@ -23,8 +23,7 @@ REFUSED_STATUS = {"unknown": 404, "used": 410, "expired": 410, "closed": 410}
 
 def answer_hit(request: HttpRequest) -> int:
     """Count a survey answer per client (THROTTLE_SURVEY_ANSWER, default 30/hour)."""
-    rate = getattr(settings, "THROTTLE_SURVEY_ANSWER", "30/hour")
-    limit = throttle.Limit.of("survey-answer", rate)
+    limit = throttle.Limit.of("survey-answer", settings.THROTTLE_SURVEY_ANSWER)
     return throttle.limit_hit(limit, throttle.client_key(client_address(request)))
 
 
