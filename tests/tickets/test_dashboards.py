@@ -170,7 +170,9 @@ def test_an_agent_sees_their_own_figures_beside_their_team(
     solved = receive()
     Ticket.objects.filter(pk=solved.pk).update(
         team=agent.agent_profile.teams.get(),
-        assignee=agent, status="solved", solved_at=timezone.now()
+        assignee=agent,
+        status="solved",
+        solved_at=timezone.now(),
     )
     response = as_user(client, agent).get(f"{URL}me/", {"preset": "today"})
     assert response.status_code == 200
