@@ -28,6 +28,7 @@ from complaints.errors import (
     StaleComplaint,
 )
 from complaints.models import Appeal, Complaint, Stage
+from complaints.publishing import case_summary_publish
 from complaints.selectors import complaint_get_for_user
 from support.error_views import error_response
 from tickets.errors import TicketError
@@ -143,6 +144,12 @@ def note(request: HttpRequest, found: Complaint, data: dict) -> str:
 def root_causes(request: HttpRequest, found: Complaint, data: dict) -> str:
     services.complaint_set_root_causes(complaint=found, by=request.user, causes=data["causes"])
     return _("Root causes saved.")
+
+
+@action("publish")
+def publish(request: HttpRequest, found: Complaint, data: dict) -> str:
+    case_summary_publish(complaint=found, by=request.user, **data)
+    return _("The anonymised case summary is published in the help center.")
 
 
 @action("decide")

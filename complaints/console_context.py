@@ -57,6 +57,7 @@ ACTIONS = {
     "appeal_take": (forms.OverrideForm, "review"),
     "appeal_assign": (forms.ReviewerForm, ""),
     "appeal_decide": (forms.AppealDecideForm, "review"),
+    "publish": (forms.PublishForm, ""),
 }
 ASSIGNING = frozenset({"assign", "appeal_assign"})
 
@@ -126,6 +127,7 @@ def _stage_actions(user, complaint: Complaint, appeal: Appeal | None, rules: Rul
         "appeal_take": stage in APPEAL_STAGES and reviewer_id != user.pk,
         "appeal_assign": stage in APPEAL_STAGES and assigns,
         "appeal_decide": stage in APPEAL_STAGES and reviewer_id in (None, user.pk),
+        "publish": stage == Stage.CLOSED and rules.admin,
     }
     if assigns:  # a supervisor assigns others; taking it themselves is the officers' own
         candidates["take"] = candidates["take"] and user.has_perm("support.handle_complaints")

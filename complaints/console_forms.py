@@ -119,6 +119,23 @@ class RootCausesForm(forms.Form):
     )
 
 
+class PublishForm(forms.Form):
+    """An administrator's case summary of a closed complaint, for the help center; names, ids,
+    amounts, addresses and hashes are removed before it is stored or published."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    summary = forms.CharField(
+        label=_("Case summary"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What happened, what we found and what changed. Names, emails, ids, amounts, "
+            "addresses and transaction hashes are removed before publishing."
+        ),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+
 class LetterForm(OverrideForm):
     """A decision with its reason, remedy and the letter sent to the customer. The letter
     starts as a draft (complaints.letters) whose bracketed parts the officer must replace."""

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<str:reference>/note/", actions.note, name="note"),
     path("<str:reference>/root-causes/", actions.root_causes, name="root_causes"),
     path("<str:reference>/decide/", actions.decide, name="decide"),
+    path("<str:reference>/publish/", actions.publish, name="publish"),
     path("<str:reference>/remedy/", actions.remedy, name="remedy"),
     path(
         "<str:reference>/remedies/<int:pk>/approve/", actions.remedy_approve, name="remedy_approve"
