@@ -22,8 +22,7 @@ for its statements (SQL), and how many it made (`--only TEXT`: the pages so name
 the deadline sweep (`complaints.sweep.deadline_sweep`): 50 runs with nothing due; and 1,000
 running deadline rows made due a minute ago (breaches; appeal windows close their complaint),
 swept until nothing is left, rolled back, and again on 1,000 other rows (--due-runs).
-`--explain` prints the plan of each page's slowest statement; `--proposed-index` adds the
-index proposed in docs/benchmarks.md for the run (and drops it after).
+`--explain` prints the plan of each page's slowest statement.
 """
 
 import argparse
@@ -58,15 +57,6 @@ from bench.inbox_scale import collect_static  # noqa: E402
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent  # noqa: E402
 from complaints.sweep import deadline_sweep  # noqa: E402
 from support.models import OutboxEmail  # noqa: E402
-
-# The index this benchmark proposes (docs/benchmarks.md): the running deadlines of a target in
-# due order, which the console's stage tabs walk. `--proposed-index` adds it for the run only.
-PROPOSED_INDEX = """
-CREATE INDEX IF NOT EXISTS complaint_deadline_running ON complaints_complaintdeadline
-    (target, due_at, complaint_id) WHERE met_at IS NULL AND cancelled_at IS NULL;
-ANALYZE complaints_complaintdeadline;
-"""
-
 
 # --- Pages -----------------------------------------------------------------------------------
 
@@ -244,37 +234,21 @@ def main() -> None:
     parser.add_argument("--fill-only", action="store_true")
     parser.add_argument("--sweep-only", action="store_true", help="no pages, only the sweep")
     parser.add_argument("--only", default="", help="only the pages whose name has this")
-    parser.add_argument("--proposed-index", action="store_true", help="with it, for this run")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     staff = people()
     fill(args.complaints, args.tickets, staff)
     if args.fill_only:
         return
-    added = args.proposed_index and not index_exists("complaint_deadline_running")
-    if added:
-        with connection.cursor() as cursor:
-            cursor.execute(PROPOSED_INDEX)
-    try:
-        measure(args, staff)
-    finally:
-        if added:
-            with connection.cursor() as cursor:
-                cursor.execute("DROP INDEX complaint_deadline_running")
-
-
-def index_exists(name: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
-        return cursor.fetchone() is not None
+    measure(args, staff)
 
 
 def measure(args: argparse.Namespace, staff: dict) -> None:
     collect_static()
     head = subprocess.run(["git", "log", "-1", "--format=%h %cI"], capture_output=True, text=True)
     print(
-        f"{timezone.now():%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}, commit "
-        f"{head.stdout.strip()}, proposed index: {index_exists('complaint_deadline_running')}"
+        f"{timezone.now():%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}, "
+        f"commit {head.stdout.strip()}"
     )
     print(
         f"complaints: {Complaint.objects.count():,}, tickets: ~{args.tickets:,}, "

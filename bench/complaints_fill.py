@@ -251,6 +251,7 @@ def fill(complaints: int, tickets: int, staff: dict) -> None:
             cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM auth_user")
             first = cursor.fetchone()[0]
             cursor.execute(CUSTOMERS_SQL, {"customers": CUSTOMERS, "first": first})
+            cursor.execute("ANALYZE auth_user; ANALYZE support_customerprofile")
         common = {"customers": CUSTOMERS, "first": first}
         cursor.execute("SELECT count(*) FROM tickets_ticket")
         have = cursor.fetchone()[0]
