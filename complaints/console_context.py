@@ -23,14 +23,13 @@ from complaints.models import (
     APPEAL_STAGES,
     OPEN_STAGES,
     Appeal,
-    AppealOutcome,
     Complaint,
     ComplaintDeadline,
     ComplaintEvent,
-    Outcome,
     RootCause,
     Stage,
 )
+from complaints.services import remedy_possible
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from tickets.customer360 import customer_360
 from tickets.transfers import transfer_row
@@ -132,16 +131,6 @@ def _stage_actions(user, complaint: Complaint, appeal: Appeal | None, rules: Rul
     if assigns:  # a supervisor assigns others; taking it themselves is the officers' own
         candidates["take"] = candidates["take"] and user.has_perm("support.handle_complaints")
     return {name for name, shown in candidates.items() if shown}
-
-
-def remedy_possible(complaint: Complaint, appeal: Appeal | None) -> bool:
-    """Whether a remedy may be asked for: the rule of `complaint_remedy_request`, for the
-    page to offer the form (a decision for the customer, first or on appeal)."""
-    if appeal is not None and appeal.outcome:
-        return appeal.outcome != AppealOutcome.UPHELD or complaint.outcome != Outcome.REJECTED
-    if complaint.stage not in (Stage.DECIDED, Stage.CLOSED):
-        return False
-    return complaint.outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD)
 
 
 # --- The action forms -----------------------------------------------------------------------

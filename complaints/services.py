@@ -575,7 +575,7 @@ def complaint_remedy_request(
     reason = _required(reason, _("Give a reason."))
     with transaction.atomic():
         complaint = workflow.lock(complaint)
-        if not _remedy_due(complaint):
+        if not remedy_possible(complaint, Appeal.objects.filter(complaint=complaint).first()):
             raise InvalidStage(Stage(complaint.stage).label, _("a remedy"))
         _remedy_check(action, asset, amount, withdrawal_id)
         if Appeal.objects.filter(complaint=complaint).exists():
@@ -611,10 +611,9 @@ def _remedy_check(action: str, asset: str, amount: Decimal | None, withdrawal_id
         raise ComplaintInvalid(_("Give the asset and a positive amount."))
 
 
-def _remedy_due(complaint: Complaint) -> bool:
+def remedy_possible(complaint: Complaint, appeal: Appeal | None) -> bool:
     """A remedy follows a decision for the customer: upheld or partly upheld, or an appeal that
-    overturned or modified the decision."""
-    appeal = Appeal.objects.filter(complaint=complaint).first()
+    overturned or modified the decision. The console asks it to offer the form."""
     if appeal is not None and appeal.outcome:
         return appeal.outcome != AppealOutcome.UPHELD or complaint.outcome != Outcome.REJECTED
     if complaint.stage not in (Stage.DECIDED, Stage.CLOSED):
