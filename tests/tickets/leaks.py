@@ -67,6 +67,21 @@ def template_words() -> set[str]:
     return words
 
 
+def url_words() -> set[str]:
+    """The words of every URL route ("complaints/track/"): emails carry links."""
+    from django.urls import get_resolver
+
+    words: set[str] = set()
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            words.update(WORD_RE.findall(str(pattern.pattern).lower()))
+            walk(getattr(pattern, "url_patterns", ()))
+
+    walk(get_resolver().url_patterns)
+    return words
+
+
 def choice_words() -> set[str]:
     """The words of every model field's choices ("normal", "open", "email"): intake writes
     them after a phrase is made (a ticket's priority), so a phrase never uses them."""
@@ -82,9 +97,9 @@ def choice_words() -> set[str]:
 
 def phrase(*, strength: int = 128, avoid: set[str] | None = None) -> str:
     """A real BIP39 phrase (checksum valid, made now) none of whose words is in `avoid`, the
-    database, the email templates, the fields' choices or the frequent English words tests
+    database, the email templates, the URL routes, the fields' choices or the frequent English words tests
     write around it."""
-    avoid = (avoid or set()) | database_words() | template_words() | choice_words() | AROUND
+    avoid = (avoid or set()) | database_words() | template_words() | url_words() | choice_words() | AROUND
     generator = Mnemonic("english")
     allowed = [i for i, word in enumerate(generator.wordlist) if word not in avoid]
     words = (strength + strength // 32) // 11
