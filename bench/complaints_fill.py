@@ -2,6 +2,7 @@
 with profiles, tickets, and complaints in every stage with the events, messages, deadline rows,
 appeals and ticket links their stage implies. Imported after django.setup()."""
 
+import importlib
 import time
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,8 @@ from django.db import connection, transaction
 from complaints.models import Complaint
 from support.roles import Role
 from tests.conftest import ensure_roles, make_person
+
+queue_due = importlib.import_module("complaints.migrations.0004_queue_due")
 
 CUSTOMERS = 20_000
 OFFICERS = 10
@@ -281,6 +284,7 @@ def fill_complaints(cursor, common: dict, have: int, complaints: int, staff: dic
     cursor.execute(EVENTS_SQL, {"reviewer": staff["reviewer"].pk})
     cursor.execute(MESSAGES_SQL)
     cursor.execute(DEADLINES_SQL)
+    cursor.execute(queue_due.FILL)  # each complaint's next staff deadline, as the timers keep it
     cursor.execute(APPEALS_SQL, {"reviewer": staff["reviewer"].pk})
     cursor.execute(LINKS_SQL, {"after": after})
     cursor.execute("DROP TABLE bench_paths")

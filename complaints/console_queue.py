@@ -66,7 +66,7 @@ class Cursor:
         return cls(due=moment, id=int(pk))
 
 
-def next_due() -> Subquery:
+def earliest_due() -> Subquery:
     """The earliest due time of the complaint's running deadlines (paused ones included)."""
     running = ComplaintDeadline.objects.running().filter(complaint=OuterRef("pk"))
     return Subquery(running.order_by("due_at").values("due_at")[:1])
@@ -93,7 +93,7 @@ def queue_page(
     rows = _rows(pairs[:PAGE_SIZE])
     if len(pairs) <= PAGE_SIZE:
         return rows, None
-    return rows, Cursor(due=rows[-1].next_due, id=rows[-1].pk)
+    return rows, Cursor(due=rows[-1].earliest_due, id=rows[-1].pk)
 
 
 def _more() -> int:
@@ -129,21 +129,21 @@ def _newest_first(condition: Q, after: Cursor | None) -> list[tuple]:
 
 def _one_persons(condition: Q, after: Cursor | None) -> list[tuple]:
     """One person's complaints (a few dozen), each with its next due time, sorted."""
-    complaints = Complaint.objects.filter(condition).annotate(next_due=next_due())
+    complaints = Complaint.objects.filter(condition).annotate(earliest_due=earliest_due())
     if after is not None:
         complaints = complaints.filter(_after(after))
-    ordered = complaints.order_by(F("next_due").asc(nulls_last=True), "id")
-    return list(ordered.values_list("pk", "next_due")[: _more()])
+    ordered = complaints.order_by(F("earliest_due").asc(nulls_last=True), "id")
+    return list(ordered.values_list("pk", "earliest_due")[: _more()])
 
 
 def _after(cursor: Cursor) -> Q:
     """The rows after `cursor` in (next due, nulls last; id) order."""
     if cursor.due is None:
-        return Q(next_due__isnull=True, id__gt=cursor.id)
+        return Q(earliest_due__isnull=True, id__gt=cursor.id)
     return (
-        Q(next_due__gt=cursor.due)
-        | Q(next_due=cursor.due, id__gt=cursor.id)
-        | Q(next_due__isnull=True)
+        Q(earliest_due__gt=cursor.due)
+        | Q(earliest_due=cursor.due, id__gt=cursor.id)
+        | Q(earliest_due__isnull=True)
     )
 
 
@@ -168,7 +168,8 @@ def _by_deadline(filters: QueueFilters, user: AbstractBaseUser, after: Cursor | 
     if after is None or after.due is not None:
         firsts = running.filter(_conditions(filters, user, "complaint__"))
         if after is not None:
-            firsts = firsts.filter(
+            # due_at >= d as well: the index scan starts at the cursor, not at the first row.
+            firsts = firsts.filter(due_at__gte=after.due).filter(
                 Q(due_at__gt=after.due) | Q(due_at=after.due, complaint_id__gt=after.id)
             )
         ordered = firsts.order_by("due_at", "complaint_id")
@@ -212,7 +213,7 @@ def _rows(pairs: list[tuple]) -> list[Complaint]:
     rows = []
     for pk, due in pairs:
         row = by_id[pk]
-        row.next_due = due
+        row.earliest_due = due
         rows.append(row)
     return rows
 

@@ -284,6 +284,7 @@ def _recompute_deadlines(complaint: Complaint) -> None:
         row.save(update_fields=["due_at", "warn_at", "next_at"])
         if row.target == Target.APPEAL_WINDOW:
             Complaint.objects.filter(pk=complaint.pk).update(appeal_deadline=due)
+    timers.next_due_refresh(complaint)
 
 
 def _next_sweep(row: ComplaintDeadline):

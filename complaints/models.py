@@ -6,6 +6,8 @@ The workflow is one transitions table (`Complaint.TRANSITIONS`) applied by one f
 and swept by a periodic task (`complaints.sweep`).
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -73,6 +75,26 @@ class RootCause(models.TextChoices):
     THIRD_PARTY = "third_party", pgettext_lazy("root cause", "Third party (bank, network)")
     RISK_CONTROL = "risk_control", pgettext_lazy("root cause", "Risk or compliance control")
     CUSTOMER = "customer", pgettext_lazy("root cause", "Customer's own action")
+
+
+class Target(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("complaint target", "Acknowledge")
+    DECIDE = "decide", pgettext_lazy("complaint target", "Decide")
+    APPEAL_WINDOW = "appeal_window", pgettext_lazy("complaint target", "Appeal window")
+    APPEAL_DECIDE = "appeal_decide", pgettext_lazy("complaint target", "Decide the appeal")
+
+
+# A complaint with nothing of staff's running has this as its next due time: it sorts after
+# every real one in the staff queue.
+NOTHING_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+QUEUE_STAGES = (
+    Stage.SUBMITTED,
+    Stage.ACKNOWLEDGED,
+    Stage.INVESTIGATING,
+    Stage.WAITING_ON_CUSTOMER,
+    Stage.APPEALED,
+    Stage.UNDER_APPEAL_REVIEW,
+)
 
 
 class NextComplaintReference(models.Func):
@@ -205,6 +227,12 @@ class Complaint(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     published_summary = models.TextField(_("published case summary"), blank=True, default="")
+    # The earliest running, unpaused deadline of staff's (the appeal window is the customer's),
+    # kept by complaints.timers on every stage move: the staff queue's order.
+    next_due = models.DateTimeField(_("next due"), default=NOTHING_DUE, editable=False)
+    next_target = models.CharField(
+        _("next target"), max_length=16, choices=Target.choices, blank=True, editable=False
+    )
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -217,6 +245,11 @@ class Complaint(models.Model):
             models.Index(fields=["customer", "id"], name="complaint_customer"),
             models.Index(fields=["officer", "stage"], name="complaint_officer"),
             models.Index(fields=["created_at"], name="complaint_created"),
+            models.Index(
+                fields=["next_due", "id"],
+                name="complaint_queue",
+                condition=Q(stage__in=QUEUE_STAGES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -370,13 +403,6 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class Target(models.TextChoices):
-    ACKNOWLEDGE = "acknowledge", pgettext_lazy("complaint target", "Acknowledge")
-    DECIDE = "decide", pgettext_lazy("complaint target", "Decide")
-    APPEAL_WINDOW = "appeal_window", pgettext_lazy("complaint target", "Appeal window")
-    APPEAL_DECIDE = "appeal_decide", pgettext_lazy("complaint target", "Decide the appeal")
 
 
 class Unit(models.TextChoices):

@@ -6,10 +6,15 @@ It reads only `ComplaintDeadline` rows with `next_at <= now` (partial index
 then its deadlines): a sweep that took a deadline's lock first and then wrote the complaint's
 event could deadlock with a person changing that complaint. Complaints locked by someone else are
 skipped (SKIP LOCKED) and picked up by the next run, so overlapping sweeps share the work. Each
-row's step is marked (`warned_at`, `breached_at`, `met_at`) in the same transaction that queues
-its emails in the outbox with a dedupe key per complaint, target and step: a sweep run twice,
-or a worker killed before delivery, sends each notice once (the outbox retries delivery).
-Who the notices go to is read once per run, so its reads do not grow with the rows due.
+row's step is marked (`warned_at`, `breached_at`, `met_at`, one bulk update) in the same
+transaction that queues the run's emails in the outbox: a sweep run twice, or a worker killed
+before delivery, sends each notice once (the outbox retries delivery).
+
+Staff get one digest email per person per run, listing every complaint of theirs whose target
+is near or missed (breaches first), however many fell due: a surge must not bury an officer
+under a thousand emails, nor the sweep under a thousand renderings. A customer whose appeal
+window ended gets their own "closed" email. Who the notices go to is read once per run, so the
+sweep's reads do not grow with the rows due.
 """
 
 from datetime import datetime
@@ -19,7 +24,6 @@ from django.utils import timezone
 
 from complaints import notices, services
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent, Target
-from complaints.workflow import record
 from support.roles import Role
 
 SWEEP_BATCH = 500
@@ -38,10 +42,26 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
             .select_for_update(of=("self",))
             .order_by("next_at", "pk")
         )
-        recipients = Recipients()
+        recipients, digest, breaches = Recipients(), notices.DeadlineDigest(), []
         for row in rows:
             row.complaint = complaints[row.complaint_id]
-            _act(row, now, recipients)
+            _mark(row, now, recipients, digest, breaches)
+        ComplaintDeadline.objects.bulk_update(
+            rows, ["warned_at", "breached_at", "met_at", "next_at"]
+        )
+        ComplaintEvent.objects.bulk_create(
+            ComplaintEvent(
+                complaint=row.complaint,
+                kind=ComplaintEvent.Kind.DEADLINE,
+                reason=row.target,
+                created_at=now,
+            )
+            for row in breaches
+        )
+        for row in rows:
+            if row.target == Target.APPEAL_WINDOW:
+                services.complaint_close_after_window(complaint=row.complaint, now=now)
+        digest.enqueue()
     return len(rows)
 
 
@@ -90,38 +110,23 @@ class Recipients:
         return self.with_role(Role.SUPERVISOR, Role.ADMIN)
 
 
-def _act(row: ComplaintDeadline, now: datetime, recipients: Recipients) -> None:
-    """One due step of `row` (its complaint locked by the caller)."""
-    complaint = row.complaint
+def _mark(
+    row: ComplaintDeadline,
+    now: datetime,
+    recipients: Recipients,
+    digest: notices.DeadlineDigest,
+    breaches: list[ComplaintDeadline],
+) -> None:
+    """Mark the due step of `row` (its complaint locked by the caller) and note who to tell;
+    the caller saves the marks, records the breaches and closes the ended appeal windows."""
     if row.target == Target.APPEAL_WINDOW:
         row.met_at, row.next_at = now, None
-        row.save(update_fields=["met_at", "next_at"])
-        services.complaint_close_after_window(complaint=complaint, now=now)
         return
-    target = Target(row.target).label
-    people = recipients.handlers(complaint, row.target)
+    people = recipients.handlers(row.complaint, row.target)
     if row.warned_at is None and row.warn_at is not None and row.warn_at <= now < row.due_at:
         row.warned_at, row.next_at = now, row.due_at
-        row.save(update_fields=["warned_at", "next_at"])
-        key = f"deadline:{row.target}:warn"
-        notices.notify_staff(
-            complaint, people, "deadline_warning", key=key, target=target, due=row.due_at
-        )
+        digest.add(people, row, missed=False)
         return
     row.breached_at, row.next_at = now, None
-    row.save(update_fields=["breached_at", "next_at"])
-    record(complaint, ComplaintEvent.Kind.DEADLINE, by=None, reason=row.target, now=now)
-    people = _unique([*people, *recipients.escalation()])
-    key = f"deadline:{row.target}:breach"
-    notices.notify_staff(
-        complaint, people, "deadline_breached", key=key, target=target, due=row.due_at
-    )
-
-
-def _unique(people: list) -> list:
-    seen, unique = set(), []
-    for person in people:
-        if person.pk not in seen:
-            seen.add(person.pk)
-            unique.append(person)
-    return unique
+    breaches.append(row)
+    digest.add([*people, *recipients.escalation()], row, missed=True)

@@ -9,12 +9,24 @@ Which deadlines run in which stage is this module's table, applied on every stag
 - decided: decide is met, the appeal window (14 days) starts;
 - appealed: the window is met, the appeal decision (10 business days) starts;
 - final decision: the appeal decision is met; closed: whatever still runs is cancelled.
+
+After each move the complaint's `next_due` and `next_target` say which running, unpaused deadline
+of staff's is due first (the appeal window is the customer's): the staff queue's order, read
+from one index instead of every open complaint's deadlines.
 """
 
 from datetime import datetime
 
 from complaints import deadlines
-from complaints.models import Complaint, ComplaintDeadline, ComplaintTarget, Stage, Target, Unit
+from complaints.models import (
+    NOTHING_DUE,
+    Complaint,
+    ComplaintDeadline,
+    ComplaintTarget,
+    Stage,
+    Target,
+    Unit,
+)
 from tickets import sla
 from tickets.selectors import calendar_value
 
@@ -126,6 +138,23 @@ def on_stage(complaint: Complaint, *, old: str, new: str, now: datetime) -> None
         deadline_meet(complaint, Target.APPEAL_DECIDE, now=now)
     elif new == Stage.CLOSED:
         deadlines_cancel(complaint, now=now)
+    next_due_refresh(complaint)
+
+
+def next_due_refresh(complaint: Complaint) -> None:
+    """Write the complaint's next staff deadline (NOTHING_DUE when none runs)."""
+    first = (
+        ComplaintDeadline.objects.running()
+        .filter(complaint=complaint, paused_at__isnull=True)
+        .exclude(target=Target.APPEAL_WINDOW)
+        .order_by("due_at", "id")
+        .values_list("due_at", "target")
+        .first()
+    )
+    complaint.next_due, complaint.next_target = first or (NOTHING_DUE, "")
+    Complaint.objects.filter(pk=complaint.pk).update(
+        next_due=complaint.next_due, next_target=complaint.next_target
+    )
 
 
 def running_deadlines(complaint: Complaint) -> list[ComplaintDeadline]:

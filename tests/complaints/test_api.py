@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -459,10 +460,9 @@ def test_a_remedy_follows_a_decision_for_the_customer(customer, officer, account
 
 
 def test_the_queue_puts_the_complaint_due_first_at_the_top(officer, reviewer, file_complaint):
-    later, sooner, closed = file_complaint(), file_complaint(), file_complaint()
-    now = timezone.now()
-    ComplaintDeadline.objects.filter(complaint=later).update(due_at=now + timedelta(days=3))
-    ComplaintDeadline.objects.filter(complaint=sooner).update(due_at=now + timedelta(hours=1))
+    with time_machine.travel(timezone.now() - timedelta(hours=20)):
+        sooner = file_complaint()  # acknowledgement due in 4 hours
+    later, closed = file_complaint(), file_complaint()
     services.complaint_withdraw(complaint=closed, customer=closed.customer)
     response = client_for(reviewer).get(f"{BASE}queue/")
     assert response.status_code == 200

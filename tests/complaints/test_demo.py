@@ -118,7 +118,7 @@ def test_overdue_cases_are_escalated_by_the_sweep(demo):
     assert deadline_sweep() == 3
     breaches = ComplaintEvent.objects.filter(kind=ComplaintEvent.Kind.DEADLINE)
     assert breaches.count() == 3
-    assert OutboxEmail.objects.filter(dedupe_key__contains=":deadline:").exists()
+    assert OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:").exists()
     assert deadline_sweep() == 0
 
 

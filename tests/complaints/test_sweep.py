@@ -31,11 +31,15 @@ def filed(file_complaint):
 
 
 def keys(complaint, step: str) -> dict[str, int]:
-    """{recipient: emails} of the notices of `step` ("deadline:acknowledge:warn")."""
-    emails = OutboxEmail.objects.filter(dedupe_key__startswith=f"complaint:{complaint.pk}:{step}")
+    """{recipient: times told} of `step` ("acknowledge:warn", "decide:breach") of `complaint`
+    in the deadline digests (English readers)."""
+    target, kind = step.split(":")
+    told = f"The target “{Target(target).label}” of complaint {complaint.reference} "
+    told += "was due" if kind == "breach" else "is due"
     counts: dict[str, int] = {}
-    for email in emails:
-        counts[email.to] = counts.get(email.to, 0) + 1
+    for email in OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:"):
+        if times := email.body_text.count(told):
+            counts[email.to] = counts.get(email.to, 0) + times
     return counts
 
 
@@ -48,10 +52,10 @@ def test_a_warning_goes_once_to_every_officer_before_an_unassigned_complaint_is_
     assert deadline_sweep(now=ACK_WARN + timedelta(minutes=2)) == 0
 
     warned = {"officer@example.com": 1, "officer2@example.com": 1}
-    assert keys(complaint, "deadline:acknowledge:warn") == warned
+    assert keys(complaint, "acknowledge:warn") == warned
     row = ComplaintDeadline.objects.get(complaint=complaint, target=Target.ACKNOWLEDGE)
     assert (row.warned_at, row.next_at) == (ACK_WARN + timedelta(minutes=1), ACK_DUE)
-    assert keys(complaint, "deadline:acknowledge:breach") == {}
+    assert keys(complaint, "acknowledge:breach") == {}
 
 
 def test_a_missed_target_escalates_once_to_the_officer_supervisors_and_admins(
@@ -64,8 +68,8 @@ def test_a_missed_target_escalates_once_to_the_officer_supervisors_and_admins(
     assert deadline_sweep(now=ACK_DUE + timedelta(minutes=5)) == 1
     assert deadline_sweep(now=ACK_DUE + timedelta(hours=5)) == 0
 
-    assert keys(complaint, "deadline:acknowledge:warn") == {"officer@example.com": 1}
-    assert keys(complaint, "deadline:acknowledge:breach") == {
+    assert keys(complaint, "acknowledge:warn") == {"officer@example.com": 1}
+    assert keys(complaint, "acknowledge:breach") == {
         "officer@example.com": 1,
         "supervisor@example.com": 1,
         "admin@example.com": 1,
@@ -81,8 +85,8 @@ def test_a_sweep_that_comes_late_escalates_without_warning_first(filed, officer,
 
     deadline_sweep(now=ACK_DUE + timedelta(hours=1))
 
-    assert keys(complaint, "deadline:acknowledge:warn") == {}
-    assert keys(complaint, "deadline:acknowledge:breach") == {
+    assert keys(complaint, "acknowledge:warn") == {}
+    assert keys(complaint, "acknowledge:breach") == {
         "officer@example.com": 1,
         "supervisor@example.com": 1,
     }
@@ -108,7 +112,7 @@ def test_a_paused_decision_clock_is_not_swept(filed, officer, supervisor):
 
     assert deadline_sweep(now=MONDAY + timedelta(days=60)) == 0
 
-    assert keys(complaint, "deadline:decide") == {}
+    assert keys(complaint, "decide:warn") == keys(complaint, "decide:breach") == {}
     row = ComplaintDeadline.objects.get(complaint=complaint, target=Target.DECIDE)
     assert (row.warned_at, row.breached_at) == (None, None)
 
@@ -145,7 +149,7 @@ def test_a_late_appeal_review_goes_to_its_reviewer_and_up(
 
     deadline_sweep(now=due + timedelta(minutes=1))
 
-    assert keys(complaint, "deadline:appeal_decide:breach") == {
+    assert keys(complaint, "appeal_decide:breach") == {
         "reviewer@example.com": 1,
         "supervisor@example.com": 1,
     }
@@ -173,13 +177,12 @@ def test_the_sweep_reads_the_same_for_one_or_twenty_rows_due(
             sweeps.append((deadline_sweep(now=now), _reads(queries)))
 
     assert sweeps == [(1, 4), (20, 5)]  # due ids, complaints, rows, officers, supervisors+admins
-    assert not OutboxEmail.objects.filter(
-        dedupe_key__regex=rf"^complaint:({'|'.join(str(c.pk) for c in later)}):deadline"
-    ).exists()
+    for complaint in later:
+        assert keys(complaint, "acknowledge:warn") == keys(complaint, "acknowledge:breach") == {}
 
 
 @pytest.mark.parametrize("due", [1, 20])
-def test_each_row_due_costs_only_its_own_writes(
+def test_the_writes_do_not_grow_with_the_rows_due(
     due,
     file_complaint,
     officer,
@@ -188,16 +191,44 @@ def test_each_row_due_costs_only_its_own_writes(
     admin_user,
     django_assert_max_num_queries,
 ):
-    """Per row: its mark, its event, and three statements per email (savepoint, insert,
-    release) to its officer or both officers, the supervisor and the admin."""
+    """One bulk update of the marks, one insert of the breach events, and three statements
+    (savepoint, insert, release) per digest, one to each person told (the officers, the
+    supervisor, the admin), however many complaints are due."""
     with time_machine.travel(MONDAY, tick=False):
         complaints = [file_complaint() for _ in range(due)]
     for complaint in complaints[::2]:
         services.complaint_assign(complaint=complaint, officer=officer, by=officer)
-    per_row = 2 + 3 * 4
 
-    with django_assert_max_num_queries(2 + 5 + per_row * due):  # savepoint and release, reads
+    with django_assert_max_num_queries(2 + 5 + 2 + 3 * 4):  # savepoint and release, reads
         assert deadline_sweep(now=ACK_DUE + timedelta(minutes=1)) == due
+
+    digests = OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:")
+    assert digests.count() == (3 if due == 1 else 4)  # the one complaint is assigned
+    assert ComplaintEvent.objects.filter(kind="deadline").count() == due
+
+
+def test_a_surge_sends_each_person_one_digest_breaches_first(
+    filed, file_complaint, officer, supervisor, monkeypatch
+):
+    """Three complaints missed and one near its target, in one run: the officer gets one email
+    listing the misses before the warning, cut at the digest's length with the rest counted."""
+    monkeypatch.setattr("complaints.notices.DIGEST_ROWS", 3)
+    missed = [filed() for _ in range(3)]
+    with time_machine.travel(MONDAY + timedelta(hours=2), tick=False):
+        near = file_complaint()  # due two hours after the others: warned in the same run
+
+    assert deadline_sweep(now=ACK_DUE + timedelta(minutes=1)) == 4
+
+    [to_officer] = OutboxEmail.objects.filter(to=officer.email)
+    assert to_officer.subject == "Complaints: 3 deadlines missed, 1 approaching"
+    body = to_officer.body_text
+    assert all(complaint.reference in body for complaint in missed)
+    assert near.reference not in body
+    assert "And 1 more." in body
+    [to_supervisor] = OutboxEmail.objects.filter(to=supervisor.email)
+    assert "1 approaching" not in to_supervisor.subject  # only misses go up
+    assert deadline_sweep(now=ACK_DUE + timedelta(minutes=2)) == 0
+    assert OutboxEmail.objects.filter(to=officer.email).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,6 +264,6 @@ def test_a_complaint_someone_is_changing_is_left_for_the_next_run(filed, officer
     assert acted_while_held == 0
     assert failures == []
     assert deadline_sweep(now=ACK_DUE + timedelta(minutes=2)) == 0  # acknowledged meanwhile
-    assert not OutboxEmail.objects.filter(dedupe_key__contains=":deadline:").exists()
+    assert not OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:").exists()
     complaint.refresh_from_db()
     assert complaint.stage == Stage.ACKNOWLEDGED

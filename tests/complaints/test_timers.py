@@ -9,7 +9,7 @@ import time_machine
 
 from complaints import services
 from complaints.errors import AppealWindowClosed
-from complaints.models import ComplaintDeadline, ComplaintTarget, Stage, Target, Unit
+from complaints.models import NOTHING_DUE, ComplaintDeadline, ComplaintTarget, Stage, Target, Unit
 from tickets.models import BusinessCalendar
 
 MONDAY = datetime(2026, 11, 30, 10, tzinfo=UTC)
@@ -197,3 +197,32 @@ def test_a_target_an_admin_edits_applies_to_the_next_complaint(at, file_complain
     assert (decide.warn_at, decide.next_at) == (None, decide.due_at)
     assert deadline(after, Target.ACKNOWLEDGE).due_at == utc(2026, 9, 22, 3)
     assert deadline(before, Target.DECIDE).due_at == utc(2026, 12, 21, 10)  # unchanged
+
+
+def test_the_complaint_names_its_next_staff_deadline_at_every_stage(
+    at, file_complaint, officer, reviewer, customer
+):
+    """What the staff queue sorts by: the earliest running, unpaused deadline of staff's —
+    never a paused one, never the customer's appeal window."""
+
+    def next_due(complaint) -> tuple:
+        complaint.refresh_from_db()
+        return complaint.next_due, complaint.next_target
+
+    at(MONDAY)
+    complaint = file_complaint()
+    assert next_due(complaint) == (utc(2026, 12, 1, 10), Target.ACKNOWLEDGE)
+    services.complaint_acknowledge(complaint=complaint, by=officer)
+    assert next_due(complaint) == (utc(2026, 12, 21, 10), Target.DECIDE)
+    services.complaint_request_information(complaint=complaint, by=officer, text="Statement?")
+    assert next_due(complaint) == (NOTHING_DUE, "")
+    services.complaint_customer_reply(complaint=complaint, customer=customer, text="Attached.")
+    assert next_due(complaint) == (utc(2026, 12, 21, 10), Target.DECIDE)
+    services.complaint_decide(complaint=complaint, by=officer, outcome="rejected", reason="No.")
+    assert next_due(complaint) == (NOTHING_DUE, "")  # the appeal window is the customer's
+    at(utc(2026, 12, 2, 9))
+    services.appeal_submit(complaint=complaint, customer=customer, grounds="No order existed.")
+    assert next_due(complaint) == (utc(2026, 12, 16, 9), Target.APPEAL_DECIDE)
+    services.appeal_take(complaint=complaint, by=reviewer)
+    services.appeal_decide(complaint=complaint, by=reviewer, outcome="overturned", reason="Yes.")
+    assert next_due(complaint) == (NOTHING_DUE, "")

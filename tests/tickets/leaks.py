@@ -97,9 +97,10 @@ def choice_words() -> set[str]:
 
 def phrase(*, strength: int = 128, avoid: set[str] | None = None) -> str:
     """A real BIP39 phrase (checksum valid, made now) none of whose words is in `avoid`, the
-    database, the email templates, the URL routes, the fields' choices or the frequent English words tests
-    write around it."""
-    avoid = (avoid or set()) | database_words() | template_words() | url_words() | choice_words() | AROUND
+    database, the email templates, the URL routes, the fields' choices or the frequent English
+    words tests write around it."""
+    known = database_words() | template_words() | url_words() | choice_words()
+    avoid = (avoid or set()) | known | AROUND
     generator = Mnemonic("english")
     allowed = [i for i, word in enumerate(generator.wordlist) if word not in avoid]
     words = (strength + strength // 32) // 11
