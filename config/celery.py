@@ -43,4 +43,5 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "survey-sweep": {"task": "tickets.tasks.survey_sweep_task", "schedule": 60.0},
+    "figures-refresh": {"task": "tickets.tasks.figures_refresh_task", "schedule": 60.0},
 }

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,6 +200,11 @@ class Ticket(models.Model):
     follow_up_after = models.DateTimeField(null=True, blank=True, editable=False)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Roll-ups of the dashboards' business-minute figures, counted after the fact by
+    # tickets.metrics.rollups (NULL: not counted yet); `resolution_of` is the solve they count.
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    resolution_of = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -254,6 +259,22 @@ class Ticket(models.Model):
                 for field in ("language", "channel", "category", "priority")
             ],
             GinIndex(fields=["tags"], name="ticket_tags"),
+            # The dashboards' periods, and the roll-ups still to count (tickets.metrics.rollups).
+            *[
+                models.Index(fields=[field], name=f"ticket_{field}")
+                for field in ("created_at", "first_responded_at", "solved_at")
+            ],
+            models.Index(
+                fields=["id"],
+                name="ticket_first_reply_uncounted",
+                condition=Q(first_responded_at__isnull=False, first_response_minutes__isnull=True),
+            ),
+            models.Index(
+                fields=["id"],
+                name="ticket_solve_uncounted",
+                condition=Q(solved_at__isnull=False)
+                & (Q(resolution_of__isnull=True) | ~Q(resolution_of=F("solved_at"))),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,6 +305,12 @@ class Message(models.Model):
     metadata = models.JSONField(_("channel metadata"), default=dict, blank=True)
     external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A public reply's roll-ups for the dashboards, counted after the fact by
+    # tickets.metrics.rollups (`counted`): its handle time, and when the next-response cycle it
+    # closes began (the first customer message after the previous reply; NULL: it closes none).
+    counted = models.BooleanField(default=False, editable=False)
+    handle_minutes = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    cycle_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -296,7 +323,17 @@ class Message(models.Model):
                 condition=Q(external_id__isnull=False),
             )
         ]
-        indexes = [models.Index(fields=["ticket", "id"], name="message_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "id"], name="message_ticket"),
+            models.Index(
+                fields=["created_at"], name="message_reply_created", condition=Q(kind="reply")
+            ),
+            models.Index(
+                fields=["id"],
+                name="message_reply_uncounted",
+                condition=Q(kind="reply", counted=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}/{self.pk} {self.kind}"

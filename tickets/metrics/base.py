@@ -1,8 +1,6 @@
-"""What every figure shares: the scope's filters on tickets, the period's days, percentages and
-percentiles computed the way PostgreSQL's percentile_cont computes them."""
+"""What every figure shares: the scope's filters on tickets, the period's days and
+percentages."""
 
-import math
-from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Case, F, Q, QuerySet, When
@@ -12,9 +10,6 @@ from django.utils import timezone
 from tickets.metrics.scope import Scope
 from tickets.models import Status, Ticket
 
-# A figure computed in Python row by row (business minutes) reads at most this many rows, the
-# most recent first; docs/metrics.md says so.
-MAX_ROWS = 50_000
 DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
 
 
@@ -71,24 +66,3 @@ def day_start(day: date) -> datetime:
 def pct(part: int, whole: int) -> float | None:
     """part ÷ whole in percent to one decimal; None when there is nothing to count."""
     return round(part * 100 / whole, 1) if whole else None
-
-
-def percentile(values: Sequence[float], share: float) -> float | None:
-    """The same interpolation as PostgreSQL's percentile_cont (share 0.5: the median)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = share * (len(ordered) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-    return round(value, 1)
-
-
-def spread(values: Iterable[float]) -> dict:
-    """{"median", "p90", "count"} of a list of minutes."""
-    values = list(values)
-    return {
-        "median": percentile(values, 0.5),
-        "p90": percentile(values, 0.9),
-        "count": len(values),
-    }

@@ -2,7 +2,7 @@
 (docs/metrics.md). A target is decided when it is met or when it comes due unmet, whichever is
 first; a target still running is not counted yet."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Least
 
 from tickets.metrics.base import pct, period_end, resolved_at, ticket_filter, tickets_in
@@ -31,34 +31,17 @@ def _clock_counts(scope: Scope, target: str, met_field, due_field: str, tickets=
     return decided.aggregate(met=Count("pk", filter=met), breached=Count("pk", filter=~met))
 
 
-def _previous_reply() -> Subquery:
-    replies = Message.objects.filter(
-        ticket=OuterRef("ticket"), kind=Message.Kind.REPLY, id__lt=OuterRef("pk")
-    )
-    return Subquery(replies.order_by("-id").values("id")[:1])
-
-
 def next_response_cycles(scope: Scope) -> QuerySet[Message]:
     """The public agent replies of the period that close a next-response cycle: a reply after
-    an earlier reply, with a customer message in between (that message started the cycle),
-    annotated with `cycle_start` (the first customer message after the earlier reply)."""
-    replies = Message.objects.filter(
+    an earlier reply, with a customer message in between; `cycle_started_at` (counted by
+    tickets.metrics.rollups) is the first customer message after the earlier reply."""
+    return Message.objects.filter(
         ticket_filter(scope, "ticket__"),
         ticket__merged_into__isnull=True,
         kind=Message.Kind.REPLY,
         created_at__gte=scope.start,
         created_at__lt=scope.end,
-    ).annotate(previous_reply=_previous_reply())
-    first_customer = Message.objects.filter(
-        ticket=OuterRef("ticket"),
-        kind=Message.Kind.CUSTOMER,
-        id__gt=OuterRef("previous_reply"),
-        id__lt=OuterRef("pk"),
-    ).order_by("id")
-    return (
-        replies.filter(previous_reply__isnull=False)
-        .annotate(cycle_start=Subquery(first_customer.values("created_at")[:1]))
-        .filter(cycle_start__isnull=False)
+        cycle_started_at__isnull=False,
     )
 
 
@@ -77,7 +60,7 @@ def _next_response_counts(scope: Scope) -> dict:
         ticket=OuterRef("ticket"),
         target=SlaTarget.NEXT_RESPONSE,
         kind=SlaEvent.Kind.BREACH,
-        due_at__gt=OuterRef("cycle_start"),
+        due_at__gt=OuterRef("cycle_started_at"),
         due_at__lte=OuterRef("created_at"),
     )
     met = next_response_cycles(scope).filter(~Exists(late)).count()

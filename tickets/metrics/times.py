@@ -1,136 +1,88 @@
 """Times in business minutes: first response, resolution and handle time (docs/metrics.md).
 
 Business minutes depend on each ticket's calendar (its SLA policy's, else its team's, else
-24/7), so they are counted in Python, row by row, over at most MAX_ROWS rows of the period (the
-most recent); calendars are read once per (policy, team) pair.
+24/7); tickets.metrics.rollups counts them once per row after the fact, so these figures are SQL
+aggregates over the stored numbers (medians and 90th percentiles by PostgreSQL's
+percentile_cont), whatever the period's size. Rows not counted yet are left out
+(`rollups.freshness()` says up to when the figures are complete).
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
+from django.db.models import Avg, Count, F, Q, QuerySet
 
-from django.db.models import F, OuterRef, Subquery
-
-from tickets import sla
-from tickets.metrics.base import DONE_STATUSES, MAX_ROWS, spread, ticket_filter, tickets_in
-from tickets.metrics.compliance import _previous_reply
+from support.aggregates import Percentile
+from tickets.metrics.base import DONE_STATUSES, ticket_filter, tickets_in
 from tickets.metrics.scope import Scope
-from tickets.models import Message, SlaPolicy, Ticket
-from tickets.selectors import calendar_for
-
-# A reply's handle time counts at most this many business minutes from the customer message it
-# answers: beyond it the ticket was waiting in a queue, not being worked on.
-HANDLE_CAP_MINUTES = 60
+from tickets.models import Message
 
 
-class Calendars:
-    """calendar_for() once per (policy, team): a 90-day period has few of them."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[int | None, int | None], sla.Calendar] = {}
-        self._policies = {policy.pk: policy for policy in SlaPolicy.objects.all()}
-
-    def of(self, policy_id: int | None, team_id: int | None) -> sla.Calendar:
-        key = (policy_id, team_id)
-        if key not in self._seen:
-            ticket = Ticket(team_id=team_id)
-            self._seen[key] = calendar_for(ticket, self._policies.get(policy_id))
-        return self._seen[key]
+def _spread(rows: QuerySet, field: str) -> dict:
+    """{"median", "p90", "count"} of `field` over `rows`, minutes to one decimal."""
+    found = rows.aggregate(
+        median=Percentile(field, 0.5), p90=Percentile(field, 0.9), count=Count("pk")
+    )
+    return {
+        "median": _one_decimal(found["median"]),
+        "p90": _one_decimal(found["p90"]),
+        "count": found["count"],
+    }
 
 
-def _minutes(rows: Iterable[dict], start: str, end: str) -> list[tuple[dict, int]]:
-    calendars = Calendars()
-    return [
-        (
-            row,
-            sla.business_minutes_between(
-                row[start], row[end], calendars.of(row["sla_policy"], row["team"])
-            ),
-        )
-        for row in rows
-    ]
+def _one_decimal(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
 
 
 def first_response_times(scope: Scope) -> dict:
     """Business minutes from a ticket's creation to its first public agent reply, over the
     tickets first answered in the period: {"median", "p90", "count"}."""
-    rows = (
-        tickets_in(scope)
-        .filter(first_responded_at__gte=scope.start, first_responded_at__lt=scope.end)
-        .order_by("-first_responded_at")
-        .values("created_at", "first_responded_at", "sla_policy", "team")[:MAX_ROWS]
+    answered = tickets_in(scope).filter(
+        first_responded_at__gte=scope.start,
+        first_responded_at__lt=scope.end,
+        first_response_minutes__isnull=False,
     )
-    return spread(minutes for _row, minutes in _minutes(rows, "created_at", "first_responded_at"))
+    return _spread(answered, "first_response_minutes")
 
 
 def resolution_times(scope: Scope) -> dict:
     """Business minutes from creation to the last solve, less the business minutes the ticket
     spent pending, on hold or solved before a reopening (sla_paused_minutes), over the tickets
     solved in the period and still solved or closed: {"median", "p90", "count"}."""
-    rows = (
-        tickets_in(scope)
-        .filter(status__in=DONE_STATUSES, solved_at__gte=scope.start, solved_at__lt=scope.end)
-        .order_by("-solved_at")
-        .values("created_at", "solved_at", "sla_policy", "team", "sla_paused_minutes")[:MAX_ROWS]
+    solved = tickets_in(scope).filter(
+        status__in=DONE_STATUSES,
+        solved_at__gte=scope.start,
+        solved_at__lt=scope.end,
+        resolution_of=F("solved_at"),
     )
-    pairs = _minutes(rows, "created_at", "solved_at")
-    return spread(max(0, minutes - row["sla_paused_minutes"]) for row, minutes in pairs)
+    return _spread(solved, "resolution_minutes")
 
 
-def handle_rows(scope: Scope, *, by_author: bool = False) -> list[tuple[dict, int]]:
-    """(reply row, handle minutes) of each public agent reply of the period that answers a
-    customer message: business minutes from the latest customer message since the previous
-    reply to the reply, capped at HANDLE_CAP_MINUTES. With `by_author`, the scope's agent is
-    the reply's author rather than the ticket's assignee."""
-    last_customer = Message.objects.filter(
-        ticket=OuterRef("ticket"), kind=Message.Kind.CUSTOMER, id__lt=OuterRef("pk")
-    ).order_by("-id")
+def handled_replies(scope: Scope) -> QuerySet[Message]:
+    """The public agent replies of the period that answer a customer message, with their handle
+    minutes (rollups: from the latest customer message since the previous reply, capped at 60).
+    The scope's agent is the reply's author, not the ticket's assignee."""
     replies = Message.objects.filter(
-        ticket_filter(scope, "ticket__", agent=not by_author),
+        ticket_filter(scope, "ticket__", agent=False),
         ticket__merged_into__isnull=True,
         kind=Message.Kind.REPLY,
         created_at__gte=scope.start,
         created_at__lt=scope.end,
+        handle_minutes__isnull=False,
     )
     if scope.agent is not None:
         replies = replies.filter(author=scope.agent)
-    replies = replies.annotate(
-        previous_reply=_previous_reply(),
-        answered_id=Subquery(last_customer.values("id")[:1]),
-        answered_at=Subquery(last_customer.values("created_at")[:1]),
-        sla_policy=F("ticket__sla_policy"),
-        team=F("ticket__team"),
-    ).order_by("-id")
-    rows = [
-        row
-        for row in replies.values(
-            "author",
-            "created_at",
-            "answered_id",
-            "answered_at",
-            "previous_reply",
-            "sla_policy",
-            "team",
-        )[:MAX_ROWS]
-        if row["answered_id"] and (row["previous_reply"] or 0) < row["answered_id"]
-    ]
-    return [
-        (row, min(minutes, HANDLE_CAP_MINUTES))
-        for row, minutes in _minutes(rows, "answered_at", "created_at")
-    ]
-
-
-def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
+    return replies
 
 
 def average_handle_time(scope: Scope) -> dict:
     """{"minutes": mean handle minutes per reply or None, "count": replies}."""
-    values = [minutes for _row, minutes in handle_rows(scope, by_author=True)]
-    return {"minutes": _mean(values), "count": len(values)}
+    found = handled_replies(scope).aggregate(minutes=Avg("handle_minutes"), count=Count("pk"))
+    return {"minutes": _one_decimal(found["minutes"]), "count": found["count"]}
 
 
 def handle_minutes_by_agent(scope: Scope) -> dict[int, float | None]:
-    found: dict[int, list[int]] = defaultdict(list)
-    for row, minutes in handle_rows(scope, by_author=True):
-        found[row["author"]].append(minutes)
-    return {author: _mean(values) for author, values in found.items()}
+    rows = (
+        handled_replies(scope)
+        .filter(~Q(author=None))
+        .values("author")
+        .annotate(minutes=Avg("handle_minutes"))
+    )
+    return {row["author"]: _one_decimal(row["minutes"]) for row in rows}
