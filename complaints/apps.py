@@ -31,5 +31,5 @@ class ComplaintsConfig(AppConfig):
             order=40,
         )
         registry.register_customer_panel("complaints", customer_complaints, with_viewer=True)
-        registry.register_dashboard_figure("complaints", complaint_figures)
+        registry.register_dashboard_figure("complaints", complaint_figures, with_period=True)
         registry.register_demo_loader("complaints", load_demo_complaints)

@@ -323,13 +323,23 @@ def _most(counts: dict[str, int], labels: dict[str, str]) -> str:
     return ", ".join(f"{labels.get(key, key)} ({n})" for key, n in top) or "—"
 
 
-def complaint_figures() -> dict:
-    """The supervisors' dashboard panel, over the last 90 days of submissions."""
-    period = Period.ending(timezone.now())
+def _title(period: Period) -> str:
+    """The panel's title with the period's first and last days (its end is excluded)."""
+    last = period.end - timedelta(microseconds=1)
+    return _("Complaints submitted from %(start)s to %(end)s") % {
+        "start": formats.date_format(timezone.localdate(period.start)),
+        "end": formats.date_format(timezone.localdate(last)),
+    }
+
+
+def complaint_figures(*, start: datetime, end: datetime) -> dict:
+    """The supervisors' dashboard panel over the complaints submitted in the dashboard's
+    period [start, end); "Open past a deadline" is now, whatever the period."""
+    period = Period(start, end)
     by_category = volume_by_category(period)
     languages = dict(Complaint._meta.get_field("language").choices)
     return {
-        "title": _("Complaints (last %(days)s days)") % {"days": DEFAULT_DAYS},
+        "title": _title(period),
         "figures": [
             figure(_("Submitted"), sum(by_category.values())),
             figure(_("Open past a deadline"), past_deadline(), alert="breached"),

@@ -13,10 +13,3 @@ class SupportConfig(AppConfig):
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0
         )
-        registry.register_nav(
-            key="dashboard",
-            label=_("Dashboards"),
-            url_name="console:dashboard",
-            permission="support.supervise",
-            order=80,
-        )

@@ -6,6 +6,7 @@ customer-360 panels and dashboard figures in its AppConfig.ready().
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
@@ -24,7 +25,7 @@ class NavEntry:
 _nav: dict[str, NavEntry] = {}
 _site_nav: dict[str, NavEntry] = {}
 _customer_panels: dict[str, tuple[Callable, bool]] = {}
-_dashboard_figures: dict[str, Callable] = {}
+_dashboard_figures: dict[str, tuple[Callable, bool]] = {}
 _demo_loaders: dict[str, Callable] = {}
 _inbox_providers: dict[str, Callable] = {}
 
@@ -91,10 +92,13 @@ def customer_panels(
     }
 
 
-def register_dashboard_figure(key: str, provider: Callable) -> None:
+def register_dashboard_figure(key: str, provider: Callable, *, with_period: bool = False) -> None:
     """`provider() -> {"title": str, "figures": [{"label", "value", "tone"?}]}`, one panel of
-    the supervisors' dashboard; tone is "ok", "warning" or "breached"."""
-    _dashboard_figures[key] = provider
+    the supervisors' dashboard; tone is "ok", "warning" or "breached". With `with_period`,
+    `provider(start=..., end=...)`: the period the supervisor chose ([start, end), aware
+    datetimes), which the panel's title then names; without, the panel keeps its own window
+    (and says it: "last 7 days")."""
+    _dashboard_figures[key] = (provider, with_period)
 
 
 def figure(label: str, value, *, alert: str | None = None) -> dict:
@@ -105,8 +109,12 @@ def figure(label: str, value, *, alert: str | None = None) -> dict:
     return {"label": label, "value": value, "tone": alert if value else "ok"}
 
 
-def dashboard_figures() -> dict[str, dict]:
-    return {key: provider() for key, provider in sorted(_dashboard_figures.items())}
+def dashboard_figures(*, start: datetime, end: datetime) -> dict[str, dict]:
+    """Every registered panel, those that take a period computed over [start, end)."""
+    return {
+        key: provider(start=start, end=end) if with_period else provider()
+        for key, (provider, with_period) in sorted(_dashboard_figures.items())
+    }
 
 
 def register_inbox_provider(key: str, provider: Callable) -> None:

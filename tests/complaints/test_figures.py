@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from complaints import deadlines, figures, services
@@ -151,19 +152,40 @@ def test_the_figures_are_for_supervisors_admins_and_officers(reviewer, agent, cu
         assert client.get("/api/v1/complaints/figures/").status_code == 403
 
 
-def test_the_dashboard_panel_shows_the_last_90_days(client, supervisor, march):
+def test_the_dashboard_panel_covers_the_period_chosen(client, supervisor, march):
+    client.force_login(supervisor)
     with time_machine.travel(datetime(2026, 4, 15, tzinfo=UTC), tick=False):
-        panel = figures.complaint_figures()
-        client.force_login(supervisor)
-        page = client.get("/console/dashboard/").content.decode()
+        response = client.get("/console/dashboards/", {"preset": "90d"})
+    panel = response.context["app_panels"]["complaints"]
     values = {row["label"]: row["value"] for row in panel["figures"]}
-    assert panel["title"] == "Complaints (last 90 days)"
+    assert panel["title"] == "Complaints submitted from Jan. 16, 2026 to April 15, 2026"
     assert values["Submitted"] == 8  # February's and April's too
     assert values["Upheld or partly upheld"] == "50%"
     assert values["Appealed"] == "75%"
     assert values["Overturned or modified on appeal"] == "50%"
     assert values["Most about"].startswith("Fees (5)")
-    assert "Complaints (last 90 days)" in page
+    assert "Complaints submitted from Jan. 16, 2026 to April 15, 2026" in response.content.decode()
+
+
+def test_the_dashboard_counts_the_complaints_submitted_in_its_period(
+    client, supervisor, file_complaint
+):
+    now = timezone.now()
+    for days_ago in (40, 5):
+        with time_machine.travel(now - timedelta(days=days_ago), tick=False):
+            file_complaint()
+    client.force_login(supervisor)
+
+    def shown(**period) -> dict:
+        panel = client.get("/console/dashboards/", period).context["app_panels"]["complaints"]
+        return {row["label"]: row["value"] for row in panel["figures"]}
+
+    week = shown(preset="7d")
+    sixty_days = shown(start=(now - timedelta(days=59)).date(), end=now.date())
+    assert week["Submitted"] == 1
+    assert sixty_days["Submitted"] == 2
+    # Both are unacknowledged past their 24 hours: late now, whatever the period.
+    assert week["Open past a deadline"] == sixty_days["Open past a deadline"] == 2
 
 
 # --- Business days, in Python and in SQL, as the deadlines count them -------------------------

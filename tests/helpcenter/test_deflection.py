@@ -147,7 +147,7 @@ def test_dashboard_shows_searches_unanswered_share_and_deflections(client, secti
     )
     SearchRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     client.force_login(supervisor)
-    panels = client.get("/console/dashboard/").context["panels"]
+    panels = client.get("/console/dashboards/").context["app_panels"]
     figures = {figure["label"]: figure["value"] for figure in panels["helpcenter"]["figures"]}
     assert figures["Searches (7 days)"] == 4
     assert figures["Searches with no good answer (7 days)"] == "75 %"

@@ -58,7 +58,7 @@ def test_supervisor_dashboard_shows_help_center_figures(client, section, supervi
     feedback_record(article=article, helpful=True, language="en", user=customer)
     feedback_record(article=article, helpful=False, language="en", user=customer)
     client.force_login(supervisor)
-    page = client.get("/console/dashboard/").content.decode()
+    page = client.get("/console/dashboards/").content.decode()
     assert "Help center" in page
     assert "50 %" in page
 

@@ -68,7 +68,7 @@ def test_supervisors_see_live_chat_figures(client, supervisor, customer):
 
     with translation.override("en"):
         figures = dashboard.chat_figures()
-    html = client.get(reverse("console:dashboard")).content.decode()
+    html = client.get(reverse("console:dashboard"), follow=True).content.decode()
 
     values = {str(figure["label"]): figure["value"] for figure in figures["figures"]}
     assert values["Waiting for an agent"] == 1

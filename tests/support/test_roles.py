@@ -48,21 +48,34 @@ def test_anonymous_visitor_is_sent_to_log_in_from_the_console(client):
     assert "/accounts/log-in/" in response["Location"]
 
 
-def test_supervisor_sees_the_dashboards_from_every_registered_app(client, supervisor):
+def test_supervisor_sees_the_panels_of_every_registered_app_on_the_dashboard(client, supervisor):
     from support import registry
 
     registry.register_dashboard_figure(
         "zz-test", lambda: {"title": "Test panel", "figures": [{"label": "Open", "value": 7}]}
     )
     client.force_login(supervisor)
-    page = client.get("/console/dashboard/").content.decode()
+    try:
+        page = client.get("/console/dashboards/").content.decode()
+    finally:
+        registry._dashboard_figures.pop("zz-test")
     assert "Test panel" in page
     assert ">7<" in page
-    registry._dashboard_figures.pop("zz-test")
+
+
+def test_the_old_dashboard_address_leads_to_the_one_dashboard(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get("/console/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == "/console/dashboards/"
+    nav = [item["label"] for item in client.get("/console/").context["console_nav"]]
+    assert nav.count("Live dashboard") == 1
+    assert "Dashboards" not in nav
 
 
 def test_agent_cannot_open_the_dashboards(client, agent):
     client.force_login(agent)
-    assert client.get("/console/dashboard/").status_code == 403
+    assert client.get("/console/dashboard/", follow=True).status_code == 403
+    assert client.get("/console/dashboards/").status_code == 403
     nav = [item["key"] for item in client.get("/console/").context["console_nav"]]
-    assert "dashboard" not in nav
+    assert "sla_dashboards" not in nav

@@ -26,6 +26,6 @@ def test_the_sla_panel_counts_open_tickets_by_their_clocks(customer, policy, rec
 def test_the_panel_is_on_the_supervisors_dashboard(client, supervisor, customer, policy, receive):
     receive(external_id="a")
     client.force_login(supervisor)
-    page = client.get("/console/dashboard/").content.decode()
+    page = client.get("/console/dashboards/").content.decode()
     assert "Tickets and SLA" in page
     assert "Unassigned" in page

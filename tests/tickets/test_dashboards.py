@@ -1,6 +1,8 @@
 """The supervisors' dashboards: who may open them, the period form's refusals, the figures and
-their CSV downloads, the agent view, and the live tiles over a real websocket."""
+their CSV downloads, the agent view, the apps' panels, and the live tiles (the viewer's teams
+only) on the page and over a real websocket."""
 
+import asyncio
 import copy
 import csv
 import io
@@ -11,10 +13,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.utils import timezone
 
-from support.models import Team
+from livechat import start
+from livechat.models import Conversation
+from support.models import AgentProfile, Team
 from support.roles import Role
 from tests.conftest import make_person
 from tests.livechat.conftest import ORIGIN, WebsocketCommunicator, session_cookie, websocket_app
+from tickets.dashboard_socket import TileRounds
 from tickets.dashboards.csv import cell
 from tickets.models import Ticket
 
@@ -187,6 +192,83 @@ def test_the_agent_view_refuses_bad_dates(client, agent):
     assert response.status_code == 400
 
 
+def test_the_dashboard_shows_every_apps_panel_the_old_page_had(client, my_team):
+    page = as_user(client, my_team.supervisor).get(URL).content.decode()
+    for key in ("tickets", "livechat", "helpcenter", "complaints"):
+        assert f'data-testid="panel-{key}"' in page
+    assert "Tickets and SLA" in page
+    assert "Live chat" in page
+    assert "Help center" in page
+
+
+# --- Live tiles: the viewer's teams ------------------------------------------------------------
+
+
+@pytest.fixture
+def split_floor(my_team, other_team, agent, stranger, customer, other_customer, receive, policy):
+    """Team A (my_team) has a ticket not yet due, a queued chat and an online agent; team B
+    (other_team) a breached ticket, a queued chat and an online agent."""
+    calm = ticket_of(receive, my_team, customer_email="calm@example.com")
+    late = ticket_of(receive, other_team, customer_email="late@example.com")
+    Ticket.objects.filter(pk=calm.pk).update(first_response_due=timezone.now() + timedelta(days=1))
+    Ticket.objects.filter(pk=late.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
+    for person, team in ((customer, my_team), (other_customer, other_team)):
+        chat = start.conversation_start(customer=person, language="en", category="kyc")
+        Conversation.objects.filter(pk=chat.pk).update(
+            status="queued", team=team, queued_at=timezone.now()
+        )
+    AgentProfile.objects.filter(user=stranger).update(presence="online")
+    return my_team, other_team
+
+
+FLOOR_KEYS = ("breached", "unassigned", "chats_queued", "agents_online")
+
+
+def tiles_of(tiles: list[dict]) -> tuple[int, ...]:
+    return tuple(tile({"tiles": tiles}, key) for key in FLOOR_KEYS)
+
+
+def test_a_supervisors_tiles_count_only_their_teams(client, split_floor):
+    my_team, _other_team = split_floor
+    response = as_user(client, my_team.supervisor).get(URL)
+    assert tiles_of(response.context["tiles"]) == (0, 1, 1, 1)
+    assert '<div class="figure ok" data-tile="breached"><dt>SLA breached now</dt><dd>0</dd>' in (
+        response.content.decode()
+    )
+
+
+def test_an_administrators_tiles_count_every_team(client, split_floor, admin_user):
+    response = as_user(client, admin_user).get(URL)
+    assert tiles_of(response.context["tiles"]) == (1, 2, 2, 2)
+
+
+def test_a_supervisor_of_no_team_counts_nothing_in_the_tiles(client, split_floor, supervisor):
+    Team.objects.update(supervisor=None)
+    response = as_user(client, supervisor).get(URL)
+    assert tiles_of(response.context["tiles"]) == (0, 0, 0, 0)
+
+
+def test_supervisors_of_the_same_teams_share_one_computation_a_round():
+    computed = []
+
+    def compute(teams):
+        computed.append(teams)
+        return {"computations": len(computed)}
+
+    shared = TileRounds(compute)
+
+    async def scenario():
+        together = await asyncio.gather(*(shared.values((1,), 7) for _ in range(50)))
+        other_teams = await shared.values((2,), 7)
+        next_round = await shared.values((1,), 8)
+        return together, other_teams, next_round
+
+    together, other_teams, next_round = async_to_sync(scenario)()
+    assert together == [{"computations": 1}] * 50
+    assert (other_teams, next_round) == ({"computations": 2}, {"computations": 3})
+    assert computed == [(1,), (2,), (1,)]
+
+
 # --- Live tiles over the real channel layer --------------------------------------------------
 
 
@@ -263,3 +345,23 @@ def test_a_foreign_page_cannot_open_the_tiles_socket(_own_channel_prefix, my_tea
         assert await socket.receive_close() == 4403
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tiles_socket_counts_the_viewers_teams(_own_channel_prefix, split_floor, admin_user):
+    my_team, _other_team = split_floor
+    supervisor_cookie, admin_cookie = session_cookie(my_team.supervisor), session_cookie(admin_user)
+
+    async def first_frame(cookie) -> dict:
+        socket = tiles_socket(cookie)
+        assert (await socket.connect())[0]
+        frame = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return frame
+
+    async def scenario():
+        return await first_frame(supervisor_cookie), await first_frame(admin_cookie)
+
+    supervisors, admins = async_to_sync(scenario)()
+    assert tiles_of(supervisors["tiles"]) == (0, 1, 1, 1)
+    assert tiles_of(admins["tiles"]) == (1, 2, 2, 2)

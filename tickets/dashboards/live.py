@@ -1,14 +1,18 @@
-"""The live tiles of the supervisors' dashboard: the whole support floor right now.
+"""The live tiles of the supervisors' dashboard: the viewer's teams right now.
 
 Three aggregate queries whatever the number of rows (open tickets, queued chats, agents' presence),
 each reading only open work, so the websocket can recompute them every few seconds
-(tickets.dashboard_socket). Counts only: no ticket, chat or person is named, so the tiles are
-the same for every supervisor.
+(tickets.dashboard_socket). They count the teams the viewer may see, the rule of the period
+form (tickets.dashboards.forms.viewer_team_ids: administrators every team, supervisors the
+teams they supervise): those teams' tickets, the chats queued for those teams
+(`Conversation.team`) and the agents who are members of them. A ticket or chat of no team
+counts only for administrators. Counts only: no ticket, chat or person is named, so supervisors
+of the same teams see the same tiles.
 """
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,32 +37,48 @@ def _minutes_since(moment: datetime | None, now: datetime) -> int:
     return int((now - moment).total_seconds() // 60) if moment is not None else 0
 
 
-def tile_values(now: datetime | None = None) -> dict[str, int]:
-    """The numbers behind the tiles (language-free: what the socket compares between frames)."""
+def tile_values(*, teams: tuple[int, ...] | None, now: datetime | None = None) -> dict[str, int]:
+    """The numbers behind the tiles for `teams` (None: every team, and work of no team), as
+    `viewer_team_ids` gives them; language-free: what the socket compares between frames."""
     now = now or timezone.now()
-    tickets = Ticket.objects.open().aggregate(
+    tickets, chats, agents = _open_tickets(teams), _queued_chats(teams), _agents(teams)
+    counted = tickets.aggregate(
         breached=Count("pk", filter=_due_before(now)),
         breaching=Count("pk", filter=_due_before(now + timedelta(hours=1)) & ~_due_before(now)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
         oldest=Min("created_at", filter=Q(status__in=WAITING_STATUSES)),
     )
-    chats = Conversation.objects.filter(status=ChatStatus.QUEUED).aggregate(
-        queued=Count("pk"), longest=Min("queued_at")
-    )
-    agents = AgentProfile.objects.aggregate(
-        online=Count("pk", filter=Q(presence=AgentProfile.Presence.ONLINE)),
-        away=Count("pk", filter=Q(presence=AgentProfile.Presence.AWAY)),
+    queued = chats.aggregate(queued=Count("pk"), longest=Min("queued_at"))
+    present = agents.aggregate(
+        # distinct: an agent of two of the teams is one person
+        online=Count("pk", distinct=True, filter=Q(presence=AgentProfile.Presence.ONLINE)),
+        away=Count("pk", distinct=True, filter=Q(presence=AgentProfile.Presence.AWAY)),
     )
     return {
-        "breached": tickets["breached"],
-        "breaching": tickets["breaching"],
-        "unassigned": tickets["unassigned"],
-        "oldest_waiting": _minutes_since(tickets["oldest"], now),
-        "chats_queued": chats["queued"],
-        "longest_chat_wait": _minutes_since(chats["longest"], now),
-        "agents_online": agents["online"],
-        "agents_away": agents["away"],
+        "breached": counted["breached"],
+        "breaching": counted["breaching"],
+        "unassigned": counted["unassigned"],
+        "oldest_waiting": _minutes_since(counted["oldest"], now),
+        "chats_queued": queued["queued"],
+        "longest_chat_wait": _minutes_since(queued["longest"], now),
+        "agents_online": present["online"],
+        "agents_away": present["away"],
     }
+
+
+def _open_tickets(teams: tuple[int, ...] | None) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.open()
+    return tickets if teams is None else tickets.filter(team__in=teams)
+
+
+def _queued_chats(teams: tuple[int, ...] | None) -> QuerySet[Conversation]:
+    chats = Conversation.objects.filter(status=ChatStatus.QUEUED)
+    return chats if teams is None else chats.filter(team__in=teams)
+
+
+def _agents(teams: tuple[int, ...] | None) -> QuerySet[AgentProfile]:
+    agents = AgentProfile.objects.all()
+    return agents if teams is None else agents.filter(teams__in=teams)
 
 
 def tile_labels() -> dict[str, tuple[str, str | None]]:

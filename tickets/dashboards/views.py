@@ -1,6 +1,9 @@
 """The dashboards' pages: parse the period form, compute the figures over its scope, render
 (or download them as CSV). Access: the supervise permission for the floor and the agents'
-list, the console permission for one's own figures; the teams come from the form's scope."""
+list, the console permission for one's own figures; the teams come from the form's scope.
+
+The supervisors' page also shows the panels the apps register (support.registry: tickets' SLA
+snapshot, live chat, help center, complaints), those that take a period over the chosen one."""
 
 from dataclasses import replace
 
@@ -35,9 +38,9 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "scope": scope,
-        "tiles": live.tiles(live.tile_values()),
+        "tiles": live.tiles(live.tile_values(teams=form.allowed_teams)),
         "panels": [panel(spec, value) for spec, value in values],
-        "complaints": dashboard_figures().get("complaints"),
+        "app_panels": dashboard_figures(start=scope.start, end=scope.end),
         "computed_at": timezone.now(),
         "query": request.GET.urlencode(),
         "console_section": "sla_dashboards",
