@@ -198,7 +198,7 @@ def _window_ends(complaint: Complaint, step: Step, story: Story) -> None:
         raise ValueError(f"{complaint.reference}: the appeal window has not ended")
     window.met_at, window.next_at = now, None
     window.save(update_fields=["met_at", "next_at"])
-    services.complaint_close_after_window(complaint=workflow.lock(complaint), now=now)
+    services.complaints_close_after_window(complaints=[workflow.lock(complaint)], now=now)
 
 
 def _remedy(complaint: Complaint, step: Step, story: Story) -> None:

@@ -430,16 +430,14 @@ def complaint_accept(*, complaint: Complaint, customer: AbstractBaseUser) -> Com
     return complaint
 
 
-def complaint_close_after_window(*, complaint: Complaint, now: datetime) -> Complaint:
-    """The appeal window ended with no appeal (the deadline sweep, under its lock)."""
-    if complaint.stage != Stage.DECIDED:
-        return complaint
-    fields = workflow.move(
-        complaint, Stage.CLOSED, by=None, reason=_("The time to appeal ended."), now=now
-    )
-    workflow.save(complaint, fields)
-    notices.notify_customer(complaint, "closed", key="closed")
-    return complaint
+def complaints_close_after_window(*, complaints: list[Complaint], now: datetime) -> list:
+    """The appeal windows of `complaints` ended with no appeal (the deadline sweep, under its
+    locks): those still decided are closed, all at once, and each customer told."""
+    decided = [complaint for complaint in complaints if complaint.stage == Stage.DECIDED]
+    workflow.close_many(decided, reason=_("The time to appeal ended."), now=now)
+    for complaint in decided:
+        notices.notify_customer(complaint, "closed", key="closed", new_key=True)  # closes once
+    return decided
 
 
 def appeal_submit(

@@ -23,7 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints import notices, services
+from complaints.digest import DeadlineDigest
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent, Target
+from support.bulk import update_rows
 from support.roles import Role
 
 SWEEP_BATCH = 500
@@ -42,12 +44,13 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
             .select_for_update(of=("self",))
             .order_by("next_at", "pk")
         )
-        recipients, digest, breaches = Recipients(), notices.DeadlineDigest(), []
+        recipients, digest, breaches = Recipients(), DeadlineDigest(), []
         for row in rows:
             row.complaint = complaints[row.complaint_id]
             _mark(row, now, recipients, digest, breaches)
-        ComplaintDeadline.objects.bulk_update(
-            rows, ["warned_at", "breached_at", "met_at", "next_at"]
+        marks = ("warned_at", "breached_at", "met_at", "next_at")
+        update_rows(
+            ComplaintDeadline, marks, [(row.pk, *(getattr(row, f) for f in marks)) for row in rows]
         )
         ComplaintEvent.objects.bulk_create(
             ComplaintEvent(
@@ -58,9 +61,8 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
             )
             for row in breaches
         )
-        for row in rows:
-            if row.target == Target.APPEAL_WINDOW:
-                services.complaint_close_after_window(complaint=row.complaint, now=now)
+        ended = [row.complaint for row in rows if row.target == Target.APPEAL_WINDOW]
+        services.complaints_close_after_window(complaints=ended, now=now)
         digest.enqueue()
     return len(rows)
 
@@ -114,7 +116,7 @@ def _mark(
     row: ComplaintDeadline,
     now: datetime,
     recipients: Recipients,
-    digest: notices.DeadlineDigest,
+    digest: DeadlineDigest,
     breaches: list[ComplaintDeadline],
 ) -> None:
     """Mark the due step of `row` (its complaint locked by the caller) and note who to tell;

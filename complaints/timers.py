@@ -141,6 +141,16 @@ def on_stage(complaint: Complaint, *, old: str, new: str, now: datetime) -> None
     next_due_refresh(complaint)
 
 
+def on_closed(complaints: list[Complaint], *, now: datetime) -> None:
+    """`on_stage` to closed for many complaints at once: every clock still running cancelled,
+    nothing left due (the caller saves `next_due` and `next_target` with the complaints)."""
+    ComplaintDeadline.objects.running().filter(complaint__in=complaints).update(
+        cancelled_at=now, next_at=None
+    )
+    for complaint in complaints:
+        complaint.next_due, complaint.next_target = NOTHING_DUE, ""
+
+
 def next_due_refresh(complaint: Complaint) -> None:
     """Write the complaint's next staff deadline (NOTHING_DUE when none runs)."""
     first = (

@@ -32,13 +32,15 @@ def filed(file_complaint):
 
 def keys(complaint, step: str) -> dict[str, int]:
     """{recipient: times told} of `step` ("acknowledge:warn", "decide:breach") of `complaint`
-    in the deadline digests (English readers)."""
+    in the deadline digests (English readers): its line under "Targets missed:" or "Targets due
+    soon:"."""
     target, kind = step.split(":")
-    told = f"The target “{Target(target).label}” of complaint {complaint.reference} "
-    told += "was due" if kind == "breach" else "is due"
+    line = f"{complaint.reference} · {Target(target).label} · "
     counts: dict[str, int] = {}
     for email in OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:"):
-        if times := email.body_text.count(told):
+        missed, _heading, near = email.body_text.partition("Targets due soon:")
+        section = missed if kind == "breach" else near
+        if times := section.count(line):
             counts[email.to] = counts.get(email.to, 0) + times
     return counts
 
@@ -212,7 +214,7 @@ def test_a_surge_sends_each_person_one_digest_breaches_first(
 ):
     """Three complaints missed and one near its target, in one run: the officer gets one email
     listing the misses before the warning, cut at the digest's length with the rest counted."""
-    monkeypatch.setattr("complaints.notices.DIGEST_ROWS", 3)
+    monkeypatch.setattr("complaints.digest.DIGEST_ROWS", 3)
     missed = [filed() for _ in range(3)]
     with time_machine.travel(MONDAY + timedelta(hours=2), tick=False):
         near = file_complaint()  # due two hours after the others: warned in the same run

@@ -17,11 +17,12 @@ are complete.
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from support.bulk import update_rows
 from tickets import sla
 from tickets.metrics.calendars import Calendars
 from tickets.models import Message, Ticket
@@ -61,21 +62,9 @@ def freshness(now: datetime | None = None) -> datetime:
     return min([row["at"] for row in pending if row["at"] is not None], default=now)
 
 
-def _write(table: str, columns: tuple[tuple[str, str], ...], rows: list[tuple]) -> int:
-    """UPDATE `table` SET each (column, SQL type) of `columns` from `rows` ((id, values…)),
-    in one statement."""
-    if not rows:
-        return 0
-    names = ["id", *(name for name, _kind in columns)]
-    arrays = ", ".join(f"%s::{kind}[]" for kind in ["bigint", *(kind for _n, kind in columns)])
-    assignments = ", ".join(f"{name} = v.{name}" for name, _kind in columns)
-    sql = (
-        f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - our own names
-        f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE t.id = v.id"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
-    return len(rows)
+def _write(model, fields: tuple[str, ...], rows: list[tuple]) -> int:
+    with transaction.atomic():
+        return update_rows(model, fields, rows)
 
 
 def _first_responses(batch: int, calendars: Calendars) -> int:
@@ -88,7 +77,7 @@ def _first_responses(batch: int, calendars: Calendars) -> int:
         (pk, sla.business_minutes_between(start, end, calendars.of(policy, team)))
         for pk, start, end, policy, team in rows
     ]
-    return _write("tickets_ticket", (("first_response_minutes", "integer"),), counted)
+    return _write(Ticket, ("first_response_minutes",), counted)
 
 
 def _resolutions(batch: int, calendars: Calendars) -> int:
@@ -105,8 +94,7 @@ def _resolutions(batch: int, calendars: Calendars) -> int:
     for pk, start, solved, paused, policy, team in rows:
         minutes = sla.business_minutes_between(start, solved, calendars.of(policy, team))
         counted.append((pk, max(0, minutes - paused), solved))
-    columns = (("resolution_minutes", "integer"), ("resolution_of", "timestamptz"))
-    return _write("tickets_ticket", columns, counted)
+    return _write(Ticket, ("resolution_minutes", "resolution_of"), counted)
 
 
 def _replies(batch: int, calendars: Calendars) -> int:
@@ -144,9 +132,4 @@ def _replies(batch: int, calendars: Calendars) -> int:
             minutes = min(counted_minutes, HANDLE_CAP_MINUTES)
         cycle = first_after if previous_reply is not None else None
         counted.append((pk, True, minutes, cycle))
-    columns = (
-        ("counted", "boolean"),
-        ("handle_minutes", "integer"),
-        ("cycle_started_at", "timestamptz"),
-    )
-    return _write("tickets_message", columns, counted)
+    return _write(Message, ("counted", "handle_minutes", "cycle_started_at"), counted)
