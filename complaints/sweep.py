@@ -22,7 +22,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from complaints import notices, services
+from complaints import notices, services, workflow
 from complaints.digest import DeadlineDigest
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent, Target
 from support.bulk import update_rows
@@ -52,14 +52,11 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
         update_rows(
             ComplaintDeadline, marks, [(row.pk, *(getattr(row, f) for f in marks)) for row in rows]
         )
-        ComplaintEvent.objects.bulk_create(
-            ComplaintEvent(
-                complaint=row.complaint,
-                kind=ComplaintEvent.Kind.DEADLINE,
-                reason=row.target,
-                created_at=now,
-            )
-            for row in breaches
+        workflow.record_many(
+            [
+                workflow.event_row(row.complaint_id, ComplaintEvent.Kind.DEADLINE, row.target, now)
+                for row in breaches
+            ]
         )
         ended = [row.complaint for row in rows if row.target == Target.APPEAL_WINDOW]
         services.complaints_close_after_window(complaints=ended, now=now)
