@@ -4,6 +4,8 @@ the dashboard told up to when the figures are complete), on the ticket's busines
 
 from datetime import timedelta
 
+from django.urls import reverse
+
 from tests.tickets.metrics_world import END, START, at, count_rollups, move, open_ticket, reply
 from tickets import metrics
 from tickets.metrics import Scope, rollups
@@ -64,3 +66,23 @@ def test_minutes_are_counted_on_the_team_business_calendar(receive, team, agent)
     assert Ticket.objects.get(pk=ticket.pk).first_response_minutes == 45
     week = Scope(start=START, end=START + timedelta(days=14))
     assert metrics.first_response_times(week)["median"] == 45.0
+
+
+def test_the_dashboard_says_up_to_when_the_times_are_counted(
+    client, receive, team, agent, supervisor
+):
+    team.supervisor = supervisor
+    team.save(update_fields=["supervisor"])
+    ticket = open_ticket(receive, created=at(3, 9), team=team, assignee=agent)
+    reply(ticket, agent, at(3, 10))  # not counted yet
+    client.force_login(supervisor)
+
+    page = client.get(reverse("dashboards:supervisor"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 200
+    assert "Response, resolution and handle times include everything up to" in page.text
+    assert "include everything up to March 3, 2026, 10 a.m.;" in page.text  # the first pending
+
+    count_rollups()
+    page = client.get(reverse("dashboards:supervisor"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "include everything up to March 3, 2026" not in page.text  # now: nothing pending
