@@ -29,7 +29,7 @@ class LivechatConfig(AppConfig):
             order=15,
         )
         registry.register_customer_panel("chats", customer_chats, with_viewer=True)
-        registry.register_dashboard_figure("livechat", chat_figures)
+        registry.register_dashboard_figure("livechat", chat_figures, with_teams=True)
         registry.register_inbox_provider("chats", inbox_chats)
         registry.register_metric("livechat.deflection", metrics.deflection_figures)
         registry.register_review_source("chats", review_chats)

@@ -1,21 +1,22 @@
-"""The supervisors' live-chat panel: one aggregate query over open and recent chats."""
+"""The supervisors' live-chat panel: one aggregate query over the open and recent chats of the
+viewer's teams (support.registry `with_teams`: None is every team, and chats of no team), and
+one over those teams' latest waits."""
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from livechat import assignment
+from livechat.assignment import WAIT_SAMPLE
 from livechat.models import Conversation, Status
 from support.registry import figure
 
 
-def chat_figures() -> dict:
+def chat_figures(*, teams: tuple[int, ...] | None = None) -> dict:
     since = timezone.now() - timedelta(days=7)
-    counts = Conversation.objects.filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gte=since)
-    ).aggregate(
+    chats = _chats_of(teams)
+    counts = chats.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=since)).aggregate(
         with_bot=Count("pk", filter=Q(status=Status.BOT)),
         queued=Count("pk", filter=Q(status=Status.QUEUED)),
         urgent=Count("pk", filter=Q(status=Status.QUEUED, urgent=True)),
@@ -26,7 +27,7 @@ def chat_figures() -> dict:
             "pk", filter=Q(status=Status.ENDED, ended_at__gte=since, queued_at__isnull=True)
         ),
     )
-    rating = counts["rating"]
+    rating, wait = counts["rating"], _average_wait(chats)
     return {
         "title": _("Live chat"),
         "figures": [
@@ -37,7 +38,7 @@ def chat_figures() -> dict:
             figure(_("Resolved by the bot, last 7 days"), counts["bot_resolved"]),
             figure(
                 _("Average wait (minutes)"),
-                round(assignment.average_wait().total_seconds() / 60, 1),
+                round(wait.total_seconds() / 60, 1) if wait is not None else "—",
             ),
             figure(
                 _("Average rating, last 7 days"),
@@ -45,3 +46,20 @@ def chat_figures() -> dict:
             ),
         ],
     }
+
+
+def _chats_of(teams: tuple[int, ...] | None) -> QuerySet[Conversation]:
+    chats = Conversation.objects.all()
+    return chats if teams is None else chats.filter(team__in=teams)
+
+
+def _average_wait(chats: QuerySet[Conversation]) -> timedelta | None:
+    """How long the latest chats taken by an agent waited in the queue (the sample the queue's
+    estimates use, livechat.assignment.average_wait), None when none was taken yet."""
+    recent = (
+        chats.filter(queued_at__isnull=False, assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values_list("queued_at", "assigned_at")[:WAIT_SAMPLE]
+    )
+    waits = [assigned - queued for queued, assigned in recent if assigned >= queued]
+    return sum(waits, timedelta()) / len(waits) if waits else None

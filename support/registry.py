@@ -22,10 +22,17 @@ class NavEntry:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class DashboardFigure:
+    provider: Callable
+    with_period: bool
+    with_teams: bool
+
+
 _nav: dict[str, NavEntry] = {}
 _site_nav: dict[str, NavEntry] = {}
 _customer_panels: dict[str, tuple[Callable, bool]] = {}
-_dashboard_figures: dict[str, tuple[Callable, bool]] = {}
+_dashboard_figures: dict[str, DashboardFigure] = {}
 _demo_loaders: dict[str, Callable] = {}
 _inbox_providers: dict[str, Callable] = {}
 
@@ -92,13 +99,18 @@ def customer_panels(
     }
 
 
-def register_dashboard_figure(key: str, provider: Callable, *, with_period: bool = False) -> None:
+def register_dashboard_figure(
+    key: str, provider: Callable, *, with_period: bool = False, with_teams: bool = False
+) -> None:
     """`provider() -> {"title": str, "figures": [{"label", "value", "tone"?}]}`, one panel of
     the supervisors' dashboard; tone is "ok", "warning" or "breached". With `with_period`,
     `provider(start=..., end=...)`: the period the supervisor chose ([start, end), aware
     datetimes), which the panel's title then names; without, the panel keeps its own window
-    (and says it: "last 7 days")."""
-    _dashboard_figures[key] = (provider, with_period)
+    (and says it: "last 7 days"). With `with_teams`, `provider(teams=...)`: the ids of the
+    teams the viewer may see, or None for every team (administrators); the panel counts only
+    those teams' work, and work of no team only when `teams` is None. Without, the panel
+    counts the whole floor and the dashboard says so."""
+    _dashboard_figures[key] = DashboardFigure(provider, with_period, with_teams)
 
 
 def figure(label: str, value, *, alert: str | None = None) -> dict:
@@ -109,12 +121,21 @@ def figure(label: str, value, *, alert: str | None = None) -> dict:
     return {"label": label, "value": value, "tone": alert if value else "ok"}
 
 
-def dashboard_figures(*, start: datetime, end: datetime) -> dict[str, dict]:
-    """Every registered panel, those that take a period computed over [start, end)."""
-    return {
-        key: provider(start=start, end=end) if with_period else provider()
-        for key, (provider, with_period) in sorted(_dashboard_figures.items())
-    }
+def dashboard_figures(
+    *, start: datetime, end: datetime, teams: tuple[int, ...] | None
+) -> dict[str, dict]:
+    """Every registered panel, those that take a period computed over [start, end), those
+    that take teams over `teams` (None: every team). Each panel says whether it was counted by
+    team (`"by_team"`), so that the page can tell them from the floor-wide ones."""
+    panels = {}
+    for key, registered in sorted(_dashboard_figures.items()):
+        options = {}
+        if registered.with_period:
+            options.update(start=start, end=end)
+        if registered.with_teams:
+            options.update(teams=teams)
+        panels[key] = {**registered.provider(**options), "by_team": registered.with_teams}
+    return panels
 
 
 def register_inbox_provider(key: str, provider: Callable) -> None:

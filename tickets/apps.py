@@ -75,7 +75,7 @@ class TicketsConfig(AppConfig):
             order=72,
         )
         registry.register_customer_panel("tickets", customer_past_tickets, with_viewer=True)
-        registry.register_dashboard_figure("tickets", sla_figures)
+        registry.register_dashboard_figure("tickets", sla_figures, with_teams=True)
         registry.register_demo_loader("tickets", _load_demo)
 
 

@@ -1,4 +1,5 @@
-"""The supervisors' SLA panel: one aggregate query over open tickets."""
+"""The supervisors' SLA panel: one aggregate query over the open tickets of the viewer's teams
+(support.registry `with_teams`: None is every team, and tickets of no team)."""
 
 from datetime import timedelta
 
@@ -19,9 +20,12 @@ def _any_due_before(moment) -> Q:
     return condition
 
 
-def sla_figures() -> dict:
+def sla_figures(*, teams: tuple[int, ...] | None = None) -> dict:
     now = timezone.now()
-    counts = Ticket.objects.open().aggregate(
+    tickets = Ticket.objects.open()
+    if teams is not None:
+        tickets = tickets.filter(team__in=teams)
+    counts = tickets.aggregate(
         open=Count("pk"),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
         urgent=Count("pk", filter=Q(priority=Ticket.Priority.URGENT)),

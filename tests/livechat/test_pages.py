@@ -10,8 +10,10 @@ from django.utils import translation
 
 from livechat import dashboard, start
 from livechat.models import Conversation
+from support.models import Team
 from support.registry import customer_panels
-from tests.conftest import PASSWORD
+from support.roles import Role
+from tests.conftest import PASSWORD, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,27 @@ def test_supervisors_see_live_chat_figures(client, supervisor, customer):
     tones = {str(figure["label"]): figure.get("tone") for figure in figures["figures"]}
     assert tones["Urgent, waiting"] == "breached"  # a tone the dashboard's stylesheet knows
     assert "Live chat" in html
+
+
+def test_the_chat_panel_counts_only_the_teams_it_is_given(customer, other_customer):
+    mine = Team.objects.create(slug="frontline", name="Frontline")
+    theirs = Team.objects.create(slug="vip", name="VIP")
+    guest = make_person("third@example.com", Role.CUSTOMER, preferred_language="en")
+    for person, team in ((customer, mine), (other_customer, theirs), (guest, None)):
+        chat = start.conversation_start(customer=person, language="en", category="kyc")
+        Conversation.objects.filter(pk=chat.pk).update(status="queued", urgent=True, team=team)
+
+    def waiting(teams) -> tuple:
+        with translation.override("en"):
+            values = {
+                item["label"]: item["value"]
+                for item in dashboard.chat_figures(teams=teams)["figures"]
+            }
+        return values["Waiting for an agent"], values["Urgent, waiting"]
+
+    assert waiting((mine.pk,)) == (1, 1)
+    assert waiting((theirs.pk,)) == (1, 1)
+    assert waiting(None) == (3, 3)  # every team, and the chat of no team
 
 
 def test_the_customer_360_lists_the_customers_chats(customer, other_customer):

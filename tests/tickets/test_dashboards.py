@@ -248,6 +248,42 @@ def test_a_supervisor_of_no_team_counts_nothing_in_the_tiles(client, split_floor
     assert tiles_of(response.context["tiles"]) == (0, 0, 0, 0)
 
 
+def panel_values(response, key: str) -> dict:
+    return {
+        str(item["label"]): item["value"] for item in response.context["app_panels"][key]["figures"]
+    }
+
+
+def test_a_supervisors_panels_count_only_their_teams(client, split_floor):
+    my_team, _other_team = split_floor
+    response = as_user(client, my_team.supervisor).get(URL)
+    tickets, chats = panel_values(response, "tickets"), panel_values(response, "livechat")
+    assert (tickets["Open tickets"], tickets["SLA breached"]) == (1, 0)
+    assert chats["Waiting for an agent"] == 1
+    page = response.content.decode()
+    assert "<h2>Your teams' tickets and chats</h2>" in page
+    assert "Only the teams you supervise, as in the tiles above." in page
+
+
+def test_an_administrators_panels_count_every_team(client, split_floor, admin_user):
+    response = as_user(client, admin_user).get(URL)
+    tickets, chats = panel_values(response, "tickets"), panel_values(response, "livechat")
+    assert (tickets["Open tickets"], tickets["SLA breached"]) == (2, 1)
+    assert chats["Waiting for an agent"] == 2
+    assert "<h2>Every team's tickets and chats</h2>" in response.content.decode()
+
+
+def test_the_panels_of_no_team_stand_apart_and_say_they_count_the_whole_floor(client, split_floor):
+    my_team, _other_team = split_floor
+    page = as_user(client, my_team.supervisor).get(URL).content.decode()
+    floor = page.split("The whole support floor")[1]
+    assert 'data-testid="panel-helpcenter"' in floor
+    assert 'data-testid="panel-complaints"' in floor
+    assert 'data-testid="panel-tickets"' not in floor
+    assert 'data-testid="panel-livechat"' not in floor
+    assert "Help articles and complaints belong to no team" in floor
+
+
 def test_supervisors_of_the_same_teams_share_one_computation_a_round():
     computed = []
 

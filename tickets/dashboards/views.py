@@ -3,7 +3,9 @@
 list, the console permission for one's own figures; the teams come from the form's scope.
 
 The supervisors' page also shows the panels the apps register (support.registry: tickets' SLA
-snapshot, live chat, help center, complaints), those that take a period over the chosen one."""
+snapshot, live chat, help center, complaints), those that take a period over the chosen one,
+those that take teams over the viewer's teams (as the live tiles); the others count the whole
+floor and are shown apart, under a heading that says so."""
 
 from dataclasses import replace
 
@@ -40,12 +42,20 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "tiles": live.tiles(live.tile_values(teams=form.allowed_teams)),
         "panels": [panel(spec, value) for spec, value in values],
-        "app_panels": dashboard_figures(start=scope.start, end=scope.end),
+        **_app_panels(form, scope),
         "computed_at": timezone.now(),
         "query": request.GET.urlencode(),
         "console_section": "sla_dashboards",
     }
     return render(request, "tickets/dashboards/supervisor.html", context)
+
+
+def _app_panels(form: PeriodForm, scope: Scope) -> dict:
+    """The apps' panels over the chosen period and the viewer's teams, those counted by team
+    first (`every_team`: the viewer is an administrator, whose teams are all of them)."""
+    panels = dashboard_figures(start=scope.start, end=scope.end, teams=form.allowed_teams)
+    by_team_first = sorted(panels.items(), key=lambda item: not item[1]["by_team"])
+    return {"app_panels": dict(by_team_first), "every_team": form.allowed_teams is None}
 
 
 def _download(request: HttpRequest, scope: Scope) -> HttpResponse:
