@@ -20,7 +20,7 @@ from tickets.dashboards import csv, live
 from tickets.dashboards.figures import FIGURES, as_table, compute
 from tickets.dashboards.forms import NO_TEAM, PeriodForm
 from tickets.dashboards.panels import AGENT_FIGURES, agent_comparison, label, panel
-from tickets.metrics import Scope, agent_figures
+from tickets.metrics import Scope, agent_figures, rollups
 
 
 def _refused(request: HttpRequest, form: PeriodForm, template: str) -> HttpResponse:
@@ -44,6 +44,7 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         "panels": [panel(spec, value) for spec, value in values],
         **_app_panels(form, scope),
         "computed_at": timezone.now(),
+        "counted_to": rollups.freshness(),
         "query": request.GET.urlencode(),
         "console_section": "sla_dashboards",
     }
@@ -85,6 +86,7 @@ def my_figures(request: HttpRequest) -> HttpResponse:
         "scope": mine,
         "rows": agent_comparison(agent_figures(mine), agent_figures(team)),
         "computed_at": timezone.now(),
+        "counted_to": rollups.freshness(),
         "console_section": "my_figures",
     }
     return render(request, "tickets/dashboards/me.html", context)
@@ -104,6 +106,7 @@ def team_agents(request: HttpRequest) -> HttpResponse:
         "headings": [label(key) for key in ("name", *AGENT_FIGURES)],
         "agents": agent_figures(scope),
         "computed_at": timezone.now(),
+        "counted_to": rollups.freshness(),
         "console_section": "sla_dashboards",
     }
     return render(request, "tickets/dashboards/agents.html", context)
