@@ -32,6 +32,7 @@ from complaints.models import (
     Unit,
 )
 from complaints.selectors import customer_events, customer_messages
+from support.assets import asset_amount
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from support.exchange.labels import transfer_kind_label, transfer_status_label
 from support.registry import customer_panels
@@ -97,7 +98,8 @@ def exchange_transfers(customer: AbstractBaseUser) -> Transfers:
 def _transfer_label(transfer) -> str:
     day = formats.date_format(timezone.localtime(transfer.created_at), "SHORT_DATE_FORMAT")
     kind, status = transfer_kind_label(transfer.kind), transfer_status_label(transfer.status)
-    return f"{transfer.id} · {kind} {transfer.amount} {transfer.asset} · {status} · {day}"
+    amount = asset_amount(transfer.amount, transfer.asset)
+    return f"{transfer.id} · {kind} {amount} {transfer.asset} · {status} · {day}"
 
 
 def chat_choices(customer: AbstractBaseUser) -> list[tuple[int, str]]:

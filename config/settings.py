@@ -198,6 +198,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# How each market writes dates and times (Korean 오전/오후 before the time): docs/localisation.md.
+FORMAT_MODULE_PATH = ["support.formats"]
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "UTC")
 LANGUAGE_COOKIE_NAME = "support_language"

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from support.localised import timezone_name
+
 
 def joined(language: str, *, name: str) -> str:
     with translation.override(language):
@@ -22,7 +24,8 @@ def offline(language: str) -> str:
 
 
 def closed(language: str, *, opens_at: datetime | None, zone: str = "UTC") -> str:
-    """The team is outside its opening hours; says when it is back, in the calendar's zone."""
+    """The team is outside its opening hours; says when it is back, in the calendar's zone,
+    named in the chat's language ("대한민국 시간", not "Asia/Seoul")."""
     with translation.override(language):
         if opens_at is None:
             return _(
@@ -33,7 +36,7 @@ def closed(language: str, *, opens_at: datetime | None, zone: str = "UTC") -> st
         return _(
             "Our support team is outside its opening hours right now and will be back on "
             "%(when)s (%(zone)s). Leave a message and we will answer you by email."
-        ) % {"when": when, "zone": zone}
+        ) % {"when": when, "zone": timezone_name(zone)}
 
 
 def ended(language: str) -> str:

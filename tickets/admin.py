@@ -7,6 +7,7 @@ Tickets are read-only here: every change of a ticket goes through the services.
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from support.localised import timezone_name
 from tickets.channels.email import email_process
 from tickets.models import (
     BusinessCalendar,
@@ -49,8 +50,13 @@ class SlaPolicyAdmin(PolicyRowAdmin):
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(PolicyRowAdmin):
-    list_display = ["name", "timezone", "always_open", "holiday_country"]
+    list_display = ["name", "zone", "always_open", "holiday_country"]
     filter_horizontal = ["teams"]
+
+    @admin.display(description=_("timezone"), ordering="timezone")
+    def zone(self, calendar: BusinessCalendar) -> str:
+        """The identifier admins type, and the name readers see: "Asia/Seoul · 대한민국 시간"."""
+        return f"{calendar.timezone} · {timezone_name(calendar.timezone)}"
 
 
 @admin.register(EscalationRule)

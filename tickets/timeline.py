@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from support.assets import asset_amount
 from support.display import display_name
 from tickets.models import Event, Priority, RemediationAction, SlaTarget, Status, Ticket
 from tickets.selectors import timeline
@@ -248,10 +249,17 @@ def _remediation(event: Event, values: dict[str, str]) -> str:
     description = event.after if step in ("requested", "approved", "retried") else event.before
     code, _space, details = description.partition(" ")
     action = choice_label(RemediationAction, code)
-    values["action"] = f"{action} ({details})" if details else action
+    values["action"] = f"{action} ({amount_shown(details)})" if details else action
     values["outcome"] = event.after
     message = REMEDIATION_SENTENCES.get(step)
     return message() % values if message else _unknown(event, values)
+
+
+def amount_shown(details: str) -> str:
+    """ "W101 BTC 0.00020000" as "W101 BTC 0.0002": a trailing amount written with the decimals of
+    the asset before it (support.assets); anything else as it is."""
+    *head, last = details.split(" ")
+    return " ".join([*head, asset_amount(last, head[-1])]) if head else details
 
 
 REMEDIATION_SENTENCES: dict[str, Callable[[], str]] = {

@@ -214,7 +214,7 @@ def test_page_shows_the_complaint_and_everything_linked(
     assert "My withdrawal W-9 has been held for five days." in page
     assert "Release the withdrawal." in page
     assert reverse("tickets_console:ticket", args=[ticket.reference]) in page
-    assert "500 USDT" in page and "Held" in page  # the transfer at the exchange
+    assert "500.00 USDT" in page and "Held" in page  # the transfer at the exchange
     assert "?chat=42" in page
     assert "Compliance hold, ask legal." in page
     assert "Internal: never shown to the customer" in page

@@ -17,13 +17,13 @@ MONDAY = datetime(2026, 11, 30, 10, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 
 # The acknowledgement is due Tuesday 1 December 10:00, the decision Monday 21 December 10:00
-# (UTC), as Django's formats for each language write them.
+# (UTC), as each language writes them (support/formats/: Korean 오전/오후 before the time).
 DATES = {
     "en": ("Dec. 1, 2026, 10 a.m.", "Dec. 21, 2026"),
     "zh-hans": ("2026年12月1日 10:00", "2026年12月21日"),
     "zh-hant": ("2026年12月1日 10:00", "2026年12月21日"),
-    "ko": ("2026년 12월 1일 10:00 오전", "2026년 12월 21일"),
-    "ja": ("2026年12月1日10:00", "2026年12月21日"),
+    "ko": ("2026년 12월 1일 오전 10:00", "2026년 12월 21일"),
+    "ja": ("2026年12月1日 10:00", "2026年12月21日"),
 }
 
 

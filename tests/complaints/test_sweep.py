@@ -104,7 +104,7 @@ def test_the_notices_name_the_target_and_its_due_time_in_the_reader_language(fil
     email = OutboxEmail.objects.get(to=officer.email)
     assert email.language == "ja"
     assert complaint.reference in email.subject
-    assert "2026年12月1日10:00" in email.body_text
+    assert "2026年12月1日 10:00" in email.body_text
 
 
 def test_a_paused_decision_clock_is_not_swept(filed, officer, supervisor):

@@ -75,7 +75,7 @@ def test_outside_hours_the_customer_is_offered_to_leave_a_message_that_becomes_a
     )
     assert system_texts(posted) == [
         "Our support team is outside its opening hours right now and will be back on "
-        "Nov. 30, 2026, 9 a.m. (Asia/Seoul). Leave a message and we will answer you by email."
+        "Nov. 30, 2026, 9 a.m. (South Korea Time). Leave a message and we will answer you by email."
     ]
     assert left.conversation.status == "ended"
     chat.refresh_from_db()

@@ -51,5 +51,5 @@ def test_the_chat_pane_shows_transfers_by_label(client, agent, customer):
     Conversation.objects.filter(pk=chat.pk).update(status="assigned", agent=agent)
     client.login(username=agent.username, password=PASSWORD)
     html = client.get(reverse("livechat_console:customer", args=[chat.pk])).content.decode()
-    assert "Withdrawal 500 USDT" in html and "Held for review" in html
+    assert "Withdrawal 500.00 USDT" in html and "Held for review" in html
     assert "withdrawal 500" not in html and "· held" not in html

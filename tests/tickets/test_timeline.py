@@ -129,7 +129,7 @@ def test_exact_sentences_in_english(events, people):
         "Escalation level raised from 0 to 1 by the system."
     )
     assert by_field[("remediation_requested", "", RELEASE)] == (
-        "Remediation requested by Min-jun: Release a stuck withdrawal (W101 USDT 500)."
+        "Remediation requested by Min-jun: Release a stuck withdrawal (W101 USDT 500.00)."
     )
     assert by_field[("resolution_due", DUE_BEFORE, DUE_AFTER)] == (
         "Resolution due time moved from 03/02/2026 9:30 a.m. to 03/04/2026 5:05 p.m. by Min-jun."
@@ -168,7 +168,7 @@ def test_exact_sla_breach_sentence_in_each_language(events, people, language, ex
 
 def test_times_follow_the_readers_language(events, people):
     due = next(event for event in events if event.field == "resolution_due")
-    assert "2026-3-2 09:30" in event_sentence(due, "ko")
+    assert "2026. 3. 2. 오전 9:30" in event_sentence(due, "ko")
     assert "2026/03/02 9:30" in event_sentence(due, "ja")
     assert "2026年3月2日 09:30" in event_sentence(due, "zh-hans")
     assert "T09:30" not in event_sentence(due, "en")  # never the stored ISO form
