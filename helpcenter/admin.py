@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -21,7 +21,9 @@ from helpcenter.models import (
     Section,
 )
 from helpcenter.search import ANSWER_THRESHOLD
-from helpcenter.text import LANGUAGES, human_text
+from helpcenter.text import LANGUAGES, human_text, text_source
+
+HAS_TEXT = r"\S"  # a field holds human text when it is not blank
 
 
 @admin.register(Category)
@@ -34,6 +36,23 @@ class CategoryAdmin(TabbedTranslationAdmin):
 class SectionAdmin(TabbedTranslationAdmin):
     list_display = ["name", "category", "slug", "position"]
     list_filter = ["category"]
+
+
+class ZhHantSourceFilter(admin.SimpleListFilter):
+    """Articles by where their Traditional Chinese text comes from, so editors find the
+    converted ones to replace with a reviewed translation."""
+
+    title = _("zh-hant text")
+    parameter_name = "zh_hant"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("human", _("human")), ("converted", _("converted")), ("missing", _("missing"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
+        human = Q(title_zh_hant__regex=HAS_TEXT)
+        simplified = Q(title_zh_hans__regex=HAS_TEXT)
+        wanted = {"human": human, "converted": ~human & simplified, "missing": ~human & ~simplified}
+        return queryset.filter(wanted[self.value()]) if self.value() in wanted else queryset
 
 
 class ArticleVersionInline(admin.TabularInline):
@@ -51,10 +70,18 @@ class ArticleVersionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
     change_list_template = "admin/helpcenter/article/change_list.html"
-    list_display = ["slug", "title", "status", "audience", "last_reviewed", "missing_languages"]
-    list_filter = ["status", "audience", "section__category"]
+    list_display = [
+        "slug",
+        "title",
+        "status",
+        "audience",
+        "last_reviewed",
+        "missing_languages",
+        "zh_hant_source",
+    ]
+    list_filter = ["status", "audience", "section__category", ZhHantSourceFilter]
     search_fields = ["slug", "title_en"]
-    readonly_fields = ["view_count", "helpful_count", "not_helpful_count"]
+    readonly_fields = ["zh_hant_text", "view_count", "helpful_count", "not_helpful_count"]
     inlines = [ArticleVersionInline]
     actions = ["publish", "unpublish"]
 
@@ -111,6 +138,25 @@ class ArticleAdmin(TabbedTranslationAdmin):
         """The translation status board: languages without human text."""
         missing = [lang for lang in LANGUAGES if human_text(article, lang) is None]
         return ", ".join(missing) or "—"
+
+    @admin.display(description=_("zh-hant text"))
+    def zh_hant_source(self, article: Article) -> str:
+        """human, converted (from zh-hans, shown with a notice) or missing (readers see English)."""
+        labels = {"human": _("human"), "converted": _("converted"), "missing": _("missing")}
+        return labels[text_source(article, "zh-hant")]
+
+    @admin.display(description=_("Traditional Chinese text"))
+    def zh_hant_text(self, article: Article) -> str:
+        """On the article page: whether readers of zh-hant see a person's text or a conversion."""
+        source = text_source(article, "zh-hant")
+        if source == "human":
+            return _("Written by a person (the Traditional Chinese title and body below).")
+        if source == "converted":
+            return _(
+                "Converted automatically from the Simplified Chinese text, with a notice to "
+                "readers. Fill in the Traditional Chinese title and body to replace it."
+            )
+        return _("Missing: readers of Traditional Chinese see another language.")
 
     def save_model(self, request: HttpRequest, obj: Article, form: object, change: bool) -> None:
         services.article_save_from_admin(article=obj, by=request.user)

@@ -1,16 +1,16 @@
 """Which text of an article a reader sees in a language, and the notice that goes with it.
 
-Human text first; traditional Chinese falls back to the simplified text converted with
-OpenCC (s2twp); any other missing language falls back to English.
+Human text first; traditional Chinese falls back to the simplified text converted the Taiwan
+way (`helpcenter.zh_hant`: OpenCC s2twp, our phrase table, 「」 quotes); any other missing
+language falls back to English.
 """
 
 from dataclasses import dataclass
-from functools import cache
 
-import opencc
 from django.utils.translation import gettext as _
 
 from helpcenter.models import Announcement, Article
+from helpcenter.zh_hant import to_traditional
 
 LANGUAGES = ("en", "zh-hans", "zh-hant", "ko", "ja")
 INDEXED_LANGUAGES = LANGUAGES
@@ -25,15 +25,6 @@ class LocalizedText:
     converted: bool = False
 
 
-@cache
-def _s2twp() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp")
-
-
-def to_traditional(text: str) -> str:
-    return _s2twp().convert(text)
-
-
 def field_name(name: str, language: str) -> str:
     return f"{name}_{language.replace('-', '_')}"
 
@@ -44,6 +35,16 @@ def human_text(obj: Article | Announcement, language: str) -> LocalizedText | No
         return None
     body = getattr(obj, field_name("body", language), "") or ""
     return LocalizedText(title=title, body=body, language=language)
+
+
+def text_source(obj: Article | Announcement, language: str) -> str:
+    """Where a reader's text comes from: "human", "converted" (zh-hant made from zh-hans) or
+    "missing" (another language is shown)."""
+    if human_text(obj, language) is not None:
+        return "human"
+    if language == "zh-hant" and human_text(obj, "zh-hans") is not None:
+        return "converted"
+    return "missing"
 
 
 def article_text(article: Article | Announcement, language: str) -> LocalizedText:

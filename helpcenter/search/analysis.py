@@ -33,8 +33,50 @@ KANA_CHAR = re.compile(rf"[{KANA}]")
 ACCENTED = re.compile("[\u00c0-\u024f]")
 JA_WORD = re.compile(rf"[{HAN}]+|[\u30a0-\u30ff\u31f0-\u31ffー]+")
 
-# Variant forms OpenCC leaves alone (帳號 → 帐号, but the articles write 账号).
-VARIANTS = {"帐": "账", "身分证": "身份证"}
+# Variant forms OpenCC leaves alone (帳號 → 帐号, but the articles write 账号), and the Taiwan
+# words of helpcenter/data/zh_hant_phrases.tsv (after tw2sp), so a reader who types what a
+# converted article shows (透過, 管道, 電子信箱, 關閉帳戶) meets its simplified text. Applied in
+# order (a longer form before the shorter one inside it); only forms that cannot straddle two
+# words (入金 could: 输入金额; 品质 too: 产品质量).
+VARIANTS = {
+    "帐": "账",
+    "身分": "身份",
+    "关闭账户": "注销账户",
+    "关闭账号": "注销账号",
+    "透过": "通过",
+    "管道": "渠道",
+    "电子邮件信箱": "邮箱",
+    "电子信箱": "邮箱",
+    "加密货币": "数字货币",
+    "辨识": "识别",
+    "重设": "重置",
+    "google验证": "谷歌验证",
+    "google 验证": "谷歌验证",
+    "纪录": "记录",
+    "您": "你",
+    "检举": "举报",
+    "防制洗钱": "反洗钱",
+    "主管机关": "监管机构",
+    "警察机关": "公安机关",
+    "工作天": "工作日",
+    "壅塞": "拥堵",
+    "电信业者": "运营商",
+    "私讯": "私信",
+    "社群媒体": "社交媒体",
+    "社群账号": "社交账号",
+    "通信软件": "社交软件",
+    "镜头": "摄像头",
+    "影本": "复印件",
+    "驾照": "驾驶证",
+    "遗失": "丢失",
+    "金融卡": "银行卡",
+    "唯读": "只读",
+    "获利": "盈利",
+    "损益": "盈亏",
+    "国定假日": "法定节假日",
+    "进阶认证": "高级认证",
+    "手机号码": "手机号",
+}
 
 STOP_WORDS = frozenset(
     [
