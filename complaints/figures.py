@@ -27,6 +27,7 @@ from complaints.models import (
     Stage,
     Target,
 )
+from support.aggregates import Percentile
 from support.registry import figure
 from tickets import sla
 
@@ -64,18 +65,6 @@ class Rate:
     @property
     def value(self) -> float | None:
         return self.numerator / self.denominator if self.denominator else None
-
-
-class Percentile(Func):
-    """percentile_cont: the interpolated `fraction` quantile of the expression."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    contains_aggregate = True
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float) -> None:
-        super().__init__(expression, fraction=float(fraction))
 
 
 class Epoch(Func):
