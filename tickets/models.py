@@ -386,7 +386,13 @@ class Event(models.Model):
         ordering = ["id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["ticket", "id"], name="event_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "id"], name="event_ticket"),
+            # The dashboards' reopenings and solves of a period (tickets.metrics.flow).
+            models.Index(
+                fields=["created_at"], name="event_status_created", condition=Q(field="status")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.field}: {self.before} → {self.after}"
