@@ -55,6 +55,7 @@ from django.utils import timezone, translation  # noqa: E402
 from bench.complaints_fill import fill, people  # noqa: E402
 from bench.inbox_scale import collect_static  # noqa: E402
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent  # noqa: E402
+from complaints.notices import closed_notices_send  # noqa: E402
 from complaints.sweep import deadline_sweep  # noqa: E402
 from support.models import OutboxEmail  # noqa: E402
 
@@ -214,6 +215,10 @@ def due_run(ids: list[int], run: int) -> None:
         while swept := deadline_sweep(now=now):
             calls, acted = calls + 1, acted + swept
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        told_at, told = time.perf_counter(), 0
+        while sent := closed_notices_send():  # the task queued after the sweep's commit
+            told += sent
+        telling = time.perf_counter() - told_at
         emails = OutboxEmail.objects.count() - emails
         events = ComplaintEvent.objects.count() - events
         closed = Complaint.objects.filter(deadlines__id__in=ids, stage="closed").count()
@@ -222,7 +227,8 @@ def due_run(ids: list[int], run: int) -> None:
         f"sweep, 1,000 due (run {run + 1}): {elapsed * 1000:7.0f} ms (CPU {cpu * 1000:.0f} ms) "
         f"for {acted} rows in "
         f"{calls} calls of up to 500 ({targets}); {events} events, {emails} emails queued, "
-        f"{closed} complaints closed by their appeal window"
+        f"{closed} complaints closed by their appeal window; then their {told} customers "
+        f"told in {telling * 1000:.0f} ms"
     )
 
 

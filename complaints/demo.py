@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from complaints import deadlines, services, timers, workflow
+from complaints import deadlines, notices, services, timers, workflow
 from complaints.demo_stories import STORIES, Step, Story
 from complaints.models import (
     APPEAL_STAGES,
@@ -199,6 +199,7 @@ def _window_ends(complaint: Complaint, step: Step, story: Story) -> None:
     window.met_at, window.next_at = now, None
     window.save(update_fields=["met_at", "next_at"])
     services.complaints_close_after_window(complaints=[workflow.lock(complaint)], now=now)
+    transaction.on_commit(notices.closed_notices_send)  # as the sweep's task does
 
 
 def _remedy(complaint: Complaint, step: Step, story: Story) -> None:

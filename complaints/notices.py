@@ -7,13 +7,16 @@ own preferred language. Templates: `complaints/templates/complaints/emails/<name
 """
 
 import functools
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from complaints.models import Complaint
 from support.services import outbox_enqueue_email, user_preferred_language
@@ -107,6 +110,43 @@ def people_with_role(*roles: str) -> list[AbstractBaseUser]:
         "agent_profile", "customer_profile"
     )
     return list(users.distinct().order_by("pk"))
+
+
+# How far back a closing by the appeal window is looked for when its email is missing.
+CLOSED_NOTICE_DAYS = 7
+CLOSED_NOTICE_BATCH = 500
+
+
+def closed_notices_send(*, batch: int = CLOSED_NOTICE_BATCH) -> int:
+    """Tell each customer whose complaint the deadline sweep closed (its appeal window ended)
+    and who has no "closed" email yet; returns how many were queued. Safe to run twice at
+    once: the email's dedupe key makes it one per complaint."""
+    from complaints.models import ComplaintEvent, Stage
+    from support.models import OutboxEmail
+
+    since = timezone.now() - timedelta(days=CLOSED_NOTICE_DAYS)
+    emailed = OutboxEmail.objects.filter(
+        dedupe_key=Concat(Value("complaint:"), Cast(OuterRef("pk"), CharField()), Value(":closed"))
+    )
+    by_sweep = ComplaintEvent.objects.filter(
+        complaint=OuterRef("pk"),
+        kind=ComplaintEvent.Kind.STAGE,
+        from_stage=Stage.DECIDED,
+        to_stage=Stage.CLOSED,
+        actor__isnull=True,
+    )
+    waiting = (
+        Complaint.objects.filter(stage=Stage.CLOSED, closed_at__gte=since)
+        .filter(Exists(by_sweep))
+        .exclude(Exists(emailed))
+        .order_by("closed_at", "pk")[:batch]
+    )
+    sent = 0
+    for complaint in waiting:
+        with transaction.atomic():
+            notify_customer(complaint, "closed", key="closed")
+        sent += 1
+    return sent
 
 
 def warn_about_secrets(complaint: Complaint, *, key: str) -> None:

@@ -432,11 +432,11 @@ def complaint_accept(*, complaint: Complaint, customer: AbstractBaseUser) -> Com
 
 def complaints_close_after_window(*, complaints: list[Complaint], now: datetime) -> list:
     """The appeal windows of `complaints` ended with no appeal (the deadline sweep, under its
-    locks): those still decided are closed, all at once, and each customer told."""
+    locks): those still decided are closed, all at once. Their customers are told by
+    `notices.closed_notices_send` after the commit (the sweep queues it; the beat's sweep task
+    runs it too, so a lost task only delays the emails)."""
     decided = [complaint for complaint in complaints if complaint.stage == Stage.DECIDED]
     workflow.close_many(decided, reason=_("The time to appeal ended."), now=now)
-    for complaint in decided:
-        notices.notify_customer(complaint, "closed", key="closed", new_key=True)  # closes once
     return decided
 
 

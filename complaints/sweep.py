@@ -25,7 +25,9 @@ from django.utils import timezone
 from complaints import notices, services, workflow
 from complaints.digest import DeadlineDigest
 from complaints.models import Complaint, ComplaintDeadline, ComplaintEvent, Target
+from complaints.tasks import complaint_closed_notices_task
 from support.bulk import update_rows
+from support.queueing import task_queue_after_commit
 from support.roles import Role
 
 SWEEP_BATCH = 500
@@ -59,7 +61,8 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
             ]
         )
         ended = [row.complaint for row in rows if row.target == Target.APPEAL_WINDOW]
-        services.complaints_close_after_window(complaints=ended, now=now)
+        if services.complaints_close_after_window(complaints=ended, now=now):
+            task_queue_after_commit(complaint_closed_notices_task)
         digest.enqueue()
     return len(rows)
 

@@ -5,9 +5,22 @@ from celery import shared_task
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def complaint_deadline_sweep_task() -> int:
+    """The due deadlines, then the customers of complaints closed by their appeal window not
+    told yet (the sweep also queues the next task for them; this catches a lost one)."""
+    from complaints.notices import closed_notices_send
     from complaints.sweep import deadline_sweep
 
-    return deadline_sweep()
+    acted = deadline_sweep()
+    closed_notices_send()
+    return acted
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def complaint_closed_notices_task() -> int:
+    """Email the customers whose complaint the deadline sweep closed (idempotent)."""
+    from complaints.notices import closed_notices_send
+
+    return closed_notices_send()
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from complaints import services, workflow
 from complaints.models import ComplaintDeadline, ComplaintEvent, Stage, Target
 from complaints.sweep import deadline_sweep
+from complaints.tasks import complaint_closed_notices_task, complaint_deadline_sweep_task
 from support.models import OutboxEmail
 
 MONDAY = datetime(2026, 11, 30, 10, tzinfo=UTC)
@@ -134,7 +135,13 @@ def test_the_appeal_window_closing_closes_the_complaint_and_tells_the_customer_o
 
     complaint.refresh_from_db()
     assert (complaint.stage, complaint.closed_at) == (Stage.CLOSED, end + timedelta(minutes=1))
-    assert OutboxEmail.objects.filter(dedupe_key=f"complaint:{complaint.pk}:closed").count() == 1
+    told = OutboxEmail.objects.filter(dedupe_key=f"complaint:{complaint.pk}:closed")
+    assert not told.exists()  # the notices' task, queued after the sweep's commit, tells them
+    with time_machine.travel(end + timedelta(minutes=3), tick=False):
+        assert complaint_closed_notices_task.apply().get() == 1
+        assert complaint_deadline_sweep_task.apply().get() == 0  # the beat's run: nothing more
+    assert told.count() == 1
+    assert told.get().to == complaint.email
     [closing] = ComplaintEvent.objects.filter(complaint=complaint, to_stage=Stage.CLOSED)
     assert (closing.from_stage, closing.actor) == (Stage.DECIDED, None)
 
