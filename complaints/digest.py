@@ -24,6 +24,12 @@ from support.services import outbox_enqueue_email, user_preferred_language
 DIGEST_ROWS = 20
 
 
+def dedupe_key(person_id: int, steps: list[tuple[int, bool]]) -> str:
+    """The digest's key: the person and the steps ((deadline row, missed)) it tells of."""
+    named = ",".join(sorted(f"{pk}:{'breach' if missed else 'warn'}" for pk, missed in steps))
+    return f"complaint-deadlines:{person_id}:{hashlib.sha256(named.encode()).hexdigest()[:32]}"
+
+
 class DeadlineDigest:
     def __init__(self) -> None:
         self.people: dict[int, AbstractBaseUser] = {}
@@ -64,8 +70,7 @@ class DeadlineDigest:
 
     def _enqueue(self, person: AbstractBaseUser, items: list) -> None:
         items = sorted(items, key=lambda item: (not item[0], item[1].due_at, item[1].pk))
-        steps = sorted(f"{row.pk}:{'breach' if missed else 'warn'}" for missed, row in items)
-        named = hashlib.sha256(",".join(steps).encode()).hexdigest()[:32]
+        steps = [(row.pk, missed) for missed, row in items]
         language = user_preferred_language(person) or "en"
         shown = [self._row(row, missed, language) for missed, row in items[:DIGEST_ROWS]]
         missed = sum(1 for is_missed, _row in items if is_missed)
@@ -76,7 +81,7 @@ class DeadlineDigest:
             for heading, is_missed in headings
         ]
         outbox_enqueue_email(
-            dedupe_key=f"complaint-deadlines:{person.pk}:{named}",
+            dedupe_key=dedupe_key(person.pk, steps),
             to=person.email,
             template="complaints/emails/deadline_digest",
             language=language,

@@ -1,7 +1,7 @@
 """The complaint deadline sweep on a real Celery worker (our Redis, the test database, our SMTP
 server): run twice at once, killed in the middle of its transaction, killed while a notice is
-being sent. Each notice is one outbox row (its dedupe key is unique) and reaches the SMTP server
-once. Nothing here runs eagerly."""
+being sent. Each person's digest is one outbox row (its dedupe key is unique) and reaches the
+SMTP server once. Nothing here runs eagerly."""
 
 import time
 from collections import Counter
@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from complaints.models import ComplaintDeadline, Target
+from complaints.digest import dedupe_key
+from complaints.models import Complaint, ComplaintDeadline, Target
 from complaints.services import complaint_submit
 from complaints.tasks import complaint_deadline_sweep_task
 from support.models import OutboxEmail
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def overdue(customer):
     """Three complaints whose acknowledgement was due five minutes ago, with one complaint
-    officer and one supervisor to be told: six breach notices to send."""
+    officer and one supervisor to be told: two digests to send, each listing the three."""
     make_person("officer@example.com", Role.COMPLAINTS_OFFICER, languages=["en"])
     make_person("supervisor@example.com", Role.SUPERVISOR, languages=["en"])
     with tasks_run_here():  # the "received" emails go to the test's mail outbox, not SMTP
@@ -45,12 +46,13 @@ def overdue(customer):
 
 
 def notices() -> list[OutboxEmail]:
-    return list(OutboxEmail.objects.filter(dedupe_key__contains=":deadline:").order_by("pk"))
+    digests = OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:")
+    return list(digests.order_by("pk"))
 
 
 def all_sent() -> bool:
     rows = notices()
-    return len(rows) == 6 and all(row.sent_at is not None for row in rows)
+    return len(rows) == 2 and all(row.sent_at is not None for row in rows)
 
 
 def succeeded(worker: ChildProcess) -> int:
@@ -62,12 +64,12 @@ def succeeded(worker: ChildProcess) -> int:
 
 def assert_each_notice_sent_once(smtp_server) -> None:
     rows = notices()
-    assert len(rows) == 6
+    assert len(rows) == 2
     assert Counter(row.dedupe_key for row in rows).most_common(1)[0][1] == 1
-    assert Counter(row.to for row in rows) == {
-        "officer@example.com": 3,
-        "supervisor@example.com": 3,
-    }
+    told = Counter(row.to for row in rows)
+    assert told == {"officer@example.com": 1, "supervisor@example.com": 1}
+    references = [c.reference for c in Complaint.objects.all()]
+    assert all(reference in row.body_text for row in rows for reference in references)
     delivered = Counter((str(m["To"]), str(m["Subject"])) for m in smtp_server.accepted)
     assert delivered == Counter((row.to, row.subject) for row in rows)
     breached = ComplaintDeadline.objects.filter(
@@ -89,7 +91,7 @@ def test_the_sweep_delivered_twice_at_once_sends_each_notice_once(
     complaint_deadline_sweep_task.delay()
 
     wait_for(lambda: succeeded(worker) == 2, what="both sweeps to finish")
-    wait_for(all_sent, what="the six notices to be sent")
+    wait_for(all_sent, what="the two digests to be sent")
     assert_each_notice_sent_once(smtp_server)
 
 
@@ -119,7 +121,8 @@ def test_a_worker_killed_in_the_middle_of_the_sweep_leaves_nothing_half_done(
     started later, and each notice is queued and sent once; another sweep adds nothing."""
     first = start_worker()
     supervisor = get_user_model().objects.get(email="supervisor@example.com")
-    last_notice = f"complaint:{overdue[-1].pk}:deadline:acknowledge:breach:{supervisor.pk}"
+    rows = ComplaintDeadline.objects.filter(target=Target.ACKNOWLEDGE)
+    last_notice = dedupe_key(supervisor.pk, [(row.pk, True) for row in rows])
     with transaction.atomic():
         # The sweep's last notice waits on this uncommitted row of the same key: the sweep is
         # stopped inside its transaction, with the other notices queued and rows marked.
@@ -162,7 +165,7 @@ def test_a_worker_killed_while_sending_a_notice_sends_it_once(
     wait_for(smtp_server.held.is_set, what="the SMTP server to hold a notice")
     first.kill()
     wait_for(lambda: smtp_server.abandoned == 1, what="the SMTP server to see the sender die")
-    wait_for(lambda: len(notices()) == 6, what="the sweep's six notices")
+    wait_for(lambda: len(notices()) == 2, what="the sweep's two digests")
     assert not all_sent()
     unacked = redis_server.client().zrange("unacked_index", 0, -1, withscores=True)
     assert unacked

@@ -7,6 +7,7 @@ with PostgreSQL's case-insensitive word match (`~*` with word boundaries: `ILIKE
 would also match "available").
 """
 
+import functools
 import random
 import re
 from pathlib import Path
@@ -67,6 +68,16 @@ def template_words() -> set[str]:
     return words
 
 
+@functools.cache
+def test_words() -> frozenset[str]:
+    """Every word written anywhere in the tests ("Release the withdrawal.", a fixture's
+    default text): a test may store any of them after it made its phrase."""
+    words: set[str] = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        words.update(WORD_RE.findall(path.read_text().lower()))
+    return frozenset(words)
+
+
 def url_words() -> set[str]:
     """The words of every URL route ("complaints/track/"): emails carry links."""
     from django.urls import get_resolver
@@ -97,9 +108,9 @@ def choice_words() -> set[str]:
 
 def phrase(*, strength: int = 128, avoid: set[str] | None = None) -> str:
     """A real BIP39 phrase (checksum valid, made now) none of whose words is in `avoid`, the
-    database, the email templates, the URL routes, the fields' choices or the frequent English
-    words tests write around it."""
-    known = database_words() | template_words() | url_words() | choice_words()
+    database, the email templates, the URL routes, the fields' choices, the tests' own words
+    or the frequent English words tests write around it."""
+    known = database_words() | template_words() | url_words() | choice_words() | test_words()
     avoid = (avoid or set()) | known | AROUND
     generator = Mnemonic("english")
     allowed = [i for i, word in enumerate(generator.wordlist) if word not in avoid]
