@@ -4,7 +4,9 @@
 forms that name it, the word each language uses (the first one; more after `|` are accepted
 too), the variants that must not be written for it (`forbidden`, per language, e.g.
 `zh-hans:提现|充值; zh-hant:出金|提領`), longer words that contain a forbidden variant and are
-fine (`allowed`, same layout, e.g. `zh-hans:法币充值`), and notes for translators.
+fine (`allowed`, same layout, e.g. `zh-hans:法币充值`), and notes for translators. A forbidden
+variant written `~金額` is a common word with other senses (a sum of money is rightly 金額): it
+only counts where the English source names the concept.
 
 `violations(text, language)` lists the forbidden variants in a text. A variant inside an allowed
 word, or inside a longer word that is some concept's own word (谷歌验证器, the authenticator,
@@ -38,6 +40,8 @@ class Term:
     forbidden: dict[str, tuple[str, ...]]
     allowed: dict[str, tuple[str, ...]]
     notes: str
+    # (language, variant) pairs marked `~`: wrong only where the English names this concept.
+    needs_english: frozenset[tuple[str, str]] = frozenset()
 
     def named_in(self, english: str) -> bool:
         """Whether an English text names this concept (whole words, any case, plurals)."""
@@ -66,22 +70,32 @@ def _per_language(cell: str) -> dict[str, tuple[str, ...]]:
     return result
 
 
+def _term(row: dict[str, str]) -> Term:
+    marked = _per_language(row["forbidden"])
+    return Term(
+        concept=row["concept"].strip(),
+        english=_split(row["en"]),
+        words={language: _split(row[language]) for language in LANGUAGES},
+        forbidden={
+            language: tuple(variant.lstrip("~") for variant in variants)
+            for language, variants in marked.items()
+        },
+        allowed=_per_language(row["allowed"]),
+        notes=row["notes"].strip(),
+        needs_english=frozenset(
+            (language, variant[1:])
+            for language, variants in marked.items()
+            for variant in variants
+            if variant.startswith("~")
+        ),
+    )
+
+
 @cache
 def terms() -> tuple[Term, ...]:
     """The termbase's rows, in file order."""
     with TERMBASE.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return tuple(
-        Term(
-            concept=row["concept"].strip(),
-            english=_split(row["en"]),
-            words={language: _split(row[language]) for language in LANGUAGES},
-            forbidden=_per_language(row["forbidden"]),
-            allowed=_per_language(row["allowed"]),
-            notes=row["notes"].strip(),
-        )
-        for row in rows
-    )
+        return tuple(_term(row) for row in csv.DictReader(handle))
 
 
 def term(concept: str) -> Term:
@@ -130,7 +144,7 @@ def violations(text: str, language: str, english: str | None = None) -> list[tup
     """The (concept, forbidden variant) pairs written in `text`, once each, in termbase order.
 
     With `english` (the source text), only the concepts it names are checked; without it every
-    concept is, except for variants that are another concept's own word.
+    concept is, except for variants marked `~` and variants that are another concept's own word.
     """
     language = _language(language)
     everyone = terms()
@@ -139,6 +153,8 @@ def violations(text: str, language: str, english: str | None = None) -> list[tup
     for current in named:
         others = [other for other in everyone if other is not current]
         for variant in current.forbidden.get(language, ()):
+            if english is None and (language, variant) in current.needs_english:
+                continue
             elsewhere = [other for other in others if variant in other.words[language]]
             if elsewhere and (english is None or any(other in named for other in elsewhere)):
                 continue
