@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from support.models import Team
 from support.roles import has_role, is_staff_member
@@ -276,10 +277,10 @@ class ChatAttachment(models.Model):
 
 
 class OfferOutcome(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACCEPTED = "accepted", _("Accepted")
+    OPEN = "open", pgettext_lazy("chat offer", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("chat offer", "Accepted")
     EXPIRED = "expired", _("Not accepted in time")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("chat offer", "Withdrawn")
 
 
 class ChatOffer(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from support.models import Team
 from support.roles import is_staff_member
@@ -44,12 +45,12 @@ PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    OPEN = "open", _("Open")
+    NEW = "new", pgettext_lazy("ticket status", "New")
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
     PENDING = "pending", _("Waiting on customer")
     ON_HOLD = "on_hold", _("On hold")
-    SOLVED = "solved", _("Solved")
-    CLOSED = "closed", _("Closed")
+    SOLVED = "solved", pgettext_lazy("ticket status", "Solved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
@@ -622,7 +623,7 @@ class Remediation(models.Model):
         AWAITING_APPROVAL = "awaiting", _("Awaiting approval")
         EXECUTED = "executed", _("Executed")
         FAILED = "failed", _("Failed")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("approval", "Rejected")
 
     # A remediation is asked for from a ticket, or (ticket blank) from a complaint's decision.
     ticket = models.ForeignKey(
