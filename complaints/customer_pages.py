@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from complaints import timers
 from complaints.deadlines import business_days_left
@@ -222,7 +222,7 @@ def _stage_mover(event: ComplaintEvent, complaint: Complaint) -> str:
     if event.actor_id is None:
         return ""
     if event.actor_id == complaint.customer_id:
-        return _("You")
+        return pgettext("message author: the customer reading it", "You")
     if event.to_stage == Stage.SUBMITTED:
         return _("Our staff, for you")
     if event.to_stage in REVIEWER_STAGES or event.from_stage == Stage.FINAL_DECISION:
@@ -240,7 +240,7 @@ def message_rows(complaint: Complaint, appeal: Appeal | None) -> list[dict]:
     rows = []
     for message in customer_messages(complaint).prefetch_related("files"):
         if message.kind == ComplaintMessage.Kind.CUSTOMER:
-            who = _("You")
+            who = pgettext("message author: the customer reading it", "You")
         elif reviewer_id and message.author_id == reviewer_id:
             who = str(Role.APPEAL_REVIEWER.label)
         else:

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from support.roles import is_staff_member
 
@@ -253,9 +254,9 @@ class Announcement(models.Model):
     """A banner on the help center (incidents, maintenance, delisting notices)."""
 
     class Severity(models.TextChoices):
-        INFO = "info", _("Information")
-        WARNING = "warning", _("Warning")
-        CRITICAL = "critical", _("Critical")
+        INFO = "info", pgettext_lazy("announcement severity", "Information")
+        WARNING = "warning", pgettext_lazy("announcement severity", "Warning")
+        CRITICAL = "critical", pgettext_lazy("announcement severity", "Critical")
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
@@ -268,8 +269,8 @@ class Announcement(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        verbose_name = _("announcement")
-        verbose_name_plural = _("announcements")
+        verbose_name = pgettext_lazy("help-center news", "announcement")
+        verbose_name_plural = pgettext_lazy("help-center news", "announcements")
 
     def __str__(self) -> str:
         return self.title

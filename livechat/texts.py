@@ -10,8 +10,11 @@ from support.localised import timezone_name
 
 
 def joined(language: str, *, name: str) -> str:
+    """Two whole sentences, with a name and without: a fallback noun put in the place of the
+    name reads as "an agent an agent" in languages that add their own noun to the name."""
     with translation.override(language):
-        name = name or _("An agent")
+        if not name:
+            return _("An agent has joined the chat.")
         return _("%(name)s from our support team has joined the chat.") % {"name": name}
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from livechat.models import ChatMessage, Conversation, ConversationEvent, SenderKind, Status
 from support.services import outbox_enqueue_email
@@ -36,7 +37,7 @@ def transcript_lines(conversation: Conversation) -> list[dict]:
 
 def _sender_label(message: ChatMessage) -> str:
     labels = {
-        SenderKind.CUSTOMER: _("You"),
+        SenderKind.CUSTOMER: pgettext("message author: the customer reading it", "You"),
         SenderKind.BOT: _("Assistant (automated)"),
         SenderKind.AGENT: _("Support agent"),
         SenderKind.SYSTEM: _("Support"),

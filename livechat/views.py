@@ -34,7 +34,7 @@ def widget_strings() -> dict:
         "send": _("Send"),
         "placeholder": _("Type your message…"),
         "automated": _("Automated"),
-        "you": _("You"),
+        "you": pgettext("message author: the customer reading it", "You"),
         "agent": _("Support agent"),
         "assistant": _("Assistant"),
         "sending": _("Sending…"),
@@ -157,7 +157,7 @@ def console_directory() -> dict:
 def console_strings() -> dict:
     return {
         "labels": console_labels(),  # codes in frames → what the agent reads (livechat/labels.py)
-        "accept": _("Accept"),
+        "accept": pgettext("button: accept a chat offer", "Accept"),
         "join": pgettext("button: open a chat", "Open"),
         "watch": _("Watch"),
         "end": _("End chat"),
@@ -174,7 +174,7 @@ def console_strings() -> dict:
         "summary": _("What the bot already tried"),
         "reason": _("Handoff reason"),
         "urgent": _("Urgent"),
-        "queued": _("Waiting"),
+        "queued": pgettext("chat status", "Waiting"),
         "assigned": _("With an agent"),
         "ended": _("Ended"),
         "bot": _("With the bot"),

@@ -3,15 +3,16 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    CUSTOMER = "customer", _("Customer")
-    AGENT = "agent", _("Agent")
-    SUPERVISOR = "supervisor", _("Supervisor")
+    CUSTOMER = "customer", pgettext_lazy("role", "Customer")
+    AGENT = "agent", pgettext_lazy("role", "Agent")
+    SUPERVISOR = "supervisor", pgettext_lazy("role", "Supervisor")
     COMPLAINTS_OFFICER = "complaints_officer", _("Complaints officer")
     APPEAL_REVIEWER = "appeal_reviewer", _("Appeal reviewer")
-    ADMIN = "admin", _("Administrator")
+    ADMIN = "admin", pgettext_lazy("role", "Administrator")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER}

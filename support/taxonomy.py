@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGE_CODES = ("en", "zh-hans", "zh-hant", "ko", "ja")
 
@@ -38,5 +39,5 @@ class Tier(models.TextChoices):
 class KycStatus(models.TextChoices):
     NONE = "none", _("Not started")
     PENDING = "pending", _("Under review")
-    VERIFIED = "verified", _("Verified")
-    REJECTED = "rejected", _("Rejected")
+    VERIFIED = "verified", pgettext_lazy("identity verification status", "Verified")
+    REJECTED = "rejected", pgettext_lazy("identity verification status", "Rejected")

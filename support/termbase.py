@@ -30,6 +30,7 @@ TERMBASE = Path(__file__).resolve().parent.parent / "locale" / "termbase.csv"
 LOCALE = TERMBASE.parent
 # Language code (as in settings.LANGUAGES) → catalogue folder under locale/.
 LANGUAGES = {"zh-hans": "zh_Hans", "zh-hant": "zh_Hant", "ko": "ko", "ja": "ja"}
+PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]|\{[^{}]*\}")
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class Term:
     needs_english: frozenset[tuple[str, str]] = frozenset()
 
     def named_in(self, english: str) -> bool:
-        """Whether an English text names this concept (whole words, any case, plurals)."""
-        return bool(_english_pattern(self.english).search(english))
+        """Whether an English text names this concept (whole words, any case, plurals); a
+        placeholder such as `%(agent)s` or `{agent}` is a name, not the word."""
+        return bool(_english_pattern(self.english).search(PLACEHOLDER.sub(" ", english)))
 
     def word(self, language: str) -> str:
         """The word to write for this concept in `language`."""

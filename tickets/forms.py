@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from support.taxonomy import Category, Language
 from tickets.models import Macro, Priority, RemediationAction, Status
@@ -106,7 +107,11 @@ class RemediationForm(forms.Form):
     withdrawal_id = forms.CharField(label=_("Withdrawal id"), required=False, max_length=64)
     asset = forms.CharField(label=_("Asset"), required=False, max_length=16)
     amount = forms.DecimalField(
-        label=_("Amount"), required=False, max_digits=24, decimal_places=8, min_value=0
+        label=pgettext_lazy("crypto quantity", "Amount"),
+        required=False,
+        max_digits=24,
+        decimal_places=8,
+        min_value=0,
     )
 
     def clean(self) -> dict:

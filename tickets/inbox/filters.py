@@ -8,6 +8,7 @@ from django import forms
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from support.taxonomy import Category, Language
 from tickets.models import Channel, Priority, Status
@@ -24,7 +25,7 @@ def database_id(value: object) -> int | None:
 
 
 class Scope(models.TextChoices):
-    MINE = "mine", _("Mine")
+    MINE = "mine", pgettext_lazy("inbox filter: my tickets", "Mine")
     TEAM = "team", _("My teams")
     UNASSIGNED = "unassigned", _("Unassigned")
     BREACHING = "breaching", _("Breaching within 1 h")

@@ -1,4 +1,5 @@
-"""Fail when a catalogue has an untranslated, fuzzy or obsolete entry, or a language is missing."""
+"""Fail when a catalogue has an untranslated or fuzzy entry, a language is missing, or a
+translation writes a word the termbase forbids (locale/termbase.csv, support/termbase.py)."""
 
 from pathlib import Path
 
@@ -6,6 +7,8 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import to_locale
+
+from support.termbase import catalogue_violations
 
 
 def catalogue_problems() -> list[str]:
@@ -25,11 +28,15 @@ def catalogue_problems() -> list[str]:
                 problems.append(f"{path}: untranslated {entry.msgid!r}")
             for entry in catalogue.fuzzy_entries():
                 problems.append(f"{path}: fuzzy {entry.msgid!r}")
+    problems.extend(catalogue_violations(root))
     return problems
 
 
 class Command(BaseCommand):
-    help = "Check that every user-facing string is translated into every language."
+    help = (
+        "Check that every user-facing string is translated into every language, "
+        "with the termbase's words."
+    )
 
     def handle(self, *args, **options) -> None:
         problems = catalogue_problems()
