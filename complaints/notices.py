@@ -18,7 +18,8 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintEvent, Stage
+from support.models import OutboxEmail
 from support.services import outbox_enqueue_email, user_preferred_language
 from support.text.messages import security_notice
 
@@ -121,9 +122,6 @@ def closed_notices_send(*, batch: int = CLOSED_NOTICE_BATCH) -> int:
     """Tell each customer whose complaint the deadline sweep closed (its appeal window ended)
     and who has no "closed" email yet; returns how many were queued. Safe to run twice at
     once: the email's dedupe key makes it one per complaint."""
-    from complaints.models import ComplaintEvent, Stage
-    from support.models import OutboxEmail
-
     since = timezone.now() - timedelta(days=CLOSED_NOTICE_DAYS)
     emailed = OutboxEmail.objects.filter(
         dedupe_key=Concat(Value("complaint:"), Cast(OuterRef("pk"), CharField()), Value(":closed"))

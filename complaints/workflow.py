@@ -78,7 +78,16 @@ def move(
     now = now or timezone.now()
     current, fields = _step(complaint, to, now)
     timers.on_stage(complaint, old=current, new=to, now=now)
-    _event(complaint, by=by, reason=reason, from_stage=current, to_stage=to, now=now).save()
+    record(
+        complaint,
+        Kind.STAGE,
+        by=by,
+        reason=reason,
+        public=True,
+        from_stage=current,
+        to_stage=to,
+        now=now,
+    )
     return fields
 
 
@@ -152,19 +161,6 @@ def _step(complaint: Complaint, to: str, now: datetime) -> tuple[str, list[str]]
         fields.append(stamp)
     complaint.paused_at = now if to == Stage.WAITING_ON_CUSTOMER else None
     return current, fields
-
-
-def _event(complaint: Complaint, *, by, reason: str, from_stage: str, to_stage: str, now):
-    return ComplaintEvent(
-        complaint=complaint,
-        kind=ComplaintEvent.Kind.STAGE,
-        actor=by if by is not None and by.is_authenticated else None,
-        reason=reason,
-        public=True,
-        from_stage=from_stage,
-        to_stage=to_stage,
-        created_at=now,
-    )
 
 
 def start(complaint: Complaint, *, by: AbstractBaseUser | None, now: datetime) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from livechat.models import Conversation, Status
 from support.models import AgentProfile, Team
@@ -106,17 +106,23 @@ def agents_online(*, team: Team | None) -> bool:
     return profiles.exists()
 
 
-def average_wait() -> timedelta:
-    """How long recent chats waited in the queue before an agent took them."""
+def measured_wait(chats: QuerySet[Conversation] | None = None) -> timedelta | None:
+    """How long the latest chats (of `chats`, else all) waited in the queue before an agent
+    took them, over the last WAIT_SAMPLE; None when none was taken yet."""
+    chats = Conversation.objects.all() if chats is None else chats
     recent = (
-        Conversation.objects.filter(queued_at__isnull=False, assigned_at__isnull=False)
+        chats.filter(queued_at__isnull=False, assigned_at__isnull=False)
         .order_by("-assigned_at")
         .values_list("queued_at", "assigned_at")[:WAIT_SAMPLE]
     )
     waits = [assigned - queued for queued, assigned in recent if assigned >= queued]
-    if not waits:
-        return DEFAULT_WAIT
-    return sum(waits, timedelta()) / len(waits)
+    return sum(waits, timedelta()) / len(waits) if waits else None
+
+
+def average_wait() -> timedelta:
+    """How long recent chats waited in the queue before an agent took them (a default before
+    any was taken)."""
+    return measured_wait() or DEFAULT_WAIT
 
 
 def queue_positions(*, team_id: int | None, limit: int = 200) -> list[tuple[int, int, int]]:

@@ -4,18 +4,18 @@ one over those teams' latest waits."""
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from livechat.assignment import WAIT_SAMPLE
+from livechat.assignment import measured_wait
 from livechat.models import Conversation, Status
 from support.registry import figure
 
 
 def chat_figures(*, teams: tuple[int, ...] | None = None) -> dict:
     since = timezone.now() - timedelta(days=7)
-    chats = _chats_of(teams)
+    chats = Conversation.objects.of_teams(teams)
     counts = chats.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=since)).aggregate(
         with_bot=Count("pk", filter=Q(status=Status.BOT)),
         queued=Count("pk", filter=Q(status=Status.QUEUED)),
@@ -27,7 +27,7 @@ def chat_figures(*, teams: tuple[int, ...] | None = None) -> dict:
             "pk", filter=Q(status=Status.ENDED, ended_at__gte=since, queued_at__isnull=True)
         ),
     )
-    rating, wait = counts["rating"], _average_wait(chats)
+    rating, wait = counts["rating"], measured_wait(chats)
     return {
         "title": _("Live chat"),
         "figures": [
@@ -46,20 +46,3 @@ def chat_figures(*, teams: tuple[int, ...] | None = None) -> dict:
             ),
         ],
     }
-
-
-def _chats_of(teams: tuple[int, ...] | None) -> QuerySet[Conversation]:
-    chats = Conversation.objects.all()
-    return chats if teams is None else chats.filter(team__in=teams)
-
-
-def _average_wait(chats: QuerySet[Conversation]) -> timedelta | None:
-    """How long the latest chats taken by an agent waited in the queue (the sample the queue's
-    estimates use, livechat.assignment.average_wait), None when none was taken yet."""
-    recent = (
-        chats.filter(queued_at__isnull=False, assigned_at__isnull=False)
-        .order_by("-assigned_at")
-        .values_list("queued_at", "assigned_at")[:WAIT_SAMPLE]
-    )
-    waits = [assigned - queued for queued, assigned in recent if assigned >= queued]
-    return sum(waits, timedelta()) / len(waits) if waits else None

@@ -47,6 +47,10 @@ class ConversationQuerySet(models.QuerySet):
     def open(self) -> "ConversationQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
+    def of_teams(self, teams: tuple[int, ...] | None) -> "ConversationQuerySet":
+        """The chats of `teams`; None: every chat, those of no team too."""
+        return self if teams is None else self.filter(team__in=teams)
+
     def queued(self) -> "ConversationQuerySet":
         return self.filter(status=Status.QUEUED).order_by("-urgent", "queued_at", "id")
 

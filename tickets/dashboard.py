@@ -22,9 +22,7 @@ def _any_due_before(moment) -> Q:
 
 def sla_figures(*, teams: tuple[int, ...] | None = None) -> dict:
     now = timezone.now()
-    tickets = Ticket.objects.open()
-    if teams is not None:
-        tickets = tickets.filter(team__in=teams)
+    tickets = Ticket.objects.open().of_teams(teams)
     counts = tickets.aggregate(
         open=Count("pk"),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),

@@ -68,6 +68,11 @@ class TicketQuerySet(models.QuerySet):
     def open(self) -> "TicketQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
+    def of_teams(self, teams: tuple[int, ...] | None) -> "TicketQuerySet":
+        """The tickets of `teams`; None: every ticket, those of no team too (an
+        administrator's dashboard)."""
+        return self if teams is None else self.filter(team__in=teams)
+
     def due_before(self, moment) -> "TicketQuerySet":
         """Tickets with an SLA step (warning or breach) at or before `moment`: the sweep's read."""
         return self.filter(next_due__lte=moment, status__in=OPEN_STATUSES)

@@ -41,7 +41,9 @@ def tile_values(*, teams: tuple[int, ...] | None, now: datetime | None = None) -
     """The numbers behind the tiles for `teams` (None: every team, and work of no team), as
     `viewer_team_ids` gives them; language-free: what the socket compares between frames."""
     now = now or timezone.now()
-    tickets, chats, agents = _open_tickets(teams), _queued_chats(teams), _agents(teams)
+    tickets = Ticket.objects.open().of_teams(teams)
+    chats = Conversation.objects.filter(status=ChatStatus.QUEUED).of_teams(teams)
+    agents = _agents(teams)
     counted = tickets.aggregate(
         breached=Count("pk", filter=_due_before(now)),
         breaching=Count("pk", filter=_due_before(now + timedelta(hours=1)) & ~_due_before(now)),
@@ -64,16 +66,6 @@ def tile_values(*, teams: tuple[int, ...] | None, now: datetime | None = None) -
         "agents_online": present["online"],
         "agents_away": present["away"],
     }
-
-
-def _open_tickets(teams: tuple[int, ...] | None) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.open()
-    return tickets if teams is None else tickets.filter(team__in=teams)
-
-
-def _queued_chats(teams: tuple[int, ...] | None) -> QuerySet[Conversation]:
-    chats = Conversation.objects.filter(status=ChatStatus.QUEUED)
-    return chats if teams is None else chats.filter(team__in=teams)
 
 
 def _agents(teams: tuple[int, ...] | None) -> QuerySet[AgentProfile]:
