@@ -149,12 +149,15 @@ def _seed_span(*, text: str, run: Run, wordlist: Wordlist) -> tuple[int, int] | 
     windows = _checksum_windows(positions) if len(positions) <= MAX_CHECKSUM_RUN else []
     longest = max((end - start for start, end in windows), default=0)
     whole_window = bool(windows) and len(positions) - longest <= 3
-    if whole_window:
+    window_span = None
+    if windows:
         # Every valid window, not the first: a word before the phrase makes a valid window
         # by chance (1 in 16 for 12 words), and narrowing to it alone leaks the phrase's end.
         first, last = min(start for start, _ in windows), max(end for _, end in windows)
-        span = (tokens[first].start, tokens[last - 1].end)
-    common = sum(1 for token in tokens if token.key in COMMON_ENGLISH) / len(tokens)
+        window_span = (tokens[first].start, tokens[last - 1].end)
+        if whole_window:
+            span = window_span
+    common = _common_share(tokens)
     laid_out = _is_list_layout(gaps)
     has_context = bool(
         CONTEXT_RE.search(text, max(0, span[0] - CONTEXT_BEFORE), span[1] + CONTEXT_AFTER)
@@ -163,13 +166,20 @@ def _seed_span(*, text: str, run: Run, wordlist: Wordlist) -> tuple[int, int] | 
         return span if common < 0.3 or ((has_context or laid_out) and common < 0.5) else None
     if not wordlist.latin:
         return span
-    # Random BIP39 words are "common" English 13 % of the time: 12 of them reach 50 % with
-    # probability 0.2 %, 60 % with 0.002 %. Sentences sit far above.
-    if common < 0.5 or (whole_window and common < 0.6):
+    if common < 0.5 or ((has_context or laid_out) and common < 0.75):
         return span
-    if (has_context or laid_out) and common < 0.75:
-        return span
+    # A valid checksum over 12+ wordlist words in a row is judged by those words alone, not
+    # by the sentence around them ("…typed <phrase> into a site", "<phrase> and then my
+    # balance was gone"). Random BIP39 words are "common" English 13 % of the time: 12 of
+    # them reach 75 % with probability 0.0001 %; and no sentence is 12 wordlist words in a
+    # row with a valid checksum (the wordlist has no "the", "to", "of", "and", "is", "I").
+    if window_span and _common_share(tokens[first:last]) < 0.75:
+        return window_span
     return None
+
+
+def _common_share(tokens: list[Token]) -> float:
+    return sum(1 for token in tokens if token.key in COMMON_ENGLISH) / len(tokens)
 
 
 def _trim_to_layout(

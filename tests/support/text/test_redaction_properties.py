@@ -78,6 +78,30 @@ def test_generated_seed_phrase_never_survives(
     assert len(surviving) <= 3  # at most a few words that also occur in the text around
 
 
+# Sentences that go on after the phrase with words of the wordlist ("into", "then", "balance",
+# "gone"): the sentence around must not make the phrase read as prose.
+AROUND_PHRASE = [
+    "My account was drained after I typed {} into a site.",
+    "The support person asked me for my words: {} and then my balance was gone",
+    "hi, is this safe to share? {} thanks",
+    "I wrote {} on a card and lost the card",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entropy=entropies, sentence=st.sampled_from(AROUND_PHRASE))
+def test_english_phrase_inside_a_sentence_never_survives(entropy, sentence):
+    words = Mnemonic("english").to_mnemonic(entropy).split()
+    text = sentence.format(" ".join(words))
+
+    result = redact(text, lang="en")
+
+    around = set(sentence.lower().replace("{}", " ").replace(",", " ").split())
+    left = result.text.replace("[seed phrase removed]", " ").split()
+    surviving = [word for word in words if word in left and word not in around]
+    assert surviving == []
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     key=st.binary(min_size=32, max_size=32),
