@@ -76,7 +76,7 @@ def test_the_korean_ticket_page_reads_in_korean_and_fits_the_screen(
     events = page.locator("[data-testid=event]").all_inner_texts()
     assert len(events) >= 6
     timeline = "\n".join(events)
-    assert "김민준 님이 상태를 '열림'에서 '고객 응답 대기'(으)로 변경했습니다." in timeline
+    assert "김민준 님이 상태를 '진행 중'에서 '고객 응답 대기'(으)로 변경했습니다." in timeline
     assert "'한국팀' 팀으로 옮겼습니다." in timeline
     assert re.search(r"태그를 추가했습니다: (vip, 출금|출금, vip)\.", timeline)
     assert not RAW_CODES.search(timeline), timeline
