@@ -80,7 +80,7 @@ def test_no_converted_demo_article_keeps_a_known_wrong_phrase(demo_articles):
             "登录后进入 **个人中心 → 安全设置 → 注销账户**。",
             "登入後進入 **個人中心 → 安全設定 → 關閉帳戶**。",
         ),
-        ("实名认证一直显示审核中", "實名認證一直顯示審核中"),
+        ("身份认证一直显示审核中", "身分驗證一直顯示審核中"),
         ("选择证件类型", "選擇證件類型"),
         ("设置专属代码。", "設定專屬代碼。"),
         ("也就是只需投入", "也就是只需投入"),
@@ -88,13 +88,13 @@ def test_no_converted_demo_article_keeps_a_known_wrong_phrase(demo_articles):
         ("已上链广播", "已上鏈廣播"),
         ("页面上链接的API文档", "頁面上連結的API文件"),
         ("检查邮箱垃圾箱", "檢查信箱的垃圾郵件匣"),
-        ("输入谷歌验证码", "輸入Google驗證碼"),
+        ("输入谷歌验证码", "輸入雙重驗證碼"),
         ("结果会通过邮件通知你", "結果會透過電子郵件通知您"),
         ("认证通过后即可交易", "認證通過後即可交易"),  # 通过 meaning "passed" stays
         ("如何核实官方渠道", "如何核實官方管道"),
         ("10分钟内就能搞定。", "10分鐘內就能完成。"),
         ("账户、账号与转账", "帳戶、帳號與轉帳"),
-        ("法币充值/提现", "法幣入金/出金"),
+        ("法币充值/提现", "法幣入金/法幣出金"),
         ("打开相机权限", "開啟相機權限"),
     ],
 )
@@ -152,7 +152,7 @@ def test_post_edited_articles_show_their_human_text_the_others_a_converted_one(
     }
     assert [slug for slug in POST_EDITED if notice("zh-hant") in page[slug]] == []
     converted = client.get(ARTICLE.format(slug="kyc-verification-under-review")).content.decode()
-    assert "<h1>實名認證一直顯示審核中怎麼辦？</h1>" in converted
+    assert "<h1>身分驗證一直顯示審核中怎麼辦？</h1>" in converted
     assert "顯示「審核中」" in converted
     assert notice("zh-hant") in converted
 
