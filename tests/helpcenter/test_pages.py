@@ -54,7 +54,7 @@ def test_article_page_renders_sanitised_markdown_with_a_table_of_contents(client
 def test_zh_hant_reader_gets_the_converted_simplified_text_with_a_notice(client, demo_articles):
     html = client.get(ARTICLE.format(lang="zh-hant", slug="kyc-how-to-verify-identity")).content
     html = html.decode()
-    assert "如何完成實名認證（KYC）" in html
+    assert "如何完成身分驗證（KYC）" in html
     assert translated(CONVERTED, "zh-hant") in html
 
 
