@@ -719,3 +719,4 @@ from tickets.survey_models import (  # noqa: E402, F401
     SurveyPolicy,
     SurveyState,
 )
+from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401

@@ -59,10 +59,12 @@ FIGURES_REFRESH_SECONDS = 45
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def figures_refresh_task() -> int:
     """Count the dashboards' business-minute roll-ups still to count (tickets/metrics/
-    rollups.py), batch after batch; safe to run twice at once (each row's numbers are the same
-    whoever counts them)."""
+    rollups.py), batch after batch, then rebuild the daily roll-ups of the days changed since
+    (tickets/metrics/cube.py); safe to run twice at once (each row's numbers are the same
+    whoever counts them, and a day is rebuilt whole in one transaction)."""
     import time
 
+    from tickets.metrics import cube
     from tickets.metrics.rollups import refresh
 
     started, total = time.monotonic(), 0
@@ -71,4 +73,6 @@ def figures_refresh_task() -> int:
         total += counted
         if not counted:
             break
+    # Then the days those numbers (and every other change) touched, newest first.
+    cube.refresh(seconds=max(1.0, FIGURES_REFRESH_SECONDS - (time.monotonic() - started)))
     return total

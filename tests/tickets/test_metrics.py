@@ -8,7 +8,7 @@ import pytest
 from support.models import Team
 from tests.tickets.metrics_world import END, START, build
 from tickets import metrics
-from tickets.metrics import Scope
+from tickets.metrics import Scope, cube
 
 
 @pytest.fixture
@@ -16,9 +16,15 @@ def other_team(db) -> Team:
     return Team.objects.create(slug="backoffice", name="Back office")
 
 
-@pytest.fixture
-def world(receive, policy, team, other_team, agent, supervisor) -> dict:
-    return build(receive, team=team, other_team=other_team, agent=agent, supervisor=supervisor)
+@pytest.fixture(params=["from the tickets", "from the daily roll-ups"])
+def world(request, receive, policy, team, other_team, agent, supervisor) -> dict:
+    """Every test runs twice: with nothing rolled up (each figure counts the tickets), and
+    after the daily roll-ups were rebuilt (each figure adds up days): the same answers."""
+    built = build(receive, team=team, other_team=other_team, agent=agent, supervisor=supervisor)
+    if request.param == "from the daily roll-ups":
+        assert cube.refresh() > 0
+        assert cube.plan(Scope(start=START, end=END)).spans == ()
+    return built
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 SLA, handle time and quality reviews, a few grouped queries for every agent at once."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Least
 
+from tickets.metrics import cube
 from tickets.metrics.base import DONE_STATUSES, pct, period_end, tickets_in
 from tickets.metrics.compliance import _breached
 from tickets.metrics.scope import Scope
@@ -34,8 +35,8 @@ def _solved(scope: Scope) -> dict[int, int]:
     return {row["assignee"]: row["n"] for row in rows}
 
 
-def _first_response(scope: Scope) -> dict[int, float | None]:
-    """First-response compliance (compliance.py's definition) per assignee."""
+def _first_response(scope: Scope) -> dict[int, tuple[int, int]]:
+    """First-response targets decided and met (compliance.py's definition) per assignee."""
     decided = (
         tickets_in(scope)
         .filter(first_response_due__isnull=False)
@@ -47,7 +48,7 @@ def _first_response(scope: Scope) -> dict[int, float | None]:
     )
     met = Q(first_responded_at__lte=F("first_response_due"), breach=False)
     rows = decided.values("assignee").annotate(n=Count("pk"), met=Count("pk", filter=met))
-    return {row["assignee"]: pct(row["met"], row["n"]) for row in rows}
+    return {row["assignee"]: (row["n"], row["met"]) for row in rows}
 
 
 def _csat(scope: Scope) -> dict[int, float | None]:
@@ -63,21 +64,53 @@ def _reviews(scope: Scope) -> dict[int, float | None]:
     return {row["agent"]: _rounded(row["average"]) for row in rows}
 
 
+def _counted(scope: Scope) -> tuple[dict, dict, tuple, list[Scope]]:
+    """Solved and first-response (decided, met) per agent: the AgentDay roll-ups of the counted
+    days (when the scope filters only teams and agent) plus the rest from the tickets."""
+    days, raw = (), [scope]
+    if cube.agents_covered(scope):
+        found = cube.plan(scope)
+        days, raw = found.days, found.raw_scopes(scope)
+    solved: dict[int, int] = {}
+    first: dict[int, list[int]] = {}
+    if days:
+        rows = (
+            cube.agent_rows(scope, days)
+            .values("agent")
+            .annotate(solved=Sum("solved"), decided=Sum("fr_decided"), met=Sum("fr_met"))
+            .order_by()
+        )
+        for row in rows:
+            solved[row["agent"]] = row["solved"] or 0
+            first[row["agent"]] = [row["decided"] or 0, row["met"] or 0]
+    for part in raw:
+        for agent, n in _solved(part).items():
+            solved[agent] = solved.get(agent, 0) + n
+        for agent, (decided, met) in _first_response(part).items():
+            total = first.setdefault(agent, [0, 0])
+            total[0] += decided
+            total[1] += met
+    return solved, first, days, raw
+
+
 def agent_figures(scope: Scope) -> list[dict]:
     """[{"agent", "name", "solved", "csat", "sla_first_response", "handle_minutes",
     "reviews"}] for the agents in scope, by email; figures count only the scope's tickets."""
     agents = _agents(scope)
     if not agents:
         return []
-    solved, first, satisfaction = _solved(scope), _first_response(scope), _csat(scope)
-    handle, reviews = handle_minutes_by_agent(scope), _reviews(scope)
+    solved, first, days, raw = _counted(scope)
+    satisfaction, reviews = _csat(scope), _reviews(scope)
+    handle = handle_minutes_by_agent(scope, days, raw)
     return [
         {
             "agent": person.pk,
             "name": person.get_full_name() or person.email,
             "solved": solved.get(person.pk, 0),
             "csat": satisfaction.get(person.pk),
-            "sla_first_response": first.get(person.pk),
+            "sla_first_response": pct(first[person.pk][1], first[person.pk][0])
+            if person.pk in first
+            else None,
             "handle_minutes": handle.get(person.pk),
             "reviews": reviews.get(person.pk),
         }

@@ -1,11 +1,15 @@
 """Ticket flow: volume, backlog, reopenings, first-contact resolution, sentiment
-(docs/metrics.md). Each is one or a few aggregate queries, whatever the number of tickets."""
+(docs/metrics.md). Each adds the daily roll-ups of the period's counted days (tickets/metrics/
+cube.py) to the same counts taken from the tickets for the other days."""
 
-from datetime import UTC
+from dataclasses import replace
+from datetime import UTC, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
+from tickets.metrics import cube
 from tickets.metrics.base import (
     DONE_STATUSES,
     day_start,
@@ -30,14 +34,23 @@ def _reopened() -> Exists:
 def first_contact_resolution(scope: Scope) -> dict:
     """Tickets solved in the period (still solved or closed) with exactly one public agent
     reply and never reopened, ÷ tickets solved in the period: {"rate", "count"}."""
+    days, raw = cube.split(scope)
+    total = cube.sums(scope, days, "fcr_solved", "fcr_first_contact")
+    solved, first = total["fcr_solved"], total["fcr_first_contact"]
+    for part in raw:
+        counts = _first_contact_counts(part)
+        solved, first = solved + counts["solved"], first + counts["first_contact"]
+    return {"rate": pct(first, solved), "count": solved}
+
+
+def _first_contact_counts(scope: Scope) -> dict:
     solved = tickets_in(scope).filter(
         status__in=DONE_STATUSES, solved_at__gte=scope.start, solved_at__lt=scope.end
     )
-    counts = solved.annotate(
+    return solved.annotate(
         replies=Count("messages", filter=Q(messages__kind=Message.Kind.REPLY)),
         reopened=_reopened(),
     ).aggregate(solved=Count("pk"), first_contact=Count("pk", filter=Q(replies=1, reopened=False)))
-    return {"rate": pct(counts["first_contact"], counts["solved"]), "count": counts["solved"]}
 
 
 def _status_events(scope: Scope):
@@ -51,13 +64,16 @@ def _status_events(scope: Scope):
 
 
 def reopen_rate(scope: Scope) -> dict:
-    """Tickets reopened (a status event solved → open) in the period ÷ tickets solved (a
-    status event → solved) in the period: {"rate", "reopened", "solved"}."""
-    events = _status_events(scope)
-    reopened = (
-        events.filter(before=Status.SOLVED, after=Status.OPEN).values("ticket").distinct().count()
-    )
-    solved = events.filter(after=Status.SOLVED).values("ticket").distinct().count()
+    """Reopenings (status events solved → open) in the period ÷ solves (status events → solved)
+    in the period: {"rate", "reopened", "solved"}. Events, not tickets: a ticket solved twice
+    in the period counts twice, as its customer lived it."""
+    days, raw = cube.split(scope)
+    total = cube.sums(scope, days, "reopenings", "solves")
+    reopened, solved = total["reopenings"], total["solves"]
+    for part in raw:
+        events = _status_events(part)
+        reopened += events.filter(before=Status.SOLVED, after=Status.OPEN).count()
+        solved += events.filter(after=Status.SOLVED).count()
     return {"rate": pct(reopened, solved), "reopened": reopened, "solved": solved}
 
 
@@ -71,14 +87,26 @@ def _per_day(queryset, field: str) -> dict:
     return dict(rows)
 
 
-def _created_and_resolved(scope: Scope, start=None) -> tuple[dict, dict]:
-    start = start or scope.start
-    tickets = tickets_in(scope)
-    created = tickets.filter(created_at__gte=start, created_at__lt=scope.end)
-    resolved = tickets.annotate(resolved=resolved_at()).filter(
-        resolved__gte=start, resolved__lt=scope.end
-    )
-    return _per_day(created, "created_at"), _per_day(resolved, "resolved")
+def _created_and_resolved(scope: Scope) -> tuple[dict, dict]:
+    """Per UTC day: tickets created, and tickets whose last solve (else closing) was that day
+    and that are solved or closed now."""
+    days, raw = cube.split(scope)
+    rows = cube.per_day(scope, days, "created", "resolved")
+    created = {day: row["created"] for day, row in rows.items()}
+    resolved = {day: row["resolved"] for day, row in rows.items()}
+    for part in raw:
+        tickets = tickets_in(part)
+        made = tickets.filter(created_at__gte=part.start, created_at__lt=part.end)
+        done = tickets.annotate(resolved=resolved_at()).filter(
+            resolved__gte=part.start, resolved__lt=part.end
+        )
+        for found, counts in (
+            (created, _per_day(made, "created_at")),
+            (resolved, _per_day(done, "resolved")),
+        ):
+            for day, n in counts.items():
+                found[day] = found.get(day, 0) + n
+    return created, resolved
 
 
 def volume_trend(scope: Scope) -> list[dict]:
@@ -94,34 +122,48 @@ def volume_trend(scope: Scope) -> list[dict]:
 def backlog_trend(scope: Scope) -> list[dict]:
     """Per UTC day: tickets open at the day's end (created by then, not yet solved or closed
     for the last time): [{"day", "open"}]. A ticket solved and reopened counts as open from
-    its creation to its last solve (the ticket keeps only that solve's time)."""
-    start = day_start(days(scope)[0])
-    before = (
-        tickets_in(scope)
-        .annotate(resolved=resolved_at())
-        .filter(created_at__lt=start)
-        .filter(Q(resolved__isnull=True) | Q(resolved__gte=start))
-        .count()
-    )
-    created, solved = _created_and_resolved(scope, start)
-    points, running = [], before
-    for day in days(scope):
-        running += created.get(day, 0) - solved.get(day, 0)
-        points.append({"day": day, "open": running})
-    return points
+    its creation to its last solve (the ticket keeps only that solve's time).
+
+    Counted backwards from the tickets open now: the backlog at a day's end is today's, plus
+    the tickets resolved after that day, less those created after it."""
+    period = days(scope)
+    now = timezone.now()
+    open_now = tickets_in(scope).exclude(status__in=DONE_STATUSES).count()
+    created, resolved = {}, {}
+    start = day_start(period[0])
+    while start < now:  # a scope spans at most two years: count up to now in slices
+        end = min(start + timedelta(days=700), now)
+        made, done = _created_and_resolved(replace(scope, start=start, end=end))
+        created |= made
+        resolved |= done
+        start = end
+    after, points = 0, {}
+    for day in sorted(set(period) | set(created) | set(resolved), reverse=True):
+        points[day] = open_now + after  # resolved after the day, less created after it
+        after += resolved.get(day, 0) - created.get(day, 0)
+    return [{"day": day, "open": points[day]} for day in period]
 
 
 def sentiment_trend(scope: Scope) -> list[dict]:
     """Per UTC day of creation: tickets opened ("messages": their opening customer messages)
     and the share flagged strongly negative by the text analysis (tickets keep the flag, not
     each message's score): [{"day", "negative_pct", "messages"}]."""
-    tickets = tickets_in(scope).filter(created_at__gte=scope.start, created_at__lt=scope.end)
-    rows = (
-        tickets.annotate(day=TruncDate("created_at", tzinfo=UTC))
-        .values("day")
-        .annotate(n=Count("pk"), negative=Count("pk", filter=Q(strongly_negative=True)))
-    )
-    found = {row["day"]: row for row in rows}
+    days_counted, raw = cube.split(scope)
+    found = {
+        day: {"n": row["created"], "negative": row["negative"]}
+        for day, row in cube.per_day(scope, days_counted, "created", "negative").items()
+    }
+    for part in raw:
+        tickets = tickets_in(part).filter(created_at__gte=part.start, created_at__lt=part.end)
+        rows = (
+            tickets.annotate(day=TruncDate("created_at", tzinfo=UTC))
+            .values("day")
+            .annotate(n=Count("pk"), negative=Count("pk", filter=Q(strongly_negative=True)))
+        )
+        for row in rows:
+            total = found.setdefault(row["day"], {"n": 0, "negative": 0})
+            total["n"] += row["n"]
+            total["negative"] += row["negative"]
     points = []
     for day in days(scope):
         row = found.get(day, {"n": 0, "negative": 0})

@@ -7,24 +7,42 @@ percentile_cont), whatever the period's size. Rows not counted yet are left out
 (`rollups.freshness()` says up to when the figures are complete).
 """
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from support.aggregates import Percentile
+from tickets.metrics import cube
 from tickets.metrics.base import DONE_STATUSES, ticket_filter, tickets_in
 from tickets.metrics.scope import Scope
 from tickets.models import Message
 
 
-def _spread(rows: QuerySet, field: str) -> dict:
-    """{"median", "p90", "count"} of `field` over `rows`, minutes to one decimal."""
-    found = rows.aggregate(
-        median=Percentile(field, 0.5), p90=Percentile(field, 0.9), count=Count("pk")
+def _spread(scope: Scope, rolled_up: str, raw: list[tuple[QuerySet, str]]) -> dict:
+    """{"median", "p90", "count"} of the minutes in the roll-ups' `rolled_up` arrays of the
+    counted days and of `field` over each raw queryset, minutes to one decimal: one
+    percentile_cont over all of them, as if read from the tickets alone."""
+    days, _ = cube.split(scope)
+    sources = [(cube.figure_rows(scope, days), rolled_up, "unnest(x.c)")] if days else []
+    sources += [(rows, field, "x.c") for rows, field in raw]
+    parts, params = [], []
+    for rows, field, value in sources:
+        try:
+            sql, values = rows.values_list(field).query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing ("no team")
+            continue
+        parts.append(f"SELECT {value} FROM ({sql}) AS x(c)")  # noqa: S608 - Django's SQL
+        params += values
+    if not parts:
+        return {"median": None, "p90": None, "count": 0}
+    statement = (
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v), "  # noqa: S608 - Django's SQL
+        "percentile_cont(0.9) WITHIN GROUP (ORDER BY v), count(v) "
+        f"FROM ({' UNION ALL '.join(parts)}) AS u(v)"
     )
-    return {
-        "median": _one_decimal(found["median"]),
-        "p90": _one_decimal(found["p90"]),
-        "count": found["count"],
-    }
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        median, p90, count = cursor.fetchone()
+    return {"median": _one_decimal(median), "p90": _one_decimal(p90), "count": count}
 
 
 def _one_decimal(value: float | None) -> float | None:
@@ -34,25 +52,39 @@ def _one_decimal(value: float | None) -> float | None:
 def first_response_times(scope: Scope) -> dict:
     """Business minutes from a ticket's creation to its first public agent reply, over the
     tickets first answered in the period: {"median", "p90", "count"}."""
-    answered = tickets_in(scope).filter(
-        first_responded_at__gte=scope.start,
-        first_responded_at__lt=scope.end,
-        first_response_minutes__isnull=False,
-    )
-    return _spread(answered, "first_response_minutes")
+    _, raw = cube.split(scope)
+    answered = [
+        (
+            tickets_in(part).filter(
+                first_responded_at__gte=part.start,
+                first_responded_at__lt=part.end,
+                first_response_minutes__isnull=False,
+            ),
+            "first_response_minutes",
+        )
+        for part in raw
+    ]
+    return _spread(scope, "first_response_minutes", answered)
 
 
 def resolution_times(scope: Scope) -> dict:
     """Business minutes from creation to the last solve, less the business minutes the ticket
     spent pending, on hold or solved before a reopening (sla_paused_minutes), over the tickets
     solved in the period and still solved or closed: {"median", "p90", "count"}."""
-    solved = tickets_in(scope).filter(
-        status__in=DONE_STATUSES,
-        solved_at__gte=scope.start,
-        solved_at__lt=scope.end,
-        resolution_of=F("solved_at"),
-    )
-    return _spread(solved, "resolution_minutes")
+    _, raw = cube.split(scope)
+    solved = [
+        (
+            tickets_in(part).filter(
+                status__in=DONE_STATUSES,
+                solved_at__gte=part.start,
+                solved_at__lt=part.end,
+                resolution_of=F("solved_at"),
+            ),
+            "resolution_minutes",
+        )
+        for part in raw
+    ]
+    return _spread(scope, "resolution_minutes", solved)
 
 
 def handled_replies(scope: Scope) -> QuerySet[Message]:
@@ -74,15 +106,41 @@ def handled_replies(scope: Scope) -> QuerySet[Message]:
 
 def average_handle_time(scope: Scope) -> dict:
     """{"minutes": mean handle minutes per reply or None, "count": replies}."""
-    found = handled_replies(scope).aggregate(minutes=Avg("handle_minutes"), count=Count("pk"))
-    return {"minutes": _one_decimal(found["minutes"]), "count": found["count"]}
+    days, raw = cube.split(scope)
+    total = cube.sums(scope, days, "handle_total", "handle_count")
+    minutes, count = total["handle_total"], total["handle_count"]
+    for part in raw:
+        found = handled_replies(part).aggregate(minutes=Sum("handle_minutes"), count=Count("pk"))
+        minutes, count = minutes + (found["minutes"] or 0), count + found["count"]
+    return {"minutes": _one_decimal(minutes / count) if count else None, "count": count}
 
 
-def handle_minutes_by_agent(scope: Scope) -> dict[int, float | None]:
-    rows = (
-        handled_replies(scope)
-        .filter(~Q(author=None))
-        .values("author")
-        .annotate(minutes=Avg("handle_minutes"))
-    )
-    return {row["author"]: _one_decimal(row["minutes"]) for row in rows}
+def handle_minutes_by_agent(scope: Scope, days: tuple = (), raw: list | None = None) -> dict:
+    """{author: mean handle minutes} of the replies in scope: the AgentDay roll-ups of `days`
+    plus `raw` scopes (default: the whole scope) counted from the replies."""
+    totals: dict[int, list[int]] = {}
+    if days:
+        rows = (
+            cube.agent_rows(scope, days)
+            .values("agent")
+            .annotate(minutes=Sum("handle_total"), count=Sum("handle_count"))
+            .order_by()
+        )
+        for row in rows:
+            totals[row["agent"]] = [row["minutes"] or 0, row["count"] or 0]
+    for part in [scope] if raw is None else raw:
+        rows = (
+            handled_replies(part)
+            .filter(~Q(author=None))
+            .values("author")
+            .annotate(minutes=Sum("handle_minutes"), count=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            total = totals.setdefault(row["author"], [0, 0])
+            total[0] += row["minutes"] or 0
+            total[1] += row["count"]
+    return {
+        agent: _one_decimal(minutes / count) if count else None
+        for agent, (minutes, count) in totals.items()
+    }
