@@ -1,6 +1,7 @@
 """A figure as the page shows it: title, SVG chart, table with translated headings, CSV link."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.dashboards import charts
 from tickets.dashboards.figures import FigureSpec, as_table
@@ -14,18 +15,18 @@ COLUMN_LABELS = {
     "median": _("Median"),
     "p90": _("90th percentile"),
     "rate": _("Rate (%)"),
-    "met": _("Met"),
+    "met": pgettext_lazy("SLA targets counted", "Met"),
     "breached": _("Breached"),
     "total": _("Total"),
     "opened": _("Opened"),
     "created": _("Created"),
-    "solved": _("Solved"),
+    "solved": pgettext_lazy("tickets counted", "Solved"),
     "backlog": _("Backlog"),
-    "open": _("Open"),
+    "open": pgettext_lazy("tickets counted", "Open"),
     "score": _("Score"),
     "average": _("Average"),
     "responses": _("Responses"),
-    "sent": _("Sent"),
+    "sent": pgettext_lazy("surveys counted", "Sent"),
     "response_rate": _("Response rate (%)"),
     "promoters": _("Promoters"),
     "passives": _("Passives"),
