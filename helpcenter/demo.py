@@ -15,11 +15,11 @@ DATA = Path(__file__).resolve().parent / "data" / "articles.json"
 
 # key: (en, zh-hans, zh-hant, ko, ja)
 NAMES: dict[str, tuple[str, str, str, str, str]] = {
-    "kyc": ("Identity verification", "实名认证", "實名認證", "본인인증", "本人確認"),
+    "kyc": ("Identity verification", "身份认证", "身分驗證", "본인인증", "本人確認"),
     "deposit_withdrawal": (
         "Deposits & withdrawals",
-        "充值与提币",
-        "充值與提幣",
+        "充币与提币",
+        "充幣與提幣",
         "입출금",
         "入出金",
     ),
@@ -62,7 +62,7 @@ NAMES: dict[str, tuple[str, str, str, str, str]] = {
         "客服手册",
         "客服手冊",
         "상담원 플레이북",
-        "エージェント手順書",
+        "オペレーター手順書",
     ),
 }
 LANGUAGE_ORDER = ("en", "zh-hans", "zh-hant", "ko", "ja")
