@@ -22,7 +22,11 @@ class FigureDay(models.Model):
     the target was decided (met or due), `nr_met`/`handle_*` by the reply, `nr_breached` by the
     breach's due time, `reopenings`/`solves` by the status event."""
 
+    ALL_FILTERS, TEAM_CHANNEL_LANGUAGE, TEAM = 0, 1, 2
+
     day = models.DateField()
+    # Which filters the row is split by (cube_sql.REBUILD_DAY): the others are "" on it.
+    grain = models.PositiveSmallIntegerField(default=ALL_FILTERS)
     team = models.ForeignKey(
         "support.Team", null=True, on_delete=models.DO_NOTHING, db_constraint=False
     )
@@ -49,7 +53,7 @@ class FigureDay(models.Model):
     resolution_minutes = ArrayField(models.IntegerField(), default=list)
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="figure_day")]
+        indexes = [models.Index(fields=["grain", "day"], name="figure_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.team_id} {self.channel} {self.language}"

@@ -705,8 +705,9 @@ class RawInbound(models.Model):
         return f"{self.channel}:{self.key}"
 
 
-# Surveys and quality reviews live in their own module (this one is long enough); importing
-# them here makes them tickets' models.
+# Surveys and quality reviews, and the dashboards' daily roll-ups, live in their own modules
+# (this one is long enough); importing them here makes them tickets' models.
+from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401
 from tickets.survey_models import (  # noqa: E402, F401
     NpsAnswer,
     NpsInvitation,
@@ -719,4 +720,3 @@ from tickets.survey_models import (  # noqa: E402, F401
     SurveyPolicy,
     SurveyState,
 )
-from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401

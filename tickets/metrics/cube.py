@@ -82,7 +82,13 @@ def _day_end_expression() -> ExpressionWrapper:
 
 def figure_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[FigureDay]:
     """The roll-up rows of `days` that the scope's filters select (no agent: FigureDay has none)."""
-    rows = FigureDay.objects.filter(day__in=days)
+    if scope.categories or scope.priorities:
+        grain = FigureDay.ALL_FILTERS
+    elif scope.channels or scope.languages:
+        grain = FigureDay.TEAM_CHANNEL_LANGUAGE
+    else:
+        grain = FigureDay.TEAM
+    rows = FigureDay.objects.filter(grain=grain, day__in=days)
     if scope.teams is not None:
         rows = rows.filter(team__in=scope.teams)
     for name, values in (

@@ -338,15 +338,24 @@ def _part(counts: dict, agent: str, source: str) -> str:
 
 _SUMS = ", ".join(f"SUM({name})" for name in COUNTS)
 _GROUP = ", ".join(DIMENSIONS)
+# Three grains of the same sums (FigureDay.grain): every filter; team, channel and language (the
+# filters a supervisor uses most); team alone (the default views). A figure reads the coarsest
+# grain that holds its filters: a few hundred rows for 90 days instead of a quarter million.
+_GRAIN = (
+    "CASE GROUPING(channel, language, category, priority) WHEN 0 THEN 0 WHEN 3 THEN 1 ELSE 2 END"
+)
 REBUILD_DAY = f"""
 WITH parts AS ({" UNION ALL ".join(_part(*part) for part in PARTS)}),
 figures AS (
-  INSERT INTO tickets_figureday (day, {_GROUP}, {", ".join(COUNTS)},
+  INSERT INTO tickets_figureday (day, grain, {_GROUP}, {", ".join(COUNTS)},
       first_response_minutes, resolution_minutes)
-  SELECT %(day)s, {_GROUP}, {_SUMS},
+  SELECT %(day)s, {_GRAIN}, team_id, COALESCE(channel, ''), COALESCE(language, ''),
+      COALESCE(category, ''), COALESCE(priority, ''), {_SUMS},
       COALESCE(array_agg(fr_minute) FILTER (WHERE fr_minute IS NOT NULL), '{{}}'),
       COALESCE(array_agg(res_minute) FILTER (WHERE res_minute IS NOT NULL), '{{}}')
-  FROM parts GROUP BY {_GROUP}
+  FROM parts
+  GROUP BY GROUPING SETS ((team_id, channel, language, category, priority),
+      (team_id, channel, language), (team_id))
   RETURNING 1
 )
 INSERT INTO tickets_agentday (day, team_id, agent_id, solved, fr_decided, fr_met, handle_total,
