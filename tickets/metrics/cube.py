@@ -164,6 +164,8 @@ def _rebuild(day: date) -> None:
         FigureDay.objects.filter(day=day).delete()
         AgentDay.objects.filter(day=day).delete()
         with connection.cursor() as cursor:
+            # Planned afresh each time: compiling it (JIT) would cost more than running it.
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(
                 REBUILD_DAY, {"day": day, "start": start, "end": start + timedelta(days=1)}
             )

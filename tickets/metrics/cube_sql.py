@@ -278,17 +278,17 @@ PARTS = (
         TICKETS + f"{DONE} AND " + IN_DAY.format("t.solved_at"),
     ),
     (
-        {"fr_met": f"{FIRST_RESPONSE_MET}::int", "fr_breached": f"(NOT {FIRST_RESPONSE_MET})::int"},
+        {"fr_met": "x.met::int", "fr_breached": "1 - x.met::int"},
         "t.assignee_id",
-        TICKETS
-        + "t.first_response_due IS NOT NULL AND "
+        f"FROM tickets_ticket t CROSS JOIN LATERAL (SELECT {FIRST_RESPONSE_MET} AS met) AS x "
+        "WHERE t.merged_into_id IS NULL AND t.first_response_due IS NOT NULL AND "
         + IN_DAY.format("LEAST(t.first_responded_at, t.first_response_due)"),
     ),
     (
-        {"res_met": f"{RESOLUTION_MET}::int", "res_breached": f"(NOT {RESOLUTION_MET})::int"},
+        {"res_met": "x.met::int", "res_breached": "1 - x.met::int"},
         "NULL::integer",
-        TICKETS
-        + "t.resolution_due IS NOT NULL AND "
+        f"FROM tickets_ticket t CROSS JOIN LATERAL (SELECT {RESOLUTION_MET} AS met) AS x "
+        "WHERE t.merged_into_id IS NULL AND t.resolution_due IS NOT NULL AND "
         + IN_DAY.format(f"LEAST({RESOLVED}, t.resolution_due)"),
     ),
     (
@@ -364,4 +364,23 @@ SELECT %(day)s, team_id, agent_id, SUM(fcr_solved), SUM(fr_met + fr_breached), S
     SUM(handle_total), SUM(handle_count)
 FROM parts WHERE agent_id IS NOT NULL GROUP BY team_id, agent_id
 HAVING SUM(fcr_solved) + SUM(fr_met + fr_breached) + SUM(handle_count) > 0
+"""
+
+
+# The rebuild reads each part of a day by the expression that dates it; these indexes make each
+# read a range scan instead of a scan of every ticket (5 s a day at a million tickets).
+INDEXES = f"""
+CREATE INDEX IF NOT EXISTS ticket_resolved_on ON tickets_ticket ((COALESCE(solved_at, closed_at)));
+CREATE INDEX IF NOT EXISTS ticket_first_response_decided
+    ON tickets_ticket ((LEAST(first_responded_at, first_response_due)));
+CREATE INDEX IF NOT EXISTS ticket_resolution_decided
+    ON tickets_ticket ((LEAST({RESOLVED.replace("t.", "")}, resolution_due)));
+CREATE INDEX IF NOT EXISTS sla_next_response_breach_due ON tickets_slaevent (due_at)
+    WHERE target = 'next_response' AND kind = 'breach';
+"""
+DROP_INDEXES = """
+DROP INDEX IF EXISTS ticket_resolved_on;
+DROP INDEX IF EXISTS ticket_first_response_decided;
+DROP INDEX IF EXISTS ticket_resolution_decided;
+DROP INDEX IF EXISTS sla_next_response_breach_due;
 """

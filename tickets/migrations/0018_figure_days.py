@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from tickets.metrics.cube_sql import INSTALL, UNINSTALL
+from tickets.metrics.cube_sql import DROP_INDEXES, INDEXES, INSTALL, UNINSTALL
 
 
 class Migration(migrations.Migration):
@@ -82,4 +82,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(INSTALL, UNINSTALL),
+        migrations.RunSQL(INDEXES, DROP_INDEXES),
     ]
