@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from livechat import intents
+from livechat import casework, incidents, intents
 from livechat.knowledge import Article, answer_threshold, search_articles_recorded
 from support.text import Analysis, analyze
 
@@ -26,8 +26,6 @@ GREETING = "greeting"  # the bot action stored on the first message, which offer
 
 CLARIFY_SHARE = 0.5  # weak matches worth showing with a clarifying question: half the threshold
 MAX_FAILURES = 2
-SECURITY_CATEGORIES = ("security_incident",)
-SECURITY_CONFIDENCE = 0.5  # a less sure security category alone does not skip the queue
 
 # Handoff reasons (the values of livechat.models.HandoffReason).
 ASKED_FOR_HUMAN = "asked_for_human"
@@ -59,15 +57,24 @@ def decide(
     with translation.override(lang):
         if is_security_incident(text=analysis.redacted_text, analysis=analysis):
             return Decision(URGENT_HANDOFF, security_reply(), reason=SECURITY)
-        if intents.asks_for_human(analysis.redacted_text):
+        if asks_for_a_person(analysis.redacted_text, history=history):
             return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
-        if analysis.strongly_negative:
+        if analysis.strongly_negative and not intents.asks_self_service(analysis.redacted_text):
             return Decision(HANDOFF, sorry_reply(), reason=NEGATIVE_SENTIMENT)
         if ANSWER in history and intents.says_thanks(analysis.redacted_text):
             return Decision(THANKS, thanks_reply())
         return _answer(
             analysis.redacted_text, lang=lang, failures=failures(text, history), record=record
         )
+
+
+def asks_for_a_person(text: str, *, history: Sequence[str]) -> bool:
+    """A request for a person, a case only a person can handle, or — once the bot has kept
+    the chat — any mention of a person or of the bot: a person is never refused twice."""
+    if intents.asks_for_human(text) or casework.needs_person(text):
+        return True
+    kept = bool(history) and history[-1] in (ANSWER, CLARIFY)
+    return kept and intents.mentions_person(text)
 
 
 def failures(text: str, history: Sequence[str]) -> int:
@@ -92,14 +99,8 @@ def _answer(text: str, *, lang: str, failures: int, record: bool) -> Decision:
 
 
 def is_security_incident(*, text: str, analysis: Analysis) -> bool:
-    return (
-        analysis.urgent
-        or (
-            analysis.category in SECURITY_CATEGORIES
-            and analysis.category_confidence >= SECURITY_CONFIDENCE
-        )
-        or intents.mentions_security_incident(text)
-    )
+    """An incident in progress (see livechat.incidents): not a question about preventing one."""
+    return incidents.is_incident(text=text, analysis=analysis)
 
 
 def answer_reply(articles: list[Article]) -> str:

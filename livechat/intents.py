@@ -32,6 +32,7 @@ ENGLISH = [
     r"\b(?:representative|human agent|live agent|real person)\b.*\b(?:please|pls|plz)\b",
 ]
 CHINESE = [
+    r"(?:请|請|要求|申请|申請)(?:你们|你們)?人工",
     r"[转轉接找叫要换換]\s*(?:个|個)?\s*(?:人工|真人|客服)",
     r"人工(?:客服|服务|服務|坐席|座席|支持|回复|回覆)",
     r"真人(?!认证|認證|验证|驗證|审核|審核)",
@@ -56,9 +57,77 @@ JAPANESE = [
     r"^\s*(?:オペレーター|担当者)\s*[。！!]*\s*$",
     r"有人(?:対応|チャット|サポート)",
 ]
-ASK_FOR_HUMAN = [
-    re.compile(pattern, re.IGNORECASE) for pattern in ENGLISH + CHINESE + KOREAN + JAPANESE
+# Colloquial requests: asking whether anyone is there, dismissing the bot (also sarcastically),
+# asking for a dedicated person or a phone call, in every language.
+_BOT = (
+    r"(?:chat ?)?bots?|robots?|automated (?:replies|answers|messages|assistant)|auto[- ]?repl\w*"
+    r"|canned (?:answers|replies)|\bai\b|机器人|機器人|自动回复|自動回覆|自动回答|自動回答"
+    r"|자동\s*(?:응답|답변)|챗봇|봇|로봇|ボット|ロボット|自動応答|自動返信"
+)
+_NOT_TRADING = r"(?<!trading )(?<!grid )(?<!网格)(?<!網格)(?<!量化)(?<!그리드 )(?<!グリッド)"
+COLLOQUIAL = [
+    # Is anyone there?
+    r"\b(?:is|are) (?:there )?(?:any(?:one|body)|some(?:one|body)|a (?:human|person|real person)"
+    r"|humans?|people|real people)\b.{0,20}(?:there|here|working|alive|awake|out there|\?)",
+    r"\b(?:any(?:one|body)|some(?:one|body)|a human|a real person)\s+(?:there|here|home|alive)"
+    r"\s*\?",
+    r"\b(?:hello|hellooo*|helo)\s*\?{2,}",
+    r"有没有(?:人|真人|人工|客服|工作人员)|有沒有(?:人|真人|人工|客服|工作人員)|(?:有人|有客服)"
+    r"(?:在)?(?:吗|嗎|么|麼|没|沒|不)|(?:人|客服)呢[？?]|(?:来|來)(?:一?个|一?個)?(?:真的?)?人"
+    r"|(?:找|换|換|叫)(?:一?个|一?個)?(?:真的?|活)人|[找叫要请請](?:个|個)?专人|[找叫要请請](?:个|個)?專人"
+    r"|专人|專人|找人(?:处理|處理|帮|幫|看|解决|解決)",
+    r"(?:상담원|상담사|사람|직원|담당자)(?:분)?(?:은|이|님)?\s*(?:있나요|있어요\?|있습니까|없나요|없어요"
+    r"|없습니까|계세요|계신가요|안\s*계|어디)",
+    r"(?:상담원|상담사|직원|담당자)분?(?:과|와|이랑|하고|한테)\s*(?:\S+\s+){0,2}(?:이야기|얘기|대화"
+    r"|통화|상담)",
+    r"(?:人間|人|オペレーター|担当者|スタッフ)(?:は|が)?(?:いないの|いません|いませんか|いますか|おらん"
+    r"|いない[？?]|おりませんか)",
+    r"(?:人|人間|担当者|スタッフ)が(?:説明|対応|確認|見て|答えて|回答)",
+    # Dismissing the bot.
+    rf"{_NOT_TRADING}(?:{_BOT})\b.{{0,15}}(?:again|useless|stupid|dumb|doesn'?t (?:understand|help)"
+    rf"|can'?t help|is not helping|are not helping)",
+    rf"\b(?:stop|enough|no more|not another|not again|done with|tired of|sick of|hate)\b.{{0,20}}"
+    rf"{_NOT_TRADING}(?:{_BOT})",
+    rf"\b(?:talking|chatting|speaking) (?:to|with) (?:a |the |this )?(?:{_BOT})\b",
+    rf"\b(?:another|yet another|just an?|only an?|again an?|still an?)\s+{_NOT_TRADING}"
+    rf"(?:{_BOT})\b",
+    rf"{_NOT_TRADING}(?:{_BOT})\b.{{0,30}}\b(?:very|so|really|super) (?:helpful|useful|smart)\b",
+    rf"(?:又是|還是|还是|又|不想|不要|别|別|能不能别|能不能別|不想再)(?:跟我|和我|跟|和)?.{{0,6}}"
+    rf"{_NOT_TRADING}(?:{_BOT})",
+    rf"{_NOT_TRADING}(?:{_BOT}).{{0,8}}(?:没用|沒用|听不懂|聽不懂|不懂|说话|說話|闭嘴|閉嘴|真贴心"
+    rf"|真貼心)",
+    rf"{_NOT_TRADING}(?:{_BOT})(?:이랑|하고|랑|와|과|는|은)?\s*(?:말\s*(?:안|이\s*안)|대화\s*(?:안|가\s*안)"
+    rf"|얘기\s*안|소용\s*없|지겨|그만|또)",
+    rf"(?:또|또\s*다시)\s*{_NOT_TRADING}(?:{_BOT})",
+    rf"{_NOT_TRADING}(?:{_BOT})(?:は|とは|と)?(?:もういい|いらない|やめ|結構|話にならない|役に立たない"
+    rf"|ね|か)",
+    rf"(?:また|もう)(?:{_BOT})",
+    r"(?:自動応答|自動返信|自动回复|自動回覆|자동\s*응답)(?:は|을|를)?\s*(?:やめ|止め|いらない|别|別|그만)",
+    # A call.
+    r"\b(?:call me|can (?:i|we|you) (?:call|phone)|talk (?:on|by|over) the phone|phone call)\b",
+    r"(?:请|請|可以|能不能|能否|麻烦|麻煩)(?:给我|給我)?打(?:个|個)?(?:电话|電話)"
+    r"|(?:电话|電話)(?:联系我|聯繫我|聯絡我)|電話(?:で(?:話|相談|説明)|をください|してください)"
+    r"|전화\s*(?:상담|로\s*(?:얘기|이야기|상담|통화))|전화\s*(?:주세요|해\s*주세요)",
 ]
+ASK_FOR_HUMAN = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in ENGLISH + CHINESE + KOREAN + JAPANESE + COLLOQUIAL
+]
+
+# A message made of words for a person and nothing else ("客服客服客服", "human 人間 オペレーター",
+# "人工 please"): a request, however it is repeated.
+PERSON_WORDS = re.compile(
+    r"\b(?:human|person|agent|operator|representative|rep|staff|support|someone|anyone|somebody"
+    r"|real|live|a|an|please|pls|plz|now|asap|hello|hi|hey|help|i|want|need)\b|人工|真人|客服|人间"
+    r"|人間|专人|專人|工作人员|工作人員|请|請|快|오퍼레이터|상담원|상담사|사람|직원|담당자|님|좀|요|제발"
+    r"|オペレーター|オペレータ|担当者|スタッフ|有人|人|さん|お願い(?:します)?|早く|[\s\W_]",
+    re.IGNORECASE,
+)
+PERSON_CORE = re.compile(
+    r"\b(?:human|agent|operator|representative|staff|person)\b|人工|真人|客服|人間|专人|專人"
+    r"|상담원|상담사|직원|담당자|オペレーター|担当者|スタッフ",
+    re.IGNORECASE,
+)
 
 NOT_HELPED = [
     re.compile(pattern, re.IGNORECASE)
@@ -113,13 +182,65 @@ _SECURITY = [
 SECURITY = [re.compile(pattern, re.IGNORECASE) for pattern in _SECURITY]
 
 
+# A question the help center answers, or a report it explains how to make: words such as
+# "scam" or "frozen" in it make the sentiment negative without the customer being angry.
+SELF_SERVICE = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in [
+        r"^\s*(?:how|what|when|where|which|can|could|will|would|should|do|does|is|are)\b"
+        r"[^.!]*\?\s*$",
+        r"\b(?:report|flag)\b.{0,20}\b(?:scam\w*|fraud\w*|phishing|fake|suspicious)\b",
+        r"(?:怎么|怎麼|如何|怎样|怎樣|能不能|可以|会不会|會不會).{0,30}[？?吗嗎]\s*$",
+        r"举报|舉報|检举|檢舉",
+        r"(?:어떻게|나요|까요|가요|있나요)\s*\??\s*$|신고(?:하고|하려|할\s*수)",
+        r"(?:どうやって|どうすれば|ますか|ですか|でしょうか)[？?]?\s*$|(?:報告|通報)(?:したい|する方法)",
+    ]
+]
+
+
 def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+# Asking when people are available is a question about support, not a request for it (unless
+# the customer also says they want someone): the never-refused-twice rule covers a repeat.
+HOURS = re.compile(
+    r"\b(?:hours|what time|opening|open until)\b|时间|時間|几点|幾點|营业|營業|시간|몇\s*시|何時"
+    r"|受付",
+    re.IGNORECASE,
+)
+WANTS = re.compile(
+    r"\b(?:want|need|now|please|connect|transfer)\b|[要想]|请|請|싶|주세요|연결|たい|ください|つな",
+    re.IGNORECASE,
+)
+
+
 def asks_for_human(text: str) -> bool:
     cleaned = _clean(text)
-    return any(pattern.search(cleaned) for pattern in ASK_FOR_HUMAN)
+    if HOURS.search(cleaned) and not WANTS.search(cleaned):
+        return False
+    if any(pattern.search(cleaned) for pattern in ASK_FOR_HUMAN):
+        return True
+    return only_person_words(cleaned)
+
+
+def only_person_words(text: str) -> bool:
+    """Words for a person, repeated or in several languages, and nothing else."""
+    return bool(PERSON_CORE.search(text)) and not PERSON_WORDS.sub("", text)
+
+
+def mentions_person(text: str) -> bool:
+    """Any word for a person or for the bot: not a request by itself, but a second one in a
+    row after the bot kept the chat is (a person is never refused twice)."""
+    cleaned = _clean(text)
+    return bool(PERSON_CORE.search(cleaned)) or bool(
+        re.search(rf"{_NOT_TRADING}(?:{_BOT})", cleaned, re.IGNORECASE)
+    )
+
+
+def asks_self_service(text: str) -> bool:
+    cleaned = _clean(text)
+    return any(pattern.search(cleaned) for pattern in SELF_SERVICE)
 
 
 def says_not_helped(text: str) -> bool:

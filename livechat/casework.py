@@ -1,0 +1,115 @@
+"""Cases only a person can handle, whatever the customer asked for.
+
+An article cannot reverse a trade, pay compensation, settle a P2P dispute, take a complaint,
+deal with a deceased customer's account, answer the police or a court, or write a letter about
+an account. A message that reports such a case, or asks us to act on it ("please handle this",
+请处理, 처리해 주세요, 対応してください), goes to a person. A how-to question about the same
+topics ("how do I file an appeal?") stays with the help center: the demand, not the topic,
+decides.
+"""
+
+import re
+import unicodedata
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# Topics that always need a person: bereavement, the police and the courts.
+ALWAYS = _compile(
+    [
+        r"\b(?:passed away|died|deceased|death certificate|estate of|executor|inheritance|"
+        r"next of kin)\b",
+        r"\b(?:police|law enforcement|subpoena|court order|warrant|investigator|prosecutor|"
+        r"attorney|lawyer|solicitor|legal (?:request|action|notice))\b",
+        r"去世|过世|過世|逝世|身故|离世|離世|遗产|遺產|继承|繼承|死亡证明|死亡證明",
+        r"公安|警方|警察|法院|律师|律師|检察|檢察|调取|調取|司法|协查|協查",
+        r"돌아가(?:셨|신)|사망|별세|상속|유족|경찰|수사|법원|검찰|변호사|영장",
+        r"亡くな|死亡|逝去|相続|遺族|警察|捜査|裁判所|弁護士|検察|令状|文書提出命令",
+    ]
+)
+
+# Things only staff can do for the customer: review, reverse, compensate, refund, certify,
+# settle a dispute, take a complaint.
+ACTIONS = _compile(
+    [
+        r"\b(?:reverse[sd]?|reversal|roll ?back|cancel the trade|compensat\w*|reimburs\w*|"
+        r"refund\w*|make (?:me|it) whole|review(?:ed)? (?:this|my|the) (?:trade|order|case)|"
+        r"trade (?:reviewed|investigated))\b",
+        r"\b(?:letter|certificate|statement|confirmation)\b.{0,30}\b(?:balance|account|funds|"
+        r"holdings)\b.{0,40}\b(?:mortgage|bank|visa|court|tax office|embassy|loan|auditor)\b",
+        r"\b(?:file|make|lodge|raise|submit) (?:a|an|my) (?:formal )?(?:complaint|dispute)\b"
+        r"(?!.{0,10}\?)|\bi (?:want|need|would like|wish) to (?:complain|file a complaint|"
+        r"dispute)\b|\bi(?:'m| am) (?:filing|making|lodging) a complaint\b",
+        r"\b(?:close|merge|transfer|move)\b.{0,20}\b(?:company|corporate|business|"
+        r"institutional)\b.{0,20}\baccount\b",
+        r"(?:补偿|補償|赔偿|賠償|退款|退还|退還|撤销|撤銷|回滚|回滾)(?:给我|給我)?|"
+        r"(?:审查|審查|复查|複查|重新审核|重新審核)(?:这|這|我的)?(?:笔|筆)?(?:交易|订单|訂單)",
+        r"(?:我要|我想|想要)(?:投诉|投訴|客诉|客訴|申诉|申訴)|(?:投诉|投訴|客诉|客訴)(?:你们|你們)",
+        r"(?:余额|餘額|资产|資產|持仓|持倉)(?:证明|證明)|(?:企业|企業|公司|法人)(?:账户|帳戶|账号|帳號)"
+        r".{0,12}(?:注销|註銷|关闭|關閉|转|轉)",
+        r"보상|배상|환불|취소해\s*(?:주|달)|(?:민원|클레임|이의)\s*(?:넣|제기|신청|걸)"
+        r"(?:고\s*싶|려고|겠|합니다)|(?:잔고|잔액|자산)\s*증명|법인\s*(?:계정|계좌)",
+        r"補償|賠償|返金|取り消して|(?:見直し|調査|再審査)を(?:求め|お願い|して)|苦情を"
+        r"|苦情(?:を)?(?:申し立て|言いたい|入れたい)|(?:残高|資産)証明|法人(?:口座|アカウント)",
+        # A dispute with a P2P counterparty or a frozen account the customer wants explained.
+        r"\b(?:p2p|counterparty|buyer|seller|merchant)\b.{0,80}\b(?:dispute|appeal|never paid|"
+        r"didn'?t pay|not paid|chargeback|scamm?ed me|won'?t release)\b",
+        r"(?:p2p|买家|買家|卖家|賣家|对方|對方|商家).{0,40}(?:申诉|申訴|退款|拒付|未付|没付|沒付|"
+        r"不放币|不放幣|纠纷|糾紛)",
+        r"(?:p2p|상대방|구매자|판매자).{0,40}(?:분쟁|이의|입금\s*안|송금\s*안|환불)",
+        r"(?:p2p|相手|買い手|売り手).{0,40}(?:異議|紛争|支払われ|入金されない|返金)",
+    ]
+)
+
+# Asking us to act now, in the imperative: combined with a case above or a frozen account.
+DEMAND = _compile(
+    [
+        r"\b(?:please (?:handle|look into|check|fix|deal with|investigate|someone)|look into "
+        r"(?:this|it)|deal with (?:this|it)|who (?:handles|deals with|do i contact|can i contact)"
+        r"|i (?:demand|want (?:this|it|an?|my))\b)",
+        r"(?:请|請|麻烦|麻煩|帮我|幫我)(?:你们|你們)?(?:处理|處理|查|核实|核實|解决|解決)|联系谁|聯繫誰"
+        r"|找谁|找誰|(?:我要|要求)(?:补偿|補償|赔偿|賠償|解释|解釋|说法|說法)",
+        r"처리\s*(?:해|해\s*주|부탁)|확인\s*(?:해\s*주|부탁)|요구합니다|어디로?\s*연락|누구(?:한테|에게)",
+        r"対応して(?:ください|下さい|ほしい)|(?:ご)?相談したい|求めます|説明して(?:ください|ほしい)"
+        r"|どこに連絡|誰に連絡",
+    ]
+)
+
+FROZEN = _compile(
+    [
+        r"\b(?:frozen|suspended|locked|restricted|banned|closed)\b.{0,40}\b(?:no reason|without "
+        r"(?:a |any )?(?:reason|explanation|warning)|for no)\b",
+        r"(?:冻结|凍結|封号|封號|限制).{0,12}(?:没有|沒有|无|無)?(?:理由|原因|解释|解釋)",
+        r"(?:동결|정지|제한).{0,12}(?:이유|설명)\s*(?:없|도\s*없)",
+        r"理由(?:も|が)?(?:なく|ないまま|不明).{0,20}(?:凍結|停止|制限)",
+    ]
+)
+
+
+# A how-to question about the same topics ("how long does a refund take?"): the help center's.
+HOW_TO = _compile(
+    [
+        r"^\s*(?:how|what|when|where|which|why|can i|could i|do you|does|is it|are there)\b",
+        r"怎么|怎麼|如何|怎样|怎樣|多久|多长时间|多長時間|什么时候|什麼時候|[吗嗎][？?]?$",
+        r"어떻게|얼마나|언제|(?:나요|까요|가요|인가요)\s*\??$",
+        r"どうやって|どうすれば|どのくらい|いつ|方法|(?:ますか|ですか)[？?]?$",
+    ]
+)
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def needs_person(text: str) -> bool:
+    """A case only staff can handle: a topic that always needs one, an action only staff can
+    take (asked for, not asked about), or a frozen account the customer wants explained."""
+    cleaned = _clean(text)
+    if ALWAYS.search(cleaned):
+        return True
+    demand = bool(DEMAND.search(cleaned))
+    if ACTIONS.search(cleaned) and (demand or not HOW_TO.search(cleaned)):
+        return True
+    return bool(FROZEN.search(cleaned) and demand)

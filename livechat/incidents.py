@@ -1,0 +1,223 @@
+"""Is a chat's first message a security incident happening now, or a question about one?
+
+Three readings of the message, in the five languages:
+
+- what an incident in progress looks like beyond the words "hacked" and "stolen": the signs of
+  a SIM swap, a seed phrase or code handed to someone, a caller "from support" at work now, a
+  "safe wallet", details changed by someone else, a withdrawal notice the customer never asked
+  for, a stolen phone still logged in, a balance that went to zero;
+- prevention and how-to framing ("how do I stop someone…", 如何防止, 예방하려면, 防ぐには, "if
+  my account were hacked…"): a question the help center answers;
+- happening-now markers (right now, just, 正在, 刚, 지금, 방금, 今, さっき, a first-person past
+  tense): they win over the framing, because a missed incident costs a customer's funds and a
+  false alarm only an agent's minute.
+
+`is_incident` combines them with the text analysis (the ticket's urgent flag and the category
+model); when unsure it says yes.
+"""
+
+import re
+import unicodedata
+
+from livechat import intents
+from support.text import Analysis
+from support.text.urgency import incident_phrases
+
+SECURITY_CATEGORY = "security_incident"
+SECURITY_CONFIDENCE = 0.5  # a less sure security category alone does not skip the queue
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_NEVER_SHARED_EN = (
+    r"(?:seed|recovery|secret|backup|mnemonic)(?: phrase| words?| key| code)?|private key"
+    r"|2fa(?: code)?|otp|one[- ]time (?:code|password)|verification code|sms code"
+    r"|authenticator(?: code| key| backup)?|google auth\w*(?: code)?|(?:the |a |my )?codes?"
+    r"|password|passcode|12 words|24 words"
+)
+_NEVER_SHARED_ZH = (
+    r"助记词|助記詞|私钥|私鑰|验证码|驗證碼|谷歌验证|谷歌驗證|2fa|otp|动态码|動態碼|密码|密碼"
+    r"|恢复短语|恢復短語|备份密钥|備份密鑰"
+)
+_NEVER_SHARED_KO = (
+    r"시드|복구\s*(?:문구|구문|단어)|니모닉|개인\s*키|프라이빗\s*키|인증\s*(?:번호|코드)|otp"
+    r"|2fa|구글\s*(?:인증|otp)|비밀번호|비번|백업\s*키"
+)
+_NEVER_SHARED_JA = (
+    r"シード|復元フレーズ|リカバリーフレーズ|秘密鍵|認証コード|確認コード|ワンタイム|2fa|otp"
+    r"|二段階認証|2段階認証|パスワード|バックアップキー|暗証番号"
+)
+
+IN_PROGRESS = _compile(
+    [
+        # A secret handed over or typed into someone else's page.
+        rf"\b(?:i|i've|i have|i just|just)\s+(?:gave|given|told|sent|shared|entered|typed|"
+        rf"read out|pasted|handed)\b.{{0,40}}\b(?:{_NEVER_SHARED_EN})\b",
+        rf"\b(?:{_NEVER_SHARED_EN})\b.{{0,30}}\b(?:to (?:a|the|this|some|that)\b|into (?:a|the|"
+        rf"this|some|that)\b|on (?:a|the|this|some|that) (?:site|website|page|link|app|form)"
+        rf"|over the phone)",
+        rf"(?:把|将|將)?(?:{_NEVER_SHARED_ZH}).{{0,12}}(?:给了|給了|告诉|告訴|发给|發給|传给|傳給|"
+        rf"输入到|輸入到|填到|填进|填進|念给|唸給|说给|說給)",
+        rf"(?:给了|給了|告诉|告訴|发给|發給|输入了|輸入了|填了).{{0,10}}(?:{_NEVER_SHARED_ZH})",
+        rf"(?:{_NEVER_SHARED_KO}).{{0,15}}(?:알려\s*(?:줬|주었|드렸|버렸)|보내\s*(?:줬|버렸|드렸)|"
+        rf"입력\s*(?:했|해\s*버렸)|넘겨|불러\s*(?:줬|드렸)|적어\s*(?:줬|버렸))",
+        rf"(?:{_NEVER_SHARED_JA}).{{0,15}}(?:を)?(?:教えて(?:しま|しまっ)|教えた|伝えて(?:しま)|伝えた|"
+        rf"送って(?:しま)|送った|入力して(?:しま)|入力した|渡して|渡した|読み上げ)",
+        # A caller or contact "from support" at work now, a "safe wallet".
+        r"\bsafe (?:wallet|account|address)\b|\bsecure (?:wallet|account) (?:they|he|she)\b",
+        r"\b(?:claim\w*|says?|said|pretend\w*|posing|saying)\b.{0,25}\b(?:support|your "
+        r"(?:exchange|team|staff|company)|from (?:the |your )?(?:exchange|support|security))\b"
+        r".{0,80}\b(?:now|right now|currently|asking|asks|wants|told me|walking me|"
+        r"just|logged|moving|move|send|transfer)\b",
+        rf"\b(?:caller|someone|somebody|a (?:guy|man|woman|person|lady)|he|she|they|scammer|"
+        rf"agent|support|staff)\b.{{0,40}}\b(?:asking|asks|asked|wants|wanted|told me|telling me|"
+        rf"keeps asking)\b.{{0,30}}\b(?:{_NEVER_SHARED_EN})\b",
+        r"\bscam\w*\b.{0,40}\b(?:on the (?:phone|line)|calling|called|right now|asking me|"
+        r"asks me|wants my)\b",
+        r"\b(?:on the (?:phone|line)|calling me|called me)\b.{0,60}\b(?:code|otp|seed|password|"
+        r"transfer|move my|send)\b",
+        r"安全(?:账户|賬戶|帐户|帳戶|钱包|錢包|地址)|(?:骗子|騙子|诈骗|詐騙|冒充|假冒|自称|自稱).{0,20}"
+        r"(?:电话|電話|正在|现在|現在|要我|让我|讓我|叫我)",
+        r"안전(?:한)?\s*(?:지갑|계좌|주소)|(?:사기꾼|사칭|보이스피싱).{0,20}(?:전화|지금|달래|"
+        r"요구|보내라|알려\s*달)|(?:전화|통화).{0,20}(?:otp|인증\s*번호|시드).{0,10}(?:달래|알려\s*달"
+        r"|불러\s*달|요구)",
+        r"安全な(?:ウォレット|口座|アドレス)|(?:詐欺師|なりすまし|名乗る|を名乗).{0,30}(?:電話|今|"
+        r"送れ|教えろ|教えて|求め)",
+        # Signs of a SIM swap: no signal, then resets and codes the customer did not ask for.
+        r"\b(?:no (?:signal|service|bars)|sim (?:stopped|died|deactivated|not working))\b"
+        r".{0,80}\b(?:reset|code|otp|password|login|email)",
+        r"(?:没信号|沒信號|没有信号|沒有訊號|无服务|無服務|sim卡?(?:失效|没用|沒用)).{0,30}"
+        r"(?:重置|验证码|驗證碼|密码|密碼|登录|登錄)|换卡|換卡|被补卡|被補卡",
+        r"(?:신호가?\s*(?:안|없)|서비스\s*안\s*됨|먹통|유심이?\s*(?:안|먹통)).{0,30}"
+        r"(?:재설정|인증|비밀번호|로그인)",
+        r"(?:圏外|電波が(?:来|入ら|な)|simが(?:使え|無効)).{0,30}(?:リセット|認証|パスワード|ログイン)",
+        # Details changed by someone else, a notice the customer never asked for.
+        r"\b(?:phone(?: number)?|email|password|2fa|authenticator|withdrawal address)\b.{0,30}"
+        r"\b(?:was|were|got|has been|have been)\s+(?:changed|reset|removed|disabled|replaced)"
+        r"\b.{0,25}\b(?:by someone|by somebody|not by me|without me|i didn'?t|i did not)",
+        r"\b(?:email|notice|notification|sms|text|confirmation)\b.{0,40}\b(?:i (?:didn'?t|did "
+        r"not|never) (?:request|ask|make|start|initiate))",
+        r"(?:没有?|沒有?|并未|並未|未曾)(?:申请|申請|请求|請求|发起|發起|操作)(?:过|過)?的.{0,8}"
+        r"(?:提币|提幣|提现|提現|转账|轉帳|出金|登录|登錄|确认|確認)",
+        r"(?:手机号|手機號|电话号码|電話號碼|邮箱|郵箱|信箱|密码|密碼).{0,8}(?:被人?|让人|讓人)"
+        r"(?:改|换|換|更改|解绑|解綁)",
+        r"(?:요청|신청)(?:한|하지)\s*(?:적\s*)?(?:없는|않은|않았는데).{0,10}(?:출금|송금|로그인|인증)",
+        r"(?:전화\s*번호|휴대폰\s*번호|번호|이메일|비밀번호|otp).{0,12}(?:다른\s*\S+로\s*)?"
+        r"(?:바뀌었|바뀌어\s*있|변경(?:되어|됐|되었))",
+        r"(?:申請|依頼|リクエスト|操作)(?:して|も)?(?:い)?ない.{0,8}(?:出金|送金|ログイン|確認メール)",
+        r"(?:電話番号|メールアドレス|パスワード|二段階認証).{0,10}(?:が|を)?(?:勝手に|知らない間に)?"
+        r"(?:変更されて|変えられて|変わって(?:いま|る))",
+        # A stolen device, funds leaving or gone.
+        r"\b(?:phone|laptop|device|computer|ipad|tablet)\b.{0,20}\b(?:stolen|snatched|"
+        r"was taken)\b|\bstole my (?:phone|laptop|device)\b",
+        r"\b(?:lost|left|dropped|misplaced|missing)\b.{0,30}\b(?:phone|laptop|device|computer|"
+        r"ipad|tablet)\b.{0,60}\b(?:still )?(?:logged|signed) (?:in|on)\b",
+        r"(?:手机|手機|电脑|電腦|平板).{0,6}(?:被偷|被抢|被搶|偷了|丢了|丟了|不见了|不見了)"
+        r"|被偷|(?:丢了|丟了|不见了|不見了).{0,20}(?:登录着|登入著|登錄著|还登|還登|没退出|沒登出)",
+        r"(?:폰|휴대폰|핸드폰|노트북|태블릿).{0,6}(?:잃어버렸|분실했|잃어버려서).{0,40}로그인",
+        r"(?:スマホ|携帯|パソコン|pc|端末).{0,6}(?:なくし|紛失し|落とし).{0,40}ログイン",
+        r"도난|털렸|털리|털려|탈취",
+        r"(?:スマホ|携帯|パソコン|pc|端末).{0,8}(?:盗まれ|盗難|ひったくられ|取られ)|盗難",
+        r"\b(?:balance|wallet|account)\b.{0,20}\b(?:is|shows|went to|now)\s+(?:0|zero|empty)\b",
+        r"(?:正在|正被|一直在)被?.{0,4}(?:转|轉|提|盗|盜|登录|登錄|卖|賣)|被(?:转|轉)(?:币|幣|走)"
+        r"|余额.{0,4}(?:变成|變成|只剩|归)0|余额为0|餘額(?:變成|只剩)?0",
+        r"(?:잔고|잔액|자산).{0,8}0(?:원|이|으로|개)",
+        r"残高.{0,6}(?:0|ゼロ)(?:に|円)",
+    ]
+)
+
+PREVENTION = _compile(
+    [
+        r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b.{0,30}\b(?:stop|prevent|avoid|"
+        r"protect|secure|keep|guard|make sure|spot|recogni[sz]e|tell if|know if|check if)\b",
+        r"\bhow to (?:stop|prevent|avoid|protect|secure|keep|spot|recogni[sz]e)\b",
+        r"\b(?:ways?|tips?|best practices?|steps?) to (?:stop|prevent|avoid|protect|secure|keep|"
+        r"guard|lock)\b",
+        r"\b(?:do|does|will|would) (?:support|your staff|you|the exchange|your team|an? agent)"
+        r"\b.{0,10}\b(?:ask|call|request|need)\b.{0,20}\?",
+        r"\b(?:what (?:if|happens if|should i do if|do i do if|to do if)|in case|just in case|"
+        r"suppose|hypothetically)\b",
+        r"^\s*if\b|\bif (?:my|someone|somebody|a|an|i|they|scammers|hackers)\b",
+        r"\bcan (?:scammers|hackers|someone|somebody|anyone|people|they)\b.{0,40}\?",
+        r"\b(?:is it|are they) (?:possible|safe)\b",
+        r"(?:怎样|怎麼|怎么|如何|要怎|该怎|該怎).{0,6}(?:防止|避免|预防|預防|防范|防範|保护|保護|"
+        r"識別|识别|辨别|辨別)|(?:防止|避免|预防|預防|防范|防範).{0,12}(?:吗|嗎|？|\?|方法|办法|辦法)",
+        r"^(?:如果|万一|萬一|要是|假如|假设|假設)|(?:如果|万一|萬一|要是|假如)(?:我的?|账户|帳戶|"
+        r"账号|帳號|有人)",
+        r"(?:예방|방지|막으려면|막는\s*(?:법|방법)|지키려면|안\s*당하려면)|미리\s*알아|혹시\s*"
+        r"(?:모르니|몰라서)|당하면\s*어떻게|(?:되면|당하면|생기면)\s*(?:어떻게|뭘|무엇)",
+        r"(?:防ぐ|防止|予防|守る|対策|見分け)(?:には|ため|方法|ために|したい|は)|念のため|もし|"
+        r"(?:られたら|されたら|なったら).{0,10}(?:どう|何を|まず)",
+    ]
+)
+
+# Markers of something happening now or just over, in the customer's own account.
+HAPPENING_NOW = _compile(
+    [
+        r"\b(?:right now|just now|at the moment|currently|as we speak|as i type|is happening|"
+        r"still on the (?:line|phone)|on the (?:line|phone) (?:now|with)|"
+        r"still logged in|is being|are being|keeps? (?:logging|withdrawing|sending)|help me now)\b",
+        r"\b(?:i|we) (?:just|already) (?:gave|sent|told|entered|typed|clicked|lost)\b",
+        r"\b(?:my|the) (?:account|wallet|phone|funds|coins|balance|btc|usdt|eth)\b.{0,20}\b(?:was|"
+        r"were|got|has been|have been|is being)\b",
+        r"\b(?:someone|somebody|he|she|they|the scammer)\b.{0,10}\b(?:is|are|has|have|just)\b",
+        r"正在|刚刚|剛剛|刚才|剛才|现在|現在|已经|已經|马上|馬上|快帮|快幫|了[，,。！!]|了$",
+        r"지금|방금|벌써|이미|되고\s*있|하고\s*있|당했|됐어|되었|했어요|빨리|급해",
+        r"今すぐ|今まさに|ただいま|さっき|たった今|すでに|しまった|しまいました|されています|されました|ました|急いで",
+    ]
+)
+
+
+# A conditional clause ("if my phone is stolen", 万一手机丢了, 잃어버리면, もし…たら) describes
+# what has not happened: its verbs are no happening-now markers.
+CONDITION = _compile(
+    [
+        r"\b(?:if|in case|suppose|supposing|what if|should)\b[^,.;?!]*",
+        r"(?:如果|万一|萬一|要是|假如|假设|假設|若是)[^，,。？?！!；;]*",
+        r"[^,.?!]*?\S+(?:으면|면)(?=\s|$)",
+        r"もし[^、。？?！!]*|[^、。？?！!]*(?:たら|れば|なら)(?=[、,\s]|$)",
+    ]
+)
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _outside_conditions(text: str) -> str:
+    return CONDITION.sub(" ", text)
+
+
+def reports_incident(text: str) -> bool:
+    """Phrases that report an incident (the ticket's incident patterns, the chat's own, and
+    the signs above)."""
+    cleaned = _clean(text)
+    return bool(
+        IN_PROGRESS.search(cleaned)
+        or intents.mentions_security_incident(cleaned)
+        or incident_phrases(cleaned)
+    )
+
+
+def asks_about_prevention(text: str) -> bool:
+    """A how-to or hypothetical question about an incident, with nothing happening now."""
+    cleaned = _clean(text)
+    if not PREVENTION.search(cleaned):
+        return False
+    return not HAPPENING_NOW.search(_outside_conditions(cleaned))
+
+
+def is_incident(*, text: str, analysis: Analysis) -> bool:
+    """Urgent handoff: an incident reported or the analysis finds one, unless the message only
+    asks how to prevent or handle one."""
+    security_like = (
+        reports_incident(text)
+        or analysis.urgent
+        or (
+            analysis.category == SECURITY_CATEGORY
+            and analysis.category_confidence >= SECURITY_CONFIDENCE
+        )
+    )
+    return security_like and not asks_about_prevention(text)
