@@ -13,6 +13,7 @@ from helpcenter.models import (
     Announcement,
     Article,
     ArticleFeedback,
+    ArticleQuestion,
     ArticleVersion,
     Category,
     ForumPost,
@@ -67,6 +68,15 @@ class ArticleVersionInline(admin.TabularInline):
         return False
 
 
+class ArticleQuestionInline(admin.TabularInline):
+    """Questions the article answers, in customers' words, one per row and language: the
+    search finds the article by them (docs/helpcenter.md, "Questions this answers")."""
+
+    model = ArticleQuestion
+    fields = ["language", "text"]
+    extra = 1
+
+
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
     change_list_template = "admin/helpcenter/article/change_list.html"
@@ -82,7 +92,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     list_filter = ["status", "audience", "section__category", ZhHantSourceFilter]
     search_fields = ["slug", "title_en"]
     readonly_fields = ["zh_hant_text", "view_count", "helpful_count", "not_helpful_count"]
-    inlines = [ArticleVersionInline]
+    inlines = [ArticleQuestionInline, ArticleVersionInline]
     actions = ["publish", "unpublish"]
 
     def get_urls(self) -> list:
@@ -160,6 +170,15 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     def save_model(self, request: HttpRequest, obj: Article, form: object, change: bool) -> None:
         services.article_save_from_admin(article=obj, by=request.user)
+
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: list, change: bool
+    ) -> None:
+        """The inlines are saved after the article: reindex once they are, if questions
+        changed (the article's own save indexed it without them)."""
+        super().save_related(request, form, formsets, change)
+        if any(formset.model is ArticleQuestion and formset.has_changed() for formset in formsets):
+            services.article_questions_changed(article=form.instance)
 
     @admin.action(description=_("Publish selected articles"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

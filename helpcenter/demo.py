@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from helpcenter.models import Article, Category, Section
-from helpcenter.services import article_create
+from helpcenter.services import article_create, article_set_questions
 from helpcenter.text import field_name
 
 DATA = Path(__file__).resolve().parent / "data" / "articles.json"
@@ -86,14 +86,31 @@ def load_demo_articles(stdout=None) -> int:
     created = 0
     with transaction.atomic():
         for position, item in enumerate(items):
-            if Article.objects.filter(slug=item["slug"]).exists():
+            existing = Article.objects.filter(slug=item["slug"]).first()
+            if existing is not None:
+                _add_missing_questions(existing, item.get("questions", {}))
                 continue
             section = _section(item["category"], item["section"], position)
-            article_create(section=section, slug=item["slug"], by=None, **_article_fields(item))
+            questions = item.get("questions", {})
+            article_create(
+                section=section,
+                slug=item["slug"],
+                by=None,
+                questions=questions,
+                **_article_fields(item),
+            )
             created += 1
     if stdout is not None:
         stdout.write(f"Help center: {created} demo articles added.\n")
     return created
+
+
+def _add_missing_questions(article: Article, questions: dict[str, list[str]]) -> None:
+    """A demo article loaded before it had questions gets them (languages without any)."""
+    have = set(article.questions.values_list("language", flat=True))
+    missing = {language: texts for language, texts in questions.items() if language not in have}
+    if missing:
+        article_set_questions(article=article, questions=missing)
 
 
 def _section(category_key: str, section_name: str, position: int) -> Section:

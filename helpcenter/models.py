@@ -106,6 +106,27 @@ class Article(models.Model):
         return reverse("helpcenter:article", args=[self.slug])
 
 
+class ArticleQuestion(models.Model):
+    """A question the article answers, as a customer would ask it, in one language.
+
+    Customers describe their situation ("my money never arrived") rather than name the
+    product's terms ("pending withdrawal"); the search indexes these questions as a field of
+    their own (`helpcenter.search.index`), so such a question finds the article.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="questions")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    text = models.CharField(_("question"), max_length=300)
+
+    class Meta:
+        ordering = ["article", "language", "pk"]
+        verbose_name = _("question this article answers")
+        verbose_name_plural = _("questions this article answers")
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class ArticleVersion(models.Model):
     """A snapshot of an article after one save: who, when, which fields changed."""
 
@@ -178,6 +199,7 @@ class Posting(models.Model):
     token = models.TextField()
     heading = models.PositiveSmallIntegerField()
     body = models.PositiveSmallIntegerField()
+    question = models.PositiveSmallIntegerField(default=0)  # in "questions this answers"
 
     class Meta:
         abstract = True
@@ -200,7 +222,8 @@ class Term(models.Model):
 
 
 class SearchPosting(Posting):
-    """A token of a document and how often it occurs there (title and tags; body).
+    """A token of a document and how often it occurs there (title and tags; body; the
+    questions the article answers).
 
     A query reads the rows of its own tokens through the (token, document) index, which
     carries the counts, so PostgreSQL never visits the table for it. No foreign-key constraint
@@ -222,7 +245,7 @@ class SearchPosting(Posting):
         indexes = [
             models.Index(
                 fields=["token", "document"],
-                include=["heading", "body"],
+                include=["heading", "body", "question"],
                 name="helpcenter_posting_token",
             )
         ]
@@ -380,7 +403,7 @@ class CommunityPosting(Posting):
         indexes = [
             models.Index(
                 fields=["token", "document"],
-                include=["heading", "body"],
+                include=["heading", "body", "question"],
                 name="helpcenter_community_token",
             )
         ]

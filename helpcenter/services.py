@@ -16,6 +16,7 @@ from helpcenter.forum import TopicLocked
 from helpcenter.models import (
     Article,
     ArticleFeedback,
+    ArticleQuestion,
     ArticleVersion,
     DeflectionRecord,
     ForumPost,
@@ -60,15 +61,46 @@ def _record_version(
 
 
 def article_create(
-    *, section: Section, slug: str, by: AbstractBaseUser | None, **fields
+    *,
+    section: Section,
+    slug: str,
+    by: AbstractBaseUser | None,
+    questions: dict[str, list[str]] | None = None,
+    **fields,
 ) -> Article:
-    """`fields`: title_en, body_en, … tags, status, audience, owner, last_reviewed."""
+    """`fields`: title_en, body_en, … tags, status, audience, owner, last_reviewed;
+    `questions`: {language: [questions the article answers]}."""
     with transaction.atomic():
         article = Article(section=section, slug=slug, **fields)
         article.save()
+        _add_questions(article, questions or {})
         _record_version(article=article, by=by, previous={}, note="created")
         index_article(article)
     return article
+
+
+def article_set_questions(*, article: Article, questions: dict[str, list[str]]) -> Article:
+    """Replace the questions of the languages given (others stay) and reindex."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        article.questions.filter(language__in=list(questions)).delete()
+        _add_questions(article, questions)
+        index_article(article)
+    return article
+
+
+def article_questions_changed(*, article: Article) -> None:
+    """The admin saved the article's questions: search them from now on."""
+    index_article(article)
+
+
+def _add_questions(article: Article, questions: dict[str, list[str]]) -> None:
+    ArticleQuestion.objects.bulk_create(
+        ArticleQuestion(article=article, language=language, text=text.strip())
+        for language, texts in questions.items()
+        for text in texts
+        if text.strip()
+    )
 
 
 def article_update(

@@ -26,10 +26,11 @@ from helpcenter.search.analysis import (
 )
 from helpcenter.search.corpus import ARTICLES, COMMUNITY, Corpus
 from helpcenter.search.index import generation
-from helpcenter.search.postings import DocumentTable, Postings, PostingsCache
+from helpcenter.search.postings import DocumentTable, Postings, PostingsCache, Weights
 from helpcenter.search.synonyms import SYNONYM_GROUPS
 
 TITLE_WEIGHT = 5  # a title or tag occurrence counts as this many body occurrences
+QUESTION_WEIGHT = 3  # so does an occurrence in a question the article answers
 K1 = 5.0
 B = 0.5
 UNKNOWN_WORD_SHARE = 0.5  # weight of a query word absent from the index, × the highest idf
@@ -235,7 +236,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 def query_postings(concepts: list[Concept], index: Index) -> dict[str, Postings]:
     needed = list(dict.fromkeys(t for c in concepts for alt in c.alternatives for t in alt))
-    return index.postings.read(needed, TITLE_WEIGHT)
+    return index.postings.read(needed, Weights(TITLE_WEIGHT, QUESTION_WEIGHT))
 
 
 @dataclass(frozen=True)

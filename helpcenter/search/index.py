@@ -1,8 +1,9 @@
 """The search index: per article and language a document, its postings and snippet lines.
 
-A posting is (token, document, heading count, body count); `SearchTerm` keeps each token's
-document frequency. `index_article` writes what changed in an article's documents and
-adjusts the frequencies by difference; `reindex_all` rebuilds everything in one transaction.
+A posting is (token, document, heading count, body count, question count: in the questions
+the article answers, `ArticleQuestion`); `SearchTerm` keeps each token's document frequency.
+`index_article` writes what changed in an article's documents and adjusts the frequencies by
+difference; `reindex_all` rebuilds everything in one transaction.
 """
 
 import io
@@ -17,7 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from helpcenter.models import Article, SearchDocument
-from helpcenter.search.analysis import tokens
+from helpcenter.search.analysis import normalise, tokens
 from helpcenter.search.corpus import ARTICLES, Corpus
 from helpcenter.text import INDEXED_LANGUAGES, human_text
 from support.unavailable import CACHE_ERRORS
@@ -40,19 +41,25 @@ BATCH = 100  # articles per round trip in a full rebuild
 class AnalysedDocument:
     language: str
     length: int  # body tokens
-    counts: dict[str, tuple[int, int]]  # token: (title and tag occurrences, body occurrences)
+    counts: dict[str, tuple[int, int, int]]  # token: (title and tags, body, questions)
     lines: list[tuple[str, list[str]]]
 
 
-def occurrences(heading: list[str], body: list[str]) -> dict[str, tuple[int, int]]:
-    """{token: (heading count, body count)}, at most MAX_OCCURRENCES in all, heading first."""
+def occurrences(
+    heading: list[str], body: list[str], questions: list[str] = ()
+) -> dict[str, tuple[int, int, int]]:
+    """{token: (heading count, body count, question count)}, at most MAX_OCCURRENCES in all,
+    heading first, then questions."""
     heading_counts, body_counts = Counter(heading), Counter(body)
+    question_counts = Counter(questions)
     counts = {}
-    for token in dict.fromkeys(heading + body):
+    for token in dict.fromkeys([*heading, *questions, *body]):
         if len(token) > MAX_TOKEN_CHARS:
             continue
         in_heading = min(heading_counts[token], MAX_OCCURRENCES)
-        counts[token] = (in_heading, min(body_counts[token], MAX_OCCURRENCES - in_heading))
+        in_questions = min(question_counts[token], MAX_OCCURRENCES - in_heading)
+        in_body = min(body_counts[token], MAX_OCCURRENCES - in_heading - in_questions)
+        counts[token] = (in_heading, in_body, in_questions)
     return counts
 
 
@@ -79,15 +86,49 @@ def body_lines(body: str, japanese: bool | None) -> tuple[list[str], list[tuple[
     return body_tokens, shown
 
 
-def analyse(article: Article, language: str) -> AnalysedDocument | None:
+def analyse(article: Article, language: str, questions: list[str] = ()) -> AnalysedDocument | None:
     text = human_text(article, language)
     if text is None:
         return None
     japanese = language == "ja"
     heading = tokens(text.title, japanese=japanese) + tokens(" ; ".join(article.tags))
+    asked = [token for question in questions for token in tokens(question, japanese=japanese)]
     body, lines = body_lines(text.body, japanese)
     shown = [(line, list(dict.fromkeys(found))) for line, found in lines]
-    return AnalysedDocument(language, len(body), occurrences(heading, body), shown)
+    return AnalysedDocument(language, len(body), occurrences(heading, body, asked), shown)
+
+
+def analyse_article(article: Article) -> dict[str, AnalysedDocument]:
+    """{language: document} for every language with human text, questions included."""
+    questions = questions_by_document(article)
+    return {
+        lang: doc
+        for lang in INDEXED_LANGUAGES
+        if (doc := analyse(article, lang, questions.get(lang, [])))
+    }
+
+
+def questions_by_document(article: Article) -> dict[str, list[str]]:
+    """{document language: the questions indexed with it}.
+
+    A question goes to the document of its language; a question in a language the article
+    has no human text in goes to the document its readers are shown (zh-hant: the zh-hans
+    text they read converted; others: English). The same question in both scripts of
+    Chinese counts once."""
+    present = [lang for lang in INDEXED_LANGUAGES if human_text(article, lang) is not None]
+    found: dict[str, dict[str, str]] = {}
+    for question in article.questions.all():  # prefetched by a full rebuild
+        language, text = question.language, question.text
+        target = language if language in present else _shown_instead(language, present)
+        if target is not None and text.strip():
+            found.setdefault(target, {}).setdefault(normalise(text), text)
+    return {language: list(texts.values()) for language, texts in found.items()}
+
+
+def _shown_instead(language: str, present: list[str]) -> str | None:
+    if language == "zh-hant" and "zh-hans" in present:
+        return "zh-hans"
+    return "en" if "en" in present else next(iter(present), None)
 
 
 def index_article(article: Article) -> None:
@@ -95,7 +136,7 @@ def index_article(article: Article) -> None:
     only the postings that changed: an edit of one paragraph rewrites a few rows.
 
     Locks the article row, so two re-indexings of one article run one after the other."""
-    analysed = {lang: doc for lang in INDEXED_LANGUAGES if (doc := analyse(article, lang))}
+    analysed = analyse_article(article)
     note_change(ARTICLES)
     with transaction.atomic():
         Article.objects.select_for_update().filter(pk=article.pk).exists()
@@ -109,22 +150,22 @@ def index_article(article: Article) -> None:
     transaction.on_commit(bump_generation)
 
 
-Counts = dict[str, tuple[int, int]]  # token: (heading count, body count)
+Counts = dict[str, tuple[int, int, int]]  # token: (heading, body, question counts)
 
 
 def stored_counts(corpus: Corpus, document_ids: list[int]) -> dict[int, Counts]:
-    """{document id: {token: (heading, body)}} as the index holds them now."""
+    """{document id: {token: (heading, body, question)}} as the index holds them now."""
     counts: dict[int, Counts] = {document_id: {} for document_id in document_ids}
     with connection.cursor() as cursor:
         cursor.execute(
             corpus.sql(
-                "SELECT document_id, token, heading, body FROM {postings}"
+                "SELECT document_id, token, heading, body, question FROM {postings}"
                 " WHERE document_id = ANY(%s)"
             ),
             [document_ids],
         )
-        for document_id, token, heading, body in cursor.fetchall():
-            counts[document_id][token] = (heading, body)
+        for document_id, token, heading, body, question in cursor.fetchall():
+            counts[document_id][token] = (heading, body, question)
     return counts
 
 
@@ -176,10 +217,12 @@ def _write_postings(corpus: Corpus, removed: list[tuple[int, str]], written: lis
         if written:
             cursor.execute(
                 corpus.sql(
-                    "INSERT INTO {postings} (document_id, token, heading, body)"
-                    " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::int[])"
-                    " ON CONFLICT (document_id, token)"
-                    " DO UPDATE SET heading = excluded.heading, body = excluded.body"
+                    "INSERT INTO {postings} (document_id, token, heading, body, question)"
+                    " SELECT * FROM"
+                    " unnest(%s::bigint[], %s::text[], %s::int[], %s::int[], %s::int[])"
+                    " ON CONFLICT (document_id, token) DO UPDATE"
+                    " SET heading = excluded.heading, body = excluded.body,"
+                    " question = excluded.question"
                 ),
                 [list(column) for column in zip(*written, strict=True)],
             )
@@ -202,22 +245,24 @@ def _store(article_id: int, analysed: list[AnalysedDocument]) -> list[SearchDocu
     copy_postings(
         ARTICLES,
         (
-            (document.pk, token, heading, body)
+            (document.pk, token, *counts)
             for document, doc in zip(documents, analysed, strict=True)
-            for token, (heading, body) in doc.counts.items()
+            for token, counts in doc.counts.items()
         ),
     )
     return documents
 
 
-def copy_postings(corpus: Corpus, rows: Iterable[tuple[int, str, int, int]]) -> None:
+def copy_postings(corpus: Corpus, rows: Iterable[tuple[int, str, int, int, int]]) -> None:
+    """Rows of (document id, token, heading, body, question counts)."""
     data = io.StringIO()
-    for document_id, token, heading, body in rows:
-        data.write(f"{document_id}\t{_copy_text(token)}\t{heading}\t{body}\n")
+    for document_id, token, heading, body, question in rows:
+        data.write(f"{document_id}\t{_copy_text(token)}\t{heading}\t{body}\t{question}\n")
     data.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            corpus.sql("COPY {postings} (document_id, token, heading, body) FROM STDIN"), data
+            corpus.sql("COPY {postings} (document_id, token, heading, body, question) FROM STDIN"),
+            data,
         )
 
 
@@ -251,10 +296,11 @@ def reindex_articles() -> int:
     with transaction.atomic():
         empty(ARTICLES)
         count = 0
-        articles = Article.objects.order_by("pk").iterator(chunk_size=BATCH)
+        articles = (
+            Article.objects.order_by("pk").prefetch_related("questions").iterator(chunk_size=BATCH)
+        )
         for article in articles:
-            analysed = [doc for lang in INDEXED_LANGUAGES if (doc := analyse(article, lang))]
-            _store(article.pk, analysed)
+            _store(article.pk, list(analyse_article(article).values()))
             count += 1
         count_terms(ARTICLES)
     transaction.on_commit(bump_generation)

@@ -26,7 +26,7 @@ POSTINGS_SQL = (
     # Document ids as int4 (half the bytes of int8): ids grow by a few thousand per full
     # rebuild, far from 2^31.
     "SELECT token, array_send(array_agg(document_id::int4)),"
-    " array_send(array_agg((%s * heading + body)::int2))"
+    " array_send(array_agg((%s * heading + %s * question + body)::int2))"
     " FROM {postings} WHERE token = ANY(%s) GROUP BY token"
 )
 
@@ -43,17 +43,25 @@ DOCUMENTS_WITH_IDS_SQL = DOCUMENTS_SQL + " WHERE id = ANY(%s)"
 @dataclass(frozen=True)
 class Postings:
     documents: np.ndarray  # document ids
-    frequencies: np.ndarray  # title_weight × heading count + body count, per document
+    # title weight × heading count + question weight × question count + body count
+    frequencies: np.ndarray
 
 
-def postings(
-    tokens: list[str], title_weight: int, corpus: Corpus = ARTICLES
-) -> dict[str, Postings]:
+@dataclass(frozen=True)
+class Weights:
+    """What an occurrence in the title and tags, and in a question, counts as in body
+    occurrences (whole numbers: the sums are packed as int2)."""
+
+    title: int
+    question: int
+
+
+def postings(tokens: list[str], weights: Weights, corpus: Corpus = ARTICLES) -> dict[str, Postings]:
     """{token: its postings} for the tokens found in the index."""
     if not tokens:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(corpus.sql(POSTINGS_SQL), [title_weight, tokens])
+        cursor.execute(corpus.sql(POSTINGS_SQL), [weights.title, weights.question, tokens])
         rows = cursor.fetchall()
     return {
         token: Postings(_unpack(documents, INT4_ELEMENTS), _unpack(frequencies, INT2_ELEMENTS))
@@ -77,9 +85,9 @@ class PostingsCache:
         self.size = 0
         self.entries: OrderedDict[str, Postings | None] = OrderedDict()
 
-    def read(self, tokens: list[str], title_weight: int) -> dict[str, Postings]:
+    def read(self, tokens: list[str], weights: Weights) -> dict[str, Postings]:
         missing = [token for token in tokens if token not in self.entries]
-        fetched = postings(missing, title_weight, self.corpus)
+        fetched = postings(missing, weights, self.corpus)
         kept = {token: self.entries[token] for token in tokens if token in self.entries}
         for token in kept:
             self.entries.move_to_end(token)

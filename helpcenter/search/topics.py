@@ -194,7 +194,7 @@ def _store(found: list[TopicDocument]) -> int:
 
 def _rows(
     documents: list[CommunityDocument], analysed: list[AnalysedDocument]
-) -> Iterable[tuple[int, str, int, int]]:
+) -> Iterable[tuple[int, str, int, int, int]]:
     for document, doc in zip(documents, analysed, strict=True):
-        for token, (heading, body) in doc.counts.items():
-            yield document.pk, token, heading, body
+        for token, counts in doc.counts.items():
+            yield document.pk, token, *counts

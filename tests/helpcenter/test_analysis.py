@@ -48,14 +48,14 @@ def test_edit_distance_counts_transpositions_as_one_edit():
     assert edit_distance("withdrawl", "withdraw", 1) == 1
 
 
-def test_postings_count_title_and_body_occurrences_apart():
-    counts = occurrences(["kyc", "kyc"], ["it's", "kyc", "x" * 201])
-    assert counts == {"kyc": (2, 1), "it's": (0, 1)}
+def test_postings_count_title_body_and_question_occurrences_apart():
+    counts = occurrences(["kyc", "kyc"], ["it's", "kyc", "x" * 201], ["kyc", "stuck"])
+    assert counts == {"kyc": (2, 1, 1), "it's": (0, 1, 0), "stuck": (0, 0, 1)}
 
 
-def test_a_token_counts_at_most_max_occurrences_title_first():
-    counts = occurrences(["fee"] * 200, ["fee"] * 200)
-    assert counts == {"fee": (200, MAX_OCCURRENCES - 200)}
+def test_a_token_counts_at_most_max_occurrences_title_first_then_questions():
+    counts = occurrences(["fee"] * 200, ["fee"] * 200, ["fee"] * 40)
+    assert counts == {"fee": (200, MAX_OCCURRENCES - 240, 40)}
 
 
 def test_snippet_lines_drop_markdown_and_short_lines_and_keep_their_tokens():

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from helpcenter.models import Article, SearchTerm
 from helpcenter.search import ANSWER_THRESHOLD, search
 from helpcenter.search.index import reindex_all
-from helpcenter.search.postings import PostingsCache, postings
+from helpcenter.search.postings import PostingsCache, Weights, postings
 from helpcenter.services import article_unpublish, article_update
 from helpcenter.text import to_traditional
 from tests.helpcenter.conftest import make_article
@@ -236,10 +236,10 @@ def test_a_search_after_an_edit_sees_the_edit_at_once(section):
 
 def test_kept_postings_stay_within_their_capacity_and_match_the_index(demo_articles):
     tokens = ["withdraw", "fee", "kyc", "提现", "출금", "出金", "nosuchtoken"]
-    fresh = postings(tokens, title_weight=5)
+    fresh = postings(tokens, Weights(title=5, question=3))
     kept = PostingsCache(capacity=200)
     for _ in range(2):
-        found = kept.read(tokens, title_weight=5)
+        found = kept.read(tokens, Weights(title=5, question=3))
         assert found.keys() == fresh.keys()
         for token, posting in found.items():
             assert posting.documents.tolist() == fresh[token].documents.tolist()
