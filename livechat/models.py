@@ -166,6 +166,11 @@ class Conversation(models.Model):
             models.Index(
                 fields=["guest_email"], name="chat_open_guest", condition=~Q(status="ended")
             ),
+            # The dashboards: chats still open or ended in a period; the latest waits measured.
+            models.Index(fields=["ended_at"], name="chat_ended"),
+            models.Index(
+                fields=["-assigned_at"], name="chat_assigned", condition=Q(queued_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -89,6 +89,7 @@ class SurveyInvitation(models.Model):
                 fields=["next_at"], name="survey_next", condition=Q(next_at__isnull=False)
             ),
             models.Index(fields=["customer", "sent_at"], name="survey_customer_sent"),
+            models.Index(fields=["sent_at"], name="survey_sent"),  # the dashboards' periods
         ]
 
     def __str__(self) -> str:

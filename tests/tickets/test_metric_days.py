@@ -141,3 +141,27 @@ def test_the_beat_task_counts_the_minutes_then_rebuilds_the_days_they_touched(wo
     assert not marked_before_today()
     assert counted_from_tickets(period) == []
     assert snapshot(period) == before
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_medians_from_the_histogram_are_postgresqls_percentile_cont(db, seed):
+    import random
+    from collections import Counter
+
+    from django.db import connection
+
+    from tickets.metrics.times import percentile
+
+    values = [
+        random.Random(seed).randint(0, 500) for _ in range(random.Random(seed).randint(1, 60))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v), "
+            "percentile_cont(0.9) WITHIN GROUP (ORDER BY v) FROM unnest(%s::int[]) AS v",
+            [values],
+        )
+        median, p90 = cursor.fetchone()
+
+    assert percentile(Counter(values), 0.5) == pytest.approx(median)
+    assert percentile(Counter(values), 0.9) == pytest.approx(p90)

@@ -74,11 +74,16 @@ def _counted(scope: Scope) -> tuple[dict, dict, tuple, list[Scope]]:
     solved: dict[int, int] = {}
     first: dict[int, list[int]] = {}
     if days:
-        rows = (
-            cube.agent_rows(scope, days)
-            .values("agent")
-            .annotate(solved=Sum("solved"), decided=Sum("fr_decided"), met=Sum("fr_met"))
-            .order_by()
+        rows = cube.remembered(
+            "agents",
+            scope,
+            days,
+            lambda: list(
+                cube.agent_rows(scope, days)
+                .values("agent")
+                .annotate(solved=Sum("solved"), decided=Sum("fr_decided"), met=Sum("fr_met"))
+                .order_by()
+            ),
         )
         for row in rows:
             solved[row["agent"]] = row["solved"] or 0

@@ -47,6 +47,11 @@ def resolved_at() -> Case:
     )
 
 
+def resolved_on() -> Coalesce:
+    """A solved or closed ticket's last solve, else its closing (indexed: ticket_resolved_on)."""
+    return Coalesce(F("solved_at"), F("closed_at"))
+
+
 def period_end(scope: Scope) -> datetime:
     """The period's end, never in the future: a target not due yet is not decided yet."""
     return min(scope.end, timezone.now())

@@ -12,10 +12,16 @@ part of a day a local-time period cuts) is counted from the tickets by the figur
 definition, so a figure is the same number either way, only slower for those days.
 """
 
+import contextlib
+import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import Cast
@@ -27,17 +33,56 @@ from tickets.metrics.scope import Scope
 from tickets.models import Ticket
 
 REFRESH_SECONDS = 20  # at most this long per call; the rest waits for the next minute
+CACHE_SECONDS = 24 * 3600
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Plan:
     """The days a figure reads from the roll-ups, and the spans it counts from the tickets."""
 
-    days: tuple[date, ...]
+    days: "Days"
     spans: tuple[tuple[datetime, datetime], ...]
 
     def raw_scopes(self, scope: Scope) -> list[Scope]:
         return [replace(scope, start=start, end=end) for start, end in self.spans]
+
+
+class Days(tuple):
+    """The counted days a figure reads from the roll-ups, and `version`: when the newest of
+    them was rebuilt. The roll-ups of the same days and filters at the same version are the
+    same numbers, so they are kept in the cache under both (`remembered`)."""
+
+    version: str = ""
+
+    def __new__(cls, days=(), version: str = "") -> "Days":
+        made = super().__new__(cls, days)
+        made.version = version
+        return made
+
+
+def remembered(name: str, scope: Scope, days: Days, compute: Callable[[], T]) -> T:
+    """`compute()` of the roll-ups of `days`, from the cache when the same days were read at the
+    same version with the same filters. Never stale: rebuilding any of the days changes the
+    version. A cache that does not answer only costs the computation."""
+    if not days:
+        return compute()
+    key = "figures:" + hashlib.sha256(
+        repr(
+            (name, scope.teams, scope.channels, scope.languages, scope.categories,
+             scope.priorities, scope.agent, tuple(days), days.version)
+        ).encode()
+    ).hexdigest()  # fmt: skip
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
+        found = None
+    if found is not None:
+        return found
+    value = compute()
+    with contextlib.suppress(Exception):  # a cache that does not answer keeps nothing
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def _day_start(day: date) -> datetime:
@@ -53,16 +98,17 @@ def plan(scope: Scope, now: datetime | None = None) -> Plan:
         first += timedelta(days=1)
     last = (scope.end.astimezone(UTC) - timedelta(days=1)).date()
     last = min(last, today - timedelta(days=1))
-    whole = set()
+    counted = {}
     if first <= last:
-        whole = set(
+        counted = dict(
             FigureCounted.objects.filter(day__gte=first, day__lte=last)
             .exclude(
                 day__in=FigureDirty.objects.filter(day__gte=first, day__lte=last).values("day")
             )
             .filter(counted_at__gte=_day_end_expression())
-            .values_list("day", flat=True)
+            .values_list("day", "counted_at")
         )
+    whole = set(counted)
     spans: list[tuple[datetime, datetime]] = []
     cursor = scope.start
     for day in sorted(whole):
@@ -71,7 +117,8 @@ def plan(scope: Scope, now: datetime | None = None) -> Plan:
         cursor = _day_start(day) + timedelta(days=1)
     if cursor < scope.end:
         spans.append((cursor, scope.end))
-    return Plan(days=tuple(sorted(whole)), spans=tuple(spans))
+    version = max(counted.values()).isoformat() if counted else ""
+    return Plan(days=Days(sorted(whole), version), spans=tuple(spans))
 
 
 def _day_end_expression() -> ExpressionWrapper:
@@ -177,10 +224,10 @@ def pending_days(now: datetime | None = None) -> int:
     return len(_days_to_count(now or timezone.now()))
 
 
-def split(scope: Scope) -> tuple[tuple[date, ...], list[Scope]]:
+def split(scope: Scope) -> tuple[Days, list[Scope]]:
     """(the days to read from the roll-ups, the scopes to count from the tickets)."""
     if not covers(scope):
-        return (), [scope]
+        return Days(), [scope]
     found = plan(scope)
     return found.days, found.raw_scopes(scope)
 
@@ -189,18 +236,44 @@ def sums(scope: Scope, days: tuple[date, ...], *fields: str) -> dict[str, int]:
     """The roll-ups' totals of `fields` over `days` (0 without rows)."""
     if not days:
         return dict.fromkeys(fields, 0)
-    found = figure_rows(scope, days).aggregate(**{name: Sum(name) for name in fields})
-    return {name: found[name] or 0 for name in fields}
+
+    def compute() -> dict[str, int]:
+        found = figure_rows(scope, days).aggregate(**{name: Sum(name) for name in fields})
+        return {name: found[name] or 0 for name in fields}
+
+    return remembered("sums" + ",".join(fields), scope, days, compute)
 
 
 def per_day(scope: Scope, days: tuple[date, ...], *fields: str) -> dict[date, dict[str, int]]:
     """{day: {field: total}} over `days` (days without rows left out)."""
     if not days:
         return {}
-    rows = (
-        figure_rows(scope, days)
-        .values("day")
-        .annotate(**{name: Sum(name) for name in fields})
-        .order_by()
-    )
-    return {row["day"]: {name: row[name] or 0 for name in fields} for row in rows}
+
+    def compute() -> dict[date, dict[str, int]]:
+        rows = (
+            figure_rows(scope, days)
+            .values("day")
+            .annotate(**{name: Sum(name) for name in fields})
+            .order_by()
+        )
+        return {row["day"]: {name: row[name] or 0 for name in fields} for row in rows}
+
+    return remembered("per_day" + ",".join(fields), scope, days, compute)
+
+
+def minutes_histogram(scope: Scope, days: Days, field: str) -> dict[int, int]:
+    """{minutes: how many} of the roll-ups' `field` arrays over `days`."""
+
+    def compute() -> dict[int, int]:
+        sql, params = figure_rows(scope, days).values_list(field).query.sql_with_params()
+        statement = f"SELECT v, count(*) FROM (SELECT unnest(x.c) AS v FROM ({sql}) AS x(c)) AS u GROUP BY v"  # noqa: S608, E501 - Django's SQL
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return dict(cursor.fetchall())
+
+    if not days:
+        return {}
+    try:
+        return remembered("minutes" + field, scope, days, compute)
+    except EmptyResultSet:  # a filter that can match nothing ("no team")
+        return {}

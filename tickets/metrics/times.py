@@ -7,8 +7,8 @@ percentile_cont), whatever the period's size. Rows not counted yet are left out
 (`rollups.freshness()` says up to when the figures are complete).
 """
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from collections import Counter
+
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from tickets.metrics import cube
@@ -19,30 +19,41 @@ from tickets.models import Message
 
 def _spread(scope: Scope, rolled_up: str, raw: list[tuple[QuerySet, str]]) -> dict:
     """{"median", "p90", "count"} of the minutes in the roll-ups' `rolled_up` arrays of the
-    counted days and of `field` over each raw queryset, minutes to one decimal: one
-    percentile_cont over all of them, as if read from the tickets alone."""
+    counted days and of `field` over each raw queryset, minutes to one decimal: exactly
+    PostgreSQL's percentile_cont over all of them, from one histogram of minute values."""
     days, _ = cube.split(scope)
-    sources = [(cube.figure_rows(scope, days), rolled_up, "unnest(x.c)")] if days else []
-    sources += [(rows, field, "x.c") for rows, field in raw]
-    parts, params = [], []
-    for rows, field, value in sources:
-        try:
-            sql, values = rows.values_list(field).query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing ("no team")
-            continue
-        parts.append(f"SELECT {value} FROM ({sql}) AS x(c)")  # noqa: S608 - Django's SQL
-        params += values
-    if not parts:
-        return {"median": None, "p90": None, "count": 0}
-    statement = (
-        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v), "  # noqa: S608 - Django's SQL
-        "percentile_cont(0.9) WITHIN GROUP (ORDER BY v), count(v) "
-        f"FROM ({' UNION ALL '.join(parts)}) AS u(v)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        median, p90, count = cursor.fetchone()
-    return {"median": _one_decimal(median), "p90": _one_decimal(p90), "count": count}
+    counts = Counter(cube.minutes_histogram(scope, days, rolled_up))
+    for rows, field in raw:
+        for value, n in (
+            rows.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
+        ):
+            counts[value] += n
+    total = sum(counts.values())
+    return {
+        "median": _one_decimal(percentile(counts, 0.5)),
+        "p90": _one_decimal(percentile(counts, 0.9)),
+        "count": total,
+    }
+
+
+def percentile(counts: Counter, fraction: float) -> float | None:
+    """percentile_cont over the values counted in `counts`: the value at position
+    fraction × (n − 1) of the sorted values, interpolated between its two neighbours."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    below, above = int(position), min(int(position) + 1, total - 1)
+    low = high = None
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > below:
+            low = value
+        if seen > above:
+            high = value
+            break
+    return low + (position - below) * (high - low)
 
 
 def _one_decimal(value: float | None) -> float | None:
@@ -120,11 +131,16 @@ def handle_minutes_by_agent(scope: Scope, days: tuple = (), raw: list | None = N
     plus `raw` scopes (default: the whole scope) counted from the replies."""
     totals: dict[int, list[int]] = {}
     if days:
-        rows = (
-            cube.agent_rows(scope, days)
-            .values("agent")
-            .annotate(minutes=Sum("handle_total"), count=Sum("handle_count"))
-            .order_by()
+        rows = cube.remembered(
+            "agents_handle",
+            scope,
+            days,
+            lambda: list(
+                cube.agent_rows(scope, days)
+                .values("agent")
+                .annotate(minutes=Sum("handle_total"), count=Sum("handle_count"))
+                .order_by()
+            ),
         )
         for row in rows:
             totals[row["agent"]] = [row["minutes"] or 0, row["count"] or 0]
