@@ -50,21 +50,49 @@ _NEVER_SHARED_JA = (
     r"|二段階認証|2段階認証|パスワード|バックアップキー|暗証番号"
 )
 
+_FOREIGN_PAGE_EN = (
+    r"(?:fake|phishing|scam|fraud|suspicious|strange|weird|cloned|copied|look-?alike|another)\s+"
+    r"(?:site|website|page|link|app|form|wallet|extension)|(?:site|website|page|link|form|popup"
+    r"|pop-up|extension|airdrop|dapp|bot) (?:that|which|from|in|on)|\b(?:telegram|discord|"
+    r"whatsapp|a link|a site|a website|a form|a popup|a dapp|an airdrop)\b"
+)
+_FOREIGN_PAGE_ZH = (
+    r"网站|網站|网页|網頁|链接|連結|鏈接|页面|頁面|假|钓鱼|釣魚|钱包插件|錢包插件|空投|电报|電報"
+)
+_FOREIGN_PAGE_KO = r"사이트|링크|페이지|가짜|피싱|텔레그램|카톡|디스코드|에어드랍|지갑\s*앱"
+_FOREIGN_PAGE_JA = r"サイト|リンク|ページ|偽|フィッシング|テレグラム|ディスコード|エアドロップ|line"
+
 IN_PROGRESS = _compile(
     [
-        # A secret handed over or typed into someone else's page.
-        rf"\b(?:i|i've|i have|i just|just)\s+(?:gave|given|told|sent|shared|entered|typed|"
-        rf"read out|pasted|handed)\b.{{0,40}}\b(?:{_NEVER_SHARED_EN})\b",
-        rf"\b(?:{_NEVER_SHARED_EN})\b.{{0,30}}\b(?:to (?:a|the|this|some|that)\b|into (?:a|the|"
-        rf"this|some|that)\b|on (?:a|the|this|some|that) (?:site|website|page|link|app|form)"
+        # A secret handed to someone, or typed into a page that is not ours. Entering a code
+        # alone is how every login works: only a foreign page makes it an incident.
+        rf"\b(?:i|i've|i have|i just|just|accidentally|mistakenly)\s+(?:\w+\s+)?(?:gave|given|"
+        rf"told|read out|handed|showed|dictated|(?:sent|shared|forwarded)\s+(?:him|her|them|"
+        rf"someone|somebody|a guy|the guy|the caller|the scammer|this person))\b.{{0,40}}\b"
+        rf"(?:{_NEVER_SHARED_EN})\b",
+        r"\b(?:entered|typed|pasted|put|filled in|submitted|imported)\b.{0,30}\b(?:seed|"
+        r"recovery|secret|mnemonic|backup) (?:phrase|words|key)\b.{0,20}\b(?:into|in|on)\b"
+        r".{0,40}\b(?:site|website|page|link|form|extension|bot|dapp|popup|pop-up)\b",
+        rf"\b(?:{_NEVER_SHARED_EN})\b.{{0,30}}\b(?:to (?:a|the|this|some|that|him|her|them)\b"
         rf"|over the phone)",
-        rf"(?:把|将|將)?(?:{_NEVER_SHARED_ZH}).{{0,12}}(?:给了|給了|告诉|告訴|发给|發給|传给|傳給|"
-        rf"输入到|輸入到|填到|填进|填進|念给|唸給|说给|說給)",
-        rf"(?:给了|給了|告诉|告訴|发给|發給|输入了|輸入了|填了).{{0,10}}(?:{_NEVER_SHARED_ZH})",
-        rf"(?:{_NEVER_SHARED_KO}).{{0,15}}(?:알려\s*(?:줬|주었|드렸|버렸)|보내\s*(?:줬|버렸|드렸)|"
-        rf"입력\s*(?:했|해\s*버렸)|넘겨|불러\s*(?:줬|드렸)|적어\s*(?:줬|버렸))",
-        rf"(?:{_NEVER_SHARED_JA}).{{0,15}}(?:を)?(?:教えて(?:しま|しまっ)|教えた|伝えて(?:しま)|伝えた|"
-        rf"送って(?:しま)|送った|入力して(?:しま)|入力した|渡して|渡した|読み上げ)",
+        rf"\b(?:entered|typed|pasted|put|filled in|submitted|connected)\b.{{0,40}}\b"
+        rf"(?:{_NEVER_SHARED_EN})\b.{{0,40}}\b(?:{_FOREIGN_PAGE_EN})",
+        rf"\b(?:{_FOREIGN_PAGE_EN}).{{0,60}}\b(?:entered|typed|pasted|put in|filled in|"
+        rf"submitted)\b.{{0,30}}\b(?:{_NEVER_SHARED_EN})\b",
+        rf"(?:{_NEVER_SHARED_ZH}).{{0,12}}(?:给了|給了|告诉|告訴|发给|發給|传给|傳給|念给|唸給|说给|"
+        rf"說給|交给|交給)|(?:给了|給了|告诉|告訴|发给|發給)(?:了)?(?:他|她|对方|對方|别人|別人|骗子"
+        rf"|騙子)?.{{0,6}}(?:{_NEVER_SHARED_ZH})",
+        rf"(?:{_FOREIGN_PAGE_ZH}).{{0,20}}(?:输入|輸入|填|填写|填寫|提交|导入|導入).{{0,10}}"
+        rf"(?:{_NEVER_SHARED_ZH})|(?:{_NEVER_SHARED_ZH}).{{0,12}}(?:输入到|輸入到|填到|填进|填進|"
+        rf"导入到|導入到|提交到).{{0,10}}(?:{_FOREIGN_PAGE_ZH})",
+        rf"(?:{_NEVER_SHARED_KO}).{{0,15}}(?:알려\s*(?:줬|주었|드렸|버렸)|알려줬|보내\s*(?:줬|버렸|드렸)"
+        rf"|보냈|넘겨|넘겼|불러\s*(?:줬|드렸)|전달했|공유했)",
+        rf"(?:{_FOREIGN_PAGE_KO}).{{0,25}}(?:{_NEVER_SHARED_KO}).{{0,15}}(?:입력|적어|적었|넣었|"
+        rf"붙여)",
+        rf"(?:{_NEVER_SHARED_JA}).{{0,15}}(?:を)?(?:教え|伝え|送っ|送信し|渡し|読み上げ|共有し)"
+        rf"(?:た|て(?:しま|しまい)|ました|ちゃ)",
+        rf"(?:{_FOREIGN_PAGE_JA}).{{0,25}}(?:{_NEVER_SHARED_JA}).{{0,15}}(?:入力|貼り付け|登録)"
+        rf"(?:した|して(?:しま)|しました|しちゃ)",
         # A caller or contact "from support" at work now, a "safe wallet".
         r"\bsafe (?:wallet|account|address)\b|\bsecure (?:wallet|account) (?:they|he|she)\b",
         r"\b(?:claim\w*|says?|said|pretend\w*|posing|saying)\b.{0,25}\b(?:support|your "
@@ -85,6 +113,23 @@ IN_PROGRESS = _compile(
         r"|불러\s*달|요구)",
         r"安全な(?:ウォレット|口座|アドレス)|(?:詐欺師|なりすまし|名乗る|を名乗).{0,30}(?:電話|今|"
         r"送れ|教えろ|教えて|求め)",
+        # A call or message from someone claiming to be us, wanting a code or a phrase.
+        rf"(?=.*\b(?:{_NEVER_SHARED_EN})\b)(?=.*\b(?:called|calling|caller|call from|a call|"
+        rf"on the (?:phone|line)|phoned|telegram|whatsapp|dm'?d|texted me|messaged me)\b)"
+        rf".*\b(?:says?|said|saying|claim\w*|pretend\w*|from your|from the exchange|needs|"
+        rf"asking|asks|asked|wants|requesting|demand\w*|waiting)\b",
+        rf"(?=.*(?:{_NEVER_SHARED_ZH}))(?=.*(?:电话(?!号)|電話(?!號)|打来|打來|来电|來電|私信|"
+        rf"电报|電報|微信|whatsapp|telegram)).*(?:说是|說是|自称|自稱|冒充|官方|要我|让我|讓我|叫我|"
+        rf"催|报|報|念|唸|索要|跟我要)",
+        rf"(?=.*(?:{_NEVER_SHARED_KO}))(?=.*(?:전화(?!\s*번호)|통화|문자|카톡|텔레그램|dm|메시지))"
+        rf".*(?:이라고|라고\s*하|라는|사칭|달래|달라고|알려\s*달|불러\s*달|요구|물어|묻)",
+        rf"(?=.*(?:{_NEVER_SHARED_JA}))(?=.*(?:電話(?!番号)|通話|sms|line|dm|メッセージ|テレグラム))"
+        rf".*(?:名乗|だという|と言う|の者|聞かれ|求め|教えて|伝えて|言われ|要求|催促)",
+        # Funds leaving now, a wallet connected to a drainer.
+        r"\b(?:funds|coins|tokens|crypto|money|balance|usdt|btc|eth|assets)\b.{0,15}\b(?:are|is|"
+        r"keep|keeps)\s+(?:leaving|going out|being (?:sent|moved|withdrawn|transferred|drained)|"
+        r"disappearing|draining)",
+        r"\bconnected (?:my )?wallet to\b.{0,40}\b(?:site|airdrop|dapp|link|page)\b",
         # Signs of a SIM swap: no signal, then resets and codes the customer did not ask for.
         r"\b(?:no (?:signal|service|bars)|sim (?:stopped|died|deactivated|not working))\b"
         r".{0,80}\b(?:reset|code|otp|password|login|email)",
@@ -96,7 +141,13 @@ IN_PROGRESS = _compile(
         # Details changed by someone else, a notice the customer never asked for.
         r"\b(?:phone(?: number)?|email|password|2fa|authenticator|withdrawal address)\b.{0,30}"
         r"\b(?:was|were|got|has been|have been)\s+(?:changed|reset|removed|disabled|replaced)"
-        r"\b.{0,25}\b(?:by someone|by somebody|not by me|without me|i didn'?t|i did not)",
+        r"\b.{0,40}\b(?:by someone|by somebody|not by me|without me|i didn'?t|i did not|"
+        r"can'?t (?:log|sign) ?in|cannot (?:log|sign) ?in|locked out|can'?t access)",
+        r"\b(?:email|phone number|password)\b.{0,30}\b(?:not mine|isn'?t mine|someone else'?s)\b",
+        r"\bi (?:didn'?t|did not|never) change (?:it|them|my|the)\b",
+        r"我(?:没有?|沒有?)(?:改|换|換|修改)(?:过|過)?|不是我(?:改|换|換)的?",
+        r"제가\s*(?:안|변경\s*안|바꾸지\s*않)\s*(?:바꿨|했|았)",
+        r"(?:私|自分)(?:は|で)?(?:変更|操作|ログイン|出金)(?:して(?:い)?ません|していない|してない)",
         r"\b(?:email|notice|notification|sms|text|confirmation)\b.{0,40}\b(?:i (?:didn'?t|did "
         r"not|never) (?:request|ask|make|start|initiate))",
         r"(?:没有?|沒有?|并未|並未|未曾)(?:申请|申請|请求|請求|发起|發起|操作)(?:过|過)?的.{0,8}"
@@ -105,7 +156,7 @@ IN_PROGRESS = _compile(
         r"(?:改|换|換|更改|解绑|解綁)",
         r"(?:요청|신청)(?:한|하지)\s*(?:적\s*)?(?:없는|않은|않았는데).{0,10}(?:출금|송금|로그인|인증)",
         r"(?:전화\s*번호|휴대폰\s*번호|번호|이메일|비밀번호|otp).{0,12}(?:다른\s*\S+로\s*)?"
-        r"(?:바뀌었|바뀌어\s*있|변경(?:되어|됐|되었))",
+        r"(?:바뀌(?:었|어)|변경(?:되어|됐|되었))",
         r"(?:申請|依頼|リクエスト|操作)(?:して|も)?(?:い)?ない.{0,8}(?:出金|送金|ログイン|確認メール)",
         r"(?:電話番号|メールアドレス|パスワード|二段階認証).{0,10}(?:が|を)?(?:勝手に|知らない間に)?"
         r"(?:変更されて|変えられて|変わって(?:いま|る))",
@@ -163,6 +214,8 @@ HAPPENING_NOW = _compile(
         r"\b(?:my|the) (?:account|wallet|phone|funds|coins|balance|btc|usdt|eth)\b.{0,20}\b(?:was|"
         r"were|got|has been|have been|is being)\b",
         r"\b(?:someone|somebody|he|she|they|the scammer)\b.{0,10}\b(?:is|are|has|have|just)\b",
+        r"\b(?:he|she|they|someone)(?:'s|'re)\b|\bjust (?:now|came|got|happened|received|"
+        r"logged|gave|sent|lost|noticed|saw|called)\b",
         r"正在|刚刚|剛剛|刚才|剛才|现在|現在|已经|已經|马上|馬上|快帮|快幫|了[，,。！!]|了$",
         r"지금|방금|벌써|이미|되고\s*있|하고\s*있|당했|됐어|되었|했어요|빨리|급해",
         r"今すぐ|今まさに|ただいま|さっき|たった今|すでに|しまった|しまいました|されています|されました|ました|急いで",

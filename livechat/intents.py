@@ -80,9 +80,31 @@ COLLOQUIAL = [
     r"|없습니까|계세요|계신가요|안\s*계|어디)",
     r"(?:상담원|상담사|직원|담당자)분?(?:과|와|이랑|하고|한테)\s*(?:\S+\s+){0,2}(?:이야기|얘기|대화"
     r"|통화|상담)",
+    r"(?:人間の方|担当の方|スタッフの方)(?:は|が)?(?:いらっしゃ|おられ|いま)",
+    r"\bare you (?:even |actually |really |just )?(?:real|human|a (?:real )?person|a bot|a robot"
+    r"|an ai|a machine)\b",
+    r"\b(?:can|could) (?:a|an|some|any)\s+(?:real |actual |live )?(?:human|person|agent|staff"
+    r"|employee)\b.{0,30}\b(?:read|look at|answer|respond to|reply to|help|check)\s+(?:this|me)\b",
+    r"(?:只有|全是|都是|就是|是不是)(?:个|個)?(?:机器人|機器人)|你是(?:不是)?(?:机器人|機器人)",
+    r"我(?:就)?要(?:找)?(?:真)?人(?![民工员員])|(?:找|换|換|叫|派)(?:一?个|一?個)(?:真的?|活)?人"
+    r"(?![民员員])",
+    r"(?:客服|工作人员|工作人員|专员|專員)(?:人员|人員)?(?:跟|和|与|與)我(?:联系|聯繫|聯絡|联络|谈|談"
+    r"|说|說)",
+    # Turning down the articles themselves.
+    r"\b(?:stop|no more|don'?t want|not another|enough)\b.{0,10}\b(?:articles|links|faqs?)\b",
+    r"(?:不要|不想|别|別)(?:再)?(?:看|发|發|给我|給我|丢|丟)(?:什么|什麼)?(?:文章|链接|連結|鏈接)",
+    r"(?:링크|글|문서|faq)\s*(?:말고|그만|필요\s*없)",
+    r"(?:記事|リンク|faq)(?:は(?:もういい|いらない|結構|いいから)|じゃなく|ではなく)",
     r"(?:人間|人|オペレーター|担当者|スタッフ)(?:は|が)?(?:いないの|いません|いませんか|いますか|おらん"
     r"|いない[？?]|おりませんか)",
     r"(?:人|人間|担当者|スタッフ)が(?:説明|対応|確認|見て|答えて|回答)",
+    r"(?:人|人間|担当の(?:人|方)|方)に(?:代わ|替わ|かわ|つな|繋)",
+    r"\b(?:a|the) (?:real|actual|live) one\b",
+    r"\b(?:do|does) (?:you|you guys|y'?all|your (?:company|exchange|team))\b.{0,15}\bhave\b"
+    r".{0,15}\b(?:people|humans|staff|agents|anyone|a human|real)\b",
+    r"\bnot you\b.{0,10}\b(?:person|human|someone|somebody|people)\b",
+    r"(?:^|[.!?]\s*)(?:a |an )?(?:person|human|real person|someone real)(?:\s+please)?\s*[.!]*$",
+    r"(?:사람|직원|상담사|담당자|상담원)(?:분)?\s*(?:좀\s*)?(?:불러|보내|바꿔|연결해)",
     # Dismissing the bot.
     rf"{_NOT_TRADING}(?:{_BOT})\b.{{0,15}}(?:again|useless|stupid|dumb|doesn'?t (?:understand|help)"
     rf"|can'?t help|is not helping|are not helping)",
