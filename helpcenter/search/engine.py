@@ -24,6 +24,7 @@ from helpcenter.search.analysis import (
     terms,
     tokens,
 )
+from helpcenter.search.confidence import confidence_factor
 from helpcenter.search.corpus import ARTICLES, COMMUNITY, Corpus
 from helpcenter.search.index import generation
 from helpcenter.search.postings import DocumentTable, Postings, PostingsCache, Weights
@@ -373,9 +374,19 @@ def _rounded(score: float) -> float:
 def rank_articles(
     query: str, *, language: str, articles: QuerySet, limit: int
 ) -> list[tuple[int, float, str]]:
-    """[(article id, score in [0, 1], language of the best document)], best first."""
+    """[(article id, confidence-scaled score in [0, 1], language of the best document)],
+    best first: each coverage times the query's `confidence_factor`, so the first score is
+    the answer confidence (`helpcenter.search.confidence`)."""
     weigh = article_weights(articles)
-    return rank(query, language=language, corpus=ARTICLES, weigh=weigh, limit=limit)
+    found = ranking(query, language=language, corpus=ARTICLES, weigh=weigh, limit=max(limit, 2))
+    if not found.owners:
+        return []
+    scores = [score for _owner, score, _language in found.owners] + [0.0]
+    factor = confidence_factor(known=found.known, best=scores[0], second=scores[1])
+    return [
+        (owner_id, _rounded(score * factor), language)
+        for owner_id, score, language in found.owners[:limit]
+    ]
 
 
 def rank_topics(
@@ -397,16 +408,49 @@ def rank(
     limit: int,
     most: int | None = None,
 ) -> list[tuple[int, float, str]]:
+    return ranking(
+        query, language=language, corpus=corpus, weigh=weigh, limit=limit, most=most
+    ).owners
+
+
+@dataclass(frozen=True)
+class Ranking:
+    owners: list[tuple[int, float, str]]  # (owner id, coverage score, language), best first
+    known: float  # the idf-weighted share of the query's concepts found in the index at all
+
+
+def ranking(
+    query: str,
+    *,
+    language: str,
+    corpus: Corpus,
+    weigh: Weigh,
+    limit: int,
+    most: int | None = None,
+) -> Ranking:
     query = query[:MAX_QUERY_CHARS]
     index = current_index(corpus)
     if not index.stats.documents or limit < 1:
-        return []
+        return Ranking([], 0.0)
     concepts = [c for c in build_concepts(query, index.stats) if c.weight > 0]
     if not concepts:
-        return []
+        return Ranking([], 0.0)
     preferred = script_languages(query) | {"zh-hans" if language == "zh-hant" else language}
-    matches = coverage(concepts, query_postings(concepts, index), index)
-    return best_owners(matches, index, preferred=preferred, weigh=weigh, limit=limit, most=most)
+    found = query_postings(concepts, index)
+    matches = coverage(concepts, found, index)
+    owners = best_owners(matches, index, preferred=preferred, weigh=weigh, limit=limit, most=most)
+    return Ranking(owners, known_share(concepts, found))
+
+
+def known_share(concepts: list[Concept], found: dict[str, Postings]) -> float:
+    """The idf-weighted share of the concepts of which some alternative is in the index."""
+    total = sum(concept.weight for concept in concepts) or 1.0
+    known = sum(
+        concept.weight
+        for concept in concepts
+        if any(all(token in found for token in alt) for alt in concept.alternatives)
+    )
+    return known / total
 
 
 def _family(language: str) -> str:
