@@ -17,7 +17,8 @@ answers and a few thousand quality reviews; then ANALYZE.
 
 If `tickets.metrics.rollups.refresh()` exists, it is called until it returns 0 first (timed:
 the roll-ups' catch-up after the fill; then VACUUM ANALYZE of the rows it rewrote, as
-autovacuum would). Then measures in-process through Django's test client
+autovacuum would), then `tickets.metrics.cube.refresh()` (the daily roll-ups of every day).
+Then measures in-process through Django's test client
 (force_login: an administrator, who sees every team; a supervisor of two of the eight teams;
 an agent of a business-hour team), --rounds requests per page after a warm-up (fewer, at
 least 5, when they take longer than --budget seconds), measured as complaints_bench's `timed`
@@ -27,7 +28,8 @@ days, the live tiles' computation (tickets.dashboards.live) and the survey sweep
 task, every minute) with nothing due, 50 runs. A statement running past --statement-timeout
 seconds is cancelled and its measurement reported as failed. `--only TEXT`: only the
 measurements so named (`--only figure:`: the functions); `--explain`: the plan of each
-measurement's slowest statement.
+measurement's slowest statement; `--cold`: the cache emptied before every measured call
+(the figures' roll-up sums are cached per filters and version of the days they read).
 """
 
 import argparse
@@ -50,6 +52,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.backends.signals import connection_created  # noqa: E402
@@ -80,6 +83,8 @@ def timed(name: str, call, args: argparse.Namespace, rounds: int | None = None) 
     try:
         call()  # warm up
         while len(durations) < rounds:
+            if args.cold:
+                cache.clear()  # the roll-ups' cached sums: every call reads the rows again
             with CaptureQueriesContext(connection) as queries:
                 started, cpu_started = time.perf_counter(), time.process_time()
                 call()
@@ -221,6 +226,21 @@ def rollups_catch_up() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE tickets_ticket")
             cursor.execute("VACUUM ANALYZE tickets_message")
+    if importlib.util.find_spec("tickets.metrics.cube") is None:
+        return
+    from tickets.metrics import cube
+
+    started, calls, days = time.perf_counter(), 0, 0
+    while done := cube.refresh():
+        calls, days = calls + 1, days + done
+    print(
+        f"daily roll-ups: {time.perf_counter() - started:.1f} s for {days} days "
+        f"({calls} calls of cube.refresh())"
+    )
+    if days:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE tickets_figureday")
+            cursor.execute("VACUUM ANALYZE tickets_agentday")
 
 
 def limit_statements(seconds: float) -> None:
@@ -275,6 +295,9 @@ def main() -> None:
     )
     parser.add_argument("--statement-timeout", type=float, default=120, help="seconds")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--cold", action="store_true", help="empty the cache before every measured call"
+    )
     parser.add_argument("--fill-only", action="store_true")
     parser.add_argument("--only", default="", help="only the measurements whose name has this")
     args = parser.parse_args()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from support.models import Team
 from tests.tickets.metrics_world import END, START, at, build, reply
 from tickets import metrics
-from tickets.figure_models import FigureDirty
+from tickets.figure_models import FigureCounted, FigureDirty
 from tickets.metrics import Scope, cube
 from tickets.models import SlaEvent, SlaTarget, Ticket
 from tickets.tasks import figures_refresh_task
@@ -102,12 +102,20 @@ def test_a_reopening_of_an_old_ticket_moves_it_back_into_the_backlog(world, supe
     assert [point["open"] for point in metrics.backlog_trend(period)] == [1, 2, 3]
 
 
-def test_today_is_always_counted_from_the_tickets(world):
+def test_today_is_read_from_the_roll_ups_only_while_they_are_two_minutes_old(world, receive):
     now = timezone.now()
     today = datetime(now.year, now.month, now.day, tzinfo=UTC)
     scope = Scope(start=today - timedelta(days=2), end=today + timedelta(days=1))
+    assert today.date() not in counted_from_tickets(scope)  # rebuilt "so far" by refresh()
+
+    FigureCounted.objects.filter(day=today.date()).update(counted_at=now - timedelta(minutes=3))
+    receive(customer_email="late@example.com", subject="Written after the last count")
 
     assert counted_from_tickets(scope)[-1] == today.date()
+    assert (
+        metrics.volume_trend(scope)[-1]["created"]
+        == Ticket.objects.filter(created_at__gte=today, merged_into__isnull=True).count()
+    )
 
 
 def test_a_period_cut_inside_a_day_counts_that_part_from_the_tickets(world):

@@ -80,7 +80,7 @@ def test_the_dashboard_says_up_to_when_the_times_are_counted(
     page = client.get(reverse("dashboards:supervisor"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert page.status_code == 200
-    assert "Response, resolution and handle times include everything up to" in page.text
+    assert "The figures include everything up to" in page.text
     assert "include everything up to March 3, 2026, 10 a.m.;" in page.text  # the first pending
 
     count_rollups()

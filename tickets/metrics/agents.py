@@ -78,12 +78,13 @@ def _counted(scope: Scope) -> tuple[dict, dict, tuple, list[Scope]]:
             "agents",
             scope,
             days,
-            lambda: list(
-                cube.agent_rows(scope, days)
+            lambda part: list(
+                cube.agent_rows(scope, part)
                 .values("agent")
                 .annotate(solved=Sum("solved"), decided=Sum("fr_decided"), met=Sum("fr_met"))
                 .order_by()
             ),
+            lambda parts: cube.add_rows(parts, "agent"),
         )
         for row in rows:
             solved[row["agent"]] = row["solved"] or 0

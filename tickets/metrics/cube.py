@@ -23,7 +23,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -34,6 +34,9 @@ from tickets.models import Ticket
 
 REFRESH_SECONDS = 20  # at most this long per call; the rest waits for the next minute
 CACHE_SECONDS = 24 * 3600
+# Today is rebuilt "so far" on every refresh (each minute); its rows are read while they are at
+# most this old, else today is counted from the tickets.
+TODAY_FRESH = timedelta(minutes=2)
 T = TypeVar("T")
 
 
@@ -49,40 +52,71 @@ class Plan:
 
 
 class Days(tuple):
-    """The counted days a figure reads from the roll-ups, and `version`: when the newest of
-    them was rebuilt. The roll-ups of the same days and filters at the same version are the
-    same numbers, so they are kept in the cache under both (`remembered`)."""
+    """The counted days a figure reads from the roll-ups; `version`: when the newest ended one
+    was rebuilt (the roll-ups of the same ended days and filters at the same version are the
+    same numbers, so they are cached: `remembered`); `today`: the UTC day the plan was made."""
 
     version: str = ""
+    today: date = date.max
 
-    def __new__(cls, days=(), version: str = "") -> "Days":
+    def __new__(cls, days=(), version: str = "", today: date = date.max) -> "Days":
         made = super().__new__(cls, days)
-        made.version = version
+        made.version, made.today = version, today
         return made
 
 
-def remembered(name: str, scope: Scope, days: Days, compute: Callable[[], T]) -> T:
-    """`compute()` of the roll-ups of `days`, from the cache when the same days were read at the
-    same version with the same filters. Never stale: rebuilding any of the days changes the
+def remembered(
+    name: str,
+    scope: Scope,
+    days: Days,
+    compute: Callable[[Days], T],
+    merge: Callable[[list[T]], T],
+) -> T:
+    """`compute(days)` of the roll-ups: the ended days' part from the cache when the same days
+    were read at the same version with the same filters, today's part (rebuilt every minute)
+    always read; `merge` adds the two. Never stale: rebuilding any ended day changes the
     version. A cache that does not answer only costs the computation."""
-    if not days:
-        return compute()
-    key = "figures:" + hashlib.sha256(
-        repr(
-            (name, scope.teams, scope.channels, scope.languages, scope.categories,
-             scope.priorities, scope.agent, tuple(days), days.version)
-        ).encode()
-    ).hexdigest()  # fmt: skip
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
-        found = None
-    if found is not None:
-        return found
-    value = compute()
-    with contextlib.suppress(Exception):  # a cache that does not answer keeps nothing
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    ended = Days([day for day in days if day < days.today], days.version, days.today)
+    current = Days([day for day in days if day >= days.today], days.version, days.today)
+    parts = [compute(current)] if current else []
+    if ended:
+        key = "figures:" + hashlib.sha256(
+            repr(
+                (name, scope.teams, scope.channels, scope.languages, scope.categories,
+                 scope.priorities, scope.agent, tuple(ended), ended.version)
+            ).encode()
+        ).hexdigest()  # fmt: skip
+        try:
+            found = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
+            found = None
+        if found is None:
+            found = compute(ended)
+            with contextlib.suppress(Exception):  # a cache that does not answer keeps nothing
+                cache.set(key, found, CACHE_SECONDS)
+        parts.append(found)
+    return merge(parts)
+
+
+def add_counts(parts: list[dict]) -> dict:
+    """{key: number} dicts added key by key."""
+    total: dict = {}
+    for part in parts:
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def add_rows(parts: list[list[dict]], key: str) -> list[dict]:
+    """Rows of sums per `key` (an agent) added row by row."""
+    total: dict = {}
+    for part in parts:
+        for row in part:
+            found = total.setdefault(row[key], dict.fromkeys(row, 0) | {key: row[key]})
+            for name, value in row.items():
+                if name != key:
+                    found[name] += value or 0
+    return list(total.values())
 
 
 def _day_start(day: date) -> datetime:
@@ -97,7 +131,7 @@ def plan(scope: Scope, now: datetime | None = None) -> Plan:
     if _day_start(first) < scope.start:
         first += timedelta(days=1)
     last = (scope.end.astimezone(UTC) - timedelta(days=1)).date()
-    last = min(last, today - timedelta(days=1))
+    last = min(last, today)
     counted = {}
     if first <= last:
         counted = dict(
@@ -105,7 +139,10 @@ def plan(scope: Scope, now: datetime | None = None) -> Plan:
             .exclude(
                 day__in=FigureDirty.objects.filter(day__gte=first, day__lte=last).values("day")
             )
-            .filter(counted_at__gte=_day_end_expression())
+            .filter(
+                Q(counted_at__gte=_day_end_expression())
+                | Q(day=today, counted_at__gte=now - TODAY_FRESH)
+            )
             .values_list("day", "counted_at")
         )
     whole = set(counted)
@@ -117,8 +154,9 @@ def plan(scope: Scope, now: datetime | None = None) -> Plan:
         cursor = _day_start(day) + timedelta(days=1)
     if cursor < scope.end:
         spans.append((cursor, scope.end))
-    version = max(counted.values()).isoformat() if counted else ""
-    return Plan(days=Days(sorted(whole), version), spans=tuple(spans))
+    ended = [moment for day, moment in counted.items() if day < today]
+    version = max(ended).isoformat() if ended else ""
+    return Plan(days=Days(sorted(whole), version, today), spans=tuple(spans))
 
 
 def _day_end_expression() -> ExpressionWrapper:
@@ -177,7 +215,8 @@ def refresh(*, seconds: float = REFRESH_SECONDS, now: datetime | None = None) ->
         _rebuild(day)
         rebuilt += 1
         if time.monotonic() - started > seconds:
-            break
+            return rebuilt
+    _rebuild(now.astimezone(UTC).date(), until=now)  # today so far
     return rebuilt
 
 
@@ -202,10 +241,12 @@ def _days_to_count(now: datetime) -> list[date]:
     return sorted(marked, reverse=True)
 
 
-def _rebuild(day: date) -> None:
-    """One day's rows from the tickets. The day's marks are removed first, in the same
-    transaction: a change committed after that is marked again and rebuilt next time."""
+def _rebuild(day: date, until: datetime | None = None) -> None:
+    """One day's rows from the tickets (today's: up to `until`, now). The day's marks are
+    removed first, in the same transaction: a change committed after that is marked again and
+    rebuilt next time."""
     start = _day_start(day)
+    end = min(start + timedelta(days=1), until or start + timedelta(days=1))
     with transaction.atomic():
         FigureDirty.objects.filter(day=day).delete()
         FigureDay.objects.filter(day=day).delete()
@@ -213,10 +254,19 @@ def _rebuild(day: date) -> None:
         with connection.cursor() as cursor:
             # Planned afresh each time: compiling it (JIT) would cost more than running it.
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute(
-                REBUILD_DAY, {"day": day, "start": start, "end": start + timedelta(days=1)}
-            )
-        FigureCounted.objects.update_or_create(day=day, defaults={"counted_at": timezone.now()})
+            cursor.execute(REBUILD_DAY, {"day": day, "start": start, "end": end})
+        FigureCounted.objects.update_or_create(
+            day=day, defaults={"counted_at": until or timezone.now()}
+        )
+
+
+def today_counted_at(now: datetime | None = None) -> datetime | None:
+    """When today's rows were rebuilt, if the figures read them (at most TODAY_FRESH ago)."""
+    now = now or timezone.now()
+    found = FigureCounted.objects.filter(
+        day=now.astimezone(UTC).date(), counted_at__gte=now - TODAY_FRESH
+    ).first()
+    return found.counted_at if found else None
 
 
 def pending_days(now: datetime | None = None) -> int:
@@ -232,40 +282,43 @@ def split(scope: Scope) -> tuple[Days, list[Scope]]:
     return found.days, found.raw_scopes(scope)
 
 
-def sums(scope: Scope, days: tuple[date, ...], *fields: str) -> dict[str, int]:
+def sums(scope: Scope, days: Days, *fields: str) -> dict[str, int]:
     """The roll-ups' totals of `fields` over `days` (0 without rows)."""
     if not days:
         return dict.fromkeys(fields, 0)
 
-    def compute() -> dict[str, int]:
-        found = figure_rows(scope, days).aggregate(**{name: Sum(name) for name in fields})
+    def compute(part: Days) -> dict[str, int]:
+        found = figure_rows(scope, part).aggregate(**{name: Sum(name) for name in fields})
         return {name: found[name] or 0 for name in fields}
 
-    return remembered("sums" + ",".join(fields), scope, days, compute)
+    return remembered("sums" + ",".join(fields), scope, days, compute, add_counts)
 
 
-def per_day(scope: Scope, days: tuple[date, ...], *fields: str) -> dict[date, dict[str, int]]:
+def per_day(scope: Scope, days: Days, *fields: str) -> dict[date, dict[str, int]]:
     """{day: {field: total}} over `days` (days without rows left out)."""
     if not days:
         return {}
 
-    def compute() -> dict[date, dict[str, int]]:
+    def compute(part: Days) -> dict[date, dict[str, int]]:
         rows = (
-            figure_rows(scope, days)
+            figure_rows(scope, part)
             .values("day")
             .annotate(**{name: Sum(name) for name in fields})
             .order_by()
         )
         return {row["day"]: {name: row[name] or 0 for name in fields} for row in rows}
 
-    return remembered("per_day" + ",".join(fields), scope, days, compute)
+    def merge(parts: list[dict]) -> dict:
+        return {day: row for part in parts for day, row in part.items()}
+
+    return remembered("per_day" + ",".join(fields), scope, days, compute, merge)
 
 
 def minutes_histogram(scope: Scope, days: Days, field: str) -> dict[int, int]:
     """{minutes: how many} of the roll-ups' `field` arrays over `days`."""
 
-    def compute() -> dict[int, int]:
-        sql, params = figure_rows(scope, days).values_list(field).query.sql_with_params()
+    def compute(part: Days) -> dict[int, int]:
+        sql, params = figure_rows(scope, part).values_list(field).query.sql_with_params()
         statement = f"SELECT v, count(*) FROM (SELECT unnest(x.c) AS v FROM ({sql}) AS x(c)) AS u GROUP BY v"  # noqa: S608, E501 - Django's SQL
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
@@ -274,6 +327,6 @@ def minutes_histogram(scope: Scope, days: Days, field: str) -> dict[int, int]:
     if not days:
         return {}
     try:
-        return remembered("minutes" + field, scope, days, compute)
+        return remembered("minutes" + field, scope, days, compute, add_counts)
     except EmptyResultSet:  # a filter that can match nothing ("no team")
         return {}

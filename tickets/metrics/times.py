@@ -135,12 +135,13 @@ def handle_minutes_by_agent(scope: Scope, days: tuple = (), raw: list | None = N
             "agents_handle",
             scope,
             days,
-            lambda: list(
-                cube.agent_rows(scope, days)
+            lambda part: list(
+                cube.agent_rows(scope, part)
                 .values("agent")
                 .annotate(minutes=Sum("handle_total"), count=Sum("handle_count"))
                 .order_by()
             ),
+            lambda parts: cube.add_rows(parts, "agent"),
         )
         for row in rows:
             totals[row["agent"]] = [row["minutes"] or 0, row["count"] or 0]
