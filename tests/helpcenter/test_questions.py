@@ -1,8 +1,5 @@
 """Questions an article answers, in customers' words, and the answer confidence."""
 
-import statistics
-import time
-
 from django.contrib.auth.models import AnonymousUser
 
 from helpcenter.models import ArticleQuestion
@@ -134,21 +131,3 @@ def test_the_confidence_keeps_a_plain_support_question_above_the_threshold(demo_
 def test_demo_articles_come_with_questions_in_each_language(demo_articles):
     languages = set(ArticleQuestion.objects.values_list("language", flat=True))
     assert languages == {"en", "zh-hans", "zh-hant", "ko", "ja"}
-
-
-def test_search_with_questions_stays_fast(demo_articles):
-    queries = [
-        ("my coins never showed up after I sent them", "en"),
-        ("换了手机收不到验证码", "zh-hans"),
-        ("출금이 하루 종일 안 돼요", "ko"),
-        ("アプリが開かない", "ja"),
-    ]
-    for query, language in queries:  # warm up: analysers, index statistics
-        search(query, language=language, user=AnonymousUser())
-    took = []
-    for _ in range(5):
-        for query, language in queries:
-            started = time.perf_counter()
-            search(query, language=language, user=AnonymousUser())
-            took.append(time.perf_counter() - started)
-    assert statistics.median(took) < 0.030
