@@ -19,14 +19,15 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 # Topics that always need a person: bereavement, the police and the courts.
 ALWAYS = _compile(
     [
-        r"\b(?:passed away|died|deceased|death certificate|estate of|executor|inheritance|"
+        r"\b(?:passed away|died|deceased|death certificate|estate of|executor|inheritance(?! tax)|"
         r"next of kin)\b",
         r"\b(?:police|law enforcement|subpoena|court order|warrant|investigator|prosecutor|"
-        r"attorney|lawyer|solicitor|legal (?:request|action|notice))\b",
-        r"去世|过世|過世|逝世|身故|离世|離世|遗产|遺產|继承|繼承|死亡证明|死亡證明",
+        r"attorney|lawyer|solicitor|law firm|legal (?:request|action|notice|demand)s?|on behalf "
+        r"of (?:a|my|our) client)\b",
+        r"去世|过世|過世|逝世|身故|离世|離世|遗产(?!税)|遺產(?!稅)|继承(?!税)|繼承(?!稅)|死亡证明|死亡證明",
         r"公安|警方|警察|法院|律师|律師|检察|檢察|调取|調取|司法|协查|協查",
-        r"돌아가(?:셨|신)|사망|별세|상속|유족|경찰|수사|법원|검찰|변호사|영장",
-        r"亡くな|死亡|逝去|相続|遺族|警察|捜査|裁判所|弁護士|検察|令状|文書提出命令",
+        r"돌아가(?:셨|신)|사망|별세|상속(?!세)|유족|경찰|수사|법원|검찰|변호사|영장",
+        r"亡くな|死亡|逝去|相続(?!税)|遺族|警察|捜査|裁判所|弁護士|検察|令状|文書提出命令",
     ]
 )
 
@@ -50,16 +51,18 @@ ACTIONS = _compile(
         r"(?:余额|餘額|资产|資產|持仓|持倉)(?:证明|證明)|(?:企业|企業|公司|法人)(?:账户|帳戶|账号|帳號)"
         r".{0,12}(?:注销|註銷|关闭|關閉|转|轉)",
         r"보상|배상|환불|취소해\s*(?:주|달)|(?:민원|클레임|이의)\s*(?:넣|제기|신청|걸)"
-        r"(?:고\s*싶|려고|겠|합니다)|(?:잔고|잔액|자산)\s*증명|법인\s*(?:계정|계좌)",
+        r"(?:하)?(?:고\s*싶|려고|겠|합니다|할게)|(?:잔고|잔액|자산)\s*증명|법인\s*(?:계정|계좌)",
         r"補償|賠償|返金|取り消して|(?:見直し|調査|再審査)を(?:求め|お願い|して)|苦情を"
         r"|苦情(?:を)?(?:申し立て|言いたい|入れたい)|(?:残高|資産)証明|法人(?:口座|アカウント)",
         # A dispute with a P2P counterparty or a frozen account the customer wants explained.
         r"\b(?:p2p|counterparty|buyer|seller|merchant)\b.{0,80}\b(?:dispute|appeal|never paid|"
-        r"didn'?t pay|not paid|chargeback|scamm?ed me|won'?t release)\b",
+        r"didn'?t pay|not paid|chargeback|scamm?ed me|won'?t release|(?:never|didn'?t|did not|"
+        r"hasn'?t|has not|won'?t) (?:paid|pay|sent|send|released?|transferred))\b",
         r"(?:p2p|买家|買家|卖家|賣家|对方|對方|商家).{0,40}(?:申诉|申訴|退款|拒付|未付|没付|沒付|"
         r"不放币|不放幣|纠纷|糾紛)",
         r"(?:p2p|상대방|구매자|판매자).{0,40}(?:분쟁|이의|입금\s*안|송금\s*안|환불)",
-        r"(?:p2p|相手|買い手|売り手).{0,40}(?:異議|紛争|支払われ|入金されない|返金)",
+        r"(?:p2p|相手|買い手|売り手).{0,40}(?:異議|紛争|支払われ|入金されない|返金|支払って(?:くれ)?"
+        r"(?:ない|ません)|払わない|払ってくれ|送金してくれ|コインを(?:渡|リリース)さ)",
     ]
 )
 
@@ -92,7 +95,7 @@ FROZEN = _compile(
 HOW_TO = _compile(
     [
         r"^\s*(?:how|what|when|where|which|why|can i|could i|do you|does|is it|are there)\b",
-        r"怎么|怎麼|如何|怎样|怎樣|多久|多长时间|多長時間|什么时候|什麼時候|[吗嗎][？?]?$",
+        r"怎么|怎麼|如何|怎样|怎樣|多久|多长时间|多長時間|什么|什麼|流程|步骤|步驟|[吗嗎][？?]?$",
         r"어떻게|얼마나|언제|(?:나요|까요|가요|인가요)\s*\??$",
         r"どうやって|どうすれば|どのくらい|いつ|方法|(?:ますか|ですか)[？?]?$",
     ]

@@ -125,6 +125,14 @@ IN_PROGRESS = _compile(
         rf".*(?:이라고|라고\s*하|라는|사칭|달래|달라고|알려\s*달|불러\s*달|요구|물어|묻)",
         rf"(?=.*(?:{_NEVER_SHARED_JA}))(?=.*(?:電話(?!番号)|通話|sms|line|dm|メッセージ|テレグラム))"
         rf".*(?:名乗|だという|と言う|の者|聞かれ|求め|教えて|伝えて|言われ|要求|催促)",
+        # A login from somewhere the customer is not.
+        r"\b(?:log ?in|sign[- ]?in|access)\b.{0,10}\bfrom\b.{0,40}\b(?:i'?m (?:in|at)|i am "
+        r"(?:in|at)|i live in|i'?ve never been|never been)\b|\b(?:a|an|the|new|recent|saw|see|"
+        r"there'?s|there (?:is|was|were))\s+(?:new\s+)?(?:log ?in|sign[- ]?in)s?(?: attempts?)?"
+        r" from (?:another|a "
+        r"different|a foreign|an unknown|a strange) (?:country|city|location|place|ip|device)\b",
+        r"(?:해외|다른\s*(?:나라|지역|기기|폰))(?:에서)?\s*(?:로그인|접속)",
+        r"(?:海外|別の国|知らない場所|外国)から(?:の)?(?:ログイン|アクセス)",
         # Funds leaving now, a wallet connected to a drainer.
         r"\b(?:funds|coins|tokens|crypto|money|balance|usdt|btc|eth|assets)\b.{0,15}\b(?:are|is|"
         r"keep|keeps)\s+(?:leaving|going out|being (?:sent|moved|withdrawn|transferred|drained)|"
@@ -184,6 +192,7 @@ PREVENTION = _compile(
         r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b.{0,30}\b(?:stop|prevent|avoid|"
         r"protect|secure|keep|guard|make sure|spot|recogni[sz]e|tell if|know if|check if)\b",
         r"\bhow to (?:stop|prevent|avoid|protect|secure|keep|spot|recogni[sz]e)\b",
+        r"^\s*(?:can|could|may) (?:i|we)\b[^.!]*\?\s*$",
         r"\b(?:ways?|tips?|best practices?|steps?) to (?:stop|prevent|avoid|protect|secure|keep|"
         r"guard|lock)\b",
         r"\b(?:do|does|will|would) (?:support|your staff|you|the exchange|your team|an? agent)"
@@ -214,6 +223,7 @@ HAPPENING_NOW = _compile(
         r"\b(?:my|the) (?:account|wallet|phone|funds|coins|balance|btc|usdt|eth)\b.{0,20}\b(?:was|"
         r"were|got|has been|have been|is being)\b",
         r"\b(?:someone|somebody|he|she|they|the scammer)\b.{0,10}\b(?:is|are|has|have|just)\b",
+        r"\b(?:stole|drained|emptied|withdrew|hacked|took over|logged into|changed my)\b",
         r"\b(?:he|she|they|someone)(?:'s|'re)\b|\bjust (?:now|came|got|happened|received|"
         r"logged|gave|sent|lost|noticed|saw|called)\b",
         r"正在|刚刚|剛剛|刚才|剛才|现在|現在|已经|已經|马上|馬上|快帮|快幫|了[，,。！!]|了$",

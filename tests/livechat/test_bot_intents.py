@@ -30,6 +30,12 @@ INCIDENTS = [
     ("ja", "サポートを名乗る人から電話があって、認証コードを教えてと言われています"),
     ("ja", "スマホを盗まれました。アプリはログインしたままです"),
     ("ja", "パスワードが勝手に変更されていて、ログインできません"),
+    # A caller claiming to be us who wants a code, a login from elsewhere.
+    ("en", "there's a man on the phone who says he's from your fraud team and needs my SMS code"),
+    ("en", "why is there a login from Peru on my account, I live in Norway"),
+    ("zh-hans", "对方说是官方客服，一直在电话里催我报验证码"),
+    ("ko", "보안팀이라고 전화 와서 OTP 알려달래요 지금 통화 중이에요"),
+    ("ja", "取引所の者だという人から電話があり、SMSの認証コードを聞かれています"),
 ]
 
 PREVENTION = [
@@ -42,6 +48,17 @@ PREVENTION = [
     ("ko", "혹시 폰을 잃어버리면 계정은 어떻게 되나요?"),
     ("ja", "不正ログインを防ぐための設定はありますか"),
     ("ja", "もしスマホを盗まれたら、資産はどうなりますか"),
+]
+
+EVERYDAY_SELF_SERVICE = [
+    # Entering a code on our own login, changing one's own details, a tax question.
+    ("en", "I entered my 2FA code on the website but it says invalid"),
+    ("en", "can I log in from another country when travelling?"),
+    ("zh-hans", "我输入了验证码但是提示错误"),
+    ("ko", "인증번호 입력했는데 오류가 나요"),
+    ("ja", "電話番号を変えたので認証コードが届きません"),
+    ("ja", "相続税の計算方法は？"),
+    ("zh-hans", "P2P申诉流程是什么？"),
 ]
 
 ASKS_FOR_A_PERSON = [
@@ -73,6 +90,11 @@ ASKS_FOR_A_PERSON = [
     ("zh-hans", "我要投诉你们的客服态度"),
     ("ko", "어머니가 돌아가셔서 계정 상속 문의드립니다"),
     ("ja", "苦情を入れたいです"),
+    ("en", "the P2P buyer marked the order as paid but never sent the money"),
+    ("zh-hans", "系统卡顿导致我爆仓，要求赔偿"),
+    ("zh-hant", "P2P賣家收了錢不放幣"),
+    ("ko", "점검 중에 청산당했어요 보상해 주세요"),
+    ("ja", "メンテナンス中に強制決済されたので補償してください"),
 ]
 
 
@@ -88,11 +110,16 @@ def test_a_question_about_preventing_an_incident_stays_with_the_bot(lang, text):
     assert bot.decide(text, lang=lang, history=[]).action in (bot.ANSWER, bot.CLARIFY)
 
 
+@pytest.mark.parametrize(("lang", "text"), EVERYDAY_SELF_SERVICE)
+def test_everyday_questions_near_those_topics_stay_with_the_bot(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in (bot.ANSWER, bot.CLARIFY)
+
+
 @pytest.mark.parametrize(("lang", "text"), ASKS_FOR_A_PERSON)
 def test_every_colloquial_request_for_a_person_hands_off(lang, text):
     decision = bot.decide(text, lang=lang, history=[])
     assert decision.action == bot.HANDOFF
-    assert decision.reason == bot.ASKED_FOR_HUMAN
+    assert decision.reason == bot.ASKED_FOR_HUMAN  # a person, not a failure or anger
 
 
 @pytest.mark.parametrize(
