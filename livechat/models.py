@@ -234,7 +234,15 @@ class ChatMessage(models.Model):
                 name="chat_message_once",
             ),
         ]
-        indexes = [models.Index(fields=["conversation", "id"], name="chat_message_replay")]
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="chat_message_replay"),
+            # Deflection: the chats in which the bot answered.
+            models.Index(
+                fields=["conversation"],
+                name="chat_bot_answer",
+                condition=Q(sender="bot", bot_action="answer"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.conversation_id}#{self.pk} {self.sender}"

@@ -35,6 +35,7 @@ def _refused(request: HttpRequest, form: PeriodForm, template: str) -> HttpRespo
 
 @login_required
 @permission_required("support.supervise", raise_exception=True)
+@cube.one_plan_per_scope()
 def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET, user=request.user)
     if not form.is_valid():
@@ -79,6 +80,7 @@ def _download(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @login_required
 @permission_required("support.use_console", raise_exception=True)
+@cube.one_plan_per_scope()
 def my_figures(request: HttpRequest) -> HttpResponse:
     """One's own figures (every team's tickets assigned to them) beside their teams'."""
     form = PeriodForm(request.GET, user=request.user)
@@ -100,6 +102,7 @@ def my_figures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("support.supervise", raise_exception=True)
+@cube.one_plan_per_scope()
 def team_agents(request: HttpRequest) -> HttpResponse:
     """Every agent of the supervisor's teams (of the one team chosen), with their figures."""
     form = PeriodForm(request.GET, user=request.user)

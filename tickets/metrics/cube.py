@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
@@ -123,8 +124,31 @@ def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+_PLANS: ContextVar[dict | None] = ContextVar("figure_plans", default=None)
+
+
+@contextlib.contextmanager
+def one_plan_per_scope():
+    """Within one page, the figures of one scope share one plan (one read of the day
+    stamps instead of one per figure)."""
+    token = _PLANS.set({})
+    try:
+        yield
+    finally:
+        _PLANS.reset(token)
+
+
 def plan(scope: Scope, now: datetime | None = None) -> Plan:
     """Split the period into whole, ended, counted, unmarked UTC days and the rest."""
+    plans = _PLANS.get()
+    if plans is None or now is not None:
+        return _plan(scope, now)
+    if scope not in plans:
+        plans[scope] = _plan(scope, None)
+    return plans[scope]
+
+
+def _plan(scope: Scope, now: datetime | None) -> Plan:
     now = now or timezone.now()
     today = now.astimezone(UTC).date()
     first = scope.start.astimezone(UTC).date()
