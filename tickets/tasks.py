@@ -75,4 +75,8 @@ def figures_refresh_task() -> int:
             break
     # Then the days those numbers (and every other change) touched, newest first.
     cube.refresh(seconds=max(1.0, FIGURES_REFRESH_SECONDS - (time.monotonic() - started)))
+    # Then the usual dashboard views, when an ended day's roll-ups changed.
+    from tickets.dashboards.warm import warm
+
+    warm()
     return total
