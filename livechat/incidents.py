@@ -114,17 +114,18 @@ IN_PROGRESS = _compile(
         r"安全な(?:ウォレット|口座|アドレス)|(?:詐欺師|なりすまし|名乗る|を名乗).{0,30}(?:電話|今|"
         r"送れ|教えろ|教えて|求め)",
         # A call or message from someone claiming to be us, wanting a code or a phrase.
-        rf"(?=.*\b(?:{_NEVER_SHARED_EN})\b)(?=.*\b(?:called|calling|caller|call from|a call|"
+        rf"\A(?=[\s\S]*\b(?:{_NEVER_SHARED_EN})\b)"
+        rf"(?=[\s\S]*\b(?:called|calling|caller|call from|a call|"
         rf"on the (?:phone|line)|phoned|telegram|whatsapp|dm'?d|texted me|messaged me)\b)"
-        rf".*\b(?:says?|said|saying|claim\w*|pretend\w*|from your|from the exchange|needs|"
+        rf"[\s\S]*\b(?:says?|said|saying|claim\w*|pretend\w*|from your|from the exchange|needs|"
         rf"asking|asks|asked|wants|requesting|demand\w*|waiting)\b",
-        rf"(?=.*(?:{_NEVER_SHARED_ZH}))(?=.*(?:电话(?!号)|電話(?!號)|打来|打來|来电|來電|私信|"
-        rf"电报|電報|微信|whatsapp|telegram)).*(?:说是|說是|自称|自稱|冒充|官方|要我|让我|讓我|叫我|"
+        rf"\A(?=[\s\S]*(?:{_NEVER_SHARED_ZH}))(?=[\s\S]*(?:电话(?!号)|電話(?!號)|打来|打來|来电|來電|私信|"
+        rf"电报|電報|微信|whatsapp|telegram))[\s\S]*(?:说是|說是|自称|自稱|冒充|官方|要我|让我|讓我|叫我|"
         rf"催|报|報|念|唸|索要|跟我要)",
-        rf"(?=.*(?:{_NEVER_SHARED_KO}))(?=.*(?:전화(?!\s*번호)|통화|문자|카톡|텔레그램|dm|메시지))"
-        rf".*(?:이라고|라고\s*하|라는|사칭|달래|달라고|알려\s*달|불러\s*달|요구|물어|묻)",
-        rf"(?=.*(?:{_NEVER_SHARED_JA}))(?=.*(?:電話(?!番号)|通話|sms|line|dm|メッセージ|テレグラム))"
-        rf".*(?:名乗|だという|と言う|の者|聞かれ|求め|教えて|伝えて|言われ|要求|催促)",
+        rf"\A(?=[\s\S]*(?:{_NEVER_SHARED_KO}))(?=[\s\S]*(?:전화(?!\s*번호)|통화|문자|카톡|텔레그램|dm|메시지))"
+        rf"[\s\S]*(?:이라고|라고\s*하|라는|사칭|달래|달라고|알려\s*달|불러\s*달|요구|물어|묻)",
+        rf"\A(?=[\s\S]*(?:{_NEVER_SHARED_JA}))(?=[\s\S]*(?:電話(?!番号)|通話|sms|line|dm|メッセージ|テレグラム))"
+        rf"[\s\S]*(?:名乗|だという|と言う|の者|聞かれ|求め|教えて|伝えて|言われ|要求|催促)",
         # A login from somewhere the customer is not.
         r"\b(?:log ?in|sign[- ]?in|access)\b.{0,10}\bfrom\b.{0,40}\b(?:i'?m (?:in|at)|i am "
         r"(?:in|at)|i live in|i'?ve never been|never been)\b|\b(?:a|an|the|new|recent|saw|see|"
@@ -237,16 +238,21 @@ HAPPENING_NOW = _compile(
 # what has not happened: its verbs are no happening-now markers.
 CONDITION = _compile(
     [
-        r"\b(?:if|in case|suppose|supposing|what if|should)\b[^,.;?!]*",
-        r"(?:如果|万一|萬一|要是|假如|假设|假設|若是)[^，,。？?！!；;]*",
-        r"[^,.?!]*?\S+(?:으면|면)(?=\s|$)",
-        r"もし[^、。？?！!]*|[^、。？?！!]*(?:たら|れば|なら)(?=[、,\s]|$)",
+        r"\b(?:if|in case|suppose|supposing|what if|should)\b[^,.;?!]{0,160}",
+        r"(?:如果|万一|萬一|要是|假如|假设|假設|若是)[^，,。？?！!；;]{0,60}",
+        r"(?:[^,.?!\s]+\s+){0,8}[^,.?!\s]*(?:으면|면)(?=\s|$)",
+        r"もし[^、。？?！!]{0,60}|[^、。？?！!]{0,60}(?:たら|れば|なら)(?=[、,\s]|$)",
     ]
 )
 
 
+# What the patterns read of a message: an incident is told at its start, and a customer can
+# send a long message; the text analysis (analysis.urgent) still reads the whole of it.
+SCAN_LIMIT = 2_000
+
+
 def _clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(unicodedata.normalize("NFKC", text[: SCAN_LIMIT * 2]).split())[:SCAN_LIMIT]
 
 
 def _outside_conditions(text: str) -> str:

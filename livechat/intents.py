@@ -29,7 +29,7 @@ ENGLISH = [
     r"\b(?:not|no more|stop (?:the|this)?|enough (?:of )?(?:the|this)?)\s*(?:a\s+)?(?:ro)?bots?\b",
     r"\byou(?:'re| are) (?:just )?a (?:ro)?bot\b",
     r"\bescalate\b",
-    r"\b(?:representative|human agent|live agent|real person)\b.*\b(?:please|pls|plz)\b",
+    r"\b(?:representative|human agent|live agent|real person)\b.{0,200}\b(?:please|pls|plz)\b",
 ]
 CHINESE = [
     r"(?:请|請|要求|申请|申請)(?:你们|你們)?人工",
@@ -174,7 +174,7 @@ THANKS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in [
         r"^(?:ok(?:ay)?[,.! ]*)?(?:thanks?|thank you|thx|ty|cheers)\b",
-        r"^(?:great|perfect|got it|that helped|that helps)\b.*\b(?:thanks?|thank you)\b",
+        r"^(?:great|perfect|got it|that helped|that helps)\b.{0,200}\b(?:thanks?|thank you)\b",
         r"^(?:好的?[，, ]*)?(?:谢谢|謝謝|多谢|多謝|感谢|感謝)",
         r"^(?:네[,. ]*)?(?:감사합니다|감사해요|고마워요?|고맙습니다)",
         r"^(?:ありがとう|有難う|助かりました|了解です?[、, ]*ありがとう)",
@@ -186,8 +186,8 @@ _SECURITY = [
     r"\b(?:stolen|stole)\b",
     r"\bsim[- ]?swap",
     r"\bunauthori[sz]ed\b",
-    r"\b(?:didn't|did not|never) (?:make|do|request|authori[sz]e|send)\b.*\bwithdraw",
-    r"\bwithdraw\w*\b.*\b(?:i )?(?:didn't|did not|never) (?:make|do|request|authori[sz]e)",
+    r"\b(?:didn't|did not|never) (?:make|do|request|authori[sz]e|send)\b.{0,200}\bwithdraw",
+    r"\bwithdraw\w*\b.{0,200}\b(?:i )?(?:didn't|did not|never) (?:make|do|request|authori[sz]e)",
     r"\bcompromised\b",
     r"被[盗盜骗騙黑]",
     r"被[駭黑]",

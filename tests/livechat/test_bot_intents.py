@@ -5,6 +5,7 @@ customer who asks twice is never refused twice."""
 import pytest
 
 from livechat import bot
+from livechat.incidents import reports_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,11 @@ def test_a_person_is_never_refused_twice_in_a_row(lang, first, second):
 def test_a_trading_bot_is_not_the_chat_bot():
     decision = bot.decide("how do I stop my grid trading bot?", lang="en", history=[])
     assert decision.action in (bot.ANSWER, bot.CLARIFY)
+
+
+def test_a_very_long_message_is_still_read_for_an_incident_at_its_start():
+    """The patterns read the first 2,000 characters of a message, whatever its length (the text
+    analysis, which also decides, reads all of it)."""
+    told = "Someone just changed my password and withdrew everything. "
+    assert reports_incident(told + "a " * 20_000)
+    assert not reports_incident("a " * 20_000 + told)  # beyond what the patterns read
