@@ -49,8 +49,12 @@ class FigureDay(models.Model):
     nr_breached = models.IntegerField(default=0)
     handle_total = models.BigIntegerField(default=0)
     handle_count = models.IntegerField(default=0)
-    first_response_minutes = ArrayField(models.IntegerField(), default=list)
-    resolution_minutes = ArrayField(models.IntegerField(), default=list)
+    # The day's first-response and resolution minutes as histograms: each value once, sorted,
+    # with how many tickets took it.
+    fr_values = ArrayField(models.IntegerField(), default=list)
+    fr_counts = ArrayField(models.IntegerField(), default=list)
+    res_values = ArrayField(models.IntegerField(), default=list)
+    res_counts = ArrayField(models.IntegerField(), default=list)
 
     class Meta:
         indexes = [models.Index(fields=["grain", "day"], name="figure_day")]

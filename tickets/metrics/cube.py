@@ -189,6 +189,15 @@ def _day_end_expression() -> ExpressionWrapper:
     )
 
 
+def _days_filter(days) -> Q:
+    """The days as a range when they follow each other (a short statement, one index range),
+    else as a list."""
+    first, last = min(days), max(days)
+    if len(set(days)) == (last - first).days + 1:
+        return Q(day__gte=first, day__lte=last)
+    return Q(day__in=days)
+
+
 def figure_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[FigureDay]:
     """The roll-up rows of `days` that the scope's filters select (no agent: FigureDay has none)."""
     if scope.categories or scope.priorities:
@@ -197,7 +206,7 @@ def figure_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[FigureDay]:
         grain = FigureDay.TEAM_CHANNEL_LANGUAGE
     else:
         grain = FigureDay.TEAM
-    rows = FigureDay.objects.filter(grain=grain, day__in=days)
+    rows = FigureDay.objects.filter(_days_filter(days), grain=grain)
     if scope.teams is not None:
         rows = rows.filter(team__in=scope.teams)
     for name, values in (
@@ -212,7 +221,7 @@ def figure_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[FigureDay]:
 
 
 def agent_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[AgentDay]:
-    rows = AgentDay.objects.filter(day__in=days)
+    rows = AgentDay.objects.filter(_days_filter(days))
     if scope.teams is not None:
         rows = rows.filter(team__in=scope.teams)
     if scope.agent is not None:
@@ -339,14 +348,18 @@ def per_day(scope: Scope, days: Days, *fields: str) -> dict[date, dict[str, int]
 
 
 def minutes_histogram(scope: Scope, days: Days, field: str) -> dict[int, int]:
-    """{minutes: how many} of the roll-ups' `field` arrays over `days`."""
+    """{minutes: how many} of the roll-ups' `field` histograms ("fr" or "res") over `days`."""
 
     def compute(part: Days) -> dict[int, int]:
-        sql, params = figure_rows(scope, part).values_list(field).query.sql_with_params()
-        statement = f"SELECT v, count(*) FROM (SELECT unnest(x.c) AS v FROM ({sql}) AS x(c)) AS u GROUP BY v"  # noqa: S608, E501 - Django's SQL
+        rows = figure_rows(scope, part).values_list(f"{field}_values", f"{field}_counts")
+        sql, params = rows.query.sql_with_params()
+        statement = (
+            "SELECT v, sum(n) FROM (SELECT unnest(x.vs) AS v, unnest(x.ns) AS n "  # noqa: S608
+            f"FROM ({sql}) AS x(vs, ns)) AS u GROUP BY v"
+        )
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
-            return dict(cursor.fetchall())
+            return {value: int(n) for value, n in cursor.fetchall()}
 
     if not days:
         return {}

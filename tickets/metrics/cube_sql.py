@@ -344,18 +344,51 @@ _GROUP = ", ".join(DIMENSIONS)
 _GRAIN = (
     "CASE GROUPING(channel, language, category, priority) WHEN 0 THEN 0 WHEN 3 THEN 1 ELSE 2 END"
 )
+_SETS = """GROUPING SETS ((team_id, channel, language, category, priority{extra}),
+      (team_id, channel, language{extra}), (team_id{extra}))"""
+_KEY = (
+    "team_id, COALESCE(channel, '') AS channel, COALESCE(language, '') AS language, "
+    "COALESCE(category, '') AS category, COALESCE(priority, '') AS priority"
+)
+_SAME_ROW = " AND ".join(
+    ["h.grain = s.grain", "h.team_id IS NOT DISTINCT FROM s.team_id"]
+    + [f"h.{name} = s.{name}" for name in DIMENSIONS[1:]]
+)
+# Minutes are kept as a histogram per row (each minute value once, with how many): a team's day
+# holds a few hundred replies but far fewer distinct minute values.
 REBUILD_DAY = f"""
 WITH parts AS ({" UNION ALL ".join(_part(*part) for part in PARTS)}),
+minutes AS (
+  SELECT team_id, channel, language, category, priority, 'f' AS kind, fr_minute AS v
+  FROM parts WHERE fr_minute IS NOT NULL
+  UNION ALL
+  SELECT team_id, channel, language, category, priority, 'r', res_minute
+  FROM parts WHERE res_minute IS NOT NULL
+),
+counted AS (
+  SELECT {_GRAIN} AS grain, {_KEY}, kind, v, count(*) AS n
+  FROM minutes GROUP BY {_SETS.format(extra=", kind, v")}
+),
+histograms AS (
+  SELECT grain, team_id, channel, language, category, priority,
+      array_agg(v ORDER BY v) FILTER (WHERE kind = 'f') AS fr_values,
+      array_agg(n ORDER BY v) FILTER (WHERE kind = 'f') AS fr_counts,
+      array_agg(v ORDER BY v) FILTER (WHERE kind = 'r') AS res_values,
+      array_agg(n ORDER BY v) FILTER (WHERE kind = 'r') AS res_counts
+  FROM counted GROUP BY grain, team_id, channel, language, category, priority
+),
+sums AS (
+  SELECT {_GRAIN} AS grain, {_KEY}, {", ".join(f"SUM({name}) AS {name}" for name in COUNTS)}
+  FROM parts GROUP BY {_SETS.format(extra="")}
+),
 figures AS (
   INSERT INTO tickets_figureday (day, grain, {_GROUP}, {", ".join(COUNTS)},
-      first_response_minutes, resolution_minutes)
-  SELECT %(day)s, {_GRAIN}, team_id, COALESCE(channel, ''), COALESCE(language, ''),
-      COALESCE(category, ''), COALESCE(priority, ''), {_SUMS},
-      COALESCE(array_agg(fr_minute) FILTER (WHERE fr_minute IS NOT NULL), '{{}}'),
-      COALESCE(array_agg(res_minute) FILTER (WHERE res_minute IS NOT NULL), '{{}}')
-  FROM parts
-  GROUP BY GROUPING SETS ((team_id, channel, language, category, priority),
-      (team_id, channel, language), (team_id))
+      fr_values, fr_counts, res_values, res_counts)
+  SELECT %(day)s, s.grain, {", ".join(f"s.{name}" for name in DIMENSIONS)},
+      {", ".join(f"s.{name}" for name in COUNTS)},
+      COALESCE(h.fr_values, '{{}}'), COALESCE(h.fr_counts, '{{}}'),
+      COALESCE(h.res_values, '{{}}'), COALESCE(h.res_counts, '{{}}')
+  FROM sums s LEFT JOIN histograms h ON {_SAME_ROW}
   RETURNING 1
 )
 INSERT INTO tickets_agentday (day, team_id, agent_id, solved, fr_decided, fr_met, handle_total,

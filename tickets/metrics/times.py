@@ -18,7 +18,7 @@ from tickets.models import Message
 
 
 def _spread(scope: Scope, rolled_up: str, raw: list[tuple[QuerySet, str]]) -> dict:
-    """{"median", "p90", "count"} of the minutes in the roll-ups' `rolled_up` arrays of the
+    """{"median", "p90", "count"} of the minutes in the roll-ups' `rolled_up` histograms of the
     counted days and of `field` over each raw queryset, minutes to one decimal: exactly
     PostgreSQL's percentile_cont over all of them, from one histogram of minute values."""
     days, _ = cube.split(scope)
@@ -75,7 +75,7 @@ def first_response_times(scope: Scope) -> dict:
         )
         for part in raw
     ]
-    return _spread(scope, "first_response_minutes", answered)
+    return _spread(scope, "fr", answered)
 
 
 def resolution_times(scope: Scope) -> dict:
@@ -95,7 +95,7 @@ def resolution_times(scope: Scope) -> dict:
         )
         for part in raw
     ]
-    return _spread(scope, "resolution_minutes", solved)
+    return _spread(scope, "res", solved)
 
 
 def handled_replies(scope: Scope) -> QuerySet[Message]:
