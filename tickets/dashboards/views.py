@@ -20,13 +20,7 @@ from tickets.dashboards import csv, live
 from tickets.dashboards.figures import FIGURES, as_table, compute
 from tickets.dashboards.forms import NO_TEAM, PeriodForm
 from tickets.dashboards.panels import AGENT_FIGURES, agent_comparison, label, panel
-from tickets.metrics import Scope, agent_figures, cube, rollups
-
-
-def counted_to():
-    """Up to when the figures are complete: the business-minute roll-ups' earliest row still to
-    count, and today's daily roll-ups' last rebuild when the figures read them."""
-    return min(rollups.freshness(), cube.today_counted_at() or timezone.now())
+from tickets.metrics import Scope, agent_figures, cube
 
 
 def _refused(request: HttpRequest, form: PeriodForm, template: str) -> HttpResponse:
@@ -51,7 +45,7 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         "panels": [panel(spec, value) for spec, value in values],
         **_app_panels(form, scope),
         "computed_at": timezone.now(),
-        "counted_to": counted_to(),
+        "counted_to": cube.complete_to(),
         "query": request.GET.urlencode(),
         "console_section": "sla_dashboards",
     }
@@ -94,7 +88,7 @@ def my_figures(request: HttpRequest) -> HttpResponse:
         "scope": mine,
         "rows": agent_comparison(agent_figures(mine), agent_figures(team)),
         "computed_at": timezone.now(),
-        "counted_to": counted_to(),
+        "counted_to": cube.complete_to(),
         "console_section": "my_figures",
     }
     return render(request, "tickets/dashboards/me.html", context)
@@ -115,7 +109,7 @@ def team_agents(request: HttpRequest) -> HttpResponse:
         "headings": [label(key) for key in ("name", *AGENT_FIGURES)],
         "agents": agent_figures(scope),
         "computed_at": timezone.now(),
-        "counted_to": counted_to(),
+        "counted_to": cube.complete_to(),
         "console_section": "sla_dashboards",
     }
     return render(request, "tickets/dashboards/agents.html", context)

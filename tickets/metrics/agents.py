@@ -2,7 +2,7 @@
 SLA, handle time and quality reviews, a few grouped queries for every agent at once."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Least
 
 from tickets.metrics import cube
@@ -67,28 +67,10 @@ def _reviews(scope: Scope) -> dict[int, float | None]:
 def _counted(scope: Scope) -> tuple[dict, dict, tuple, list[Scope]]:
     """Solved and first-response (decided, met) per agent: the AgentDay roll-ups of the counted
     days (when the scope filters only teams and agent) plus the rest from the tickets."""
-    days, raw = (), [scope]
-    if cube.agents_covered(scope):
-        found = cube.plan(scope)
-        days, raw = found.days, found.raw_scopes(scope)
-    solved: dict[int, int] = {}
-    first: dict[int, list[int]] = {}
-    if days:
-        rows = cube.remembered(
-            "agents",
-            scope,
-            days,
-            lambda part: list(
-                cube.agent_rows(scope, part)
-                .values("agent")
-                .annotate(solved=Sum("solved"), decided=Sum("fr_decided"), met=Sum("fr_met"))
-                .order_by()
-            ),
-            lambda parts: cube.add_rows(parts, "agent"),
-        )
-        for row in rows:
-            solved[row["agent"]] = row["solved"] or 0
-            first[row["agent"]] = [row["decided"] or 0, row["met"] or 0]
+    days, raw = cube.split_for_agents(scope)
+    rolled = cube.agent_sums(scope, days, "solved", "fr_decided", "fr_met")
+    solved = {agent: row["solved"] for agent, row in rolled.items()}
+    first = {agent: [row["fr_decided"], row["fr_met"]] for agent, row in rolled.items()}
     for part in raw:
         for agent, n in _solved(part).items():
             solved[agent] = solved.get(agent, 0) + n

@@ -29,6 +29,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty
+from tickets.metrics import rollups
+from tickets.metrics.base import ticket_filter
 from tickets.metrics.cube_sql import REBUILD_DAY
 from tickets.metrics.scope import Scope
 from tickets.models import Ticket
@@ -108,16 +110,13 @@ def add_counts(parts: list[dict]) -> dict:
     return total
 
 
-def add_rows(parts: list[list[dict]], key: str) -> list[dict]:
-    """Rows of sums per `key` (an agent) added row by row."""
-    total: dict = {}
+def add_by_key(parts: list[dict[int, dict]]) -> dict[int, dict]:
+    """{key: {name: number}} dicts added key by key and name by name."""
+    total: dict[int, dict] = {}
     for part in parts:
-        for row in part:
-            found = total.setdefault(row[key], dict.fromkeys(row, 0) | {key: row[key]})
-            for name, value in row.items():
-                if name != key:
-                    found[name] += value or 0
-    return list(total.values())
+        for key, numbers in part.items():
+            total[key] = add_counts([total.get(key, {}), numbers])
+    return total
 
 
 def _day_start(day: date) -> datetime:
@@ -206,18 +205,10 @@ def figure_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[FigureDay]:
         grain = FigureDay.TEAM_CHANNEL_LANGUAGE
     else:
         grain = FigureDay.TEAM
-    rows = FigureDay.objects.filter(_days_filter(days), grain=grain)
-    if scope.teams is not None:
-        rows = rows.filter(team__in=scope.teams)
-    for name, values in (
-        ("channel", scope.channels),
-        ("language", scope.languages),
-        ("category", scope.categories),
-        ("priority", scope.priorities),
-    ):
-        if values:
-            rows = rows.filter(**{f"{name}__in": values})
-    return rows
+    # The roll-ups carry the ticket's own field names: the tickets' filter applies as it is.
+    return FigureDay.objects.filter(
+        _days_filter(days), ticket_filter(scope, agent=False), grain=grain
+    )
 
 
 def agent_rows(scope: Scope, days: tuple[date, ...]) -> QuerySet[AgentDay]:
@@ -302,17 +293,45 @@ def today_counted_at(now: datetime | None = None) -> datetime | None:
     return found.counted_at if found else None
 
 
-def pending_days(now: datetime | None = None) -> int:
-    """Ended days still to rebuild (the dashboards count them from the tickets meanwhile)."""
-    return len(_days_to_count(now or timezone.now()))
-
-
 def split(scope: Scope) -> tuple[Days, list[Scope]]:
     """(the days to read from the roll-ups, the scopes to count from the tickets)."""
     if not covers(scope):
         return Days(), [scope]
     found = plan(scope)
     return found.days, found.raw_scopes(scope)
+
+
+def split_for_agents(scope: Scope) -> tuple[Days, list[Scope]]:
+    """`split` for the agents' figures: AgentDay keeps team and agent only, so a scope with any
+    other filter is counted from the tickets."""
+    if not agents_covered(scope):
+        return Days(), [scope]
+    found = plan(scope)
+    return found.days, found.raw_scopes(scope)
+
+
+def agent_sums(scope: Scope, days: Days, *fields: str) -> dict[int, dict[str, int]]:
+    """{agent: {field: total}} of the AgentDay roll-ups over `days`."""
+    if not days:
+        return {}
+
+    def compute(part: Days) -> dict[int, dict[str, int]]:
+        rows = (
+            agent_rows(scope, part)
+            .values("agent")
+            .annotate(**{name: Sum(name) for name in fields})
+            .order_by()
+        )
+        return {row["agent"]: {name: row[name] or 0 for name in fields} for row in rows}
+
+    return remembered("agents" + ",".join(fields), scope, days, compute, add_by_key)
+
+
+def complete_to(now: datetime | None = None) -> datetime:
+    """Up to when the dashboards' figures are complete: the business-minute roll-ups' earliest
+    row still to count, and today's rebuild when the figures read it."""
+    now = now or timezone.now()
+    return min(rollups.freshness(now), today_counted_at(now) or now)
 
 
 def sums(scope: Scope, days: Days, *fields: str) -> dict[str, int]:

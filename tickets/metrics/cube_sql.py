@@ -64,75 +64,44 @@ def _changed(fields: tuple[str, ...]) -> str:
     return f"({old}) IS DISTINCT FROM ({new})"
 
 
-TICKET_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION tickets_figure_mark_tickets() RETURNS trigger
+def _function(name: str, days: str, *, fields: tuple[str, ...] = (), join: str = ", ") -> str:
+    """A statement trigger function marking the days that `days` names for the rows written
+    (`r`); on an update (`fields` given) only for the rows whose `fields` changed, the old row's
+    days and the new one's."""
+    updated = ""
+    if fields:
+        pairs = "FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE " + _changed(fields)
+        rows = f"(SELECT o.* {pairs} UNION ALL SELECT n.* {pairs}) AS r"
+        updated = f"ELSIF TG_OP = 'UPDATE' THEN\n    {_mark(rows + join + days)}"
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    {_mark("new_rows AS r, " + _ticket_days("r") + " WHERE ts IS NOT NULL")}
+    {_mark("new_rows AS r" + join + days)}
   ELSIF TG_OP = 'DELETE' THEN
-    {_mark("old_rows AS r, " + _ticket_days("r") + " WHERE ts IS NOT NULL")}
-  ELSE
-    {
-    _mark(
-        "(SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE "
-        + _changed(TICKET_FIELDS)
-        + " UNION ALL SELECT n.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE "
-        + _changed(TICKET_FIELDS)
-        + ") AS r, "
-        + _ticket_days("r")
-        + " WHERE ts IS NOT NULL"
-    )
-}
+    {_mark("old_rows AS r" + join + days)}
+  {updated}
   END IF;
   RETURN NULL;
 END $$;
 """
 
+
+TICKET_FUNCTION = _function(
+    "tickets_figure_mark_tickets", _ticket_days("r") + " WHERE ts IS NOT NULL", fields=TICKET_FIELDS
+)
 # A reply dates handle time and next responses by its own day, and changes the first-contact
 # resolution of its ticket's solve day.
 _REPLY_DAYS = (
     "LATERAL (VALUES (r.created_at), ((SELECT t.solved_at FROM tickets_ticket t "
     "WHERE t.id = r.ticket_id))) AS v(ts) WHERE r.kind = 'reply' AND ts IS NOT NULL"
 )
-MESSAGE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION tickets_figure_mark_messages() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {_mark("new_rows AS r, " + _REPLY_DAYS)}
-  ELSIF TG_OP = 'DELETE' THEN
-    {_mark("old_rows AS r, " + _REPLY_DAYS)}
-  ELSE
-    {
-    _mark(
-        "(SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE "
-        + _changed(MESSAGE_FIELDS)
-        + " UNION ALL SELECT n.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE "
-        + _changed(MESSAGE_FIELDS)
-        + ") AS r, "
-        + _REPLY_DAYS
-    )
-}
-  END IF;
-  RETURN NULL;
-END $$;
-"""
-
-_EVENT_DAYS = "LATERAL (VALUES (r.created_at)) AS v(ts) WHERE r.field = 'status'"
-EVENT_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION tickets_figure_mark_events() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {_mark("new_rows AS r, " + _EVENT_DAYS)}
-  ELSE
-    {_mark("old_rows AS r, " + _EVENT_DAYS)}
-  END IF;
-  RETURN NULL;
-END $$;
-"""
-
+MESSAGE_FUNCTION = _function("tickets_figure_mark_messages", _REPLY_DAYS, fields=MESSAGE_FIELDS)
+EVENT_FUNCTION = _function(
+    "tickets_figure_mark_events",
+    "LATERAL (VALUES (r.created_at)) AS v(ts) WHERE r.field = 'status'",
+)
 # A breach row dates a missed next response by its due time, and turns its ticket's first
 # response or resolution from met to breached on the day that target was decided.
 _BREACH_DAYS = (
@@ -140,18 +109,7 @@ _BREACH_DAYS = (
     + ", ".join(f"(t.{name})" for name in TICKET_TIMES)
     + ") AS v(ts) WHERE r.kind = 'breach' AND ts IS NOT NULL"
 )
-SLA_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION tickets_figure_mark_sla_events() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {_mark("new_rows AS r " + _BREACH_DAYS)}
-  ELSE
-    {_mark("old_rows AS r " + _BREACH_DAYS)}
-  END IF;
-  RETURN NULL;
-END $$;
-"""
+SLA_FUNCTION = _function("tickets_figure_mark_sla_events", _BREACH_DAYS, join=" ")
 
 
 def _triggers(table: str, function: str, events: tuple[str, ...]) -> str:

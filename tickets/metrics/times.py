@@ -1,13 +1,15 @@
 """Times in business minutes: first response, resolution and handle time (docs/metrics.md).
 
 Business minutes depend on each ticket's calendar (its SLA policy's, else its team's, else
-24/7); tickets.metrics.rollups counts them once per row after the fact, so these figures are SQL
-aggregates over the stored numbers (medians and 90th percentiles by PostgreSQL's
-percentile_cont), whatever the period's size. Rows not counted yet are left out
-(`rollups.freshness()` says up to when the figures are complete).
+24/7); tickets.metrics.rollups counts them once per row after the fact, and tickets.metrics.cube
+keeps each day's histogram of them, so these figures add up stored numbers whatever the
+period's size (medians and 90th percentiles exactly as PostgreSQL's percentile_cont computes
+them). Rows not counted yet are left out (`cube.complete_to()` says up to when the figures are
+complete).
 """
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
@@ -17,22 +19,20 @@ from tickets.metrics.scope import Scope
 from tickets.models import Message
 
 
-def _spread(scope: Scope, rolled_up: str, raw: list[tuple[QuerySet, str]]) -> dict:
-    """{"median", "p90", "count"} of the minutes in the roll-ups' `rolled_up` histograms of the
-    counted days and of `field` over each raw queryset, minutes to one decimal: exactly
-    PostgreSQL's percentile_cont over all of them, from one histogram of minute values."""
-    days, _ = cube.split(scope)
+def _spread(scope: Scope, rolled_up: str, field: str, rows_of: Callable[[Scope], QuerySet]) -> dict:
+    """{"median", "p90", "count"} of the minutes in the roll-ups' `rolled_up` histograms ("fr",
+    "res") of the counted days and of `field` over `rows_of(part)` for the other days, minutes
+    to one decimal: exactly PostgreSQL's percentile_cont over all of them, from one histogram."""
+    days, raw = cube.split(scope)
     counts = Counter(cube.minutes_histogram(scope, days, rolled_up))
-    for rows, field in raw:
-        for value, n in (
-            rows.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
-        ):
+    for part in raw:
+        found = rows_of(part).values(field).annotate(n=Count("pk")).order_by()
+        for value, n in found.values_list(field, "n"):
             counts[value] += n
-    total = sum(counts.values())
     return {
         "median": _one_decimal(percentile(counts, 0.5)),
         "p90": _one_decimal(percentile(counts, 0.9)),
-        "count": total,
+        "count": sum(counts.values()),
     }
 
 
@@ -63,39 +63,33 @@ def _one_decimal(value: float | None) -> float | None:
 def first_response_times(scope: Scope) -> dict:
     """Business minutes from a ticket's creation to its first public agent reply, over the
     tickets first answered in the period: {"median", "p90", "count"}."""
-    _, raw = cube.split(scope)
-    answered = [
-        (
-            tickets_in(part).filter(
-                first_responded_at__gte=part.start,
-                first_responded_at__lt=part.end,
-                first_response_minutes__isnull=False,
-            ),
-            "first_response_minutes",
-        )
-        for part in raw
-    ]
-    return _spread(scope, "fr", answered)
+    return _spread(
+        scope,
+        "fr",
+        "first_response_minutes",
+        lambda part: tickets_in(part).filter(
+            first_responded_at__gte=part.start,
+            first_responded_at__lt=part.end,
+            first_response_minutes__isnull=False,
+        ),
+    )
 
 
 def resolution_times(scope: Scope) -> dict:
     """Business minutes from creation to the last solve, less the business minutes the ticket
     spent pending, on hold or solved before a reopening (sla_paused_minutes), over the tickets
     solved in the period and still solved or closed: {"median", "p90", "count"}."""
-    _, raw = cube.split(scope)
-    solved = [
-        (
-            tickets_in(part).filter(
-                status__in=DONE_STATUSES,
-                solved_at__gte=part.start,
-                solved_at__lt=part.end,
-                resolution_of=F("solved_at"),
-            ),
-            "resolution_minutes",
-        )
-        for part in raw
-    ]
-    return _spread(scope, "res", solved)
+    return _spread(
+        scope,
+        "res",
+        "resolution_minutes",
+        lambda part: tickets_in(part).filter(
+            status__in=DONE_STATUSES,
+            solved_at__gte=part.start,
+            solved_at__lt=part.end,
+            resolution_of=F("solved_at"),
+        ),
+    )
 
 
 def handled_replies(scope: Scope) -> QuerySet[Message]:
@@ -129,22 +123,8 @@ def average_handle_time(scope: Scope) -> dict:
 def handle_minutes_by_agent(scope: Scope, days: tuple = (), raw: list | None = None) -> dict:
     """{author: mean handle minutes} of the replies in scope: the AgentDay roll-ups of `days`
     plus `raw` scopes (default: the whole scope) counted from the replies."""
-    totals: dict[int, list[int]] = {}
-    if days:
-        rows = cube.remembered(
-            "agents_handle",
-            scope,
-            days,
-            lambda part: list(
-                cube.agent_rows(scope, part)
-                .values("agent")
-                .annotate(minutes=Sum("handle_total"), count=Sum("handle_count"))
-                .order_by()
-            ),
-            lambda parts: cube.add_rows(parts, "agent"),
-        )
-        for row in rows:
-            totals[row["agent"]] = [row["minutes"] or 0, row["count"] or 0]
+    rolled = cube.agent_sums(scope, days, "handle_total", "handle_count") if days else {}
+    totals = {agent: [row["handle_total"], row["handle_count"]] for agent, row in rolled.items()}
     for part in [scope] if raw is None else raw:
         rows = (
             handled_replies(part)
