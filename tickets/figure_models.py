@@ -20,7 +20,8 @@ class FigureDay(models.Model):
     `negative` by the ticket's creation, `resolved` by its last solve (else closing) while it is
     solved or closed, `fcr_*` and `resolution_minutes` by its last solve, `fr_*`/`res_*` by when
     the target was decided (met or due), `nr_met`/`handle_*` by the reply, `nr_breached` by the
-    breach's due time, `reopenings`/`solves` by the status event."""
+    breach's due time, `reopenings`/`solves` by the status event, `csat_*` by the survey
+    answer."""
 
     ALL_FILTERS, TEAM_CHANNEL_LANGUAGE, TEAM = 0, 1, 2
 
@@ -49,6 +50,10 @@ class FigureDay(models.Model):
     nr_breached = models.IntegerField(default=0)
     handle_total = models.BigIntegerField(default=0)
     handle_count = models.IntegerField(default=0)
+    # Survey answers given that day (team, channel and language as recorded on the answer).
+    csat_responses = models.IntegerField(default=0)
+    csat_score_total = models.IntegerField(default=0)
+    csat_satisfied = models.IntegerField(default=0)
     # The day's first-response and resolution minutes as histograms: each value once, sorted,
     # with how many tickets took it.
     fr_values = ArrayField(models.IntegerField(), default=list)

@@ -11,6 +11,7 @@ from tickets.metrics.scope import Scope
 from tickets.models import Status, Ticket
 
 DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
+SATISFIED_FROM = 4  # a CSAT answer of 4 or 5 is "satisfied"
 
 
 def ticket_filter(scope: Scope, prefix: str = "", *, agent: bool = True) -> Q:

@@ -6,6 +6,8 @@ function is CREATE OR REPLACE)."""
 
 # ruff: noqa: S608
 
+from tickets.metrics.base import SATISFIED_FROM
+
 DAY = "((%s) AT TIME ZONE 'UTC')::date"
 
 TICKET_TIMES = (
@@ -42,8 +44,13 @@ MESSAGE_FIELDS = (
 
 
 def _ticket_days(alias: str) -> str:
+    """The days a ticket's counts are dated by, and the days of its survey answers (their
+    category and priority are the ticket's)."""
     values = ", ".join(f"({alias}.{name})" for name in TICKET_TIMES)
-    return f"LATERAL (VALUES {values}) AS v(ts)"
+    return (
+        f"LATERAL (SELECT x.ts FROM (VALUES {values}) AS x(ts) UNION ALL "
+        f"SELECT a.created_at FROM tickets_surveyanswer a WHERE a.ticket_id = {alias}.id) AS v(ts)"
+    )
 
 
 # Today is always counted from the tickets, so its changes need no mark, except in its last
@@ -110,9 +117,18 @@ _BREACH_DAYS = (
     + ") AS v(ts) WHERE r.kind = 'breach' AND ts IS NOT NULL"
 )
 SLA_FUNCTION = _function("tickets_figure_mark_sla_events", _BREACH_DAYS, join=" ")
+# A survey answer counts on the day it was given, with the team, channel and language recorded
+# on it when the ticket was solved.
+SURVEY_ANSWER_FIELDS = ("ticket_id", "team_id", "channel", "language", "score", "created_at")
+SURVEY_ANSWER_FUNCTION = _function(
+    "tickets_figure_mark_survey_answers",
+    "LATERAL (VALUES (r.created_at)) AS v(ts) WHERE ts IS NOT NULL",
+    fields=SURVEY_ANSWER_FIELDS,
+)
 
 
 def _triggers(table: str, function: str, events: tuple[str, ...]) -> str:
+    """The statement triggers `{table}_figures_{event}` calling `function`."""
     statements = []
     for event in events:
         transition = {
@@ -138,6 +154,25 @@ INSTALL = "\n".join(
         _triggers("tickets_message", "tickets_figure_mark_messages", ALL),
         _triggers("tickets_event", "tickets_figure_mark_events", ("INSERT", "DELETE")),
         _triggers("tickets_slaevent", "tickets_figure_mark_sla_events", ("INSERT", "DELETE")),
+    ]
+)
+# Migration 0022: the ticket function again (it now also marks its survey answers' days), the
+# survey answers' function and triggers.
+INSTALL_SURVEYS = "\n".join(
+    [
+        TICKET_FUNCTION,
+        SURVEY_ANSWER_FUNCTION,
+        _triggers("tickets_surveyanswer", "tickets_figure_mark_survey_answers", ALL),
+    ]
+)
+UNINSTALL_SURVEYS = "\n".join(
+    [
+        *(
+            f"DROP TRIGGER IF EXISTS tickets_surveyanswer_figures_{e.lower()} "
+            "ON tickets_surveyanswer;"
+            for e in ALL
+        ),
+        "DROP FUNCTION IF EXISTS tickets_figure_mark_survey_answers();",
     ]
 )
 UNINSTALL = "\n".join(
@@ -182,6 +217,9 @@ COUNTS = (
     "nr_breached",
     "handle_total",
     "handle_count",
+    "csat_responses",
+    "csat_score_total",
+    "csat_satisfied",
 )
 MINUTES = ("fr_minute", "res_minute")
 DIMENSIONS = ("team_id", "channel", "language", "category", "priority")
@@ -220,6 +258,18 @@ PARTS = (
         {"created": "1", "negative": "t.strongly_negative::int"},
         "NULL::integer",
         TICKETS + IN_DAY.format("t.created_at"),
+    ),
+    (
+        {
+            "csat_responses": "1",
+            "csat_score_total": "t.score",
+            "csat_satisfied": f"(t.score >= {SATISFIED_FROM})::int",
+        },
+        "NULL::integer",
+        # Every answer, merged tickets' included, as the raw figure counts them.
+        "FROM (SELECT a.team_id, a.channel, a.language, k.category, k.priority, a.score, "
+        "a.created_at FROM tickets_surveyanswer a JOIN tickets_ticket k ON k.id = a.ticket_id) "
+        "AS t WHERE " + IN_DAY.format("t.created_at"),
     ),
     (
         {"resolved": "1"},

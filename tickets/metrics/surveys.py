@@ -6,11 +6,10 @@ from datetime import UTC
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from tickets.metrics.base import days, pct
+from tickets.metrics.base import SATISFIED_FROM, days, pct
 from tickets.metrics.scope import Scope
 from tickets.survey_models import NpsAnswer, NpsInvitation, SurveyAnswer, SurveyInvitation
 
-SATISFIED_FROM = 4  # a CSAT answer of 4 or 5 is "satisfied"
 PROMOTER_FROM, DETRACTOR_UP_TO = 9, 6
 
 
