@@ -34,6 +34,18 @@ class Team(models.Model):
         on_delete=models.SET_NULL,
         related_name="supervised_teams",
     )
+    email_from = models.EmailField(
+        _("sender address"),
+        blank=True,
+        default="",
+        help_text=_("Replies of this team's agents are sent from it. Empty: the site's address."),
+    )
+    email_signature = models.TextField(
+        _("email signature"),
+        blank=True,
+        default="",
+        help_text=_("Ends every emailed reply of this team's agents."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -167,9 +179,14 @@ class OutboxEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    from_email = models.CharField(max_length=254, blank=True, default="")  # blank: the default
+    # Files to attach: [{"name": storage name, "filename": …, "content_type": …}].
+    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # A delivery status notification said the recipient's server refused it after sending.
+    bounced_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 

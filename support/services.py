@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -63,13 +64,17 @@ def outbox_enqueue_email(
     context: dict,
     deliver_after_commit: bool = True,
     new_key: bool = False,
+    headers: dict[str, str] | None = None,
+    from_email: str = "",
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxEmail | None:
     """Write an email to the outbox inside the caller's transaction; deliver after commit
     (unless the caller hands the email to a task of its own: `deliver_after_commit=False`).
 
     Returns None when an email with the same dedupe key was already queued. `new_key=True`:
     the key names a row made in the caller's transaction, so no email can have it yet and the
-    duplicate check (a savepoint, two more round trips) is skipped.
+    duplicate check (a savepoint, two more round trips) is skipped. `attachments` name stored
+    files ({"name": storage name, "filename", "content_type"}), read when the email is sent.
     """
     from support.tasks import outbox_deliver_task
 
@@ -81,6 +86,9 @@ def outbox_enqueue_email(
         subject=subject,
         body_text=text,
         body_html=html,
+        headers=headers or {},
+        from_email=from_email,
+        attachments=attachments or [],
     )
     if new_key:
         email.save(force_insert=True)
@@ -144,10 +152,18 @@ def outbox_claimed(email_id: int) -> Iterator[bool]:
 
 def outbox_message(email: OutboxEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        email.subject, email.body_text, to=[email.to], headers=email.headers or None
+        email.subject,
+        email.body_text,
+        from_email=email.from_email or None,
+        to=[email.to],
+        headers=email.headers or None,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        with default_storage.open(attachment["name"], "rb") as stored:
+            content = stored.read()
+        message.attach(attachment["filename"], content, attachment["content_type"])
     return message
 
 

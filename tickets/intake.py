@@ -28,7 +28,9 @@ from tickets.files import HEAD_BYTES, sniff
 from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
 from tickets.follow_up import follow_up_job, follow_up_soon
 from tickets.live import ticket_changed
-from tickets.models import Message, Priority, Status, Ticket
+from tickets.channels.email_quotes import email_new_html
+from tickets.channels.email_threads import email_participants_record, email_thread
+from tickets.models import Channel, Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
 from tickets.services import (
     apply_transition,
@@ -202,6 +204,7 @@ def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list
         ticket = _open(message, analysis, customer, now, follow_up_of=ticket)
     else:
         _continue(ticket, analysis, customer, now)
+    is_email = message.channel == Channel.EMAIL
     stored = Message.objects.create(
         ticket=ticket,
         kind=Message.Kind.CUSTOMER,
@@ -209,9 +212,12 @@ def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list
         channel=message.channel,
         body=analysis.redacted_text,
         body_html=render_markdown(analysis.redacted_text),
+        new_html=email_new_html(analysis.redacted_text) if is_email else "",
         metadata=dict(message.metadata),
         external_id=message.external_id or None,
     )
+    if is_email:
+        email_participants_record(ticket=ticket, message=message, author=customer)
     attachments_store(ticket=ticket, message=stored, uploads=message.attachments)
     ticket_changed(ticket=ticket, by=customer)
     warning = _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None
@@ -237,7 +243,11 @@ def _customer_for(message: InboundMessage, language: str, known) -> AbstractBase
 
 
 def _thread(message: InboundMessage, customer: AbstractBaseUser) -> Ticket | None:
-    """The customer's ticket named by a reference, else the same external conversation."""
+    """The customer's ticket named by a reference, else the same external conversation; an
+    email by tickets/channels/email_threads.py's rules."""
+    if message.channel == Channel.EMAIL:
+        found = email_thread(message, customer)
+        return _follow_merges(found) if found else None
     tickets = Ticket.objects.select_for_update().filter(customer=customer)
     haystack = " ".join([message.reference_hint, message.subject, message.text[:2000]])
     for match in REFERENCE_RE.finditer(haystack):

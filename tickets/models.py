@@ -308,6 +308,9 @@ class Message(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     body = models.TextField(_("body"), help_text=_("Stored with secrets already redacted."))
     body_html = models.TextField(_("rendered body"), blank=True)
+    # An email's new part, rendered (tickets/channels/email_quotes.py): what the console shows
+    # first, the full body one click away. Blank: nothing in it was quoted text or a signature.
+    new_html = models.TextField(_("rendered new text"), blank=True, default="")
     metadata = models.JSONField(_("channel metadata"), default=dict, blank=True)
     external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -708,6 +711,7 @@ class RawInbound(models.Model):
 # Surveys and quality reviews, and the dashboards' daily roll-ups, live in their own modules
 # (this one is long enough); importing them here makes them tickets' models.
 from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401
+from tickets.email_thread_models import EmailParticipant  # noqa: E402, F401
 from tickets.survey_models import (  # noqa: E402, F401
     NpsAnswer,
     NpsInvitation,

@@ -355,16 +355,12 @@ def agent_notice_enqueue(
 
 
 def notify_customer_of_reply(*, message_id: int) -> None:
-    message = Message.objects.select_related("ticket__customer").get(pk=message_id)
-    ticket = message.ticket
+    """After commit: the reply as an email (tickets/channels/email_outbound.py)."""
+    from tickets.channels.email_outbound import email_reply_enqueue
+
+    message = Message.objects.select_related("ticket__customer", "ticket__team").get(pk=message_id)
     with transaction.atomic():
-        outbox_enqueue_email(
-            dedupe_key=f"reply:{message.pk}",
-            to=ticket.customer.email,
-            template="tickets/emails/reply",
-            language=ticket.language,
-            context={"ticket": ticket, "message": message, "url": customer_url(ticket)},
-        )
+        email_reply_enqueue(message=message)
 
 
 def customer_url(ticket: Ticket) -> str:

@@ -15,6 +15,7 @@ import nh3
 from django.utils import timezone
 
 from support.text import cut_customer_text
+from tickets.channels.email_threads import email_sender_checked, email_thread_headers
 from tickets.errors import TicketError
 from tickets.intake import InboundAttachment, InboundMessage, intake_message
 from tickets.models import Channel, RawInbound, Ticket
@@ -48,7 +49,7 @@ def email_process(*, raw_id: int) -> Ticket | None:
     except UnreadableEmail as error:
         RawInbound.objects.filter(pk=stored.pk).update(error=str(error)[:2000])
         return None
-    ticket = intake_message(message)
+    ticket = intake_message(email_sender_checked(message))
     RawInbound.objects.filter(pk=stored.pk).update(
         processed_at=timezone.now(), ticket=ticket, error=""
     )
@@ -82,7 +83,11 @@ def parse_email(raw: bytes) -> InboundMessage:
         attachments=tuple(_attachments(message)),
         external_id=message_id or None,
         conversation_id=references[0] if references else message_id,
-        metadata={"message_id": message_id, "in_reply_to": str(message.get("In-Reply-To", ""))},
+        metadata={
+            "message_id": message_id,
+            "in_reply_to": str(message.get("In-Reply-To", "")),
+            **email_thread_headers(message),
+        },
     )
 
 
