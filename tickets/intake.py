@@ -23,13 +23,13 @@ from support.text import (
     redact_customer_text,
     security_notice,
 )
+from tickets.channels.email_quotes import email_new_html
+from tickets.channels.email_threads import email_participants_record, email_thread
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
 from tickets.files import HEAD_BYTES, sniff
 from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
 from tickets.follow_up import follow_up_job, follow_up_soon
 from tickets.live import ticket_changed
-from tickets.channels.email_quotes import email_new_html
-from tickets.channels.email_threads import email_participants_record, email_thread
 from tickets.models import Channel, Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
 from tickets.services import (
