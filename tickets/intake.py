@@ -76,6 +76,11 @@ class InboundMessage:
     reference_hint: str = ""
     category: str = ""
     metadata: Mapping = field(default_factory=dict)
+    # Email (tickets/channels/email.py): an HTML-only email's sanitised HTML, shown as it is
+    # when it holds no secret; and whether to acknowledge (not an auto-reply, nor past the
+    # hourly cap of acknowledgements to one address).
+    html: str = ""
+    acknowledge: bool = True
 
 
 def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None = None) -> Ticket:
@@ -105,7 +110,10 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
         return duplicate
     if ticket.follow_up_after is not None:
         job = follow_up_job(
-            ticket.pk, acknowledge=is_new, route=_needs_route(ticket), emails=emails
+            ticket.pk,
+            acknowledge=is_new and message.acknowledge,
+            route=_needs_route(ticket),
+            emails=emails,
         )
         transaction.on_commit(lambda: follow_up_soon(job))
     if ticket.assignee_id:
@@ -150,11 +158,20 @@ def _gate_fields(
         subject=subject.text,
         metadata=metadata,
         attachments=tuple(upload for upload, _kinds in attachments),
+        html=_gate_html(message.html, lang, found=bool(secrets or analysis.secrets)),
     )
     if not secrets:
         return gated, analysis
     kinds = analysis.secrets + [{"kind": kind} for kind in secrets]
     return gated, replace(analysis, secrets=kinds, security_followup=True)
+
+
+def _gate_html(html: str, lang: str, *, found: bool) -> str:
+    """An email's sanitised HTML, kept only when neither its text nor its markup holds a
+    secret: a redaction marker cannot be put into markup safely, so the text is shown."""
+    if not html or found or redact_customer_text(html, lang=lang).secrets:
+        return ""
+    return html
 
 
 def _gate_text_attachment(
@@ -211,7 +228,7 @@ def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list
         author=customer,
         channel=message.channel,
         body=analysis.redacted_text,
-        body_html=render_markdown(analysis.redacted_text),
+        body_html=message.html or render_markdown(analysis.redacted_text),
         new_html=email_new_html(analysis.redacted_text) if is_email else "",
         metadata=dict(message.metadata),
         external_id=message.external_id or None,

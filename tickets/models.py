@@ -710,8 +710,9 @@ class RawInbound(models.Model):
 
 # Surveys and quality reviews, and the dashboards' daily roll-ups, live in their own modules
 # (this one is long enough); importing them here makes them tickets' models.
-from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401
+from tickets.bounce_models import BouncedAddress  # noqa: E402, F401
 from tickets.email_thread_models import EmailParticipant  # noqa: E402, F401
+from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401
 from tickets.survey_models import (  # noqa: E402, F401
     NpsAnswer,
     NpsInvitation,

@@ -4,8 +4,10 @@ from email.message import EmailMessage
 
 from rest_framework.test import APIClient
 
+from support.models import OutboxEmail
 from tickets.channels.email import email_process, email_receive
 from tickets.models import Message, RawInbound, Ticket
+from tickets.raw_inbound import raw_inbound_store
 
 
 def raw_email(
@@ -86,16 +88,24 @@ def test_refused_attachments_are_dropped_not_the_email(customer, policy, setting
     assert email_receive(raw=raw).attachments.count() == 1
 
 
-def test_unreadable_email_is_kept_for_replay(db, policy):
-    stored = email_receive(raw=b"Message-ID: <bad@x>\r\nSubject: no sender\r\n\r\nhello")
-    assert stored is None
-    raw = RawInbound.objects.get()
-    assert raw.error == "no sender address"
-    assert Ticket.objects.count() == 0
-    RawInbound.objects.filter(pk=raw.pk).update(
-        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com"), encrypted=False
+def test_an_email_naming_no_sender_still_becomes_a_flagged_ticket(db, policy):
+    """Never lose a message: no From, Reply-To or Sender at all is still a ticket, flagged
+    "could not read fully", and nobody is acknowledged."""
+    ticket = email_receive(raw=b"Message-ID: <bad@x>\r\nSubject: no sender\r\n\r\nhello")
+    message = ticket.messages.get()
+    assert message.body == "hello"
+    assert message.metadata["read_problems"] == ["no_sender"]
+    assert RawInbound.objects.get().processed_at is not None
+    assert not OutboxEmail.objects.exists()
+
+
+def test_a_stored_unprocessed_email_is_replayed(db, policy):
+    """A message stored when the process stopped before reading it is read on replay."""
+    raw = raw_inbound_store(
+        channel="email", key="<bad@x>", payload=raw_email(message_id="<bad@x>", sender="x@y.z")
     )
-    assert email_process(raw_id=raw.pk).customer.email == "fixed@example.com"
+    assert email_process(raw_id=raw.pk).customer.email == "x@y.z"
+    assert Ticket.objects.count() == 1
 
 
 def test_gateway_posts_raw_email_with_a_staff_token(agent, customer, policy):
@@ -119,10 +129,10 @@ def test_customers_cannot_post_inbound_email(customer, policy):
 
 
 def test_admin_replays_an_unprocessed_email(admin_user, client, db, policy):
-    email_receive(raw=b"Message-ID: <bad@x>\r\nSubject: no sender\r\n\r\nhello")
-    raw = RawInbound.objects.get()
-    RawInbound.objects.filter(pk=raw.pk).update(
-        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com"), encrypted=False
+    raw = raw_inbound_store(
+        channel="email",
+        key="<bad@x>",
+        payload=raw_email(message_id="<bad@x>", sender="fixed@example.com"),
     )
     client.force_login(admin_user)
     client.post("/admin/tickets/rawinbound/", {"action": "replay", "_selected_action": [raw.pk]})

@@ -1,38 +1,48 @@
-"""Inbound email: store the raw message (encrypted, tickets/raw_inbound.py), parse it, hand it
-to intake, which passes every field through the redaction gate.
+"""Inbound email: store the raw message (encrypted, tickets/raw_inbound.py), read it, and pass
+it on — to intake (a ticket or a reply on one), to the bounce handling (never a ticket), or
+nowhere (our own mail come back). docs/email.md tells the whole path.
 
-Threading: the ticket reference in the subject (our emails carry "[T-001234]") or the root of
-the References / In-Reply-To chain; the Message-ID makes a second delivery a no-op.
+Every message is stored before anything reads it, and no message is lost to a parser: what
+cannot be read fully still becomes a ticket with what could be read, flagged for the agent,
+who can download the original. The raw key (Message-ID, else the hash of the message) makes a
+second delivery a no-op, concurrent ones included (the raw row is locked while it is read).
+Threading is tickets/channels/email_threads.py's.
 """
 
 import hashlib
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import parseaddr
+import logging
 
-import nh3
+from django.db import transaction
 from django.utils import timezone
 
-from support.text import cut_customer_text
+from support.text import cut_customer_text, redact_customer_text
+from tickets.channels.email_autoreply import (
+    ack_allowed,
+    ack_counted,
+    auto_reply_reason,
+    is_own_mail,
+)
+from tickets.channels.email_bounces import bounce_of, bounce_record
+from tickets.channels.email_headers import first_header
+from tickets.channels.email_mime import ReadEmail, email_read
 from tickets.channels.email_threads import email_sender_checked, email_thread_headers
-from tickets.errors import TicketError
-from tickets.intake import InboundAttachment, InboundMessage, intake_message
+from tickets.intake import InboundMessage, intake_message
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.raw_inbound import raw_inbound_store, raw_payload
-from tickets.services import attachments_check
+
+logger = logging.getLogger(__name__)
 
 MAX_SUBJECT_CHARS = 200
 MAX_TEXT_CHARS = 20_000
-
-
-class UnreadableEmail(ValueError):
-    pass
+MAX_KEY_CHARS = 200  # of a message's external id
+UNKNOWN_SENDER = "unknown-sender@invalid"  # a mail that names nobody (RFC 2606: undeliverable)
+OWN_MAIL = "our own email came back: no ticket"
+BOUNCE_WITHOUT_TICKET = "delivery status notification naming no ticket of ours"
 
 
 def email_receive(*, raw: bytes) -> Ticket | None:
-    """Store then process one raw RFC 822 message; returns its ticket (None if unreadable:
-    the raw message stays stored with the error, to be replayed once the parser is fixed)."""
+    """Store then process one raw RFC 822 message; returns its ticket (None when it made
+    none: our own mail, a bounce naming no ticket, or a failure kept on the raw row)."""
     stored = _store_raw(raw)
     if stored.processed_at is not None:
         return stored.ticket
@@ -40,19 +50,25 @@ def email_receive(*, raw: bytes) -> Ticket | None:
 
 
 def email_process(*, raw_id: int) -> Ticket | None:
-    """Parse a stored message and pass it to intake (also the replay entry point); raises
-    RawPayloadUnavailable for a payload purged after its retention period."""
-    stored = RawInbound.objects.get(pk=raw_id)
-    raw = raw_payload(stored)
+    """Read a stored message and pass it on (also the replay entry point). Nothing a message
+    holds makes this raise; an unexpected failure is kept on the raw row, to replay once it is
+    fixed. Raises RawPayloadUnavailable for a payload purged after its retention period."""
+    raw = raw_payload(RawInbound.objects.get(pk=raw_id))
+    read = email_read(raw)
     try:
-        message = parse_email(raw)
-    except UnreadableEmail as error:
-        RawInbound.objects.filter(pk=stored.pk).update(error=str(error)[:2000])
+        with transaction.atomic():
+            stored = RawInbound.objects.select_for_update().get(pk=raw_id)
+            if stored.processed_at is not None:  # a concurrent delivery got there first
+                return stored.ticket
+            ticket, note = _pass_on(read, stored)
+            RawInbound.objects.filter(pk=raw_id).update(
+                processed_at=timezone.now(), ticket=ticket, error=note
+            )
+    except Exception as error:
+        logger.exception("email could not be processed", extra={"raw_id": raw_id})
+        reason = redact_customer_text(f"{type(error).__name__}: {error}", lang="en").text
+        RawInbound.objects.filter(pk=raw_id).update(error=reason[:2000])
         return None
-    ticket = intake_message(email_sender_checked(message))
-    RawInbound.objects.filter(pk=stored.pk).update(
-        processed_at=timezone.now(), ticket=ticket, error=""
-    )
     return ticket
 
 
@@ -62,56 +78,82 @@ def _store_raw(raw: bytes) -> RawInbound:
 
 
 def _message_id(raw: bytes) -> str:
-    headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
-    return str(headers.get("Message-ID", "")).strip()
-
-
-def parse_email(raw: bytes) -> InboundMessage:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    _name, sender = parseaddr(str(message.get("From", "")))
-    if "@" not in sender:
-        raise UnreadableEmail("no sender address")
-    references = (
-        str(message.get("References", "")).split() or str(message.get("In-Reply-To", "")).split()
-    )
-    message_id = str(message.get("Message-ID", "")).strip()
-    return InboundMessage(
-        channel=Channel.EMAIL,
-        customer_email=sender,
-        subject=cut_customer_text(str(message.get("Subject", "")), MAX_SUBJECT_CHARS),
-        text=cut_customer_text(_text(message), MAX_TEXT_CHARS),
-        attachments=tuple(_attachments(message)),
-        external_id=message_id or None,
-        conversation_id=references[0] if references else message_id,
-        metadata={
-            "message_id": message_id,
-            "in_reply_to": str(message.get("In-Reply-To", "")),
-            **email_thread_headers(message),
-        },
-    )
-
-
-def _text(message: EmailMessage) -> str:
-    """The plain-text part, else the HTML part reduced to text (nh3 with no tags allowed)."""
-    for kind in ("plain", "html"):
-        body = message.get_body(preferencelist=(kind,))
-        content = body.get_content().strip() if body is not None else ""
-        if content and kind == "html":
-            content = nh3.clean(content.replace("<br>", "\n").replace("</p>", "</p>\n"), tags=set())
-        if content:
-            return content.strip()
+    """The Message-ID, read from the header block alone (no full parse before storing)."""
+    head = raw[: raw.find(b"\n\n") if b"\n\n" in raw else 64 * 1024][: 256 * 1024]
+    for line in head.replace(b"\r\n", b"\n").split(b"\n"):
+        name, colon, value = line.partition(b":")
+        if colon and name.strip().lower() == b"message-id" and value.strip():
+            return value.strip().decode("ascii", "replace")[:250]
     return ""
 
 
-def _attachments(message: EmailMessage):
-    """The attachments we accept; refused ones (size, type) are dropped, not the message."""
-    for part in message.iter_attachments():
-        payload = part.get_payload(decode=True) or b""
-        attachment = InboundAttachment(
-            part.get_filename() or "attachment", part.get_content_type(), payload
-        )
-        try:
-            attachments_check([attachment])
-        except TicketError:
-            continue
-        yield attachment
+def _pass_on(read: ReadEmail, stored: RawInbound) -> tuple[Ticket | None, str]:
+    """(the ticket, a note for the raw row) for a message read, inside its lock."""
+    if is_own_mail(read):
+        return None, OWN_MAIL
+    bounce = bounce_of(read)
+    if bounce is not None:
+        ticket = bounce_record(bounce=bounce, key=_key(stored), raw_id=stored.pk)
+        return ticket, "" if ticket is not None else BOUNCE_WITHOUT_TICKET
+    message = email_message(read, key=_key(stored), raw_id=stored.pk)
+    started = timezone.now()
+    ticket = intake_message(email_sender_checked(message))
+    if message.acknowledge and ticket.created_at >= started:  # a new ticket: acknowledged
+        transaction.on_commit(lambda: ack_counted(message.customer_email))
+    return ticket, ""
+
+
+def _key(stored: RawInbound) -> str:
+    if len(stored.key) <= MAX_KEY_CHARS:
+        return stored.key
+    return "sha256:" + hashlib.sha256(stored.key.encode()).hexdigest()
+
+
+def email_message(read: ReadEmail, *, key: str, raw_id: int) -> InboundMessage:
+    """What intake stores for an email read: the text, the sanitised HTML of an HTML-only
+    email (when none of its text was cut), the attachments kept, and for the agent what could
+    not be read, the files not kept, the links that lie, and whether a program wrote it."""
+    auto_reply = auto_reply_reason(read)
+    sender = read.sender or UNKNOWN_SENDER
+    acknowledge = not auto_reply and bool(read.sender) and ack_allowed(sender)
+    metadata = {
+        "message_id": read.message_id,
+        "in_reply_to": read.in_reply_to,
+        **_thread_headers(read),
+        "raw_id": raw_id,
+    }
+    extras = {
+        "read_problems": read.problems,
+        "dropped_attachments": read.dropped,
+        "suspicious_links": read.links,
+        "auto_reply": auto_reply,
+        "acknowledgements_capped": bool(read.sender) and not auto_reply and not acknowledge,
+    }
+    metadata.update({name: value for name, value in extras.items() if value})
+    return InboundMessage(
+        channel=Channel.EMAIL,
+        customer_email=sender,
+        subject=cut_customer_text(read.subject, MAX_SUBJECT_CHARS),
+        text=cut_customer_text(read.text, MAX_TEXT_CHARS),
+        html=read.html if len(read.text) <= MAX_TEXT_CHARS else "",
+        attachments=tuple(read.attachments),
+        external_id=key,
+        conversation_id=read.references[0] if read.references else read.message_id,
+        metadata=metadata,
+        acknowledge=acknowledge,
+    )
+
+
+def _thread_headers(read: ReadEmail) -> dict[str, str]:
+    """The headers threading reads; decoded by us when the parser's own reading fails."""
+    if read.message is None:
+        return {}
+    try:
+        return email_thread_headers(read.message)
+    except Exception:  # a header the standard library cannot parse
+        logger.warning("thread headers unreadable", exc_info=True)
+        return {
+            "references": " ".join(read.references),
+            "cc": first_header(read.message, "Cc"),
+            "reply_to": first_header(read.message, "Reply-To"),
+        }
