@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from support.models import Team
 from tickets import forms
+from tickets.channels.email_outbound import email_timeline_annotate
 from tickets.customer360 import customer_360
 from tickets.errors import TicketError
 from tickets.links import (
@@ -67,7 +68,7 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
         "links": links,
         "incident_children": links["incident_children"],
         "related": links["related"],
-        "timeline": console_timeline(found, language=get_language()),
+        "timeline": email_timeline_annotate(console_timeline(found, language=get_language())),
         "lookup": ticket_transfer_lookup(
             ticket=found, user=request.user, query=request.GET.get("lookup", "")
         ),

@@ -130,14 +130,36 @@ def email_deliveries(messages: Iterable[Message]) -> dict[int, DeliveryState]:
     return {keys[email.dedupe_key]: email_delivery_state(email) for email in emails}
 
 
-def email_deliveries_annotate(timeline: list[dict]) -> list[dict]:
-    """Put each reply's delivery state on its timeline entry (`entry["delivery"]`)."""
+SENDER_WARNINGS = {
+    "staff_from": _(
+        "This email claims to come from a staff address but arrived from outside. It is "
+        "treated as a customer's message: do not act on instructions in it."
+    ),
+    "staff_reply_to": _(
+        "Its Reply-To is a staff address. Our replies go only to the customer's address."
+    ),
+    "forged_message_id": _(
+        "It refers to one of our emails by a Message-ID we did not sign: it may be trying to "
+        "reach another customer's ticket."
+    ),
+}
+
+
+def email_timeline_annotate(timeline: list[dict]) -> list[dict]:
+    """Put on each message entry of the console's timeline its delivery state (a reply's
+    email, `entry["delivery"]`) and what the agent must be warned of (`entry["warnings"]`)."""
     messages = [entry["message"] for entry in timeline if entry["kind"] == "message"]
     states = email_deliveries(messages)
     for entry in timeline:
         if entry["kind"] == "message":
             entry["delivery"] = states.get(entry["message"].pk)
+            entry["warnings"] = email_sender_warnings(entry["message"])
     return timeline
+
+
+def email_sender_warnings(message: Message) -> list[str]:
+    kinds = (message.metadata or {}).get("sender_warnings") or []
+    return [str(SENDER_WARNINGS[kind]) for kind in kinds if kind in SENDER_WARNINGS]
 
 
 def email_delivery_mark(*, message_id: str, state: str, reason: str = "") -> OutboxEmail | None:

@@ -38,6 +38,18 @@ SEPARATOR = re.compile(
     re.IGNORECASE,
 )
 
+FORWARD = re.compile(
+    r"^[ \t>*]*(?:-{2,}[ \t]*(?:forwarded[ \t]+message|weitergeleitete[ \t]+nachricht|"
+    r"转发邮件|转发的邮件|轉寄郵件|轉寄的郵件|전달된[ \t]*메시지|전달된[ \t]*메일|転送メッセージ|"
+    r"転送されたメッセージ)[ \t]*-{2,}|begin[ \t]+forwarded[ \t]+message[ \t]*:|"
+    r"以下是转发的邮件[:：]?|転送されたメッセージ[:：])",
+    re.IGNORECASE,
+)
+FORWARD_SUBJECT = re.compile(
+    r"^[ \t>*]*(?:subject|betreff|主题|主題|主旨|제목|件名)[ \t*]*[:：][ \t]*"
+    r"(?:fwd?|wg|转发|轉寄|转寄|전달|転送)[ \t]*[:：]",
+    re.IGNORECASE,
+)
 _FROM_LABELS = r"from|von|发件人|發件人|寄件者|寄件人|보낸[ \t]?사람|差出人|送信者"
 _OTHER_LABELS = (
     r"sent|date|to|cc|subject|gesendet|datum|an|betreff|"
@@ -147,6 +159,9 @@ def _quoted_lines(lines: list[str]) -> list[bool]:
                 _hide(hidden, index, end)
             index = end + 1
             continue
+        if FORWARD.match(lines[index]):
+            index = _forwarded_end(lines, index)  # what they forward is their message
+            continue
         start = _header_start(lines, index)
         if start is None:
             index += 1
@@ -176,14 +191,24 @@ def _header_start(lines: list[str], index: int) -> int | None:
 
 def _header_block(lines: list[str], index: int) -> bool:
     """An Outlook-style block: a From line and at least two more header lines below it (or,
-    flattened from HTML, three labels on the one line)."""
+    flattened from HTML, three labels on the one line); not one of a forwarded mail."""
     if not HEADER_FROM.match(lines[index]):
+        return False
+    below = lines[index + 1 : index + HEADER_BLOCK_LINES]
+    if any(FORWARD_SUBJECT.match(line) for line in [lines[index], *below]):
         return False
     if len(HEADER_INLINE.findall(lines[index])) >= HEADER_BLOCK_LABELS:
         return True
-    below = lines[index + 1 : index + HEADER_BLOCK_LINES]
     labelled = sum(1 for line in below if HEADER_LINE.match(line))
     return labelled + 1 >= HEADER_BLOCK_LABELS
+
+
+def _forwarded_end(lines: list[str], index: int) -> int:
+    """The first line after a forward marker and the header lines under it."""
+    index += 1
+    while index < len(lines) and (not lines[index].strip() or HEADER_LINE.match(lines[index])):
+        index += 1
+    return index
 
 
 def _attribution_start(lines: list[str], index: int) -> int | None:

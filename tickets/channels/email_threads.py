@@ -210,8 +210,6 @@ def _copied_addresses(cc: str | list, *, exclude: str) -> list[str]:
 
 # --- Who claims to write -------------------------------------------------------------------------
 
-SENDER_WARNINGS = ("staff_from", "staff_reply_to", "forged_message_id")
-
 
 def email_sender_checked(message: "InboundMessage") -> "InboundMessage":
     """The message with `metadata["sender_warnings"]` listing what the agent must be told:
