@@ -12,7 +12,7 @@ from support.roles import Role
 from tests.conftest import make_person
 from tests.tickets.metrics_world import END, START, at, build
 from tickets import metrics
-from tickets.metrics import Scope
+from tickets.metrics import Scope, cube
 from tickets.survey_models import (
     NpsAnswer,
     NpsInvitation,
@@ -61,11 +61,16 @@ def answer(ticket, *, agent, team, sent: datetime, score: int | None) -> None:
         )
 
 
-@pytest.fixture
-def surveys(world, agent, team, other_team) -> None:
+@pytest.fixture(params=["from the answers", "from the daily roll-ups"])
+def surveys(request, world, agent, team, other_team) -> None:
+    """Every survey test runs twice: counting the answers, and adding up the daily roll-ups
+    rebuilt after the answers were given: the same figures."""
     answer(world["a"], agent=agent, team=team, sent=at(2, 13), score=5)
     answer(world["b"], agent=agent, team=team, sent=at(3, 12), score=2)
     answer(world["c"], agent=None, team=other_team, sent=at(4, 12), score=None)
+    if request.param == "from the daily roll-ups":
+        assert cube.refresh() > 0
+        assert cube.plan(Scope(start=START, end=END)).spans == ()
 
 
 def test_csat_averages_the_answers_and_the_response_rate_of_surveys_sent(surveys):
@@ -81,6 +86,17 @@ def test_csat_averages_the_answers_and_the_response_rate_of_surveys_sent(surveys
 def test_csat_of_another_team_holds_none_of_ours(surveys, other_team):
     figures = metrics.csat(Scope(start=START, end=END, teams=(other_team.pk,)))
     assert figures["responses"] == 0 and figures["average"] is None and figures["sent"] == 1
+
+
+def test_csat_follows_the_tickets_category_changed_after_the_answer(surveys, world):
+    """A ticket recategorised after its answer was rolled up moves the answer to the new
+    category: the change marks the answer's day, counted from the answers until rebuilt."""
+    world["b"].category = "kyc"
+    world["b"].save(update_fields=["category"])
+    kyc = metrics.csat(Scope(start=START, end=END, categories=("kyc",)))
+    assert (kyc["responses"], kyc["average"]) == (1, 2.0)
+    cube.refresh()
+    assert metrics.csat(Scope(start=START, end=END, categories=("kyc",)))["average"] == 2.0
 
 
 def test_csat_trend_has_every_day(surveys):

@@ -3,10 +3,12 @@ response rates and daily trends (docs/metrics.md)."""
 
 from datetime import UTC
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from tickets.metrics.base import SATISFIED_FROM, days, pct
+from tickets.metrics import cube
+from tickets.metrics.base import SATISFIED_FROM, pct
+from tickets.metrics.base import days as days_of
 from tickets.metrics.scope import Scope
 from tickets.survey_models import NpsAnswer, NpsInvitation, SurveyAnswer, SurveyInvitation
 
@@ -42,22 +44,41 @@ def _rounded(value) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+ANSWER_COUNTS = ("csat_responses", "csat_score_total", "csat_satisfied")
+
+
+def _answer_counts(answers: QuerySet[SurveyAnswer]) -> dict:
+    """The roll-ups' survey counts of `answers`, named as in FigureDay."""
+    found = answers.aggregate(
+        csat_responses=Count("pk"),
+        csat_score_total=Sum("score"),
+        csat_satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
+    )
+    return {name: found[name] or 0 for name in ANSWER_COUNTS}
+
+
+def _average(counts: dict) -> float | None:
+    if not counts["csat_responses"]:
+        return None
+    return _rounded(counts["csat_score_total"] / counts["csat_responses"])
+
+
 def csat(scope: Scope) -> dict:
     """Answers received in the period (average 1–5, share 4 or 5), surveys sent in the period
     and the share of those already answered: {"average", "satisfied_pct", "responses", "sent",
-    "response_rate"}."""
-    answers = csat_answers(scope).aggregate(
-        average=Avg("score"),
-        responses=Count("pk"),
-        satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
+    "response_rate"}. The answers of the roll-ups' days are summed from them (cube.py)."""
+    days, raw = cube.split(scope)
+    answers = cube.add_counts(
+        [cube.sums(scope, days, *ANSWER_COUNTS)]
+        + [_answer_counts(csat_answers(part)) for part in raw]
     )
     sent = SurveyInvitation.objects.filter(
         _survey_filter(scope), sent_at__gte=scope.start, sent_at__lt=scope.end
     ).aggregate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     return {
-        "average": _rounded(answers["average"]),
-        "satisfied_pct": pct(answers["satisfied"], answers["responses"]),
-        "responses": answers["responses"],
+        "average": _average(answers),
+        "satisfied_pct": pct(answers["csat_satisfied"], answers["csat_responses"]),
+        "responses": answers["csat_responses"],
         "sent": sent["sent"],
         "response_rate": pct(sent["answered"], sent["sent"]),
     }
@@ -65,20 +86,30 @@ def csat(scope: Scope) -> dict:
 
 def csat_trend(scope: Scope) -> list[dict]:
     """Per UTC day of answer: [{"day", "average", "responses"}], every day of the period."""
-    rows = (
-        csat_answers(scope)
-        .annotate(day=TruncDate("created_at", tzinfo=UTC))
-        .values("day")
-        .annotate(average=Avg("score"), responses=Count("pk"))
-    )
-    found = {row["day"]: row for row in rows}
+    days, raw = cube.split(scope)
+    found = cube.per_day(scope, days, *ANSWER_COUNTS)
+    for part in raw:
+        rows = (
+            csat_answers(part)
+            .annotate(day=TruncDate("created_at", tzinfo=UTC))
+            .values("day")
+            .annotate(
+                csat_responses=Count("pk"),
+                csat_score_total=Sum("score"),
+                csat_satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            counts = {name: row[name] or 0 for name in ANSWER_COUNTS}
+            found[row["day"]] = cube.add_counts([found.get(row["day"], {}), counts])
     return [
         {
             "day": day,
-            "average": _rounded(found[day]["average"]) if day in found else None,
-            "responses": found[day]["responses"] if day in found else 0,
+            "average": _average(found[day]) if day in found else None,
+            "responses": found[day]["csat_responses"] if day in found else 0,
         }
-        for day in days(scope)
+        for day in days_of(scope)
     ]
 
 
@@ -144,5 +175,5 @@ def nps_trend(scope: Scope) -> list[dict]:
             "score": _score(found.get(day, empty)),
             "responses": found.get(day, empty)["responses"],
         }
-        for day in days(scope)
+        for day in days_of(scope)
     ]
