@@ -79,7 +79,7 @@ ATTRIBUTIONS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         r"^-*[ \t]*(?:on|at)[ \t].{4,400}?[ \t](?:wrote|writes)[ \t]*:$",  # Gmail, Apple, Yahoo
-        r"^.{0,300}@.{0,200}[ \t]wrote[ \t]*:$",  # "John <john@x.com> wrote:"
+        r"^[^@]{0,300}@\S{1,200}[ \t]+wrote[ \t]*:$",  # "John <john@x.com> wrote:"
         r"^am[ \t].{4,300}?schrieb.{0,200}:$",  # Thunderbird, Apple Mail (de)
         r"^.{0,300}[ \t]schrieb[ \t]am[ \t].{0,200}:$",  # Gmail (de)
         r"^.{0,400}(?:写道|寫道)[ \t]*[:：]$",  # Gmail, Apple Mail, Yahoo (zh)
@@ -91,6 +91,7 @@ ATTRIBUTIONS = tuple(
     )
 )
 ATTRIBUTION_LINES = 3  # Gmail wraps a long attribution in its plain-text part
+ATTRIBUTION_MAX_CHARS = 400  # real ones are far shorter; longer lines are not tried at all
 
 DELIMITER = re.compile(r"^--[ \t]?$")
 _DEVICE = re.compile(
@@ -217,6 +218,8 @@ def _attribution_start(lines: list[str], index: int) -> int | None:
         if start < 0 or (back and not lines[start].strip()):
             return None
         joined = " ".join(line.strip().lstrip(">").strip() for line in lines[start : index + 1])
+        if len(joined) > ATTRIBUTION_MAX_CHARS:
+            return None
         if _DATE_OR_ADDRESS.search(joined) and any(p.match(joined) for p in ATTRIBUTIONS):
             return start
     return None
