@@ -73,8 +73,12 @@ def email_process(*, raw_id: int) -> Ticket | None:
 
 
 def _store_raw(raw: bytes) -> RawInbound:
-    key = _message_id(raw) or "sha256:" + hashlib.sha256(raw).hexdigest()
-    return raw_inbound_store(channel=Channel.EMAIL, key=key, payload=raw)
+    return raw_inbound_store(channel=Channel.EMAIL, key=email_key(raw), payload=raw)
+
+
+def email_key(raw: bytes) -> str:
+    """What makes a second delivery of `raw` a no-op: its Message-ID, else its hash."""
+    return _message_id(raw) or "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 def _message_id(raw: bytes) -> str:

@@ -9,7 +9,6 @@ of our five languages (and German, French and Spanish, which office mail servers
 """
 
 import hashlib
-import hmac
 import logging
 import re
 from datetime import timedelta
@@ -20,13 +19,11 @@ from django.utils import timezone
 
 from support.models import OutboxEmail
 from tickets.channels.email_mime import ReadEmail
+from tickets.channels.email_threads import email_message_id_verified
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ACKS_PER_HOUR = 5
-# Set on every email we send (support.services.outbox_message): a reply from a program that
-# sends our own mail back (a forward, a misconfigured alias) is recognised by it.
-OWN_MAIL_HEADER = "X-Exchange-Support-Mail"
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
 AUTO_FLAG_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply")
 OUT_OF_OFFICE_RE = re.compile(
@@ -66,33 +63,10 @@ def auto_reply_reason(read: ReadEmail) -> str:
 # --- Our own mail --------------------------------------------------------------------------------
 
 
-def own_mail_token(message_id: str) -> str:
-    """The value of OWN_MAIL_HEADER for an email with this Message-ID: keyed on SECRET_KEY, so
-    an outsider cannot make their mail pass as ours (and be silently dropped)."""
-    key = hashlib.sha256(b"exchange-support/own-mail:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, message_id.strip().encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def is_own_mail(read: ReadEmail) -> bool:
-    """Mail we sent, come back: our header with a valid token, or a Message-ID we gave one
-    of our outgoing emails."""
-    token = read.header(OWN_MAIL_HEADER).strip()
-    if token and read.message_id:
-        return hmac.compare_digest(token, own_mail_token(read.message_id))
-    return bool(read.message_id) and _sent_by_us(read.message_id)
-
-
-def _sent_by_us(message_id: str) -> bool:
-    domain = message_id.strip("<> ").rpartition("@")[2].lower()
-    ours = {address.rpartition("@")[2].lower() for address in own_addresses()}
-    if domain not in ours:
-        return False
-    return OutboxEmail.objects.filter(headers__contains={"Message-ID": message_id}).exists()
-
-
-def own_addresses() -> set[str]:
-    """The addresses we send from."""
-    return {str(settings.DEFAULT_FROM_EMAIL).rpartition("<")[2].strip("> ").lower()}
+    """Mail we sent, come back (a forward to our own address, a misconfigured alias): its
+    Message-ID is one of ours with a valid signature, which nobody outside can make."""
+    return bool(read.message_id) and email_message_id_verified(read.message_id) is not None
 
 
 # --- At most N acknowledgements an hour per address ----------------------------------------------

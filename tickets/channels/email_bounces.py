@@ -3,11 +3,12 @@ report-type=delivery-status) about an email we sent never becomes a ticket. It i
 the ticket whose email bounced, as an internal note, and a failed delivery marks the address as
 bouncing (tickets.bounce_models.BouncedAddress), which the console shows beside the customer.
 
-The ticket is found from the bounced email's own headers, returned inside the notification: its
-Message-ID (one we gave an outgoing email), else our reference in its subject; either way the
-bounced address must be that ticket's customer's, so a forged notification cannot touch another
-customer's ticket. A mail server that bounces without a report (a "Mail Delivery System" mail
-from MAILER-DAEMON) is recognised too, and kept without a ticket when nothing names one.
+The ticket is found from the bounced email's own headers, returned inside the notification:
+its Message-ID (one we signed, tickets/channels/email_threads.py), else our reference in its
+subject; either way the bounced address must be that ticket's customer's, so a forged
+notification cannot touch another customer's ticket. A mail server that bounces without a
+report (a "Mail Delivery System" mail from MAILER-DAEMON) is recognised too, and kept without a
+ticket when nothing names one.
 """
 
 import logging
@@ -21,11 +22,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from support.models import OutboxEmail
 from support.text import redact_customer_text
 from tickets.bounce_models import BouncedAddress
 from tickets.channels.email_headers import decode_header, first_header
 from tickets.channels.email_mime import ReadEmail
+from tickets.channels.email_outbound import DeliveryState, email_delivery_mark
+from tickets.channels.email_threads import email_message_id_verified
 from tickets.models import Channel, Message, Ticket
 from tickets.rendering import render_markdown
 from tickets.services import events_record
@@ -179,28 +181,14 @@ def bounced_ticket(bounce: Bounce) -> Ticket | None:
 
 
 def _references(bounce: Bounce) -> list[str]:
-    """References the bounced email names: through the outgoing email that had its
-    Message-ID, in the Message-ID itself, then in its subject."""
+    """References the bounced email names: in its Message-ID when that is one we signed,
+    else in its subject."""
     references = []
-    if bounce.original_message_id:
-        sent = OutboxEmail.objects.filter(
-            headers__contains={"Message-ID": bounce.original_message_id}
-        ).first()
-        if sent is not None:
-            references += _reply_reference(sent)
-        references += [f"T-{number}" for number in REFERENCE_RE.findall(bounce.original_message_id)]
+    verified = email_message_id_verified(bounce.original_message_id)
+    if verified is not None:
+        references.append(verified[0])
     references += [f"T-{number}" for number in REFERENCE_RE.findall(bounce.original_subject)]
     return list(dict.fromkeys(references))
-
-
-def _reply_reference(sent: OutboxEmail) -> list[str]:
-    """The ticket an outgoing email was about: an acknowledgement names it in its key, a
-    reply through its message."""
-    kind, _colon, rest = sent.dedupe_key.partition(":")
-    if kind == "reply" and rest.isdigit():
-        message = Message.objects.filter(pk=int(rest)).select_related("ticket").first()
-        return [message.ticket.reference] if message is not None else []
-    return [f"T-{number}" for number in REFERENCE_RE.findall(sent.dedupe_key)]
 
 
 def _plain_address(value: str) -> str:
@@ -257,10 +245,9 @@ def _note(ticket: Ticket, bounce: Bounce, *, key: str, raw_id: int) -> Message:
 
 
 def _delivery_mark(bounce: Bounce) -> None:
-    """Tell the outgoing email's delivery state it bounced, where outgoing mail keeps one."""
-    try:
-        from tickets.channels.email_threads import email_delivery_mark
-    except ImportError:
-        return
+    """The outgoing email that bounced shows it in the console (its delivery state)."""
     if bounce.original_message_id and bounce.failed:
-        email_delivery_mark(message_id=bounce.original_message_id, state="bounced")
+        reason = "; ".join(f"{r.address}: {r.status} {r.diagnostic}" for r in bounce.failed)
+        email_delivery_mark(
+            message_id=bounce.original_message_id, state=DeliveryState.BOUNCED, reason=reason
+        )
