@@ -47,7 +47,7 @@ _NEVER_SHARED_KO = (
 )
 _NEVER_SHARED_JA = (
     r"シード|復元フレーズ|リカバリーフレーズ|秘密鍵|認証コード|確認コード|ワンタイム|2fa|otp"
-    r"|二段階認証|2段階認証|パスワード|バックアップキー|暗証番号"
+    r"|二段階認証|2段階認証|パスワード|バックアップキー|暗証番号|(?:sms|メール)の?コード"
 )
 
 _FOREIGN_PAGE_EN = (
@@ -123,9 +123,11 @@ IN_PROGRESS = _compile(
         rf"电报|電報|微信|whatsapp|telegram))[\s\S]*(?:说是|說是|自称|自稱|冒充|官方|要我|让我|讓我|叫我|"
         rf"催|报|報|念|唸|索要|跟我要)",
         rf"\A(?=[\s\S]*(?:{_NEVER_SHARED_KO}))(?=[\s\S]*(?:전화(?!\s*번호)|통화|문자|카톡|텔레그램|dm|메시지))"
-        rf"[\s\S]*(?:이라고|라고\s*하|라는|사칭|달래|달라고|알려\s*달|불러\s*달|요구|물어|묻)",
+        rf"[\s\S]*(?:이라고|라고|라며|라는|래요|래서|사칭|달래|달라고|알려\s*달|불러\s*달"
+        rf"|보내\s*(?:라|래)|요구|물어|묻)",
         rf"\A(?=[\s\S]*(?:{_NEVER_SHARED_JA}))(?=[\s\S]*(?:電話(?!番号)|通話|sms|line|dm|メッセージ|テレグラム))"
-        rf"[\s\S]*(?:名乗|だという|と言う|の者|聞かれ|求め|教えて|伝えて|言われ|要求|催促)",
+        rf"[\s\S]*(?:名乗|だという|と(?:言|い)う|と称|の者|聞かれ|求め|教えて|伝えて|言われ|要求"
+        rf"|催促)",
         # A login from somewhere the customer is not.
         r"\b(?:log ?in|sign[- ]?in|access)\b.{0,10}\bfrom\b.{0,40}\b(?:i'?m (?:in|at)|i am "
         r"(?:in|at)|i live in|i'?ve never been|never been)\b|\b(?:a|an|the|new|recent|saw|see|"
@@ -161,8 +163,13 @@ IN_PROGRESS = _compile(
         r"not|never) (?:request|ask|make|start|initiate))",
         r"(?:没有?|沒有?|并未|並未|未曾)(?:申请|申請|请求|請求|发起|發起|操作)(?:过|過)?的.{0,8}"
         r"(?:提币|提幣|提现|提現|转账|轉帳|出金|登录|登錄|确认|確認)",
-        r"(?:手机号|手機號|电话号码|電話號碼|邮箱|郵箱|信箱|密码|密碼).{0,8}(?:被人?|让人|讓人)"
-        r"(?:改|换|換|更改|解绑|解綁)",
+        r"(?:手机号|手機號|手机|手機|电话号码|電話號碼|邮箱|郵箱|信箱|密码|密碼).{0,8}(?:被(?:人|别人"
+        r"|別人|他人|陌生人)?|让人|讓人)(?:改|换|換|更改|修改|重置|解绑|解綁)",
+        r"(?:没|沒)(?:有)?(?:加|添加|创建|創建|建立|绑定|綁定|设置|設置|开|開)(?:过|過)的.{0,8}"
+        r"(?:地址|api|设备|設備|装置|裝置|密钥|密鑰)",
+        r"\b(?:api key|withdrawal address|whitelist(?:ed)? address|address|device)\b.{0,40}"
+        r"\b(?:added|created|whitelisted|linked|authori[sz]ed)\b.{0,40}(?:\bisn'?t mine|\bnot mine"
+        r"|\bi didn'?t|\bi did not|\bwasn'?t me|\bnot me|\bnever\b)",
         r"(?:요청|신청)(?:한|하지)\s*(?:적\s*)?(?:없는|않은|않았는데).{0,10}(?:출금|송금|로그인|인증)",
         r"(?:전화\s*번호|휴대폰\s*번호|번호|이메일|비밀번호|otp).{0,12}(?:다른\s*\S+로\s*)?"
         r"(?:바뀌(?:었|어)|변경(?:되어|됐|되었))",
@@ -188,16 +195,99 @@ IN_PROGRESS = _compile(
     ]
 )
 
+# A wallet's own secret (recovery phrase, private key) has one use: restoring the wallet. Told,
+# sent, shown, posted or leaked to anyone, it is an incident wherever it went; typed or imported
+# somewhere, it is one when the page is not ours, when someone asked for it or when the customer
+# says it was a mistake (the regretting aspect: "accidentally", 不小心, -아 버렸다, 〜てしまった).
+_WALLET_PHRASE_EN = (
+    r"(?:seed|recovery|secret|backup|mnemonic|wallet) (?:phrase|words?)|seed|mnemonic"
+    r"|private keys?|(?:12|24|twelve|twenty-four)[- ]words?"
+)
+_WALLET_PHRASE_ZH = r"助记词|助記詞|私钥|私鑰|恢复短语|恢復短語|种子短语|種子短語|钱包密语|錢包密語"
+_WALLET_PHRASE_KO = (
+    r"시드(?:\s*(?:문구|구문|단어|키))?|복구\s*(?:문구|구문|단어|키)|니모닉|개인\s*키|프라이빗\s*키"
+    r"|비밀\s*키"
+)
+_WALLET_PHRASE_JA = (
+    r"シード(?:フレーズ)?|復元フレーズ|リカバリー(?:フレーズ|キー)|秘密鍵|プライベートキー|ニーモニック"
+    r"|バックアップフレーズ"
+)
+_NOT_NEGATED_EN = r"(?<!never )(?<!n't )(?<!not )(?<!to )"
+SECRET_GIVEN_AWAY = _compile(
+    [
+        rf"\b{_NOT_NEGATED_EN}(?:gave|given|gave away|told|sent|shared|posted|pasted|showed|shown"
+        rf"|read out|dictated|leaked|exposed|revealed|disclosed|handed|forwarded|screenshot(?:ted)?"
+        rf"|photographed|uploaded|emailed|texted|dm'?d|messaged)\b.{{0,30}}\b"
+        rf"(?:{_WALLET_PHRASE_EN})\b",
+        rf"\b(?:{_WALLET_PHRASE_EN})\b.{{0,20}}\b(?:was|were|got|has been|have been|is|are|may have"
+        rf" been|might have been)\s+(?:leaked|exposed|stolen|compromised|shared|seen|taken|copied"
+        rf"|found|posted|photographed)\b",
+        rf"(?<!\bi )(?<!\bwe )(?<!\byou )\b(?:has|have|got|knows?|now has|saw|took|stole|copied)"
+        rf"\s+(?:my|our)\s+(?:{_WALLET_PHRASE_EN})",
+        rf"\b(?:validat\w*|synchroni[sz]\w*|sync\w*|rectif\w*|claim\w*|airdrop)\b.{{0,60}}\b"
+        rf"(?:{_WALLET_PHRASE_EN})\b|\b(?:{_WALLET_PHRASE_EN})\b.{{0,60}}\b(?:validat\w*|sync\w*"
+        rf"|claim\w*|airdrop)",
+        rf"\b(?:accidentally|mistakenly|by mistake|by accident|stupidly)\b.{{0,60}}\b"
+        rf"(?:{_WALLET_PHRASE_EN})\b|\b(?:{_WALLET_PHRASE_EN})\b.{{0,60}}\b(?:by mistake"
+        rf"|by accident)\b",
+        # 把助记词发给了…, 私钥复制到…网站, 助记词泄露了, 按照对方的要求填写了助记词.
+        rf"(?:{_WALLET_PHRASE_ZH}).{{0,15}}(?<![没沒不未别別])(?:给了|給了|发给|發給|发到|發到|传给|傳給"
+        rf"|告诉|告訴|截图|截圖|拍照|拍给|拍給|贴到|貼到|贴在|貼在|粘贴到|粘貼到|复制到|複製到|泄露|洩露"
+        rf"|泄漏|洩漏|外泄|外洩|被(?:人|别人|別人)?(?:看到|拿到|知道|偷|盗|盜)|发出去|發出去|念给|唸給"
+        rf"|交给|交給|提供给|提供給|发过去|發過去|传过去|傳過去)",
+        rf"(?:对方|對方|他|她|客服|骗子|騙子|管理员|管理員)(?:的)?(?:要求|指示|说的|說的|让我|讓我|叫我)"
+        rf".{{0,15}}(?:填|输入|輸入|导入|導入|提供|发|發|告诉|告訴|给|給).{{0,6}}(?:{_WALLET_PHRASE_ZH})"
+        rf"|(?:对方|對方|他|她|客服|骗子|騙子|管理员|管理員)(?:的)?(?:要求|指示|让我|讓我|叫我).{{0,6}}"
+        rf"(?:把|将|將)?(?:{_WALLET_PHRASE_ZH}).{{0,10}}(?:发|發|给|給|告诉|告訴|填|输入|輸入|提供|传|傳|贴"
+        rf"|貼)",
+        rf"不小心.{{0,20}}(?:{_WALLET_PHRASE_ZH})",
+        # 시드 문구를 알려줬어요, 복구 문구가 유출됐어요, 시드 문구를 어떤 사이트에 입력했어요.
+        rf"(?:{_WALLET_PHRASE_KO}).{{0,25}}(?<!안 )(?<!안)(?<!못 )(?:알려\s*(?:줬|주었|드렸|버렸)"
+        rf"|보냈|보내\s*(?:줬|버렸|드렸)|넘겨\s*(?:줬|버렸|드렸)|넘겼|공유했|공유해\s*버렸|유출|노출"
+        rf"|털렸|붙여\s*넣었|찍어\s*(?:보냈|줬)|캡처|전송했|보여\s*(?:줬|드렸)|올렸|입력해\s*버렸"
+        rf"|줘\s*버렸)",
+        rf"(?:{_WALLET_PHRASE_KO}).{{0,25}}(?:{_FOREIGN_PAGE_KO}).{{0,15}}(?:입력|적었|넣었|붙여)"
+        rf"|(?:{_FOREIGN_PAGE_KO}).{{0,25}}(?:{_WALLET_PHRASE_KO}).{{0,15}}(?:입력|적었|넣었|붙여)",
+        # シードフレーズを教えてしまった, 秘密鍵を送りました, 復元フレーズが漏れた,
+        # 入力してしまった.
+        rf"(?:{_WALLET_PHRASE_JA}).{{0,25}}(?:(?:教え|伝え|送っ|送り|送信し|渡し|見せ|共有し|撮っ|載せ"
+        rf"|書き込ん|読み上げ)(?:た|ちゃ|まし|てしま|ちまっ)|漏れ|漏洩|流出|知られ|盗まれ|バレ|(?:入力し|入れ"
+        rf"|貼り付け|打ち込ん)(?:て(?:しま|しまい|しまっ)|ちゃ|ちまっ))",
+        rf"(?:{_WALLET_PHRASE_JA}).{{0,25}}(?:{_FOREIGN_PAGE_JA}).{{0,15}}(?:入力|入れ|貼り付け)"
+        rf"|(?:{_FOREIGN_PAGE_JA}).{{0,25}}(?:{_WALLET_PHRASE_JA}).{{0,15}}(?:入力|入れ|貼り付け)",
+    ]
+)
+
+# Someone else at the controls: a remote-access tool installed or connected at someone's
+# request ("support" scams ask for one).
+REMOTE_ACCESS = _compile(
+    [
+        r"\b(?:asked|told|wanted|made|had|got|getting|walked) me (?:to )?(?:install|download|open"
+        r"|use|share)\b.{0,30}\b(?:remote|anydesk|teamviewer|screen)",
+        r"\b(?:installed|downloaded|gave (?:them|him|her) access|connected)\b.{0,40}\b(?:anydesk"
+        r"|teamviewer|remote|screen ?shar)",
+        r"\b(?:anydesk|teamviewer|remote (?:access|control|desktop))\b.{0,40}\b(?:installed"
+        r"|connected|controlling|moving|on my (?:computer|phone|pc|laptop)|now|still)\b",
+        r"远程(?:控制|操作|协助)|遠程(?:控制|操作|協助)|遠端(?:控制|操作|遙控)|(?:下载|下載|安装|安裝)了?"
+        r".{0,10}(?:向日葵|anydesk|teamviewer|远程|遠程|遠端|屏幕共享|螢幕分享)|共享屏幕|屏幕共享",
+        r"원격\s*(?:제어|조종|접속|앱|프로그램|지원)|팀뷰어|애니데스크|화면\s*공유",
+        r"遠隔(?:操作|サポート)|リモート(?:操作|アクセス|デスクトップ)|画面共有",
+    ]
+)
+
 PREVENTION = _compile(
     [
         r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b.{0,30}\b(?:stop|prevent|avoid|"
         r"protect|secure|keep|guard|make sure|spot|recogni[sz]e|tell if|know if|check if)\b",
         r"\bhow to (?:stop|prevent|avoid|protect|secure|keep|spot|recogni[sz]e)\b",
-        r"^\s*(?:can|could|may) (?:i|we)\b[^.!]*\?\s*$",
+        r"^\s*(?:can|could|may|should|shall|do|would|will) (?:i|we)\b[^.!]*\?\s*$",
+        r"\b(?:safe|dangerous|risky|legit)\s*\?\s*$",
         r"\b(?:ways?|tips?|best practices?|steps?) to (?:stop|prevent|avoid|protect|secure|keep|"
         r"guard|lock)\b",
         r"\b(?:do|does|will|would) (?:support|your staff|you|the exchange|your team|an? agent)"
-        r"\b.{0,10}\b(?:ask|call|request|need)\b.{0,20}\?",
+        r"\b.{0,10}\b(?:ask|call|request|need)\b.{0,60}\?",
+        r"\b(?:will|would|do|does|did|can|could|should)\b[^.!?]{0,60}\bever\b[^.!?]{0,80}\?",
+        r"\bis it (?:ok|okay|safe|normal|legit|fine|possible|true) (?:to|for|that|if)\b",
         r"\b(?:what (?:if|happens if|should i do if|do i do if|to do if)|in case|just in case|"
         r"suppose|hypothetically)\b",
         r"^\s*if\b|\bif (?:my|someone|somebody|a|an|i|they|scammers|hackers)\b",
@@ -205,12 +295,20 @@ PREVENTION = _compile(
         r"\b(?:is it|are they) (?:possible|safe)\b",
         r"(?:怎样|怎麼|怎么|如何|要怎|该怎|該怎).{0,6}(?:防止|避免|预防|預防|防范|防範|保护|保護|"
         r"識別|识别|辨别|辨別)|(?:防止|避免|预防|預防|防范|防範).{0,12}(?:吗|嗎|？|\?|方法|办法|辦法)",
+        r"^(?:请问|請問)?(?:我)?(?:可以|能|能不能|可不可以|应该|應該|该不该|該不該|要不要)[^。！!]{0,40}"
+        r"[？?]\s*$|(?:会|會)(?:不会|不會)?[^。！!]{0,30}(?:吗|嗎)[？?]?\s*$",
+        r"(?:可以|能不能|可不可以|能否|应该|應該|该不该|該不該|要不要)[^。！!]{0,30}(?:吗|嗎|么|麼)[？?]?\s*$"
+        r"|(?:安全|可靠|靠谱|靠譜|危险|危險|正常|可信)(?:吗|嗎|么|麼|不)[？?]?\s*$",
         r"^(?:如果|万一|萬一|要是|假如|假设|假設)|(?:如果|万一|萬一|要是|假如)(?:我的?|账户|帳戶|"
         r"账号|帳號|有人)",
         r"(?:예방|방지|막으려면|막는\s*(?:법|방법)|지키려면|안\s*당하려면)|미리\s*알아|혹시\s*"
         r"(?:모르니|몰라서)|당하면\s*어떻게|(?:되면|당하면|생기면)\s*(?:어떻게|뭘|무엇)",
-        r"(?:防ぐ|防止|予防|守る|対策|見分け)(?:には|ため|方法|ために|したい|は)|念のため|もし|"
+        r"(?:해도|줘도|보내도|입력해도|알려\s*줘도)\s*(?:되나요|돼요|될까요|괜찮)|기도\s*하나요"
+        r"|(?:경우|일)(?:가|이|도)\s*있나요|(?:위험|안전|괜찮)(?:한가요|할까요|하나요|합니까|해요\s*\?)",
+        r"(?:防ぐ|防止|予防|守る|対策|見分け)(?:には|ため|方法|ために|したい|は)|念のため|(?<!か)もし|"
         r"(?:られたら|されたら|なったら).{0,10}(?:どう|何を|まず)",
+        r"こと(?:は|が|って|も)(?:あります|ある)|(?:ても|でも)(?:大丈夫|いい|良い|問題(?:ない|ありません))"
+        r"|(?:安全|危険|大丈夫)(?:ですか|でしょうか|なの)",
     ]
 )
 
@@ -224,7 +322,8 @@ HAPPENING_NOW = _compile(
         r"\b(?:my|the) (?:account|wallet|phone|funds|coins|balance|btc|usdt|eth)\b.{0,20}\b(?:was|"
         r"were|got|has been|have been|is being)\b",
         r"\b(?:someone|somebody|he|she|they|the scammer)\b.{0,10}\b(?:is|are|has|have|just)\b",
-        r"\b(?:stole|drained|emptied|withdrew|hacked|took over|logged into|changed my)\b",
+        r"(?<!getting )(?<!get )(?<!being )\b(?:stole|drained|emptied|withdrew|hacked|took over"
+        r"|logged into|changed my)\b",
         r"\b(?:he|she|they|someone)(?:'s|'re)\b|\bjust (?:now|came|got|happened|received|"
         r"logged|gave|sent|lost|noticed|saw|called)\b",
         r"正在|刚刚|剛剛|刚才|剛才|现在|現在|已经|已經|马上|馬上|快帮|快幫|了[，,。！!]|了$",
@@ -241,7 +340,7 @@ CONDITION = _compile(
         r"\b(?:if|in case|suppose|supposing|what if|should)\b[^,.;?!]{0,160}",
         r"(?:如果|万一|萬一|要是|假如|假设|假設|若是)[^，,。？?！!；;]{0,60}",
         r"(?:[^,.?!\s]+\s+){0,8}[^,.?!\s]*(?:으면|면)(?=\s|$)",
-        r"もし[^、。？?！!]{0,60}|[^、。？?！!]{0,60}(?:たら|れば|なら)(?=[、,\s]|$)",
+        r"(?<!か)もし[^、。？?！!]{0,60}|[^、。？?！!]{0,60}(?:たら|れば|なら)(?=[、,\s]|$)",
     ]
 )
 
@@ -265,6 +364,8 @@ def reports_incident(text: str) -> bool:
     cleaned = _clean(text)
     return bool(
         IN_PROGRESS.search(cleaned)
+        or SECRET_GIVEN_AWAY.search(cleaned)
+        or REMOTE_ACCESS.search(cleaned)
         or intents.mentions_security_incident(cleaned)
         or incident_phrases(cleaned)
     )

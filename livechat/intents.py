@@ -77,6 +77,10 @@ SELF_SERVICE = [
         r"举报|舉報|检举|檢舉",
         r"(?:어떻게|나요|까요|가요|있나요)\s*\??\s*$|신고(?:하고|하려|할\s*수)",
         r"(?:どうやって|どうすれば|ますか|ですか|でしょうか)[？?]?\s*$|(?:報告|通報)(?:したい|する方法)",
+        # A how-question opening the message, typed without a question mark.
+        r"^\s*(?:how (?:do|can|should|would|to)|what (?:should|do|can) (?:i|we)|why (?:do|does"
+        r"|would|is|are|did))\b|^\s*(?:请问|請問)?(?:我)?(?:要|该|該|应该|應該)?(?:怎么|怎麼|如何|怎样|怎樣)"
+        r"|^\s*어떻게|^\s*(?:どうやって|どうすれば|どうしたら)",
     ]
 ]
 

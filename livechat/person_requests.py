@@ -123,7 +123,8 @@ ENGLISH = [
     r"|support|your team)\s+(?:call|contact|email|reach|get back to|text|phone)\b",
     r"\b(?:someone|somebody|a human|an agent|support|your team)\s+(?:please\s+)?(?:call|contact"
     r"|email|get back to|reach out to|phone)\s+me\b",
-    r"\b(?:call me(?: back)?|call-?back|phone me|ring me|give me a call|can (?:i|we|you) (?:call"
+    r"(?:^|[,.!?;]\s*|\b(?:please|pls|plz|can you|could you|would you|just|you can|you could)\s+)"
+    r"(?:call|phone|ring) me(?: back)?\b|\b(?:call-?back|give me a call|can (?:i|we|you) (?:call"
     r"|phone)|talk (?:on|by|over) the phone|phone call)\b",
     # Turning down the bot and its canned answers, also sarcastically.
     rf"{_BOT}.{{0,15}}\b(?:again|useless|stupid|dumb|doesn'?t (?:understand|help)|can'?t help"
