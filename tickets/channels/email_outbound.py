@@ -124,7 +124,8 @@ def email_deliveries(messages: Iterable[Message]) -> dict[int, DeliveryState]:
         for message in messages
         if message.kind == Message.Kind.REPLY
     }
-    emails = OutboxEmail.objects.filter(dedupe_key__in=keys).only(
+    # Queried even without a reply (no key matches ""): the page's query count stays the same.
+    emails = OutboxEmail.objects.filter(dedupe_key__in=list(keys) or [""]).only(
         "dedupe_key", "sent_at", "failed_at", "bounced_at", "attempts"
     )
     return {keys[email.dedupe_key]: email_delivery_state(email) for email in emails}
