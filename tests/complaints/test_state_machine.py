@@ -16,7 +16,7 @@ from complaints.models import Complaint, ComplaintEvent, Stage
 from support.models import OutboxEmail
 from tests.complaints.drive import bring_to
 
-ALLOWED = [(old, new) for old, targets in Complaint.TRANSITIONS.items() for new in targets]
+ALLOWED = [(old, new) for old, targets in Complaint.TRANSITIONS.items() for new in sorted(targets)]
 REFUSED = [
     (old, new)
     for old in Stage.values
