@@ -1,0 +1,226 @@
+"""The bot's intents language by language: every way of asking for a person reaches one
+(politeness forms, repetition, rhetorical questions, dismissing the bot, sarcasm, a call), a
+wallet's recovery phrase or a code handed to someone goes to the security team, and questions
+about people, support or security stay with the help center. A person is never refused twice
+in a row."""
+
+import pytest
+
+from livechat import bot
+
+pytestmark = pytest.mark.django_db
+
+KEPT = (bot.ANSWER, bot.CLARIFY)
+
+ASKS_FOR_A_PERSON = {
+    "en": [
+        "could you put me through to a person?",
+        "I would like to be connected to a representative.",
+        "pls connect to live agent",
+        "gimme a human",
+        "Is there an actual person I can speak with?",
+        "hello? anyone?",
+        "is there really nobody there?",
+        "I have been asking for a person for ten minutes",
+        "I don't want to talk to a machine",
+        "wow so helpful, thanks robot",
+        "I keep getting the same useless links",
+        "please have someone call me back",
+        "I want my case escalated",
+    ],
+    "zh-hans": [
+        "麻烦转一下人工",
+        "能帮我转到客服吗",
+        "叫你们负责人出来",
+        "有活人吗",
+        "就没有人管吗",
+        "你们客服是死了吗",
+        "说了半天机器人都听不懂",
+        "人工智障吧你",
+        "答非所问，找人来",
+        "我要和人工对话",
+        "给我回个电话",
+    ],
+    "zh-hant": [
+        "可以跟真人說話嗎",
+        "請轉接客服人員",
+        "叫主管出來",
+        "有冇真人",
+        "唔該轉人工",
+        "搵客服",
+        "機器人根本沒用",
+        "我不想跟機器人講",
+        "請客服人員打電話給我",
+    ],
+    "ko": [
+        "상담원분 부탁드립니다",
+        "담당자분과 통화할 수 있을까요?",
+        "연결해 주시겠어요? 상담원이요",
+        "사람이 직접 봐 주세요",
+        "진짜 사람은 없는 건가요?",
+        "상담원 어디 있어요?",
+        "이거 사람이 보고 있긴 한가요?",
+        "챗봇 필요 없어요",
+        "챗봇이 이해를 못하네요",
+        "챗봇 참 똑똑하네요 ㅋㅋ",
+        "같은 말만 반복하네요",
+        "사람!!!",
+        "전화 좀 해주세요",
+    ],
+    "ja": [
+        "担当者にお繋ぎいただけますでしょうか",
+        "担当の方とお話しできますか",
+        "上司の方と話させてください",
+        "担当者様からご連絡いただけますか",
+        "人間の方はいないんですか",
+        "誰か対応できる人いませんか",
+        "人いる？",
+        "AIじゃ話にならない",
+        "定型文はもういいです",
+        "話が通じないです",
+        "電話でお問い合わせしたいです",
+        "責任者を出してください",
+    ],
+}
+
+ONLY_MENTIONS_A_PERSON = {
+    "en": [
+        "will someone from your team review my documents today?",
+        "How do I contact customer support by email?",
+        "how do I send crypto to another person",
+        "I need support with KYC",
+        "my bot stopped trading, how to restart",
+    ],
+    "zh-hans": [
+        "人工审核大概多长时间",
+        "怎么联系客服？邮箱是多少",
+        "怎么给别人转币",
+        "网格机器人亏了怎么办",
+    ],
+    "zh-hant": ["人工審核通常要多久", "真人認證需要什麼", "可以轉幣給朋友嗎"],
+    "ko": ["다른 사람한테 코인 보내는 법", "신분증 사람이 검토하나요", "자동매매 봇 추천해 주세요"],
+    "ja": [
+        "他の人に送金できますか",
+        "担当者の審査にどれくらいかかりますか",
+        "自動売買ボットの使い方",
+    ],
+}
+
+INCIDENTS = {
+    "en": [
+        "I shared my recovery phrase with a guy who said he could fix my wallet",
+        "my recovery phrase got leaked",
+        "I validated my wallet on a site using my secret phrase",
+        "The 'support team' on Telegram has my private key now",
+        "They called and asked me to install AnyDesk so they can fix my account",
+        "a withdrawal address was added to my whitelist that isn't mine",
+    ],
+    "zh-hans": [
+        "我的助记词泄露了",
+        "我把私钥复制到了一个空投网站",
+        "客服让我把助记词发过去验证，我已经发了",
+        "对方说是官方客服，让我下载远程软件，现在他在操作我的电脑",
+        "我的密码被别人改了",
+    ],
+    "zh-hant": ["我把助記詞貼到一個網站上了", "有人打電話說是交易所客服，要我唸驗證碼給他"],
+    "ko": [
+        "시드 문구를 어떤 사이트에 입력했어요",
+        "제 시드 구문이 유출된 것 같아요",
+        "고객센터라고 문자 와서 인증 코드 보내래요",
+        "전화로 원격 앱 설치하라고 해서 설치했어요",
+    ],
+    "ja": [
+        "シードフレーズを入力してしまいました",
+        "復元フレーズが漏れたかもしれません",
+        "サポートと名乗る人に秘密鍵を送りました",
+        "セキュリティ担当と言う人からSMSのコードを教えてほしいと連絡が来ました",
+    ],
+}
+
+SECURITY_QUESTIONS = {
+    "en": [
+        "Will your staff ever call me and ask for my code?",
+        "does the exchange ever ask for a verification code over the phone?",
+        "should I enable withdrawal whitelist to stop hackers?",
+        "I heard about people getting hacked through SIM swaps, how can I protect myself?",
+        "How do I restore my wallet with my seed phrase?",
+    ],
+    "zh-hans": ["我可以把助记词告诉客服吗？", "助记词可以发给客服吗", "远程控制软件安全吗？"],
+    "zh-hant": ["客服會打電話跟我要驗證碼嗎？", "要怎麼避免被詐騙"],
+    "ko": [
+        "거래소에서 전화로 인증번호를 물어보기도 하나요?",
+        "원격 지원 프로그램을 쓰면 위험한가요?",
+    ],
+    "ja": ["電話で認証コードを聞かれることはありますか", "シードフレーズの保管方法を教えて"],
+}
+
+
+def _cases(by_language: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(lang, text) for lang, texts in by_language.items() for text in texts]
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(ASKS_FOR_A_PERSON))
+def test_a_request_for_a_person_hands_off_however_phrased(lang, text):
+    decision = bot.decide(text, lang=lang, history=[])
+
+    assert decision.action == bot.HANDOFF
+    assert decision.reason == bot.ASKED_FOR_HUMAN
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(ONLY_MENTIONS_A_PERSON))
+def test_a_mention_of_people_or_support_stays_with_the_help_center(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(INCIDENTS))
+def test_a_wallet_phrase_or_code_handed_over_reaches_the_security_team(lang, text):
+    decision = bot.decide(text, lang=lang, history=[])
+
+    assert decision.action == bot.URGENT_HANDOFF
+    assert decision.reason == bot.SECURITY
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(SECURITY_QUESTIONS))
+def test_a_question_about_security_is_answered_not_escalated(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
+
+
+MENTIONS_IN_A_ROW = [
+    ("en", "will someone from your team review my documents?", "so will a human see it"),
+    ("zh-hans", "人工审核大概多长时间", "人工审核"),
+    ("zh-hant", "真人認證需要什麼", "那真人認證呢"),
+    ("ko", "신분증 사람이 검토하나요", "사람이 검토하는 거죠"),
+    ("ja", "担当者の審査にどれくらいかかりますか", "担当者の審査"),
+]
+
+
+@pytest.mark.parametrize("kept_by", KEPT)
+@pytest.mark.parametrize(("lang", "first", "second"), MENTIONS_IN_A_ROW)
+def test_a_second_mention_in_a_row_is_never_refused(lang, first, second, kept_by):
+    assert bot.decide(first, lang=lang, history=[]).action in KEPT  # a mention, not a request
+
+    again = bot.decide(second, lang=lang, history=[kept_by])
+
+    assert again.action == bot.HANDOFF
+    assert again.reason == bot.ASKED_FOR_HUMAN
+
+
+@pytest.mark.parametrize(
+    ("lang", "follow_up"),
+    [
+        ("en", "and what about fees"),
+        ("zh-hans", "手续费是多少"),
+        ("ko", "수수료는 얼마예요"),
+        ("ja", "手数料はいくらですか"),
+    ],
+)
+def test_after_an_answer_a_follow_up_about_something_else_stays_with_the_bot(lang, follow_up):
+    assert bot.decide(follow_up, lang=lang, history=[bot.ANSWER]).action in KEPT
+
+
+def test_a_request_at_the_end_of_a_long_message_is_still_read():
+    story = "My withdrawal has been pending for days and the page says nothing new. " * 60
+
+    decision = bot.decide(story + "Please connect me to an agent.", lang="en", history=[])
+
+    assert decision.action == bot.HANDOFF
