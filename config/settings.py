@@ -253,6 +253,11 @@ TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "support@localhost")
+# A whole raw email (the gateway's POST, a piped or fetched message): a 60 MB mail is read, its
+# attachments over ATTACHMENT_MAX_BYTES replaced by a note. At most EMAIL_ACKS_PER_HOUR
+# acknowledgements go to one address in an hour (auto-reply loops, storms: docs/email.md).
+EMAIL_MAX_BYTES = env("EMAIL_MAX_BYTES", 80 * 1024 * 1024, cast=int)
+EMAIL_ACKS_PER_HOUR = env("EMAIL_ACKS_PER_HOUR", 5, cast=int)
 for _name, _value in email_settings(
     env("EMAIL_URL", f"file://{BASE_DIR / 'var' / 'mail'}" if DEBUG else "console://")
 ).items():

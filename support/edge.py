@@ -84,12 +84,12 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 
 
 def body_limit(content_type: str) -> int | None:
-    """The most a body of this type may hold: a raw email (the mail gateway) may carry three
-    attachments' worth; a multipart upload is limited by Django per field and per file."""
+    """The most a body of this type may hold: a raw email (the mail gateway) EMAIL_MAX_BYTES;
+    a multipart upload is limited by Django per field and per file."""
     if content_type.startswith("multipart/form-data"):
         return None
     if content_type == "message/rfc822":
-        return settings.ATTACHMENT_MAX_BYTES * 3
+        return settings.EMAIL_MAX_BYTES
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 

@@ -389,8 +389,10 @@ class InboundEmailView(APIView):
         # The stream, not request.body: Django caps that at the 2.5 MB of forms. The edge has
         # refused a declared length over this view's limit (support.edge.body_limit).
         raw = request.stream.read() if request.stream else b""
-        if not raw or len(raw) > settings.ATTACHMENT_MAX_BYTES * 3:
-            message = _("Send one raw email, at most 3 times the attachment limit.")
+        if not raw or len(raw) > settings.EMAIL_MAX_BYTES:
+            message = _("Send one raw email of at most %(limit)s bytes.") % {
+                "limit": settings.EMAIL_MAX_BYTES
+            }
             raise exceptions.ValidationError({"body": [message]})
         ticket = email_receive(raw=raw)
         body = {"reference": ticket.reference if ticket else None, "parsed": ticket is not None}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from support.registry import customer_panels
+from tickets.bounce_models import address_bounce
 from tickets.transfers import transfer_row
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ PANEL_TITLES = {
 def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
     profile = getattr(customer, "customer_profile", None)
     panel = {"customer": customer, "profile": profile, "notice": "", "panels": {}}
+    panel["bounce"] = address_bounce(customer.email)  # our email to them bounces
     try:
         panel["panels"] = titled(customer_panels(customer, viewer=user))
     except Exception:  # another app's panel must not break the ticket page

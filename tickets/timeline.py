@@ -276,6 +276,10 @@ def _unknown(event: Event, values: dict[str, str]) -> str:
     return _("The ticket was updated by %(actor)s.") % values
 
 
+def _said(sentence: Promise) -> Sentence:
+    return lambda event, values: str(sentence) % values
+
+
 PEOPLE_FIELDS = frozenset({"assignee"})
 SENTENCES: dict[str, Sentence] = {
     "status": _status,
@@ -301,4 +305,6 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "escalation_level": _escalation_level,
     "sla_breach": _sla_breach,
+    "email_bounced": _said(gettext_lazy("Our email to %(after)s could not be delivered.")),
+    "raw_email_downloaded": _said(gettext_lazy("%(actor)s downloaded the original email.")),
 }

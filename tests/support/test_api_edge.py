@@ -92,7 +92,7 @@ def raw_email_with(attachment: bytes) -> bytes:
 
 
 def test_c1_the_mail_gateway_takes_a_raw_email_over_the_form_limit(web, agent, settings, tmp_path):
-    """C1: raw emails have their own limit (3 attachments' worth), above the 2.5 MB of forms."""
+    """C1: raw emails have their own limit (EMAIL_MAX_BYTES), above the 2.5 MB of forms."""
     settings.MEDIA_ROOT = tmp_path
     SlaPolicy.objects.create(
         name="Default", first_response_minutes=60, next_response_minutes=120, resolution_minutes=480
@@ -109,7 +109,7 @@ def test_c1_the_mail_gateway_takes_a_raw_email_over_the_form_limit(web, agent, s
 
 
 def test_c1_a_raw_email_over_its_own_limit_is_a_413(web, agent, settings):
-    settings.ATTACHMENT_MAX_BYTES = 1000
+    settings.EMAIL_MAX_BYTES = 1000
     raw = raw_email_with(b"x" * 5000)
 
     response = web.post(

@@ -57,7 +57,7 @@ def email_process(*, raw_id: int) -> Ticket | None:
     read = email_read(raw)
     try:
         with transaction.atomic():
-            stored = RawInbound.objects.select_for_update().get(pk=raw_id)
+            stored = RawInbound.objects.select_for_update().defer("payload").get(pk=raw_id)
             if stored.processed_at is not None:  # a concurrent delivery got there first
                 return stored.ticket
             ticket, note = _pass_on(read, stored)

@@ -23,7 +23,6 @@ from tickets.channels.email_threads import email_message_id_verified
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ACKS_PER_HOUR = 5
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
 AUTO_FLAG_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply")
 OUT_OF_OFFICE_RE = re.compile(
@@ -73,7 +72,7 @@ def is_own_mail(read: ReadEmail) -> bool:
 
 
 def acks_per_hour() -> int:
-    return int(getattr(settings, "EMAIL_ACKS_PER_HOUR", DEFAULT_ACKS_PER_HOUR))
+    return settings.EMAIL_ACKS_PER_HOUR
 
 
 def ack_allowed(address: str, *, now=None) -> bool:

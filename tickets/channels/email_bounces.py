@@ -240,7 +240,8 @@ def _note(ticket: Ticket, bounce: Bounce, *, key: str, raw_id: int) -> Message:
         external_id=key[:200],
     )
     failed = ", ".join(recipient.address for recipient in bounce.failed)
-    events_record(ticket=ticket, by=None, changes=[("email_bounced", "", failed or "delayed")])
+    if failed:  # a delay is only noted: the server still tries
+        events_record(ticket=ticket, by=None, changes=[("email_bounced", "", failed)])
     return note
 
 

@@ -8,6 +8,7 @@ agent sees "could not read fully" and can download the original.
 
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from email import errors, policy
 from email.message import EmailMessage
@@ -16,7 +17,13 @@ from email.parser import BytesParser
 from django.conf import settings
 
 from tickets.channels.email_charsets import decode_text
-from tickets.channels.email_headers import BLANK_LINE_RE, first_header, mend_headers, sender_of
+from tickets.channels.email_headers import (
+    BLANK_LINE_RE,
+    first_header,
+    header_bytes,
+    mend_headers,
+    sender_of,
+)
 from tickets.channels.email_html import html_sanitise, html_text, suspicious_links
 from tickets.errors import AttachmentTooLarge, TicketError
 from tickets.files import AttachmentQuarantined
@@ -37,6 +44,7 @@ STRUCTURE_DEFECTS = (
     errors.MisplacedEnvelopeHeaderDefect,
 )
 FORWARDED_TYPES = {"message/rfc822", "message/global"}
+FOUND_BOUNDARY_RE = re.compile(rb"^--([^\s]{1,70})\s*$", re.MULTILINE)
 
 
 class Problem:
@@ -145,6 +153,8 @@ def _collect(part: EmailMessage, parts: _Parts) -> None:
     content_type = part.get_content_type()
     if content_type in FORWARDED_TYPES:
         parts.files.append(part)
+    elif content_type.startswith("multipart/") and not part.is_multipart():
+        _collect_unsplit(part, parts)
     elif part.is_multipart():
         children = [child for child in part.get_payload() if isinstance(child, EmailMessage)]
         if content_type == "multipart/alternative":
@@ -158,6 +168,25 @@ def _collect(part: EmailMessage, parts: _Parts) -> None:
         (parts.plain if content_type == "text/plain" else parts.html).append(decoded.text)
     elif content_type not in ("message/delivery-status", "text/rfc822-headers"):
         parts.files.append(part)
+
+
+def _collect_unsplit(part: EmailMessage, parts: _Parts) -> None:
+    """A multipart whose boundary never came (the sender's program wrote another one, or cut
+    the mail short): split it again at the boundary its first line shows, else keep it all
+    as text."""
+    payload = part.get_payload()
+    raw = header_bytes(payload) if isinstance(payload, str) else b""
+    found = FOUND_BOUNDARY_RE.search(raw)
+    if found is None:
+        parts.plain.append(decode_text(raw[:MAX_BODY_BYTES]).text)
+        return
+    boundary = found.group(1).decode("ascii", "replace")
+    mended = f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode() + raw
+    again = BytesParser(policy=policy.default).parsebytes(mended)
+    if again.is_multipart():
+        _collect(again, parts)
+    else:
+        parts.plain.append(decode_text(raw[:MAX_BODY_BYTES]).text)
 
 
 def _collect_alternative(children: list[EmailMessage], parts: _Parts) -> None:
