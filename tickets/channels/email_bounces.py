@@ -144,15 +144,16 @@ def _original(message: EmailMessage, bounce: Bounce) -> None:
 
 def bounce_record(*, bounce: Bounce, key: str, raw_id: int) -> Ticket | None:
     """Attach `bounce` to the ticket whose email bounced and mark the failed addresses; returns
-    the ticket (None when no ticket of that customer is named). A repeat changes nothing (the
+    the ticket (None when no ticket of that customer is named: then nothing changes, since
+    anyone can write a notification about any address). A repeat adds no second note (the
     note's external id is the notification's key)."""
     now = timezone.now()
     with transaction.atomic():
         ticket = bounced_ticket(bounce)
+        if ticket is None:  # nothing ties it to our mail: it marks no address either
+            return None
         for recipient in bounce.failed:
             _mark(recipient, ticket=ticket, now=now)
-        if ticket is None:
-            return None
         try:
             with transaction.atomic():
                 _note(ticket, bounce, key=key, raw_id=raw_id)
@@ -196,7 +197,7 @@ def _plain_address(value: str) -> str:
     return match.group(0).lower() if match else ""
 
 
-def _mark(recipient: Recipient, *, ticket: Ticket | None, now) -> None:
+def _mark(recipient: Recipient, *, ticket: Ticket, now) -> None:
     updated = BouncedAddress.objects.filter(address=recipient.address).update(
         status=recipient.status,
         diagnostic=recipient.diagnostic,
