@@ -33,6 +33,7 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "raw-inbound-purge": {"task": "tickets.tasks.raw_inbound_purge_task", "schedule": 3600.0},
+    "mailboxes-poll": {"task": "tickets.tasks.mailboxes_poll_task", "schedule": 60.0},
     "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
     "chat-offer-expiry": {
         "task": "livechat.tasks.conversation_expire_offers_task",

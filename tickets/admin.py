@@ -184,3 +184,7 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
     list_filter = ["language", "active"]
     search_fields = ["key", "label"]
     ordering = ["order", "key", "language"]
+
+
+# The mailboxes' admin lives in its own module (a write-only password, poll state).
+from tickets.mailbox_admin import MailboxAdmin  # noqa: E402, F401

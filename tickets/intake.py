@@ -75,6 +75,7 @@ class InboundMessage:
     language_hint: str | None = None
     reference_hint: str = ""
     category: str = ""
+    team_id: int | None = None  # the team of the mailbox it reached (tickets/mailboxes.py)
     metadata: Mapping = field(default_factory=dict)
     # Email (tickets/channels/email.py): an HTML-only email's sanitised HTML, shown as it is
     # when it holds no secret; and whether to acknowledge (not an auto-reply, nor past the
@@ -317,6 +318,7 @@ def _open(message, analysis, customer, now, *, follow_up_of: Ticket | None) -> T
         security_followup=bool(analysis.security_followup or analysis.secrets),
         strongly_negative=analysis.strongly_negative,
         follow_up_of=follow_up_of,
+        team_id=message.team_id,
         created_at=now,
         follow_up_after=now + FOLLOW_UP_GRACE,  # acknowledgement and routing, after commit
     )

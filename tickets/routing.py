@@ -73,6 +73,14 @@ def online_members(team: Team) -> list[AbstractBaseUser]:
     )
 
 
+def _team(ticket: Ticket) -> Team | None:
+    """The team a ticket already has (from the mailbox it reached, a transfer, an escalation)
+    stays, but for a security incident; else the routing rules decide."""
+    if ticket.team_id and not is_security_incident(ticket):
+        return ticket.team
+    return team_for(ticket) or ticket.team
+
+
 def ticket_route(*, ticket_id: int) -> Ticket:
     """Give an unowned ticket a team and, if one is free, an agent; else it waits in the queue.
 
@@ -82,7 +90,7 @@ def ticket_route(*, ticket_id: int) -> Ticket:
         ticket = lock_ticket(Ticket.objects.get(pk=ticket_id))
         if ticket.assignee_id or not ticket.is_open:
             return ticket
-        team = team_for(ticket) or ticket.team
+        team = _team(ticket)
         if team is None:
             return ticket
         agent = None if is_security_incident(ticket) else agent_for(ticket, team)

@@ -44,6 +44,29 @@ def raw_inbound_purge_task() -> int:
     return raw_inbound_purge()
 
 
+MAILBOX_POLL_EXPIRES = 55  # seconds: a poll still queued when the next one is due is dropped
+
+
+@shared_task
+def mailboxes_poll_task() -> int:
+    """Every minute: one poll task per IMAP mailbox, so that one failing or slow mailbox
+    delays no other (tickets/channels/imap.py)."""
+    from tickets.channels.imap import mailboxes_to_poll
+
+    mailbox_ids = mailboxes_to_poll()
+    for mailbox_id in mailbox_ids:
+        mailbox_poll_task.apply_async((mailbox_id,), expires=MAILBOX_POLL_EXPIRES)
+    return len(mailbox_ids)
+
+
+@shared_task
+def mailbox_poll_task(mailbox_id: int) -> int | None:
+    """Read one mailbox's new messages; safe to run twice at once (the second skips)."""
+    from tickets.channels.imap import mailbox_poll
+
+    return mailbox_poll(mailbox_id=mailbox_id)
+
+
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def survey_sweep_task() -> int:
     """Send, remind and expire the due surveys (tickets/surveys/sweep.py); safe to run twice."""

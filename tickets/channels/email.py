@@ -27,7 +27,8 @@ from tickets.channels.email_headers import first_header
 from tickets.channels.email_mime import ReadEmail, email_read
 from tickets.channels.email_threads import email_sender_checked, email_thread_headers
 from tickets.intake import InboundMessage, intake_message
-from tickets.models import Channel, RawInbound, Ticket
+from tickets.mailboxes import mailbox_addressed, mailbox_for_recipients
+from tickets.models import Channel, Mailbox, RawInbound, Ticket
 from tickets.raw_inbound import raw_inbound_store, raw_payload
 
 logger = logging.getLogger(__name__)
@@ -40,16 +41,17 @@ OWN_MAIL = "our own email came back: no ticket"
 BOUNCE_WITHOUT_TICKET = "delivery status notification naming no ticket of ours"
 
 
-def email_receive(*, raw: bytes) -> Ticket | None:
+def email_receive(*, raw: bytes, mailbox: Mailbox | None = None) -> Ticket | None:
     """Store then process one raw RFC 822 message; returns its ticket (None when it made
-    none: our own mail, a bounce naming no ticket, or a failure kept on the raw row)."""
+    none: our own mail, a bounce naming no ticket, or a failure kept on the raw row).
+    `mailbox`: the one it was read from (IMAP, the pipe), else found by its recipients."""
     stored = _store_raw(raw)
     if stored.processed_at is not None:
         return stored.ticket
-    return email_process(raw_id=stored.pk)
+    return email_process(raw_id=stored.pk, mailbox=mailbox)
 
 
-def email_process(*, raw_id: int) -> Ticket | None:
+def email_process(*, raw_id: int, mailbox: Mailbox | None = None) -> Ticket | None:
     """Read a stored message and pass it on (also the replay entry point). Nothing a message
     holds makes this raise; an unexpected failure is kept on the raw row, to replay once it is
     fixed. Raises RawPayloadUnavailable for a payload purged after its retention period."""
@@ -60,7 +62,7 @@ def email_process(*, raw_id: int) -> Ticket | None:
             stored = RawInbound.objects.select_for_update().defer("payload").get(pk=raw_id)
             if stored.processed_at is not None:  # a concurrent delivery got there first
                 return stored.ticket
-            ticket, note = _pass_on(read, stored)
+            ticket, note = _pass_on(read, stored, mailbox or mailbox_for_recipients(raw))
             RawInbound.objects.filter(pk=raw_id).update(
                 processed_at=timezone.now(), ticket=ticket, error=note
             )
@@ -91,7 +93,9 @@ def _message_id(raw: bytes) -> str:
     return ""
 
 
-def _pass_on(read: ReadEmail, stored: RawInbound) -> tuple[Ticket | None, str]:
+def _pass_on(
+    read: ReadEmail, stored: RawInbound, mailbox: Mailbox | None = None
+) -> tuple[Ticket | None, str]:
     """(the ticket, a note for the raw row) for a message read, inside its lock."""
     if is_own_mail(read):
         return None, OWN_MAIL
@@ -100,6 +104,7 @@ def _pass_on(read: ReadEmail, stored: RawInbound) -> tuple[Ticket | None, str]:
         ticket = bounce_record(bounce=bounce, key=_key(stored), raw_id=stored.pk)
         return ticket, "" if ticket is not None else BOUNCE_WITHOUT_TICKET
     message = email_message(read, key=_key(stored), raw_id=stored.pk)
+    message = mailbox_addressed(message, mailbox)  # its team and default language
     started = timezone.now()
     ticket = intake_message(email_sender_checked(message))
     if message.acknowledge and ticket.created_at >= started:  # a new ticket: acknowledged

@@ -1,0 +1,172 @@
+"""Mailboxes: the admin keeps the password write-only and shows how the last poll went; mail
+that reaches a mailbox goes to its team and default language, whichever way it came in."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from support.models import Team
+from tests.tickets.imap_server import sample
+from tickets.channels.email import email_receive
+from tickets.channels.imap import mailbox_poll
+from tickets.mailboxes import mailbox_password, mailbox_set_password
+from tickets.models import Mailbox
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "app-password-Zq81"
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def japan(db) -> Team:
+    return Team.objects.create(slug="japan", name="Japan")
+
+
+def mailbox_form(**changes) -> dict:
+    form = {
+        "address": "Support-KR@Exchange.example",
+        "language": "ko",
+        "enabled": "on",
+        "host": "imap.mail.example",
+        "port": "993",
+        "security": "tls",
+        "username": "support-kr",
+        "folder": "INBOX",
+    }
+    return {**form, **changes}
+
+
+def test_the_admin_stores_the_password_sealed_and_never_shows_it(admin_client):
+    response = admin_client.post(
+        reverse("admin:tickets_mailbox_add"), mailbox_form(password=SECRET)
+    )
+    assert response.status_code == 302
+    mailbox = Mailbox.objects.get()
+    assert mailbox.address == "support-kr@exchange.example"
+    assert SECRET.encode() not in bytes(mailbox.password_sealed)
+    assert mailbox_password(mailbox) == SECRET
+
+    page = admin_client.get(reverse("admin:tickets_mailbox_change", args=[mailbox.pk]))
+    listing = admin_client.get(reverse("admin:tickets_mailbox_changelist"))
+
+    for shown in (page, listing):
+        assert SECRET not in shown.content.decode()
+    assert "not set" not in page.content.decode() and ">set<" in page.content.decode()
+
+
+def test_saving_without_a_password_keeps_the_stored_one(admin_client):
+    mailbox = mailbox_set_password(
+        mailbox=Mailbox.objects.create(**_model_fields()), password=SECRET
+    )
+    url = reverse("admin:tickets_mailbox_change", args=[mailbox.pk])
+
+    admin_client.post(url, mailbox_form(folder="Support"))
+    assert mailbox_password(Mailbox.objects.get()) == SECRET
+
+    admin_client.post(url, mailbox_form(folder="Support", forget_password="on"))
+    assert mailbox_password(Mailbox.objects.get()) == ""
+    assert "not set" in admin_client.get(url).content.decode()
+
+
+def test_moving_a_mailbox_to_another_folder_reads_it_afresh(admin_client):
+    mailbox = Mailbox.objects.create(**_model_fields(), uidvalidity=7, last_uid=420)
+    url = reverse("admin:tickets_mailbox_change", args=[mailbox.pk])
+
+    admin_client.post(url, mailbox_form(language="ja"))  # no connection field changed
+    assert (Mailbox.objects.get().uidvalidity, Mailbox.objects.get().last_uid) == (7, 420)
+    admin_client.post(url, mailbox_form(folder="Archive"))
+
+    mailbox.refresh_from_db()
+    assert (mailbox.folder, mailbox.uidvalidity, mailbox.last_uid) == ("Archive", None, 0)
+
+
+def test_the_admin_refuses_a_password_in_clear_over_the_network(admin_client):
+    response = admin_client.post(
+        reverse("admin:tickets_mailbox_add"), mailbox_form(security="none", password=SECRET)
+    )
+
+    assert response.status_code == 200
+    assert "would cross the network in clear" in response.content.decode()
+    assert not Mailbox.objects.exists()
+
+
+def test_the_admin_shows_the_last_poll_error(admin_client):
+    mailbox = Mailbox.objects.create(
+        **_model_fields(),
+        last_problem=Mailbox.Problem.LOGIN,
+        last_error="LoginError: [AUTHENTICATIONFAILED] Invalid credentials",
+    )
+
+    listing = admin_client.get(reverse("admin:tickets_mailbox_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:tickets_mailbox_change", args=[mailbox.pk]))
+
+    assert "The server refused the username or password" in listing
+    assert "AUTHENTICATIONFAILED" in page.content.decode()
+
+
+def test_a_lost_sealing_key_is_reported_on_the_mailbox(settings):
+    mailbox = mailbox_set_password(mailbox=Mailbox.objects.create(**_model_fields()), password="x")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS, settings.RAW_INBOUND_KEY = "new", [], []
+
+    mailbox_poll(mailbox_id=mailbox.pk)
+
+    mailbox.refresh_from_db()
+    assert mailbox.last_problem == Mailbox.Problem.PASSWORD_KEY
+
+
+def test_mail_to_a_mailbox_goes_to_its_team_even_with_a_catch_all_rule(
+    japan, routing, policy, django_capture_on_commit_callbacks
+):
+    """The HTTP endpoint and a replay name no mailbox: its address among the recipients does."""
+    Mailbox.objects.create(address="support@ourdomain.com", team=japan, language="ja")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = email_receive(raw=sample("mail091.box"))  # To: support@ourdomain.com
+
+    ticket.refresh_from_db()
+    assert ticket.team == japan  # not the catch-all rule's team
+    assert ticket.messages.get().metadata["mailbox"] == "support@ourdomain.com"
+
+
+def test_the_mailbox_language_decides_what_the_text_cannot(policy):
+    """Kanji alone read as Chinese, or as Japanese for the Japanese desk's mailbox."""
+    Mailbox.objects.create(address="jp@exchange.example", language="ja")
+    elsewhere = email_receive(raw=_kanji_only("<a@x>", to="help@exchange.example"))
+    japanese_desk = email_receive(raw=_kanji_only("<b@x>", to="jp@exchange.example"))
+
+    assert elsewhere.language != "ja"
+    assert japanese_desk.language == "ja"
+
+
+def test_a_named_mailbox_wins_over_the_recipients(japan, policy):
+    named = Mailbox.objects.create(address="vip@exchange.example", team=japan)
+    Mailbox.objects.create(address="jp@exchange.example", language="ja")
+
+    ticket = email_receive(raw=_kanji_only("<c@x>", to="jp@exchange.example"), mailbox=named)
+
+    assert ticket.team == japan
+    assert ticket.messages.get().metadata["mailbox"] == "vip@exchange.example"
+
+
+def _kanji_only(message_id: str, *, to: str) -> bytes:
+    return (
+        f"From: kunde@example.net\r\nTo: {to}\r\nSubject: =?utf-8?b?5Ye66YeR?=\r\n"
+        f"Message-ID: {message_id}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "出金未着\r\n"
+    ).encode()
+
+
+def _model_fields() -> dict:
+    return {
+        "address": "support-kr@exchange.example",
+        "host": "imap.mail.example",
+        "username": "support-kr",
+        "language": "ko",
+    }
