@@ -25,6 +25,11 @@ ALWAYS = _compile(
         r"attorney|lawyer|solicitor|law firm|legal (?:request|action|notice|demand)s?|on behalf "
         r"of (?:a|my|our) client)\b",
         r"去世|过世|過世|逝世|身故|离世|離世|遗产(?!税)|遺產(?!稅)|继承(?!税)|繼承(?!稅)|死亡证明|死亡證明",
+        # A relative "gone" or "no longer here" (爸爸走了, 母親不在了, lost my husband).
+        r"(?:父亲|父親|母亲|母親|爸爸|妈妈|媽媽|老公|丈夫|妻子|老婆|家人|亲人|親人|儿子|兒子|女儿|女兒|爷爷"
+        r"|爺爺|奶奶)(?:已经|已經)?(?:走了|不在了|没了|沒了)",
+        r"\blost my (?:father|mother|dad|mom|mum|husband|wife|son|daughter|brother|sister"
+        r"|partner)\b|\bno longer with us\b",
         r"公安|警方|警察|法院|律师|律師|检察|檢察|调取|調取|司法|协查|協查",
         r"돌아가(?:셨|신)|사망|별세|상속(?!세)|유족|경찰|수사|법원|검찰|변호사|영장",
         r"亡くな|死亡|逝去|相続(?!税)|遺族|警察|捜査|裁判所|弁護士|検察|令状|文書提出命令",
@@ -48,6 +53,17 @@ ACTIONS = _compile(
         r"(?:补偿|補償|赔偿|賠償|退款|退还|退還|撤销|撤銷|回滚|回滾)(?:给我|給我)?|"
         r"(?:审查|審查|复查|複查|重新审核|重新審核)(?:这|這|我的)?(?:笔|筆)?(?:交易|订单|訂單)",
         r"(?:我要|我想|想要)(?:投诉|投訴|客诉|客訴|申诉|申訴)|(?:投诉|投訴|客诉|客訴)(?:你们|你們)",
+        # Contesting a decision or a trade: an appeal, an objection, "I do not accept it".
+        r"\bi (?:want|need|would like|wish) to (?:appeal|contest|challenge|object to)\b"
+        r"|\b(?:file|make|lodge|raise|submit) (?:a|an|my) (?:formal )?(?:appeal|objection)\b"
+        r"(?!.{0,10}\?)|\bi (?:dispute|contest|challenge|reject|do not accept|don'?t accept"
+        r"|object to)\b|\b(?:not satisfied|unsatisfied|dissatisfied|unhappy|not happy) with\b"
+        r".{0,40}\b(?:complaint|decision|outcome|result|handling|response|answer)",
+        r"(?:我要|我想|想要|要求|我希望)[^。！!？?]{0,12}(?:申诉|申訴|覆核|复核|複核|复议|復議|异议|異議)"
+        r"|(?:提出|申请|申請)(?:覆核|复核|複核|复议|復議|异议|異議)|我?(?:不认可|不認可|不接受|不服)"
+        r"|(?:必须|必須|得|应该|應該)(?:赔|賠)(?!率)|(?:赔|賠)(?:我|给我|給我)",
+        r"異議(?:申し立て|申立)(?:を)?(?:したい|します|させて|いたし|お願い)|不服(?:です|があ|を申)"
+        r"|納得(?:でき|いか)(?:ない|ません)",
         r"(?:余额|餘額|资产|資產|持仓|持倉)(?:证明|證明)|(?:企业|企業|公司|法人)(?:账户|帳戶|账号|帳號)"
         r".{0,12}(?:注销|註銷|关闭|關閉|转|轉)",
         r"보상|배상|환불|취소해\s*(?:주|달)|(?:민원|클레임|이의)\s*(?:넣|제기|신청|걸)"

@@ -27,6 +27,7 @@ ASKS_FOR_A_PERSON = {
         "I keep getting the same useless links",
         "please have someone call me back",
         "I want my case escalated",
+        "seriously?? another automated reply",
     ],
     "zh-hans": [
         "麻烦转一下人工",
@@ -40,6 +41,9 @@ ASKS_FOR_A_PERSON = {
         "答非所问，找人来",
         "我要和人工对话",
         "给我回个电话",
+        "我都说了三遍了，人工！",
+        "呵呵，智能客服真智能",
+        "你们这个机器人是摆设吗",
     ],
     "zh-hant": [
         "可以跟真人說話嗎",
@@ -66,6 +70,9 @@ ASKS_FOR_A_PERSON = {
         "같은 말만 반복하네요",
         "사람!!!",
         "전화 좀 해주세요",
+        "몇 번을 말해요 상담원이요",
+        "됐고 상담원이나 연결해",
+        "이거 말고 사람 좀",
     ],
     "ja": [
         "担当者にお繋ぎいただけますでしょうか",
@@ -80,7 +87,30 @@ ASKS_FOR_A_PERSON = {
         "話が通じないです",
         "電話でお問い合わせしたいです",
         "責任者を出してください",
+        "またAIですか",
+        "だから人と話したいって言ってるでしょ",
+        "さすがAI、全然わかってないですね",
+        "担当者を出せ",
+        "人間とチャットしたいです",
     ],
+}
+
+# Cases only a person can handle: contesting a decision or a trade, a relative who died,
+# compensation demanded.
+ONLY_A_PERSON_CAN_HANDLE = {
+    "en": [
+        "I want to appeal the decision on my complaint",
+        "this trade executed at a crazy price, I dispute it",
+        "I'm not satisfied with how my complaint was handled",
+    ],
+    "zh-hans": [
+        "我爸爸走了，他的币怎么取出来",
+        "这笔成交价格明显异常，我不认可",
+        "系统宕机造成的损失你们必须赔",
+    ],
+    "zh-hant": ["我要對客訴結果提出覆核"],
+    "ko": ["민원 처리 결과에 이의 제기하고 싶어요", "서버 장애로 손해 봤어요 보상해 주세요"],
+    "ja": ["苦情の結果に異議申し立てをしたいです", "障害で損をしたので補償してください"],
 }
 
 ONLY_MENTIONS_A_PERSON = {
@@ -165,6 +195,25 @@ def test_a_request_for_a_person_hands_off_however_phrased(lang, text):
 
     assert decision.action == bot.HANDOFF
     assert decision.reason == bot.ASKED_FOR_HUMAN
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(ONLY_A_PERSON_CAN_HANDLE))
+def test_a_case_only_a_person_can_handle_hands_off(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action == bot.HANDOFF
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "how do I file a complaint?"),
+        ("zh-hans", "投诉流程是什么"),
+        ("zh-hant", "客訴要怎麼提出"),
+        ("ko", "이의 제기 절차가 궁금해요"),
+        ("ja", "異議申し立ての手順を教えてください"),
+    ],
+)
+def test_how_to_complain_or_appeal_is_answered_from_the_help_center(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
 
 
 @pytest.mark.parametrize(("lang", "text"), _cases(ONLY_MENTIONS_A_PERSON))
