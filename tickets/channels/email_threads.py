@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from support.roles import is_staff_member
+from support.roles import STAFF_ROLES
 from tickets.email_thread_models import EmailParticipant
 from tickets.models import Channel, Message, Ticket
 
@@ -237,8 +237,11 @@ def _is_staff_address(address: str) -> bool:
         return False
     if address == settings.DEFAULT_FROM_EMAIL.lower() or _is_team_address(address):
         return True
-    users = get_user_model().objects.filter(Q(email__iexact=address) | Q(username__iexact=address))
-    return any(is_staff_member(user) for user in users[:3])
+    # From the staff's group memberships (few rows), not a scan of every customer's address.
+    users = get_user_model().objects
+    if users.filter(groups__name__in=STAFF_ROLES, email__iexact=address).exists():
+        return True
+    return users.filter(username=address, is_superuser=True).exists()
 
 
 def _is_team_address(address: str) -> bool:
