@@ -45,4 +45,8 @@ app.conf.beat_schedule = {
     },
     "survey-sweep": {"task": "tickets.tasks.survey_sweep_task", "schedule": 60.0},
     "figures-refresh": {"task": "tickets.tasks.figures_refresh_task", "schedule": 60.0},
+    "learned-answers-refresh": {
+        "task": "helpcenter.tasks.learned_answers_refresh_task",
+        "schedule": 3600.0,
+    },
 }

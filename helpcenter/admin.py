@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from helpcenter import selectors, services
+from helpcenter.learning.services import learning_reset
 from helpcenter.models import (
     Announcement,
     Article,
@@ -18,6 +19,8 @@ from helpcenter.models import (
     Category,
     ForumPost,
     ForumTopic,
+    LearnedAnswer,
+    LearningReset,
     SearchRecord,
     Section,
 )
@@ -250,6 +253,53 @@ class SearchRecordAdmin(admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(LearnedAnswer)
+class LearnedAnswerAdmin(admin.ModelAdmin):
+    """What search learned from its readers (rebuilt every hour; docs/helpcenter.md)."""
+
+    list_display = [
+        "normalized_query",
+        "language",
+        "article",
+        "good_visitors",
+        "missed_visitors",
+        "boost",
+        "refreshed_at",
+    ]
+    list_filter = ["language"]
+    search_fields = ["normalized_query", "article__slug"]
+    readonly_fields = list_display
+    fields = list_display
+    actions = ["forget"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a deleted row would come back at the next refresh: forget it instead
+
+    @admin.action(description=_("Forget what was learned for the selected queries"))
+    def forget(self, request: HttpRequest, queryset: QuerySet[LearnedAnswer]) -> None:
+        for learned in queryset.select_related("article"):
+            learning_reset(
+                by=request.user,
+                article=learned.article,
+                language=learned.language,
+                query=learned.normalized_query,
+            )
+        messages.success(request, _("Forgotten: earlier searches no longer count for them."))
+
+
+@admin.register(LearningReset)
+class LearningResetAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "by", "article", "language", "normalized_query"]
+    readonly_fields = list_display
+    fields = list_display
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

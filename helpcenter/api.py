@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpcenter import services
+from helpcenter.learning.visitors import visitor_key
 from helpcenter.models import DeflectionRecord, SearchRecord
 from helpcenter.search import search, search_community
 from helpcenter.selectors import current_announcements
@@ -121,6 +122,7 @@ class SearchView(APIView):
                 language=language,
                 source=params.validated_data["source"],
                 results=results,
+                visitor=visitor_key(request),
             )
         response = {
             "results": results,

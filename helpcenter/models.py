@@ -161,6 +161,7 @@ class ArticleFeedback(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    visitor = models.CharField(max_length=32, blank=True)  # hashed (helpcenter.learning.visitors)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -434,6 +435,7 @@ class SearchRecord(models.Model):
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.HELP_SEARCH)
+    visitor = models.CharField(max_length=32, blank=True)  # hashed (helpcenter.learning.visitors)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -471,3 +473,7 @@ class DeflectionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.outcome}"
+
+
+# Registered with the app here; defined with the code that fills them.
+from helpcenter.learning.models import LearnedAnswer, LearningReset  # noqa: E402, F401

@@ -1,7 +1,6 @@
 """Every change to help-center content: each save keeps a version and refreshes the index."""
 
 import difflib
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -24,7 +23,7 @@ from helpcenter.models import (
     SearchRecord,
     Section,
 )
-from helpcenter.search.analysis import normalise
+from helpcenter.search.analysis import MAX_QUERY, normalized_query
 from helpcenter.search.index import index_article
 from helpcenter.search.topics import index_topic
 from helpcenter.text import LANGUAGES, field_name
@@ -34,7 +33,6 @@ from support.text import redact_customer_text
 TRANSLATED = [field_name(name, lang) for name in ("title", "body") for lang in LANGUAGES]
 VERSIONED = [*TRANSLATED, "slug", "tags", "status", "audience", "section_id", "last_reviewed"]
 MAX_COMMENT = 2000
-MAX_QUERY = 200
 
 
 def snapshot(article: Article) -> dict:
@@ -214,7 +212,10 @@ def feedback_record(
     user: AbstractBaseUser | AnonymousUser,
     comment: str = "",
     query: str = "",
+    visitor: str = "",
 ) -> ArticleFeedback:
+    """A reader's vote; the comment and the search it followed are redacted before storage
+    (readers paste secrets anywhere). `visitor` is hashed (`helpcenter.learning.visitors`)."""
     counter = "helpful_count" if helpful else "not_helpful_count"
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
@@ -222,10 +223,15 @@ def feedback_record(
             article=article,
             helpful=helpful,
             language=language,
-            comment=comment.strip()[:MAX_COMMENT],
-            query=query.strip()[:MAX_QUERY],
+            comment=_redacted(comment[: MAX_COMMENT * 2], language)[:MAX_COMMENT],
+            query=_redacted(query[:REDACT_WINDOW], language)[:MAX_QUERY],
             user=user if user.is_authenticated else None,
+            visitor=visitor,
         )
+
+
+def _redacted(text: str, language: str) -> str:
+    return redact_customer_text(text.strip(), lang=language).text.strip()
 
 
 MAX_POST = 5000
@@ -298,18 +304,19 @@ def _post_set_hidden(*, post: ForumPost, by: AbstractBaseUser, hidden: bool) -> 
 
 REDACT_WINDOW = 1000  # a seed phrase is ~200 characters: redact before cutting to MAX_QUERY
 CLICK_WINDOW = timedelta(hours=1)  # a search's click or deflection is reported within this
-NOT_WORD = re.compile(r"[^\w]+")
-
-
-def normalized_query(query: str) -> str:
-    """The query as the reports group it: folded like the search analyser, punctuation dropped."""
-    return " ".join(NOT_WORD.sub(" ", normalise(query)).split())[:MAX_QUERY]
 
 
 def search_record(
-    *, query: str, language: str, source: str, results_count: int, best_score: float
+    *,
+    query: str,
+    language: str,
+    source: str,
+    results_count: int,
+    best_score: float,
+    visitor: str = "",
 ) -> SearchRecord:
-    """One INSERT per search; secrets the customer pasted are redacted before storage."""
+    """One INSERT per search; secrets the customer pasted are redacted before storage.
+    `visitor` is hashed (`helpcenter.learning.visitors`): searches learn by it."""
     text = redact_customer_text(query.strip()[:REDACT_WINDOW], lang=language).text.strip()[
         :MAX_QUERY
     ]
@@ -321,10 +328,13 @@ def search_record(
             source=source,
             results_count=results_count,
             best_score=best_score,
+            visitor=visitor,
         )
 
 
-def search_record_results(*, query: str, language: str, source: str, results: list) -> SearchRecord:
+def search_record_results(
+    *, query: str, language: str, source: str, results: list, visitor: str = ""
+) -> SearchRecord:
     """Record a settled search (not a suggestion while typing) with what it found."""
     best_score = results[0].score if results else 0.0
     return search_record(
@@ -333,6 +343,7 @@ def search_record_results(*, query: str, language: str, source: str, results: li
         source=source,
         results_count=len(results),
         best_score=best_score,
+        visitor=visitor,
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from helpcenter import selectors, services
 from helpcenter.forms import FeedbackForm
+from helpcenter.learning.visitors import visitor_key
 from helpcenter.models import SearchRecord
 from helpcenter.rendering import plain_summary, render_article
 from helpcenter.search import search, search_community
@@ -139,6 +140,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
             query=form.cleaned_data["q"],
             language=reader_language(),
             user=request.user,
+            visitor=visitor_key(request),
         )
         messages.success(request, _("Thank you for your feedback."))
     return redirect(f"{article.get_absolute_url()}#feedback")
@@ -158,7 +160,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         results = search(query, language=language, user=request.user)
         community = search_community(query, language=language, user=request.user)
         record = services.search_record_results(
-            query=query, language=language, source=SearchRecord.Source.HELP_SEARCH, results=results
+            query=query,
+            language=language,
+            source=SearchRecord.Source.HELP_SEARCH,
+            results=results,
+            visitor=visitor_key(request),
         )
     context = {
         "query": query,

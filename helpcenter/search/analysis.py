@@ -22,6 +22,7 @@ import opencc
 import snowballstemmer
 
 MAX_QUERY_CHARS = 500
+MAX_QUERY = 200  # characters of a recorded (and normalised) query
 
 LATIN = r"[a-z0-9]+(?:['’][a-z]+)?"
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -339,3 +340,12 @@ def script_languages(text: str) -> set[str]:
         else:
             found.add("zh-hans")
     return found
+
+
+NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalized_query(query: str) -> str:
+    """The query as the reports and the learning group it: folded like the analyser
+    (`normalise`), punctuation dropped, spaces collapsed, at most MAX_QUERY characters."""
+    return " ".join(NOT_WORD.sub(" ", normalise(query)).split())[:MAX_QUERY]

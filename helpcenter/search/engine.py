@@ -27,6 +27,7 @@ from helpcenter.search.analysis import (
 from helpcenter.search.confidence import confidence_factor
 from helpcenter.search.corpus import ARTICLES, COMMUNITY, Corpus
 from helpcenter.search.index import generation
+from helpcenter.search.learned import learned_boosts, learned_known, with_learned
 from helpcenter.search.postings import DocumentTable, Postings, PostingsCache, Weights
 from helpcenter.search.synonyms import SYNONYM_GROUPS
 
@@ -375,17 +376,22 @@ def rank_articles(
     query: str, *, language: str, articles: QuerySet, limit: int
 ) -> list[tuple[int, float, str]]:
     """[(article id, confidence-scaled score in [0, 1], language of the best document)],
-    best first: each coverage times the query's `confidence_factor`, so the first score is
-    the answer confidence (`helpcenter.search.confidence`)."""
+    best first: each coverage, plus what readers taught the search for this query
+    (`helpcenter.search.learned`), times the query's `confidence_factor`, so the first score
+    is the answer confidence (`helpcenter.search.confidence`)."""
     weigh = article_weights(articles)
-    found = ranking(query, language=language, corpus=ARTICLES, weigh=weigh, limit=max(limit, 2))
-    if not found.owners:
+    boosts = learned_boosts(query, language=language)
+    wanted = max(limit, 2) + len(boosts)  # a boosted article may come from below the top
+    found = ranking(query, language=language, corpus=ARTICLES, weigh=weigh, limit=wanted)
+    owners = with_learned(found.owners, boosts, weigh=weigh, language=language)
+    if not owners:
         return []
-    scores = [score for _owner, score, _language in found.owners] + [0.0]
-    factor = confidence_factor(known=found.known, best=scores[0], second=scores[1])
+    scores = [score for _owner, score, _language in owners] + [0.0]
+    known = learned_known(found.known, boosts, owners[0][0])
+    factor = confidence_factor(known=known, best=scores[0], second=scores[1])
     return [
         (owner_id, _rounded(score * factor), language)
-        for owner_id, score, language in found.owners[:limit]
+        for owner_id, score, language in owners[:limit]
     ]
 
 
