@@ -28,6 +28,7 @@ ASKS_FOR_A_PERSON = {
         "please have someone call me back",
         "I want my case escalated",
         "seriously?? another automated reply",
+        "need a human",
     ],
     "zh-hans": [
         "麻烦转一下人工",
@@ -44,6 +45,7 @@ ASKS_FOR_A_PERSON = {
         "我都说了三遍了，人工！",
         "呵呵，智能客服真智能",
         "你们这个机器人是摆设吗",
+        "找个懂的人来",
     ],
     "zh-hant": [
         "可以跟真人說話嗎",
@@ -92,6 +94,8 @@ ASKS_FOR_A_PERSON = {
         "さすがAI、全然わかってないですね",
         "担当者を出せ",
         "人間とチャットしたいです",
+        "人間ください",
+        "お電話いただけますか",
     ],
 }
 
@@ -133,6 +137,7 @@ ONLY_MENTIONS_A_PERSON = {
         "他の人に送金できますか",
         "担当者の審査にどれくらいかかりますか",
         "自動売買ボットの使い方",
+        "本人確認書類ください",
     ],
 }
 
