@@ -186,5 +186,6 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
     ordering = ["order", "key", "language"]
 
 
-# The mailboxes' admin lives in its own module (a write-only password, poll state).
+# The mailboxes' and bouncing addresses' admins live in modules of their own.
+from tickets.bounce_admin import BouncedAddressAdmin  # noqa: E402, F401
 from tickets.mailbox_admin import MailboxAdmin  # noqa: E402, F401
