@@ -1,10 +1,13 @@
 """A figure as the page shows it: title, SVG chart, table with translated headings, CSV link."""
 
+import functools
+from datetime import date
+
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from tickets.dashboards import charts
 from tickets.dashboards.figures import FigureSpec, as_table
@@ -96,9 +99,19 @@ def chart(spec: FigureSpec, columns: list[str], rows: list[list]):
     return charts.bar_chart(str(spec.title), bars, y_label=str(spec.unit))
 
 
+@functools.lru_cache(maxsize=8192, typed=True)
+def _localized(value: date | int | float, language: str) -> str:
+    """A date or number in `language`'s format (the trend tables repeat the same 90 days)."""
+    return conditional_escape(localize(value))
+
+
 def _cell(value) -> str:
     """A value as the template would show it (localised, escaped); "—" for none."""
-    return "—" if value is None else conditional_escape(localize(value))
+    if value is None:
+        return "—"
+    if isinstance(value, date | int | float):
+        return _localized(value, get_language())
+    return conditional_escape(localize(value))
 
 
 def table_body(rows: list[list]) -> SafeString:
