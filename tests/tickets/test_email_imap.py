@@ -207,3 +207,17 @@ def test_a_message_over_the_size_limit_keeps_its_text(imap_server, policy, setti
     stored = Message.objects.get()
     assert "Please credit my deposit" in stored.body
     assert not stored.attachments.exists()
+
+
+def test_a_server_without_tls_is_refused_when_tls_is_asked_for(imap_server, policy):
+    """The poll never falls back to a clear connection: the mailbox shows why it stopped."""
+    folder = imap_server.new_folder()
+    imap_server.deliver(folder, customer_email(1))
+    mailbox = imap_mailbox(imap_server, folder)
+    Mailbox.objects.filter(pk=mailbox.pk).update(security=Mailbox.Security.TLS)
+
+    assert mailbox_poll(mailbox_id=mailbox.pk) == 0
+
+    mailbox.refresh_from_db()
+    assert mailbox.last_problem == Mailbox.Problem.TLS
+    assert not Ticket.objects.exists()

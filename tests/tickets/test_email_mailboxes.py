@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from support.models import Team
-from tests.tickets.imap_server import sample
+from tests.tickets.imap_server import free_port, sample
 from tickets.channels.email import email_receive
 from tickets.channels.imap import mailbox_poll
 from tickets.mailboxes import mailbox_password, mailbox_set_password
@@ -170,3 +170,20 @@ def _model_fields() -> dict:
         "username": "support-kr",
         "language": "ko",
     }
+
+
+def test_poll_now_in_the_admin_polls_and_shows_an_unreachable_server(admin_client):
+    closed_port = free_port()
+    mailbox = Mailbox.objects.create(
+        **{**_model_fields(), "host": "127.0.0.1"}, port=closed_port, security="none"
+    )
+    changelist = reverse("admin:tickets_mailbox_changelist")
+
+    response = admin_client.post(
+        changelist, {"action": "poll_now", "_selected_action": [mailbox.pk]}, follow=True
+    )
+
+    assert "1 mailbox will be polled in a moment." in response.content.decode()
+    mailbox.refresh_from_db()
+    assert mailbox.last_problem == Mailbox.Problem.CONNECT
+    assert "The server cannot be reached" in admin_client.get(changelist).content.decode()
