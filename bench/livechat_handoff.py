@@ -5,6 +5,8 @@
 FILE: {"text", "lang", "expect": "bot|handoff|urgent_handoff"} per line, optionally with
 "split": "tune|held"; "bot" is right when the bot keeps the chat (answer or clarify). Each
 message is the first of a chat (no history); a "mixed" line is run as an English chat.
+The scoring is bench/handoff_scoring.py, which the CI gate (tests/livechat/
+test_quality_gate.py) uses too.
 
 A set with splits is tuned on its "tune" half only; the "held" half says whether a change
 generalises, so it is read, never worked on. `--split` keeps one half (lines without a split
@@ -14,10 +16,8 @@ error, a false alarm pulls an agent off the queue.
 """
 
 import argparse
-import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,25 +30,21 @@ django.setup()
 
 import logging  # noqa: E402
 
-from livechat.bot import ANSWER, CLARIFY, decide  # noqa: E402
+from bench.handoff_scoring import (  # noqa: E402
+    LABELS,
+    Result,
+    accuracy,
+    class_scores,
+    confusion_of,
+    decide_sample,
+    false_urgent,
+    kept_by_the_bot,
+    load,
+    missed_urgent,
+)
 
 # Without a migrated help center the bot only clarifies; the handoff decision is what counts.
 logging.getLogger("livechat.knowledge").setLevel(logging.CRITICAL)
-
-LANGUAGES = ("en", "zh-hans", "zh-hant", "ko", "ja")
-LABELS = ("bot", "handoff", "urgent_handoff")
-URGENT = "urgent_handoff"
-
-
-def outcome(action: str) -> str:
-    return "bot" if action in (ANSWER, CLARIFY) else action
-
-
-def load(path: Path, split: str) -> list[dict]:
-    samples = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    if split == "all":
-        return samples
-    return [sample for sample in samples if sample.get("split") == split]
 
 
 def main() -> None:
@@ -62,8 +58,7 @@ def main() -> None:
         sys.exit(f"no samples in {args.file} for split {args.split}")
     results = []
     for sample in samples:
-        lang = sample["lang"] if sample["lang"] in LANGUAGES else "en"
-        got = outcome(decide(sample["text"], lang=lang, history=[]).action)
+        got = decide_sample(sample)
         results.append((sample, got))
         if args.errors and got != sample["expect"]:
             print(f"MISS expect={sample['expect']} got={got}: {sample['text']}")
@@ -80,45 +75,33 @@ def main() -> None:
     urgent_errors(results)
 
 
-def confusion_of(results: list[tuple[dict, str]]) -> Counter:
-    return Counter((sample["expect"], got) for sample, got in results)
+def report(results: list[Result]) -> None:
+    print(f"samples: {len(results)}  accuracy: {accuracy(results):.3f}")
+    for label, score in class_scores(results).items():
+        print(
+            f"{label:15} precision {score.precision:.3f}  recall {score.recall:.3f}"
+            f"  (n={score.count})"
+        )
+    print(f"wanted a person but kept by the bot: {kept_by_the_bot(results)}")
 
 
-def report(results: list[tuple[dict, str]]) -> None:
-    confusion = confusion_of(results)
-    total = len(results)
-    correct = sum(count for (expect, got), count in confusion.items() if expect == got)
-    print(f"samples: {total}  accuracy: {correct / total:.3f}")
-    for label in LABELS:
-        tp = confusion[(label, label)]
-        predicted = sum(count for (_, got), count in confusion.items() if got == label)
-        actual = sum(count for (expect, _), count in confusion.items() if expect == label)
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / actual if actual else 0.0
-        print(f"{label:15} precision {precision:.3f}  recall {recall:.3f}  (n={actual})")
-    leaving = sum(c for (e, g), c in confusion.items() if e != "bot" and g == "bot")
-    print(f"wanted a person but kept by the bot: {leaving}")
-
-
-def by_language(results: list[tuple[dict, str]]) -> None:
+def by_language(results: list[Result]) -> None:
     """One line per language: the share of each class the bot got right (n in brackets)."""
     print("per language: accuracy, then recall of bot / handoff / urgent_handoff")
     for lang in sorted({sample["lang"] for sample, _ in results}):
         rows = [(s, got) for s, got in results if s["lang"] == lang]
         confusion = confusion_of(rows)
-        correct = sum(count for (expect, got), count in confusion.items() if expect == got)
         cells = []
         for label in LABELS:
             actual = sum(count for (expect, _), count in confusion.items() if expect == label)
             share = f"{confusion[(label, label)] / actual:.2f}" if actual else "  - "
             cells.append(f"{share} ({actual})")
-        print(f"  {lang:8} {correct / len(rows):.3f} (n={len(rows)})  " + "  ".join(cells))
+        print(f"  {lang:8} {accuracy(rows):.3f} (n={len(rows)})  " + "  ".join(cells))
 
 
-def urgent_errors(results: list[tuple[dict, str]]) -> None:
+def urgent_errors(results: list[Result]) -> None:
     """Every missed urgent handoff and every false urgent one, named with split and language."""
-    missed = [(s, got) for s, got in results if s["expect"] == URGENT and got != URGENT]
-    false = [(s, got) for s, got in results if got == URGENT and s["expect"] != URGENT]
+    missed, false = missed_urgent(results), false_urgent(results)
     print(f"missed urgent handoffs: {len(missed)}")
     for sample, got in missed:
         where = f"{sample.get('split', '-')} {sample['lang']}"

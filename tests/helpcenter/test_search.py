@@ -1,7 +1,5 @@
-"""Search: the ranking on labelled queries, who sees what, and the API's edges."""
-
-import json
-from pathlib import Path
+"""Search: folding, who sees what, the index kept in step, and the API's edges (the labelled
+query sets are gated in test_quality_gate.py)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -17,37 +15,12 @@ from helpcenter.services import article_unpublish, article_update
 from helpcenter.text import to_traditional
 from tests.helpcenter.conftest import make_article
 
-DEV_QUERIES = (
-    Path(__file__).resolve().parents[2] / "bench" / "data" / "helpcenter-dev-queries.jsonl"
-)
 API = "/api/v1/helpcenter/search/"
 INTERNAL = "internal-account-takeover-handling"
 
 
 def slugs(query: str, language: str = "en", user=None) -> list[str]:
     return [r.slug for r in search(query, language=language, user=user or AnonymousUser())]
-
-
-def test_dev_queries_rank_the_expected_article_first(demo_articles):
-    queries = [json.loads(line) for line in DEV_QUERIES.read_text().splitlines() if line]
-    ranks, by_language = [], {}
-    for item in queries:
-        language = "en" if item["lang"] == "mixed" else item["lang"]
-        found = slugs(item["q"], language)
-        expected = item["expected"][0]
-        ranks.append(found.index(expected) + 1 if expected in found else None)
-        by_language.setdefault(item["lang"], []).append(ranks[-1])
-    count = len(ranks)
-    hit1 = sum(rank == 1 for rank in ranks) / count
-    hit3 = sum(bool(rank and rank <= 3) for rank in ranks) / count
-    mrr = sum(1 / rank for rank in ranks if rank) / count
-    # Measured 0.950 / 1.000 / 0.969 (docs/helpcenter.md); floors slightly below.
-    assert hit1 >= 0.92
-    assert hit3 >= 0.98
-    assert mrr >= 0.95
-    for language, language_ranks in by_language.items():
-        top3 = sum(bool(rank and rank <= 3) for rank in language_ranks) / len(language_ranks)
-        assert top3 >= 0.93, language
 
 
 @pytest.mark.parametrize(
