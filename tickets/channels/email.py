@@ -48,7 +48,7 @@ def email_receive(*, raw: bytes, mailbox: Mailbox | None = None) -> Ticket | Non
     stored = _store_raw(raw)
     if stored.processed_at is not None:
         return stored.ticket
-    return email_process(raw_id=stored.pk, mailbox=mailbox)
+    return _process(raw_id=stored.pk, raw=raw, mailbox=mailbox)  # the bytes in hand
 
 
 def email_process(*, raw_id: int, mailbox: Mailbox | None = None) -> Ticket | None:
@@ -56,6 +56,10 @@ def email_process(*, raw_id: int, mailbox: Mailbox | None = None) -> Ticket | No
     holds makes this raise; an unexpected failure is kept on the raw row, to replay once it is
     fixed. Raises RawPayloadUnavailable for a payload purged after its retention period."""
     raw = raw_payload(RawInbound.objects.get(pk=raw_id))
+    return _process(raw_id=raw_id, raw=raw, mailbox=mailbox)
+
+
+def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | None:
     read = email_read(raw)
     try:
         with transaction.atomic():
