@@ -12,10 +12,11 @@ Threading is tickets/channels/email_threads.py's.
 import hashlib
 import logging
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from support.text import cut_customer_text, redact_customer_text
+from support.unavailable import Unavailable
 from tickets.channels.email_autoreply import (
     ack_allowed,
     ack_counted,
@@ -39,6 +40,7 @@ MAX_KEY_CHARS = 200  # of a message's external id
 UNKNOWN_SENDER = "unknown-sender@invalid"  # a mail that names nobody (RFC 2606: undeliverable)
 OWN_MAIL = "our own email came back: no ticket"
 BOUNCE_WITHOUT_TICKET = "delivery status notification naming no ticket of ours"
+TEMPORARY = (Unavailable, OperationalError, InterfaceError)  # not what a message holds
 
 
 def email_receive(*, raw: bytes, mailbox: Mailbox | None = None) -> Ticket | None:
@@ -54,7 +56,9 @@ def email_receive(*, raw: bytes, mailbox: Mailbox | None = None) -> Ticket | Non
 def email_process(*, raw_id: int, mailbox: Mailbox | None = None) -> Ticket | None:
     """Read a stored message and pass it on (also the replay entry point). Nothing a message
     holds makes this raise; an unexpected failure is kept on the raw row, to replay once it is
-    fixed. Raises RawPayloadUnavailable for a payload purged after its retention period."""
+    fixed. Raises RawPayloadUnavailable for a payload purged after its retention period, and
+    TEMPORARY failures of our own (storage or database out), the raw row left unprocessed for
+    the redelivery."""
     raw = raw_payload(RawInbound.objects.get(pk=raw_id))
     return _process(raw_id=raw_id, raw=raw, mailbox=mailbox)
 
@@ -70,6 +74,8 @@ def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | No
             RawInbound.objects.filter(pk=raw_id).update(
                 processed_at=timezone.now(), ticket=ticket, error=note
             )
+    except TEMPORARY:
+        raise  # our storage or database is out: the sender delivers again (503, exit 75)
     except Exception as error:
         logger.exception("email could not be processed", extra={"raw_id": raw_id})
         reason = redact_customer_text(f"{type(error).__name__}: {error}", lang="en").text
