@@ -26,6 +26,7 @@ from django.db import Error as DatabaseError
 from imapclient import SEEN, IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from support.unavailable import Unavailable
 from tickets.channels.email import email_receive
 from tickets.mailboxes import (
     MailboxPasswordUnreadable,
@@ -189,8 +190,8 @@ def _store_one(mailbox: Mailbox, uid: int, raw: bytes, problems: list[str]) -> i
     the poll goes on (the raw message is stored first, to be replayed once fixed)."""
     try:
         email_receive(raw=raw, mailbox=mailbox)
-    except DatabaseError:
-        raise
+    except (DatabaseError, Unavailable):
+        raise  # ours is out: the poll stops here and takes this message again next time
     except Exception as error:  # noqa: BLE001 - one message never blocks the mailbox
         logger.exception("mailbox message not processed", extra={"mailbox": mailbox.pk})
         problems.append(f"UID {uid}: {type(error).__name__}")
