@@ -21,6 +21,8 @@ import jieba
 import opencc
 import snowballstemmer
 
+from helpcenter.search.reading import hiragana_bigrams, in_hiragana
+
 MAX_QUERY_CHARS = 500
 MAX_QUERY = 200  # characters of a recorded (and normalised) query
 
@@ -41,7 +43,10 @@ JA_WORD = re.compile(rf"[{HAN}]+|[\u30a0-\u30ff\u31f0-\u31ffー]+")
 # words (入金 could: 输入金额; 品质 too: 产品质量).
 VARIANTS = {
     "帐": "账",
-    "身分": "身份",
+    "身分": "身份",  # Taiwan and Japanese write 身分 (身分證, 身分証), the mainland 身份
+    # The authenticator app (Google 身份验证器) is no identity verification (身份验证): without
+    # this, its articles matched every KYC query. After 身分, so 身分驗證器 folds too.
+    "身份验证器": "验证器",
     "关闭账户": "注销账户",
     "关闭账号": "注销账号",
     "透过": "通过",
@@ -261,17 +266,22 @@ def terms(text: str, *, japanese: bool | None = None) -> list[Term]:
     """Every token of a text, in order, repeated as often as it occurs.
 
     Kanji-only runs of a Japanese text (`japanese`, else: the text has kana) are cut the
-    Japanese way too, so 本人確認（KYC） in a title and 本人確認の… in a query agree.
+    Japanese way too, so 本人確認（KYC） in a title and 本人確認の… in a query agree. A text in
+    hiragana alone gives the bigrams of its hiragana, which meet the readings of Japanese
+    documents (`helpcenter.search.reading`).
     """
     text = normalise(text)
     if japanese is None:
         japanese = KANA_CHAR.search(text) is not None
+    spoken = japanese and in_hiragana(text)  # unconverted: matched against readings
     found: list[Term] = []
     for match in SEGMENT.finditer(text):
         if match.lastgroup == "latin":
             found.extend(_latin(match.group()))
         elif match.lastgroup == "hangul":
             found.extend(korean_terms(match.group()))
+        elif spoken:
+            found.extend(Term(gram, False) for gram in hiragana_bigrams(match.group()))
         elif japanese:
             found.extend(japanese_terms(match.group()))
         else:

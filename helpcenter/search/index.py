@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from helpcenter.models import Article, SearchDocument
 from helpcenter.search.analysis import normalise, tokens
 from helpcenter.search.corpus import ARTICLES, Corpus
+from helpcenter.search.reading import reading_bigrams
 from helpcenter.text import INDEXED_LANGUAGES, human_text
 from support.unavailable import CACHE_ERRORS
 
@@ -95,7 +96,16 @@ def analyse(article: Article, language: str, questions: list[str] = ()) -> Analy
     asked = [token for question in questions for token in tokens(question, japanese=japanese)]
     body, lines = body_lines(text.body, japanese)
     shown = [(line, list(dict.fromkeys(found))) for line, found in lines]
-    return AnalysedDocument(language, len(body), occurrences(heading, body, asked), shown)
+    read = _readings(text.title, text.body, questions) if japanese else ([], [], [])
+    counts = occurrences(heading + read[0], body + read[1], asked + read[2])
+    return AnalysedDocument(language, len(body), counts, shown)
+
+
+def _readings(title: str, body: str, questions: list[str]) -> tuple[list, list, list]:
+    """The hiragana reading bigrams of a Japanese title, body and questions (for queries
+    typed in hiragana; they do not lengthen the document)."""
+    asked = [gram for question in questions for gram in reading_bigrams(question)]
+    return reading_bigrams(title), reading_bigrams(body), asked
 
 
 def analyse_article(article: Article) -> dict[str, AnalysedDocument]:

@@ -38,16 +38,16 @@ FLOORS = [
     ("probe", "overall", "mrr", 0.97),  # 0.990
     ("probe", "overall", "above", 0.98),  # 1.000
     ("probe", "overall", "none_below", 0.80),  # 0.900 (9 of 10 no-answer queries below)
-    ("tune", "overall", "hit@1", 0.84),  # 0.850 (250 of 294)
-    ("tune", "overall", "hit@3", 0.95),  # 0.959
-    ("tune", "overall", "mrr", 0.89),  # 0.905
-    ("tune", "overall", "above", 0.93),  # 0.946
+    ("tune", "overall", "hit@1", 0.85),  # 0.867 (255 of 294; 0.850 before the readings)
+    ("tune", "overall", "hit@3", 0.95),  # 0.966
+    ("tune", "overall", "mrr", 0.90),  # 0.917
+    ("tune", "overall", "above", 0.94),  # 0.952
     ("tune", "overall", "none_below", 0.70),  # 0.733 (22 of 30)
     ("tune", "en", "hit@3", 0.95),  # 0.971 (n 70)
     ("tune", "zh-hans", "hit@3", 0.94),  # 0.962 (n 53)
     ("tune", "zh-hant", "hit@3", 0.95),  # 0.979 (n 47)
     ("tune", "ko", "hit@3", 0.92),  # 0.943 (n 53)
-    ("tune", "ja", "hit@3", 0.90),  # 0.925 (n 53)
+    ("tune", "ja", "hit@3", 0.94),  # 0.962 (n 53; 0.925 before the hiragana readings)
     ("tune", "mixed", "hit@3", 0.94),  # 1.000 (n 18)
 ]
 LANGUAGES = ["en", "zh-hans", "zh-hant", "ko", "ja", "mixed"]
