@@ -119,7 +119,12 @@ def run_tests(args: list[str]) -> int:
     # the suite runs with DEBUG off and tests the HTTP client against a fake back office.
     os.environ.setdefault("EXCHANGE_BACKEND", "demo")
     manage("compile_translations")
-    return run_to_completion([sys.executable, "-m", "pytest", *args])
+    return run_to_completion([sys.executable, "-m", "pytest", *(args or WHOLE_SUITE)])
+
+
+# The whole suite is split over the machine's cores (pytest-xdist; tests/workers.py gives each
+# worker its own test database and Redis database), a test stolen by whichever is idle.
+WHOLE_SUITE = ["-n", "auto", "--dist", "worksteal"]
 
 
 def run_to_completion(command: list[str], *, grace: float = 60.0) -> int:
