@@ -136,12 +136,14 @@ def test_form_lists_my_exchange_transfers(owner, account):
 def test_seed_phrase_in_the_description_is_stored_redacted(owner, customer):
     """G1: a real BIP39 phrase typed into the complaint form is never stored."""
     secret = phrase()
-    description = f"My account was drained after I typed {secret} into a site."
+    # No BIP39 word beside the phrase: the redaction may take a neighbouring one with it
+    # whenever the words shifted by one also carry a valid checksum (1 time in 16).
+    description = f"My savings were drained after I typed {secret} on a fake site."
     response = owner.post("/en/complaints/new/", form_data(description=description))
     assert response.status_code == 302
     complaint = Complaint.objects.get()
     assert complaint.description == (
-        "My account was drained after I typed [seed phrase removed] into a site."
+        "My savings were drained after I typed [seed phrase removed] on a fake site."
     )
     assert phrase_leaks(secret) == {}
 

@@ -284,7 +284,9 @@ def test_the_panels_of_no_team_stand_apart_and_say_they_count_the_whole_floor(cl
     assert "Help articles and complaints belong to no team" in floor
 
 
-def test_supervisors_of_the_same_teams_share_one_computation_a_round():
+def test_supervisors_of_the_same_teams_share_one_computation_a_round(db):
+    # `db`: the rounds run in database_sync_to_async, which checks the connection a test
+    # before may have left in its thread.
     computed = []
 
     def compute(teams):
