@@ -47,13 +47,17 @@ def _rounded(value) -> float | None:
 ANSWER_COUNTS = ("csat_responses", "csat_score_total", "csat_satisfied")
 
 
+def _answer_sums() -> dict:
+    """The roll-ups' survey counts as aggregates of answers, named as in FigureDay."""
+    return {
+        "csat_responses": Count("pk"),
+        "csat_score_total": Sum("score"),
+        "csat_satisfied": Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
+    }
+
+
 def _answer_counts(answers: QuerySet[SurveyAnswer]) -> dict:
-    """The roll-ups' survey counts of `answers`, named as in FigureDay."""
-    found = answers.aggregate(
-        csat_responses=Count("pk"),
-        csat_score_total=Sum("score"),
-        csat_satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
-    )
+    found = answers.aggregate(**_answer_sums())
     return {name: found[name] or 0 for name in ANSWER_COUNTS}
 
 
@@ -93,11 +97,7 @@ def csat_trend(scope: Scope) -> list[dict]:
             csat_answers(part)
             .annotate(day=TruncDate("created_at", tzinfo=UTC))
             .values("day")
-            .annotate(
-                csat_responses=Count("pk"),
-                csat_score_total=Sum("score"),
-                csat_satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
-            )
+            .annotate(**_answer_sums())
             .order_by()
         )
         for row in rows:
