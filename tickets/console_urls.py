@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets import console_views as views
-from tickets.email_views import raw_email_download
+from tickets.email_views import raw_email
 from tickets.inbox import views as inbox
 
 app_name = "tickets_console"
@@ -30,7 +30,7 @@ urlpatterns = [
     path("<str:reference>/link/", views.link, name="link"),
     path("<str:reference>/incident-reply/", views.incident_answer, name="incident_reply"),
     path("<str:reference>/remediations/", views.remediation_request, name="remediate"),
-    path("<str:reference>/emails/<int:pk>/original/", raw_email_download, name="raw_email"),
+    path("<str:reference>/emails/<int:pk>/original/", raw_email, name="raw_email"),
     path("remediations/<int:pk>/approve/", views.remediation_approve, name="approve"),
     path("remediations/<int:pk>/reject/", views.remediation_reject, name="reject"),
     path("remediations/<int:pk>/retry/", views.remediation_retry, name="retry"),

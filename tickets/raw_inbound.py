@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.checks import CheckMessage, Tags, register
 from django.core.checks import Warning as CheckWarning
 from django.db import IntegrityError, transaction
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from support.models import RetentionPeriod
 from support.text import redact_customer_text
-from tickets.models import Channel, RawInbound
+from tickets.models import Channel, RawInbound, Ticket
 
 KDF_SALT = b"exchange-support/raw-inbound"
 KDF_INFO = b"fernet-key-v1"
@@ -175,3 +176,16 @@ def check_raw_inbound_key(app_configs: object = None, **kwargs: object) -> list[
             id="tickets.W001",
         )
     ]
+
+
+def raw_email_download(*, ticket: Ticket, message_pk: int, by: AbstractBaseUser) -> bytes:
+    """The decrypted original of one of the ticket's emails (Http404 for anything else), its
+    download recorded on the ticket's history; raises RawPayloadUnavailable, nothing recorded,
+    when it can no longer be read."""
+    from tickets.selectors import raw_email_get_for_ticket
+    from tickets.services import events_record
+
+    payload = raw_payload(raw_email_get_for_ticket(ticket=ticket, message_pk=message_pk))
+    with transaction.atomic():
+        events_record(ticket=ticket, by=by, changes=[("raw_email_downloaded", "", message_pk)])
+    return payload

@@ -10,7 +10,9 @@ from tickets import sla
 from tickets.models import (
     Attachment,
     BusinessCalendar,
+    Channel,
     Message,
+    RawInbound,
     Remediation,
     SlaPolicy,
     Ticket,
@@ -141,3 +143,17 @@ def timeline(ticket: Ticket) -> list[dict]:
         for event in ticket.events.select_related("actor")
     ]
     return sorted(entries, key=lambda entry: entry["at"])
+
+
+def raw_email_get_for_ticket(*, ticket: Ticket, message_pk: int) -> RawInbound:
+    """The stored original of one of the ticket's emails; Http404 for anything else."""
+    message = Message.objects.filter(pk=message_pk, ticket=ticket, channel=Channel.EMAIL).first()
+    raw_id = (message.metadata or {}).get("raw_id") if message is not None else None
+    stored = (
+        RawInbound.objects.filter(pk=raw_id, channel=Channel.EMAIL).first()
+        if isinstance(raw_id, int)
+        else None
+    )
+    if stored is None:
+        raise Http404
+    return stored
