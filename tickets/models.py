@@ -690,6 +690,19 @@ class RawInbound(models.Model):
     error = models.TextField(_("error"), blank=True, default="")
     encrypted = models.BooleanField(_("encrypted"), default=False)
     purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+    # An email stored by the pipe is read by a worker (tickets/channels/email_raw.py): the
+    # mailbox it was delivered to, when the sweep hands it to the workers (again), and how many
+    # times a worker took it (a message that kills its worker is given up after a few).
+    mailbox = models.ForeignKey(
+        "tickets.Mailbox",
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    process_after = models.DateTimeField(_("to be read after"), null=True, blank=True)
+    process_attempts = models.PositiveSmallIntegerField(_("reading attempts"), default=0)
 
     class Meta:
         verbose_name = _("raw inbound payload")
@@ -701,7 +714,13 @@ class RawInbound(models.Model):
                 fields=["channel", "received_at"],
                 name="raw_inbound_unpurged",
                 condition=Q(purged_at__isnull=True),
-            )
+            ),
+            # The pipe's sweep reads only the emails still waiting for a worker.
+            models.Index(
+                fields=["process_after"],
+                name="raw_inbound_waiting",
+                condition=Q(process_after__isnull=False, processed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ from tickets.channels.email_autoreply import (
 from tickets.channels.email_bounces import bounce_of, bounce_record
 from tickets.channels.email_headers import first_header
 from tickets.channels.email_mime import ReadEmail, email_read
+from tickets.channels.email_raw import email_key
 from tickets.channels.email_threads import email_sender_checked, email_thread_headers
 from tickets.intake import InboundMessage, intake_message
 from tickets.mailboxes import mailbox_addressed, mailbox_for_recipients
@@ -86,21 +87,6 @@ def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | No
 
 def _store_raw(raw: bytes) -> RawInbound:
     return raw_inbound_store(channel=Channel.EMAIL, key=email_key(raw), payload=raw)
-
-
-def email_key(raw: bytes) -> str:
-    """What makes a second delivery of `raw` a no-op: its Message-ID, else its hash."""
-    return _message_id(raw) or "sha256:" + hashlib.sha256(raw).hexdigest()
-
-
-def _message_id(raw: bytes) -> str:
-    """The Message-ID, read from the header block alone (no full parse before storing)."""
-    head = raw[: raw.find(b"\n\n") if b"\n\n" in raw else 64 * 1024][: 256 * 1024]
-    for line in head.replace(b"\r\n", b"\n").split(b"\n"):
-        name, colon, value = line.partition(b":")
-        if colon and name.strip().lower() == b"message-id" and value.strip():
-            return value.strip().decode("ascii", "replace")[:250]
-    return ""
 
 
 def _pass_on(
