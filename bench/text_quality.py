@@ -1,10 +1,16 @@
 """Measure support.text against labelled samples (never trained on).
 
     .venv/bin/python bench/text_quality.py [--classify FILE] [--secrets FILE] [--errors]
+        [--split tune|held]
 
-classify FILE: {"text", "lang", "category", "sentiment", "urgent"} per line ("lang": "mixed" is
-right when the answer is one of the languages whose script the message uses).
-secrets FILE: {"text", "lang", "has_secret", "kind", "secret"} per line.
+classify FILE: {"text", "lang", "category", "sentiment", "urgent"} per line (a line with
+"lang": "mixed" or "mixed": true is right when the answer is one of the languages whose
+script the message uses).
+secrets FILE: {"text", "lang", "kind", "secret"} per line (`kind` "none": no secret).
+
+The independent sets (bench/data/text-eval.jsonl, secrets-eval.jsonl) put each line in a
+`split`: choose changes on `--split tune` and report `--split held`, run once after the last
+change. Lines without a `split` (the shared dev sets) belong to both.
 """
 
 import argparse
@@ -37,9 +43,10 @@ def main() -> None:
     parser.add_argument("--classify", type=Path, default=ROOT / "bench/data/classify-dev.jsonl")
     parser.add_argument("--secrets", type=Path, default=ROOT / "bench/data/secrets-dev.jsonl")
     parser.add_argument("--errors", action="store_true", help="print each miss")
+    parser.add_argument("--split", choices=("tune", "held"), help="keep one half of a split set")
     args = parser.parse_args()
-    results = classify_quality(read(args.classify), show=args.errors)
-    results |= secrets_quality(read(args.secrets), show=args.errors)
+    results = classify_quality(read(args.classify, args.split), show=args.errors)
+    results |= secrets_quality(read(args.secrets, args.split), show=args.errors)
     for name, value in results.items():
         target = TARGETS.get(name)
         verdict = ""
@@ -49,8 +56,9 @@ def main() -> None:
         print(f"{name:28} {value:.3f}{verdict}")
 
 
-def read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+def read(path: Path, split: str | None = None) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [row for row in rows if split is None or row.get("split", split) == split]
 
 
 def classify_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
@@ -83,7 +91,7 @@ def classify_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
 
 
 def language_matches(row: dict, language: str) -> bool:
-    if row["lang"] != "mixed":
+    if row["lang"] != "mixed" and not row.get("mixed"):
         return row["lang"] == language
     present = {"en"}
     if HANGUL_RE.search(row["text"]):
@@ -100,7 +108,7 @@ def secrets_quality(rows: list[dict], *, show: bool) -> dict[str, float]:
     intact = with_secret = 0
     for row in rows:
         redacted, kinds = redact(row["text"], lang=detect_language(row["text"]))
-        if not row["has_secret"]:
+        if row["kind"] == "none":
             clean += 1
             false_redactions += redacted != row["text"]
             if show and redacted != row["text"]:
