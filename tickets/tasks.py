@@ -3,8 +3,12 @@
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from support.unavailable import Unavailable
 
 logger = logging.getLogger(__name__)
+OUR_OUTAGES = (OperationalError, InterfaceError, Unavailable)  # not what a message holds
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -65,6 +69,25 @@ def mailbox_poll_task(mailbox_id: int) -> int | None:
     from tickets.channels.imap import mailbox_poll
 
     return mailbox_poll(mailbox_id=mailbox_id)
+
+
+@shared_task(autoretry_for=OUR_OUTAGES, retry_backoff=True, max_retries=5)
+def email_process_task(raw_id: int) -> int | None:
+    """Read an email the pipe stored (tickets/channels/email_raw.py); its ticket's id. Safe
+    to run twice: the second finds it read. Our database or storage being out: retried, then
+    left to the sweep."""
+    from tickets.channels.email_raw import email_stored_process
+
+    ticket = email_stored_process(raw_id=raw_id)
+    return ticket.pk if ticket else None
+
+
+@shared_task
+def emails_waiting_sweep_task() -> int:
+    """Every minute: the emails the pipe stored that no worker has read yet, queued again."""
+    from tickets.channels.email_raw import emails_waiting_sweep
+
+    return emails_waiting_sweep()
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
