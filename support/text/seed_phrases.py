@@ -64,6 +64,8 @@ def find_seed_phrases(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of the seed phrases in `text`, sorted, not overlapping."""
     spans = _unseparated_chinese(text)
     tokens = [Token(m.start(), m.end(), word_key(m.group())) for m in TOKEN_RE.finditer(text)]
+    if len(tokens) < MIN_PARTIAL_WORDS - 3:  # too few words for a phrase: no wordlist loaded
+        return _merge(spans)
     known = all_keys()
     if sum(1 for token in tokens if token.key in known) >= MIN_PARTIAL_WORDS - 3:
         for wordlist in wordlists():
