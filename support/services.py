@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from support.emails import render_email
+from support.emails import AUTO_GENERATED, automatic_headers, render_email
 from support.models import AgentProfile, CustomerProfile, OutboxEmail
 from support.queueing import task_queue_after_commit
 from support.roles import Role
@@ -67,9 +67,12 @@ def outbox_enqueue_email(
     headers: dict[str, str] | None = None,
     from_email: str = "",
     attachments: list[dict[str, str]] | None = None,
+    auto_submitted: str = AUTO_GENERATED,
 ) -> OutboxEmail | None:
     """Write an email to the outbox inside the caller's transaction; deliver after commit
     (unless the caller hands the email to a task of its own: `deliver_after_commit=False`).
+    Every email is marked as written by a program (`auto_submitted`, support.emails), so that
+    autoresponders leave it unanswered, unless the caller says a person wrote it (`""`).
 
     Returns None when an email with the same dedupe key was already queued. `new_key=True`:
     the key names a row made in the caller's transaction, so no email can have it yet and the
@@ -86,7 +89,7 @@ def outbox_enqueue_email(
         subject=subject,
         body_text=text,
         body_html=html,
-        headers=headers or {},
+        headers={**automatic_headers(auto_submitted), **(headers or {})},
         from_email=from_email,
         attachments=attachments or [],
     )

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from support.emails import AUTO_REPLIED
 from support.models import CustomerProfile, OutboxEmail
 from support.roles import Role
 from support.services import outbox_enqueue_email
@@ -384,4 +385,5 @@ def _warn_about_secrets(
         context={"ticket": ticket, "notice": security_notice(ticket.language)},
         deliver_after_commit=False,
         new_key=True,  # the message was stored in this transaction
+        auto_submitted=AUTO_REPLIED,  # it answers the customer's message
     )
