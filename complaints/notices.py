@@ -19,9 +19,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from complaints.models import Complaint, ComplaintEvent, Stage
+from support.emails import AUTO_GENERATED
 from support.models import OutboxEmail
 from support.services import outbox_enqueue_email, user_preferred_language
 from support.text.messages import security_notice
+
+# Emails carrying what a member of staff wrote (a message, a question, a decision): no
+# Auto-Submitted header, as for an agent's reply. The others are notices a program writes.
+WRITTEN_BY_STAFF = frozenset({"message", "information_requested", "decided", "final_decision"})
 
 # What each customer email is about: the template of its name.
 CUSTOMER_EMAILS = (
@@ -81,6 +86,7 @@ def notify_customer(
             "tracking_url": tracking_url(complaint),
             **context,
         },
+        auto_submitted="" if name in WRITTEN_BY_STAFF else AUTO_GENERATED,
     )
 
 

@@ -19,7 +19,6 @@ def render_email(template: str, *, language: str, context: dict) -> tuple[str, s
     return " ".join(subject.split()), text, html
 
 
-
 def automatic_headers(auto_submitted: str) -> dict[str, str]:
     """The headers of an email a program wrote (`auto_submitted`: AUTO_REPLIED or
     AUTO_GENERATED; "" for one a person wrote, which gets none): RFC 3834's Auto-Submitted,

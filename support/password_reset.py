@@ -8,7 +8,11 @@ its timing says whether the address has an account (ATTACKS F10).
 import logging
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import translation
+
+from support.emails import AUTO_GENERATED, automatic_headers
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +37,34 @@ def password_reset_request(*, email: str, language: str, domain: str, use_https:
 
 def password_reset_send(*, email: str, language: str, domain: str, use_https: bool) -> None:
     """Email a reset link to each active account with this address (none: nothing is sent)."""
-    form = PasswordResetForm({"email": email})
+    form = AutomaticPasswordResetForm({"email": email})
     if not form.is_valid():
         return
     with translation.override(language):
         form.save(domain_override=domain, use_https=use_https, **TEMPLATES)
+
+
+class AutomaticPasswordResetForm(PasswordResetForm):
+    """Django's reset email, marked as written by a program (support.emails), so that an
+    out-of-office reply does not answer it."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        headers = automatic_headers(AUTO_GENERATED)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email], headers=headers)
+        if html_email_template_name is not None:
+            html = render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        try:
+            message.send()
+        except Exception:  # as Django does: the visitor's answer never depends on it
+            logger.exception("password reset email not sent", extra={"user": context["user"].pk})

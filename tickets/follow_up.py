@@ -24,6 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from support.emails import AUTO_REPLIED
 from support.models import OutboxEmail
 from support.queueing import task_queue
 from support.services import outbox_deliver, outbox_enqueue_email
@@ -119,6 +120,7 @@ def acknowledgement_enqueue(ticket: Ticket) -> OutboxEmail | None:
             "url": customer_url(ticket),
         },
         deliver_after_commit=False,
+        auto_submitted=AUTO_REPLIED,  # it answers the customer's message
     )
 
 

@@ -148,3 +148,24 @@ def test_a_customer_who_pastes_a_seed_phrase_is_told_it_was_removed(file_complai
     notice = OutboxEmail.objects.get(dedupe_key=f"complaint:{complaint.pk}:secrets:submitted")
     assert notice.to == customer.email and complaint.reference in notice.subject
     assert "[" in complaint.description
+
+
+def test_notices_say_a_program_wrote_them_and_staff_letters_do_not(
+    file_complaint, officer, django_capture_on_commit_callbacks
+):
+    """RFC 3834: the customer's out-of-office reply may answer what a person wrote (the
+    decision's letter), never the workflow's notices."""
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_complaint(language="en")
+        services.complaint_acknowledge(complaint=complaint, by=officer)
+        services.complaint_decide(complaint=complaint, by=officer, outcome="upheld", reason="Yes")
+
+    sent = {message.subject: message.message() for message in mail.outbox}
+    rendered = {
+        email.dedupe_key.split(":", 2)[2]: sent[email.subject]
+        for email in OutboxEmail.objects.filter(to=complaint.email)
+    }
+    assert rendered["received"]["Auto-Submitted"] == "auto-generated"
+    assert rendered["acknowledged"]["Auto-Submitted"] == "auto-generated"
+    assert rendered["decided"]["Auto-Submitted"] is None
+    assert rendered["decided"]["X-Auto-Response-Suppress"] is None

@@ -62,6 +62,7 @@ def email_reply_enqueue(*, message: Message) -> OutboxEmail | None:
             {"name": file.file.name, "filename": file.filename, "content_type": file.content_type}
             for file in message.attachments.all()
         ],
+        auto_submitted="",  # a person wrote it: the customer's autoresponder may answer
     )
 
 
