@@ -139,6 +139,31 @@ def test_a_copied_colleague_may_answer_into_the_ticket(customer, other_customer,
     assert outsider != first
 
 
+def test_a_copied_colleague_writing_anew_on_the_subject_joins_the_ticket(
+    customer, other_customer, policy
+):
+    """Without In-Reply-To, the same subject from a copied colleague continues the ticket;
+    the same subject from someone not copied does not."""
+    first = email_receive(raw=raw(Cc=f"<{other_customer.email}>"))
+    colleague = email_receive(
+        raw=raw(
+            sender=other_customer.email,
+            subject="Re: Withdrawal stuck",
+            message_id="<colleague-new@mail.example>",
+        )
+    )
+    stranger = email_receive(
+        raw=raw(
+            sender="third@example.com",
+            subject="Re: Withdrawal stuck",
+            message_id="<third-new@mail.example>",
+        )
+    )
+    assert colleague == first
+    assert stranger != first
+    assert first.messages.count() == 2
+
+
 def test_only_the_customer_adds_participants(customer, other_customer, policy):
     first = email_receive(raw=raw(Cc=f"<{other_customer.email}>"))
     email_receive(
