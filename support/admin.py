@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from support.models import AgentProfile, CustomerProfile, DemoExchangeAccount, OutboxEmail, Team
+from support.models import (
+    AgentProfile,
+    CustomerProfile,
+    DemoExchangeAccount,
+    OutboxEmail,
+    RetentionPeriod,
+    Team,
+)
 
 
 @admin.register(Team)
@@ -41,3 +48,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = ["to", "subject", "created_at", "sent_at", "failed_at", "attempts"]
     list_filter = ["sent_at", "failed_at"]
     readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+
+
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(admin.ModelAdmin):
+    """How long raw inbound emails and webhook bodies are kept before the hourly sweep empties
+    them (tickets/raw_inbound.py); a kind without a row keeps 30 days."""
+
+    list_display = ["kind", "days"]
+    list_editable = ["days"]

@@ -134,11 +134,13 @@ class RawInboundAdmin(admin.ModelAdmin):
         "error",
         "payload_state",
         "purged_at",
+        "mailbox",
+        "process_attempts",
     ]
     actions = ["replay"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("payload")
+        return super().get_queryset(request).defer("payload").select_related("mailbox")
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -155,7 +157,7 @@ class RawInboundAdmin(admin.ModelAdmin):
     def replay(self, request, queryset) -> None:
         for raw in queryset.filter(channel=Channel.EMAIL, processed_at__isnull=True):
             try:
-                email_process(raw_id=raw.pk)
+                email_process(raw_id=raw.pk, mailbox=raw.mailbox)  # the pipe's, if it named one
             except RawPayloadUnavailable as error:
                 self.message_user(request, str(error), level=messages.WARNING)
 
@@ -186,6 +188,8 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
     ordering = ["order", "key", "language"]
 
 
-# The mailboxes' and bouncing addresses' admins live in modules of their own.
+# The admins of mailboxes, bouncing addresses and conversation participants live in modules
+# of their own.
 from tickets.bounce_admin import BouncedAddressAdmin  # noqa: E402, F401
+from tickets.email_thread_admin import EmailParticipantAdmin  # noqa: E402, F401
 from tickets.mailbox_admin import MailboxAdmin  # noqa: E402, F401
