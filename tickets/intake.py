@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from support.emails import AUTO_REPLIED
@@ -254,11 +255,18 @@ def _customer_for(message: InboundMessage, language: str, known) -> AbstractBase
     user = users.filter(username=email).first()
     if user is None:
         user = User.objects.create_user(username=email, email=email, password=None)
-        user.groups.add(Group.objects.get(name=Role.CUSTOMER))
+        _customer_role_add(user)
         CustomerProfile.objects.create(
             user=user, preferred_language=language if language in LANGUAGE_CODES else "en"
         )
     return user
+
+
+def _customer_role_add(user: AbstractBaseUser) -> None:
+    """The customer role for a new customer: one INSERT naming the group by its name."""
+    Membership = user.groups.through
+    role = Group.objects.filter(name=Role.CUSTOMER).values("pk")[:1]
+    Membership.objects.create(user=user, group_id=Subquery(role))
 
 
 def _thread(message: InboundMessage, customer: AbstractBaseUser) -> Ticket | None:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from support.models import OutboxEmail
+from support.roles import Role, user_roles
 from tickets.intake import InboundAttachment
 from tickets.models import Event, Message, Status, Ticket
 from tickets.services import ticket_reply, ticket_transition
@@ -29,6 +30,17 @@ def test_new_message_opens_a_ticket_with_a_reference_and_events(customer, policy
     assert ticket.next_due == ticket.created_at + timedelta(minutes=45)  # the first warning
     assert list(ticket.messages.values_list("kind", flat=True)) == ["customer"]
     assert ("status", "", "new") in Event.objects.values_list("field", "before", "after")
+
+
+def test_a_new_address_becomes_a_customer_with_a_profile_in_the_message_s_language(
+    db, policy, receive
+):
+    ticket = receive(customer_email="New.Person@Example.com", text="您好，我的提现还没有到账")
+    person = ticket.customer
+    assert person.username == person.email == "new.person@example.com"
+    assert user_roles(person) == {Role.CUSTOMER}
+    assert not person.has_usable_password()
+    assert person.customer_profile.preferred_language == "zh-hans"
 
 
 def test_same_external_id_twice_stores_one_message(customer, policy, receive):
