@@ -207,12 +207,9 @@ def _notify_assignee(ticket: Ticket) -> None:
 def _already_received(message: InboundMessage) -> Ticket | None:
     if not message.external_id:
         return None
-    found = (
-        Message.objects.filter(channel=message.channel, external_id=message.external_id)
-        .select_related("ticket")
-        .first()
-    )
-    return found.ticket if found else None
+    found = Message.objects.filter(channel=message.channel, external_id=message.external_id)
+    ticket_id = found.values_list("ticket_id", flat=True).first()  # one column: most find none
+    return Ticket.objects.get(pk=ticket_id) if ticket_id else None
 
 
 def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list[OutboxEmail]]:
