@@ -307,6 +307,8 @@ def attachments_store(*, ticket: Ticket, message: Message, uploads: Iterable) ->
 def attachments_within_quota(*, ticket: Ticket, message: Message, uploads: list) -> list:
     """The uploads that fit the ticket's file quota. A person uploading is told (413); an
     email's extra files are dropped, so the mail itself is never lost."""
+    if not uploads:  # most messages: no need to count the ticket's files
+        return uploads
     limit = getattr(settings, "TICKETS_ATTACHMENTS_PER_TICKET", DEFAULT_ATTACHMENTS_PER_TICKET)
     room = max(limit - Attachment.objects.filter(ticket=ticket).count(), 0)
     if len(uploads) <= room:
