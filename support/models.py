@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from support.taxonomy import Category, KycStatus, Language, Tier
@@ -200,7 +201,15 @@ class OutboxEmail(models.Model):
                 fields=["created_at"],
                 name="outbox_undelivered",
                 condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
-            )
+            ),
+            # The hourly cap on acknowledgements counts them by address (tickets/channels/
+            # email_acks.py), the address compared as `to__iexact` does (UPPER).
+            models.Index(
+                Upper("to"),
+                "created_at",
+                name="outbox_acks_by_address",
+                condition=models.Q(dedupe_key__startswith="ack:"),
+            ),
         ]
 
     def __str__(self) -> str:

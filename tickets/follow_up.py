@@ -28,7 +28,8 @@ from support.emails import AUTO_REPLIED
 from support.models import OutboxEmail
 from support.queueing import task_queue
 from support.services import outbox_deliver, outbox_enqueue_email
-from tickets.models import Ticket
+from tickets.channels.email_acks import email_ack_due
+from tickets.models import Channel, Ticket
 from tickets.services import customer_url
 
 GRACE = timedelta(minutes=3)  # how long a job may take to arrive before the sweep runs it
@@ -103,10 +104,19 @@ def follow_up_sweep(*, now=None) -> int:
 
 def acknowledgement_enqueue(ticket: Ticket) -> OutboxEmail | None:
     """The automatic acknowledgement: an outbox email, never a message (it is no response).
-    None when the customer has no email address or the ticket was acknowledged already."""
+    None when the customer has no email address, the ticket was acknowledged already, or it
+    is an email ticket whose email a program wrote or whose address had this hour's share
+    (tickets/channels/email_acks.py: decided here too, as the sweep runs lost jobs)."""
     customer: AbstractBaseUser = ticket.customer
     if not customer.email:
         return None
+    with transaction.atomic():  # the address's lock, until the acknowledgement is written
+        if ticket.channel == Channel.EMAIL and not email_ack_due(ticket):
+            return None
+        return _acknowledgement_write(ticket, customer)
+
+
+def _acknowledgement_write(ticket: Ticket, customer: AbstractBaseUser) -> OutboxEmail | None:
     minutes = ticket.sla_policy.first_response_minutes if ticket.sla_policy else None
     return outbox_enqueue_email(
         dedupe_key=f"ack:{ticket.reference}",

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from support.models import OutboxEmail
+from tickets.channels.email_acks import acks_written, hour_start
 from tickets.channels.email_mime import ReadEmail
 from tickets.channels.email_threads import email_message_id_verified
 
@@ -77,16 +77,14 @@ def acks_per_hour() -> int:
 
 def ack_allowed(address: str, *, now=None) -> bool:
     """Whether `address` may get another acknowledgement this hour (a fixed window per
-    clock hour, counted in Redis; while Redis is down, counted from the outbox)."""
+    clock hour, counted in Redis; while Redis is down, counted from the outbox). A first
+    answer: the one that counts is taken when it is written (email_acks.email_ack_due)."""
     now = now or timezone.now()
     try:
         sent = cache.get(_ack_key(address, now), 0)
-    except Exception:  # Redis down: the outbox knows, more slowly
+    except Exception:  # Redis down: the outbox knows (and decides again when writing one)
         logger.warning("acknowledgement counter unavailable", exc_info=True)
-        since = now.replace(minute=0, second=0, microsecond=0)
-        sent = OutboxEmail.objects.filter(
-            to__iexact=address, dedupe_key__startswith="ack:", created_at__gte=since
-        ).count()
+        sent = acks_written(address, since=hour_start(now))
     return sent < acks_per_hour()
 
 
