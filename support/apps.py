@@ -9,6 +9,9 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         # Importing checks registers them; health notes when this process started.
         from support import checks, health, registry  # noqa: F401
+        from support.staff_addresses import connect_receivers
+
+        connect_receivers()
 
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0

@@ -21,13 +21,12 @@ from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from support.roles import STAFF_ROLES
+from support.staff_addresses import is_staff_address
 from tickets.email_thread_models import EmailParticipant
 from tickets.models import Channel, Message, Ticket
 
@@ -240,21 +239,7 @@ def email_sender_checked(message: "InboundMessage") -> "InboundMessage":
 
 def _is_staff_address(address: str) -> bool:
     address = (address or "").strip().lower()
-    if not address:
-        return False
-    if address == settings.DEFAULT_FROM_EMAIL.lower() or _is_team_address(address):
-        return True
-    # From the staff's group memberships (few rows), not a scan of every customer's address.
-    users = get_user_model().objects
-    if users.filter(groups__name__in=STAFF_ROLES, email__iexact=address).exists():
-        return True
-    return users.filter(username=address, is_superuser=True).exists()
-
-
-def _is_team_address(address: str) -> bool:
-    from support.models import Team
-
-    return Team.objects.filter(email_from__iexact=address).exists()
+    return address == settings.DEFAULT_FROM_EMAIL.lower() or is_staff_address(address)
 
 
 THREAD_HEADER_CHARS = 4000
