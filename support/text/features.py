@@ -82,8 +82,31 @@ def _keyword_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @functools.cache
 def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    parts = []
-    for cue in sorted({to_simplified(cue.lower()) for cue in cues}, key=len, reverse=True):
-        starts_latin = cue[0].isascii() and cue[0].isalnum()
-        parts.append(rf"(?<![a-z0-9]){re.escape(cue)}" if starts_latin else re.escape(cue))
-    return re.compile("|".join(parts))
+    """The longest of `cues` at each place, Latin ones at word starts only.
+
+    Written as a trie (`ab(?:c|d)?` for ab, abc, abd), not one alternative per cue: the regex
+    engine tries the alternatives one by one at every character, so a list of hundreds cost
+    about 15 times as much (0.5 of a message's few milliseconds), for the same matches. The
+    word-start check follows the first character (`(?<![a-z0-9].)`), so every alternative
+    begins with a literal the engine can scan for."""
+    trie: dict = {}
+    for cue in {to_simplified(cue.lower()) for cue in cues}:
+        node = trie
+        for char in cue:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a cue ends here
+    heads = []
+    for char, rest in trie.items():
+        word_start = r"(?<![a-z0-9].)" if char.isascii() and char.isalnum() else ""
+        heads.append(re.escape(char) + word_start + _trie_rest(rest))
+    return re.compile("|".join(heads), re.DOTALL)
+
+
+def _trie_rest(node: dict) -> str:
+    """The pattern of a trie node's continuations, longer first (greedy): the longest cue."""
+    branches = [re.escape(char) + _trie_rest(rest) for char, rest in node.items() if char]
+    if not branches:
+        return ""
+    if "" in node:
+        return "(?:" + "|".join(branches) + ")?"
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
