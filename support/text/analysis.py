@@ -3,10 +3,9 @@
 from dataclasses import asdict, dataclass, field
 
 from support.text.entities import find_entities, network_mismatch
-from support.text.features import count_cues, features, normalise
+from support.text.features import features
 from support.text.gate import clean_customer_text, redact_customer_text
 from support.text.language import LANGUAGES, detect_language
-from support.text.lexicon import ANGER_CUES
 from support.text.model import load_models
 from support.text.urgency import incident_phrases, is_urgent
 
@@ -63,7 +62,9 @@ def analyze(text: str, *, lang_hint: str | None = None) -> Analysis:
     names = features(visible)
     category = classify(visible, names=names)
     incidents = incident_phrases(visible)
-    urgent = is_urgent(text=visible, security_probability=category.security_probability)
+    urgent = is_urgent(
+        text=visible, security_probability=category.security_probability, incidents=incidents
+    )
     sentiment = score_sentiment(visible, urgent=urgent, names=names)
     if incidents or (urgent and category.needs_triage):
         # A reported incident goes to the security team whatever else the message is about.
@@ -122,7 +123,7 @@ def score_sentiment(
         label = "positive"
     else:
         label = "neutral"
-    angry = count_cues(normalise(text), ANGER_CUES) > 0
+    angry = "lex:anger" in names  # anger cues in the text (features.lexicon_features)
     # Upset is what the words say (anger cues), not how negative the problem is: the model scores
     # a calm "my deposit has not arrived" near -0.9, and urgency is not upset either.
     strongly = label == "negative" and angry

@@ -93,9 +93,12 @@ def incident_phrases(text: str) -> list[str]:
     return found
 
 
-def is_urgent(*, text: str, security_probability: float) -> bool:
-    """A reported incident, or a message the model finds security-like and nobody denies."""
-    if incident_phrases(text):
+def is_urgent(
+    *, text: str, security_probability: float, incidents: list[str] | None = None
+) -> bool:
+    """A reported incident, or a message the model finds security-like and nobody denies.
+    `incidents`: incident_phrases(text), when the caller has them already."""
+    if incidents if incidents is not None else incident_phrases(text):
         return True
     if security_probability >= CERTAIN_PROBABILITY:
         return True
