@@ -83,7 +83,7 @@ def mailbox_poll(*, mailbox_id: int) -> int | None:
 def _poll(mailbox: Mailbox) -> tuple[int, list[str]]:
     deadline = time.monotonic() + RUN_SECONDS
     handled, problems = 0, []
-    with _session(mailbox) as client:
+    with imap_session(mailbox) as client:
         uidvalidity, uids, highest = _new_messages(client, mailbox)
         sizes = _sizes(client, uids)
         for batch in _batches(uids, sizes):
@@ -98,7 +98,9 @@ def _poll(mailbox: Mailbox) -> tuple[int, list[str]]:
 
 
 @contextmanager
-def _session(mailbox: Mailbox) -> Iterator[IMAPClient]:
+def imap_session(mailbox: Mailbox) -> Iterator[IMAPClient]:
+    """A logged-in connection to the mailbox's server (TLS or STARTTLS, certificates
+    verified); logged out when the block ends."""
     password = mailbox_password(mailbox)  # before connecting: a lost key needs no server
     context = ssl.create_default_context()
     client = IMAPClient(
