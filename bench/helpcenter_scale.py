@@ -428,6 +428,7 @@ def main() -> None:
     from helpcenter.search.index import reindex_all
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages need the manifest
     print("articles:", synthesise_articles(args.articles), flush=True)
     print("forum topics:", synthesise_topics(args.topics), flush=True)
 

@@ -3,6 +3,12 @@
 After a password word comes a candidate: the next run of printable ASCII. It is a password when it
 looks like one (digits, symbols, mixed case) or when the sentence says so outright ("is", ":")
 and the candidate is no ordinary word ("my password is wrong", "password reset").
+
+Customers also give a password without naming it, while telling how they log in: "tried
+nathan0412 20 times and now I'm locked", "用Amy_1995登入說密碼錯誤", "Shibuya2024に変更してから
+ログインできません", "login: kid77 / moonboy2021". In a sentence about logging in or a password,
+a token shaped like a password (letters with digits or symbols; not an e-mail, a URL, an
+identifier after "login:", "user id", a version, a device, a network or a ticker) is one.
 """
 
 import re
@@ -11,15 +17,17 @@ from support.text.common_words import word_set
 
 TRIGGER_RE = re.compile(
     r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|pass|password)(?![A-Za-z])"
+    r"|passwort|kennwort|contrase[ñn]a|mot de passe|senha|wachtwoord|пароль"
     r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|パスワード|暗証番号)",
     re.IGNORECASE,
 )
 # What may join the password word to the password, in order of how explicit it is.
 CONNECTOR_RE = re.compile(
     r"\s*(?:for (?:my|the) (?:account|login|wallet|exchange|app)\s*)?"
-    r"(?:(?P<explicit>(?:(?:is|was)\b|=|:|：|-|→|->|是|为|為|都是|就是|은|는|이|가|は|が)"
+    r"(?:(?P<explicit>(?:(?:is|was)\b|=|:|：|-|→|->|是|为|為|都是|就是|係|系|은|는|이|가|は|が)"
     r"(?:\s*(?:still|now|currently|just)\b)?)\s*"
-    r"|(?:to\b|を|に|で|을|를|改成了?|改为|改為|设成了?|設成了?|设为|設為|换成了?|換成了?)\s*"
+    r"|(?:to\b|を|に|で|을|를|改成了?|改为|改為|设成了?|設成了?|设为|設為|换成了?|換成了?"
+    r"|设的|設的|用的)\s*"
     r"|\s*)",
     re.IGNORECASE,
 )
@@ -56,6 +64,35 @@ NOT_PASSWORDS = word_set(
 )
 
 
+# A sentence about logging in or a password (TRIGGER_RE's words count too).
+LOGIN_CONTEXT_RE = re.compile(
+    r"(?<![A-Za-z])(?:log(?:ging|ged)?\s*(?:me\s*)?in|sign(?:ing|ed)?\s*in|login|caps\s*lock"
+    r"|locked)(?![A-Za-z])|登录|登入|登陆|登錄|登陸|登不|ログイン|로그인",
+    re.IGNORECASE,
+)
+# An English sentence ends before the next one's first letter; "qwer1234! 이걸로 로그인…" is one.
+MAX_PLAIN_PASSWORD = 24  # letters and digits: a TRON or Bitcoin address has 25 and more
+MAX_SYMBOLED_PASSWORD = 40
+SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Za-z0-9])|[。！？\n]")
+# Runs of printable ASCII, cut at commas and semicolons ("TRC20,my" is two words).
+TOKEN_RE = re.compile(r"(?<![!-+\--:<-~])[!-+\--:<-~]{6,64}(?![!-+\--:<-~])")
+NUMBERED_WORD_RE = re.compile(r"\(?\d{1,2}[.)]\s*[^\W\d_]+")  # "7)abandon": a list's item
+# What comes before a login name, not a password: "login: kid77", "user id 8812ab", "ID：…".
+IDENTIFIER_BEFORE_RE = re.compile(
+    r"(?:(?<![A-Za-z])(?:login|user\s*(?:name|id)?|username|uid|id|account|acct|e-?mail)"
+    r"|账号|帳號|賬號|用户名|用戶名|아이디|계정|ユーザー名|アカウント|ID)"
+    r"\s*(?:[:：=]|is\b|was\b|是|係|は|는|은)?\s*$",
+    re.IGNORECASE,
+)
+# Shaped like a password but something else: versions, devices and systems, networks, tickers.
+NOT_A_PASSWORD_RE = re.compile(
+    r"v?\d+(?:\.\d+)+|(?:iphone|ipad|android|ios|windows|win|macos|chrome|safari|firefox|edge"
+    r"|galaxy|pixel|note|version|build|error|code|erc|trc|bep|bsc|usdt|usdc|btc|eth|sha)[-_]?\d+\w*"
+    r"|[0-9a-f]{16,}|[0-9A-F]{16,}",
+    re.IGNORECASE,
+)
+
+
 def find_passwords(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of disclosed passwords in `text`."""
     spans = []
@@ -76,7 +113,59 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
         # Named after the fact, so only what looks like a password by its shape counts.
         if _looks_like_password(match.group("secret"), explicit=False):
             spans.append(match.span("secret"))
+    spans += _told_while_logging_in(text)
     return sorted(set(spans))
+
+
+def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
+    """Password-shaped tokens in the sentences about logging in or a password."""
+    spans, start = [], 0
+    for end in [m.end() for m in SENTENCE_END_RE.finditer(text)] + [len(text)]:
+        sentence = text[start:end]
+        if LOGIN_CONTEXT_RE.search(sentence) or _names_a_password(sentence):
+            for token in TOKEN_RE.finditer(sentence):
+                span = _password_span(text, start + token.start(), start + token.end())
+                if span is not None:
+                    spans.append(span)
+        start = end
+    return spans
+
+
+def _names_a_password(sentence: str) -> bool:
+    # "pass" alone is too common a word (and a BIP39 word) to make a sentence about passwords.
+    return any(found.group().lower() != "pass" for found in TRIGGER_RE.finditer(sentence))
+
+
+def _password_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start] in "\"'“‘「『([<:=":
+        start += 1
+    start, end = _trim(text, start, end)
+    candidate = text[start:end]
+    if len(candidate) < 6 or not _shaped_like_password(candidate):
+        return None
+    if IDENTIFIER_BEFORE_RE.search(text[max(0, start - 24) : start]):
+        return None
+    return start, end
+
+
+def _shaped_like_password(candidate: str) -> bool:
+    """Letters with digits or symbols, some lowercase, and nothing that makes it an address,
+    a name or a number of another kind."""
+    if EMAIL_RE.match(candidate) or URL_RE.match(candidate) or "/" in candidate:
+        return False
+    if NOT_A_PASSWORD_RE.fullmatch(candidate) or NUMBERED_WORD_RE.fullmatch(candidate):
+        return False
+    if ":" in candidate.strip(":"):
+        return False
+    has_letter = any(char.isalpha() for char in candidate)
+    has_lower = any(char.islower() for char in candidate)
+    has_digit = any(char.isdigit() for char in candidate)
+    # Apostrophes, hyphens, dots and commas join words ("O'Connor", "e-mail", "i.e.",
+    # "yesterday,I" typed without its space): they are not a password's symbols.
+    has_symbol = any(not char.isalnum() and char not in "'’-.,;" for char in candidate)
+    # Longer runs of letters and digits alone are addresses, hashes and keys, not passwords.
+    longest = MAX_SYMBOLED_PASSWORD if has_symbol else MAX_PLAIN_PASSWORD
+    return has_letter and has_lower and (has_digit or has_symbol) and len(candidate) <= longest
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -180,6 +180,56 @@ def test_text_without_secrets_is_unchanged(text):
     assert redact(text) == (text, [])
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "tried nathan0412 like 20 times and now im locked",
+            "tried [password removed] like 20 times and now im locked",
+        ),
+        (
+            "Trying to log in with w3lcomeHome, getting error 1003",
+            "Trying to log in with [password removed], getting error 1003",
+        ),
+        ("login: cryptokid77 / moonboy2021", "login: cryptokid77 / [password removed]"),
+        (
+            "Email: m.schmidt@web.de / Passwort Schmidt#1975",
+            "Email: m.schmidt@web.de / Passwort [password removed]",
+        ),
+        ("用Amy_1995登入說密碼錯誤", "用[password removed]登入說密碼錯誤"),
+        ("我個密碼係hk852852，點解入唔到", "我個密碼係[password removed]，點解入唔到"),
+        ("改成Shanghai2024以后就登不上了", "改成[password removed]以后就登不上了"),
+        (
+            "Neko_chan7でログインしようとするとエラーになります",
+            "[password removed]でログインしようとするとエラーになります",
+        ),
+        (
+            "qwer1234! 이걸로 로그인하는데 틀렸대요",
+            "[password removed] 이걸로 로그인하는데 틀렸대요",
+        ),
+    ],
+)
+def test_passwords_given_while_telling_how_they_log_in_are_removed(text, expected):
+    assert redact(text, lang="en").text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't log in on my iPhone15 since the update to v2.3.1",
+        "login fails on Android14 and Chrome120",
+        "my user id is 8812ab and I am locked out",
+        "login: kid77, I cannot sign in",
+        "can't log in, my withdrawal to TABcrApnXZMKT2bULWqMJJeVmRtCCtTMjt on TRC20 is stuck",
+        "full name Sarah O'Connor, I can't log in since yesterday,I tried everything",
+        "로그인이 안 돼요 BEP20 주소로 보냈는데",
+        "ログインできません。エラーコードE1003が出ます",
+    ],
+)
+def test_login_sentences_without_a_password_are_unchanged(text):
+    assert redact(text) == (text, [])
+
+
 def test_marker_follows_the_detected_language_when_none_is_given():
     result = redact(f"seed phrase {ENGLISH_SEED}")
 
