@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -152,24 +152,36 @@ def _same_subject_tickets(subject: str, author) -> list[int]:
     since = timezone.now() - timedelta(
         days=getattr(settings, "EMAIL_THREAD_SUBJECT_DAYS", SUBJECT_WINDOW_DAYS)
     )
-    recent = Ticket.objects.filter(updated_at__gte=since)
     email = (author.email or "").lower()
-    sets = [recent.filter(customer=author)]
-    sets += [recent.filter(email_participants__email=email)] if email else []
-    return [pk for pk, other in _newest_first(sets) if subject_normalised(other) == normalised]
+    recent = _newest_taken_part_in(author_id=author.pk, email=email, since=since)
+    return [pk for pk, other in recent if subject_normalised(other) == normalised]
 
 
-def _newest_first(sets: list[QuerySet[Ticket]]) -> list[tuple[int, str]]:
-    """(id, subject) of the newest SUBJECT_CANDIDATES tickets of the sets: a UNION, each set
-    read from its own index (the customer's tickets, the participants' addresses); an OR
-    across the participants' join made PostgreSQL scan every ticket of the window."""
-    first, *others = [
-        tickets.order_by("-id").values_list("pk", "subject")[:SUBJECT_CANDIDATES]
-        for tickets in sets
-    ]
-    if not others:
-        return list(first)
-    return list(first.union(*others).order_by("-pk")[:SUBJECT_CANDIDATES])
+# Plain SQL: every inbound email asks this, and building the UNION through the ORM cost ten
+# times the query itself (2.1 ms of CPU against 0.17). Each half is read from its own index
+# (the customer's tickets; the participants' addresses): an OR across the participants' join
+# made PostgreSQL scan every ticket of the window.
+NEWEST_TAKEN_PART_IN = """
+    (SELECT id, subject FROM tickets_ticket WHERE customer_id = %(author)s
+     AND updated_at >= %(since)s ORDER BY id DESC LIMIT %(limit)s)
+    UNION
+    (SELECT t.id, t.subject FROM tickets_ticket t
+     JOIN tickets_emailparticipant p ON p.ticket_id = t.id
+     WHERE p.email = %(email)s AND %(email)s <> '' AND t.updated_at >= %(since)s
+     ORDER BY t.id DESC LIMIT %(limit)s)
+    ORDER BY 1 DESC LIMIT %(limit)s
+"""
+
+
+def _newest_taken_part_in(*, author_id: int, email: str, since) -> list[tuple[int, str]]:
+    """(id, subject) of the newest tickets updated since `since` that the author is the
+    customer of or was copied on (by `email`), at most SUBJECT_CANDIDATES."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NEWEST_TAKEN_PART_IN,
+            {"author": author_id, "email": email, "since": since, "limit": SUBJECT_CANDIDATES},
+        )
+        return cursor.fetchall()
 
 
 def email_is_participant(ticket: Ticket, author: AbstractBaseUser) -> bool:
