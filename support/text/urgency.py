@@ -19,13 +19,18 @@ INCIDENT_RE = re.compile(
             r"stole|changed|took|drained|transferred|sold|has access|is trading|is using|"
             r"is placing|opened|created|added (?:a|an|new)\b|reset|disabled|removed|bypassed|"
             r"used my)",
-            r"\b(?:never|did ?n[o']t) (?:opened|open|created|create|placed|place|requested|"
+            r"\b(?:never|did ?n[o']?t) (?:opened|open|created|create|placed|place|requested|"
             r"authori[sz]ed|added|add|made|make)\b|\bwithout my (?:consent|permission|knowledge)",
+            r"\bi (?:never|did ?n[o']?t) (?:change|changed|reset|request|requested|withdraw|withdrew)"
+            r" (?:it|that|this|anything|them|my (?:password|email|phone|number|2fa))\b",
             r"\b(?:did ?not|didn'?t|never)\b.{0,20}\b(?:make|made|authori[sz]e|request|requested|"
             r"do|did|initiate|place)\b.{0,40}\b(?:withdraw|transfer|transaction|login|trade|order|"
             r"api key|address)",
             r"\bwasn'?t me\b|\bwas not me\b|\bit'?s not me\b|\bnot me\b",
             r"\bsim[- ]?swap",
+            r"\b(?<!never )(?<!not )(?<!n't )(?:gave|shared|sent|entered|typed|pasted|connected)\b"
+            r".{0,25}\b(?:api key|seed phrase|"
+            r"recovery phrase|secret phrase|private key|mnemonic)",
             r"\btaken over\b|\btakeover\b|\btook over\b",
             r"\bstolen\b|\bstole\b|\bdrained\b",
             r"\b(?:funds|coins|balance|money|usdt|btc|eth|assets|crypto)\b.{0,25}"
@@ -40,15 +45,19 @@ INCIDENT_RE = re.compile(
             # Chinese (text is folded to simplified first)
             r"被盗|盗号|被黑|被骇|被入侵|被人登录|被登录|异地登录|陌生设备|不明设备|未授权|未经授权",
             r"不是我(?:本人)?(?:操作|登录|提|转|做|改|弄|干|创建|开)|没有操作|我没操作",
+            r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:改|换|提|转|登|申请|动|开)",
             r"有人(?:在)?(?:用|改|登|动|盗|提|转|开|操作|从)|被人(?:改|动|登|用)|没开过|没有开过",
             r"不认识的(?:地址|设备|装置|ip)|(?:密码|邮箱|手机|手机号|绑定).{0,6}被(?:人)?(?:改|换|解绑)",
             r"被(?:人)?(?:提走|转走|盗用|偷)|补卡|盗刷|钓鱼.{0,40}(?:没了|不见|被提|被转|损失)",
+            r"(?:api|助记词|私钥|密钥).{0,8}(?:给了|告诉了|发给了|输入了|填了|填进了)",
             r"(?:币|钱|余额|资产|资金|usdt|btc|eth).{0,12}(?:不见了|没了|少了|被转|被提|清空)",
             r"莫名其妙.{0,12}(?:不见|少了|没了|被提|被转)",
             # Korean
             r"해킹|도용|무단|유심.{0,12}(?:복제|해킹|바뀌|탈취)|심 ?스왑",
             r"제가 (?:하지 않은|안 한|하지 않았|안 했)|제가 한 (?:게|거) 아니|"
             r"저 아니에요|제가 아니",
+            r"(?:전|저는|제가|난|나는) ?(?:안|않) ?(?:바꿨|바꾼|했|켰|눌렀)|(?:앱|어플)(?:도|은|을)? ?안 ?켰",
+            r"(?:api ?키|시드|니모닉|복구 ?문구|개인 ?키).{0,10}(?:줬|알려줬|입력했|넣었|보냈)",
             r"누가 .{0,20}(?:바꿔|바꿨|변경|로그인|접속|출금|거래|사용)|"
             r"제가 (?:열지|만들지|요청하지) 않은",
             r"모르는 (?:기기|로그인|출금|api|주소)|(?:코인|잔고|자산|돈|잔액).{0,12}"
@@ -60,6 +69,9 @@ INCIDENT_RE = re.compile(
             r"誰かが|建てていない|覚えのない",
             r"(?:残高|資産|コイン|仮想通貨).{0,12}(?:なくな|消え|減って|盗まれ|抜かれ)|盗まれ",
             r"私ではありません|私じゃない",
+            r"(?:apiキー|シードフレーズ|秘密鍵|復元フレーズ).{0,10}"
+            r"(?:渡した|渡してしま|教えた|教えてしま|入力した|入力してしま|送った|送ってしま)",
+            r"(?:アプリ|アカウント|サイト)(?:を|も|は)?(?:開いて|触って|操作して|ログインして)も?い?(?:ません|ない)",
         ]
     ),
     re.IGNORECASE,
@@ -72,7 +84,21 @@ DENIAL_RE = re.compile(
     r"concerned)\b|"
     r"(?<!是)不是被盗|没有被盗|没被盗|没有盗|防止|预防|如何避免|以防|担心|怕|"
     r"해킹(?:은|이) 아니|해킹 아니|방지|예방|걱정|우려|알면|라면|다면|수 있나요|"
-    r"(?:乗っ取り|ハッキング|不正)(?:では|じゃ)(?:な|あり)|ではありませんが|防ぐ|防止|予防|心配",
+    r"(?:乗っ取り|ハッキング|不正)(?:では|じゃ)(?:な|あり)|ではありませんが|防ぐ|防止|予防|心配|"
+    # Hypothetical, someone else's, or a fear that proved wrong: "万が一乗っ取られた場合",
+    # "朋友帐号被盗", "我还以为被盗了", "I read about people getting hacked", "is my money gone".
+    r"\b(?:suppose|hypothetically|read about|heard|people|others|friend'?s|"
+    r"thought (?:i|it|my|someone)|my friend (?:said|told|says)|(?:his|her|their) account|"
+    r"almost|nearly|should i|do i need to)\b|差点|差一点|거의|危うく|"
+    r"^\s*(?:is|are|will|would|could|can)\s+(?:my|the|it|they)\b|"
+    r"如果|万一|要是|假如|的话|就算|即使|朋友的?(?:账|帐)|网友|别人的|以为|"
+    r"もし|万が一|場合|友人の|友達の|知人の|他の人|と思った|かと思|"
+    r"만약|만일|경우|당해도|되더라도|친구 ?(?:계정|계좌)|지인|다른 사람|줄 알았|해킹\S{0,4} 아니|"
+    # Nothing lost, or a deposit that never arrived: "balance is fine", "still zero".
+    r"\b(?:balance|funds|assets|coins|everything)\b.{0,10}\b(?:is|are) (?:fine|safe|intact|all there)"
+    r"|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
+    r"资产都在|钱都在|币都在|没有损失|资产没少|被害はありません|被害はない|資産は無事|"
+    r"피해는 없|피해 없|자산은 그대로|잔고는 그대로",
     re.IGNORECASE,
 )
 CLAUSE_END_RE = re.compile(r"[,.;!?，。；！？\n]|\bbut\b|但是|하지만|けど|が、")

@@ -74,6 +74,38 @@ def test_questions_and_denials_are_not_urgent(text):
     assert analyze(text).urgent is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got a mail saying my email address was updated, i didnt change it",
+        "a bot I gave my api key to made dozens of trades and half my balance is gone",
+        "密码变更通知来了，我根本没改过",
+        "출금 완료 알림이 왔는데 저는 앱도 안 켰어요",
+        "自動売買ツールにAPIキーを渡したら、知らない取引が大量にされていました",
+        "助记词填进了一个网站，然后币全没了",
+    ],
+)
+def test_an_incident_told_as_something_the_customer_did_not_do_is_urgent(text):
+    assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend told me his account got hacked through SMS codes, how do I switch to an app?",
+        "if my phone were stolen, could someone withdraw? nothing has happened, just asking",
+        "我还以为被盗了，看了一下资产都在，应该是自己输错密码了",
+        "万が一乗っ取られた場合の手続きを教えてください",
+        "만약 해킹당해도 화이트리스트 켜두면 출금 못 하죠?",
+        "I almost typed my seed phrase into a fake wallet site but stopped",
+        "シードフレーズの保管方法を教えて",
+        "deposited BTC yesterday, 6 confirmations, but my balance is still zero",
+    ],
+)
+def test_hypotheticals_other_peoples_cases_and_fears_that_proved_wrong_are_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
 def test_incident_phrases_skip_the_denied_ones():
     assert incident_phrases("nothing was stolen, but someone logged in from abroad") == [
         "someone logged"
