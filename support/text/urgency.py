@@ -21,8 +21,8 @@ INCIDENT_RE = re.compile(
             r"used my)",
             r"\b(?:never|did ?n[o']?t) (?:opened|open|created|create|placed|place|requested|"
             r"authori[sz]ed|added|add|made|make)\b|\bwithout my (?:consent|permission|knowledge)",
-            r"\bi (?:never|did ?n[o']?t) (?:change|changed|reset|request|requested|withdraw|withdrew)"
-            r" (?:it|that|this|anything|them|my (?:password|email|phone|number|2fa))\b",
+            r"\bi (?:never|did ?n[o']?t) (?:change|changed|reset|request|requested|withdraw|"
+            r"withdrew) (?:it|that|this|anything|them|my (?:password|email|phone|number|2fa))\b",
             r"\b(?:did ?not|didn'?t|never)\b.{0,20}\b(?:make|made|authori[sz]e|request|requested|"
             r"do|did|initiate|place)\b.{0,40}\b(?:withdraw|transfer|transaction|login|trade|order|"
             r"api key|address)",
@@ -56,7 +56,8 @@ INCIDENT_RE = re.compile(
             r"해킹|도용|무단|유심.{0,12}(?:복제|해킹|바뀌|탈취)|심 ?스왑",
             r"제가 (?:하지 않은|안 한|하지 않았|안 했)|제가 한 (?:게|거) 아니|"
             r"저 아니에요|제가 아니",
-            r"(?:전|저는|제가|난|나는) ?(?:안|않) ?(?:바꿨|바꾼|했|켰|눌렀)|(?:앱|어플)(?:도|은|을)? ?안 ?켰",
+            r"(?:전|저는|제가|난|나는) ?(?:안|않) ?(?:바꿨|바꾼|했|켰|눌렀)|"
+            r"(?:앱|어플)(?:도|은|을)? ?안 ?켰",
             r"(?:api ?키|시드|니모닉|복구 ?문구|개인 ?키).{0,10}(?:줬|알려줬|입력했|넣었|보냈)",
             r"누가 .{0,20}(?:바꿔|바꿨|변경|로그인|접속|출금|거래|사용)|"
             r"제가 (?:열지|만들지|요청하지) 않은",
@@ -95,8 +96,8 @@ DENIAL_RE = re.compile(
     r"もし|万が一|場合|友人の|友達の|知人の|他の人|と思った|かと思|"
     r"만약|만일|경우|당해도|되더라도|친구 ?(?:계정|계좌)|지인|다른 사람|줄 알았|해킹\S{0,4} 아니|"
     # Nothing lost, or a deposit that never arrived: "balance is fine", "still zero".
-    r"\b(?:balance|funds|assets|coins|everything)\b.{0,10}\b(?:is|are) (?:fine|safe|intact|all there)"
-    r"|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
+    r"\b(?:balance|funds|assets|coins|everything)\b.{0,10}\b(?:is|are) "
+    r"(?:fine|safe|intact|all there)|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
     r"资产都在|钱都在|币都在|没有损失|资产没少|被害はありません|被害はない|資産は無事|"
     r"피해는 없|피해 없|자산은 그대로|잔고는 그대로",
     re.IGNORECASE,
