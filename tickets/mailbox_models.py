@@ -20,8 +20,17 @@ class Mailbox(models.Model):
         TLS = "tls", _("The secure connection failed")
         FOLDER = "folder", _("The folder cannot be opened")
         PASSWORD_KEY = "password_key", _("The stored password cannot be decrypted: enter it again")
+        OAUTH = "oauth", _("The provider refused the sign-in token: sign in again")
         IMAP = "imap", _("The server answered with an error")
         MESSAGES = "messages", _("Some messages could not be processed")
+
+    class Auth(models.TextChoices):
+        PASSWORD = "password", _("Password or app password")
+        OAUTH2 = "oauth2", _("OAuth2 (XOAUTH2): Microsoft 365, Gmail")
+
+    class Provider(models.TextChoices):
+        MICROSOFT = "microsoft", _("Microsoft 365")
+        GOOGLE = "google", _("Google (Gmail, Workspace)")
 
     class Security(models.TextChoices):
         TLS = "tls", _("TLS (usually port 993)")
@@ -57,6 +66,33 @@ class Mailbox(models.Model):
     )
     username = models.CharField(_("username"), max_length=255, blank=True)
     password_sealed = models.BinaryField(_("password (encrypted)"), default=b"", editable=False)
+    auth = models.CharField(_("sign-in"), max_length=8, choices=Auth.choices, default=Auth.PASSWORD)
+    oauth_provider = models.CharField(
+        _("OAuth2 provider"), max_length=16, choices=Provider.choices, blank=True
+    )
+    oauth_client_id = models.CharField(
+        _("OAuth2 client ID"),
+        max_length=255,
+        blank=True,
+        help_text=_("The application (client) ID of the app registered with the provider."),
+    )
+    oauth_tenant = models.CharField(
+        _("Microsoft tenant"),
+        max_length=255,
+        blank=True,
+        help_text=_("The directory (tenant) ID or domain; empty: any work or school account."),
+    )
+    oauth_token_url = models.URLField(
+        _("token endpoint"),
+        blank=True,
+        help_text=_("Empty: the provider's own. Set it for a national cloud."),
+    )
+    # Sealed like the password (tickets/mailboxes.py); the access token is kept until it
+    # expires, so that a poll a minute does not ask the provider for a new one each time.
+    oauth_client_secret_sealed = models.BinaryField(default=b"", editable=False)
+    oauth_refresh_token_sealed = models.BinaryField(default=b"", editable=False)
+    oauth_access_token_sealed = models.BinaryField(default=b"", editable=False)
+    oauth_access_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True, editable=False)
     last_uid = models.BigIntegerField(_("last UID stored"), default=0, editable=False)

@@ -2,9 +2,10 @@
 that reaches them, the lock that keeps two workers from polling one mailbox at once, and the
 record of each poll (tickets/channels/imap.py polls).
 
-A password is sealed with Fernet under a key derived from the same secrets as the raw inbound
-emails (RAW_INBOUND_KEY, else SECRET_KEY and its fallbacks) but for its own purpose, so the
-two never share a key; it is read back only to log in.
+A password (and an OAuth2 mailbox's client secret and tokens, tickets/mailbox_oauth.py) is
+sealed with Fernet under a key derived from the same secrets as the raw inbound emails
+(RAW_INBOUND_KEY, else SECRET_KEY and its fallbacks) but for its own purpose, so the two never
+share a key; it is read back only to log in.
 """
 
 import logging
@@ -56,21 +57,31 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
+def mailbox_seal(secret: str) -> bytes:
+    """A secret of a mailbox (its password, its OAuth2 tokens) sealed; "" gives b""."""
+    return _fernet().encrypt(secret.encode()) if secret else b""
+
+
+def mailbox_unseal(mailbox: Mailbox, sealed: bytes) -> str:
+    """Raises MailboxPasswordUnreadable when its key is no longer configured."""
+    if not sealed:
+        return ""
+    try:
+        return _fernet().decrypt(bytes(sealed)).decode()
+    except InvalidToken as error:
+        raise MailboxPasswordUnreadable(mailbox.address) from error
+
+
 def mailbox_set_password(*, mailbox: Mailbox, password: str) -> Mailbox:
     """Store `password` sealed (an empty one removes it)."""
-    sealed = _fernet().encrypt(password.encode()) if password else b""
+    sealed = mailbox_seal(password)
     Mailbox.objects.filter(pk=mailbox.pk).update(password_sealed=sealed)
     mailbox.password_sealed = sealed
     return mailbox
 
 
 def mailbox_password(mailbox: Mailbox) -> str:
-    if not mailbox.password_sealed:
-        return ""
-    try:
-        return _fernet().decrypt(bytes(mailbox.password_sealed)).decode()
-    except InvalidToken as error:
-        raise MailboxPasswordUnreadable(mailbox.address) from error
+    return mailbox_unseal(mailbox, mailbox.password_sealed)
 
 
 def raw_limit() -> int:

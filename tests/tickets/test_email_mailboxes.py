@@ -39,6 +39,7 @@ def mailbox_form(**changes) -> dict:
         "security": "tls",
         "username": "support-kr",
         "folder": "INBOX",
+        "auth": "password",
     }
     return {**form, **changes}
 

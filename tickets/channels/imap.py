@@ -28,6 +28,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from support.unavailable import Unavailable
 from tickets.channels.email import email_receive
+from tickets.mailbox_oauth import OAuthRefused, mailbox_access_token, mailbox_access_token_rejected
 from tickets.mailboxes import (
     MailboxPasswordUnreadable,
     mailbox_claimed,
@@ -100,8 +101,11 @@ def _poll(mailbox: Mailbox) -> tuple[int, list[str]]:
 @contextmanager
 def imap_session(mailbox: Mailbox) -> Iterator[IMAPClient]:
     """A logged-in connection to the mailbox's server (TLS or STARTTLS, certificates
-    verified); logged out when the block ends."""
-    password = mailbox_password(mailbox)  # before connecting: a lost key needs no server
+    verified; a password, or an OAuth2 access token by XOAUTH2); logged out when the block
+    ends."""
+    oauth = mailbox.auth == Mailbox.Auth.OAUTH2
+    # Before connecting: a lost key or a refused refresh token needs no server.
+    secret = mailbox_access_token(mailbox) if oauth else mailbox_password(mailbox)
     context = ssl.create_default_context()
     client = IMAPClient(
         mailbox.host,
@@ -113,11 +117,22 @@ def imap_session(mailbox: Mailbox) -> Iterator[IMAPClient]:
     try:
         if mailbox.security == Mailbox.Security.STARTTLS:
             client.starttls(context)
-        client.login(mailbox.username, password)
+        _login(client, mailbox, secret, oauth=oauth)
         yield client
     finally:
         with suppress(Exception):
             client.logout()
+
+
+def _login(client: IMAPClient, mailbox: Mailbox, secret: str, *, oauth: bool) -> None:
+    if not oauth:
+        client.login(mailbox.username, secret)
+        return
+    try:
+        client.oauth2_login(mailbox.username, secret)
+    except LoginError:
+        mailbox_access_token_rejected(mailbox)  # revoked early: the next login renews it
+        raise
 
 
 def _new_messages(client: IMAPClient, mailbox: Mailbox) -> tuple[int, list[int], int]:
@@ -204,6 +219,7 @@ def _store_one(mailbox: Mailbox, uid: int, raw: bytes, problems: list[str]) -> i
 def _problem(error: Exception) -> str:
     kinds = [
         (MailboxPasswordUnreadable, Mailbox.Problem.PASSWORD_KEY),
+        (OAuthRefused, Mailbox.Problem.OAUTH),
         (LoginError, Mailbox.Problem.LOGIN),
         (FolderUnavailable, Mailbox.Problem.FOLDER),
         (ssl.SSLError, Mailbox.Problem.TLS),

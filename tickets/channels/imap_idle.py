@@ -147,12 +147,16 @@ def _announces_mail(response: tuple) -> bool:
 
 
 def _watched() -> dict[int, tuple]:
-    """The polled mailboxes, each with what makes a watcher's connection stale when changed."""
+    """The polled mailboxes, each with what makes a watcher's connection stale when changed
+    (not an OAuth2 mailbox's tokens, which are renewed on their own)."""
     mailboxes = Mailbox.objects.filter(enabled=True).exclude(host="")
-    return {
-        box.pk: (box.host, box.port, box.security, box.username, box.folder, box.password_sealed)
-        for box in mailboxes
-    }
+    return {box.pk: _connection_key(box) for box in mailboxes}
+
+
+def _connection_key(box: Mailbox) -> tuple:
+    where = (box.host, box.port, box.security, box.username, box.folder)
+    how = (box.auth, bytes(box.password_sealed), box.oauth_provider, box.oauth_client_id)
+    return (*where, *how, box.oauth_tenant, box.oauth_token_url)
 
 
 def idle_run(*, stop: threading.Event, timing: Timing = Timing()) -> None:
