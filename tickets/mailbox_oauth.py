@@ -14,6 +14,7 @@ processes cannot both spend a refresh token Microsoft has just rotated.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.db import connection
@@ -26,8 +27,14 @@ TOKEN_URLS = {
     Mailbox.Provider.MICROSOFT: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
     Mailbox.Provider.GOOGLE: "https://oauth2.googleapis.com/token",
 }
-# Microsoft needs the scope named again on each refresh; Google keeps the one granted.
-SCOPES = {Mailbox.Provider.MICROSOFT: "https://outlook.office.com/IMAP.AccessAsUser.All"}
+# Microsoft needs the scope named again on each refresh (Google keeps the one granted), and
+# its national clouds name their own Exchange: found by the sign-in host of the token endpoint.
+MICROSOFT_SCOPE = "https://{exchange}/IMAP.AccessAsUser.All offline_access"
+MICROSOFT_EXCHANGES = {
+    "login.chinacloudapi.cn": "partner.outlook.cn",  # operated by 21Vianet
+    "login.microsoftonline.us": "outlook.office365.us",  # US Government (GCC High, DoD)
+}
+MICROSOFT_EXCHANGE = "outlook.office.com"
 MICROSOFT_ANY_TENANT = "organizations"  # any work or school account
 EARLY = timedelta(minutes=5)  # an access token this close to expiring is renewed first
 TIMEOUT_SECONDS = 15
@@ -83,6 +90,11 @@ def token_url(mailbox: Mailbox) -> str:
     return url.format(tenant=mailbox.oauth_tenant.strip() or MICROSOFT_ANY_TENANT)
 
 
+def microsoft_scope(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return MICROSOFT_SCOPE.format(exchange=MICROSOFT_EXCHANGES.get(host, MICROSOFT_EXCHANGE))
+
+
 def _still_valid(mailbox: Mailbox, now: datetime) -> bool:
     expires = mailbox.oauth_access_expires_at
     return bool(mailbox.oauth_access_token_sealed) and expires is not None and expires - EARLY > now
@@ -97,8 +109,8 @@ def _refresh(mailbox: Mailbox, *, now: datetime) -> None:
     }
     if secret := mailbox_unseal(mailbox, mailbox.oauth_client_secret_sealed):
         form["client_secret"] = secret
-    if scope := SCOPES.get(mailbox.oauth_provider):
-        form["scope"] = f"{scope} offline_access"
+    if mailbox.oauth_provider == Mailbox.Provider.MICROSOFT:
+        form["scope"] = microsoft_scope(token_url(mailbox))
     if not form["refresh_token"]:
         raise OAuthRefused("no refresh token is stored")
     response = requests.post(

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tests.tickets.imap_server import PASSWORD, USER, ImapServer, free_port
 from tickets.channels.imap import mailbox_poll
-from tickets.mailbox_oauth import mailbox_set_oauth_secrets
+from tickets.mailbox_oauth import mailbox_set_oauth_secrets, microsoft_scope
 from tickets.mailboxes import mailbox_unseal
 from tickets.models import Mailbox, Ticket
 
@@ -168,6 +168,23 @@ def test_an_expired_access_token_is_renewed_with_the_rotated_refresh_token(
         assert mailbox_poll(mailbox_id=mailbox.pk) == 1
 
     assert [form["refresh_token"] for form in provider.forms] == ["refresh-1", "refresh-2"]
+
+
+@pytest.mark.parametrize(
+    ("token_endpoint", "scope"),
+    [
+        (
+            "https://login.microsoftonline.com/exchange.example/oauth2/v2.0/token",
+            "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+        ),
+        (
+            "https://login.chinacloudapi.cn/exchange.example/oauth2/v2.0/token",
+            "https://partner.outlook.cn/IMAP.AccessAsUser.All offline_access",
+        ),
+    ],
+)
+def test_a_national_cloud_asks_for_its_own_exchange(token_endpoint, scope):
+    assert microsoft_scope(token_endpoint) == scope
 
 
 def test_a_google_mailbox_names_no_scope(imap_server, provider, policy):
