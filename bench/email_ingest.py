@@ -9,6 +9,10 @@ a Message-ID of their own each time (so none is a duplicate) and a From of one o
 `--senders` addresses put first (so copies reach new customers, and some continue a ticket
 by subject, as a real inbox does). Bounces in the corpus stay bounces (no ticket).
 
+Besides the rate it prints the CPU each email cost the workers and their PostgreSQL backends
+(read from /proc, so only when PostgreSQL runs on this host) and the statements it took: on a
+machine shared with other work those stay comparable where the rate does not.
+
     createdb bench_email_ingest
     DATABASE_URL=postgres://…/bench_email_ingest REDIS_URL=redis://…/9 SECRET_KEY=x \\
         EXCHANGE_BACKEND=demo .venv/bin/python bench/email_ingest.py [--emails 50000] [--workers 2]
@@ -73,19 +77,45 @@ def variant(raw: bytes, number: int, *, senders: int, run: str) -> bytes:
     return envelope + ours + head + raw[end:]
 
 
-def ingest(task: tuple[int, int, int, int, str]) -> list[float]:
-    """One worker: emails start, start + step, … below `total`; returns each one's seconds."""
+def ingest(task: tuple[int, int, int, int, str]) -> tuple[list[float], float, float, int]:
+    """One worker: emails start, start + step, … below `total`; returns each one's seconds,
+    the CPU seconds of this process and of its PostgreSQL backend (None when PostgreSQL is
+    not on this host), and the statements it sent."""
     start, step, total, senders, run = task
     connection.close()  # a connection of its own after the fork
     mails = [path.read_bytes() for path in corpus_mails()]
     timings = []
-    for number in range(start, total, step):
-        raw = variant(mails[number % len(mails)], number, senders=senders, run=run)
-        began = time.perf_counter()
-        email_receive(raw=raw)
-        timings.append(time.perf_counter() - began)
+    statements = [0]
+
+    def counted(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    backend = backend_cpu_seconds()
+    cpu = time.process_time()
+    with connection.execute_wrapper(counted):
+        for number in range(start, total, step):
+            raw = variant(mails[number % len(mails)], number, senders=senders, run=run)
+            began = time.perf_counter()
+            email_receive(raw=raw)
+            timings.append(time.perf_counter() - began)
+    cpu = time.process_time() - cpu
+    after = backend_cpu_seconds()
     connection.close()
-    return timings
+    backend = after - backend if backend is not None and after is not None else None
+    return timings, cpu, backend, statements[0]
+
+
+def backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend, read from /proc (same host only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -101,8 +131,12 @@ def main() -> None:
     tasks = [(n, args.workers, args.emails, args.senders, run) for n in range(args.workers)]
     began = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-        timings = [seconds for part in pool.map(ingest, tasks) for seconds in part]
+        parts = pool.map(ingest, tasks)
     elapsed = time.perf_counter() - began
+    timings = [seconds for part in parts for seconds in part[0]]
+    cpu = sum(part[1] for part in parts)
+    backends = [part[2] for part in parts]
+    statements = sum(part[3] for part in parts)
     after = (RawInbound.objects.count(), Ticket.objects.count(), Message.objects.count())
     timings.sort()
     print(f"emails      {len(timings)} in {elapsed:.1f} s with {args.workers} workers")
@@ -112,6 +146,10 @@ def main() -> None:
           f"max {timings[-1] * 1000:.0f} ms")  # fmt: skip
     print(f"stored      raw {after[0] - before[0]}, tickets {after[1] - before[1]}, "
           f"messages {after[2] - before[2]}")  # fmt: skip
+    count = len(timings)
+    backend = "not on this host" if None in backends else f"{sum(backends) / count * 1000:.1f} ms"
+    print(f"CPU/email   workers {cpu / count * 1000:.1f} ms, PostgreSQL backends {backend}, "
+          f"{statements / count:.1f} statements")  # fmt: skip
 
 
 if __name__ == "__main__":
