@@ -21,7 +21,8 @@ PREDICTION_RE = re.compile(
             # English: where the price goes, what to buy, why the market moved
             rf"\b(?:will|would|is|are|can|could|does)\b.{{0,25}}\b{COIN}\b.{{0,20}}"
             r"\b(?:go(?:ing)? (?:up|down)|rise|fall|pump|dump|moon|crash|rally|hit \$?\d)",
-            rf"\b(?:good|best|worth|safe)\b.{{0,15}}\b(?:investment|invest(?:ing)? in|to buy|{COIN} to)",
+            rf"\b(?:good|best|worth|safe)\b.{{0,15}}"
+            rf"\b(?:investment|invest(?:ing)? in|to buy|{COIN} to)",
             r"\bwhat (?:coins?|tokens?|crypto|altcoins?) (?:should|to|do you recommend|is best)",
             r"\bshould i (?:buy|sell|invest|hold)\b",
             r"\bprice (?:prediction|forecast|target|outlook)\b|\bbuy the dip\b",
