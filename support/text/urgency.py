@@ -22,7 +22,7 @@ INCIDENT_RE = re.compile(
             r"\b(?:never|did ?n[o']?t) (?:opened|open|created|create|placed|place|requested|"
             r"authori[sz]ed|added|add|made|make)\b|\bwithout my (?:consent|permission|knowledge)",
             r"\bi (?:never|did ?n[o']?t) (?:change|changed|reset|request|requested|withdraw|"
-            r"withdrew) (?:it|that|this|anything|them|my (?:password|email|phone|number|2fa))\b",
+            r"withdrew) (?:it|that|this|them|my (?:password|email|phone|number|2fa))\b",
             r"\b(?:did ?not|didn'?t|never)\b.{0,20}\b(?:make|made|authori[sz]e|request|requested|"
             r"do|did|initiate|place)\b.{0,40}\b(?:withdraw|transfer|transaction|login|trade|order|"
             r"api key|address)",
@@ -82,7 +82,7 @@ DENIAL_RE = re.compile(
     r"nothing (?:was )?(?:stolen|missing)|isn'?t hacked|\bif\b.{0,20}\b(?:hack|stolen|swap)|"
     r"\bif\b.{0,15}(?:wasn'?t|not) (?:me|you)|"
     r"\b(?:prevent|protect|avoid|in case|what if|reading about|heard about|worried|afraid|"
-    r"concerned)\b|"
+    r"concerned|scared|stop (?:a|someone|people|them|it))\b|"
     r"(?<!是)不是被盗|没有被盗|没被盗|没有盗|防止|预防|如何避免|以防|担心|怕|"
     r"해킹(?:은|이) 아니|해킹 아니|방지|예방|걱정|우려|알면|라면|다면|수 있나요|"
     r"(?:乗っ取り|ハッキング|不正)(?:では|じゃ)(?:な|あり)|ではありませんが|防ぐ|防止|予防|心配|"
@@ -93,8 +93,12 @@ DENIAL_RE = re.compile(
     r"almost|nearly|should i|do i need to)\b|差点|差一点|거의|危うく|"
     r"^\s*(?:is|are|will|would|could|can)\s+(?:my|the|it|they)\b|"
     r"如果|万一|要是|假如|的话|就算|即使|朋友的?(?:账|帐)|网友|别人的|以为|"
-    r"もし|万が一|場合|友人の|友達の|知人の|他の人|と思った|かと思|"
-    r"만약|만일|경우|당해도|되더라도|친구 ?(?:계정|계좌)|지인|다른 사람|줄 알았|해킹\S{0,4} 아니|"
+    # もし is "if" only where かもしれない and 〜もしてない do not hold it.
+    r"(?<![かもでと])もし(?![れてたま])|万が一|場合|友人の|友達の|知人の|他の人|と思った|かと思|"
+    r"防げ|盗まれたら|乗っ取られたら|ハッキングされたら|とかではな|とかじゃな|"
+    r"만약|만일|경우|당해도|당하면|되더라도|친구 ?(?:계정|계좌)|지인|다른 사람|줄 알았|"
+    r"해킹\S{0,4} 아니|막으려면|막을 수|막아요|막는|"
+    r"\b(?:cousin|uncle|aunt|wife|husband|mom|dad|mother|father)'?s (?:account|wallet)\b|"
     # Nothing lost, or a deposit that never arrived: "balance is fine", "still zero".
     r"\b(?:balance|funds|assets|coins|everything)\b.{0,10}\b(?:is|are) "
     r"(?:fine|safe|intact|all there)|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
