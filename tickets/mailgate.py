@@ -3,7 +3,10 @@ a Postfix or Exim pipe (docs/email.md, "The pipe"). Python's standard library on
 no Django, so it answers the MTA in the time the web server takes to store and process the
 message, instead of the two seconds `manage.py email_pipe` needs to start.
 
-    python -m tickets.mailgate --url https://support.example.com/api/v1/tickets/inbound/email/
+    python3 -P tickets/mailgate.py --url https://support.example.com/api/v1/tickets/inbound/email/
+
+(`-P`: the script's folder, whose selectors.py would hide the standard library's, stays off
+the import path; or `python3 -m tickets.mailgate` from the project's folder.)
 
 The staff token is read from the environment (EMAIL_MAILGATE_TOKEN) or a file
 (--token-file), never from the command line, where `ps` would show it. Exit codes are those of
