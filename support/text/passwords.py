@@ -183,6 +183,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _looks_like_password(candidate: str, *, explicit: bool) -> bool:
     if EMAIL_RE.match(candidate) or URL_RE.match(candidate):
         return False
+    if candidate[0] in "([{" and candidate[1:].lower().rstrip(")]}.,") in NOT_PASSWORDS:
+        return False  # "my fund pw (the one for withdrawals)": a parenthesis opens
     lowered = candidate.lower()
     if not any(char.isalnum() for char in candidate) or WORDS_RE.fullmatch(candidate):
         return False

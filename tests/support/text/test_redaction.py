@@ -173,6 +173,7 @@ def test_disclosed_passwords_are_removed(text, expected):
         "ATOM deposit with memo 532235 still missing",
         "send to TABcrApnXZMKT2bULWqMJJeVmRtCCtTMjt on TRC20",
         "this is my password manager question",
+        "my fund pw (the one for withdrawals) keeps failing",
         "API key and txid 7870f36d492ab48c842f580f53aba9693e675a64bf3dde08d69febaf375c69d6",
     ],
 )
