@@ -9,11 +9,12 @@ The checksum is a strong signal but never required: customers mistype.
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from support.text.cleaning import INVISIBLE_CHARS
 from support.text.common_words import COMMON_ENGLISH
-from support.text.wordlists import Wordlist, all_keys, deletions, word_key, wordlists
+from support.text.wordlists import Wordlist, deletions, lists_by_key, word_key, wordlists
 
 MIN_WORDS = 12
 MIN_PARTIAL_WORDS = 10  # a phrase missing words or with a bad typo, next to seed-phrase words
@@ -66,14 +67,21 @@ def find_seed_phrases(text: str) -> list[tuple[int, int]]:
     tokens = [Token(m.start(), m.end(), word_key(m.group())) for m in TOKEN_RE.finditer(text)]
     if len(tokens) < MIN_PARTIAL_WORDS - 3:  # too few words for a phrase: no wordlist loaded
         return _merge(spans)
-    known = all_keys()
-    if sum(1 for token in tokens if token.key in known) >= MIN_PARTIAL_WORDS - 3:
-        for wordlist in wordlists():
-            for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
-                span = _seed_span(text=text, run=run, wordlist=wordlist)
-                if span:
-                    spans.append(span)
+    for wordlist in _wordlists_with_enough_words(tokens):
+        for run in _runs(text=text, tokens=tokens, wordlist=wordlist):
+            span = _seed_span(text=text, run=run, wordlist=wordlist)
+            if span:
+                spans.append(span)
     return _merge(spans)
+
+
+def _wordlists_with_enough_words(tokens: list[Token]) -> list[Wordlist]:
+    """The wordlists holding enough of the tokens for a phrase, counted in one pass over the
+    tokens (a long text's tokens looked up in each of the ten lists was most of its cost)."""
+    by_key = lists_by_key()
+    found = Counter(number for token in tokens for number in by_key.get(token.key, ()))
+    enough = MIN_PARTIAL_WORDS - 3
+    return [wordlist for number, wordlist in enumerate(wordlists()) if found[number] >= enough]
 
 
 def _unseparated_chinese(text: str) -> list[tuple[int, int]]:

@@ -48,8 +48,13 @@ def wordlists() -> tuple[Wordlist, ...]:
 
 
 @functools.cache
-def all_keys() -> frozenset[str]:
-    return frozenset(key for wordlist in wordlists() for key in wordlist.index)
+def lists_by_key() -> dict[str, tuple[int, ...]]:
+    """Each key of any wordlist: the numbers (in wordlists() order) of the lists holding it."""
+    found: dict[str, list[int]] = {}
+    for number, wordlist in enumerate(wordlists()):
+        for key in wordlist.index:
+            found.setdefault(key, []).append(number)
+    return {key: tuple(numbers) for key, numbers in found.items()}
 
 
 def _load(language: str) -> Wordlist:
