@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from support.text.cleaning import INVISIBLE_CHARS
 from support.text.common_words import COMMON_ENGLISH
@@ -48,8 +49,7 @@ CONTEXT_BEFORE = 300
 CONTEXT_AFTER = 150
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a long text has tens of thousands: a tuple is made fastest
     start: int
     end: int
     key: str
@@ -110,15 +110,16 @@ def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:
         return []
     runs: list[Run] = []
     current: list[int] = []  # token numbers of the run being built
+    latin = wordlist.latin
     for number, token in enumerate(tokens):
         if current and not SEPARATOR_RE.fullmatch(text, tokens[current[-1]].end, token.start):
             runs += _close(current, positions, tokens)
             current = []
-        if positions[number] is None and wordlist.latin and current:
+        if positions[number] is None and latin and current:
             positions[number] = _typo_position(token.key, wordlist)
         if positions[number] is not None or (current and positions[current[-1]] is not None):
             current.append(number)
-        else:
+        elif current:
             runs += _close(current, positions, tokens)
             current = []
     return runs + _close(current, positions, tokens)
