@@ -46,6 +46,7 @@ STRUCTURE_DEFECTS = (
 )
 FORWARDED_TYPES = {"message/rfc822", "message/global"}
 FOUND_BOUNDARY_RE = re.compile(rb"^--([^\s]{1,70})\s*$", re.MULTILINE)
+KEPT_HEADER_CHARS = 1000  # parsed headers kept for reuse: Content-Type and the like, not a Cc
 
 
 class Problem:
@@ -101,10 +102,16 @@ class _HeadersParsedOnce(policy.EmailPolicy):
     """The standard library's default policy, but a header is parsed once: it parses one again
     at every read, and reading a message asks for each part's Content-Type a dozen times
     (type, charset, disposition, file name), which was about half of reading a message. The
-    parsed headers are immutable, so messages may share them."""
+    parsed headers are immutable, so messages may share them. Only short values are kept, so
+    that mail with huge headers cannot fill the memory."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if len(value) > KEPT_HEADER_CHARS:
+            return super().header_fetch_parse(name, value)
+        return self._parsed(name, value)
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019 (one policy object, kept for the process)
-    def header_fetch_parse(self, name: str, value: str) -> str:
+    def _parsed(self, name: str, value: str) -> str:
         return super().header_fetch_parse(name, value)
 
 
