@@ -85,6 +85,9 @@ class InboundMessage:
     acknowledge: bool = True
 
 
+STORE_ATTEMPTS = 2
+
+
 def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None = None) -> Ticket:
     """Store `message` on a new or existing ticket, all or nothing; a repeat changes nothing.
 
@@ -102,14 +105,19 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
         return duplicate
     analysis = analyze(message.text, lang_hint=message.language_hint)
     message, analysis = _gate_fields(message, analysis, found=in_names)
-    try:
-        with transaction.atomic():
-            ticket, is_new, emails = _store(message, analysis, customer)
-    except IntegrityError:
-        duplicate = _already_received(message)  # a concurrent delivery of the same message won
-        if duplicate is None:
-            raise
-        return duplicate
+    for attempt in range(STORE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                ticket, is_new, emails = _store(message, analysis, customer)
+            break
+        except IntegrityError:
+            duplicate = _already_received(message)  # a concurrent delivery of it won
+            if duplicate is not None:
+                return duplicate
+            if attempt == STORE_ATTEMPTS - 1:
+                raise
+            # A new customer's two first messages arriving together: the other one created
+            # the customer first, and the second attempt finds them.
     if ticket.follow_up_after is not None:
         job = follow_up_job(
             ticket.pk,

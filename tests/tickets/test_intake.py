@@ -212,3 +212,55 @@ def test_concurrent_deliveries_of_one_message_store_it_once():
     assert len(set(references)) == 1
     assert Message.objects.count() == 1
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_messages_of_a_new_customer_arriving_together_both_become_tickets():
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from tests.tickets.conftest import inbound
+    from tickets.intake import _customer_for, intake_message
+
+    created, release = threading.Event(), threading.Event()
+    result = {}
+
+    def first_message_creates_the_customer():
+        try:
+            with transaction.atomic():
+                _customer_for(inbound(customer_email="new@example.com"), "en", None)
+                created.set()
+                release.wait(10)  # committed only once the second message waits on it
+        finally:
+            connection.close()
+
+    def second_message():
+        try:
+            message = inbound(
+                channel="email", customer_email="new@example.com", external_id="<b@x>"
+            )
+            result["ticket"] = intake_message(message)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_message_creates_the_customer)
+    first.start()
+    assert created.wait(10)
+    second = threading.Thread(target=second_message)
+    second.start()
+    for _ in range(200):  # until the second message's insert waits on the first one's row
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
+    release.set()
+    first.join()
+    second.join()
+
+    ticket = result["ticket"]
+    assert ticket.customer.email == "new@example.com"
+    assert ticket.messages.count() == 1
+    assert Ticket.objects.count() == 1
