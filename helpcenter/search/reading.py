@@ -47,9 +47,7 @@ def reading(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.strip():
         return ""
-    return "".join(_word_reading(word) for word in _tagger()(text)).translate(
-        KATAKANA_TO_HIRAGANA
-    )
+    return "".join(_word_reading(word) for word in _tagger()(text)).translate(KATAKANA_TO_HIRAGANA)
 
 
 def _word_reading(word) -> str:
