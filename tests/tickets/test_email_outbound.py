@@ -2,7 +2,6 @@
 client, from the team's address with its signature, with the agent's files; the console shows
 what became of it, through an SMTP outage and a bounce. A real SMTP server on a local port."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -15,7 +14,6 @@ from django.utils import timezone
 from support.models import OutboxEmail
 from support.tasks import outbox_retry_task
 from tests.conftest import PASSWORD
-from tests.faults.smtp import SmtpServer
 from tickets.channels.email import email_receive
 from tickets.channels.email_outbound import email_delivery_mark
 from tickets.channels.email_threads import email_message_id
@@ -24,19 +22,6 @@ from tickets.services import ticket_reply
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def smtp(settings) -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def raw(*, message_id: str, subject: str = "Deposit missing", **headers: str) -> bytes:
