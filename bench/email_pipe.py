@@ -11,7 +11,6 @@ Message-ID of its own. Uses the database in DATABASE_URL (use a dedicated one):
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -30,23 +29,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.email_mailboxes import corpus_messages as messages  # noqa: E402
 from support.roles import Role  # noqa: E402
 from tests.conftest import ensure_roles, make_person  # noqa: E402
 from tests.tickets.imap_server import free_port  # noqa: E402
 
-CORPUS = ROOT / "tests" / "data" / "mail" / "zammad"
-MESSAGE_ID = re.compile(rb"^Message-Id:.*(\r?\n[ \t].*)*\r?\n", re.IGNORECASE | re.MULTILINE)
 ENDPOINT = "/api/v1/tickets/inbound/email/"
-
-
-def messages(count: int, run: str) -> list[bytes]:
-    raws = [path.read_bytes() for path in sorted(CORPUS.glob("*.box"))]
-    made = []
-    for number in range(count):
-        raw = MESSAGE_ID.sub(b"", raws[(number * 7) % len(raws)]).lstrip(b"\r\n")
-        raw = raw.split(b"\n", 1)[1] if raw.startswith(b"From ") else raw
-        made.append(f"Message-ID: <pipe-{run}-{number}@bench.example>\r\n".encode() + raw)
-    return made
 
 
 def timed(command: list[str], raw: bytes, env: dict | None = None) -> float:
