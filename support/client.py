@@ -75,6 +75,10 @@ def parse_address(text: str) -> IPAddress | None:
     return address
 
 
+def is_trusted_proxy(address: IPAddress) -> bool:
+    return _trusted(address)
+
+
 def _trusted(address: IPAddress) -> bool:
     return any(address in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 

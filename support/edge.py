@@ -14,9 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from support import error_views
+from support.client import is_trusted_proxy, parse_address
 from support.error_views import too_large_message, unstorable_message
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -40,7 +42,7 @@ class RequestEdgeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = uuid.uuid4().hex
+        request.request_id = proxy_request_id(request) or uuid.uuid4().hex
         response = _refusal(request) or self.get_response(request)
         response.headers.setdefault("X-Request-ID", request.request_id)
         return response
@@ -63,6 +65,16 @@ class RequestEdgeMiddleware:
                 request, 400, "invalid_characters", unstorable_message()
             )
         return None
+
+
+def proxy_request_id(request: HttpRequest) -> str:
+    """The `X-Request-ID` our own proxy gave the request (so its logs and ours share the id),
+    when the direct peer is a trusted proxy and the id is plain; "" otherwise."""
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+    if not incoming or not REQUEST_ID.fullmatch(incoming):
+        return ""
+    peer = parse_address(request.META.get("REMOTE_ADDR", ""))
+    return incoming if peer is not None and is_trusted_proxy(peer) else ""
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:

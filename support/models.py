@@ -151,6 +151,7 @@ class RetentionPeriod(models.Model):
     class Kind(models.TextChoices):
         RAW_EMAIL = "raw_email", _("Raw inbound emails")
         RAW_WEBHOOK = "raw_webhook", _("Raw inbound webhook payloads")
+        AUDIT_LOG = "audit_log", _("Audit log entries")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, unique=True)
     days = models.PositiveIntegerField(_("days kept"))
@@ -214,3 +215,6 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+from support.audit_models import AuditEntry  # noqa: E402, F401  (the audit log)
