@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     ADMIN_CHANGED = "admin_changed", _("Changed in the admin")
     ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")
     FORUM_POST_HIDDEN = "forum_post_hidden", _("Forum post hidden")
+    FORUM_POST_SHOWN = "forum_post_shown", _("Forum post shown again")
     FORUM_TOPIC_LOCKED = "forum_topic_locked", _("Forum topic locked")
     FORUM_TOPIC_UNLOCKED = "forum_topic_unlocked", _("Forum topic unlocked")
     WEBHOOK_ENDPOINT_CHANGED = "webhook_endpoint_changed", _("Webhook endpoint changed")
@@ -74,7 +75,9 @@ class AuditEntry(models.Model):
     )
     # Who it was when the row was written, still readable once the account is gone.
     actor_label = models.CharField(_("actor"), max_length=254, blank=True)
-    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    # Values of AuditAction, checked by audit_record; no `choices` here, so that a new action
+    # needs no migration.
+    action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=200, blank=True)
@@ -113,3 +116,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditChangeRefused()
+
+    def action_label(self) -> str:
+        """The action in the reader's language (an action since retired shows its value)."""
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
