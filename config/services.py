@@ -294,6 +294,8 @@ def system_children(http_port: str, ws_port: str) -> list[Child]:
         ),
         Child("celery worker", [*celery, "worker", "-c", "2", "-l", "info"]),
         Child("celery beat", [*celery, "beat", "-l", "info", "-s", beat_schedule]),
+        # IMAP IDLE for the mailboxes an admin adds: mail in seconds rather than beat's minute.
+        Child("mail IDLE", [sys.executable, str(ROOT / "manage.py"), "email_idle"]),
     ]
 
 
