@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from support.data_models import DataExport, ErasureRequest, LegalHold  # noqa: F401
 from support.taxonomy import Category, KycStatus, Language, Tier
 
 
@@ -151,6 +152,8 @@ class RetentionPeriod(models.Model):
     class Kind(models.TextChoices):
         RAW_EMAIL = "raw_email", _("Raw inbound emails")
         RAW_WEBHOOK = "raw_webhook", _("Raw inbound webhook payloads")
+        ATTACHMENT = "attachment", _("Attachments")
+        CHAT_TRANSCRIPT = "chat_transcript", _("Chat transcripts")
         AUDIT_LOG = "audit_log", _("Audit log entries")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, unique=True)
