@@ -36,6 +36,7 @@ app.conf.beat_schedule = {
     "mailboxes-poll": {"task": "tickets.tasks.mailboxes_poll_task", "schedule": 60.0},
     "emails-waiting-sweep": {"task": "tickets.tasks.emails_waiting_sweep_task", "schedule": 60.0},
     "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
+    "phone-sweep": {"task": "tickets.tasks.phone_sweep_task", "schedule": 60.0},
     "chat-offer-expiry": {
         "task": "livechat.tasks.conversation_expire_offers_task",
         "schedule": 10.0,

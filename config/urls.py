@@ -28,7 +28,9 @@ urlpatterns = [
     path("console/reviews/", include("tickets.reviews.urls")),
     path("console/surveys/", include("tickets.surveys.console_urls")),
     path("console/dashboards/", include("tickets.dashboards.urls")),
+    path("console/phone/", include("tickets.phone.console_urls")),
     path("console/", include(console_patterns)),
+    path("channels/phone/", include("tickets.phone.webhook_urls")),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
     path("api/v1/", include(api_v1)),
     path("sitemap.xml", include("helpcenter.sitemaps")),
@@ -39,6 +41,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("support.urls")),
     path("", include("tickets.urls")),
+    path("", include("tickets.phone.urls")),
     path("help/", include("helpcenter.urls")),
     path("chat/", include("livechat.urls")),
     path("", include("complaints.urls")),

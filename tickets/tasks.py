@@ -126,3 +126,21 @@ def figures_refresh_task() -> int:
 
     warm()
     return total
+
+
+@shared_task
+def phone_event_process_task(raw_id: int) -> None:
+    """Read one stored call event (tickets/phone/events.py); safe to run twice."""
+    from tickets.phone.events import phone_event_process
+
+    phone_event_process(raw_id)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def phone_sweep_task() -> int:
+    """Every minute: callbacks at risk or overdue, and call events no worker read."""
+    from tickets.phone.sweep import callback_sweep, phone_events_waiting
+
+    for raw_id in phone_events_waiting():
+        phone_event_process_task.delay(raw_id)
+    return callback_sweep()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from support.assets import asset_amount
 from support.display import display_name
 from tickets.models import Event, Priority, RemediationAction, SlaTarget, Status, Ticket
+from tickets.phone.timeline import call_sentence, call_started_sentence
 from tickets.selectors import timeline
 
 Sentence = Callable[[Event, dict[str, str]], str]
@@ -307,4 +308,6 @@ SENTENCES: dict[str, Sentence] = {
     "sla_breach": _sla_breach,
     "email_bounced": _said(gettext_lazy("Our email to %(after)s could not be delivered.")),
     "raw_email_downloaded": _said(gettext_lazy("%(actor)s downloaded the original email.")),
+    "call": call_sentence,
+    "call_started": call_started_sentence,
 }
