@@ -57,3 +57,6 @@ class RetentionPeriodAdmin(admin.ModelAdmin):
 
     list_display = ["kind", "days"]
     list_editable = ["days"]
+
+
+from support.official import admin as official_admin  # noqa: E402, F401  (registers its models)

@@ -98,3 +98,14 @@ class SearchEventThrottle(AnonThrottle):
 
     def applies(self, request: Request, view: object) -> bool:
         return True
+
+
+class OfficialCheckThrottle(ClientThrottle):
+    """Checks on the public verification API (THROTTLE_OFFICIAL_CHECK), per client, counted
+    with the verification page's."""
+
+    scope = "official-check"
+    rate_setting = "THROTTLE_OFFICIAL_CHECK"
+
+    def key(self, request: Request) -> str:
+        return self.get_ident(request)

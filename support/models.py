@@ -221,3 +221,11 @@ class OutboxEmail(models.Model):
 
 
 from support.audit_models import AuditEntry  # noqa: E402, F401  (the audit log)
+
+# Official channels and verification codes live in support/official/ (docs/verification.md);
+# importing them here makes them support's models.
+from support.official.models import (  # noqa: E402, F401
+    ChannelCheck,
+    OfficialChannel,
+    VerificationCode,
+)

@@ -9,7 +9,7 @@ the product down with it.
 
 Public pieces for other apps: `limit_hit` / `limit_wait` with a `Limit`, `request_key`,
 `too_many_requests` and `retry_message` for pages; `tracking_code_lookup_hit` for the public
-complaint-status lookup.
+complaint-status lookup; `official_check_hit` for the verification page.
 """
 
 import hashlib
@@ -273,6 +273,13 @@ SEARCH_SCOPE = "search"
 def search_hit(request: HttpRequest) -> int:
     """Count a help-center search; the page and the API (search as you type) share the count."""
     return limit_hit(Limit.of(SEARCH_SCOPE, settings.THROTTLE_SEARCH), request_key(request))
+
+
+def official_check_hit(request: HttpRequest) -> int:
+    """Count one check of a handle, address or verification code on the public verification
+    page or its API, per client (docs/verification.md)."""
+    check = Limit.of("official-check", settings.THROTTLE_OFFICIAL_CHECK)
+    return limit_hit(check, client_key(client_address(request)))
 
 
 def tracking_code_lookup_hit(request: HttpRequest) -> int:

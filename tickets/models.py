@@ -153,6 +153,9 @@ class Ticket(models.Model):
     needs_triage = models.BooleanField(_("needs triage"), default=False)
     security_followup = models.BooleanField(_("security follow-up"), default=False)
     strongly_negative = models.BooleanField(_("strongly negative"), default=False)
+    # The customer wrote of "support" reaching them elsewhere, or sent a look-alike of our
+    # domains (support.text.impersonation): agents see a warning; the customer got a notice.
+    impersonation_suspected = models.BooleanField(_("impersonation suspected"), default=False)
     satisfaction_score = models.PositiveSmallIntegerField(
         _("satisfaction score"), null=True, blank=True
     )
