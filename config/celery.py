@@ -35,6 +35,14 @@ app.conf.beat_schedule = {
     "raw-inbound-purge": {"task": "tickets.tasks.raw_inbound_purge_task", "schedule": 3600.0},
     "mailboxes-poll": {"task": "tickets.tasks.mailboxes_poll_task", "schedule": 60.0},
     "emails-waiting-sweep": {"task": "tickets.tasks.emails_waiting_sweep_task", "schedule": 60.0},
+    "webhooks-waiting-sweep": {
+        "task": "tickets.tasks.webhooks_waiting_sweep_task",
+        "schedule": 60.0,
+    },
+    "telegram-outbox-sweep": {
+        "task": "tickets.tasks.telegram_outbox_sweep_task",
+        "schedule": 15.0,
+    },
     "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
     "phone-sweep": {"task": "tickets.tasks.phone_sweep_task", "schedule": 60.0},
     "chat-offer-expiry": {

@@ -245,9 +245,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_BYTES = env("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, cast=int)
 TICKETS_ATTACHMENT_TYPES = env(
     "TICKETS_ATTACHMENT_TYPES",
-    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"],
+    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]
+    + ["audio/ogg"],  # voice notes (Telegram)
     cast=list,
 )
+
+# --- Telegram (docs/channels.md): the only host the Telegram adapter calls ----------------------
+TELEGRAM_API_BASE = env("TELEGRAM_API_BASE", "https://api.telegram.org")
 
 # --- Ticket policy that is configuration rather than data --------------------------------------
 TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from support import views as support_views
 from support.urls import console_patterns
 from tickets import views as ticket_views
+from tickets.channels.webhooks import channel_webhook
 
 api_v1 = [
     path("support/", include("support.api_urls")),
@@ -32,6 +33,11 @@ urlpatterns = [
     path("console/", include(console_patterns)),
     path("channels/phone/", include("tickets.phone.webhook_urls")),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
+    path(
+        "channels/<str:provider>/<str:account>/webhook",
+        channel_webhook,
+        name="channel_webhook",
+    ),
     path("api/v1/", include(api_v1)),
     path("sitemap.xml", include("helpcenter.sitemaps")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

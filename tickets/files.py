@@ -21,6 +21,7 @@ BINARY_SIGNATURES = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
+    (b"OggS", "audio/ogg"),  # voice notes (Telegram's are Opus in Ogg)
 )
 # Programs and archives (Windows, Linux, macOS, zip/jar/apk/docx) even when short or printable.
 PROGRAM_SIGNATURES = (
@@ -40,6 +41,7 @@ EXTENSIONS = {
     "image/gif": {".gif"},
     "image/webp": {".webp"},
     "application/pdf": {".pdf"},
+    "audio/ogg": {".ogg", ".oga", ".opus"},
     "text/plain": {".txt", ".log", ".text"},
 }
 # Names a program, a page or a script would be opened as, whatever the bytes are.

@@ -55,6 +55,7 @@ DEFAULT_ATTACHMENT_TYPES = (
     "image/webp",
     "application/pdf",
     "text/plain",
+    "audio/ogg",
 )
 DEFAULT_ATTACHMENTS_PER_TICKET = 100
 
@@ -266,9 +267,20 @@ def ticket_reply(
         if set_status and set_status != ticket.status:
             fields += apply_transition(ticket, to=set_status, by=author)
         save_ticket(ticket, fields)
-    if not internal:
+        # A ticket from a chat channel (Telegram) is answered there, through its outbox row
+        # written in this transaction (tickets/channels/adapters.py); the others by email.
+        answered_in_channel = not internal and channel_reply_enqueue(message)
+    if not internal and not answered_in_channel:
         transaction.on_commit(lambda: notify_customer_of_reply(message_id=message.pk))
     return message
+
+
+def channel_reply_enqueue(message: Message) -> bool:
+    """Whether the reply went to the outbox of its ticket's channel adapter."""
+    from tickets.channels.adapters import adapter_for
+
+    adapter = adapter_for(message.ticket.channel)
+    return adapter is not None and adapter.reply_enqueue(message)
 
 
 def attachments_check(uploads: Iterable) -> list[str]:

@@ -144,3 +144,60 @@ def phone_sweep_task() -> int:
     for raw_id in phone_events_waiting():
         phone_event_process_task.delay(raw_id)
     return callback_sweep()
+
+
+# --- Channel webhooks and Telegram (docs/channels.md) ---------------------------------------------
+
+
+def _webhook_retryable() -> tuple[type[Exception], ...]:
+    from tickets.channels.telegram_api import TelegramRetryAfter, TelegramUnavailable
+
+    return (*OUR_OUTAGES, TelegramUnavailable, TelegramRetryAfter)
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def webhook_process_task(self, raw_id: int) -> int | None:
+    """Read a stored webhook payload (tickets/channels/webhooks.py); its ticket's id. Safe to
+    run twice. The provider (a file to fetch) or our database away: retried, then the sweep."""
+    from tickets.channels.webhooks import webhook_process
+
+    try:
+        ticket = webhook_process(raw_id=raw_id)
+    except _webhook_retryable() as error:
+        raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 60)) from None
+    return ticket.pk if ticket else None
+
+
+@shared_task
+def webhooks_waiting_sweep_task() -> int:
+    """Every minute: the webhook payloads no worker has read yet, queued again."""
+    from tickets.channels.webhooks import webhooks_waiting_sweep
+
+    return webhooks_waiting_sweep()
+
+
+TELEGRAM_SHORT_WAIT = 30  # seconds: a retry_after up to this is waited for by the task itself
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def telegram_deliver_task(self, outbox_id: int) -> None:
+    """Send one Telegram outbox row; a short wait (429, our rate limit) is retried here, a
+    longer one is left to the sweep (no long countdowns with a Redis broker)."""
+    from django.utils import timezone
+
+    from tickets.channels.telegram_outbound import telegram_outbox_deliver
+
+    row = telegram_outbox_deliver(outbox_id=outbox_id)
+    if row is None or row.sent_at is not None or row.failed_at is not None:
+        return
+    wait = (row.next_attempt_at - timezone.now()).total_seconds()
+    if wait <= TELEGRAM_SHORT_WAIT and self.request.retries < self.max_retries:
+        raise self.retry(countdown=max(wait, 0.5))
+
+
+@shared_task
+def telegram_outbox_sweep_task() -> int:
+    """Every 15 seconds: Telegram messages due (a worker missed them, or their wait is over)."""
+    from tickets.channels.telegram_outbound import telegram_outbox_sweep
+
+    return telegram_outbox_sweep()

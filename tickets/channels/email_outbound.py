@@ -150,8 +150,12 @@ SENDER_WARNINGS = {
 def email_timeline_annotate(timeline: list[dict]) -> list[dict]:
     """Put on each message entry of the console's timeline its delivery state (a reply's
     email, `entry["delivery"]`) and what the agent must be warned of (`entry["warnings"]`)."""
+    from tickets.channels.adapters import adapters
+
     messages = [entry["message"] for entry in timeline if entry["kind"] == "message"]
     states = email_deliveries(messages)
+    for adapter in adapters():  # replies sent through a chat channel's outbox (Telegram)
+        states.update(adapter.deliveries(messages))
     for entry in timeline:
         if entry["kind"] == "message":
             entry["delivery"] = states.get(entry["message"].pk)

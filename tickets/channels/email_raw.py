@@ -95,6 +95,7 @@ def emails_waiting_sweep(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         due = list(
             RawInbound.objects.filter(process_after__lte=now, processed_at__isnull=True)
+            .filter(channel=Channel.EMAIL)  # webhook bodies: tickets/channels/webhooks.py
             .filter(error="", purged_at__isnull=True)  # failed ones wait for a replay
             .order_by("process_after")
             .select_for_update(skip_locked=True)

@@ -1,0 +1,138 @@
+"""Telegram's servers, stood in for by a local HTTP server speaking the Bot API's formats
+(https://core.telegram.org/bots/api): `{"ok": true, "result": …}` answers, `{"ok": false,
+"error_code": 429, "parameters": {"retry_after": N}}` refusals, getFile's `file_path` and the
+file download at `/file/bot<token>/<file_path>`. The only thing the Telegram tests mock."""
+
+import json
+import threading
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
+
+
+@dataclass
+class Call:
+    token: str
+    method: str
+    data: dict
+    files: dict = field(default_factory=dict)
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.files: dict[str, bytes] = {}  # file_id -> content
+        self.downloads: list[str] = []
+        self.queued: list[tuple[int, dict]] = []  # answers to give before the normal ones
+        self.down = False
+        self._message_id = 1000
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> "FakeTelegram":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def refuse_next(self, retry_after: int) -> None:
+        body = {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {retry_after}",
+            "parameters": {"retry_after": retry_after},
+        }
+        self.queued.append((429, body))
+
+    def answer(self, method: str, data: dict) -> tuple[int, dict]:
+        if method == "getFile":
+            file_id = data.get("file_id", "")
+            if file_id not in self.files:
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request"}
+            path = f"documents/file_{len(self.downloads)}_{file_id[-6:]}"
+            self._paths[path] = file_id
+            size = len(self.files[file_id])
+            result = {"file_id": file_id, "file_unique_id": "u" + file_id[-6:]}
+            return 200, {"ok": True, "result": {**result, "file_size": size, "file_path": path}}
+        if method in ("sendMessage", "sendDocument"):
+            self._message_id += 1
+            chat = {"id": int(data.get("chat_id", 0)), "type": "private"}
+            result = {"message_id": self._message_id, "date": 1796601700, "chat": chat}
+            return 200, {"ok": True, "result": {**result, "text": data.get("text", "")}}
+        if method == "setWebhook":
+            return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+    _paths: dict[str, str] = {}
+
+    def _handler(self):
+        fake = self
+        fake._paths = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                token, _slash, method = self.path.removeprefix("/bot").partition("/")
+                data, files = self._parse(body)
+                fake.calls.append(Call(token, method, data, files))
+                if fake.down:
+                    return self._reply(502, {"ok": False, "description": "Bad Gateway"})
+                if fake.queued:
+                    return self._reply(*fake.queued.pop(0))
+                self._reply(*fake.answer(method, data))
+
+            def do_GET(self) -> None:
+                if fake.down:
+                    return self._reply(502, {"ok": False})
+                path = unquote(self.path.split("/", 3)[-1])  # /file/bot<token>/<path>
+                file_id = fake._paths.get(path)
+                if not self.path.startswith("/file/bot") or file_id is None:
+                    return self._reply(404, {"ok": False})
+                fake.downloads.append(path)
+                content = fake.files[file_id]
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def _parse(self, body: bytes) -> tuple[dict, dict]:
+                kind = self.headers.get("Content-Type", "")
+                if kind.startswith("application/json"):
+                    return json.loads(body or b"{}"), {}
+                if kind.startswith("multipart/form-data"):
+                    head = f"Content-Type: {kind}\r\n\r\n".encode()
+                    data, files = {}, {}
+                    for part in BytesParser(policy=HTTP).parsebytes(head + body).iter_parts():
+                        name = part.get_param("name", header="content-disposition")
+                        content = part.get_payload(decode=True)
+                        if part.get_filename():
+                            files[name] = (part.get_filename(), content)
+                        else:
+                            data[name] = content.decode()
+                    return data, files
+                return {}, {}
+
+            def _reply(self, status: int, body: dict) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+        return Handler

@@ -1,0 +1,392 @@
+"""Telegram, end to end: updates written from the Bot API's documentation (tests/data/telegram)
+posted to the webhook, read by the worker's code, and replies sent to Telegram's servers,
+which a local fake stands in for (tests/tickets/telegram_server.py), the only thing mocked."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.tickets.telegram_server import FakeTelegram
+from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
+from tickets.channels.telegram_api import telegram_bot_set_token
+from tickets.channels.telegram_outbound import (
+    send_slot_wait,
+    telegram_outbox_deliver,
+    telegram_outbox_sweep,
+)
+from tickets.models import Attachment, Message, RawInbound, Ticket
+from tickets.services import ticket_reply
+from tickets.telegram_models import TelegramBot, TelegramOutbox
+from tickets.timeline import console_timeline
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "telegram"
+TOKEN = "7000000001:AAEhBP0av28FKSnvDkA9X3kQyF0wEJm1uQs"
+SEED = (
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200
+OGG = b"OggS\x00\x02" + b"\x00" * 20 + b"OpusHead" + b"\x01" * 100
+
+
+def update(name: str, **changes) -> dict:
+    data = json.loads((DATA / name).read_text())
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def telegram(settings):
+    fake = FakeTelegram().start()
+    settings.TELEGRAM_API_BASE = fake.url
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def bot(db, team, telegram) -> TelegramBot:
+    bot = TelegramBot.objects.create(team=team, username="ExchangeHelpBot")
+    return telegram_bot_set_token(bot=bot, token=TOKEN)
+
+
+@pytest.fixture
+def deliver(client, bot, django_capture_on_commit_callbacks):
+    """Post an update as Telegram does; the work after commit (the worker's task, eager here,
+    and the replies it queues) runs before this returns."""
+
+    def post(body, *, secret: str | None = None, raw: bytes | None = None):
+        url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
+        headers = {
+            "X-Telegram-Bot-Api-Secret-Token": secret if secret is not None else bot.webhook_secret
+        }
+        if secret == "":
+            headers = {}
+        data = raw if raw is not None else json.dumps(body)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data=data, content_type="application/json", headers=headers)
+
+    return post
+
+
+def customer_texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
+    return [c.data["text"] for c in telegram.sent() if int(c.data["chat_id"]) == chat_id]
+
+
+# --- The webhook ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("secret", ["", "wrong-secret"])
+def test_a_missing_or_wrong_secret_is_refused_and_nothing_is_stored(deliver, secret):
+    response = deliver(update("private_text.json"), secret=secret)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+    assert not RawInbound.objects.exists()
+    assert not Ticket.objects.exists()
+
+
+def test_an_unknown_or_disabled_bot_is_refused(client, bot):
+    TelegramBot.objects.filter(pk=bot.pk).update(enabled=False)
+    url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
+    headers = {"X-Telegram-Bot-Api-Secret-Token": bot.webhook_secret}
+    body = json.dumps(update("private_text.json"))
+    assert (
+        client.post(url, body, content_type="application/json", headers=headers).status_code == 401
+    )
+    url = reverse("channel_webhook", kwargs={"provider": "nowhere", "account": bot.pk})
+    assert (
+        client.post(url, body, content_type="application/json", headers=headers).status_code == 401
+    )
+    assert not RawInbound.objects.exists()
+
+
+def test_a_body_that_is_no_update_is_refused_with_a_message(deliver):
+    response = deliver(None, raw=b'{"message": "no update id"')
+    assert response.status_code == 400
+    assert response.json()["error"]["message"]
+    assert not RawInbound.objects.exists()
+
+
+def test_the_same_update_delivered_twice_makes_one_message(deliver, telegram):
+    first = deliver(update("private_text.json"))
+    again = deliver(update("private_text.json"))
+    assert first.status_code == again.status_code == 200
+    assert RawInbound.objects.filter(channel="telegram").count() == 1
+    assert Message.objects.filter(channel="telegram").count() == 1
+
+
+def test_the_raw_update_is_stored_sealed_before_it_is_read(deliver):
+    deliver(update("private_text.json"))
+    stored = RawInbound.objects.get(channel="telegram")
+    assert stored.encrypted and b"withdrawal" not in bytes(stored.payload)
+    assert stored.processed_at is not None and stored.ticket is not None
+
+
+# --- Private chats become tickets ----------------------------------------------------------------
+
+
+def test_a_private_message_becomes_a_ticket_of_the_bots_team(deliver, bot, team):
+    deliver(update("private_text.json"))
+    ticket = Ticket.objects.get()
+    customer = ticket.customer
+    assert ticket.channel == "telegram" and ticket.team == team
+    assert ticket.external_conversation == f"tg:{bot.pk}:601234568"
+    assert customer.username == "telegram:601234568" and customer.first_name == "Alex"
+    assert customer.customer_profile.preferred_language == "en"
+    assert ticket.messages.get().body.startswith("My BTC withdrawal has been pending")
+
+
+def test_the_next_message_of_the_chat_joins_the_same_ticket(deliver):
+    deliver(update("private_text.json"))
+    deliver(update("edited_message.json"))
+    ticket = Ticket.objects.get()
+    assert ticket.messages.count() == 2
+    assert ticket.messages.last().metadata.get("edited") is True
+
+
+def test_a_seed_phrase_is_redacted_and_the_customer_warned_in_telegram(deliver, telegram):
+    body = update("private_text.json")
+    body["message"]["text"] = f"my words are {SEED} please help"
+    deliver(body)
+    stored = Message.objects.get()
+    assert "abandon" not in stored.body
+    assert "abandon" not in json.dumps(stored.metadata)
+    assert stored.ticket.security_followup
+    assert len(customer_texts(telegram, 601234568)) == 1  # the security notice
+
+
+def test_a_korean_customer_gets_a_korean_ticket(deliver):
+    deliver(update("private_korean.json"))
+    ticket = Ticket.objects.get()
+    assert ticket.language == "ko"
+    assert ticket.customer.customer_profile.preferred_language == "ko"
+
+
+# --- /start, groups and other updates ------------------------------------------------------------
+
+
+def test_start_is_answered_in_the_customers_language_and_makes_no_ticket(deliver, telegram):
+    deliver(update("start.json"))
+    deliver(update("start_payload.json"))
+    texts = customer_texts(telegram, 501234567)
+    assert len(texts) == 2
+    assert "Welcome" not in texts[0] and "지원" in texts[0]  # Korean, from language_code "ko"
+    assert not Ticket.objects.exists()
+
+
+def test_group_messages_are_ignored_unless_the_bot_is_addressed(deliver, telegram):
+    deliver(update("group_plain.json"))
+    assert not telegram.sent() and not Ticket.objects.exists()
+    deliver(update("group_mention.json"))
+    deliver(update("group_reply_to_bot.json"))
+    answers = telegram.sent()
+    assert len(answers) == 2
+    assert {int(a.data["chat_id"]) for a in answers} == {-1001987654321}
+    assert "t.me/ExchangeHelpBot" in answers[0].data["text"]
+    assert not Ticket.objects.exists()  # account matters are not discussed in a group
+
+
+@pytest.mark.parametrize("name", ["my_chat_member.json", "callback_query.json", None])
+def test_other_updates_are_stored_and_ignored(deliver, telegram, name):
+    body = update(name) if name else {"update_id": 845000999, "business_message": {"x": 1}}
+    assert deliver(body).status_code == 200
+    stored = RawInbound.objects.get(channel="telegram")
+    assert stored.processed_at is not None and stored.error.startswith("ignored")
+    assert not Ticket.objects.exists() and not telegram.sent()
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+
+def test_a_photo_is_fetched_from_telegram_and_stored_with_its_caption(deliver, telegram):
+    telegram.files["AgACAgIAAxkBAAIBQ2VwPhotoLarge"] = JPEG
+    deliver(update("photo_caption.json"))
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "image/jpeg" and attachment.size == len(JPEG)
+    assert attachment.filename == "photo-AQADlarge.jpg"
+    assert attachment.message.body == "Screenshot of the withdrawal screen"
+    assert [c.data["file_id"] for c in telegram.sent("getFile")] == [
+        "AgACAgIAAxkBAAIBQ2VwPhotoLarge"
+    ]
+
+
+def test_a_document_and_a_voice_note_become_attachments(deliver, telegram):
+    telegram.files["BQACAgIAAxkBAAIBRGVwDocument"] = b"%PDF-1.4\n" + b"0" * 100
+    telegram.files["AwACAgIAAxkBAAIBRmVwVoiceNote"] = OGG
+    deliver(update("document.json"))
+    deliver(update("voice.json"))
+    kinds = dict(Attachment.objects.values_list("filename", "content_type"))
+    assert kinds == {"bank-statement.pdf": "application/pdf", "voice-AgADvoice.ogg": "audio/ogg"}
+
+
+def test_a_50_mb_file_is_refused_with_a_message_to_the_customer(deliver, telegram):
+    deliver(update("document_large.json"))
+    assert not telegram.sent("getFile") and not telegram.downloads  # never fetched
+    texts = customer_texts(telegram, 601234568)
+    assert len(texts) == 1 and "screen-recording.mp4" in texts[0] and "10 MB" in texts[0]
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_of_a_type_we_do_not_take_is_refused_with_a_message(deliver, telegram):
+    body = update("document.json")
+    body["message"]["document"].update(file_name="setup.exe", mime_type="application/x-msdownload")
+    telegram.files["BQACAgIAAxkBAAIBRGVwDocument"] = b"MZ\x90\x00" + b"\x00" * 100
+    deliver(body)
+    texts = customer_texts(telegram, 601234568)
+    assert len(texts) == 1 and "setup.exe" in texts[0]
+    assert not Attachment.objects.exists()
+    assert Message.objects.get().metadata["dropped_attachments"] == ["setup.exe"]
+
+
+def test_a_file_is_fetched_only_from_the_configured_host(deliver, telegram, monkeypatch):
+    """getFile's file_path is Telegram's word, never a host: a path naming another host is
+    still asked of the configured one (and not found there)."""
+    original = telegram.answer
+
+    def answer(method, data):
+        status, body = original(method, data)
+        if method == "getFile":
+            telegram._paths["http://169.254.169.254/latest"] = data["file_id"]
+            body["result"]["file_path"] = "http://169.254.169.254/latest"
+        return status, body
+
+    monkeypatch.setattr(telegram, "answer", answer)
+    telegram.files["AgACAgIAAxkBAAIBQ2VwPhotoLarge"] = JPEG
+    deliver(update("photo_caption.json"))
+    assert telegram.downloads == ["http://169.254.169.254/latest"]  # a path on our fake's host
+
+
+# --- Replies -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ticket(deliver) -> Ticket:
+    deliver(update("private_text.json"))
+    return Ticket.objects.get()
+
+
+def reply_state(ticket: Ticket, message: Message) -> DeliveryState | None:
+    timeline = email_timeline_annotate(console_timeline(ticket, language="en"))
+    return next(
+        e["delivery"] for e in timeline if e["kind"] == "message" and e["message"] == message
+    )
+
+
+def test_an_agent_reply_is_sent_to_the_customers_chat(
+    ticket, agent, telegram, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = ticket_reply(ticket=ticket, author=agent, body="We found your withdrawal.")
+    sent = telegram.sent()
+    assert [(int(c.data["chat_id"]), c.data["text"]) for c in sent] == [
+        (601234568, "We found your withdrawal.")
+    ]
+    assert sent[0].token == TOKEN
+    assert reply_state(ticket, message) == DeliveryState.SENT
+    assert not TelegramOutbox.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_outbox_row_is_written_with_the_reply(ticket, agent, telegram):
+    with pytest.raises(RuntimeError):
+        from django.db import transaction
+
+        with transaction.atomic():
+            ticket_reply(ticket=ticket, author=agent, body="Rolled back")
+            assert TelegramOutbox.objects.filter(text="Rolled back").exists()
+            raise RuntimeError
+    assert not TelegramOutbox.objects.filter(text="Rolled back").exists()
+
+
+def test_a_429_waits_the_retry_after_telegram_gives(ticket, agent, telegram):
+    message = ticket_reply(ticket=ticket, author=agent, body="Please wait.")
+    telegram.refuse_next(retry_after=7)
+    row = telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    assert row.sent_at is None and "429" in row.last_error
+    assert reply_state(ticket, message) == DeliveryState.PENDING
+    now = timezone.now()
+    assert telegram_outbox_sweep(now=now + timedelta(seconds=5)) == 0  # not before 7 s
+    assert telegram_outbox_sweep(now=now + timedelta(seconds=8)) == 1
+    assert reply_state(ticket, message) == DeliveryState.SENT
+    assert [c.data["text"] for c in telegram.sent()] == ["Please wait.", "Please wait."]
+
+
+def test_telegram_down_leaves_the_reply_pending_then_the_sweep_sends_it_once(
+    ticket, agent, telegram
+):
+    message = ticket_reply(ticket=ticket, author=agent, body="Your deposit is credited.")
+    telegram.down = True
+    row = telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    row = telegram_outbox_deliver(outbox_id=row.pk)  # tried again: still down, waits longer
+    assert row.attempts == 2 and row.next_attempt_at > timezone.now() + timedelta(seconds=5)
+    assert reply_state(ticket, message) == DeliveryState.PENDING
+    telegram.down = False
+    telegram_outbox_sweep(now=timezone.now() + timedelta(minutes=1))
+    telegram_outbox_sweep(now=timezone.now() + timedelta(minutes=2))  # nothing left to send
+    assert reply_state(ticket, message) == DeliveryState.SENT
+    delivered = [c for c in telegram.sent() if c.data["text"] == "Your deposit is credited."]
+    assert len(delivered) == 3  # two refused while down, one taken
+
+
+def test_a_chat_that_blocked_the_bot_marks_the_reply_failed(ticket, agent, telegram):
+    message = ticket_reply(ticket=ticket, author=agent, body="Hello?")
+    body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+    telegram.queued.append((403, body))
+    telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    assert reply_state(ticket, message) == DeliveryState.FAILED
+
+
+def test_a_long_reply_with_a_file_is_sent_in_parts_in_order(ticket, agent, telegram):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("guide.pdf", b"%PDF-1.4\n" + b"1" * 50, "application/pdf")
+    text = "a" * 5000
+    message = ticket_reply(ticket=ticket, author=agent, body=text, attachments=[upload])
+    telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    methods = [c.method for c in telegram.calls if c.method.startswith("send")]
+    assert methods == ["sendMessage", "sendMessage", "sendDocument"]
+    assert telegram.sent("sendDocument")[0].files["document"][0] == "guide.pdf"
+
+
+# --- Telegram's limits ---------------------------------------------------------------------------
+
+
+def test_one_message_a_second_to_a_chat_and_thirty_a_second_per_bot():
+    cache.clear()
+    assert send_slot_wait(1, 10, now=1000.2) == 0
+    assert send_slot_wait(1, 10, now=1000.4) == pytest.approx(0.6)  # same chat, same second
+    assert send_slot_wait(1, 10, now=1001.0) == 0  # the next second
+    for chat in range(11, 41):
+        assert send_slot_wait(1, chat, now=2000.0) == 0
+    assert send_slot_wait(1, 99, now=2000.5) == pytest.approx(0.5)  # the 31st this second
+    assert send_slot_wait(2, 99, now=2000.5) == 0  # another bot has its own
+
+
+def test_with_redis_away_messages_go_slower_not_never(settings):
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = caches
+    assert send_slot_wait(1, 10) < 0  # go, after a pause
+
+
+# --- Setting the webhook -------------------------------------------------------------------------
+
+
+def test_set_webhook_sends_the_secret_token_and_the_updates_we_read(bot, telegram, settings):
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://support.example.com"
+    call_command("telegram_set_webhook", "ExchangeHelpBot")
+    call = telegram.sent("setWebhook")[0]
+    assert call.data["url"] == f"https://support.example.com/channels/telegram/{bot.pk}/webhook"
+    assert call.data["secret_token"] == bot.webhook_secret
+    assert "message" in call.data["allowed_updates"]
+    bot.refresh_from_db()
+    assert bot.webhook_set_at is not None
+
+
+def test_the_token_is_stored_sealed(bot):
+    assert TOKEN.encode() not in bytes(bot.token_sealed)
+    assert get_user_model().objects.count() >= 0

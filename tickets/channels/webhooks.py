@@ -1,0 +1,163 @@
+"""The one webhook of every provider: `/channels/<provider>/<account>/webhook`.
+
+In this order, and nothing else before the answer: the provider's adapter checks the request's
+secret or signature (401, nothing stored, when it is missing or wrong); the raw body is stored
+sealed under its unique key (a retry of the same update finds it and changes nothing); the
+answer is 200. A worker reads it after commit (`webhook_process_task`), and a sweep every
+minute hands out again what no worker read (the broker was down, a worker died), as for the
+emails the pipe stores (tickets/channels/email_raw.py). docs/channels.md tells the whole path.
+"""
+
+import logging
+from contextlib import suppress
+from datetime import datetime, timedelta
+
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from support.error_views import error_payload
+from support.queueing import task_queue_after_commit
+from support.text import redact_customer_text
+from support.unavailable import Unavailable
+from tickets.channels.adapters import ChannelAdapter, adapter_for
+from tickets.models import Channel, RawInbound, Ticket
+from tickets.raw_inbound import raw_payload, raw_seal
+
+logger = logging.getLogger(__name__)
+
+WAIT_FOR_WORKER = timedelta(minutes=1)  # before the sweep hands a stored payload out again
+MAX_ATTEMPTS = 5
+SWEEP_BATCH = 500
+GIVEN_UP = "not read after {attempts} attempts: replay it from the admin"
+OUR_OUTAGES = (Unavailable, OperationalError, InterfaceError)
+
+
+class WebhookMalformed(Exception):
+    """The body names no key (not the provider's JSON): refused with 400, nothing stored."""
+
+
+# --- The request ---------------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def channel_webhook(request: HttpRequest, provider: str, account: str) -> JsonResponse:
+    adapter = adapter_for(provider)
+    found = adapter.account(account) if adapter is not None else None
+    if found is None or not adapter.verify(request, found):
+        message = _("The webhook's secret is missing or wrong.")
+        return JsonResponse(error_payload("unauthorized", message), status=401)
+    try:
+        webhook_store(adapter=adapter, account=found, body=request.body)
+    except WebhookMalformed:
+        message = _("The body is not an update this webhook can read.")
+        return JsonResponse(error_payload("bad_request", message), status=400)
+    return JsonResponse({"ok": True})
+
+
+def webhook_store(*, adapter: ChannelAdapter, account: object, body: bytes) -> RawInbound:
+    """Store `body` once under its key and queue its reading after commit; a repeat returns
+    the first row and queues nothing. The key is built by the adapter from numbers (the
+    account's id and the provider's update id), so it needs no redaction."""
+    key = adapter.key(account, body)
+    if key is None:
+        raise WebhookMalformed
+    try:
+        with transaction.atomic():
+            stored = RawInbound.objects.create(
+                channel=adapter.channel,
+                key=key,
+                payload=raw_seal(body),
+                encrypted=True,
+                process_after=timezone.now() + WAIT_FOR_WORKER,
+            )
+            task_queue_after_commit(_process_task(), stored.pk)  # broker down: the sweep does
+    except IntegrityError:
+        return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key)
+    return stored
+
+
+def _process_task():
+    from tickets.tasks import webhook_process_task
+
+    return webhook_process_task
+
+
+# --- The worker ----------------------------------------------------------------------------------
+
+
+def webhook_process(*, raw_id: int) -> Ticket | None:
+    """Read one stored payload through its adapter (the task's service, also the replay): its
+    ticket, None when it made none or was read already. The provider being away (a file to
+    fetch) or our database being out leaves the row unread for a retry; anything else is kept
+    on the row as its error, to replay once fixed."""
+    stored = _take(raw_id)
+    if stored is None:
+        return None
+    adapter = adapter_for(stored.channel)
+    try:
+        payload = raw_payload(stored)
+        prepared = adapter.prepare(stored, payload)
+        with transaction.atomic():
+            locked = RawInbound.objects.select_for_update().defer("payload").get(pk=raw_id)
+            if locked.processed_at is not None:  # a concurrent reading got there first
+                return locked.ticket
+            ticket, note = adapter.process(locked, payload, prepared)
+            RawInbound.objects.filter(pk=raw_id).update(
+                processed_at=timezone.now(), ticket=ticket, error=note[:2000]
+            )
+    except (*OUR_OUTAGES, *adapter.temporary):
+        with suppress(DatabaseError):  # not the payload's fault: not counted
+            RawInbound.objects.filter(pk=raw_id).update(process_attempts=F("process_attempts") - 1)
+        raise
+    except Exception as error:
+        logger.exception("webhook payload could not be processed", extra={"raw_id": raw_id})
+        reason = redact_customer_text(f"{type(error).__name__}: {error}", lang="en").text
+        RawInbound.objects.filter(pk=raw_id).update(error=reason[:2000])
+        return None
+    return ticket
+
+
+def _take(raw_id: int) -> RawInbound | None:
+    """The unread row, its reading counted; None when read, purged, failed or given up."""
+    with transaction.atomic():
+        stored = (
+            RawInbound.objects.select_for_update()
+            .filter(pk=raw_id, processed_at__isnull=True, purged_at__isnull=True, error="")
+            .exclude(channel=Channel.EMAIL)
+            .first()
+        )
+        if stored is None or adapter_for(stored.channel) is None:
+            return None
+        if stored.process_attempts >= MAX_ATTEMPTS:
+            RawInbound.objects.filter(pk=raw_id).update(
+                error=GIVEN_UP.format(attempts=stored.process_attempts)
+            )
+            return None
+        RawInbound.objects.filter(pk=raw_id).update(process_attempts=F("process_attempts") + 1)
+    return stored
+
+
+def webhooks_waiting_sweep(*, now: datetime | None = None) -> int:
+    """Hand the webhook payloads no worker read yet to the workers again; returns how many."""
+    from tickets.tasks import webhook_process_task
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            RawInbound.objects.filter(process_after__lte=now, processed_at__isnull=True)
+            .exclude(channel=Channel.EMAIL)
+            .filter(error="", purged_at__isnull=True)
+            .order_by("process_after")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        RawInbound.objects.filter(pk__in=due).update(process_after=now + WAIT_FOR_WORKER)
+    for raw_id in due:
+        webhook_process_task.delay(raw_id)
+    return len(due)
