@@ -755,3 +755,4 @@ from tickets.survey_models import (  # noqa: E402, F401
     SurveyPolicy,
     SurveyState,
 )
+from tickets.telegram_models import TelegramBot, TelegramOutbox  # noqa: E402, F401
