@@ -33,3 +33,6 @@ class ComplaintsConfig(AppConfig):
         registry.register_customer_panel("complaints", customer_complaints, with_viewer=True)
         registry.register_dashboard_figure("complaints", complaint_figures, with_period=True)
         registry.register_demo_loader("complaints", load_demo_complaints)
+        from complaints import customer_data
+
+        customer_data.register()

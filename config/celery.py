@@ -44,6 +44,14 @@ app.conf.beat_schedule = {
         "schedule": 15.0,
     },
     "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
+    "data-rights-sweep": {
+        "task": "support.data_rights.tasks.data_rights_sweep_task",
+        "schedule": 300.0,
+    },
+    "retention-sweep": {
+        "task": "support.data_rights.tasks.retention_sweep_task",
+        "schedule": 3600.0,
+    },
     "phone-sweep": {"task": "tickets.tasks.phone_sweep_task", "schedule": 60.0},
     "chat-offer-expiry": {
         "task": "livechat.tasks.conversation_expire_offers_task",

@@ -31,3 +31,6 @@ class HelpcenterConfig(AppConfig):
             url_name="helpcenter:home",
             order=10,
         )
+        from helpcenter import customer_data
+
+        customer_data.register()

@@ -33,3 +33,6 @@ class LivechatConfig(AppConfig):
         registry.register_inbox_provider("chats", inbox_chats)
         registry.register_metric("livechat.deflection", metrics.deflection_figures)
         registry.register_review_source("chats", review_chats)
+        from livechat import customer_data
+
+        customer_data.register()

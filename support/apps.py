@@ -16,3 +16,6 @@ class SupportConfig(AppConfig):
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0
         )
+        from support.data_rights import registration
+
+        registration.register()

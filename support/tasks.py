@@ -8,6 +8,12 @@ from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from support import password_reset, services
+from support.data_rights.tasks import (  # noqa: F401 - the worker finds them through this module
+    customer_erase_task,
+    data_export_build_task,
+    data_rights_sweep_task,
+    retention_sweep_task,
+)
 from support.models import OutboxEmail
 
 HEARTBEAT_KEY = "celery:heartbeat"

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from support import views
+from support.data_rights import urls as data_rights_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -42,3 +43,7 @@ console_patterns = (
     ],
     "console",
 )
+
+# A customer's data rights (support/data_rights/): the customer's pages and the console's.
+urlpatterns += data_rights_urls.site_patterns
+console_patterns[0].extend(data_rights_urls.console_patterns)

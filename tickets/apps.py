@@ -78,6 +78,9 @@ class TicketsConfig(AppConfig):
         registry.register_customer_panel("tickets", customer_past_tickets, with_viewer=True)
         registry.register_dashboard_figure("tickets", sla_figures, with_teams=True)
         registry.register_demo_loader("tickets", _load_demo)
+        from tickets import customer_data
+
+        customer_data.register()
         from tickets.phone.apps import phone_ready
 
         phone_ready()

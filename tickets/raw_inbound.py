@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from support.data_rights.holds import held_customer_ids
 from support.models import RetentionPeriod
 from support.text import redact_customer_text
 from tickets.models import Channel, RawInbound, Ticket
@@ -145,9 +146,11 @@ def raw_inbound_purge(*, now: datetime | None = None, batch: int = PURGE_BATCH) 
 
 
 def _purge_channel(channel: str, *, before: datetime, now: datetime, batch: int) -> int:
-    due = RawInbound.objects.filter(
-        channel=channel, purged_at__isnull=True, received_at__lt=before
-    ).order_by("pk")
+    due = (
+        RawInbound.objects.filter(channel=channel, purged_at__isnull=True, received_at__lt=before)
+        .exclude(ticket__customer_id__in=held_customer_ids())  # legal holds
+        .order_by("pk")
+    )
     purged = 0
     while ids := list(due.values_list("pk", flat=True)[:batch]):
         purged += RawInbound.objects.filter(pk__in=ids, purged_at__isnull=True).update(

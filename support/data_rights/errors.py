@@ -1,0 +1,2 @@
+class DataRightsRefused(Exception):
+    """A request that may not go ahead now; the message (translated) says why."""
