@@ -25,6 +25,7 @@ from tickets.models import (
     Remediation,
     Ticket,
 )
+from tickets.phone.models import CallbackRequest, CallRecord, CustomerPhone
 from tickets.survey_models import (
     NpsAnswer,
     NpsInvitation,
@@ -34,6 +35,7 @@ from tickets.survey_models import (
     SurveyFollowUp,
     SurveyInvitation,
 )
+from tickets.telegram_models import TelegramOutbox
 
 
 def export_tickets(customer: AbstractBaseUser) -> ExportPart:
@@ -58,9 +60,28 @@ def export_tickets(customer: AbstractBaseUser) -> ExportPart:
             for a in answers.select_related("ticket")
         ]
         + [{"quarter": a.invitation.quarter, "score": a.score, "comment": a.reason} for a in nps],
+        **_phone_records(customer),
     }
     files = [ExportFile(_file_name(a), _opener(a.file)) for a in attachments]
     return ExportPart(records=records, files=files)
+
+
+def _phone_records(customer: AbstractBaseUser) -> dict[str, list[dict]]:
+    calls = CallRecord.objects.filter(customer=customer).order_by("pk")
+    callbacks = CallbackRequest.objects.filter(customer=customer).order_by("pk")
+    return {
+        "phone_numbers": list(
+            CustomerPhone.objects.filter(customer=customer).values("number", "created_at")
+        ),
+        "calls": [
+            {"number": c.number, "direction": c.direction, "started_at": c.started_at}
+            for c in calls
+        ],
+        "callback_requests": [
+            {"number": c.number, "details": c.details, "state": c.state, "created_at": c.created_at}
+            for c in callbacks
+        ],
+    }
 
 
 def _ticket(ticket: Ticket) -> dict:
@@ -127,6 +148,20 @@ def erase_tickets(customer: AbstractBaseUser, erased: Erased) -> None:
         reason=marker, withdrawal_id="", rejection_reason="", result=""
     )
     _erase_surveys(customer, tickets, marker)
+    _erase_phone(customer, tickets, marker)
+    TelegramOutbox.objects.filter(message__ticket__in=tickets).update(text=marker, attachments=[])
+
+
+def _erase_phone(customer: AbstractBaseUser, tickets, marker: str) -> None:
+    """Numbers and call notes go; calls and callbacks stay with their times and outcomes."""
+    numbers = list(CustomerPhone.objects.filter(customer=customer).values_list("number", flat=True))
+    CallRecord.objects.filter(
+        Q(customer=customer) | Q(ticket__in=tickets) | Q(number__in=numbers)
+    ).update(number="", notes=marker, recording_url="", external_id="")
+    CallbackRequest.objects.filter(Q(customer=customer) | Q(number__in=numbers)).update(
+        number="", details=marker
+    )
+    CustomerPhone.objects.filter(customer=customer).delete()
 
 
 def _erased_key():

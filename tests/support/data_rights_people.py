@@ -16,6 +16,7 @@ from support.roles import Role
 from tests.conftest import make_person
 from tickets.channels.email import email_receive
 from tickets.models import Ticket
+from tickets.phone.models import CallbackRequest, CustomerPhone
 from tickets.survey_models import SurveyAnswer, SurveyInvitation
 
 User = get_user_model()
@@ -27,6 +28,7 @@ class Person:
     first_name: str
     last_name: str
     phone: str
+    phone_e164: str
     address: str  # a Bitcoin address of theirs
     ip: str
     account: str
@@ -37,6 +39,7 @@ class Person:
             "first name": self.first_name,
             "last name": self.last_name,
             "phone": self.phone,
+            "phone (E.164)": self.phone_e164,
             "crypto address": self.address,
             "IP address": self.ip,
             "exchange account": self.account,
@@ -48,6 +51,7 @@ MIREILLE = Person(
     first_name="Mireille",
     last_name="Okonkwo",
     phone="+44 7700 900417",
+    phone_e164="+447700900417",
     address="bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
     ip="203.0.113.77",
     account="EX-77310",
@@ -57,6 +61,7 @@ BRUNO = Person(
     first_name="Bruno",
     last_name="Valcourt",
     phone="+33 6 12 34 56 78",
+    phone_e164="+33612345678",
     address="1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
     ip="198.51.100.23",
     account="EX-55120",
@@ -136,6 +141,18 @@ def give_data(person: Person, customer) -> dict:
         language="en",
         score=2,
         comment=f"Slow. — {person.first_name} {person.last_name}",
+    )
+    CustomerPhone.objects.create(
+        customer=customer, number=person.phone_e164, source=CustomerPhone.Source.CALLBACK
+    )
+    CallbackRequest.objects.create(
+        customer=customer,
+        number=person.phone_e164,
+        language="en",
+        topic="deposit_withdrawal",
+        details=f"Call {person.first_name} about the deposit",
+        due_at=timezone.now(),
+        warn_at=timezone.now(),
     )
     return {"ticket": ticket, "chat": chat, "complaint": complaint}
 
