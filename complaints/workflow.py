@@ -14,6 +14,7 @@ from django.utils import timezone
 from complaints import timers
 from complaints.errors import InvalidStage, StaleComplaint
 from complaints.models import Complaint, ComplaintEvent, Stage
+from complaints.webhook_events import webhooks_stage_changed
 from support.bulk import insert_rows, update_rows
 
 Kind = ComplaintEvent.Kind
@@ -88,6 +89,7 @@ def move(
         to_stage=to,
         now=now,
     )
+    webhooks_stage_changed([(complaint, current)], now=now)
     return fields
 
 
@@ -98,14 +100,16 @@ def close_many(complaints: list[Complaint], *, reason: str, now: datetime) -> No
     if not complaints:
         return
     fields: set[str] = set()
-    events = []
+    events, moves = [], []
     for complaint in complaints:
         current, moved = _step(complaint, Stage.CLOSED, now)
         fields.update(moved)
+        moves.append((complaint, current))
         moved_from = {"from_stage": current, "to_stage": Stage.CLOSED}
         events.append(event_row(complaint.pk, Kind.STAGE, reason, now, public=True, **moved_from))
     timers.on_closed(complaints, now=now)
     record_many(events)
+    webhooks_stage_changed(moves, now=now)
     for complaint in complaints:
         complaint.version += 1
         complaint.updated_at = now
@@ -169,3 +173,4 @@ def start(complaint: Complaint, *, by: AbstractBaseUser | None, now: datetime) -
     record(
         complaint, ComplaintEvent.Kind.STAGE, by=by, public=True, to_stage=Stage.SUBMITTED, now=now
     )
+    webhooks_stage_changed([(complaint, "")], now=now)

@@ -328,6 +328,12 @@ EXCHANGE_API_TIMEOUT = env("EXCHANGE_API_TIMEOUT", 5.0, cast=float)
 # only way past the start-up check (support/checks.py).
 EXCHANGE_BACKEND = env("EXCHANGE_BACKEND", "")
 
+# --- Outbound webhooks (docs/webhooks.md) ---------------------------------------------------
+# Host names and IP networks webhooks may reach although not public (internal integrations).
+WEBHOOK_ALLOWED_HOSTS = env("WEBHOOK_ALLOWED_HOSTS", [], cast=list)
+WEBHOOK_CONNECT_TIMEOUT = env("WEBHOOK_CONNECT_TIMEOUT", 3.0, cast=float)
+WEBHOOK_READ_TIMEOUT = env("WEBHOOK_READ_TIMEOUT", 5.0, cast=float)
+
 # --- Logs: one JSON object per line ---------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from livechat.services import (
     existing_message,
     system_message,
 )
+from livechat.webhook_events import webhooks_chat_ended
 from support.roles import is_staff_member
 from support.text import redact_customer_text
 
@@ -75,6 +76,7 @@ def conversation_end(*, conversation_id: int, by: AbstractBaseUser | None) -> Po
         with translation.override(conversation.language):
             text = _("The chat has ended. How did we do? Please rate this chat.")
         message = system_message(conversation, text, automated=True)
+        webhooks_chat_ended(conversation, outcome=outcome)
         if outcome == TICKET:
             if conversation.wants_transcript and conversation.email:
                 transcripts.enqueue_transcript_email(conversation)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from livechat import bot
 from livechat.models import ChatMessage, Conversation, SenderKind, Status
 from livechat.services import ChatError, conversation_event
+from livechat.webhook_events import webhooks_chat_started
 
 
 def conversation_start(
@@ -44,6 +45,7 @@ def conversation_start(
             automated=True,
             bot_action=bot.GREETING,
         )
+        webhooks_chat_started(conversation)
     return conversation
 
 

@@ -60,3 +60,4 @@ class RetentionPeriodAdmin(admin.ModelAdmin):
 
 
 from support.official import admin as official_admin  # noqa: E402, F401  (registers its models)
+from support.webhooks.admin import WebhookDeliveryAdmin, WebhookEndpointAdmin  # noqa: E402, F401

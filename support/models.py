@@ -229,3 +229,7 @@ from support.official.models import (  # noqa: E402, F401
     OfficialChannel,
     VerificationCode,
 )
+
+# The webhooks' models live in their package (support/webhooks/); importing them here makes
+# them support's models.
+from support.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

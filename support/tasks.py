@@ -15,6 +15,11 @@ from support.data_rights.tasks import (  # noqa: F401 - the worker finds them th
     retention_sweep_task,
 )
 from support.models import OutboxEmail
+from support.webhooks.tasks import (  # noqa: F401 - the worker finds them through this module
+    webhook_deliver_task,
+    webhook_endpoint_deliver_task,
+    webhook_sweep_task,
+)
 
 HEARTBEAT_KEY = "celery:heartbeat"
 # An email's delivery: at once, then retried by its task after these many seconds (a blip at the

@@ -40,6 +40,7 @@ from tickets.services import (
     events_record,
     save_ticket,
 )
+from tickets.webhook_events import webhooks_message_added, webhooks_ticket_created
 
 REFERENCE_RE = re.compile(r"\bT-(\d{6,})\b", re.IGNORECASE)
 CATEGORY_CONFIDENCE = 0.5
@@ -249,6 +250,10 @@ def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list
     if is_email:
         email_participants_record(ticket=ticket, message=message, author=customer)
     attachments_store(ticket=ticket, message=stored, uploads=message.attachments)
+    if is_new:
+        webhooks_ticket_created(ticket, stored)
+    else:
+        webhooks_message_added(ticket, stored)
     ticket_changed(ticket=ticket, by=customer)
     warning = _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None
     return ticket, is_new, [warning] if warning is not None else []

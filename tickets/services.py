@@ -47,6 +47,7 @@ from tickets.models import (
 )
 from tickets.rendering import render_markdown
 from tickets.surveys.scheduling import survey_follow_transition
+from tickets.webhook_events import webhooks_message_added, webhooks_ticket_changed
 
 DEFAULT_ATTACHMENT_TYPES = (
     "image/png",
@@ -128,6 +129,7 @@ def apply_transition(ticket: Ticket, *, to: str, by: AbstractBaseUser | None) ->
     elif current in PAUSED_STATUSES:
         sla_resume(ticket, now)
     events_record(ticket=ticket, by=by, changes=[("status", current, to)])
+    webhooks_ticket_changed(ticket, [("status", current, to)])
     survey_follow_transition(ticket, current=current, now=now)
     return fields
 
@@ -156,8 +158,10 @@ def ticket_set_priority(
         if ticket.priority == priority:
             return ticket
         before_policy, before_due = ticket.sla_policy, ticket.resolution_due
-        events_record(ticket=ticket, by=by, changes=[("priority", ticket.priority, priority)])
+        changes = [("priority", ticket.priority, priority)]
+        events_record(ticket=ticket, by=by, changes=changes)
         ticket.priority = priority
+        webhooks_ticket_changed(ticket, changes)
         sla_recompute_recorded(ticket, by=by, before_policy=before_policy, before_due=before_due)
         save_ticket(ticket, ["priority", *SLA_FIELDS])
         ticket_changed(ticket=ticket, by=by)
@@ -224,6 +228,7 @@ def ticket_assign(
         if fields:
             events_record(ticket=ticket, by=by, changes=changes)
             save_ticket(ticket, fields)
+            webhooks_ticket_changed(ticket, changes)
             ticket_changed(ticket=ticket, by=by, changes=changes)
     if agent is not None and by != agent:
         transaction.on_commit(lambda: notify_agent(ticket_id=ticket.pk, user_id=agent.pk))
@@ -258,6 +263,7 @@ def ticket_reply(
             body_html=render_markdown(body),
         )
         attachments_store(ticket=ticket, message=message, uploads=attachments)
+        webhooks_message_added(ticket, message)
         ticket_changed(ticket=ticket, by=author)
         fields = []
         if not internal:

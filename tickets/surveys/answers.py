@@ -25,6 +25,7 @@ from tickets.survey_models import (
     SurveyState,
 )
 from tickets.surveys.tokens import absolute, token_hash
+from tickets.webhook_events import webhooks_survey_answered
 
 COMMENT_LIMIT = 2000
 LOW_SCORE = 2
@@ -79,6 +80,7 @@ def survey_answer(*, token: str, reply: Reply, now: datetime | None = None) -> S
         link_check(invitation, now)
         answer = _answer_create(invitation, reply, now)
         _rate_ticket(invitation, reply.score)
+        webhooks_survey_answered(answer, kind="satisfaction")
         if reply.score <= LOW_SCORE or answer.negative:
             follow_up_open(answer=answer, team=invitation.team)
     return answer
@@ -156,7 +158,7 @@ def nps_answer(*, token: str, score: int, reason: str, now: datetime | None = No
             None,
         )
         invitation.save(update_fields=["state", "answered_at", "next_at"])
-        return NpsAnswer.objects.create(
+        answer = NpsAnswer.objects.create(
             invitation=invitation,
             customer_id=invitation.customer_id,
             language=invitation.language,
@@ -164,3 +166,5 @@ def nps_answer(*, token: str, score: int, reason: str, now: datetime | None = No
             reason=_gated(reason, invitation.language),
             created_at=now,
         )
+        webhooks_survey_answered(answer, kind="nps")
+        return answer

@@ -1,0 +1,86 @@
+"""One HTTP POST to a checked target (url_guard.Target), connected to its checked address.
+
+No redirect is followed (a 3xx is a failure, named in the log), nothing is read of the answer
+but its status line, and every socket operation has a deadline: a receiver that hangs costs
+the sender at most the connect timeout plus the read timeout (WEBHOOK_CONNECT_TIMEOUT,
+WEBHOOK_READ_TIMEOUT).
+"""
+
+import http.client
+import ssl
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from support.webhooks.url_guard import Target
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int | None  # None: no HTTP answer at all
+    error: str = ""  # empty when the receiver took it (2xx)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+class PinnedConnection(http.client.HTTPConnection):
+    """HTTP to the checked address (never the name again), reads under their own deadline."""
+
+    def __init__(self, target: Target, *, connect_timeout: float, read_timeout: float):
+        super().__init__(target.address, target.port, timeout=connect_timeout)
+        self.read_timeout = read_timeout
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.settimeout(self.read_timeout)
+
+
+class PinnedTlsConnection(PinnedConnection):
+    """HTTPS to the checked address, the certificate checked against the URL's host name."""
+
+    def __init__(self, target: Target, **timeouts: float):
+        super().__init__(target, **timeouts)
+        self.server_name = target.host
+        self.context = ssl.create_default_context()
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.server_name)
+
+
+def post(
+    target: Target,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    connect_timeout: float,
+    read_timeout: float,
+) -> Answer:
+    kind = PinnedTlsConnection if target.scheme == "https" else PinnedConnection
+    connection = kind(target, connect_timeout=connect_timeout, read_timeout=read_timeout)
+    try:
+        connection.request("POST", target.path, body, {**headers, "Host": target.host_header})
+        response = connection.getresponse()
+        return judge(response)
+    except TimeoutError:
+        return Answer(None, _("No answer within the time limit."))
+    except (OSError, http.client.HTTPException) as error:
+        return Answer(None, _("Connection failed: %(error)s") % {"error": error or type(error)})
+    finally:
+        connection.close()
+
+
+def judge(response: http.client.HTTPResponse) -> Answer:
+    status = response.status
+    if 200 <= status < 300:
+        return Answer(status)
+    if 300 <= status < 400:
+        location = (response.getheader("Location") or "")[:500]
+        return Answer(
+            status,
+            _("Redirect to %(location)s not followed: set the endpoint's URL to the final one.")
+            % {"location": location or "?"},
+        )
+    return Answer(status, _("The receiver answered %(status)s.") % {"status": status})
