@@ -3,6 +3,7 @@ and every change of the queue: claim, release, cancel, and the call that settles
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -90,7 +91,7 @@ def callback_request(
     warn_at, due_at = callback_deadlines(policy=policy, start=now, security_incident=incident)
     with transaction.atomic():
         # One open request per customer: their row locked so two submits cannot both pass.
-        type(customer).objects.select_for_update().filter(pk=customer.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=customer.pk).first()
         if CallbackRequest.objects.open().filter(customer=customer).exists():
             raise CallbackAlreadyOpen()
         callback = CallbackRequest(

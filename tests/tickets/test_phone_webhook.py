@@ -1,0 +1,245 @@
+"""The telephony webhook: signed call events become call records; forged, unsigned or stale
+requests store nothing; a repeat changes nothing; unknown events are stored and ignored."""
+
+import time
+
+import pytest
+
+from support.roles import Role
+from tests.conftest import make_person
+from tests.tickets.phone_helpers import make_provider, signed
+from tickets.models import RawInbound, Ticket
+from tickets.phone.models import CallRecord, CustomerPhone
+from tickets.phone.sweep import phone_events_waiting
+
+pytestmark = pytest.mark.django_db
+URL = "/channels/phone/pbx/events"
+
+
+def started(**fields) -> dict:
+    event = {
+        "event": "call.started",
+        "call_id": "c-1001",
+        "direction": "inbound",
+        "from": "+821012345678",
+        "to": "+8215880000",
+        "started_at": "2026-12-07T03:00:00+00:00",
+        "ended_at": None,
+        "recording_url": None,
+        "agent_email": "agent@example.com",
+    }
+    return {**event, **fields}
+
+
+def ended(**fields) -> dict:
+    end = {
+        "event": "call.ended",
+        "ended_at": "2026-12-07T03:04:12+00:00",
+        "recording_url": "https://recordings.example.com/c-1001.mp3",
+    }
+    return started(**{**end, **fields})
+
+
+@pytest.fixture
+def provider():
+    return make_provider()
+
+
+@pytest.fixture
+def post(client, provider, django_capture_on_commit_callbacks):
+    _provider, secret = provider
+
+    def post(payload: dict, *, secret: str = secret, timestamp: int | None = None, **headers):
+        body, signature = signed(secret, payload, timestamp=timestamp)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                URL, body, content_type="application/json", **{**signature, **headers}
+            )
+
+    return post
+
+
+@pytest.fixture
+def known_number(customer):
+    CustomerPhone.objects.create(customer=customer, number="+821012345678", source="agent")
+    return "+821012345678"
+
+
+def test_missing_signature_is_refused_and_nothing_stored(client, provider):
+    """H1/H3: no signature -> 401, nothing stored."""
+    response = client.post(
+        URL, b'{"event": "call.started", "call_id": "x"}', content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert not RawInbound.objects.exists()
+
+
+def test_forged_signature_is_refused_and_nothing_stored(post):
+    """H3: a signature made with another secret -> 401, nothing stored."""
+    response = post(started(), secret="not-the-secret")
+
+    assert response.status_code == 401
+    assert not RawInbound.objects.exists()
+    assert not CallRecord.objects.exists()
+
+
+def test_a_signature_over_another_body_is_refused(client, provider):
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+
+    response = client.post(
+        URL, body.replace(b"c-1001", b"c-9999"), content_type="application/json", **headers
+    )
+
+    assert response.status_code == 401
+    assert not RawInbound.objects.exists()
+
+
+def test_an_unknown_provider_is_refused(client, provider):
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+
+    response = client.post(
+        "/channels/phone/other/events", body, content_type="application/json", **headers
+    )
+
+    assert response.status_code == 401
+    assert not RawInbound.objects.exists()
+
+
+def test_a_timestamp_older_than_five_minutes_is_refused(post):
+    """H3: a correctly signed but replayed-late request -> refused, nothing stored."""
+    response = post(started(), timestamp=int(time.time()) - 301)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "stale_timestamp"
+    assert not RawInbound.objects.exists()
+
+
+def test_a_repeat_is_a_no_op(post, known_number, agent, policy):
+    """H2: the same event delivered twice -> one call, one ticket, one history line."""
+    first = post(started())
+    second = post(started())
+
+    assert first.json() == {"status": "accepted"}
+    assert second.json() == {"status": "duplicate"}
+    assert RawInbound.objects.filter(channel="phone").count() == 1
+    assert CallRecord.objects.count() == 1
+    assert Ticket.objects.count() == 1
+    assert Ticket.objects.get().events.filter(field="call_started").count() == 1
+
+
+def test_an_unknown_event_is_stored_and_ignored(post):
+    response = post({"event": "call.transferred", "call_id": "c-1001", "to": "+8215880001"})
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ignored"}
+    stored = RawInbound.objects.get()
+    assert stored.processed_at is not None
+    assert stored.error == "ignored: unknown event type call.transferred"
+    assert not CallRecord.objects.exists()
+
+
+def test_a_body_that_is_not_an_event_is_kept_and_refused(post):
+    response = post({"hello": "world"})
+
+    assert response.status_code == 400
+    assert RawInbound.objects.get().key.startswith("pbx:invalid:")
+    assert not CallRecord.objects.exists()
+
+
+def test_a_known_customer_calling_lands_on_their_open_ticket(
+    post, customer, known_number, agent, policy, receive
+):
+    ticket = receive()
+
+    post(started())
+
+    call = CallRecord.objects.get()
+    assert (call.ticket, call.customer, call.agent) == (ticket, customer, agent)
+    assert (call.direction, call.number, call.external_id) == ("inbound", known_number, "c-1001")
+    assert Ticket.objects.count() == 1
+    assert ticket.events.filter(field="call_started").count() == 1
+    assert RawInbound.objects.get().ticket == ticket
+
+
+def test_a_known_customer_without_an_open_ticket_gets_a_phone_ticket(
+    post, customer, known_number, policy
+):
+    post(started())
+
+    ticket = Ticket.objects.get()
+    assert (ticket.channel, ticket.customer, ticket.language) == ("phone", customer, "ko")
+    assert CallRecord.objects.get().ticket == ticket
+
+
+def test_an_unknown_caller_is_kept_for_an_agent_to_link(post, policy):
+    post(started(**{"from": "+447911123456"}))
+
+    call = CallRecord.objects.get()
+    assert call.ticket is None
+    assert call.number == "+447911123456"
+    assert not Ticket.objects.exists()
+
+
+def test_a_number_two_customers_gave_matches_nobody(post, customer, other_customer, policy):
+    for person in (customer, other_customer):
+        CustomerPhone.objects.create(customer=person, number="+821012345678", source="callback")
+
+    post(started())
+
+    assert CallRecord.objects.get().ticket is None
+
+
+def test_the_end_of_a_call_fills_its_duration_and_recording(post, known_number, policy, receive):
+    ticket = receive()
+    post(started())
+
+    post(ended())
+
+    call = CallRecord.objects.get()
+    assert call.duration_seconds == 252
+    assert call.recording_url == "https://recordings.example.com/c-1001.mp3"
+    assert ticket.events.filter(field="call").get().after == "inbound - 252"
+
+
+def test_an_end_without_a_start_still_makes_the_call(post, known_number, policy, receive):
+    receive()
+
+    post(ended())
+
+    assert CallRecord.objects.get().duration_seconds == 252
+
+
+def test_a_recording_link_that_is_not_https_is_dropped(post, policy):
+    post(ended(recording_url="http://recordings.example.com/c-1001.mp3"))
+
+    assert CallRecord.objects.get().recording_url == ""
+
+
+def test_the_agent_email_of_a_customer_names_no_agent(post, customer, policy):
+    post(started(agent_email=customer.email))
+
+    assert CallRecord.objects.get().agent is None
+
+
+def test_an_event_no_worker_read_is_handed_out_again(client, provider):
+    """The worker never ran (no on-commit callbacks here): the sweep finds the row later."""
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+    client.post(URL, body, content_type="application/json", **headers)
+    stored = RawInbound.objects.get()
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert phone_events_waiting() == []
+    assert phone_events_waiting(now=timezone.now() + timedelta(minutes=3)) == [stored.pk]
+
+
+def test_the_call_events_page_is_post_only(client, provider):
+    assert client.get(URL).status_code == 405
+    make_person("x@example.com", Role.CUSTOMER)
