@@ -39,6 +39,7 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.webhooks_waiting_sweep_task",
         "schedule": 60.0,
     },
+    "channel-chats-relay": {"task": "livechat.tasks.channel_chats_relay_task", "schedule": 5.0},
     "telegram-outbox-sweep": {
         "task": "tickets.tasks.telegram_outbox_sweep_task",
         "schedule": 15.0,

@@ -33,6 +33,10 @@ class LivechatConfig(AppConfig):
         registry.register_inbox_provider("chats", inbox_chats)
         registry.register_metric("livechat.deflection", metrics.deflection_figures)
         registry.register_review_source("chats", review_chats)
+        from livechat.channel_bridge import ChannelChatBridge
+        from tickets.channels.adapters import register_chat_bridge
+
+        register_chat_bridge("telegram", ChannelChatBridge())  # a bot in live-chat mode
         from livechat import customer_data
 
         customer_data.register()

@@ -369,3 +369,7 @@ class TeamChatPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.team)
+
+
+# A chat whose customer writes from Telegram (livechat/channel_bridge.py).
+from livechat.channel_models import ChannelChat  # noqa: E402, F401

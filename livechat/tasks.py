@@ -29,3 +29,12 @@ def conversation_expire_offers_task() -> int:
     for posted in [*expired, *offered]:
         notify.broadcast(publish.publish(posted))
     return len(expired) + len(offered)
+
+
+@shared_task
+def channel_chats_relay_task() -> int:
+    """Every 5 seconds: agents' (and the bot's) messages in chats with a Telegram customer,
+    sent to Telegram (livechat/channel_bridge.py)."""
+    from livechat.channel_bridge import channel_chats_relay
+
+    return channel_chats_relay()

@@ -390,3 +390,47 @@ def test_set_webhook_sends_the_secret_token_and_the_updates_we_read(bot, telegra
 def test_the_token_is_stored_sealed(bot):
     assert TOKEN.encode() not in bytes(bot.token_sealed)
     assert get_user_model().objects.count() >= 0
+
+
+# --- Live-chat mode ------------------------------------------------------------------------------
+
+
+def test_a_bot_in_live_chat_mode_puts_the_customer_in_the_queue_and_relays_agents(
+    deliver, bot, telegram, supervisor, django_capture_on_commit_callbacks
+):
+    from livechat.channel_bridge import channel_chats_relay
+    from livechat.messages import conversation_post_agent_message
+    from livechat.models import Conversation, SenderKind, Status
+
+    TelegramBot.objects.filter(pk=bot.pk).update(mode=TelegramBot.Mode.LIVE_CHAT)
+    deliver(update("private_text.json"))
+    conversation = Conversation.objects.get()
+    assert conversation.status == Status.QUEUED
+    assert conversation.customer.username == "telegram:601234568"
+    customer_said = conversation.messages.filter(sender=SenderKind.CUSTOMER)
+    assert customer_said.get().body.startswith("My BTC withdrawal")
+    assert not Ticket.objects.exists()
+    told = customer_texts(telegram, 601234568)  # what happens next, not the widget's greeting
+    assert told and all("My BTC" not in text for text in told)
+
+    conversation_post_agent_message(
+        conversation_id=conversation.pk, agent=supervisor, client_id="a1", text="Checking now."
+    )
+    conversation_post_agent_message(
+        conversation_id=conversation.pk,
+        agent=supervisor,
+        client_id="a2",
+        text="internal only",
+        internal=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_chats_relay()
+        channel_chats_relay()  # relayed once
+    texts = customer_texts(telegram, 601234568)
+    assert sum("Checking now." in text for text in texts) == 1
+    assert not any("internal only" in text for text in texts)
+
+    second = update("private_text.json", update_id=845000200)
+    second["message"].update(message_id=30, text="Thanks, waiting.")
+    deliver(second)
+    assert Conversation.objects.get().messages.filter(sender=SenderKind.CUSTOMER).count() == 2

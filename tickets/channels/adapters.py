@@ -45,6 +45,10 @@ class ChannelAdapter(Protocol):
         """Write an agent's public reply to the provider's outbox, in the caller's transaction;
         False when the ticket cannot be answered there (then it is emailed)."""
 
+    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+        """Write a message of ours to a channel conversation's outbox, once per `key` (live
+        chat's relay), in the caller's transaction."""
+
     def deliveries(self, messages: Iterable[Message]) -> dict[int, str]:
         """The delivery state (tickets.channels.email_outbound.DeliveryState) of each reply."""
 
@@ -62,6 +66,7 @@ class ChatBridge(Protocol):
         language: str,
         team_id: int | None,
         attachments: tuple,
+        message_key: str,
     ) -> object:
         """Post the customer's message to their open chat, opening one in the queue if none."""
 

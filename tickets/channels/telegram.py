@@ -41,6 +41,7 @@ from support.text import (
 from tickets.channels import telegram_api
 from tickets.channels.adapters import chat_bridge, register_adapter
 from tickets.channels.telegram_outbound import (
+    conversation_chat,
     telegram_deliveries,
     telegram_notice_enqueue,
     telegram_reply_enqueue,
@@ -212,6 +213,12 @@ class TelegramAdapter:
     def reply_enqueue(self, message) -> bool:
         return telegram_reply_enqueue(message=message) is not None
 
+    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+        found = conversation_chat(conversation_key)
+        bot = TelegramBot.objects.filter(pk=found[0]).first() if found else None
+        if bot is not None:
+            telegram_notice_enqueue(bot=bot, chat_id=found[1], key=key, text=text)
+
     def deliveries(self, messages) -> dict:
         return telegram_deliveries(messages)
 
@@ -284,6 +291,7 @@ def _to_live_chat(bot, message, customer, language, text) -> tuple[None, str]:
         language=language,
         team_id=bot.team_id,
         attachments=(),
+        message_key=f"tg:{message.get('message_id')}",
     )
     return None, "live chat"
 
