@@ -5,6 +5,7 @@ import pytest
 
 from support.roles import Role
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import audit, axe_source, overflow
 from tests.browser.test_home_pages import log_in
 from tests.conftest import make_person
 from tickets.models import SlaPolicy, Ticket
@@ -12,6 +13,12 @@ from tickets.phone.models import CallbackPolicy, CallbackRequest, CallRecord
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
+
+
+def accessible(page) -> None:
+    """axe-core's WCAG 2.1 A/AA rules pass and nothing is wider than the screen."""
+    assert audit(page, axe_source()) == []
+    assert overflow(page) == 0
 
 
 def test_a_vip_asks_for_a_call_in_japanese_and_an_agent_logs_it(live_server, page_factory, agent):
@@ -29,13 +36,13 @@ def test_a_vip_asks_for_a_call_in_japanese_and_an_agent_logs_it(live_server, pag
     customer_page.select_option("select[name=window]", "evening")
     customer_page.select_option("select[name=topic]", "deposit_withdrawal")
     customer_page.fill("textarea[name=details]", "USDTの出金が6時間保留されています。")
+    accessible(customer_page)
     screenshot(customer_page, "phone-callback-form-ja-390")
     customer_page.locator("main form button[type=submit]").click()
     customer_page.wait_for_load_state("networkidle")
     waiting = customer_page.locator("[data-testid=callback-waiting]")
     assert "+81 ••••• 5678 にお電話します。" in waiting.inner_text()
-    width = customer_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"]  # nothing runs off the side of the phone
+    accessible(customer_page)
     screenshot(customer_page, "phone-callback-waiting-ja-390")
     callback = CallbackRequest.objects.get()
     assert (callback.number, callback.language, callback.window) == (
@@ -49,6 +56,7 @@ def test_a_vip_asks_for_a_call_in_japanese_and_an_agent_logs_it(live_server, pag
     agent_page.goto(f"{live_server.url}/console/phone/callbacks/")
     item = agent_page.locator("[data-testid=callback]")
     agent_page.set_viewport_size(PHONE)
+    accessible(agent_page)
     screenshot(agent_page, "phone-callback-queue-390")
     agent_page.set_viewport_size({"width": 1280, "height": 900})
     assert "Deposits and withdrawals" in item.inner_text()
@@ -58,6 +66,7 @@ def test_a_vip_asks_for_a_call_in_japanese_and_an_agent_logs_it(live_server, pag
     agent_page.locator("[data-testid=call-now]").click()
     agent_page.wait_for_load_state("networkidle")
     assert agent_page.locator("[data-testid=dial]").get_attribute("href") == "tel:+819012345678"
+    accessible(agent_page)
     agent_page.select_option("select[name=outcome]", "resolved")
     agent_page.fill("input[name=minutes]", "5")
     agent_page.fill("textarea[name=notes]", "Explained the withdrawal review; released today.")
