@@ -17,6 +17,8 @@ from complaints import figures, register
 from complaints import serializers as s
 from complaints.api import CheckedCursorPage, IsComplaintsStaff, MayReport, valid
 from complaints.models import QUEUE_STAGES, Complaint, Stage
+from support.audit import AuditTarget, audit_record
+from support.audit_models import AuditAction
 
 
 class QueuePagination(CheckedCursorPage):
@@ -90,6 +92,12 @@ class RegisterView(APIView):
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         start, end = period_bounds(request)
+        audit_record(
+            AuditAction.REPORT_EXPORTED,
+            request=request,
+            target=AuditTarget("report", "complaints_register", "complaints-register.csv"),
+            detail={"start": start, "end": end},
+        )
         response = StreamingHttpResponse(
             register.register_csv(start=start, end=end), content_type="text/csv; charset=utf-8"
         )

@@ -45,6 +45,7 @@ app.conf.beat_schedule = {
         "schedule": 15.0,
     },
     "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
+    "audit-purge": {"task": "support.tasks.audit_purge_task", "schedule": 86400.0},
     "webhook-sweep": {"task": "support.webhooks.tasks.webhook_sweep_task", "schedule": 30.0},
     "data-rights-sweep": {
         "task": "support.data_rights.tasks.data_rights_sweep_task",

@@ -29,7 +29,7 @@ WEBSOCKET_URL = env("WEBSOCKET_URL", "")
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "support.admin_apps.AuditedAdminConfig",  # Django's admin, every change audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "support.audit.AuditRequestMiddleware",  # audit rows written deeper down know the request
     "support.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]

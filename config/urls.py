@@ -30,6 +30,7 @@ urlpatterns = [
     path("console/surveys/", include("tickets.surveys.console_urls")),
     path("console/dashboards/", include("tickets.dashboards.urls")),
     path("console/phone/", include("tickets.phone.console_urls")),
+    path("console/audit/", include("support.audit_urls")),
     path("console/", include(console_patterns)),
     path("channels/phone/", include("tickets.phone.webhook_urls")),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),

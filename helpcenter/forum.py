@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from helpcenter.models import ForumPost, ForumTopic
 from helpcenter.search.topics import index_topic
+from support.audit import audit_record
+from support.audit_models import AuditAction
 from support.roles import is_staff_member
 
 MAX_LOCK_REASON = 200
@@ -83,4 +85,6 @@ def _topic_set_locked(
         topic.locked, topic.locked_by = locked, by if locked else None
         topic.lock_reason = reason.strip()[:MAX_LOCK_REASON]
         topic.save(update_fields=["locked", "locked_by", "lock_reason"])
+        action = AuditAction.FORUM_TOPIC_LOCKED if locked else AuditAction.FORUM_TOPIC_UNLOCKED
+        audit_record(action, actor=by, target=topic, detail={"reason": topic.lock_reason})
     return topic

@@ -27,6 +27,8 @@ from helpcenter.search.analysis import MAX_QUERY, normalized_query
 from helpcenter.search.index import index_article
 from helpcenter.search.topics import index_topic
 from helpcenter.text import LANGUAGES, field_name
+from support.audit import audit_record
+from support.audit_models import AuditAction
 from support.roles import is_staff_member
 from support.text import redact_customer_text
 
@@ -297,6 +299,13 @@ def _post_set_hidden(*, post: ForumPost, by: AbstractBaseUser, hidden: bool) -> 
         if not post.topic.posts.filter(created_at__lt=post.created_at).exists():
             ForumTopic.objects.filter(pk=post.topic_id).update(hidden=hidden)
         index_topic(post.topic)
+        audit_record(
+            AuditAction.FORUM_POST_HIDDEN if hidden else AuditAction.FORUM_POST_SHOWN,
+            actor=by,
+            target=post,
+            customer=None if is_staff_member(post.author) else post.author,
+            detail={"topic": post.topic_id},
+        )
     return post
 
 

@@ -8,13 +8,21 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing checks registers them; health notes when this process started.
-        from support import checks, health, registry  # noqa: F401
+        from support import audit_receivers, checks, health, registry  # noqa: F401
         from support.staff_addresses import connect_receivers
 
         connect_receivers()
+        audit_receivers.connect_receivers()
 
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0
+        )
+        registry.register_nav(
+            key="audit",
+            label=_("Audit log"),
+            url_name="audit:log",
+            permission="support.supervise",
+            order=90,
         )
         from support.data_rights import registration
 

@@ -1,17 +1,23 @@
 """The one way to write the audit log (support.audit_models.AuditEntry), and its retention.
 
 `audit_record` writes in the caller's transaction: a change that rolls back leaves no row.
+Called without a request (from a service), it takes the client address, the request id and,
+when no actor is named, the signed-in person from the request being served, which
+`AuditRequestMiddleware` keeps for the duration of each request; a Celery task has none.
 It stores labels and ids, never the text a person typed; `detail` holds small facts (which
 fields changed, how many rows were exported), never secrets.
 """
 
 import json
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from support.audit_models import MIN_RETENTION_DAYS, AuditAction, AuditEntry
@@ -21,6 +27,22 @@ from support.text import redact_customer_text
 DETAIL_MAX_CHARS = 4000
 DEFAULT_RETENTION_DAYS = 7 * 365 + 2  # seven years, leap days included
 PURGE_BATCH = 5000
+
+_serving: ContextVar[HttpRequest | None] = ContextVar("audit_serving", default=None)
+
+
+class AuditRequestMiddleware:
+    """Keeps the request being served for audit_record calls made deeper down (services)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _serving.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _serving.reset(token)
 
 
 class AuditTarget(NamedTuple):
@@ -43,6 +65,7 @@ def audit_record(
     """Write one audit row. `request` gives the actor when none is given, the client address
     (through the trusted proxies) and the request id."""
     action = AuditAction(action)  # an unknown action is a programming error: ValueError
+    request = request if request is not None else _serving.get()
     if actor is None and request is not None:
         actor = _signed_in(request)
     object_type, object_id, object_label = _describe(target)
@@ -86,9 +109,10 @@ def _describe(target: models.Model | AuditTarget | None) -> tuple[str, str, str]
 
 def _checked_detail(detail: dict | None) -> dict:
     detail = detail or {}
-    if len(json.dumps(detail, default=str)) > DETAIL_MAX_CHARS:
+    text = json.dumps(detail, cls=DjangoJSONEncoder)  # times in ISO 8601
+    if len(text) > DETAIL_MAX_CHARS:
         raise ValueError("Audit detail is limited to small facts.")
-    return json.loads(json.dumps(detail, default=str))
+    return json.loads(text)
 
 
 # --- Retention --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, IntegerField, 
 from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
-from support import password_reset, services
+from support import audit, password_reset, services
 from support.data_rights.tasks import (  # noqa: F401 - the worker finds them through this module
     customer_erase_task,
     data_export_build_task,
@@ -96,3 +96,9 @@ def sessions_clear_task() -> None:
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
+
+
+@shared_task
+def audit_purge_task() -> int:
+    """Daily: delete audit rows past their retention period (support.audit)."""
+    return audit.audit_purge()

@@ -1,5 +1,6 @@
 """The customer 360 panel: the exchange account beside the ticket. Never a 500: the exchange
-being down or the account missing becomes a notice."""
+being down or the account missing becomes a notice. Each showing is an audit row (who looked at
+whose account, and whether the exchange account itself was read)."""
 
 import logging
 
@@ -7,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from support.audit import audit_record
+from support.audit_models import AuditAction
 from support.exchange import AccountNotFound, ExchangeError, get_exchange
 from support.registry import customer_panels
 from tickets.bounce_models import address_bounce
@@ -31,9 +34,17 @@ def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
         panel["panels"] = titled(customer_panels(customer, viewer=user))
     except Exception:  # another app's panel must not break the ticket page
         logger.exception("customer panel failed")
-    if not user.has_perm("support.view_customer_account"):
-        return panel
     account_id = profile.exchange_account_id if profile else None
+    may_read_account = user.has_perm("support.view_customer_account")
+    audit_record(
+        AuditAction.CUSTOMER_VIEWED,
+        actor=user,
+        target=customer,
+        customer=customer,
+        detail={"exchange_account": account_id if may_read_account else None},
+    )
+    if not may_read_account:
+        return panel
     if not account_id:
         panel["notice"] = _("No exchange account is linked to this customer.")
         return panel

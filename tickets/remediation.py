@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from support.audit import audit_record
+from support.audit_models import AuditAction
 from support.exchange import ActionResult, ExchangeError, get_exchange
 from tickets.errors import RemediationRefused
 from tickets.live import ticket_changed
@@ -88,6 +90,7 @@ def remediation_request(
             state=State.AWAITING_APPROVAL,
         )
         _record(remediation, by, "remediation_requested", "", _describe(remediation))
+        _audit(AuditAction.REMEDIATION_REQUESTED, remediation, by)
         if not needs_approval:
             transaction.on_commit(lambda: remediation_execute(remediation_id=remediation.pk))
     return remediation
@@ -100,6 +103,7 @@ def remediation_approve(*, remediation: Remediation, by: AbstractBaseUser) -> Re
         remediation.approved_by = by
         remediation.save(update_fields=["approved_by"])
         _record(remediation, by, "remediation_approved", "", _describe(remediation))
+        _audit(AuditAction.REMEDIATION_APPROVED, remediation, by)
         transaction.on_commit(lambda: remediation_execute(remediation_id=remediation.pk))
     return remediation
 
@@ -117,6 +121,7 @@ def remediation_reject(
         remediation.decided_at = timezone.now()
         remediation.save(update_fields=["state", "rejected_by", "rejection_reason", "decided_at"])
         _record(remediation, by, "remediation_rejected", _describe(remediation), reason.strip())
+        _audit(AuditAction.REMEDIATION_REJECTED, remediation, by)
     return remediation
 
 
@@ -219,6 +224,16 @@ def _record(remediation: Remediation, by, field: str, before: str, after: str) -
         return
     events_record(ticket=ticket, by=by, changes=[(field, before, after)])
     ticket_changed(ticket=ticket, by=by)
+
+
+def _audit(action: str, remediation: Remediation, by: AbstractBaseUser) -> None:
+    """The audit row (the reason stays on the remediation and the ticket's history)."""
+    detail = {"action": remediation.action, "ticket": remediation.ticket_id}
+    if remediation.amount is not None:
+        detail.update(asset=remediation.asset, amount=str(remediation.amount))
+    if remediation.withdrawal_id:
+        detail["withdrawal"] = remediation.withdrawal_id
+    audit_record(action, actor=by, target=remediation, customer=remediation.customer, detail=detail)
 
 
 def _needs_approval(remediation: Remediation) -> bool:

@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from support.audit import AuditTarget, audit_record
+from support.audit_models import AuditAction
 from support.registry import dashboard_figures
 from tickets.dashboards import csv, live
 from tickets.dashboards.figures import FIGURES, as_table, compute
@@ -66,6 +68,12 @@ def _download(request: HttpRequest, scope: Scope) -> HttpResponse:
     if not specs:
         return HttpResponse(_("There is no such figure."), status=400, content_type="text/plain")
     tables = [(spec.key, *as_table(compute(spec, scope))) for spec in specs]
+    audit_record(
+        AuditAction.REPORT_EXPORTED,
+        request=request,
+        target=AuditTarget("report", f"dashboard:{key}", f"{key}.csv"),
+        detail={"start": scope.start, "end": scope.end, "teams": scope.teams},
+    )
     if key == "all":
         return csv.download(csv.all_rows(tables), "figures.csv")
     _key, columns, rows = tables[0]
