@@ -33,7 +33,7 @@ INCIDENT_RE = re.compile(
             r"recovery phrase|secret phrase|private key|mnemonic)",
             r"\btaken over\b|\btakeover\b|\btook over\b",
             r"\bstolen\b|\bstole\b|\bdrained\b",
-            r"\b(?:funds|coins|balance|money|usdt|btc|eth|assets|crypto)\b.{0,25}"
+            r"\b(?:funds|coins|balance|money|usdt|btc|eth|assets|crypto|wallet)\b.{0,25}"
             r"\b(?:gone|missing|disappeared|vanished|withdrawn|empty|zero)\b",
             r"\bcompromised\b",
             r"\bnew (?:device|api key|withdrawal address|address)\b.{0,60}"
@@ -43,11 +43,13 @@ INCIDENT_RE = re.compile(
             r"\b(?:phish\w*|fake (?:site|website|page|link|support|app))\b.{0,120}"
             r"\b(?:lost|gone|drained|stolen|withdrawn|zero|empty|emptied)\b",
             # Chinese (text is folded to simplified first)
-            r"被盗|盗号|被黑|被骇|被入侵|被人登录|被登录|异地登录|陌生设备|不明设备|未授权|未经授权",
+            r"被盗|盗号|被黑|被骇|被入侵|被人登录|被登录|异地登录|陌生设备|不明设备|未授权|"
+            r"未经授权",
             r"不是我(?:本人)?(?:操作|登录|提|转|做|改|弄|干|创建|开)|没有操作|我没操作",
             r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:改|换|提|转|登|申请|动|开)",
             r"有人(?:在)?(?:用|改|登|动|盗|提|转|开|操作|从)|被人(?:改|动|登|用)|没开过|没有开过",
-            r"不认识的(?:地址|设备|装置|ip)|(?:密码|邮箱|手机|手机号|绑定).{0,6}被(?:人)?(?:改|换|解绑)",
+            r"不认识的(?:地址|设备|装置|ip)|(?:密码|邮箱|手机|手机号|绑定).{0,6}被(?:人)?(?:改|"
+            r"换|解绑)",
             r"被(?:人)?(?:提走|转走|盗用|偷)|补卡|盗刷|钓鱼.{0,40}(?:没了|不见|被提|被转|损失)",
             r"(?:api|助记词|私钥|密钥).{0,8}(?:给了|告诉了|发给了|输入了|填了|填进了)",
             r"(?:币|钱|余额|资产|资金|usdt|btc|eth).{0,12}(?:不见了|没了|少了|被转|被提|清空)",
@@ -64,7 +66,8 @@ INCIDENT_RE = re.compile(
             r"모르는 (?:기기|로그인|출금|api|주소)|(?:코인|잔고|자산|돈|잔액).{0,12}"
             r"(?:사라|없어졌|출금됐|빠져나)",
             # Japanese
-            r"乗っ取|不正ログイン|不正アクセス|不正出金|不正送金|身に覚えのない|覚えのない(?:出金|ログイン)",
+            r"乗っ取|不正ログイン|不正アクセス|不正出金|不正送金|身に覚えのない|"
+            r"覚えのない(?:出金|ログイン)",
             r"勝手に.{0,20}(?:出金|ログイン|変更|変え|送金|取引|売却|作ら|使わ)|simスワップ|"
             r"sim.{0,4}乗っ取|知らない ?(?:アドレス|api|デバイス|device|端末|ip|ログイン|出金)|"
             r"誰かが|建てていない|覚えのない",
@@ -72,7 +75,35 @@ INCIDENT_RE = re.compile(
             r"私ではありません|私じゃない",
             r"(?:apiキー|シードフレーズ|秘密鍵|復元フレーズ).{0,10}"
             r"(?:渡した|渡してしま|教えた|教えてしま|入力した|入力してしま|送った|送ってしま)",
-            r"(?:アプリ|アカウント|サイト)(?:を|も|は)?(?:開いて|触って|操作して|ログインして)も?い?(?:ません|ない)",
+            r"(?:アプリ|アカウント|サイト)(?:を|も|は)?(?:開いて|触って|操作して|"
+            r"ログインして)も?い?(?:ません|ない)",
+            # Said through what the customer sees or was told to do, in every language: a code
+            # read out to a caller, money moved to a "safe account", a balance emptied, someone
+            # in the account, a security setting changed by someone else (and _told_by_pairs).
+            r"\b(?:safe|secure|safety) account\b|安全账户|安全(?:户口|帐户)|안전 ?계좌|安全な口座",
+            r"\b(?:address|wallet|uid|account)\b.{0,6}\bi (?:don'?t|dont|do not) (?:know|"
+            r"recogni[sz]e)",
+            r"\b(?:sessions?|devices?|logins?)\b.{0,12}\bi (?:don'?t|dont|do not) recogni[sz]e",
+            r"\bsomeone\b.{0,20}\b(?:knows?|has|got) my (?:password|pw|pass|2fa|seed|login)",
+            r"\b(?:they|someone|he|she) (?:are|is) (?:changing|using|withdrawing|logging)",
+            r"俾人hack|被人hack|hack咗|(?:不是|唔系)我(?:提|转|发|加|改|开|做|出|弄|操作|登)",
+            r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:关|加|绑|设|删|发|买卖|下单)过",
+            r"有人(?:在)?(?:入|进|偷)|有人知道我(?:的)?密码(?!.{0,12}吗)|边个(?:郁|动|用|入)过|"
+            r"被(?:人)?(?:拿去|拿走|偷走)|偷走",
+            r"(?:全部|都|钱|币|资产|积蓄).{0,6}(?:不见|冇晒|没了|被清空)|被(?:人)?登入|被侧录|"
+            r"被清空|清空了|我(?:的|啲)币呢",
+            r"(?:网站|网页|假|链接).{0,20}(?:输入|填|输)(?:了)?.{0,6}(?:助记词|私钥|seed|密钥)",
+            r"陌生(?:的)?(?:登入|登录|工作阶段|会话|装置|设备|ip)|换成(?:了)?别人的",
+            r"털렸|털림|털려서|털리고(?! 싶)|도난 ?당|(?<!둘)(?<!둘 )다 없어졌|(?:전부|"
+            r"모두) 없어졌|누가 .{0,20}(?:들어와|들어가|가져갔|썼|쓰고)",
+            r"(?:저|전|저는|제가) ?(?:안|않) ?(?:했|바꿨|바꾼|켰|눌렀|올렸|보냈)",
+            r"(?:한|끈|바꾼|변경한|신청한|추가한|올린|보낸|만든|켠) ?적(?:이)? ?없",
+            r"다른 ?사람(?:걸로|것으로|꺼로|번호로)|모르는 (?:세션|폰|uid|계정으로)",
+            r"空っぽ|全部ない|すられ|盗難に|ログインされ(?:た|てた|ていた|てる|ました)|"
+            r"移されて(?:た|いた|る)",
+            r"誰が.{0,6}(?:触|使|ログイン|入|出金|送金)|誰かに.{0,12}(?:ログイン|使われ|入られ|"
+            r"知られ)|"
+            r"知らない ?(?:セッション|uid)|(?:パスワード|暗証番号).{0,8}知られ",
         ]
     ),
     re.IGNORECASE,
@@ -92,11 +123,15 @@ DENIAL_RE = re.compile(
     r"thought (?:i|it|my|someone)|my friend (?:said|told|says)|(?:his|her|their) account|"
     r"almost|nearly|should i|do i need to)\b|差点|差一点|거의|危うく|"
     r"^\s*(?:is|are|will|would|could|can)\s+(?:my|the|it|they)\b|"
-    r"如果|万一|要是|假如|的话|就算|即使|朋友的?(?:账|帐)|网友|别人的|以为|"
+    r"如果|万一|要是|假如|的话|就算|即使|朋友的?(?:账|帐|号)|\bfriend'?s? ?(?:account|계정)|网友|"
+    r"(?<!成)(?<!成了)别人的|以为|"
     # もし is "if" only where かもしれない and 〜もしてない do not hold it.
     r"(?<![かもでと])もし(?![れてたま])|万が一|場合|友人の|友達の|知人の|他の人|と思った|かと思|"
-    r"防げ|盗まれたら|乗っ取られたら|ハッキングされたら|とかではな|とかじゃな|"
-    r"만약|만일|경우|당해도|당하면|되더라도|친구 ?(?:계정|계좌)|지인|다른 사람|줄 알았|"
+    r"防げ|対策(?!コード)|盗まれたら|乗っ取られたら|ハッキングされたら|とかではな|とかじゃな|"
+    r"만약|만일|경우|당해도|당하면|되더라도|친구 ?(?:계정|계좌)|지인|다른 사람(?!걸로|것으로|"
+    r"꺼로|번호로)|"
+    r"줄 알았|대비|"
+    r"同学|同事的|家人的|"
     r"해킹\S{0,4} 아니|막으려면|막을 수|막아요|막는|"
     r"\b(?:cousin|uncle|aunt|wife|husband|mom|dad|mother|father)'?s (?:account|wallet)\b|"
     # Nothing lost, or a deposit that never arrived: "balance is fine", "still zero".
@@ -106,7 +141,66 @@ DENIAL_RE = re.compile(
     r"피해는 없|피해 없|자산은 그대로|잔고는 그대로",
     re.IGNORECASE,
 )
+# A one-time code given away counts only when someone asked for it: typing one into our own
+# site is how signing in works.
+CODE_GIVEN_RE = re.compile(
+    r"(?:\bcode\b|\botp\b|\b\d ?digit|验证码|谷歌验证|인증 ?번호|\botp\b|コード|\d ?桁)"
+    r".{0,40}(?:\bi (?:gave|sent|told|read)\b|\bgave (?:it|him|her|them)\b|\bi did\b|"
+    r"\bsent it\b|给了|告诉了|告诉他|念了|唸了|念给|发给|发了|보냈|알려줬|불러줬|알려 ?줬|"
+    r"教えてしま|教えちゃ|教えた|送ってしま|送った|伝えた)",
+    re.IGNORECASE,
+)
+ASKER_RE = re.compile(
+    r"\b(?:someone|a guy|guy|he|she|they|caller|called|support|admin|agent)\b|自称|客服|管理员|"
+    r"有人|他|打电话|전화|관리자|상담원|사람|名乗|電話|人から|管理者",
+    re.IGNORECASE,
+)
+# A notice of a change (an email, a text) the customer says they did not make: "got an email my
+# withdrawal address changed, wasn't me", "출금주소 변경 완료 메일 왔는데 저 변경한적 없어요".
+SETTING_RE = re.compile(
+    r"\dfa|two[- ]factor|authenticator|\botp\b|passkey|anti[- ]phishing|withdrawal address|"
+    r"whitelist|phone number|\bemail\b|password|security settings?|api key|"
+    r"谷歌验证|验证器|二次验证|双重验证|防钓鱼码|提币地址|白名单|手机号|邮箱|密码|安全设置|"
+    r"\d차 ?인증|구글 ?인증|otp|패스키|피싱 ?방지 ?코드|출금 ?주소|화이트리스트|폰 ?번호|"
+    r"전화 ?번호|"
+    r"이메일|비번|비밀번호|보안 ?설정|"
+    r"\d段階認証|二段階認証|パスキー|フィッシング対策コード|出金アドレス|ホワイトリスト|電話番号|"
+    r"メールアドレス|パスワード|セキュリティ設定",
+    re.IGNORECASE,
+)
+NOT_BY_ME_RE = re.compile(
+    r"\bi (?:never|didn'?t|didnt|did not) (?:turn|switch|disable|change|add|reset|request|"
+    r"remove|apply|touch|do)|"
+    r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:关|改|加|绑|设|删|申请|动)|不是我(?:加|改|关|设|"
+    r"申请|弄)|"
+    r"(?:한|끈|바꾼|변경한|신청한|추가한|켠|설정한) ?적(?:이)? ?없|제가 (?:바꾼|추가한|"
+    r"한) ?(?:거|게) 아니|제가 (?:바꾼|추가한|한) ?(?:거|게) 아님|"
+    r"(?:추가|변경|신청) ?안 ?한|"
+    r"(?:申請|変更|設定|追加|操作|解除)して(?:ない|いない|ません|おりません)|自分じゃな|私じゃな",
+    re.IGNORECASE,
+)
 CLAUSE_END_RE = re.compile(r"[,.;!?，。；！？\n]|\bbut\b|但是|하지만|けど|が、")
+# The whole message is about an incident that is over, or about nothing that happened: a past
+# case already handled (a document for the police or the tax office), a link clicked with
+# nothing typed, a scare that was the customer's own doing. "Again" reopens it.
+SETTLED_RE = re.compile(
+    r"\bcase closed\b|\balready (?:resolved|handled|closed|sorted)\b|\bthat was me\b|"
+    r"\bit was me\b|\bwas me (?:this|yesterday|earlier)\b|"
+    r"\b(?:didn'?t|dont|don'?t|did not|never) (?:type|enter|typed|entered) (?:anything|my)\b|"
+    r"\bhow do(?:es)? (?:hackers|scammers|they|people)\b|\b(?:hasn'?t|hasnt|has not|not) arrived\b|"
+    r"处理完|处理好了|已经解决|已解决|什么都没输入|原来(?:是|系|係)我|你哋(?:系咪|係咪)?(?:俾人|"
+    r"被)|结果是我自己|历史上|案例|"
+    r"你们(?:是不是)?被(?:黑|骇|盗)|叫hack|"
+    r"(?:账号|帐号|账户|帐户)(?:看起来|看上去)?(?:都)?正常|\baccount (?:looks|seems) (?:normal|"
+    r"fine|ok)|"
+    r"계정(?:은|도)? (?:정상|멀쩡)|アカウントは(?:正常|無事)|"
+    r"처리 ?끝|처리됐|처리되었|해결됐|해결되었|아무것도 입력 ?안|까먹|깜빡|사례|역사|"
+    r"트윗|이라는 코인|대비|"
+    r"解決済|対応してもらった|何も入力してない|何も入力していない|対策(?!コード)|自分でした|"
+    r"自分だった",
+    re.IGNORECASE,
+)
+REOPENED_RE = re.compile(r"\bagain\b|又|再次|또|다시|また", re.IGNORECASE)
 DENIAL_WINDOW = 40
 SECURITY_PROBABILITY = 0.45
 CERTAIN_PROBABILITY = 0.7
@@ -120,7 +214,27 @@ def incident_phrases(text: str) -> list[str]:
     """
     found: list[str] = []
     for folded in dict.fromkeys((normalise(text), fold(text))):
+        if _settled(folded):
+            return []
         found += [m.group() for m in INCIDENT_RE.finditer(folded) if not _denied(folded, m)]
+        found += _told_by_pairs(folded)
+    return found
+
+
+def _settled(folded: str) -> bool:
+    return bool(SETTLED_RE.search(folded)) and not REOPENED_RE.search(folded)
+
+
+def _told_by_pairs(folded: str) -> list[str]:
+    """A code given to someone who asked for it; a change of a security setting the customer
+    says they did not make. Each needs both halves in the message and no denial near them."""
+    found = []
+    code = CODE_GIVEN_RE.search(folded)
+    if code and ASKER_RE.search(folded) and not _denied(folded, code):
+        found.append(code.group())
+    setting, not_me = SETTING_RE.search(folded), NOT_BY_ME_RE.search(folded)
+    if setting and not_me and not _denied(folded, not_me):
+        found.append(not_me.group())
     return found
 
 
@@ -131,6 +245,8 @@ def is_urgent(
     `incidents`: incident_phrases(text), when the caller has them already."""
     if incidents if incidents is not None else incident_phrases(text):
         return True
+    if _settled(fold(text)):
+        return False
     if security_probability >= CERTAIN_PROBABILITY:
         return True
     return security_probability >= SECURITY_PROBABILITY and not DENIAL_RE.search(fold(text))

@@ -106,6 +106,46 @@ def test_hypotheticals_other_peoples_cases_and_fears_that_proved_wrong_are_not_u
     assert analyze(text).urgent is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone claiming to be your support phoned and wanted the 6 digit code, i gave it to him",
+        "a man said he was police and i moved all my usdt to a safe account he gave me",
+        "there is a login session i dont recognize and my anti-phishing code is different",
+        "自称客服的人打电话要验证码，我念给他了，现在登不上",
+        "防钓鱼码被改了，不是我改的",
+        "收到邮件说白名单新增了地址，我没有加过",
+        "계정 털렸어요 잔고가 0이에요",
+        "출금주소 추가 알림 메일이 왔는데 저 추가한 적 없어요",
+        "전화로 상담원이라는 사람한테 인증번호 불러줬어요",
+        "二段階認証が解除されたってメールが来た。解除していない",
+        "寝てる間にログインされて、コインが空っぽになってた",
+        "セキュリティ設定が変わってる、自分じゃない",
+    ],
+)
+def test_incidents_told_through_what_the_customer_sees_or_was_asked_are_urgent(text):
+    assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got hacked back in march, it was handled, i need a letter for my insurer. case closed",
+        "the password changed email was because of me, it was me this morning",
+        "how do scammers take over accounts with sim cards",
+        "i clicked a strange link but didn't type anything in, is that a problem",
+        "去年被盗的事已经处理完了，需要一份证明",
+        "以为被盗了，原来是我自己转到理财了",
+        "유심 해킹 대비하려면 뭘 해야 하나요",
+        "작년 해킹 건은 처리 끝났고 확인서만 필요해요",
+        "SIMスワップ対策を教えてください",
+        "where do i enter the 6 digit code from the sms",
+    ],
+)
+def test_settled_cases_scares_and_how_to_questions_are_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
 def test_incident_phrases_skip_the_denied_ones():
     assert incident_phrases("nothing was stolen, but someone logged in from abroad") == [
         "someone logged"
