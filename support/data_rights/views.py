@@ -76,6 +76,7 @@ def _console_context(**forms) -> dict:
         "holds": LegalHold.objects.filter(released_at__isnull=True).select_related(
             "customer", "set_by"
         )[:100],
+        "exports": DataExport.objects.select_related("customer")[:20],
         "erasure_form": forms.get("erasure_form") or CustomerReasonForm(prefix="erasure"),
         "hold_form": forms.get("hold_form") or CustomerReasonForm(prefix="hold"),
     }

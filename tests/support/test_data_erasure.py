@@ -238,3 +238,25 @@ def test_console_two_people_erase(
 def test_console_is_closed_to_agents(client, agent):
     client.force_login(agent)
     assert client.get(reverse("console:data_rights")).status_code == 403
+
+
+def test_console_lists_holds_and_exports(client, customer, officer):
+    from support.data_models import DataExport
+
+    LegalHold.objects.create(customer=customer, set_by=officer, reason="Court order 7")
+    DataExport.objects.create(customer=customer)
+    client.force_login(officer)
+
+    page = client.get(reverse("console:data_rights")).content.decode()
+
+    assert "Court order 7" in page
+    holds, exports = page.split('id="holds-title"')[1].split('id="exports-title"')
+    assert customer.email in holds and customer.email in exports
+    assert "Being prepared" in exports
+
+
+def test_customer_header_links_to_their_data(client, customer, agent):
+    client.force_login(customer)
+    assert reverse("data_page") in client.get("/en/help/").content.decode()
+    client.force_login(agent)
+    assert reverse("data_page") not in client.get("/en/help/").content.decode()
