@@ -2,13 +2,16 @@
 requests store nothing; a repeat changes nothing; unknown events are stored and ignored."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from support.roles import Role
 from tests.conftest import make_person
 from tests.tickets.phone_helpers import make_provider, signed
 from tickets.models import RawInbound, Ticket
+from tickets.phone.events import phone_event_process
 from tickets.phone.models import CallRecord, CustomerPhone
 from tickets.phone.sweep import phone_events_waiting
 
@@ -232,10 +235,6 @@ def test_an_event_no_worker_read_is_handed_out_again(client, provider):
     client.post(URL, body, content_type="application/json", **headers)
     stored = RawInbound.objects.get()
 
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     assert phone_events_waiting() == []
     assert phone_events_waiting(now=timezone.now() + timedelta(minutes=3)) == [stored.pk]
 
@@ -243,3 +242,29 @@ def test_an_event_no_worker_read_is_handed_out_again(client, provider):
 def test_the_call_events_page_is_post_only(client, provider):
     assert client.get(URL).status_code == 405
     make_person("x@example.com", Role.CUSTOMER)
+
+
+def test_an_event_with_an_unreadable_time_is_kept_with_its_error_and_nothing_written(
+    post, known_number, policy
+):
+    post(started(started_at="yesterday at noon"))
+
+    stored = RawInbound.objects.get()
+    assert stored.processed_at is not None
+    assert stored.error == "started_at: an ISO 8601 time with its offset expected"
+    assert not CallRecord.objects.exists()
+    assert not Ticket.objects.exists()
+
+
+def test_an_event_read_too_many_times_is_given_up(client, provider):
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+    client.post(URL, body, content_type="application/json", **headers)
+    RawInbound.objects.update(process_attempts=5)
+
+    phone_event_process(RawInbound.objects.get().pk)
+
+    stored = RawInbound.objects.get()
+    assert stored.error.startswith("not read after 5 attempts")
+    assert not CallRecord.objects.exists()
+    assert phone_events_waiting(now=timezone.now() + timedelta(minutes=3)) == []

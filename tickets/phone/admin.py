@@ -78,6 +78,7 @@ class CallRecordAdmin(ReadOnly):
     list_display = ["pk", "ticket", "direction", "masked", "duration_seconds", "outcome", "agent"]
     list_filter = ["direction", "outcome", "provider"]
     exclude = ["number"]
+    readonly_fields = ["masked"]
 
     @admin.display(description=gettext_lazy("customer's number"))
     def masked(self, call: CallRecord) -> str:

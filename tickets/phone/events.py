@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from tickets.phone.models import (
     https_only,
 )
 from tickets.phone.numbers import mask_number, number_or_blank
-from tickets.raw_inbound import raw_payload
+from tickets.raw_inbound import RawPayloadUnavailable, raw_payload
 from tickets.services import events_record
 
 
@@ -34,22 +35,49 @@ class EventUnreadable(ValueError):
     """The stored event holds something we cannot use; kept on the raw row as its error."""
 
 
+MAX_ATTEMPTS = 5
+GIVEN_UP = "not read after {attempts} attempts: replay it once the cause is fixed"
+
+
 def phone_event_process(raw_id: int) -> None:
-    """Read one stored event once; a failure we can name is kept on the row and not retried."""
+    """Read one stored event once. A failure we can name is kept on the row and not retried;
+    any other leaves the row for the sweep, up to MAX_ATTEMPTS readings."""
+    if not _take(raw_id):
+        return
     with transaction.atomic():
         stored = RawInbound.objects.select_for_update().filter(pk=raw_id).first()
         if stored is None or stored.processed_at is not None:
             return
-        provider_key = stored.key.split(":", 1)[0]
-        provider = TelephonyProvider.objects.filter(key=provider_key).first()
+        provider = TelephonyProvider.objects.filter(key=stored.key.split(":", 1)[0]).first()
         error, call = "", None
         try:
-            call = _apply(provider, json.loads(raw_payload(stored)))
-        except (EventUnreadable, ValueError) as failure:
+            with transaction.atomic():  # a refused event leaves nothing half-written
+                call = _apply(provider, json.loads(raw_payload(stored)))
+        except (EventUnreadable, ValueError, RawPayloadUnavailable) as failure:
             error = str(failure)[:500]
         stored.processed_at, stored.process_after, stored.error = timezone.now(), None, error
         stored.ticket_id = call.ticket_id if call else None
         stored.save(update_fields=["processed_at", "process_after", "error", "ticket"])
+
+
+def _take(raw_id: int) -> bool:
+    """Count a reading of the unread row (committed on its own); False when it is read,
+    purged, failed, or was tried MAX_ATTEMPTS times already (then marked given up)."""
+    with transaction.atomic():
+        stored = (
+            RawInbound.objects.select_for_update()
+            .filter(pk=raw_id, channel=Channel.PHONE, processed_at__isnull=True, error="")
+            .filter(purged_at__isnull=True)
+            .first()
+        )
+        if stored is None:
+            return False
+        if stored.process_attempts >= MAX_ATTEMPTS:
+            stored.error = GIVEN_UP.format(attempts=stored.process_attempts)
+            stored.save(update_fields=["error"])
+            return False
+        RawInbound.objects.filter(pk=raw_id).update(process_attempts=F("process_attempts") + 1)
+    return True
 
 
 def _apply(provider: TelephonyProvider | None, data: dict) -> CallRecord:

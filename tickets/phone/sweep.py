@@ -81,6 +81,7 @@ def phone_events_waiting(*, now: datetime | None = None, batch: int = SWEEP_BATC
             channel=Channel.PHONE,
             purged_at__isnull=True,
             processed_at__isnull=True,
+            error="",
             received_at__lte=now - RETRY_AFTER,
         )
         .order_by("received_at")
