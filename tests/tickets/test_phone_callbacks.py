@@ -285,3 +285,17 @@ def test_only_the_claimer_sees_the_whole_number(client, agent, teammate, vip, ca
 
     assert response.status_code == 302
     assert "+819012345678" not in queue and "90-1234-5678" not in queue
+
+
+def test_the_periodic_task_runs_the_sweep(vip, calling_team):
+    from tickets.tasks import phone_sweep_task
+
+    start = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        callback = ask(vip)
+
+    with time_machine.travel(start + timedelta(minutes=125), tick=False):
+        assert phone_sweep_task.delay().get() == 1
+
+    callback.refresh_from_db()
+    assert callback.breached_at == start + timedelta(minutes=125)

@@ -268,3 +268,11 @@ def test_an_event_read_too_many_times_is_given_up(client, provider):
     assert stored.error.startswith("not read after 5 attempts")
     assert not CallRecord.objects.exists()
     assert phone_events_waiting(now=timezone.now() + timedelta(minutes=3)) == []
+
+
+def test_a_body_over_64_kib_is_refused_before_anything(post):
+    """C1: an oversized event -> 413, nothing stored."""
+    response = post(started(notes="x" * 70_000))
+
+    assert response.status_code == 413
+    assert not RawInbound.objects.exists()
