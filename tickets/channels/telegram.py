@@ -401,7 +401,7 @@ def telegram_customer(sender: dict, language: str):
                 first_name=_name(sender.get("first_name")),
                 last_name=_name(sender.get("last_name")),
             )
-            user.groups.add(Group.objects.get(name=Role.CUSTOMER))
+            user.groups.add(*Group.objects.filter(name=Role.CUSTOMER))
             CustomerProfile.objects.create(user=user, preferred_language=language)
     except IntegrityError:  # the same user's other update got there first
         return User.objects.select_related("customer_profile").get(username=username)
