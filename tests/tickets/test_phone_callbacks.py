@@ -299,3 +299,23 @@ def test_the_periodic_task_runs_the_sweep(vip, calling_team):
 
     callback.refresh_from_db()
     assert callback.breached_at == start + timedelta(minutes=125)
+
+
+def test_a_call_cannot_be_put_on_another_customers_ticket(
+    client, agent, vip, other_customer, calling_team, policy, receive
+):
+    theirs = receive(customer_email=other_customer.email)
+    callback = ask(vip)
+    client.login(username=agent.username, password=PASSWORD)
+    client.post(f"/console/phone/callbacks/{callback.pk}/take/")
+
+    response = client.post(
+        f"/console/phone/callbacks/{callback.pk}/call/",
+        {"outcome": "resolved", "minutes": "2", "seconds": "0", "ticket": theirs.reference},
+    )
+
+    assert response.status_code == 400
+    assert "This ticket belongs to another customer." in response.content.decode()
+    assert not CallRecord.objects.exists()
+    callback.refresh_from_db()
+    assert callback.state == "claimed"

@@ -173,3 +173,26 @@ def test_an_agent_outside_a_restricted_team_cannot_log_a_call_on_its_ticket(
 
     assert response.status_code == 404
     assert not CallRecord.objects.exists()
+
+
+def test_a_reported_call_from_a_withheld_number_becomes_a_ticket(agent_client, customer, policy):
+    reported = CallRecord.objects.create(direction="inbound", external_id="c-7", number="")
+    page = agent_client.get(f"/console/phone/calls/new-ticket/?call={reported.pk}")
+    assert page.status_code == 200
+
+    response = agent_client.post(
+        "/console/phone/calls/new-ticket/",
+        call_form(
+            call=str(reported.pk),
+            customer_email=customer.email,
+            language="en",
+            subject="Locked out",
+            request_text="I cannot sign in since this morning.",
+        ),
+    )
+
+    assert response.status_code == 302
+    reported.refresh_from_db()
+    assert reported.ticket == Ticket.objects.get()
+    assert (reported.number, reported.outcome) == ("+821012345678", "resolved")
+    assert CallRecord.objects.count() == 1

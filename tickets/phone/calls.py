@@ -147,10 +147,11 @@ def call_link(
         fields = ["ticket", "customer"]
         call.ticket, call.customer = ticket, ticket.customer
         if details is not None:
-            _number, call.notes = _checked(details, ticket.language)
+            number, call.notes = _checked(details, ticket.language)
+            call.number = call.number or number  # a withheld number the agent was told
             call.outcome, call.agent = details.outcome, by
             call.recording_url = details.recording_url or call.recording_url
-            fields += ["notes", "outcome", "agent", "recording_url"]
+            fields += ["number", "notes", "outcome", "agent", "recording_url"]
         call.save(update_fields=fields)
         events_record(ticket=ticket, by=by, changes=[("call", "", call_event_value(call))])
         customer_phone_remember(
@@ -171,6 +172,8 @@ def callback_log(
     customer reached without one gets a new phone ticket; a call that reached nobody is kept
     without a ticket and the request goes back to the queue."""
     ticket = ticket or callback.ticket
+    if ticket is not None and ticket.customer_id != callback.customer_id:
+        raise InvalidCall(_("This ticket belongs to another customer."))
     if ticket is not None:
         return call_log(ticket=ticket, details=details, by=by, callback=callback)
     if details.outcome not in NOT_REACHED:
