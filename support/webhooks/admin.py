@@ -10,7 +10,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 
 from support.webhooks import services
 from support.webhooks.events import WebhookEvent
@@ -108,7 +107,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None) -> HttpResponse:
         return self._secret_page(request, obj, request.webhook_secret, created=True)
 
-    @never_cache
     def rotate_secret_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
         if not self.has_change_permission(request, endpoint):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from support.roles import Role
 from support.webhooks import sender
 from support.webhooks.models import WebhookDelivery, WebhookEndpoint
-from support.webhooks.signing import SIGNATURE_HEADER, signature_header
+from support.webhooks.signing import SIGNATURE_HEADER, SecretUnreadable, signature_header
 from support.webhooks.url_guard import Resolver, UrlRefused, system_resolver, url_check
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,16 @@ def _send(delivery: WebhookDelivery, resolver: Resolver) -> sender.Answer:
         target = url_check(delivery.endpoint.url, resolver=resolver)
     except UrlRefused as refusal:
         return sender.Answer(None, _("Refused: %(reason)s") % {"reason": refusal})
+    try:
+        secrets_in_use = endpoint_secrets(delivery.endpoint)
+    except SecretUnreadable:
+        return sender.Answer(
+            None,
+            _(
+                "The signing secret cannot be decrypted: the key it was sealed with is no longer "
+                "configured (RAW_INBOUND_KEY, SECRET_KEY_FALLBACKS). Rotate the secret."
+            ),
+        )
     body = delivery.body.encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -88,9 +98,7 @@ def _send(delivery: WebhookDelivery, resolver: Resolver) -> sender.Answer:
         "X-Support-Event": delivery.event,
         "X-Support-Event-Id": str(delivery.event_id),
         "X-Support-Delivery": str(delivery.pk),
-        SIGNATURE_HEADER: signature_header(
-            endpoint_secrets(delivery.endpoint), int(time.time()), body
-        ),
+        SIGNATURE_HEADER: signature_header(secrets_in_use, int(time.time()), body),
     }
     return sender.post(
         target,

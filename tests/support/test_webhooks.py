@@ -495,3 +495,17 @@ def test_redirect_is_not_followed(receiver):
         "Redirect to http://169.254.169.254/latest/meta-data/ not followed"
     )
     assert len(receiver.requests) == 1
+
+
+def test_secret_sealed_under_a_key_no_longer_configured_is_a_clear_failure(receiver, settings):
+    endpoint, _secret = endpoint_for(receiver.url())
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="ticket.created", body="{}", next_attempt_at=timezone.now()
+    )
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "another-key", []
+
+    webhook_deliver(delivery_id=delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.last_error.startswith("The signing secret cannot be decrypted")
+    assert receiver.requests == []
