@@ -12,7 +12,8 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from support.audit_models import AuditEntry
 from support.data_models import DataExport
@@ -129,7 +130,11 @@ def test_link_expires_after_seven_days(client, customer, django_capture_on_commi
         response = download(client, link)
 
     assert response.status_code == 410
-    assert "This download link has expired." in response.content.decode()
+    with translation.override("ko"):  # the link is in the customer's language
+        expired = gettext(
+            "This download link has expired. You can ask for a new copy of your data."
+        )
+    assert expired in response.content.decode()
 
 
 def test_expired_archives_are_deleted_by_the_sweep(
