@@ -319,3 +319,20 @@ def test_a_call_cannot_be_put_on_another_customers_ticket(
     assert not CallRecord.objects.exists()
     callback.refresh_from_db()
     assert callback.state == "claimed"
+
+
+def test_outsiders_change_nobody_elses_request(client, vip, other_customer, calling_team):
+    """Another customer's cancel touches only their own (none); a customer cannot take,
+    put back or call a request in the console."""
+    callback = ask(vip)
+    client.login(username=other_customer.username, password=PASSWORD)
+
+    client.post("/en/callback/cancel/")
+    for action in ("take", "put-back", "call"):
+        response = client.post(f"/console/phone/callbacks/{callback.pk}/{action}/")
+        assert response.status_code == 403
+    page = client.get("/en/callback/").content.decode()
+
+    callback.refresh_from_db()
+    assert (callback.state, callback.claimed_by) == ("waiting", None)
+    assert "+819012345678" not in page and "+81 ••••• 5678" not in page
