@@ -336,3 +336,18 @@ def test_outsiders_change_nobody_elses_request(client, vip, other_customer, call
     callback.refresh_from_db()
     assert (callback.state, callback.claimed_by) == ("waiting", None)
     assert "+819012345678" not in page and "+81 ••••• 5678" not in page
+
+
+def test_the_demo_callbacks_load_twice_without_change(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    waiting = CallbackRequest.objects.open().queue_order()
+    assert [(item.customer.email, item.security_incident) for item in waiting] == [
+        ("customer.en@example.com", True),
+        ("customer.ja@example.com", False),
+    ]

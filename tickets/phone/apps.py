@@ -25,3 +25,10 @@ def phone_ready() -> None:
         permission="support.use_console",
         order=14,
     )
+    registry.register_demo_loader("tickets_phone", _load_demo)  # after tickets' teams
+
+
+def _load_demo(stdout) -> None:
+    from tickets.phone.demo import load_demo
+
+    load_demo(stdout)
