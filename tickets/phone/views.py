@@ -23,7 +23,7 @@ console = permission_required("support.use_console", raise_exception=True)
 
 def _form_page(request, template: str, context: dict) -> HttpResponse:
     status = 400 if context["form"].errors else 200
-    return render(request, template, {"console_section": "phone", **context}, status=status)
+    return render(request, template, {"console_section": "callbacks", **context}, status=status)
 
 
 @console
@@ -89,7 +89,7 @@ def calls(request: HttpRequest) -> HttpResponse:
     context = {
         "unlinked": selectors.calls_unlinked(),
         "recent": selectors.calls_recent(request.user),
-        "console_section": "phone",
+        "console_section": "callbacks",
     }
     return render(request, "tickets/phone/calls.html", context)
 
@@ -100,7 +100,7 @@ def callbacks(request: HttpRequest) -> HttpResponse:
         "queue": selectors.callback_queue(),
         "closed": selectors.callbacks_recently_closed(),
         "now": timezone.now(),
-        "console_section": "phone",
+        "console_section": "callbacks",
     }
     return render(request, "tickets/phone/callbacks.html", context)
 
