@@ -196,3 +196,12 @@ def test_a_reported_call_from_a_withheld_number_becomes_a_ticket(agent_client, c
     assert reported.ticket == Ticket.objects.get()
     assert (reported.number, reported.outcome) == ("+821012345678", "resolved")
     assert CallRecord.objects.count() == 1
+
+
+def test_the_form_offers_the_number_we_know(agent_client, customer, policy, receive):
+    ticket = receive()
+    CustomerPhone.objects.create(customer=customer, number="+821012345678", source="callback")
+
+    page = agent_client.get(f"/console/phone/tickets/{ticket.reference}/log-call/")
+
+    assert 'value="+821012345678"' in page.content.decode()

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from support.roles import is_staff_member
 from tickets.models import Ticket
-from tickets.phone.models import CallbackRequest, CallRecord
+from tickets.phone.models import CallbackRequest, CallRecord, CustomerPhone
 
 QUEUE_SIZE = 100
 CALLS_SHOWN = 50
@@ -68,3 +68,9 @@ def calls_recent(user: AbstractBaseUser) -> list[CallRecord]:
 
 def calls_of_ticket(ticket: Ticket) -> list[CallRecord]:
     return list(ticket.calls.select_related("agent").order_by("-id")[:20])
+
+
+def customer_last_number(customer: AbstractBaseUser) -> str:
+    """The number we last learnt for `customer` ("" when none), to prefill a call's form."""
+    row = CustomerPhone.objects.filter(customer=customer).order_by("-id").first()
+    return row.number if row else ""

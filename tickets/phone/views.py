@@ -29,7 +29,8 @@ def _form_page(request, template: str, context: dict) -> HttpResponse:
 @console
 def ticket_log_call(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = ticket_get_for_user(user=request.user, reference=reference)
-    form = CallForm(request.POST or None, language=ticket.language)
+    initial = {"number": selectors.customer_last_number(ticket.customer), "minutes": 0}
+    form = CallForm(request.POST or None, language=ticket.language, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             call_log(ticket=ticket, details=form.details(), by=request.user)
