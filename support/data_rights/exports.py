@@ -4,6 +4,7 @@ expires and works only for the customer, signed in."""
 
 import io
 import json
+import logging
 import secrets
 import zipfile
 from datetime import timedelta
@@ -26,7 +27,9 @@ from support.data_models import DataExport
 from support.data_rights.errors import DataRightsRefused
 from support.queueing import task_queue_after_commit
 from support.services import outbox_enqueue_email, user_preferred_language
+from support.unavailable import Unavailable
 
+logger = logging.getLogger(__name__)
 Status = DataExport.Status
 LINK_DAYS = 7
 LINK_SALT = "support.data-export"
@@ -51,7 +54,19 @@ def data_export_request(*, customer: AbstractBaseUser, request: HttpRequest | No
 
 def data_export_build(*, export_id: int) -> DataExport | None:
     """Build the archive of a pending export, store it, email the link. Safe to run twice:
-    only the run that claims the pending row builds."""
+    only the run that claims the pending row builds. Storage unavailable: the export stays
+    pending for the sweep; any other failure marks it failed (the customer may ask again)."""
+    try:
+        return _build(export_id)
+    except Unavailable:
+        raise
+    except Exception:
+        logger.exception("data export failed", extra={"export": export_id})
+        DataExport.objects.filter(pk=export_id, status=Status.PENDING).update(status=Status.FAILED)
+        return None
+
+
+def _build(export_id: int) -> DataExport | None:
     with transaction.atomic():
         export = (
             DataExport.objects.select_for_update(skip_locked=True)

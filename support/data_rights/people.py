@@ -2,8 +2,10 @@
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from support.audit_models import AuditEntry
 from support.customer_data import Erased, ExportPart
@@ -57,8 +59,17 @@ def erase_people(customer: AbstractBaseUser, erased: Erased) -> None:
     for model in (LegalHold, ErasureRequest):
         for row in model.objects.filter(customer=customer):
             _scrub_reasons(row, erased)
-    DataExport.objects.filter(customer=customer).exclude(file_name="").update(file_name="")
+    _erase_exports(customer)
     _erase_audit(customer, erased, tombstone)
+
+
+def _erase_exports(customer: AbstractBaseUser) -> None:
+    """Archives already built are deleted; one still pending is never built."""
+    for export in DataExport.objects.filter(customer=customer).exclude(file_name=""):
+        default_storage.delete(export.file_name)
+    DataExport.objects.filter(customer=customer).update(
+        status=DataExport.Status.ERASED, file_name=""
+    )
 
 
 def _erase_audit(customer: AbstractBaseUser, erased: Erased, tombstone: str) -> None:
@@ -99,9 +110,11 @@ def _erase_emails(erased: Erased) -> None:
         email.to = f"erased-{erased.customer_id}@invalid" if _addressed(email, erased) else email.to
         email.subject, email.body_text, email.body_html = erased.marker, erased.marker, ""
         email.headers, email.attachments, email.last_error = {}, [], ""
+        if email.sent_at is None and email.failed_at is None:
+            email.failed_at = timezone.now()  # never sent now: its text is gone
         email.save(
             update_fields=["to", "subject", "body_text", "body_html", "headers", "attachments"]
-            + ["last_error"]
+            + ["last_error", "failed_at"]
         )
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext
 from support.audit_models import AuditEntry
 from support.data_models import DataExport
 from support.models import OutboxEmail
+from support.roles import Role
+from tests.conftest import make_person
 from tests.support.data_rights_people import BRUNO, MIREILLE, give_data, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def officer(db):
+    return make_person("officer@example.com", Role.COMPLAINTS_OFFICER, languages=["en"])
 
 
 def request_export(client, customer, capture):
@@ -175,3 +182,40 @@ def test_staff_have_no_export_page(client, agent):
 def test_request_is_post_only(client, customer):
     client.force_login(customer)
     assert client.get(reverse("data_export_request")).status_code == 405
+
+
+def test_a_failing_part_marks_the_export_failed_and_the_customer_may_ask_again(
+    client, customer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from support import customer_data
+
+    def broken(_customer):
+        raise ValueError("a bug in one app's exporter")
+
+    monkeypatch.setitem(customer_data._exporters, "zz_broken", broken)
+    request_export(client, customer, django_capture_on_commit_callbacks)
+
+    assert DataExport.objects.get().status == DataExport.Status.FAILED
+    assert not OutboxEmail.objects.filter(dedupe_key__startswith="data-export:").exists()
+    page = client.get(reverse("data_page")).content.decode()
+    assert "Your last copy could not be prepared." in page
+    monkeypatch.delitem(customer_data._exporters, "zz_broken")
+    request_export(client, customer, django_capture_on_commit_callbacks)
+    assert DataExport.objects.filter(status=DataExport.Status.READY).count() == 1
+
+
+def test_erasure_deletes_the_archives(
+    client, customer, officer, admin_user, django_capture_on_commit_callbacks
+):
+    from support.data_rights.erasure import erasure_approve, erasure_request
+
+    request_export(client, customer, django_capture_on_commit_callbacks)
+    export = DataExport.objects.get()
+    assert default_storage.exists(export.file_name)
+    erasure = erasure_request(customer=customer, by=officer, reason="Asked by email.")
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_approve(erasure=erasure, by=admin_user)
+
+    assert not default_storage.exists(export.file_name)
+    export.refresh_from_db()
+    assert (export.status, export.file_name) == (DataExport.Status.ERASED, "")
