@@ -11,7 +11,13 @@ from complaints.models import (
     ComplaintEvent,
     ComplaintMessage,
 )
-from support.customer_data import Erased, ExportFile, ExportPart, register_customer_data
+from support.customer_data import (
+    Erased,
+    ExportFile,
+    ExportPart,
+    delete_file_after_commit,
+    register_customer_data,
+)
 
 
 def export_complaints(customer: AbstractBaseUser) -> ExportPart:
@@ -66,7 +72,7 @@ def erase_complaints(customer: AbstractBaseUser, erased: Erased) -> None:
     complaints = Complaint.objects.filter(customer=customer)
     attachments = list(ComplaintAttachment.objects.filter(complaint__in=complaints))
     for attachment in attachments:
-        attachment.file.delete(save=False)
+        delete_file_after_commit(attachment.file)
     ComplaintAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
     complaints.update(
         email=f"erased-{customer.pk}@invalid",

@@ -11,6 +11,7 @@ from support.customer_data import (
     Erased,
     ExportFile,
     ExportPart,
+    delete_file_after_commit,
     register_customer_data,
     register_retention_sweep,
 )
@@ -79,7 +80,7 @@ def erase_chats(customer: AbstractBaseUser, erased: Erased) -> None:
 def _delete_attachments(attachments) -> int:
     rows = list(attachments)
     for attachment in rows:
-        attachment.file.delete(save=False)
+        delete_file_after_commit(attachment.file)
     ChatAttachment.objects.filter(pk__in=[a.pk for a in rows]).delete()
     return len(rows)
 

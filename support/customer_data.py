@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,11 @@ def erasure_blockers(customer: AbstractBaseUser) -> list[str]:
 
 def retention_sweeps(kind: str) -> Iterable[RetentionSweep]:
     return [sweep for _key, sweep in _sweeps.get(kind, [])]
+
+
+def delete_file_after_commit(field) -> None:
+    """Delete a stored file once the caller's transaction commits: rolled back, the rows still
+    name their files, which must then still be there."""
+    storage, name = field.storage, field.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

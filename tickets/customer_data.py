@@ -11,6 +11,7 @@ from support.customer_data import (
     Erased,
     ExportFile,
     ExportPart,
+    delete_file_after_commit,
     register_customer_data,
     register_retention_sweep,
 )
@@ -130,7 +131,7 @@ def erase_tickets(customer: AbstractBaseUser, erased: Erased) -> None:
     marker = erased.marker
     tickets = Ticket.objects.filter(customer=customer)
     for attachment in Attachment.objects.filter(ticket__in=tickets):
-        attachment.file.delete(save=False)
+        delete_file_after_commit(attachment.file)
     Attachment.objects.filter(ticket__in=tickets).delete()
     tickets.update(subject=marker, external_conversation="")
     Message.objects.filter(ticket__in=tickets).update(
@@ -194,7 +195,7 @@ def sweep_attachments(before: datetime, held: frozenset[int], batch: int) -> int
     deleted = 0
     while chunk := list(due[:batch]):
         for attachment in chunk:
-            attachment.file.delete(save=False)
+            delete_file_after_commit(attachment.file)
         Attachment.objects.filter(pk__in=[a.pk for a in chunk]).delete()
         deleted += len(chunk)
         if len(chunk) < batch:

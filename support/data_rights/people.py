@@ -3,7 +3,7 @@
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -66,7 +66,8 @@ def erase_people(customer: AbstractBaseUser, erased: Erased) -> None:
 def _erase_exports(customer: AbstractBaseUser) -> None:
     """Archives already built are deleted; one still pending is never built."""
     for export in DataExport.objects.filter(customer=customer).exclude(file_name=""):
-        default_storage.delete(export.file_name)
+        name = export.file_name
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
     DataExport.objects.filter(customer=customer).update(
         status=DataExport.Status.ERASED, file_name=""
     )

@@ -66,12 +66,15 @@ def hold(customer, by) -> None:
     LegalHold.objects.create(customer=customer, set_by=by, reason="Court order 12")
 
 
-def test_attachments_older_than_the_period_are_deleted(customer, other_customer):
+def test_attachments_older_than_the_period_are_deleted(
+    customer, other_customer, django_capture_on_commit_callbacks
+):
     keep(RetentionPeriod.Kind.ATTACHMENT, 90)
     old = ticket_with_file(customer, age=91 * DAY)
     recent = ticket_with_file(other_customer, age=89 * DAY)
 
-    deleted = retention_sweep()
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the rows have gone
+        deleted = retention_sweep()
 
     assert deleted[RetentionPeriod.Kind.ATTACHMENT] == 1
     assert not Attachment.objects.filter(pk=old.pk).exists()
