@@ -82,6 +82,7 @@ def customer_texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
 
 @pytest.mark.parametrize("secret", ["", "wrong-secret"])
 def test_a_missing_or_wrong_secret_is_refused_and_nothing_is_stored(deliver, secret):
+    """H1: no or a wrong X-Telegram-Bot-Api-Secret-Token: 401, nothing stored."""
     response = deliver(update("private_text.json"), secret=secret)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
@@ -112,11 +113,25 @@ def test_a_body_that_is_no_update_is_refused_with_a_message(deliver):
 
 
 def test_the_same_update_delivered_twice_makes_one_message(deliver, telegram):
+    """H2: Telegram's retry of an update_id: one raw row, one message."""
     first = deliver(update("private_text.json"))
     again = deliver(update("private_text.json"))
     assert first.status_code == again.status_code == 200
     assert RawInbound.objects.filter(channel="telegram").count() == 1
     assert Message.objects.filter(channel="telegram").count() == 1
+
+
+def test_the_webhook_only_stores_and_answers(client, bot):
+    """H5: the answer waits for nothing but the stored row: no parsing, intake or Telegram
+    call before the 200; the reading is queued for after the commit (a worker's)."""
+    url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
+    headers = {"X-Telegram-Bot-Api-Secret-Token": bot.webhook_secret}
+    body = json.dumps(update("private_text.json"))
+    response = client.post(url, body, content_type="application/json", headers=headers)
+    assert response.status_code == 200 and response.json() == {"ok": True}
+    stored = RawInbound.objects.get(channel="telegram")
+    assert stored.processed_at is None and stored.process_after is not None  # the sweep's turn
+    assert not Ticket.objects.exists()
 
 
 def test_the_raw_update_is_stored_sealed_before_it_is_read(deliver):
@@ -302,6 +317,7 @@ def test_the_outbox_row_is_written_with_the_reply(ticket, agent, telegram):
 
 
 def test_a_429_waits_the_retry_after_telegram_gives(ticket, agent, telegram):
+    """I7: a 429 with retry_after: the reply waits that long (pending), then is sent."""
     message = ticket_reply(ticket=ticket, author=agent, body="Please wait.")
     telegram.refuse_next(retry_after=7)
     row = telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
@@ -317,6 +333,8 @@ def test_a_429_waits_the_retry_after_telegram_gives(ticket, agent, telegram):
 def test_telegram_down_leaves_the_reply_pending_then_the_sweep_sends_it_once(
     ticket, agent, telegram
 ):
+    """I7: Telegram answering 5xx: the reply waits longer each time (pending), nothing lost;
+    the sweep sends it once Telegram is back."""
     message = ticket_reply(ticket=ticket, author=agent, body="Your deposit is credited.")
     telegram.down = True
     row = telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
