@@ -257,6 +257,21 @@ def test_a_file_of_a_type_we_do_not_take_is_refused_with_a_message(deliver, tele
     assert Message.objects.get().metadata["dropped_attachments"] == ["setup.exe"]
 
 
+def test_a_file_telegram_no_longer_has_is_told_and_the_text_kept(deliver, telegram):
+    deliver(update("photo_caption.json"))  # the fake has no such file: getFile answers 400
+    assert Message.objects.get().body == "Screenshot of the withdrawal screen"
+    assert not Attachment.objects.exists()
+    assert len(customer_texts(telegram, 601234568)) == 1  # please send it again
+
+
+def test_telegram_away_while_fetching_a_file_leaves_the_update_for_later(deliver, telegram):
+    telegram.down = True
+    deliver(update("photo_caption.json"))
+    stored = RawInbound.objects.get(channel="telegram")
+    assert stored.processed_at is None and stored.error == ""  # the worker's retry, the sweep
+    assert not Ticket.objects.exists()
+
+
 def test_a_file_is_fetched_only_from_the_configured_host(deliver, telegram, monkeypatch):
     """getFile's file_path is Telegram's word, never a host: a path naming another host is
     still asked of the configured one (and not found there)."""

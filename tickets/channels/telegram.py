@@ -333,6 +333,10 @@ def _file_refused(bot, chat_id, language, name, why, message_id) -> None:
                 "Your file %(name)s is larger than %(limit)s MB, so we could not receive it. "
                 "Please send a smaller file or a screenshot."
             ) % {"name": name, "limit": limit_mb}
+        elif why == "fetch":
+            text = _(
+                "We could not receive your file %(name)s from Telegram. Please send it again."
+            ) % {"name": name}
         else:
             text = _(
                 "We cannot accept the file %(name)s. Please send an image, a PDF, a text file "
@@ -356,7 +360,8 @@ def file_limit() -> int:
 
 def fetch_files(bot: TelegramBot, refs: list[TelegramFileRef]) -> Prepared:
     """Each file fetched from Telegram and checked like any upload (tickets/files.py), or
-    refused ("size", "type") with its name redacted like every file name."""
+    refused ("size", "type", "fetch": Telegram no longer has it) with its name redacted like
+    every file name. Telegram away raises, for the whole update to be read again later."""
     from tickets.intake import InboundAttachment
     from tickets.services import attachments_check
 
@@ -367,7 +372,14 @@ def fetch_files(bot: TelegramBot, refs: list[TelegramFileRef]) -> Prepared:
         if ref.size is not None and ref.size > limit:
             prepared.refused.append((name, "size"))
             continue
-        content = telegram_api.download(bot, telegram_api.get_file(bot, ref.file_id), limit=limit)
+        try:
+            found = telegram_api.get_file(bot, ref.file_id)
+            content = telegram_api.download(bot, found, limit=limit)
+        except telegram_api.TelegramRetryAfter:
+            raise
+        except telegram_api.TelegramRefused:  # gone, or too old: the message still counts
+            prepared.refused.append((name, "fetch"))
+            continue
         if content is None:
             prepared.refused.append((name, "size"))
             continue
