@@ -60,6 +60,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
         return [rotate, *super().get_urls()]
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Disable an endpoint instead: its delivery log stays."""
+        return False
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return self.readonly_fields if obj is not None else []
 

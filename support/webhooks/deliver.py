@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from support.roles import Role
 from support.webhooks import sender
+from support.webhooks.emit import subscriptions_changed
 from support.webhooks.models import WebhookDelivery, WebhookEndpoint
 from support.webhooks.signing import SIGNATURE_HEADER, SecretUnreadable, signature_header
 from support.webhooks.url_guard import Resolver, UrlRefused, system_resolver, url_check
@@ -169,6 +170,7 @@ def endpoint_disable_failing(endpoint: WebhookEndpoint, *, now: datetime) -> boo
         if not changed:
             return False
         endpoint.enabled, endpoint.disabled_at = False, now
+        subscriptions_changed()
         WebhookDelivery.objects.filter(endpoint=endpoint, next_attempt_at__isnull=False).update(
             next_attempt_at=None, failed_at=now, last_error=_("The endpoint was disabled.")
         )

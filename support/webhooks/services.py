@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from support.audit import audit_record
 from support.audit_models import AuditAction
-from support.webhooks.emit import deliver_after_commit
+from support.webhooks.emit import deliver_after_commit, subscriptions_changed
 from support.webhooks.models import WebhookDelivery, WebhookEndpoint
 from support.webhooks.signing import secret_generate, secret_seal, secret_unseal
 
@@ -37,6 +37,7 @@ def webhook_endpoint_create(
             name=name, url=url, events=events, enabled=enabled, secret_sealed=secret_seal(secret)
         )
         _audit(endpoint, by, "created")
+        subscriptions_changed()
     return endpoint, secret
 
 
@@ -54,6 +55,7 @@ def webhook_endpoint_update(
         if fields:
             endpoint.save(update_fields=fields)
         _audit(endpoint, by, "changed", fields=sorted(changed))
+        subscriptions_changed()
     return endpoint
 
 

@@ -24,6 +24,7 @@ from support.webhooks.models import WebhookDelivery, WebhookEndpoint
 from support.webhooks.services import (
     webhook_endpoint_create,
     webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
     webhook_replay,
 )
 from support.webhooks.tasks import webhook_sweep_task
@@ -115,7 +116,8 @@ def test_only_subscribed_and_enabled_endpoints_get_a_delivery(
     wanted, _secret = endpoint_for(receiver.url("/wanted"))
     endpoint_for(receiver.url("/other"), events=[WebhookEvent.CHAT_STARTED])
     off, _secret = endpoint_for(receiver.url("/off"))
-    WebhookEndpoint.objects.filter(pk=off.pk).update(enabled=False)
+    off.enabled = False
+    webhook_endpoint_update(endpoint=off, changed=["enabled"], by=None)
 
     rows = emit_committed(django_capture_on_commit_callbacks)
 
@@ -228,6 +230,8 @@ def test_endpoint_failing_for_a_day_is_disabled_and_admins_get_a_notice(receiver
     [notice] = OutboxEmail.objects.filter(to=admin_user.email)
     assert notice.subject == "Webhook endpoint “CRM” disabled after repeated failures"
     assert f"/admin/support/webhookendpoint/{endpoint.pk}/change/" in notice.body_text
+    with transaction.atomic():
+        assert webhook_emit(WebhookEvent.TICKET_CREATED, {"ticket": {"id": 8}}) == []
 
 
 def test_short_outage_does_not_disable_the_endpoint(receiver, admin_user):
