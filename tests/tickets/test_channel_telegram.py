@@ -467,3 +467,32 @@ def test_a_bot_in_live_chat_mode_puts_the_customer_in_the_queue_and_relays_agent
     second["message"].update(message_id=30, text="Thanks, waiting.")
     deliver(second)
     assert Conversation.objects.get().messages.filter(sender=SenderKind.CUSTOMER).count() == 2
+
+
+# --- The admin -----------------------------------------------------------------------------------
+
+
+def test_an_admin_adds_a_bot_whose_token_is_never_shown_and_registers_its_webhook(
+    admin_user, team, telegram, settings
+):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    add = reverse("admin:tickets_telegrambot_add")
+    form = {"username": "@SupportKrBot", "team": team.pk, "mode": "tickets", "enabled": "on"}
+    refused = client.post(add, {**form, "token": "not-a-token"})
+    assert refused.status_code == 200 and not TelegramBot.objects.exists()
+    assert "BotFather" in refused.content.decode()
+    assert client.post(add, {**form, "token": TOKEN}).status_code == 302
+    bot = TelegramBot.objects.get(username="SupportKrBot")
+    assert bot.token_sealed and TOKEN.encode() not in bytes(bot.token_sealed)
+    page = client.get(reverse("admin:tickets_telegrambot_change", args=[bot.pk])).content.decode()
+    assert TOKEN not in page and bot.webhook_secret not in page
+    assert f"/channels/telegram/{bot.pk}/webhook" in page
+
+    settings.SITE_URL = "https://support.example.com"
+    changelist = reverse("admin:tickets_telegrambot_changelist")
+    client.post(changelist, {"action": "register_webhook", "_selected_action": [bot.pk]})
+    call = telegram.sent("setWebhook")[0]
+    assert call.token == TOKEN and call.data["secret_token"] == bot.webhook_secret
