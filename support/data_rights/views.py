@@ -70,6 +70,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
 
 def _console_context(**forms) -> dict:
     return {
+        "console_section": "data_rights",
         "erasures": ErasureRequest.objects.select_related("customer", "requested_by", "decided_by")[
             :50
         ],

@@ -2,14 +2,17 @@
 prepared; the page passes axe-core's WCAG 2.1 AA rules and fits the screen."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 from django.utils.translation import gettext
 
 from config.celery import app
-from support.data_models import DataExport
+from support.data_models import DataExport, ErasureRequest, LegalHold
+from support.roles import Role
 from tests.browser.conftest import screenshot
-from tests.browser.test_accessibility import PHONE, audit, axe_source, overflow, report
+from tests.browser.test_accessibility import DESKTOP, PHONE, audit, axe_source, overflow, report
 from tests.browser.test_home_pages import log_in
+from tests.conftest import make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,3 +67,32 @@ def test_korean_customer_asks_for_their_data_on_a_phone(
     check(page, "pending")
     assert DataExport.objects.get(customer=customer).status == DataExport.Status.PENDING
     assert not found and not wide, "\n" + report(found, wide)
+
+
+def test_officer_reads_why_an_erasure_is_refused(live_server, page_factory, customer):
+    officer = make_person("officer@example.com", Role.COMPLAINTS_OFFICER, languages=["en"])
+    Group.objects.get(name=Role.COMPLAINTS_OFFICER).permissions.add(
+        Permission.objects.get(codename="manage_customer_data")
+    )  # the data migration's grant, gone with the flush of transactional tests
+    LegalHold.objects.create(customer=customer, set_by=officer, reason="Court order 2026-88")
+    axe = axe_source()
+
+    page = page_factory(viewport=DESKTOP)
+    log_in(page, live_server.url, "en", officer.email)
+    page.goto(f"{live_server.url}/console/data-rights/")
+    page.get_by_label("Customer's email address").first.fill(customer.email)
+    page.get_by_label("Reason", exact=True).first.fill("The customer asked by email.")
+    page.get_by_role("button", name="Request erasure").click()
+    page.wait_for_selector("[data-testid=error-summary]")
+
+    assert (
+        "The customer is under a legal hold."
+        in page.locator("[data-testid=error-summary]").inner_text()
+    )
+    assert "Court order 2026-88" in page.locator("main").inner_text()
+    screenshot(page, "data-rights-console-refused-en-1280")
+    violations, pixels = audit(page, axe), overflow(page)
+    assert not violations and not pixels, "\n" + report(
+        {"console": violations}, {"console": pixels}
+    )
+    assert not ErasureRequest.objects.exists()
