@@ -28,7 +28,12 @@ from helpcenter.search.confidence import confidence_factor
 from helpcenter.search.corpus import ARTICLES, COMMUNITY, Corpus
 from helpcenter.search.index import generation
 from helpcenter.search.learned import learned_boosts, learned_known, with_learned
-from helpcenter.search.out_of_scope import OUT_OF_SCOPE_FACTOR, asks_for_a_prediction
+from helpcenter.search.out_of_scope import (
+    OUT_OF_SCOPE_FACTOR,
+    asks_about_another_service,
+    asks_for_a_prediction,
+    is_not_a_support_question,
+)
 from helpcenter.search.postings import DocumentTable, Postings, PostingsCache, Weights
 from helpcenter.search.synonyms import SYNONYM_GROUPS
 
@@ -390,7 +395,11 @@ def rank_articles(
     scores = [score for _owner, score, _language in owners] + [0.0]
     known = learned_known(found.known, boosts, owners[0][0])
     factor = confidence_factor(known=known, best=scores[0], second=scores[1])
-    if asks_for_a_prediction(query):
+    if (
+        asks_for_a_prediction(query)
+        or asks_about_another_service(query)
+        or is_not_a_support_question(query)
+    ):
         factor *= OUT_OF_SCOPE_FACTOR  # no article answers it, whatever words it shares
     return [
         (owner_id, _rounded(score * factor), language)
