@@ -51,6 +51,8 @@ class AuditAction(models.TextChoices):
     WEBHOOK_ENDPOINT_CHANGED = "webhook_endpoint_changed", _("Webhook endpoint changed")
     AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
     AUDIT_PURGED = "audit_purged", _("Old audit entries deleted")
+    CUSTOMER_MERGED = "customer_merged", _("Customers merged")
+    CUSTOMER_UNMERGED = "customer_unmerged", _("Customer merge undone")
 
 
 class AuditQuerySet(models.QuerySet):
