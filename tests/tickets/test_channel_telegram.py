@@ -174,6 +174,14 @@ def test_a_seed_phrase_is_redacted_and_the_customer_warned_in_telegram(deliver, 
     assert len(customer_texts(telegram, 601234568)) == 1  # the security notice
 
 
+def test_a_message_without_a_secret_gets_no_security_notice(deliver, telegram):
+    body = update("private_text.json")
+    body["message"]["text"] = "Is [seed phrase removed] what your app shows? 12 words, no."
+    deliver(body)
+    assert "[seed phrase removed]" in Message.objects.get().body
+    assert not customer_texts(telegram, 601234568)
+
+
 def test_a_korean_customer_gets_a_korean_ticket(deliver):
     deliver(update("private_korean.json"))
     ticket = Ticket.objects.get()

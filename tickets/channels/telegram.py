@@ -32,12 +32,14 @@ from django.utils.translation import gettext as _
 
 from support.models import CustomerProfile
 from support.roles import Role
+from support.taxonomy import LANGUAGE_CODES
 from support.text import (
     cut_customer_text,
     redact_customer_file_name,
     redact_customer_text,
     security_notice,
 )
+from support.text.messages import MARKERS, secret_marker
 from tickets.channels import telegram_api
 from tickets.channels.adapters import chat_bridge, register_adapter
 from tickets.channels.telegram_outbound import (
@@ -252,7 +254,7 @@ def _to_ticket(bot, kind, message, customer, language, text, prepared) -> tuple[
     )
     ticket = intake_message(inbound, customer=customer)
     stored = ticket.messages.filter(external_id=external_id).only("body").first()
-    if stored is not None and stored.body != inbound.text.strip() and "[" in stored.body:
+    if stored is not None and secret_removed(inbound.text, stored.body):
         telegram_notice_enqueue(
             bot=bot,
             chat_id=chat_id,
@@ -260,6 +262,13 @@ def _to_ticket(bot, kind, message, customer, language, text, prepared) -> tuple[
             text=security_notice(language),
         )
     return ticket, ""
+
+
+def secret_removed(sent: str, stored: str) -> bool:
+    """Whether the gate put a marker ("[seed phrase removed]", in any of our languages) into
+    the stored text that the customer did not write themselves."""
+    markers = {secret_marker(kind, lang=lang) for kind in MARKERS for lang in LANGUAGE_CODES}
+    return any(marker in stored and marker not in sent for marker in markers)
 
 
 def _metadata(bot: TelegramBot, kind: str, message: dict, prepared: Prepared) -> dict:
