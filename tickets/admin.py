@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from support.localised import timezone_name
 from tickets.channels.email import email_process
+from tickets.channels.webhooks import webhook_replay
 from tickets.models import (
     BusinessCalendar,
     Channel,
@@ -160,6 +161,8 @@ class RawInboundAdmin(admin.ModelAdmin):
                 email_process(raw_id=raw.pk, mailbox=raw.mailbox)  # the pipe's, if it named one
             except RawPayloadUnavailable as error:
                 self.message_user(request, str(error), level=messages.WARNING)
+        for raw in queryset.exclude(channel=Channel.EMAIL).filter(processed_at__isnull=True):
+            webhook_replay(raw_id=raw.pk)  # a webhook body (Telegram): its adapter reads it
 
 
 @admin.register(SurveyPolicy)

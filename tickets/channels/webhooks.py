@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from support.error_views import error_payload
 from support.queueing import task_queue_after_commit
@@ -45,10 +45,12 @@ class WebhookMalformed(Exception):
 
 
 @csrf_exempt
-@require_POST
-def channel_webhook(request: HttpRequest, provider: str, account: str) -> JsonResponse:
+@require_http_methods(["GET", "POST"])
+def channel_webhook(request: HttpRequest, provider: str, account: str) -> HttpResponse:
     adapter = adapter_for(provider)
     found = adapter.account(account) if adapter is not None else None
+    if request.method == "GET":  # a provider's subscription check (Meta's hub.challenge)
+        return _challenge(request, adapter, found)
     if found is None or not adapter.verify(request, found):
         message = _("The webhook's secret is missing or wrong.")
         return JsonResponse(error_payload("unauthorized", message), status=401)
@@ -58,6 +60,16 @@ def channel_webhook(request: HttpRequest, provider: str, account: str) -> JsonRe
         message = _("The body is not an update this webhook can read.")
         return JsonResponse(error_payload("bad_request", message), status=400)
     return JsonResponse({"ok": True})
+
+
+def _challenge(request: HttpRequest, adapter, found) -> HttpResponse:
+    """The adapter's answer to a provider's GET check; 403 when it does not accept it."""
+    challenge = getattr(adapter, "challenge", None)
+    answer = challenge(request, found) if challenge is not None and found is not None else None
+    if answer is None:
+        message = _("The webhook's secret is missing or wrong.")
+        return JsonResponse(error_payload("forbidden", message), status=403)
+    return answer
 
 
 def webhook_store(*, adapter: ChannelAdapter, account: object, body: bytes) -> RawInbound:
@@ -161,3 +173,12 @@ def webhooks_waiting_sweep(*, now: datetime | None = None) -> int:
     for raw_id in due:
         webhook_process_task.delay(raw_id)
     return len(due)
+
+
+def webhook_replay(*, raw_id: int) -> Ticket | None:
+    """Read an unread payload again after a fix (the raw payloads' admin action): its error and
+    count of attempts cleared first. A payload read already changes nothing."""
+    RawInbound.objects.filter(pk=raw_id, processed_at__isnull=True).update(
+        error="", process_attempts=0
+    )
+    return webhook_process(raw_id=raw_id)
