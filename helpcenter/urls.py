@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpcenter import community, views
+from helpcenter import community, verification, views
 
 app_name = "helpcenter"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
+    path("verify/", verification.verify_page, name="verify"),
+    path("verify/report/", verification.verify_report, name="verify_report"),
     path("community/", community.topic_list, name="community"),
     path("community/new/", community.topic_new, name="topic_new"),
     path("community/<int:pk>/", community.topic_detail, name="topic"),

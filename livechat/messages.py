@@ -1,6 +1,8 @@
 """Messages: the customer's (and the bot's answer while the bot has the chat), the agent's,
 and how far each side has read."""
 
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models.functions import Greatest
@@ -10,15 +12,26 @@ from livechat import bot, redaction, texts
 from livechat.handoff import bot_reply_store, conversation_escalate, conversation_queue
 from livechat.models import Conversation, SenderKind, Status
 from livechat.services import (
+    MAX_MESSAGE_CHARS,
     ChatError,
     Posted,
     check_may_act,
+    conversation_event,
     conversation_lock,
     existing_message,
     store_message,
     system_message,
 )
+from support.official.services import official_domains, verification_line_for, verification_url
 from support.text import Analysis, analyze, redact_customer_text, security_notice
+from support.text.impersonation import (
+    contacted_elsewhere,
+    domains_in,
+    impersonation_notice,
+    lookalike_links,
+)
+
+IMPERSONATION_EVENT = "impersonation_suspected"
 
 
 def conversation_post_customer_message(
@@ -67,7 +80,31 @@ def customer_message_store(conversation: Conversation, *, client_id: str, text: 
     if redacted.secrets:
         notice = security_notice(conversation.language)
         posted.messages.append(system_message(conversation, notice, automated=True))
+    if _impersonation_suspected(redacted.text) and not _impersonation_warned(conversation):
+        posted.messages.append(_impersonation_warn(conversation))
     return posted
+
+
+def _impersonation_suspected(text: str) -> bool:
+    """Someone posed as us (support.text.impersonation); our domains read only when the text
+    names a domain."""
+    if contacted_elsewhere(text):
+        return True
+    return bool(domains_in(text)) and bool(
+        lookalike_links(text, official_domains=official_domains())
+    )
+
+
+def _impersonation_warned(conversation: Conversation) -> bool:
+    return conversation.events.filter(kind=IMPERSONATION_EVENT).exists()
+
+
+def _impersonation_warn(conversation: Conversation):
+    """Once per chat: an event agents see, and the safety notice in the customer's language."""
+    conversation_event(conversation, IMPERSONATION_EVENT)
+    url = verification_url(conversation.language)
+    notice = impersonation_notice(conversation.language, url=url)
+    return system_message(conversation, notice, automated=True)
 
 
 def _bot_turn(posted: Posted, *, text: str, analysis: Analysis) -> None:
@@ -113,6 +150,8 @@ def conversation_post_agent_message(
             return Posted(conversation, duplicate_of=existing)
         if conversation.status == Status.ENDED:
             raise ChatError("ended", texts.ended(translation.get_language() or "en"))
+        if not internal:
+            body = _with_verification_code(conversation, body, client_id=client_id)
         message = store_message(
             conversation,
             SenderKind.AGENT,
@@ -122,6 +161,14 @@ def conversation_post_agent_message(
             internal=internal,
         )
     return Posted(conversation, [message])
+
+
+def _with_verification_code(conversation: Conversation, body: str, *, client_id: str) -> str:
+    """The reply with the line that lets the customer check it came from us, in their
+    language (support.official); the same client id gets the same code."""
+    source = f"chat:{conversation.pk}:{client_id or secrets.token_hex(8)}"
+    line = verification_line_for(channel="chat", source=source, language=conversation.language)
+    return body[: MAX_MESSAGE_CHARS - len(line) - 2] + "\n\n" + line
 
 
 def conversation_mark_read(*, conversation_id: int, reader: str, up_to: int) -> None:

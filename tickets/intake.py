@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from support.emails import AUTO_REPLIED
 from support.models import CustomerProfile, OutboxEmail
+from support.official.services import official_domains, verification_url
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
@@ -24,12 +25,20 @@ from support.text import (
     redact_customer_text,
     security_notice,
 )
-from tickets.channels.email_quotes import email_new_html
+from support.text.impersonation import (
+    Impersonation,
+    contacted_elsewhere,
+    domains_in,
+    lookalike_links,
+)
+from tickets.channels.email_quotes import email_new_html, email_new_text
 from tickets.channels.email_threads import email_participants_record, email_thread
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
 from tickets.files import HEAD_BYTES, sniff
 from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
 from tickets.follow_up import follow_up_job, follow_up_soon
+from tickets.identities.models import IdentityKind
+from tickets.identities.selectors import customer_for_handle
 from tickets.live import ticket_changed
 from tickets.models import Channel, Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
@@ -106,10 +115,11 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
         return duplicate
     analysis = analyze(message.text, lang_hint=message.language_hint)
     message, analysis = _gate_fields(message, analysis, found=in_names)
+    impersonation = _impersonation(_own_words(message.channel, analysis.redacted_text))
     for attempt in range(STORE_ATTEMPTS):
         try:
             with transaction.atomic():
-                ticket, is_new, emails = _store(message, analysis, customer)
+                ticket, is_new, emails = _store(message, analysis, customer, impersonation)
             break
         except IntegrityError:
             duplicate = _already_received(message)  # a concurrent delivery of it won
@@ -226,7 +236,9 @@ def _already_received(message: InboundMessage) -> Ticket | None:
     return Ticket.objects.get(pk=found[0]) if found else None
 
 
-def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list[OutboxEmail]]:
+def _store(
+    message: InboundMessage, analysis, known, impersonation: Impersonation
+) -> tuple[Ticket, bool, list[OutboxEmail]]:
     customer = _customer_for(message, analysis.language, known)
     now = timezone.now()
     ticket = _thread(message, customer)
@@ -256,7 +268,8 @@ def _store(message: InboundMessage, analysis, known) -> tuple[Ticket, bool, list
         webhooks_message_added(ticket, stored)
     ticket_changed(ticket=ticket, by=customer)
     warning = _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None
-    return ticket, is_new, [warning] if warning is not None else []
+    notice = _warn_about_impersonation(ticket, customer, impersonation) if impersonation else None
+    return ticket, is_new, [email for email in (warning, notice) if email is not None]
 
 
 def _customer_for(message: InboundMessage, language: str, known) -> AbstractBaseUser:
@@ -267,7 +280,7 @@ def _customer_for(message: InboundMessage, language: str, known) -> AbstractBase
     if message.customer_id:
         return users.get(pk=message.customer_id)
     email = User.objects.normalize_email(message.customer_email).lower()
-    user = users.filter(username=email).first()
+    user = customer_for_handle(users, kind=IdentityKind.EMAIL, value=email, username=email)
     if user is None:
         user = User.objects.create_user(username=email, email=email, password=None)
         _customer_role_add(user)
@@ -415,3 +428,63 @@ def _warn_about_secrets(
         new_key=True,  # the message was stored in this transaction
         auto_submitted=AUTO_REPLIED,  # it answers the customer's message
     )
+
+
+def _own_words(channel: str, text: str) -> str:
+    """The customer's own words: an email without the reply it quotes (ours may well name
+    Telegram or our support) and without its signature."""
+    if channel != Channel.EMAIL:
+        return text
+    return email_new_text(text) or text
+
+
+def _impersonation(text: str) -> Impersonation:
+    """The signs that someone posed as us (support.text.impersonation); our domains are read
+    only when the text names a domain, which few messages do."""
+    if contacted_elsewhere(text):
+        return Impersonation(contacted_elsewhere=True)
+    if not domains_in(text):
+        return Impersonation()
+    return Impersonation(
+        lookalike_domains=lookalike_links(text, official_domains=official_domains())
+    )
+
+
+def _warn_about_impersonation(
+    ticket: Ticket, customer: AbstractBaseUser, found: Impersonation
+) -> OutboxEmail | None:
+    """Mark the ticket (agents see a warning) and write the customer one safety notice in
+    their language: once per ticket, however many messages show the signs."""
+    if ticket.impersonation_suspected:
+        return None
+    ticket.impersonation_suspected = True
+    fields = ["impersonation_suspected"]
+    if ticket.follow_up_after is None:  # deliver the notice with the follow-up
+        ticket.follow_up_after = timezone.now() + FOLLOW_UP_GRACE
+        fields.append("follow_up_after")
+    save_ticket(ticket, fields)
+    changes = [("impersonation_suspected", False, True)]
+    if found.lookalike_domains:  # for agents; punycode, so that no look-alike letter hides
+        links = ", ".join(_ascii_domain(domain) for domain in found.lookalike_domains)
+        changes.append(("impersonation_links", "", links[:200]))
+    events_record(ticket=ticket, by=customer, changes=changes)
+    if not customer.email:
+        return None
+    return outbox_enqueue_email(
+        dedupe_key=f"impersonation:{ticket.pk}",
+        to=customer.email,
+        template="tickets/emails/impersonation_notice",
+        language=ticket.language,
+        # The look-alike links are not repeated: a mail client would make them links again.
+        context={"ticket": ticket, "url": verification_url(ticket.language)},
+        deliver_after_commit=False,
+        new_key=True,  # the flag was set in this transaction: no notice can exist yet
+        auto_submitted=AUTO_REPLIED,  # it answers the customer's message
+    )
+
+
+def _ascii_domain(domain: str) -> str:
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain.encode("ascii", "backslashreplace").decode("ascii")

@@ -308,6 +308,10 @@ SENTENCES: dict[str, Sentence] = {
     "sla_breach": _sla_breach,
     "email_bounced": _said(gettext_lazy("Our email to %(after)s could not be delivered.")),
     "raw_email_downloaded": _said(gettext_lazy("%(actor)s downloaded the original email.")),
+    "impersonation_suspected": _said(
+        gettext_lazy("Possible impersonation scam: the customer was sent a safety notice.")
+    ),
+    "impersonation_links": _said(gettext_lazy("Look-alike links in the message: %(after)s")),
     "call": call_sentence,
     "call_started": call_started_sentence,
 }

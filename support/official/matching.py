@@ -63,6 +63,7 @@ ADDED_WORDS = (
 FOLDS = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
 SEPARATORS_RE = re.compile(r"[\s_.\-·•]+")
 MIN_CONTAINED = 4  # an official name this long inside another one is a look-alike
+LIKENESS_SAME = 5  # the highest likeness: the same skeleton
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,11 @@ def matches(kind: str, value: str, officials: list[Official]) -> Match:
     for official in same_kind:
         if official.value == value or _covered(official, value):
             return Match(official=official)
-    for official in same_kind + _related(kind, officials):
-        if _looks_like(kind, value, official):
-            return Match(looks_like=official)
+    scored = [(_likeness(kind, value, o), o) for o in same_kind + _related(kind, officials)]
+    # The closest; between equals, the longer official value (the more particular one).
+    best = max(scored, key=lambda pair: (pair[0], len(pair[1].value)), default=(0, None))
+    if best[0] > 0:
+        return Match(looks_like=best[1])
     return Match()
 
 
@@ -173,22 +176,21 @@ def _related(kind: str, officials: list[Official]) -> list[Official]:
     return [Official(DOMAIN, domain) for domain in sorted(domains)]
 
 
-def _looks_like(kind: str, value: str, official: Official) -> bool:
+def _likeness(kind: str, value: str, official: Official) -> int:
+    """How closely `value` passes for `official`: 0 not at all, up to LIKENESS_SAME."""
     if kind == PHONE or official.kind == PHONE:
-        return False  # digits: a different number is just a different number
+        return 0  # digits: a different number is just a different number
     if kind == EMAIL and official.kind == EMAIL:
         local, _, domain = value.partition("@")
         official_local, _, official_domain = official.value.partition("@")
         if domain == official_domain:
-            return False  # our own domain: an unlisted address, not a look-alike
-        return lookalike_domain(domain, official_domain) or (
-            similar(local, official_local) and len(official_local) >= MIN_CONTAINED + 2
-        )
+            return 0  # our own domain: an unlisted address, not a look-alike
+        return domain_likeness(domain, official_domain)
     if kind == EMAIL:  # against an official domain
-        return lookalike_domain(value.partition("@")[2], official.value)
+        return domain_likeness(value.partition("@")[2], official.value)
     if kind == DOMAIN:
-        return lookalike_domain(value, official.value)
-    return similar(value, official.value)
+        return domain_likeness(value, official.value)
+    return likeness(value, official.value)
 
 
 def lookalike_domain(domain: str, official: str) -> bool:
@@ -196,14 +198,19 @@ def lookalike_domain(domain: str, official: str) -> bool:
     letters, the same name under another ending (.co, .net), the name with words added
     (binance-support.com), or the official name put in front of another domain
     (binance.com.login-check.io)."""
+    return domain_likeness(domain, official) > 0
+
+
+def domain_likeness(domain: str, official: str) -> int:
     if not domain or domain == official or domain.endswith("." + official):
-        return False
+        return 0
     if domain.startswith(official + ".") or ("." + official + ".") in domain:
-        return True
+        return LIKENESS_SAME
     if _name(domain) == _name(official):
-        return True  # the same name under another ending
-    return similar(_name(domain), _name(official)) or similar(
-        _without_suffix(domain), _without_suffix(official)
+        return LIKENESS_SAME - 1  # the same name under another ending
+    return max(
+        likeness(_name(domain), _name(official)),
+        likeness(_without_suffix(domain), _without_suffix(official)),
     )
 
 
@@ -221,18 +228,31 @@ def _without_suffix(domain: str) -> str:
 
 def similar(value: str, official: str) -> bool:
     """`value` passes for `official` by eye (both already normalised, not equal)."""
+    return likeness(value, official) > 0
+
+
+def likeness(value: str, official: str) -> int:
+    """0 if `value` does not pass for `official`; else how closely: the same skeleton
+    (LIKENESS_SAME), the same once added words are removed, one or two edits away, or the
+    official name inside a longer one (1)."""
     if value == official:
-        return False
+        return 0
     candidate, target = _compact(skeleton(value)), _compact(skeleton(official))
     if not candidate or not target:
-        return False
-    core = _strip_added(target)
-    if candidate == target or _strip_added(candidate) in (target, core):
-        return True
-    if len(core) >= MIN_CONTAINED and core in candidate:
-        return True
+        return 0
+    if candidate == target:
+        return LIKENESS_SAME
+    core, stripped = _strip_added(target), _strip_added(candidate)
+    if stripped == target or (len(target) >= MIN_CONTAINED and target in candidate):
+        return LIKENESS_SAME - 1  # the whole official name, with words added
     allowed = 1 if len(target) < 8 else 2
-    return len(target) >= 5 and _edits(candidate, target, limit=allowed) <= allowed
+    if len(target) >= 5 and _edits(candidate, target, limit=allowed) <= allowed:
+        return LIKENESS_SAME - 2
+    if stripped == core:
+        return LIKENESS_SAME - 3
+    if len(core) >= MIN_CONTAINED and core in candidate:
+        return 1
+    return 0
 
 
 def skeleton(text: str) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from support.models import OutboxEmail
+from support.official.services import verification_line_for
 from support.services import outbox_enqueue_email
 from tickets.channels.email_threads import (
     MESSAGE_ID,
@@ -55,6 +56,10 @@ def email_reply_enqueue(*, message: Message) -> OutboxEmail | None:
             "message": message,
             "url": _customer_url(ticket),
             "signature": team.email_signature.strip() if team else "",
+            # The code the customer can check on our verification page (docs/verification.md).
+            "verification": verification_line_for(
+                channel="email", source=f"ticket-message:{message.pk}", language=ticket.language
+            ),
         },
         headers=email_reply_headers(message),
         from_email=team.email_from if team else "",
