@@ -44,6 +44,7 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.telegram_outbox_sweep_task",
         "schedule": 15.0,
     },
+    "social-outbox-sweep": {"task": "tickets.tasks.social_outbox_sweep_task", "schedule": 15.0},
     "sessions-clear": {"task": "support.tasks.sessions_clear_task", "schedule": 86400.0},
     "audit-purge": {"task": "support.tasks.audit_purge_task", "schedule": 86400.0},
     "webhook-sweep": {"task": "support.webhooks.tasks.webhook_sweep_task", "schedule": 30.0},

@@ -253,6 +253,13 @@ TICKETS_ATTACHMENT_TYPES = env(
 
 # --- Telegram (docs/channels.md): the only host the Telegram adapter calls ----------------------
 TELEGRAM_API_BASE = env("TELEGRAM_API_BASE", "https://api.telegram.org")
+# --- Messenger and Instagram (docs/channels.md): the Send API, and the origins of customers' files
+META_GRAPH_BASE = env("META_GRAPH_BASE", "https://graph.facebook.com/v21.0")
+META_FILE_HOSTS = env(
+    "META_FILE_HOSTS",
+    ["https://*.fbcdn.net", "https://lookaside.fbsbx.com", "https://*.cdninstagram.com"],
+    cast=list,
+)
 
 # --- Ticket policy that is configuration rather than data --------------------------------------
 TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)

@@ -196,4 +196,5 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
 from tickets.bounce_admin import BouncedAddressAdmin  # noqa: E402, F401
 from tickets.email_thread_admin import EmailParticipantAdmin  # noqa: E402, F401
 from tickets.mailbox_admin import MailboxAdmin  # noqa: E402, F401
+from tickets.social_admin import SocialAccountAdmin  # noqa: E402, F401
 from tickets.telegram_admin import TelegramBotAdmin  # noqa: E402, F401

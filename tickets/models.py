@@ -743,6 +743,7 @@ from tickets.phone.models import (  # noqa: E402, F401
     CustomerPhone,
     TelephonyProvider,
 )
+from tickets.social_models import SocialAccount, SocialOutbox  # noqa: E402, F401
 from tickets.survey_models import (  # noqa: E402, F401
     NpsAnswer,
     NpsInvitation,

@@ -150,9 +150,11 @@ def phone_sweep_task() -> int:
 
 
 def _webhook_retryable() -> tuple[type[Exception], ...]:
+    from tickets.channels.social_common import SocialRetryAfter, SocialUnavailable
     from tickets.channels.telegram_api import TelegramRetryAfter, TelegramUnavailable
 
-    return (*OUR_OUTAGES, TelegramUnavailable, TelegramRetryAfter)
+    telegram = (TelegramUnavailable, TelegramRetryAfter)
+    return (*OUR_OUTAGES, *telegram, SocialUnavailable, SocialRetryAfter)
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -201,3 +203,27 @@ def telegram_outbox_sweep_task() -> int:
     from tickets.channels.telegram_outbound import telegram_outbox_sweep
 
     return telegram_outbox_sweep()
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def social_deliver_task(self, outbox_id: int) -> None:
+    """Send one social outbox row (tickets/channels/social_outbound.py); a short wait is
+    retried here, a longer one is left to the sweep."""
+    from django.utils import timezone
+
+    from tickets.channels.social_outbound import social_outbox_deliver
+
+    row = social_outbox_deliver(outbox_id=outbox_id)
+    if row is None or row.sent_at is not None or row.failed_at is not None:
+        return
+    wait = (row.next_attempt_at - timezone.now()).total_seconds()
+    if wait <= TELEGRAM_SHORT_WAIT and self.request.retries < self.max_retries:
+        raise self.retry(countdown=max(wait, 0.5))
+
+
+@shared_task
+def social_outbox_sweep_task() -> int:
+    """Every 15 seconds: social messages due (a worker missed them, or their wait is over)."""
+    from tickets.channels.social_outbound import social_outbox_sweep
+
+    return social_outbox_sweep()

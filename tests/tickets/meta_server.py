@@ -1,0 +1,100 @@
+"""Meta's servers, stood in for by a local HTTP server speaking the Graph API's formats
+(https://developers.facebook.com/docs/messenger-platform/reference/send-api): the Send API's
+`{"recipient_id", "message_id"}` answer, `{"error": {"message", "type", "code",
+"fbtrace_id"}}` refusals (code 613: the rate limit), and files served as Meta's CDN serves
+them, under /cdn/. The only thing the Messenger and Instagram tests mock."""
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Sent:
+    path: str
+    access_token: str
+    body: dict
+
+
+class FakeMeta:
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self.files: dict[str, bytes] = {}  # path under /cdn/ -> content
+        self.downloads: list[str] = []
+        self.queued: list[tuple[int, dict, dict]] = []  # (status, body, headers) to give first
+        self.down = False
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> "FakeMeta":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def texts(self) -> list[str]:
+        return [sent.body["message"]["text"] for sent in self.sent]
+
+    def rate_limit_next(self, retry_after: int) -> None:
+        error = {
+            "message": "(#613) Calls to this api have exceeded the rate limit.",
+            "type": "OAuthException",
+            "code": 613,
+            "fbtrace_id": "AbCdEfGh123",
+        }
+        self.queued.append((400, {"error": error}, {"Retry-After": str(retry_after)}))
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                url = urlsplit(self.path)
+                token = parse_qs(url.query).get("access_token", [""])[0]
+                fake.sent.append(Sent(url.path, token, body))
+                if fake.down:
+                    return self._reply(503, {"error": {"message": "Service unavailable"}})
+                if fake.queued:
+                    return self._reply(*fake.queued.pop(0))
+                recipient = body.get("recipient", {}).get("id", "")
+                answer = {"recipient_id": recipient, "message_id": f"m_sent_{len(fake.sent)}"}
+                self._reply(200, answer)
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                if fake.down:
+                    return self._reply(503, {})
+                if path not in fake.files:
+                    return self._reply(404, {})
+                fake.downloads.append(path)
+                content = fake.files[path]
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+        return Handler

@@ -1,0 +1,295 @@
+"""Facebook Messenger and Instagram's adapter (docs/channels.md, "Facebook Messenger and
+Instagram"): Meta's webhooks for a page or an Instagram account, posted to
+`/channels/facebook/<account id>/webhook`, checked, stored and read by a worker here.
+
+- GET: Meta's verification (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`).
+- POST: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
+- `object` is `page` (Messenger) or `instagram`; each `entry[].messaging[]` event with a
+  `message` from a customer becomes a ticket message (one ticket per conversation while it is
+  open); its image, file, audio and video attachments are fetched from Meta's CDN.
+- Echoes of our own messages, deliveries, reads, postbacks, reactions and anything else are
+  stored and ignored.
+
+Replay: Meta signs no time and retries a failed delivery for hours on purpose, so an event's
+age refuses nothing; the body counts once by its hash and each message once by its `mid`.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from support.text import cut_customer_text, redact_customer_file_name, security_notice
+from tickets.channels import meta_api
+from tickets.channels.adapters import register_adapter
+from tickets.channels.social_common import (
+    SocialError,
+    SocialRefused,
+    SocialRetryAfter,
+    SocialUnavailable,
+    download,
+    social_customer,
+)
+from tickets.channels.social_outbound import register_sender, social_deliveries, social_enqueue
+from tickets.errors import AttachmentTypeRefused
+from tickets.models import Channel, RawInbound, Ticket
+from tickets.social_models import SocialAccount
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+OBJECTS = {SocialAccount.Kind.MESSENGER: "page", SocialAccount.Kind.INSTAGRAM: "instagram"}
+PREFIXES = {SocialAccount.Kind.MESSENGER: "messenger", SocialAccount.Kind.INSTAGRAM: "instagram"}
+FILE_TYPES = ("image", "file", "audio", "video")
+MAX_TEXT_CHARS = 4000
+OTHER_EVENTS = ("delivery", "read", "postback", "reaction", "referral", "optin", "account_linking")
+
+
+@dataclass
+class Prepared:
+    attachments: dict = field(default_factory=dict)  # mid -> [InboundAttachment]
+    refused: dict = field(default_factory=dict)  # mid -> [(file name, why)]
+
+
+def events(payload: dict, account: SocialAccount) -> list[dict]:
+    """The messaging events of the account's own entries (an entry of another page: none)."""
+    found = []
+    for entry in payload.get("entry") or []:
+        if isinstance(entry, dict) and str(entry.get("id")) == account.external_id:
+            found += [e for e in entry.get("messaging") or [] if isinstance(e, dict)]
+    return found
+
+
+def customer_message(event: dict, account: SocialAccount) -> dict | None:
+    """The event's message when a customer wrote it (not our echo, not a deleted one)."""
+    message = event.get("message")
+    sender = str((event.get("sender") or {}).get("id") or "")
+    if not isinstance(message, dict) or not message.get("mid") or not sender:
+        return None
+    if message.get("is_echo") or message.get("is_deleted") or sender == account.external_id:
+        return None
+    return message
+
+
+def event_kind(event: dict) -> str:
+    if isinstance(event.get("message"), dict):
+        return "message"
+    return next((kind for kind in OTHER_EVENTS if kind in event), "unknown")
+
+
+class MetaAdapter:
+    channel = Channel.FACEBOOK
+    temporary = (SocialUnavailable, SocialRetryAfter)
+
+    def account(self, account_id: str) -> SocialAccount | None:
+        if not account_id.isdigit() or len(account_id) > 18:
+            return None
+        return SocialAccount.objects.filter(
+            pk=int(account_id), enabled=True, kind__in=list(OBJECTS)
+        ).first()
+
+    def verify(self, request: HttpRequest, account: SocialAccount) -> bool:
+        given = request.headers.get(SIGNATURE_HEADER, "")
+        try:
+            secret = meta_api.app_secret(account)
+        except SocialError:
+            return False
+        expected = "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        return bool(given) and hmac.compare_digest(
+            given.encode("utf-8", "replace"), expected.encode()
+        )
+
+    def challenge(self, request: HttpRequest, account: SocialAccount) -> HttpResponse | None:
+        """Meta's subscription check: the challenge echoed when the verify token is ours."""
+        query = request.GET
+        given = query.get("hub.verify_token", "")
+        if query.get("hub.mode") != "subscribe" or not hmac.compare_digest(
+            given.encode("utf-8", "replace"), account.verify_token.encode()
+        ):
+            return None
+        return HttpResponse(query.get("hub.challenge", ""), content_type="text/plain")
+
+    def key(self, account: SocialAccount, body: bytes) -> str | None:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(payload, dict) or payload.get("object") != OBJECTS[account.kind]:
+            return None
+        if not isinstance(payload.get("entry"), list):
+            return None
+        return f"{account.pk}:{hashlib.sha256(body).hexdigest()[:48]}"
+
+    def prepare(self, stored: RawInbound, payload: bytes) -> Prepared:
+        account = _account_of(stored)
+        prepared = Prepared()
+        for event in events(json.loads(payload), account):
+            message = customer_message(event, account)
+            if message is not None:
+                fetch_files(message, prepared)
+        return prepared
+
+    def process(
+        self, stored: RawInbound, payload: bytes, prepared: Prepared
+    ) -> tuple[Ticket | None, str]:
+        account = _account_of(stored)
+        ticket, notes = None, []
+        for event in events(json.loads(payload), account):
+            message = customer_message(event, account)
+            if message is None:
+                notes.append(f"ignored: {event_kind(event)}")
+                continue
+            ticket = _to_ticket(account, event, message, prepared) or ticket
+        return ticket, "; ".join(dict.fromkeys(notes)) if notes else ""
+
+    def reply_enqueue(self, message) -> bool:
+        found = conversation_recipient(message.ticket.external_conversation)
+        if found is None:
+            return False
+        account, recipient = found
+        social_enqueue(
+            account=account,
+            recipient=recipient,
+            key=f"reply:{message.pk}",
+            text=message.body,
+            message=message,
+        )
+        return True
+
+    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+        found = conversation_recipient(conversation_key)
+        if found is not None:
+            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
+
+    def deliveries(self, messages) -> dict:
+        return social_deliveries(messages, Channel.FACEBOOK)
+
+
+def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | None:
+    """(account, customer id) of a conversation `meta:<account id>:<customer id>`."""
+    parts = conversation.split(":")
+    if len(parts) != 3 or parts[0] != "meta" or not parts[1].isdigit():
+        return None
+    account = SocialAccount.objects.filter(pk=int(parts[1])).first()
+    return (account, parts[2]) if account is not None else None
+
+
+def _account_of(stored: RawInbound) -> SocialAccount:
+    return SocialAccount.objects.select_related("team").get(pk=int(stored.key.split(":")[0]))
+
+
+def _to_ticket(account, event, message, prepared) -> Ticket:
+    from tickets.intake import InboundMessage, intake_message  # the worker's only
+
+    sender, mid = str(event["sender"]["id"]), str(message["mid"])
+    customer = social_customer(f"{PREFIXES[account.kind]}:{sender}")
+    text = str(message.get("text") or "")
+    attachments = prepared.attachments.get(mid, [])
+    refused = prepared.refused.get(mid, [])
+    if not text.strip() and not attachments:
+        text = _("(a file we could not receive)") if refused else _("(a message with no text)")
+    external_id = f"meta:{account.pk}:{mid}"[:200]
+    inbound = InboundMessage(
+        channel=Channel.FACEBOOK,
+        text=cut_customer_text(text, MAX_TEXT_CHARS),
+        customer_id=customer.pk,
+        attachments=tuple(attachments),
+        external_id=external_id,
+        conversation_id=f"meta:{account.pk}:{sender}",
+        team_id=account.team_id,
+        metadata=_metadata(account, sender, refused),
+        acknowledge=False,  # the customer is on Messenger or Instagram, not at an email address
+    )
+    ticket = intake_message(inbound, customer=customer)
+    language = ticket.language
+    for name, why in refused:
+        _file_refused(account, sender, language, name, why, mid)
+    stored = ticket.messages.filter(external_id=external_id).only("body").first()
+    if stored is not None and stored.body != inbound.text.strip() and "[" in stored.body:
+        social_enqueue(
+            account=account,
+            recipient=sender,
+            key=f"secret:{external_id}",
+            text=security_notice(language),
+        )
+    return ticket
+
+
+def _metadata(account: SocialAccount, sender: str, refused: list) -> dict:
+    data = {"meta": {"account": account.name, "kind": account.kind, "user_id": sender}}
+    if refused:
+        data["dropped_attachments"] = [name for name, _why in refused]
+    return data
+
+
+def _file_refused(account, recipient, language, name, why, mid) -> None:
+    limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    with translation.override(language):
+        if why == "size":
+            text = _(
+                "Your file %(name)s is larger than %(limit)s MB, so we could not receive it. "
+                "Please send a smaller file or a screenshot."
+            ) % {"name": name, "limit": limit_mb}
+        elif why == "fetch":
+            text = _("We could not receive your file %(name)s. Please send it again.") % {
+                "name": name
+            }
+        else:
+            text = _(
+                "We cannot accept the file %(name)s. Please send an image, a PDF or a text file."
+            ) % {"name": name}
+    key = f"refused:{account.pk}:{mid}:{name}"[:200]
+    social_enqueue(account=account, recipient=recipient, key=key, text=text)
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+
+def file_name(attachment: dict, index: int) -> str:
+    kind = str(attachment.get("type") or "file")
+    url = str((attachment.get("payload") or {}).get("url") or "")
+    stem = PurePosixPath(urlsplit(url).path).name if kind == "file" else ""
+    return stem or f"{kind}-{index}" + {"image": ".jpg", "audio": ".mp4", "video": ".mp4"}.get(
+        kind, ""
+    )
+
+
+def fetch_files(message: dict, prepared: Prepared) -> None:
+    """The message's files fetched from Meta's CDN (META_FILE_HOSTS only) and checked like
+    any upload (tickets/files.py), or refused ("size", "type", "fetch") with their name
+    redacted. Meta away raises, for the whole payload to be read again later."""
+    from tickets.intake import InboundAttachment
+    from tickets.services import attachments_check
+
+    mid = str(message["mid"])
+    limit = settings.ATTACHMENT_MAX_BYTES
+    for index, attachment in enumerate(message.get("attachments") or [], start=1):
+        if not isinstance(attachment, dict) or attachment.get("type") not in FILE_TYPES:
+            continue
+        name = redact_customer_file_name(file_name(attachment, index)).text
+        url = (attachment.get("payload") or {}).get("url")
+        try:
+            content = download(url, allowed=settings.META_FILE_HOSTS, limit=limit)
+        except SocialRefused:
+            prepared.refused.setdefault(mid, []).append((name, "fetch"))
+            continue
+        if content is None:
+            prepared.refused.setdefault(mid, []).append((name, "size"))
+            continue
+        upload = InboundAttachment(name=name, content_type="", content=content)
+        try:
+            attachments_check([upload])
+        except AttachmentTypeRefused:
+            prepared.refused.setdefault(mid, []).append((name, "type"))
+            continue
+        prepared.attachments.setdefault(mid, []).append(upload)
+
+
+register_sender(SocialAccount.Kind.MESSENGER, meta_api.send_text, part_chars=meta_api.TEXT_PART)
+register_sender(SocialAccount.Kind.INSTAGRAM, meta_api.send_text, part_chars=meta_api.TEXT_PART)
+register_adapter(MetaAdapter())

@@ -1,0 +1,75 @@
+"""Calls to Meta's Graph API (Messenger and Instagram messaging), and only to it: the Send API
+URL is built from META_GRAPH_BASE (by default https://graph.facebook.com/v21.0), never from
+anything in a webhook. Files customers send are fetched only from the origins in
+META_FILE_HOSTS (Meta's CDNs), never following a redirect.
+
+Graph errors (https://developers.facebook.com/docs/graph-api/guides/error-handling) come back
+as `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`; codes 4, 17, 32 and
+613 are rate limits: we wait (the Retry-After header when there is one, else a minute).
+"""
+
+import requests
+from django.conf import settings
+
+from tickets.channels.social_common import (
+    TIMEOUTS,
+    SocialRefused,
+    SocialRetryAfter,
+    SocialUnavailable,
+    secret_open,
+)
+from tickets.social_models import SocialAccount, SocialOutbox
+
+RATE_LIMIT_CODES = {4, 17, 32, 613}
+RATE_LIMIT_WAIT = 60  # seconds, when Meta gives no Retry-After
+TEXT_PART = 2000  # the Send API's limit for a text message
+
+
+def graph_base() -> str:
+    return settings.META_GRAPH_BASE.rstrip("/")
+
+
+def send_text(row: SocialOutbox, text: str) -> None:
+    """One text message to the customer (a PSID or an Instagram-scoped id) as a response."""
+    body = {
+        "recipient": {"id": row.recipient},
+        "messaging_type": "RESPONSE",
+        "message": {"text": text},
+    }
+    token = secret_open(row.account.token_sealed)
+    try:
+        response = requests.post(
+            f"{graph_base()}/me/messages",
+            params={"access_token": token},
+            json=body,
+            timeout=TIMEOUTS,
+            allow_redirects=False,
+        )
+    except requests.RequestException as error:
+        raise SocialUnavailable(f"send: {type(error).__name__}") from None
+    _check(response)
+
+
+def _check(response: requests.Response) -> None:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    error = body.get("error") if isinstance(body, dict) else None
+    error = error if isinstance(error, dict) else {}
+    description = f"{response.status_code} {error.get('code', '')} {error.get('message', '')}"
+    if response.status_code == 429 or error.get("code") in RATE_LIMIT_CODES:
+        raise SocialRetryAfter(_retry_after(response), description[:300])
+    if response.status_code >= 500:
+        raise SocialUnavailable(f"send: {description[:300]}")
+    if response.status_code >= 300 or error:
+        raise SocialRefused(f"send: {description[:300]}")
+
+
+def _retry_after(response: requests.Response) -> int:
+    value = response.headers.get("Retry-After", "")
+    return int(value) if value.isdigit() else RATE_LIMIT_WAIT
+
+
+def app_secret(account: SocialAccount) -> str:
+    return secret_open(account.secret_sealed)

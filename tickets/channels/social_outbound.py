@@ -1,0 +1,182 @@
+"""What we send to customers on social channels, and what became of it (docs/channels.md).
+
+The same pattern as Telegram's outbox (tickets/channels/telegram_outbound.py): a `SocialOutbox`
+row written in the transaction of the change it comes from, sent after commit by
+`social_deliver_task`, handed out again by a sweep every 15 seconds. A refusal for too many
+requests waits the time the provider gives; a network error or a 5xx waits longer each time (up
+to 10 minutes) and never gives up; any other refusal marks the row failed. Each provider
+registers how it sends one piece of text (`register_sender`) and how long a piece may be.
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from support.queueing import task_queue_after_commit
+from tickets.channels.email_outbound import DeliveryState
+from tickets.channels.social_common import SocialRefused, SocialRetryAfter, SocialUnavailable
+from tickets.models import Message
+from tickets.social_models import SocialAccount, SocialOutbox
+
+logger = logging.getLogger(__name__)
+
+WAIT_FOR_WORKER = timedelta(minutes=1)
+BACKOFF_BASE, BACKOFF_MAX = 5, 600  # seconds, after a network error or a 5xx
+SWEEP_BATCH = 200
+LOCK_CLASS = 0x50C1  # the first key of the outbox's advisory locks (the second: the row id)
+
+Sender = Callable[[SocialOutbox, str], None]
+_senders: dict[str, tuple[Sender, int]] = {}
+
+
+def register_sender(kind: str, send: Sender, *, part_chars: int) -> None:
+    """How an account of `kind` sends one piece of text of at most `part_chars` characters."""
+    _senders[kind] = (send, part_chars)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def social_enqueue(
+    *, account: SocialAccount, recipient: str, key: str, text: str, message: Message | None = None
+) -> SocialOutbox | None:
+    """A message to `recipient` of `account`, once per `key`, in the caller's transaction."""
+    row = SocialOutbox(
+        account=account,
+        recipient=recipient,
+        dedupe_key=key[:200],
+        message=message,
+        text=text,
+        next_attempt_at=timezone.now() + WAIT_FOR_WORKER,
+    )
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return None  # written already
+    from tickets.tasks import social_deliver_task
+
+    task_queue_after_commit(social_deliver_task, row.pk)  # broker down: the sweep sends
+    return row
+
+
+# --- Sending -------------------------------------------------------------------------------------
+
+
+def social_outbox_deliver(*, outbox_id: int) -> SocialOutbox | None:
+    """Send one row's remaining pieces, with no transaction open while the provider is talked
+    to; the row's advisory lock keeps overlapping runs from sending it twice."""
+    with _claimed(outbox_id) as claimed:
+        if not claimed:
+            return None
+        row = SocialOutbox.objects.select_related("account").filter(pk=outbox_id).first()
+        if row is None or row.sent_at is not None or row.failed_at is not None:
+            return None
+        SocialOutbox.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+        row.attempts += 1
+        try:
+            _send_parts(row)
+        except SocialRetryAfter as error:
+            return _wait(row, error, seconds=error.seconds)
+        except SocialUnavailable as error:
+            return _wait(row, error, seconds=_backoff(row.attempts))
+        except SocialRefused as error:
+            logger.warning("social message refused", extra={"outbox_id": row.pk})
+            row.failed_at, row.last_error = timezone.now(), str(error)[:2000]
+            SocialOutbox.objects.filter(pk=row.pk).update(
+                failed_at=row.failed_at, last_error=row.last_error
+            )
+            return row
+        row.sent_at = timezone.now()
+        SocialOutbox.objects.filter(pk=row.pk).update(sent_at=row.sent_at, last_error="")
+    return row
+
+
+def _send_parts(row: SocialOutbox) -> None:
+    send, size = _senders[row.account.kind]
+    parts = [row.text[i : i + size] for i in range(0, len(row.text), size)]
+    parts = [part for part in parts if part.strip()]
+    for index in range(row.parts_sent, len(parts)):
+        send(row, parts[index])
+        row.parts_sent = index + 1
+        SocialOutbox.objects.filter(pk=row.pk).update(parts_sent=row.parts_sent)
+
+
+def _wait(row: SocialOutbox, error: Exception, *, seconds: int) -> SocialOutbox:
+    row.next_attempt_at = timezone.now() + timedelta(seconds=seconds)
+    row.last_error = str(error)[:2000]
+    SocialOutbox.objects.filter(pk=row.pk).update(
+        next_attempt_at=row.next_attempt_at, last_error=row.last_error
+    )
+    return row
+
+
+def _backoff(attempts: int) -> int:
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+@contextmanager
+def _claimed(outbox_id: int) -> Iterator[bool]:
+    key = (LOCK_CLASS, outbox_id % 2**31)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        (claimed,) = cursor.fetchone()
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+# --- The sweep -----------------------------------------------------------------------------------
+
+
+def social_outbox_sweep(*, now: datetime | None = None) -> int:
+    """Hand the rows due to the workers again; returns how many (each one's turn moves ahead
+    in the same transaction, so the next sweep does not hand it out twice)."""
+    from tickets.tasks import social_deliver_task
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            SocialOutbox.objects.filter(
+                sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now
+            )
+            .order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        SocialOutbox.objects.filter(pk__in=due).update(next_attempt_at=now + WAIT_FOR_WORKER)
+    for outbox_id in due:
+        social_deliver_task.delay(outbox_id)
+    return len(due)
+
+
+# --- Delivery state ------------------------------------------------------------------------------
+
+
+def social_delivery_state(row: SocialOutbox | None) -> DeliveryState | None:
+    if row is None:
+        return None
+    if row.sent_at is not None:
+        return DeliveryState.SENT
+    if row.failed_at is not None:
+        return DeliveryState.FAILED
+    return DeliveryState.PENDING if row.attempts else DeliveryState.QUEUED
+
+
+def social_deliveries(messages: Iterable[Message], channel: str) -> dict[int, DeliveryState]:
+    """The delivery state of each reply on `channel` among `messages`, in one query."""
+    ids = [m.pk for m in messages if m.kind == Message.Kind.REPLY and m.channel == channel]
+    if not ids:
+        return {}
+    rows = SocialOutbox.objects.filter(message_id__in=ids).only(
+        "message_id", "sent_at", "failed_at", "attempts"
+    )
+    return {row.message_id: social_delivery_state(row) for row in rows}
