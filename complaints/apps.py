@@ -36,3 +36,6 @@ class ComplaintsConfig(AppConfig):
         from complaints import customer_data
 
         customer_data.register()
+        from complaints import customer_merge
+
+        customer_merge.register()

@@ -40,3 +40,6 @@ class LivechatConfig(AppConfig):
         from livechat import customer_data
 
         customer_data.register()
+        from livechat import customer_merge
+
+        customer_merge.register()

@@ -735,6 +735,11 @@ class RawInbound(models.Model):
 from tickets.bounce_models import BouncedAddress  # noqa: E402, F401
 from tickets.email_thread_models import EmailParticipant  # noqa: E402, F401
 from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401
+from tickets.identities.models import (  # noqa: E402, F401
+    CustomerIdentity,
+    CustomerMerge,
+    IdentityCode,
+)
 from tickets.mailbox_models import Mailbox  # noqa: E402, F401
 from tickets.phone.models import (  # noqa: E402, F401
     CallbackPolicy,

@@ -49,6 +49,8 @@ from tickets.channels.telegram_outbound import (
     telegram_reply_enqueue,
 )
 from tickets.errors import AttachmentTypeRefused
+from tickets.identities.models import IdentityKind
+from tickets.identities.selectors import customer_for_handle
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.telegram_models import TelegramBot
 
@@ -410,7 +412,12 @@ def telegram_customer(sender: dict, language: str):
     replies reach them in Telegram). Names are customer text: through the gate."""
     User = get_user_model()
     username = f"telegram:{sender['id']}"
-    found = User.objects.select_related("customer_profile").filter(username=username).first()
+    found = customer_for_handle(
+        User.objects.select_related("customer_profile"),
+        kind=IdentityKind.TELEGRAM,
+        value=str(sender["id"]),
+        username=username,
+    )
     if found is not None:
         return found
     try:

@@ -20,6 +20,7 @@ from support.error_views import error_response
 from support.models import Team
 from support.registry import inbox_entries
 from tickets.customer360 import PANEL_TITLES, customer_360
+from tickets.identities.selectors import customer_links
 from tickets.inbox import bulk, customers, saved
 from tickets.inbox import selectors as inbox_selectors
 from tickets.inbox.filters import (
@@ -442,5 +443,6 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "now": timezone.now(),
         "console_section": "customers",
+        **customer_links(customer, tickets=rows, chats=chats),
     }
     return render(request, "tickets/console/customer.html", context)
