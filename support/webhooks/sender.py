@@ -2,12 +2,16 @@
 
 No redirect is followed (a 3xx is a failure, named in the log), nothing is read of the answer
 but its status line, and every socket operation has a deadline: a receiver that hangs costs
-the sender at most the connect timeout plus the read timeout (WEBHOOK_CONNECT_TIMEOUT,
-WEBHOOK_READ_TIMEOUT).
+the sender the connect timeout or the read timeout (WEBHOOK_CONNECT_TIMEOUT,
+WEBHOOK_READ_TIMEOUT), and one that trickles its answer is cut off after the connect timeout
+and twice the read timeout in all.
 """
 
+import contextlib
 import http.client
+import socket
 import ssl
+import threading
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -60,16 +64,33 @@ def post(
 ) -> Answer:
     kind = PinnedTlsConnection if target.scheme == "https" else PinnedConnection
     connection = kind(target, connect_timeout=connect_timeout, read_timeout=read_timeout)
+    # Each read has its deadline; a receiver trickling its answer a byte at a time is cut off
+    # when the whole exchange has taken longer than this.
+    cutoff = threading.Timer(connect_timeout + 2 * read_timeout, _cut, [connection])
+    cutoff.start()
     try:
         connection.request("POST", target.path, body, {**headers, "Host": target.host_header})
         response = connection.getresponse()
+        if cutoff.finished.is_set():  # cut mid-answer: what was read is not the answer
+            return Answer(None, _("No answer within the time limit."))
         return judge(response)
     except TimeoutError:
         return Answer(None, _("No answer within the time limit."))
     except (OSError, http.client.HTTPException) as error:
+        if cutoff.finished.is_set():
+            return Answer(None, _("No answer within the time limit."))
         return Answer(None, _("Connection failed: %(error)s") % {"error": error or type(error)})
     finally:
+        cutoff.cancel()
         connection.close()
+
+
+def _cut(connection: PinnedConnection) -> None:
+    """Unblock the sender's read by shutting the socket (from the timer's thread)."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def judge(response: http.client.HTTPResponse) -> Answer:

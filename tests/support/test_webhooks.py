@@ -207,6 +207,22 @@ def test_hanging_endpoint_times_out_and_the_other_endpoint_still_gets_its_delive
         healthy.stop()
 
 
+def test_endpoint_trickling_its_answer_is_cut_off(receiver):
+    """A receiver that answers a header line at a time, forever, never within the read
+    timeout's reach: the whole exchange is cut off after its total deadline."""
+    endpoint, _secret = endpoint_for(receiver.url())
+    receiver.trickle = True
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="ticket.created", body="{}", next_attempt_at=timezone.now()
+    )
+
+    webhook_deliver(delivery_id=delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.delivered_at is None
+    assert delivery.last_error == "No answer within the time limit."
+
+
 def test_endpoint_failing_for_a_day_is_disabled_and_admins_get_a_notice(receiver, admin_user):
     endpoint, _secret = endpoint_for(receiver.url())
     receiver.status = 500

@@ -19,6 +19,7 @@ class Receiver:
     status: int = 200
     location: str = ""
     hang: bool = False
+    trickle: bool = False  # a header line every 0.2 s, never the end of the answer
     requests: list[Received] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
     server: ThreadingHTTPServer | None = None
@@ -41,11 +42,23 @@ class Receiver:
                 if receiver.hang:
                     receiver.released.wait(timeout=30)  # until the test ends
                     return
+                if receiver.trickle:
+                    self._trickle()
+                    return
                 self.send_response(receiver.status)
                 if receiver.location:
                     self.send_header("Location", receiver.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def _trickle(self) -> None:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                while not receiver.released.wait(timeout=0.2):
+                    try:
+                        self.wfile.write(b"X-Slow: yes\r\n")
+                        self.wfile.flush()
+                    except OSError:  # the sender gave up
+                        return
 
             def log_message(self, *args: object) -> None:
                 pass
