@@ -8,7 +8,7 @@ import tickets.social_models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0011_factor_resets"),
+        ("support", "0010_webhooks"),
         ("tickets", "0031_telegram"),
     ]
 
