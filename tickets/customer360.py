@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from support.audit import audit_record
 from support.audit_models import AuditAction
-from support.exchange import AccountNotFound, ExchangeError, get_exchange
+from support.exchange import AccountNotFound, ExchangeError, ExchangeUnavailable, get_exchange
 from support.registry import customer_panels
 from tickets.bounce_models import address_bounce
 from tickets.transfers import transfer_row
@@ -55,9 +55,15 @@ def customer_360(customer: AbstractBaseUser, *, user: AbstractBaseUser) -> dict:
         panel["logins"] = exchange.logins(account_id, limit=10)
     except AccountNotFound:
         panel["notice"] = _("The exchange has no account %(id)s.") % {"id": account_id}
-    except ExchangeError:
+    except ExchangeUnavailable:
         logger.warning("exchange unavailable for the customer 360", exc_info=True)
         panel["notice"] = _("The exchange's back office is not answering; try again shortly.")
+    except ExchangeError:
+        logger.error("the exchange's answer for the customer 360 was unreadable", exc_info=True)
+        panel["notice"] = _(
+            "The exchange's answer about this account could not be read; its other records "
+            "are shown as usual."
+        )
     return panel
 
 

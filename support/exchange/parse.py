@@ -1,15 +1,45 @@
-"""Turn the back office's JSON (the HTTP API and the demo data share one shape) into values."""
+"""Turn the back office's JSON (the HTTP API and the demo data share one shape) into values.
 
+An answer in another shape (a field missing, a number that is not one) raises ExchangeError,
+which every page showing the exchange's data already handles: the agent sees that the account
+could not be read, never an error page.
+"""
+
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
-from support.exchange.base import AccountSummary, Balance, LoginEvent, Trade, Transfer
+from support.exchange.base import (
+    AccountSummary,
+    Balance,
+    ExchangeError,
+    LoginEvent,
+    Trade,
+    Transfer,
+)
+
+T = TypeVar("T")
+SHAPE_ERRORS = (AttributeError, KeyError, TypeError, ValueError, ArithmeticError)
+
+
+def _shaped(parse: Callable[[dict], T]) -> Callable[[dict], T]:
+    @functools.wraps(parse)
+    def read(data: dict) -> T:
+        try:
+            return parse(data)
+        except SHAPE_ERRORS as error:
+            raise ExchangeError(f"the exchange answered in an unknown shape ({error!r})") from error
+
+    return read
 
 
 def _time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+@_shaped
 def balance(data: dict) -> Balance:
     return Balance(
         asset=data["asset"],
@@ -18,6 +48,7 @@ def balance(data: dict) -> Balance:
     )
 
 
+@_shaped
 def summary(data: dict) -> AccountSummary:
     return AccountSummary(
         account_id=data["account_id"],
@@ -31,6 +62,7 @@ def summary(data: dict) -> AccountSummary:
     )
 
 
+@_shaped
 def transfer(data: dict) -> Transfer:
     return Transfer(
         id=str(data["id"]),
@@ -46,6 +78,7 @@ def transfer(data: dict) -> Transfer:
     )
 
 
+@_shaped
 def trade(data: dict) -> Trade:
     return Trade(
         id=str(data["id"]),
@@ -58,6 +91,7 @@ def trade(data: dict) -> Trade:
     )
 
 
+@_shaped
 def login(data: dict) -> LoginEvent:
     return LoginEvent(
         at=_time(data["at"]),

@@ -119,6 +119,23 @@ def test_exchange_down_is_a_notice_not_a_500(agent_client, customer, policy, rec
     assert "not answering" in response.content.decode()
 
 
+def test_an_exchange_record_in_an_unknown_shape_is_a_notice_not_a_500(
+    agent_client, customer, policy, receive
+):
+    # The back office left out the account's opening date and wrote a balance as a word.
+    DemoExchangeAccount.objects.create(
+        account_id="EX-1",
+        data={"email": "owner@example.com", "balances": [{"asset": "USDT", "available": "lots"}]},
+    )
+    ticket = receive()
+
+    response = agent_client.get(f"/console/tickets/{ticket.reference}/")
+
+    assert response.status_code == 200
+    assert "could not be read" in response.content.decode()
+    assert "Withdrawal stuck" in response.content.decode()
+
+
 def test_customers_cannot_open_the_console(client, customer, policy, receive):
     ticket = receive()
     client.login(username=customer.username, password=PASSWORD)
