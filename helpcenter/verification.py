@@ -97,9 +97,20 @@ def check_answer(result: CheckResult) -> Answer:
             "Not official: %(value)s only looks like our %(official)s. It may be an impersonator:"
             " do not send them money, codes, passwords or your seed phrase."
         ) % {"value": value, "official": official}
+        if hidden := foreign_letters(value):
+            message += " " + _(
+                "It contains letters of other alphabets that look like Latin ones: %(letters)s."
+            ) % {"letters": hidden}
         return Answer(LOOKALIKE, message, value, official)
     message = _("Not official: %(value)s is not one of our channels.") % {"value": value}
     return Answer(NOT_OFFICIAL, message, value)
+
+
+def foreign_letters(value: str) -> str:
+    """The letters of `value` that are not plain Latin, with their code points ("е U+0435"):
+    a Cyrillic е looks exactly like e on screen, so the answer names it."""
+    letters = dict.fromkeys(c for c in value if not c.isascii() and c.isalnum())
+    return ", ".join(f"{c} (U+{ord(c):04X})" for c in list(letters)[:5])
 
 
 def code_answer(code: VerificationCode | None) -> Answer:

@@ -58,6 +58,7 @@ def test_a_korean_customer_reports_a_fake_handle_and_an_agent_sees_the_ticket(
     assert answer.get_attribute("data-status") == "lookalike"
     assert "공식 채널이 아닙니다" in answer.inner_text()
     assert "@exchange_support" in answer.inner_text()
+    assert "U+0435" in answer.inner_text()  # the Cyrillic letter is named
     assert fits_the_screen(page)
     screenshot(page, f"verification-lookalike-ko-{size}")
 
@@ -75,6 +76,8 @@ def test_a_korean_customer_reports_a_fake_handle_and_an_agent_sees_the_ticket(
     ticket = Ticket.objects.get(category="scam_report")
     assert ticket.language == "ko"
 
+    agent.agent_profile.preferred_language = "ko"
+    agent.agent_profile.save(update_fields=["preferred_language"])
     console = page_factory(viewport={"width": width, "height": height})
     log_in(console, live_server.url, "ko", agent.email)
     pass_second_factor(console, agent.email)
@@ -85,4 +88,7 @@ def test_a_korean_customer_reports_a_fake_handle_and_an_agent_sees_the_ticket(
     heading = console.locator("h1").inner_text()
     assert "사칭 신고" in heading and "xchange_support" in heading
     assert ticket.reference in console.locator(".ticket-main").inner_text()
+    # The report itself says a fake "고객센터" wrote on Telegram: the agent is warned too.
+    warning = console.locator("[data-testid=impersonation-warning]").inner_text()
+    assert "사칭 사기 가능성" in warning
     screenshot(console, f"verification-agent-ticket-ko-{size}")
