@@ -265,7 +265,7 @@ def deliver(client, bot, django_capture_on_commit_callbacks):
 def telegram_code(telegram: FakeTelegram) -> str:
     for row in TelegramOutbox.objects.filter(sent_at__isnull=True):
         telegram_outbox_deliver(outbox_id=row.pk)
-    texts = [call.data["text"] for call in telegram.sent() if "code" in call.data["text"]]
+    texts = [call.data["text"] for call in telegram.sent() if CODE_RE.search(call.data["text"])]
     return CODE_RE.search(texts[-1]).group(1)
 
 
