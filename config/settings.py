@@ -260,6 +260,9 @@ META_FILE_HOSTS = env(
     ["https://*.fbcdn.net", "https://lookaside.fbsbx.com", "https://*.cdninstagram.com"],
     cast=list,
 )
+# --- LINE (docs/channels.md): messages to LINE_API_BASE, customers' files from LINE_DATA_API_BASE
+LINE_API_BASE = env("LINE_API_BASE", "https://api.line.me")
+LINE_DATA_API_BASE = env("LINE_DATA_API_BASE", "https://api-data.line.me")
 
 # --- Ticket policy that is configuration rather than data --------------------------------------
 TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)

@@ -16,6 +16,8 @@ from tickets.channels.social_common import secret_seal
 from tickets.social_models import SocialAccount
 
 SECRET_FIELDS = {"app_secret": "secret_sealed", "access_token": "token_sealed"}
+ID_PATTERNS = {SocialAccount.Kind.LINE: r"U[0-9a-f]{32}"}
+PROVIDERS = {SocialAccount.Kind.LINE: "line"}  # the webhook URL's provider; else "facebook"
 
 
 def _secret_field(label, help_text) -> forms.CharField:
@@ -30,28 +32,30 @@ def _secret_field(label, help_text) -> forms.CharField:
 
 class SocialAccountForm(forms.ModelForm):
     app_secret = _secret_field(
-        _("app secret"),
-        _("Meta app dashboard → App settings → Basic. Stored encrypted and never shown again. "
-          "Leave empty to keep the stored one."),
+        _("app or channel secret"),
+        _("Meta: app dashboard → App settings → Basic. LINE: the channel secret (Messaging "
+          "API channel → Basic settings). Stored encrypted and never shown again. Leave empty "
+          "to keep the stored one."),
     )  # fmt: skip
     access_token = _secret_field(
-        _("page access token"),
-        _("A page access token with the pages_messaging (or instagram_manage_messages) "
-          "permission. Stored encrypted and never shown again. Leave empty to keep it."),
+        _("access token"),
+        _("Meta: a page access token with the pages_messaging (or instagram_manage_messages) "
+          "permission. LINE: a long-lived channel access token. Stored encrypted and never "
+          "shown again. Leave empty to keep it."),
     )  # fmt: skip
 
     class Meta:
         model = SocialAccount
         fields = ["kind", "name", "external_id", "team", "enabled"]
 
-    def clean_external_id(self) -> str:
-        value = self.cleaned_data["external_id"].strip()
-        if not re.fullmatch(r"\d{5,30}", value):
-            raise forms.ValidationError(_("Enter the numeric id Meta shows for the page."))
-        return value
-
     def clean(self) -> dict:
         data = super().clean()
+        value = (data.get("external_id") or "").strip()
+        pattern = ID_PATTERNS.get(data.get("kind"), r"\d{5,30}")
+        if "external_id" in data and not re.fullmatch(pattern, value):
+            self.add_error("external_id", _("Enter the id as the provider shows it."))
+        elif "external_id" in data:
+            data["external_id"] = value
         for field, sealed in SECRET_FIELDS.items():
             if not data.get(field) and not (self.instance.pk and getattr(self.instance, sealed)):
                 self.add_error(field, _("A new account needs this."))
@@ -81,7 +85,10 @@ class SocialAccountAdmin(admin.ModelAdmin):
     def webhook_url(self, account: SocialAccount) -> str:
         if not account.pk:
             return "—"
-        path = reverse("channel_webhook", kwargs={"provider": "facebook", "account": account.pk})
+        path = reverse(
+            "channel_webhook",
+            kwargs={"provider": PROVIDERS.get(account.kind, "facebook"), "account": account.pk},
+        )
         return settings.SITE_URL.rstrip("/") + path
 
     def save_model(self, request, obj: SocialAccount, form: SocialAccountForm, change) -> None:

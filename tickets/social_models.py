@@ -24,6 +24,7 @@ class SocialAccount(models.Model):
     class Kind(models.TextChoices):
         MESSENGER = "messenger", _("Facebook page (Messenger)")
         INSTAGRAM = "instagram", _("Instagram professional account")
+        LINE = "line", _("LINE Official Account")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     team = models.ForeignKey(
@@ -37,7 +38,10 @@ class SocialAccount(models.Model):
     external_id = models.CharField(
         _("page or account id"),
         max_length=64,
-        help_text=_("The numeric id Meta gives the page or the Instagram account."),
+        help_text=_(
+            "Meta: the numeric id of the page or the Instagram account. LINE: the bot's user "
+            "id (U followed by 32 characters), the webhook's destination."
+        ),
     )
     secret_sealed = models.BinaryField(_("app secret (encrypted)"), default=b"", editable=False)
     token_sealed = models.BinaryField(_("access token (encrypted)"), default=b"", editable=False)
@@ -77,6 +81,8 @@ class SocialOutbox(models.Model):
         related_name="social_deliveries",
     )
     text = models.TextField(_("text"), blank=True)
+    # LINE: the reply token of the event this answers, used while fresh (else a push).
+    reply_token = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

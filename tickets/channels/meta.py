@@ -228,23 +228,27 @@ def _metadata(account: SocialAccount, sender: str, refused: list) -> dict:
 
 
 def _file_refused(account, recipient, language, name, why, mid) -> None:
+    key = f"refused:{account.pk}:{mid}:{name}"[:200]
+    text = refused_text(language, name, why)
+    social_enqueue(account=account, recipient=recipient, key=key, text=text)
+
+
+def refused_text(language: str, name: str, why: str) -> str:
+    """What we tell a customer about a file we did not take ("size", "fetch", "type")."""
     limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
     with translation.override(language):
         if why == "size":
-            text = _(
+            return _(
                 "Your file %(name)s is larger than %(limit)s MB, so we could not receive it. "
                 "Please send a smaller file or a screenshot."
             ) % {"name": name, "limit": limit_mb}
-        elif why == "fetch":
-            text = _("We could not receive your file %(name)s. Please send it again.") % {
+        if why == "fetch":
+            return _("We could not receive your file %(name)s. Please send it again.") % {
                 "name": name
             }
-        else:
-            text = _(
-                "We cannot accept the file %(name)s. Please send an image, a PDF or a text file."
-            ) % {"name": name}
-    key = f"refused:{account.pk}:{mid}:{name}"[:200]
-    social_enqueue(account=account, recipient=recipient, key=key, text=text)
+        return _(
+            "We cannot accept the file %(name)s. Please send an image, a PDF or a text file."
+        ) % {"name": name}
 
 
 # --- Files ---------------------------------------------------------------------------------------

@@ -43,7 +43,13 @@ def register_sender(kind: str, send: Sender, *, part_chars: int) -> None:
 
 
 def social_enqueue(
-    *, account: SocialAccount, recipient: str, key: str, text: str, message: Message | None = None
+    *,
+    account: SocialAccount,
+    recipient: str,
+    key: str,
+    text: str,
+    message: Message | None = None,
+    reply_token: str = "",
 ) -> SocialOutbox | None:
     """A message to `recipient` of `account`, once per `key`, in the caller's transaction."""
     row = SocialOutbox(
@@ -52,6 +58,7 @@ def social_enqueue(
         dedupe_key=key[:200],
         message=message,
         text=text,
+        reply_token=reply_token[:100],
         next_attempt_at=timezone.now() + WAIT_FOR_WORKER,
     )
     try:
@@ -98,6 +105,7 @@ def social_outbox_deliver(*, outbox_id: int) -> SocialOutbox | None:
 
 
 def _send_parts(row: SocialOutbox) -> None:
+    """Each piece not sent yet; while one is sent, `row.parts_sent` is its index."""
     send, size = _senders[row.account.kind]
     parts = [row.text[i : i + size] for i in range(0, len(row.text), size)]
     parts = [part for part in parts if part.strip()]

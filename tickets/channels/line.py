@@ -1,0 +1,294 @@
+"""LINE's adapter (docs/channels.md, "LINE"): a LINE Official Account's Messaging API channel
+posts its webhooks to `/channels/line/<account id>/webhook`; each is checked, stored and read by
+a worker here.
+
+- `X-Line-Signature`: the base64 HMAC-SHA256 of the raw body, keyed with the channel secret.
+- `message` events from a user (one-to-one chat) become ticket messages; text as it is, images
+  and files fetched from LINE's data host by the message id.
+- `follow` (the customer added the account) gets a welcome; `unfollow`, group and room
+  messages, stickers, locations and anything else are stored and ignored.
+
+Replay: every event carries `timestamp` (ms) and `deliveryContext.isRedelivery`. LINE redelivers
+events it could not deliver, late on purpose, and flags them: those are taken whatever their
+age, once by their message id. An event NOT flagged as a redelivery whose time is more than 5
+minutes from ours is a replay of a captured body: the request is refused (401).
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from support.text import cut_customer_text, redact_customer_file_name, security_notice
+from tickets.channels import line_api
+from tickets.channels.adapters import register_adapter
+from tickets.channels.meta import refused_text
+from tickets.channels.social_common import (
+    SocialError,
+    SocialRefused,
+    SocialRetryAfter,
+    SocialUnavailable,
+    secret_open,
+    social_customer,
+)
+from tickets.channels.social_outbound import register_sender, social_deliveries, social_enqueue
+from tickets.errors import AttachmentTypeRefused
+from tickets.models import Channel, RawInbound, Ticket
+from tickets.social_models import SocialAccount
+
+SIGNATURE_HEADER = "X-Line-Signature"
+MAX_AGE_MS = 5 * 60 * 1000
+MAX_TEXT_CHARS = 5000
+FILE_MESSAGES = {"image": ".jpg", "video": ".mp4", "audio": ".m4a", "file": ""}
+
+
+@dataclass
+class Prepared:
+    attachments: dict = field(default_factory=dict)  # message id -> [InboundAttachment]
+    refused: dict = field(default_factory=dict)  # message id -> [(file name, why)]
+
+
+def events(payload: dict) -> list[dict]:
+    return [event for event in payload.get("events") or [] if isinstance(event, dict)]
+
+
+def is_replay(payload: dict, *, now_ms: int) -> bool:
+    """An event not flagged as LINE's redelivery whose time is more than 5 minutes off ours."""
+    for event in events(payload):
+        if (event.get("deliveryContext") or {}).get("isRedelivery") is True:
+            continue
+        stamp = event.get("timestamp")
+        if not isinstance(stamp, int) or abs(now_ms - stamp) > MAX_AGE_MS:
+            return True
+    return False
+
+
+def user_message(event: dict) -> dict | None:
+    """The message of a `message` event from a user in a one-to-one chat."""
+    message = event.get("message")
+    source = event.get("source") or {}
+    if event.get("type") != "message" or not isinstance(message, dict):
+        return None
+    if source.get("type") != "user" or not source.get("userId") or not message.get("id"):
+        return None
+    return message
+
+
+class LineAdapter:
+    channel = Channel.LINE
+    temporary = (SocialUnavailable, SocialRetryAfter)
+
+    def account(self, account_id: str) -> SocialAccount | None:
+        if not account_id.isdigit() or len(account_id) > 18:
+            return None
+        return SocialAccount.objects.filter(
+            pk=int(account_id), enabled=True, kind=SocialAccount.Kind.LINE
+        ).first()
+
+    def verify(self, request: HttpRequest, account: SocialAccount) -> bool:
+        given = request.headers.get(SIGNATURE_HEADER, "")
+        try:
+            secret = secret_open(account.secret_sealed)
+        except SocialError:
+            return False
+        digest = hmac.new(secret.encode(), request.body, hashlib.sha256).digest()
+        expected = base64.b64encode(digest)
+        if not given or not hmac.compare_digest(given.encode("utf-8", "replace"), expected):
+            return False
+        try:
+            payload = json.loads(request.body)
+        except ValueError:
+            return True  # signed but not JSON: the key refuses it (400)
+        return not (isinstance(payload, dict) and is_replay(payload, now_ms=_now_ms()))
+
+    def key(self, account: SocialAccount, body: bytes) -> str | None:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+            return None
+        if payload.get("destination") != account.external_id:
+            return None
+        return f"{account.pk}:{hashlib.sha256(body).hexdigest()[:48]}"
+
+    def prepare(self, stored: RawInbound, payload: bytes) -> Prepared:
+        account = _account_of(stored)
+        prepared = Prepared()
+        for event in events(json.loads(payload)):
+            message = user_message(event)
+            if message is not None and message.get("type") in FILE_MESSAGES:
+                fetch_file(account, message, prepared)
+        return prepared
+
+    def process(
+        self, stored: RawInbound, payload: bytes, prepared: Prepared
+    ) -> tuple[Ticket | None, str]:
+        account = _account_of(stored)
+        ticket, notes = None, []
+        for event in events(json.loads(payload)):
+            message = user_message(event)
+            if message is not None and (message.get("type") == "text" or (
+                message.get("type") in FILE_MESSAGES
+            )):  # fmt: skip
+                ticket = _to_ticket(account, event, message, prepared)
+            elif event.get("type") == "follow" and (event.get("source") or {}).get("userId"):
+                _welcome(account, event)
+                notes.append("follow")
+            else:
+                found = event.get("message") if isinstance(event.get("message"), dict) else {}
+                kind = found.get("type") or event.get("type") or "unknown"
+                notes.append(f"ignored: {str(kind)[:40]}")
+        return ticket, "; ".join(dict.fromkeys(notes))
+
+    def reply_enqueue(self, message) -> bool:
+        found = conversation_recipient(message.ticket.external_conversation)
+        if found is None:
+            return False
+        social_enqueue(
+            account=found[0],
+            recipient=found[1],
+            key=f"reply:{message.pk}",
+            text=message.body,
+            message=message,
+        )
+        return True
+
+    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+        found = conversation_recipient(conversation_key)
+        if found is not None:
+            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
+
+    def deliveries(self, messages) -> dict:
+        return social_deliveries(messages, Channel.LINE)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | None:
+    """(account, user id) of a conversation `line:<account id>:<user id>`."""
+    parts = conversation.split(":")
+    if len(parts) != 3 or parts[0] != "line" or not parts[1].isdigit():
+        return None
+    account = SocialAccount.objects.filter(pk=int(parts[1]), kind="line").first()
+    return (account, parts[2]) if account is not None else None
+
+
+def _account_of(stored: RawInbound) -> SocialAccount:
+    return SocialAccount.objects.select_related("team").get(pk=int(stored.key.split(":")[0]))
+
+
+def _to_ticket(account, event, message, prepared) -> Ticket:
+    from tickets.intake import InboundMessage, intake_message  # the worker's only
+
+    user, message_id = str(event["source"]["userId"]), str(message["id"])
+    customer = social_customer(f"line:{user}")
+    text = str(message.get("text") or "") if message.get("type") == "text" else ""
+    attachments = prepared.attachments.get(message_id, [])
+    refused = prepared.refused.get(message_id, [])
+    if not text.strip() and not attachments:
+        text = _("(a file we could not receive)")
+    external_id = f"line:{account.pk}:{message_id}"
+    inbound = InboundMessage(
+        channel=Channel.LINE,
+        text=cut_customer_text(text, MAX_TEXT_CHARS),
+        customer_id=customer.pk,
+        attachments=tuple(attachments),
+        external_id=external_id,
+        conversation_id=f"line:{account.pk}:{user}",
+        team_id=account.team_id,
+        metadata=_metadata(account, user, refused),
+        acknowledge=False,  # the customer is on LINE, not at an email address
+    )
+    ticket = intake_message(inbound, customer=customer)
+    token = str(event.get("replyToken") or "")
+    for name, why in refused:
+        key = f"refused:{account.pk}:{message_id}:{name}"
+        text = refused_text(ticket.language, name, why)
+        social_enqueue(account=account, recipient=user, key=key, text=text, reply_token=token)
+    stored = ticket.messages.filter(external_id=external_id).only("body").first()
+    if stored is not None and stored.body != inbound.text.strip() and "[" in stored.body:
+        social_enqueue(
+            account=account,
+            recipient=user,
+            key=f"secret:{external_id}",
+            text=security_notice(ticket.language),
+            reply_token=token,
+        )
+    return ticket
+
+
+def _metadata(account: SocialAccount, user: str, refused: list) -> dict:
+    data = {"line": {"account": account.name, "user_id": user}}
+    if refused:
+        data["dropped_attachments"] = [name for name, _why in refused]
+    return data
+
+
+def _welcome(account: SocialAccount, event: dict) -> None:
+    with translation.override("en"):
+        text = _(
+            "Welcome to %(team)s support. Tell us what happened in your own words and send "
+            "screenshots if they help: a member of our team will answer here. We will never "
+            "ask for your password, seed phrase or private keys."
+        ) % {"team": account.team.name}
+    social_enqueue(
+        account=account,
+        recipient=str(event["source"]["userId"]),
+        key=f"follow:{account.pk}:{event.get('webhookEventId') or event.get('timestamp')}",
+        text=text,
+        reply_token=str(event.get("replyToken") or ""),
+    )
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+
+def fetch_file(account: SocialAccount, message: dict, prepared: Prepared) -> None:
+    """A message's file read from LINE's data host by its id and checked like any upload, or
+    refused ("size", "type", "fetch": not on LINE's servers) with its name redacted. LINE
+    away raises, for the whole body to be read again later."""
+    from tickets.intake import InboundAttachment
+    from tickets.services import attachments_check
+
+    message_id = str(message["id"])
+    kind = message["type"]
+    name = message.get("fileName") if kind == "file" else f"{kind}-{message_id}"
+    name = redact_customer_file_name(str(name or f"file-{message_id}") + FILE_MESSAGES[kind]).text
+    refused = prepared.refused.setdefault(message_id, [])
+    limit = settings.ATTACHMENT_MAX_BYTES
+    size = message.get("fileSize")
+    if isinstance(size, int) and size > limit:
+        refused.append((name, "size"))
+        return
+    if (message.get("contentProvider") or {}).get("type", "line") != "line":
+        refused.append((name, "fetch"))  # an external URL: never fetched
+        return
+    try:
+        found = line_api.content(account, message_id, limit=limit)
+    except SocialRefused:
+        refused.append((name, "fetch"))
+        return
+    if found is None:
+        refused.append((name, "size"))
+        return
+    upload = InboundAttachment(name=name, content_type="", content=found)
+    try:
+        attachments_check([upload])
+    except AttachmentTypeRefused:
+        refused.append((name, "type"))
+        return
+    prepared.attachments.setdefault(message_id, []).append(upload)
+
+
+register_sender(SocialAccount.Kind.LINE, line_api.send_text, part_chars=line_api.TEXT_PART)
+register_adapter(LineAdapter())
