@@ -19,6 +19,7 @@ from complaints.api import CheckedCursorPage, IsComplaintsStaff, MayReport, vali
 from complaints.models import QUEUE_STAGES, Complaint, Stage
 from support.audit import AuditTarget, audit_record
 from support.audit_models import AuditAction
+from support.factor_gate import RecentFactor
 
 
 class QueuePagination(CheckedCursorPage):
@@ -83,7 +84,7 @@ def period_bounds(request: Request) -> tuple[datetime | None, datetime | None]:
 class RegisterView(APIView):
     """The complaints register for regulators, as CSV (columns: docs/api.md)."""
 
-    permission_classes = [MayReport]
+    permission_classes = [MayReport, RecentFactor]  # an export: a recent factor, or a token
 
     @extend_schema(
         parameters=PERIOD,

@@ -31,6 +31,7 @@ from complaints.models import Appeal, Complaint, Stage
 from complaints.publishing import case_summary_publish
 from complaints.selectors import complaint_get_for_user
 from support.error_views import error_response
+from support.factor_gate import recent_factor_required
 from tickets.errors import TicketError
 from tickets.remediation import approval_needed, remediation_approve, remediation_reject
 
@@ -200,6 +201,7 @@ def remediation_decision(perform: Callable) -> Callable:
     return view
 
 
+@recent_factor_required
 @remediation_decision
 def remedy_approve(request: HttpRequest, remediation) -> str:
     remediation_approve(remediation=remediation, by=request.user)

@@ -13,6 +13,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 import config.celery  # noqa: E402,F401
 from config.asgi_security import WebsocketSecurityHeaders  # noqa: E402
 from config.websockets import websocket_urlpatterns  # noqa: E402
+from support.factor_gate import SecondFactorScope  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -21,7 +22,8 @@ application = ProtocolTypeRouter(
         # refused page gets an error frame in the customer's language, not a dropped socket.
         # Handshakes and refusals carry the pages' security headers (config/asgi_security.py).
         "websocket": WebsocketSecurityHeaders(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            # A session still owing its second factor is anonymous to every consumer.
+            AuthMiddlewareStack(SecondFactorScope(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -38,11 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "support",
+    "rest_framework.authtoken",  # after support: its drf_create_token asks for a factor
     "tickets",
     "helpcenter",
     "livechat",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "support.audit.AuditRequestMiddleware",  # audit rows written deeper down know the request
     "support.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session still owing its second factor reaches only the pages that finish signing in.
+    "support.factor_gate.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -170,6 +175,8 @@ LOGOUT_REDIRECT_URL = "home"
 LOGIN_THROTTLE_LIMIT = env("LOGIN_THROTTLE_LIMIT", 5, cast=int)
 LOGIN_THROTTLE_WINDOW = env("LOGIN_THROTTLE_WINDOW", 900, cast=int)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env("LOGIN_THROTTLE_ADDRESS_LIMIT", 30, cast=int)
+# Two-factor sign-in (docs/security.md): the name authenticator apps show beside the codes.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Exchange Support")
 
 # --- The real client and the throttles keyed on it (docs/deploy/client-address.md) -----------
 # Proxies whose X-Forwarded-For is believed (nginx's address); empty: REMOTE_ADDR is the client.
@@ -300,7 +307,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W008"]  # HTTPS redirect is the TLS terminat
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "support.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "support.authentication.SessionAuthentication",  # refuses a session owing its factor
     ],
     "DEFAULT_PERMISSION_CLASSES": ["support.permissions.DenyAll"],
     "DEFAULT_SCHEMA_CLASS": "support.openapi.AutoSchema",  # adds the error answers

@@ -59,5 +59,6 @@ class RetentionPeriodAdmin(admin.ModelAdmin):
     list_editable = ["days"]
 
 
+from support import factor_admin  # noqa: E402, F401  (second-factor resets, role changes)
 from support.official import admin as official_admin  # noqa: E402, F401  (registers its models)
 from support.webhooks.admin import WebhookDeliveryAdmin, WebhookEndpointAdmin  # noqa: E402, F401

@@ -8,11 +8,14 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing checks registers them; health notes when this process started.
-        from support import audit_receivers, checks, health, registry  # noqa: F401
+        from django.contrib.auth.signals import user_logged_in
+
+        from support import audit_receivers, checks, factors, health, registry  # noqa: F401
         from support.staff_addresses import connect_receivers
 
         connect_receivers()
         audit_receivers.connect_receivers()
+        user_logged_in.connect(factors.signed_in, dispatch_uid="support.factors.signed_in")
 
         registry.register_nav(
             key="home", label=_("Overview"), url_name="console:home", permission=None, order=0

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from support.audit import AuditTarget, audit_record
 from support.audit_log import AuditFilterForm, audit_csv, audit_entries, audit_page
 from support.audit_models import AuditAction
+from support.factor_gate import recent_factor_required
 
 TEMPLATE = "support/audit_log.html"
 
@@ -37,6 +38,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required("support.supervise", raise_exception=True)
+@recent_factor_required  # an export: a factor from the last 15 minutes
 def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     if not form.is_valid():

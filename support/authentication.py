@@ -1,6 +1,10 @@
-"""API token authentication that reads the person and their customer profile in one query."""
+"""API authentication: tokens read with the customer profile in one query; sessions that still
+owe their second factor refused."""
 
-from rest_framework import authentication
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+
+from support.factors import factor_pending
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -20,3 +24,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             return super().authenticate_credentials(key)
         return token.user, token
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session check; a session still owing its second factor gets a 403."""
+
+    def authenticate(self, request):
+        if factor_pending(request._request):
+            raise exceptions.PermissionDenied(
+                _("Finish signing in with your second factor first."),
+                code="second_factor_required",
+            )
+        return super().authenticate(request)

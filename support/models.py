@@ -221,6 +221,7 @@ class OutboxEmail(models.Model):
 
 
 from support.audit_models import AuditEntry  # noqa: E402, F401  (the audit log)
+from support.factor_models import FactorReset  # noqa: E402, F401  (second-factor resets)
 
 # Official channels and verification codes live in support/official/ (docs/verification.md);
 # importing them here makes them support's models.

@@ -8,6 +8,7 @@ stored), 401 where the view authenticates, 403 where a permission or a CSRF chec
 counts. Domain conflicts (409) are declared by the views that can raise them.
 """
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
@@ -26,6 +27,15 @@ ERRORS = {
     415: "A content type this operation does not take (or a file type that is refused).",
     429: "Too many requests: wait the seconds in Retry-After.",
 }
+
+
+class SecondFactorSessionScheme(SessionScheme):
+    """Our session authentication (it refuses a session still owing its second factor) is
+    Django's session cookie, as DRF's."""
+
+    target_class = "support.authentication.SessionAuthentication"
+
+
 RETRY_AFTER = {
     "Retry-After": {
         "schema": {"type": "integer"},

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from support import throttle
 from support.client import client_address
+from support.factor_gate import factor_exempt, second_factor_redirect
+from support.factors import factor_pending
 from support.forms import QueuedPasswordResetForm, SignUpForm, ThrottledLoginForm
 from support.health import system_health
 from support.roles import is_staff_member
@@ -50,6 +52,8 @@ class LogInView(auth_views.LoginView):
 
     def form_valid(self, form: ThrottledLoginForm) -> HttpResponse:
         response = super().form_valid(form)
+        if factor_pending(self.request):  # the second factor next, then where they were going
+            response = second_factor_redirect(self.request, self.get_success_url())
         language = user_preferred_language(form.get_user())
         if language:
             response.set_cookie(
@@ -93,6 +97,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+@factor_exempt
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language, remember it on the profile, stay on the same page."""

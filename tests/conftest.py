@@ -10,9 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import override_settings
+from django.test.client import ClientMixin
 from django.utils import translation
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from support.factors import factor_passed, staff_needs_factor
 from support.models import AgentProfile, CustomerProfile, Team
 from support.roles import Role
 from tests.faults.smtp import SmtpServer
@@ -25,6 +31,58 @@ def pytest_configure(config: pytest.Config) -> None:
     from config.celery import app
 
     app.conf.task_always_eager = True  # tasks run for real, in the test's process
+    ClientMixin._login = _login_with_second_factor
+
+
+# --- Signing in with the second factor ----------------------------------------------------------
+# Staff must give a second factor (support.factors). The test client's `login` and `force_login`
+# of anyone who owes one also pass it, through django-otp's own login with the person's TOTP
+# device (made by `make_person`, or here for staff made otherwise), as the verify page does.
+# Tests of the factor itself sign in with `sign_in_password_only`.
+_password_only_login = ClientMixin._login
+
+
+def _login_with_second_factor(client, user, backend=None) -> None:
+    _password_only_login(client, user, backend)
+    if staff_needs_factor(user) or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        request = HttpRequest()
+        request.session, request.user = client.session, user
+        factor_passed(request, totp_device(user))
+        request.session.save()
+
+
+def sign_in_password_only(client, user) -> None:
+    """Signed in with the password alone: a session that still owes its second factor."""
+    user.backend = "django.contrib.auth.backends.ModelBackend"
+    _password_only_login(client, user, user.backend)
+
+
+def totp_device(user) -> TOTPDevice:
+    """The person's confirmed TOTP device, made if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str | None:
+    """A code the device accepts now: a step within its tolerance not used yet (None if all
+    are used; a person then types a recovery code, see `recovery_code`)."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    for step in range(now - device.tolerance, now + device.tolerance + 1):
+        if step > device.last_t:
+            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+    return None
+
+
+def recovery_code(user) -> str:
+    """One unused recovery code of the person (made, with its device, if they have none)."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or StaticDevice.objects.create(user=user, name="Recovery", confirmed=True)
+    return StaticToken.objects.create(device=device, token=StaticToken.random_token()).token
+
+
+def second_factor_code(user) -> str:
+    return totp_code(totp_device(user)) or recovery_code(user)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,6 +136,7 @@ def make_person(email: str, role: str, **profile) -> User:
         CustomerProfile.objects.create(user=user, **profile)
     else:
         AgentProfile.objects.create(user=user, **profile)
+        totp_device(user)
     return user
 
 

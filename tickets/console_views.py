@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from support.factor_gate import recent_factor_required
 from support.models import Team
 from tickets import forms
 from tickets.channels.email_outbound import email_timeline_annotate
@@ -271,6 +272,7 @@ def remediation_decision(view: Callable) -> Callable:
     return wrapper
 
 
+@recent_factor_required
 @remediation_decision
 def remediation_approve(request: HttpRequest, remediation: Remediation) -> None:
     approve_service(remediation=remediation, by=request.user)

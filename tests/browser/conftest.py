@@ -72,3 +72,19 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def pass_second_factor(page, email: str) -> None:
+    """On the verify page after the password, type the code the person's app would show."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import second_factor_code
+
+    if "/two-factor/verify/" not in page.url:
+        return
+    user = get_user_model().objects.get(username=email)
+    code = second_factor_code(user)
+    field = "input[name=otp_token]" if code.isdigit() else "input[name=recovery_code]"
+    page.fill(field, code)
+    page.locator("main button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")

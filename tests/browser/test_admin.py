@@ -6,6 +6,7 @@ import pytest
 
 from helpcenter.demo import load_demo_articles
 from helpcenter.models import Article
+from tests.browser.conftest import pass_second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +41,7 @@ def test_the_article_editor_switches_languages_and_saves(
     page.fill("#id_password", PASSWORD)
     page.locator("#login-form [type=submit]").click()
     page.wait_for_load_state("networkidle")
+    pass_second_factor(page, admin_user.username)
 
     title = {code: page.locator(f"#id_title_{code}") for code in ("en", "ko", "ja")}
     page.locator("a[href='#tab_id_title_ja']").click()  # tabs: one language at a time

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import pass_second_factor, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +29,7 @@ def log_in(page, base: str, language: str, email: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    pass_second_factor(page, email)
 
 
 def switch_language(page, language: str) -> None:

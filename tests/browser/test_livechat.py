@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from livechat.models import ChatMessage, Conversation
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import pass_second_factor, screenshot
 from tests.conftest import PASSWORD
 from tickets.models import Macro
 
@@ -100,6 +100,7 @@ def log_in(page, base: str, email: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    pass_second_factor(page, email)
 
 
 def say(page, text: str) -> None:

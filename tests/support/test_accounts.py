@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from support.roles import Role, has_role
+from tests.conftest import totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -65,6 +66,9 @@ def test_agent_logs_in_and_lands_in_the_console(client, agent):
         "/en/accounts/log-in/",
         {"username": "agent@example.com", "password": "correct-horse-battery-9"},
     )
+    assert response["Location"] == "/en/accounts/two-factor/verify/?next=%2Fconsole%2F"
+    code = totp_code(totp_device(agent))
+    response = client.post(response["Location"], {"otp_token": code})
     assert response["Location"] == "/console/"
     assert client.get("/console/").status_code == 200
 

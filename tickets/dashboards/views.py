@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from support.audit import AuditTarget, audit_record
 from support.audit_models import AuditAction
+from support.factor_gate import reauth_redirect
+from support.factors import recent_factor
 from support.registry import dashboard_figures
 from tickets.dashboards import csv, live
 from tickets.dashboards.figures import FIGURES, as_table, compute
@@ -38,6 +40,8 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         return _refused(request, form, "tickets/dashboards/supervisor.html")
     scope = form.scope()
     if request.GET.get("format") == "csv":
+        if not recent_factor(request):  # an export: a factor from the last 15 minutes
+            return reauth_redirect(request, request.get_full_path())
         return _download(request, scope)
     values = [(spec, compute(spec, scope)) for spec in FIGURES]
     context = {
