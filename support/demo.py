@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from support.models import AgentProfile, CustomerProfile, DemoExchangeAccount, Team
+from support.official.demo import load_official_channels
 from support.roles import Role
 
 User = get_user_model()
@@ -265,3 +266,4 @@ def load_people(stdout) -> None:
     stdout.write(
         f"Demo people: {len(AGENTS)} agents, {len(STAFF)} staff, {len(CUSTOMERS)} customers."
     )
+    load_official_channels(stdout)
