@@ -66,18 +66,19 @@ def post(
     connection = kind(target, connect_timeout=connect_timeout, read_timeout=read_timeout)
     # Each read has its deadline; a receiver trickling its answer a byte at a time is cut off
     # when the whole exchange has taken longer than this.
-    cutoff = threading.Timer(connect_timeout + 2 * read_timeout, _cut, [connection])
+    cut = threading.Event()  # set before the socket is shut, so the sender knows why it ended
+    cutoff = threading.Timer(connect_timeout + 2 * read_timeout, _cut, [connection, cut])
     cutoff.start()
     try:
         connection.request("POST", target.path, body, {**headers, "Host": target.host_header})
         response = connection.getresponse()
-        if cutoff.finished.is_set():  # cut mid-answer: what was read is not the answer
+        if cut.is_set():  # cut mid-answer: what was read is not the answer
             return Answer(None, _("No answer within the time limit."))
         return judge(response)
     except TimeoutError:
         return Answer(None, _("No answer within the time limit."))
     except (OSError, http.client.HTTPException) as error:
-        if cutoff.finished.is_set():
+        if cut.is_set():
             return Answer(None, _("No answer within the time limit."))
         return Answer(None, _("Connection failed: %(error)s") % {"error": error or type(error)})
     finally:
@@ -85,8 +86,9 @@ def post(
         connection.close()
 
 
-def _cut(connection: PinnedConnection) -> None:
+def _cut(connection: PinnedConnection, cut: threading.Event) -> None:
     """Unblock the sender's read by shutting the socket (from the timer's thread)."""
+    cut.set()
     sock = connection.sock
     if sock is not None:
         with contextlib.suppress(OSError):
