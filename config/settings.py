@@ -270,6 +270,11 @@ META_FILE_HOSTS = env(
 # --- LINE (docs/channels.md): messages to LINE_API_BASE, customers' files from LINE_DATA_API_BASE
 LINE_API_BASE = env("LINE_API_BASE", "https://api.line.me")
 LINE_DATA_API_BASE = env("LINE_DATA_API_BASE", "https://api-data.line.me")
+# --- X (docs/channels.md): messages to X_API_BASE, direct messages' media from X_MEDIA_HOSTS
+X_API_BASE = env("X_API_BASE", "https://api.x.com")
+X_MEDIA_HOSTS = env(
+    "X_MEDIA_HOSTS", ["https://ton.twitter.com", "https://pbs.twimg.com"], cast=list
+)
 
 # --- Ticket policy that is configuration rather than data --------------------------------------
 TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)

@@ -16,8 +16,11 @@ from tickets.channels.social_common import secret_seal
 from tickets.social_models import SocialAccount
 
 SECRET_FIELDS = {"app_secret": "secret_sealed", "access_token": "token_sealed"}
-ID_PATTERNS = {SocialAccount.Kind.LINE: r"U[0-9a-f]{32}"}
-PROVIDERS = {SocialAccount.Kind.LINE: "line"}  # the webhook URL's provider; else "facebook"
+ID_PATTERNS = {SocialAccount.Kind.LINE: r"U[0-9a-f]{32}", SocialAccount.Kind.X: r"\d{1,20}"}
+PROVIDERS = {
+    SocialAccount.Kind.LINE: "line",
+    SocialAccount.Kind.X: "twitter",
+}  # the webhook URL's provider; else "facebook"
 
 
 def _secret_field(label, help_text) -> forms.CharField:

@@ -25,6 +25,7 @@ class SocialAccount(models.Model):
         MESSENGER = "messenger", _("Facebook page (Messenger)")
         INSTAGRAM = "instagram", _("Instagram professional account")
         LINE = "line", _("LINE Official Account")
+        X = "x", _("X account")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     team = models.ForeignKey(

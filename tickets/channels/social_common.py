@@ -95,13 +95,17 @@ def host_allowed(url: object, allowed: list[str]) -> bool:
     return False
 
 
-def download(url: str, *, allowed: list[str], limit: int) -> bytes | None:
+def download(
+    url: str, *, allowed: list[str], limit: int, headers: dict | None = None
+) -> bytes | None:
     """The file at `url`, None when larger than `limit` (read no further). Only from an
     allowed origin and without following redirects, so a payload cannot point us elsewhere."""
     if not host_allowed(url, allowed):
         raise SocialRefused("file host not allowed")
     try:
-        with requests.get(url, stream=True, timeout=TIMEOUTS, allow_redirects=False) as response:
+        with requests.get(
+            url, headers=headers, stream=True, timeout=TIMEOUTS, allow_redirects=False
+        ) as response:
             if response.status_code == 429 or response.status_code >= 500:
                 raise SocialUnavailable(f"download: {response.status_code}")
             if response.status_code >= 300:
