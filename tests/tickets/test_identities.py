@@ -422,3 +422,25 @@ def test_customers_may_not_merge(client, customer, twin):
 
     assert response.status_code == 403
     assert not CustomerMerge.objects.exists()
+
+
+def test_the_360_shows_identities_and_every_channels_history(client, customer, agent):
+    email_in(customer.email, "My deposit has not arrived")
+    conversation_start(customer=customer, language="en", category="general")
+    CustomerIdentity.objects.create(
+        customer=customer,
+        kind="phone",
+        value="+821012345678",
+        verified_at=timezone.now(),
+        verified_by="code",
+    )
+    client.force_login(agent)
+
+    page = client.get(f"/console/customers/{customer.pk}/").content.decode()
+
+    identities = page.split('data-testid="customer-identities"')[1].split("</section>")[0]
+    assert "+82 ••••• 5678" in identities and "Code sent through the channel" in identities
+    assert "o•••@example.com" in identities and "+821012345678" not in page
+    history = page.split('data-testid="customer-history"')[1].split("</section>")[0]
+    assert "My deposit has not arrived" in history
+    assert history.index("Live chat") < history.index("Email")  # newest first
