@@ -275,6 +275,9 @@ X_API_BASE = env("X_API_BASE", "https://api.x.com")
 X_MEDIA_HOSTS = env(
     "X_MEDIA_HOSTS", ["https://ton.twitter.com", "https://pbs.twimg.com"], cast=list
 )
+# --- KakaoTalk (docs/channels.md): Open Builder's Event API, and the event whose block replies
+KAKAO_BOT_API_BASE = env("KAKAO_BOT_API_BASE", "https://bot-api.kakao.com")
+KAKAO_REPLY_EVENT = env("KAKAO_REPLY_EVENT", "support_reply")
 
 # --- Ticket policy that is configuration rather than data --------------------------------------
 TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)

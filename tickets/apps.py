@@ -8,7 +8,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from support import registry
-        from tickets.channels import line, meta, telegram, x  # noqa: F401 - register adapters
+        from tickets.channels import kakao, line, meta, telegram, x  # noqa: F401 - adapters
         from tickets.dashboard import sla_figures
         from tickets.selectors import customer_past_tickets
 

@@ -16,11 +16,17 @@ from tickets.channels.social_common import secret_seal
 from tickets.social_models import SocialAccount
 
 SECRET_FIELDS = {"app_secret": "secret_sealed", "access_token": "token_sealed"}
-ID_PATTERNS = {SocialAccount.Kind.LINE: r"U[0-9a-f]{32}", SocialAccount.Kind.X: r"\d{1,20}"}
+ID_PATTERNS = {
+    SocialAccount.Kind.LINE: r"U[0-9a-f]{32}",
+    SocialAccount.Kind.X: r"\d{1,20}",
+    SocialAccount.Kind.KAKAO: r"[0-9a-f]{24}",
+}
 PROVIDERS = {
     SocialAccount.Kind.LINE: "line",
     SocialAccount.Kind.X: "twitter",
+    SocialAccount.Kind.KAKAO: "kakaotalk",
 }  # the webhook URL's provider; else "facebook"
+NO_SIGNING_SECRET = {SocialAccount.Kind.KAKAO}  # Kakao signs nothing: the verify token is checked
 
 
 def _secret_field(label, help_text) -> forms.CharField:
@@ -60,6 +66,8 @@ class SocialAccountForm(forms.ModelForm):
         elif "external_id" in data:
             data["external_id"] = value
         for field, sealed in SECRET_FIELDS.items():
+            if field == "app_secret" and data.get("kind") in NO_SIGNING_SECRET:
+                continue
             if not data.get(field) and not (self.instance.pk and getattr(self.instance, sealed)):
                 self.add_error(field, _("A new account needs this."))
         return data

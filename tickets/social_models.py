@@ -26,6 +26,7 @@ class SocialAccount(models.Model):
         INSTAGRAM = "instagram", _("Instagram professional account")
         LINE = "line", _("LINE Official Account")
         X = "x", _("X account")
+        KAKAO = "kakao", _("Kakao Talk Channel (Open Builder bot)")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     team = models.ForeignKey(

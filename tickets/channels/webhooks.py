@@ -59,7 +59,8 @@ def channel_webhook(request: HttpRequest, provider: str, account: str) -> HttpRe
     except WebhookMalformed:
         message = _("The body is not an update this webhook can read.")
         return JsonResponse(error_payload("bad_request", message), status=400)
-    return JsonResponse({"ok": True})
+    accepted = getattr(adapter, "accepted", None)  # a provider that wants its own answer (Kakao)
+    return accepted(found) if accepted is not None else JsonResponse({"ok": True})
 
 
 def _challenge(request: HttpRequest, adapter, found) -> HttpResponse:

@@ -1,0 +1,70 @@
+"""Kakao's bot API, stood in for by a local HTTP server speaking Open Builder's Event API format
+(https://kakaobusiness.gitbook.io/main/tool/chatbot/skill_guide/event_api): `{"taskId",
+"status": "SUCCESS", "message", "timestamp"}` answers. The only thing the KakaoTalk tests
+mock."""
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Sent:
+    path: str
+    authorization: str
+    body: dict
+
+
+class FakeKakao:
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self.queued: list[tuple[int, dict, dict]] = []
+        self.down = False
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> "FakeKakao":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def texts(self) -> list[str]:
+        return [s.body["event"]["data"]["text"] for s in self.sent]
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if fake.down:
+                    return self._reply(503, {"status": "ERROR"})
+                if fake.queued:
+                    return self._reply(*fake.queued.pop(0))
+                fake.sent.append(Sent(self.path, self.headers.get("Authorization", ""), body))
+                answer = {"taskId": f"task-{len(fake.sent)}", "status": "SUCCESS"}
+                self._reply(200, {**answer, "message": "", "timestamp": 1796601600000})
+
+            def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+        return Handler
