@@ -444,3 +444,36 @@ def test_the_360_shows_identities_and_every_channels_history(client, customer, a
     history = page.split('data-testid="customer-history"')[1].split("</section>")[0]
     assert "My deposit has not arrived" in history
     assert history.index("Live chat") < history.index("Email")  # newest first
+
+
+# --- Phone calls ----------------------------------------------------------------------------------
+
+
+def test_a_call_from_a_linked_number_files_under_its_customer(
+    client, customer, other_customer, policy, django_capture_on_commit_callbacks
+):
+    from tests.tickets.phone_helpers import make_provider, signed
+    from tickets.phone.models import CallRecord, CustomerPhone
+
+    _provider, secret = make_provider()
+    CustomerPhone.objects.create(customer=other_customer, number="+821012345678", source="agent")
+    CustomerIdentity.objects.create(
+        customer=customer, kind="phone", value="+821012345678", verified_at=timezone.now()
+    )
+    event = {
+        "event": "call.started",
+        "call_id": "c-2001",
+        "direction": "inbound",
+        "from": "+821012345678",
+        "to": "+8215880000",
+        "started_at": "2026-12-07T03:00:00+00:00",
+        "ended_at": None,
+        "recording_url": None,
+        "agent_email": "",
+    }
+    body, signature = signed(secret, event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/channels/phone/pbx/events", body, "application/json", **signature)
+
+    assert CallRecord.objects.get().customer == customer

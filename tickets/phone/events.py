@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from support.roles import is_staff_member
+from tickets.identities.models import CustomerIdentity, IdentityKind
 from tickets.intake import InboundMessage, intake_message
 from tickets.live import ticket_changed
 from tickets.models import Channel, RawInbound, Ticket
@@ -129,9 +130,15 @@ def _agent(email: object) -> AbstractBaseUser | None:
 
 
 def customer_for_number(number: str) -> AbstractBaseUser | None:
-    """The one customer known by `number`; nobody when none or several are."""
+    """The customer who proved `number` is theirs (tickets.identities), else the one customer
+    known by it; nobody when none or several are."""
     if not number:
         return None
+    linked = CustomerIdentity.objects.filter(
+        kind=IdentityKind.PHONE, value=number, verified_at__isnull=False
+    ).values_list("customer_id", flat=True)
+    if found := linked.first():
+        return get_user_model().objects.get(pk=found)
     ids = list(
         CustomerPhone.objects.filter(number=number).values_list("customer_id", flat=True)[:2]
     )
