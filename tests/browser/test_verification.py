@@ -9,14 +9,6 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_home_pages import log_in
 from tickets.models import SlaPolicy, Ticket
 
-try:  # staff sign in with a second factor where the project asks for one
-    from tests.browser.conftest import pass_second_factor
-except ImportError:  # pragma: no cover - before two-factor sign-in existed
-
-    def pass_second_factor(page, email: str) -> None:
-        return None
-
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -79,8 +71,7 @@ def test_a_korean_customer_reports_a_fake_handle_and_an_agent_sees_the_ticket(
     agent.agent_profile.preferred_language = "ko"
     agent.agent_profile.save(update_fields=["preferred_language"])
     console = page_factory(viewport={"width": width, "height": height})
-    log_in(console, live_server.url, "ko", agent.email)
-    pass_second_factor(console, agent.email)
+    log_in(console, live_server.url, "ko", agent.email)  # with the second factor staff need
     console.goto(f"{live_server.url}/console/tickets/?view=open")
     console.click(f"text={ticket.reference}")
     console.wait_for_load_state("networkidle")
