@@ -477,3 +477,27 @@ def test_a_call_from_a_linked_number_files_under_its_customer(
         client.post("/channels/phone/pbx/events", body, "application/json", **signature)
 
     assert CallRecord.objects.get().customer == customer
+
+
+def test_staff_do_not_link_handles(client, agent):
+    client.force_login(agent)
+
+    response = ask_code(client, "email", "agent.private@example.com")
+
+    assert response.status_code == 403
+    assert not CustomerIdentity.objects.exists()
+    assert not OutboxEmail.objects.filter(to="agent.private@example.com").exists()
+
+
+def test_a_merge_drops_the_kept_customers_waiting_codes_instead_of_clashing(
+    signed_in, customer, twin, agent
+):
+    ask_code(signed_in, "email", "shared@example.com")
+    CustomerIdentity.objects.create(
+        customer=twin, kind="email", value="shared@example.com", verified_at=timezone.now()
+    )
+
+    customer_merge(kept=customer, merged=twin, by=agent, reason="Same passport")
+
+    assert CustomerIdentity.objects.get(value="shared@example.com").customer == customer
+    assert email_in("shared@example.com", "Hello from the shared address").customer == customer

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from support.roles import is_staff_member
 from support.throttle import Limit, limit_hit
 from tickets.identities.handles import normalise
 from tickets.identities.models import CustomerIdentity, IdentityCode, IdentityKind, VerifiedBy
@@ -54,6 +55,8 @@ def identity_link_start(
     """Send a code through `handle` (its channel); the identity waits, unverified, for it."""
     if kind not in LINKABLE:
         raise LinkRefused(_("This kind of account cannot be linked here."))
+    if is_staff_member(customer):
+        raise LinkRefused(_("Staff accounts do not link handles."), 403)
     value = normalise(kind, handle, language=language)
     reach, label = _reach(kind, value)
     _refuse_taken(customer, kind, reach.get("value", value))

@@ -38,6 +38,9 @@ def customer_merge(
     with transaction.atomic():
         kept, merged = _locked(kept.pk, merged.pk)
         _refuse(kept, merged)
+        # Codes the kept customer is waiting for would clash with the links moving in; they
+        # can ask again.
+        CustomerIdentity.objects.filter(customer=kept, verified_at__isnull=True).delete()
         moved = {"tickets": move_rows(Ticket.objects.all(), source=merged, target=kept, ids=None)}
         for key, mover in customer_movers().items():
             moved[key] = mover(merged, kept, None)
