@@ -6,6 +6,8 @@ import pytest
 
 from support.official.models import OfficialChannel
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import audit, axe_source
+from tests.browser.test_accessibility import report as axe_report
 from tests.browser.test_home_pages import log_in
 from tickets.models import SlaPolicy, Ticket
 
@@ -52,6 +54,8 @@ def test_a_korean_customer_reports_a_fake_handle_and_an_agent_sees_the_ticket(
     assert "@exchange_support" in answer.inner_text()
     assert "U+0435" in answer.inner_text()  # the Cyrillic letter is named
     assert fits_the_screen(page)
+    violations = audit(page, axe_source())  # the answer and the report form, WCAG 2.1 AA
+    assert violations == [], axe_report({f"verify-{size}": violations}, {})
     screenshot(page, f"verification-lookalike-ko-{size}")
 
     report = page.locator(".verify-report form")
