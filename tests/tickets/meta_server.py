@@ -41,7 +41,12 @@ class FakeMeta:
         self._server.server_close()
 
     def texts(self) -> list[str]:
-        return [sent.body["message"]["text"] for sent in self.sent]
+        """The texts of messages sent to customers privately (the Send API)."""
+        return [s.body["message"]["text"] for s in self.sent if s.path.endswith("/me/messages")]
+
+    def public(self) -> list[Sent]:
+        """What was posted in public: comments and answers to mentions."""
+        return [s for s in self.sent if not s.path.endswith("/me/messages")]
 
     def rate_limit_next(self, retry_after: int) -> None:
         error = {

@@ -289,3 +289,50 @@ def test_a_long_reply_is_sent_in_pieces_of_2000_characters(ticket, agent, meta):
     message = ticket_reply(ticket=ticket, author=agent, body="a" * 4500)
     social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
     assert [len(text) for text in meta.texts()] == [2000, 2000, 500]
+
+
+# --- Public mentions -----------------------------------------------------------------------------
+
+GENERIC = (
+    "Thanks for reaching out. To keep your account safe we never discuss account details in "
+    "public: please send us a private message and we will help you there."
+)
+
+
+def test_a_page_mention_gets_only_the_generic_public_answer(deliver, meta):
+    """Public: a fixed text under the comment; nothing of it (address, email) repeated, no
+    ticket; the same mention again answers nothing more; a reaction is ignored."""
+    deliver(payload("page_mention.json"))
+    body = payload("page_mention.json")
+    body["entry"][0]["time"] += 1  # another body, the same mention
+    deliver(body)
+    (post,) = meta.public()
+    assert post.path == "/v21.0/998877665544332_112233445566778/comments"
+    assert post.body == {"message": GENERIC} and post.access_token == PAGE_TOKEN
+    assert not Ticket.objects.exists() and not meta.texts()
+    notes = RawInbound.objects.order_by("pk").first().error
+    assert notes == "mention: asked to write a private message; ignored: change feed"
+
+
+def test_an_instagram_mention_is_answered_through_the_mentions_edge(deliver, instagram, meta):
+    deliver(payload("instagram_mention.json"), account=instagram)
+    (post,) = meta.public()
+    assert post.path == "/v21.0/17841405309211844/mentions"
+    assert post.body == {
+        "media_id": "17887498072083520",
+        "comment_id": "17894227972186120",
+        "message": GENERIC,
+    }
+
+
+def test_an_agents_reply_is_never_posted_publicly(ticket, agent, meta):
+    row = SocialOutbox.objects.create(
+        account=SocialAccount.objects.get(),
+        recipient="comment:998877665544332_112233445566778",
+        dedupe_key="forged",
+        text="Your balance is 3 BTC",
+        message=Message.objects.get(),
+    )
+    social_outbox_deliver(outbox_id=row.pk)
+    row.refresh_from_db()
+    assert row.failed_at is not None and not meta.public()

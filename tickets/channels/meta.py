@@ -26,7 +26,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from support.text import cut_customer_text, redact_customer_file_name, security_notice
+from support.text import (
+    cut_customer_text,
+    detect_language,
+    redact_customer_file_name,
+    security_notice,
+)
 from tickets.channels import meta_api
 from tickets.channels.adapters import register_adapter
 from tickets.channels.social_common import (
@@ -63,6 +68,33 @@ def events(payload: dict, account: SocialAccount) -> list[dict]:
         if isinstance(entry, dict) and str(entry.get("id")) == account.external_id:
             found += [e for e in entry.get("messaging") or [] if isinstance(e, dict)]
     return found
+
+
+def changes(payload: dict, account: SocialAccount) -> list[dict]:
+    """The `changes` of the account's own entries (feed, mentions, comments…)."""
+    found = []
+    for entry in payload.get("entry") or []:
+        if isinstance(entry, dict) and str(entry.get("id")) == account.external_id:
+            found += [c for c in entry.get("changes") or [] if isinstance(c, dict)]
+    return found
+
+
+def mention_target(change: dict, account: SocialAccount) -> str | None:
+    """Where to answer a public mention of the account (an outbox recipient), None when the
+    change is no mention by someone else: a Page's `mention` (a post or comment naming it),
+    an Instagram account's `mentions` (an @mention in a comment or caption)."""
+    value = change.get("value") if isinstance(change.get("value"), dict) else {}
+    if change.get("field") == "mention" and value.get("verb") == "add":
+        if str(value.get("sender_id")) == account.external_id:
+            return None
+        comment, post = str(value.get("comment_id") or ""), str(value.get("post_id") or "")
+        if value.get("item") == "comment" and comment.replace("_", "").isdigit():
+            return f"comment:{comment}"
+        return f"post:{post}" if post.replace("_", "").isdigit() else None
+    if change.get("field") == "mentions" and str(value.get("media_id") or "").isdigit():
+        comment = str(value.get("comment_id") or "")
+        return f"igmention:{value['media_id']}:{comment if comment.isdigit() else ''}"
+    return None
 
 
 def customer_message(event: dict, account: SocialAccount) -> dict | None:
@@ -139,6 +171,8 @@ class MetaAdapter:
     ) -> tuple[Ticket | None, str]:
         account = _account_of(stored)
         ticket, notes = None, []
+        for change in changes(json.loads(payload), account):
+            notes.append(_public_mention(account, change))
         for event in events(json.loads(payload), account):
             message = customer_message(event, account)
             if message is None:
@@ -218,6 +252,25 @@ def _to_ticket(account, event, message, prepared) -> Ticket:
             text=security_notice(language),
         )
     return ticket
+
+
+def _public_mention(account: SocialAccount, change: dict) -> str:
+    """The one public answer to a mention: a fixed text, nothing from the post or comment,
+    once per mention; any other change is ignored."""
+    target = mention_target(change, account)
+    if target is None:
+        return f"ignored: change {str(change.get('field'))[:40]}"
+    value = change.get("value") or {}
+    words = str(value.get("message") or value.get("text") or "")[:500]
+    with translation.override(detect_language(words) if words.strip() else "en"):
+        text = _(
+            "Thanks for reaching out. To keep your account safe we never discuss account "
+            "details in public: please send us a private message and we will help you there."
+        )
+    social_enqueue(
+        account=account, recipient=target[:100], key=f"mention:{account.pk}:{target}", text=text
+    )
+    return "mention: asked to write a private message"
 
 
 def _metadata(account: SocialAccount, sender: str, refused: list) -> dict:

@@ -23,23 +23,46 @@ from tickets.social_models import SocialAccount, SocialOutbox
 RATE_LIMIT_CODES = {4, 17, 32, 613}
 RATE_LIMIT_WAIT = 60  # seconds, when Meta gives no Retry-After
 TEXT_PART = 2000  # the Send API's limit for a text message
+PUBLIC_KINDS = ("comment", "post", "igmention")  # outbox recipients answered in public
 
 
 def graph_base() -> str:
     return settings.META_GRAPH_BASE.rstrip("/")
 
 
+def public_target(row: SocialOutbox, text: str) -> tuple[str, dict]:
+    """Where the public answer to a mention goes (`comment:<id>`, `post:<id>` on Facebook,
+    `igmention:<media id>:<comment id>` on Instagram) and its body."""
+    if row.message_id is not None:  # an agent's reply never goes public
+        raise SocialRefused("an agent's reply is not posted publicly")
+    kind, _colon, target = row.recipient.partition(":")
+    if kind in ("comment", "post") and target.replace("_", "").isdigit():
+        return f"/{target}/comments", {"message": text}
+    media, _colon, comment = target.partition(":")
+    if kind == "igmention" and media.isdigit() and (comment.isdigit() or not comment):
+        body = {"media_id": media, "message": text}
+        if comment:
+            body["comment_id"] = comment
+        return f"/{row.account.external_id}/mentions", body
+    raise SocialRefused("not a public target")
+
+
 def send_text(row: SocialOutbox, text: str) -> None:
-    """One text message to the customer (a PSID or an Instagram-scoped id) as a response."""
-    body = {
-        "recipient": {"id": row.recipient},
-        "messaging_type": "RESPONSE",
-        "message": {"text": text},
-    }
+    """One text message to the customer (a PSID or an Instagram-scoped id) as a response, or
+    the one public answer to a mention (a row the adapter wrote for it, never an agent's)."""
+    if row.recipient.partition(":")[0] in PUBLIC_KINDS:
+        path, body = public_target(row, text)
+    else:
+        path = "/me/messages"
+        body = {
+            "recipient": {"id": row.recipient},
+            "messaging_type": "RESPONSE",
+            "message": {"text": text},
+        }
     token = secret_open(row.account.token_sealed)
     try:
         response = requests.post(
-            f"{graph_base()}/me/messages",
+            f"{graph_base()}{path}",
             params={"access_token": token},
             json=body,
             timeout=TIMEOUTS,
