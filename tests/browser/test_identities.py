@@ -81,3 +81,38 @@ def test_a_japanese_customer_links_telegram_on_a_phone(live_server, page_factory
     write_to_bot(bot, 845000402, "もう一つ質問があります")
     assert Ticket.objects.order_by("-id").first().customer == customer
     assert CustomerIdentity.objects.get(kind="telegram").customer == customer
+
+
+def test_an_agent_merges_two_customers_and_undoes_it_on_a_phone(live_server, page_factory, agent):
+    from tickets.identities.models import CustomerMerge
+    from tickets.intake import InboundMessage, intake_message
+
+    kept = make_person("kim@example.com", Role.CUSTOMER, preferred_language="ko")
+    twin = make_person("kim.old@example.com", Role.CUSTOMER, preferred_language="ko")
+    for person, text in ((kept, "Deposit missing"), (twin, "Withdrawal held")):
+        intake_message(
+            InboundMessage(channel="email", customer_email=person.email, subject=text, text=text)
+        )
+
+    page = page_factory(viewport=PHONE, is_mobile=True, has_touch=True)
+    log_in(page, live_server.url, "en", agent.email)
+    page.goto(f"{live_server.url}/console/customers/{kept.pk}/")
+    page.fill("#merge-with", twin.email)
+    page.locator("[data-testid=customer-identities] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "Withdrawal held" in page.locator("[data-testid=merge-merged]").inner_text()
+    assert audit(page, axe_source()) == [] and overflow(page) == 0
+    screenshot(page, "identities-merge-390")
+    page.fill("textarea[name=reason]", "Same passport, old address")
+    page.locator("main form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+    history = page.locator("[data-testid=customer-history]").inner_text()
+    assert "Withdrawal held" in history and "Deposit missing" in history
+    assert audit(page, axe_source()) == [] and overflow(page) == 0
+    screenshot(page, "identities-merged-360-390")
+
+    page.goto(f"{live_server.url}/console/customers/{twin.pk}/")
+    page.locator("[data-testid=merged-into] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert CustomerMerge.objects.get().undone_at is not None
+    assert Ticket.objects.get(subject="Withdrawal held").customer == twin
