@@ -269,3 +269,22 @@ def test_a_push_line_took_before_a_timeout_is_not_sent_twice(ticket, agent, line
     SocialOutbox.objects.filter(pk=row.pk).update(sent_at=None, parts_sent=0)  # the answer lost
     again = social_outbox_deliver(outbox_id=row.pk)
     assert again.sent_at is not None and line.texts() == ["Done."]
+
+
+def test_a_group_mention_gets_only_the_generic_answer_in_the_group(deliver, line):
+    """Public: the bot named in a group answers once, with a fixed text asking for a private
+    chat (nothing of the message repeated), and makes no ticket."""
+    deliver(webhook("group_mention.json"))
+    (sent,) = line.sent
+    assert sent.path == "/v2/bot/message/reply"
+    assert sent.body["replyToken"] == "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+    assert sent.body["messages"] == [
+        {
+            "type": "text",
+            "text": "Thanks for reaching out. To keep your account safe we never discuss "
+            "account details in public: please send us a private message and we will help "
+            "you there.",
+        }
+    ]
+    assert not Ticket.objects.exists()
+    assert RawInbound.objects.get().error == "group mention: asked to write privately"

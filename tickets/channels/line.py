@@ -26,7 +26,12 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from support.text import cut_customer_text, redact_customer_file_name, security_notice
+from support.text import (
+    cut_customer_text,
+    detect_language,
+    redact_customer_file_name,
+    security_notice,
+)
 from tickets.channels import line_api
 from tickets.channels.adapters import register_adapter
 from tickets.channels.meta import refused_text
@@ -79,6 +84,16 @@ def user_message(event: dict) -> dict | None:
     if source.get("type") != "user" or not source.get("userId") or not message.get("id"):
         return None
     return message
+
+
+def group_mention(event: dict) -> str:
+    """The group or room id of a text message there that mentions our bot (`isSelf`)."""
+    source, message = event.get("source") or {}, event.get("message") or {}
+    place = str(source.get("groupId") or source.get("roomId") or "")
+    if source.get("type") not in ("group", "room") or message.get("type") != "text" or not place:
+        return ""
+    mentioned = (message.get("mention") or {}).get("mentionees") or []
+    return place if any(isinstance(m, dict) and m.get("isSelf") for m in mentioned) else ""
 
 
 class LineAdapter:
@@ -142,6 +157,9 @@ class LineAdapter:
             elif event.get("type") == "follow" and (event.get("source") or {}).get("userId"):
                 _welcome(account, event)
                 notes.append("follow")
+            elif group_mention(event):
+                _ask_privately(account, event)
+                notes.append("group mention: asked to write privately")
             else:
                 found = event.get("message") if isinstance(event.get("message"), dict) else {}
                 kind = found.get("type") or event.get("type") or "unknown"
@@ -245,6 +263,23 @@ def _welcome(account: SocialAccount, event: dict) -> None:
         account=account,
         recipient=str(event["source"]["userId"]),
         key=f"follow:{account.pk}:{event.get('webhookEventId') or event.get('timestamp')}",
+        text=text,
+        reply_token=str(event.get("replyToken") or ""),
+    )
+
+
+def _ask_privately(account: SocialAccount, event: dict) -> None:
+    """The one answer in a group: a fixed text asking for a one-to-one chat, nothing else."""
+    words = str((event.get("message") or {}).get("text") or "")[:500]
+    with translation.override(detect_language(words) if words.strip() else "en"):
+        text = _(
+            "Thanks for reaching out. To keep your account safe we never discuss account "
+            "details in public: please send us a private message and we will help you there."
+        )
+    social_enqueue(
+        account=account,
+        recipient=group_mention(event),
+        key=f"group:{account.pk}:{event.get('webhookEventId') or event.get('timestamp')}",
         text=text,
         reply_token=str(event.get("replyToken") or ""),
     )
