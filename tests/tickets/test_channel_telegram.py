@@ -3,6 +3,7 @@ posted to the webhook, read by the worker's code, and replies sent to Telegram's
 which a local fake stands in for (tests/tickets/telegram_server.py), the only thing mocked."""
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -75,6 +76,11 @@ def deliver(client, bot, django_capture_on_commit_callbacks):
 
 def customer_texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
     return [c.data["text"] for c in telegram.sent() if int(c.data["chat_id"]) == chat_id]
+
+
+def reply_text(call) -> str:
+    """What the agent wrote, without the verification line under it."""
+    return call.data["text"].split("\n\n")[0]
 
 
 # --- The webhook ---------------------------------------------------------------------------------
@@ -320,9 +326,11 @@ def test_an_agent_reply_is_sent_to_the_customers_chat(
     with django_capture_on_commit_callbacks(execute=True):
         message = ticket_reply(ticket=ticket, author=agent, body="We found your withdrawal.")
     sent = telegram.sent()
-    assert [(int(c.data["chat_id"]), c.data["text"]) for c in sent] == [
+    assert [(int(c.data["chat_id"]), reply_text(c)) for c in sent] == [
         (601234568, "We found your withdrawal.")
     ]
+    # Under it, the code the customer can check on our verification page.
+    assert re.search(r"code [A-Z2-9]{4}-[A-Z2-9]{4}$", sent[0].data["text"])
     assert sent[0].token == TOKEN
     assert reply_state(ticket, message) == DeliveryState.SENT
     assert not TelegramOutbox.objects.filter(sent_at__isnull=True).exists()
@@ -334,9 +342,9 @@ def test_the_outbox_row_is_written_with_the_reply(ticket, agent, telegram):
 
         with transaction.atomic():
             ticket_reply(ticket=ticket, author=agent, body="Rolled back")
-            assert TelegramOutbox.objects.filter(text="Rolled back").exists()
+            assert TelegramOutbox.objects.filter(text__startswith="Rolled back").exists()
             raise RuntimeError
-    assert not TelegramOutbox.objects.filter(text="Rolled back").exists()
+    assert not TelegramOutbox.objects.filter(text__startswith="Rolled back").exists()
 
 
 def test_a_429_waits_the_retry_after_telegram_gives(ticket, agent, telegram):
@@ -350,7 +358,7 @@ def test_a_429_waits_the_retry_after_telegram_gives(ticket, agent, telegram):
     assert telegram_outbox_sweep(now=now + timedelta(seconds=5)) == 0  # not before 7 s
     assert telegram_outbox_sweep(now=now + timedelta(seconds=8)) == 1
     assert reply_state(ticket, message) == DeliveryState.SENT
-    assert [c.data["text"] for c in telegram.sent()] == ["Please wait.", "Please wait."]
+    assert [reply_text(c) for c in telegram.sent()] == ["Please wait.", "Please wait."]
 
 
 def test_telegram_down_leaves_the_reply_pending_then_the_sweep_sends_it_once(
@@ -368,7 +376,7 @@ def test_telegram_down_leaves_the_reply_pending_then_the_sweep_sends_it_once(
     telegram_outbox_sweep(now=timezone.now() + timedelta(minutes=1))
     telegram_outbox_sweep(now=timezone.now() + timedelta(minutes=2))  # nothing left to send
     assert reply_state(ticket, message) == DeliveryState.SENT
-    delivered = [c for c in telegram.sent() if c.data["text"] == "Your deposit is credited."]
+    delivered = [c for c in telegram.sent() if reply_text(c) == "Your deposit is credited."]
     assert len(delivered) == 3  # two refused while down, one taken
 
 

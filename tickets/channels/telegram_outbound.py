@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from support.official.services import verification_line_for
 from support.queueing import task_queue_after_commit
 from tickets.channels import telegram_api
 from tickets.channels.email_outbound import DeliveryState
@@ -72,10 +73,19 @@ def telegram_reply_enqueue(*, message: Message) -> TelegramOutbox | None:
         bot_id=found[0],
         chat_id=found[1],
         key=f"reply:{message.pk}",
-        text=message.body,
+        text=with_verification_line(message),
         message=message,
         attachments=files,
     )
+
+
+def with_verification_line(message: Message) -> str:
+    """The reply with the code the customer can check on our verification page under it
+    (docs/verification.md): an impostor on Telegram cannot give one that checks out."""
+    line = verification_line_for(
+        channel="telegram", source=f"ticket-message:{message.pk}", language=message.ticket.language
+    )
+    return f"{message.body}\n\n{line}"
 
 
 def telegram_notice_enqueue(
