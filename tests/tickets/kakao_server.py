@@ -4,9 +4,17 @@
 mock."""
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VERIFICATION_LINE = re.compile(r"\n\n[^\n]*[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+
+def without_code(text: str) -> str:
+    """An agent's words without the verification line our replies end with (checked apart)."""
+    return VERIFICATION_LINE.sub("", text)
 
 
 @dataclass
@@ -37,7 +45,7 @@ class FakeKakao:
         self._server.server_close()
 
     def texts(self) -> list[str]:
-        return [s.body["event"]["data"]["text"] for s in self.sent]
+        return [without_code(s.body["event"]["data"]["text"]) for s in self.sent]
 
     def _handler(self):
         fake = self

@@ -4,6 +4,7 @@ code, and replies sent through the Event API, which a local fake stands in for
 (tests/tickets/kakao_server.py), the only thing mocked."""
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.kakao_server import FakeKakao
+from tests.tickets.kakao_server import FakeKakao, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -136,6 +137,9 @@ def test_an_agent_reply_is_sent_through_the_event_api(
     (sent,) = kakao.sent
     assert sent.path == f"/v2/bots/{BOT_ID}/talk"
     assert sent.authorization == f"KakaoAK {REST_KEY}"
+    # Under the agent's words, the code our verification page knows (docs/verification.md).
+    assert re.search(r" [A-Z2-9]{4}-[A-Z2-9]{4}$", sent.body["event"]["data"]["text"])
+    sent.body["event"]["data"]["text"] = without_code(sent.body["event"]["data"]["text"])
     assert sent.body == {
         "event": {"name": settings.KAKAO_REPLY_EVENT, "data": {"text": "출금이 처리되었습니다."}},
         "user": [{"type": "botUserKey", "id": USER}],

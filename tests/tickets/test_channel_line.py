@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.line_server import FakeLine
+from tests.tickets.line_server import FakeLine, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -224,6 +225,10 @@ def test_an_agent_reply_is_pushed_with_a_retry_key(
         message = ticket_reply(ticket=ticket, author=agent, body="出金を確認しました。")
     assert [s.path for s in line.sent] == ["/v2/bot/message/push"]
     assert line.sent[0].authorization == f"Bearer {CHANNEL_TOKEN}"
+    # Under the agent's words, the code our verification page knows (docs/verification.md).
+    pushed = line.sent[0].body["messages"][0]
+    assert re.search(r" [A-Z2-9]{4}-[A-Z2-9]{4}$", pushed["text"])
+    pushed["text"] = without_code(pushed["text"])
     assert line.sent[0].body == {
         "to": USER,
         "messages": [{"type": "text", "text": "出金を確認しました。"}],

@@ -6,6 +6,7 @@ thing mocked."""
 import hashlib
 import hmac
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.meta_server import FakeMeta
+from tests.tickets.meta_server import FakeMeta, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -240,6 +241,9 @@ def test_an_agent_reply_is_sent_with_the_send_api(
     with django_capture_on_commit_callbacks(execute=True):
         message = ticket_reply(ticket=ticket, author=agent, body="We found your withdrawal.")
     assert [(s.path, s.access_token) for s in meta.sent] == [("/v21.0/me/messages", PAGE_TOKEN)]
+    # Under the agent's words, the code our verification page knows (docs/verification.md).
+    assert re.search(r" [A-Z2-9]{4}-[A-Z2-9]{4}$", meta.sent[0].body["message"]["text"])
+    meta.sent[0].body["message"]["text"] = without_code(meta.sent[0].body["message"]["text"])
     assert meta.sent[0].body == {
         "recipient": {"id": PSID},
         "messaging_type": "RESPONSE",

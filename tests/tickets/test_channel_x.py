@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.x_server import FakeX
+from tests.tickets.x_server import FakeX, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -240,6 +241,9 @@ def test_an_agent_reply_is_sent_as_a_direct_message(
     (sent,) = x.sent
     assert sent.path == f"/2/dm_conversations/with/{CUSTOMER}/messages"
     assert sent.authorization == f"Bearer {USER_TOKEN}"
+    # Under the agent's words, the code our verification page knows (docs/verification.md).
+    assert re.search(r" [A-Z2-9]{4}-[A-Z2-9]{4}$", sent.body["text"])
+    sent.body["text"] = without_code(sent.body["text"])
     assert sent.body == {"text": "Your deposit is credited."}
     assert reply_state(ticket, message) == DeliveryState.SENT
 

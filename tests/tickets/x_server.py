@@ -5,9 +5,17 @@ message, `{"data": {"id", "text"}}` for a post, `{"title": "Too Many Requests", 
 thing the X tests mock."""
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VERIFICATION_LINE = re.compile(r"\n\n[^\n]*[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+
+def without_code(text: str) -> str:
+    """An agent's words without the verification line our replies end with (checked apart)."""
+    return VERIFICATION_LINE.sub("", text)
 
 
 @dataclass
@@ -40,7 +48,11 @@ class FakeX:
         self._server.server_close()
 
     def dms(self) -> list[str]:
-        return [s.body["text"] for s in self.sent if s.path.startswith("/2/dm_conversations/")]
+        return [
+            without_code(s.body["text"])
+            for s in self.sent
+            if s.path.startswith("/2/dm_conversations/")
+        ]
 
     def posts(self) -> list[Sent]:
         return [s for s in self.sent if s.path == "/2/tweets"]

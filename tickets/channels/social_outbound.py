@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from support.official.services import verification_line_for
 from support.queueing import task_queue_after_commit
 from tickets.channels.email_outbound import DeliveryState
 from tickets.channels.social_common import SocialRefused, SocialRetryAfter, SocialUnavailable
@@ -51,7 +52,16 @@ def social_enqueue(
     message: Message | None = None,
     reply_token: str = "",
 ) -> SocialOutbox | None:
-    """A message to `recipient` of `account`, once per `key`, in the caller's transaction."""
+    """A message to `recipient` of `account`, once per `key`, in the caller's transaction. An
+    agent's reply (`message`) carries the code our verification page knows under it
+    (docs/verification.md)."""
+    if message is not None:
+        line = verification_line_for(
+            channel="social",
+            source=f"ticket-message:{message.pk}",
+            language=message.ticket.language,
+        )
+        text = f"{text}\n\n{line}"
     row = SocialOutbox(
         account=account,
         recipient=recipient,
