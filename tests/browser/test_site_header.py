@@ -76,7 +76,7 @@ def test_every_menu_link_is_reachable_on_a_phone_and_opens_its_page(
     page.goto(home)
     links = page.locator(LINKS)
     hrefs = [links.nth(index).get_attribute("href") for index in range(links.count())]
-    assert len(hrefs) == 5  # help center, contact, live chat, my tickets, complaints
+    assert len(hrefs) == 6  # help center, contact, live chat, callback, my tickets, complaints
 
     for href in hrefs:
         page.goto(home)
