@@ -30,7 +30,8 @@ class SessionAuthentication(authentication.SessionAuthentication):
     """DRF's session check; a session still owing its second factor gets a 403."""
 
     def authenticate(self, request):
-        if factor_pending(request._request):
+        # A request with no session (one built without the middleware) signs nobody in by one.
+        if hasattr(request._request, "session") and factor_pending(request._request):
             raise exceptions.PermissionDenied(
                 _("Finish signing in with your second factor first."),
                 code="second_factor_required",

@@ -127,7 +127,9 @@ def test_an_agent_accepts_talks_and_ends_and_the_chat_becomes_a_ticket(agent):
 
     chat.refresh_from_db()
     assert typing["by"] == "agent"
-    assert reply["body"] == "Hi!"
+    # The agent's words, then the code the customer can check on our verification page.
+    assert reply["body"].split("\n\n")[0] == "Hi!"
+    assert "Verify this message at" in reply["body"]
     assert read["up_to"] == reply["id"] == chat.customer_read_up_to
     assert all(frame.get("body") != "VIP" for frame in ended)  # internal notes stay internal
     assert (chat.status, chat.agent, chat.rating, rated["rating"]) == ("ended", agent, 5, 5)

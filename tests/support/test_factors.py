@@ -41,6 +41,7 @@ def give_code(client: Client, code: str, field: str = "otp_token", next_url: str
 # --- A session with the password only reaches nothing staff-only -------------------------------
 @pytest.mark.parametrize("path", ["/console/", "/console/tickets/", "/admin/", "/admin/auth/user/"])
 def test_staff_pages_send_a_password_only_session_to_the_code(db, agent, admin_user, path):
+    """F15: Staff pages send a password only session to the code."""
     person = admin_user if path.startswith("/admin/") else agent
 
     response = password_only(person).get(path)
@@ -50,6 +51,7 @@ def test_staff_pages_send_a_password_only_session_to_the_code(db, agent, admin_u
 
 
 def test_the_staff_api_refuses_a_password_only_session_with_a_reason(db, agent):
+    """F15: The staff api refuses a password only session with a reason."""
     response = password_only(agent).post(
         "/api/v1/support/analyze/", {"text": "hi"}, content_type="application/json"
     )
@@ -76,6 +78,7 @@ def test_the_api_refusal_is_translated(db, agent):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_console_socket_refuses_a_password_only_session(agent):
+    """F15: The console socket refuses a password only session."""
     client = password_only(agent)
     cookie = (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
 
@@ -137,6 +140,7 @@ def test_the_log_in_form_leads_staff_to_the_code_then_the_console(db, agent):
 
 
 def test_a_code_is_accepted_once(db, agent):
+    """F15: A code is accepted once."""
     code = totp_code(totp_device(agent))
     first, second = password_only(agent), password_only(agent)
 
@@ -149,6 +153,7 @@ def test_a_code_is_accepted_once(db, agent):
 
 
 def test_wrong_codes_are_counted_by_the_sign_in_throttle(db, agent, settings):
+    """F15: Wrong codes are counted by the sign in throttle."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's own pause after a failure: off here
     settings.LOGIN_THROTTLE_LIMIT = 3
     client = password_only(agent)

@@ -35,6 +35,7 @@ def test_an_export_with_a_fresh_factor_downloads(db, supervisor):
 
 
 def test_an_export_with_a_stale_factor_asks_for_it_and_comes_back(db, supervisor, settings):
+    """F15: An export with a stale factor asks for it and comes back."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's own pause after a failure: off here
     client = signed_in(supervisor, minutes_ago=16)
 
@@ -75,6 +76,7 @@ def waiting_remediation(customer, policy, receive, supervisor, remediation_rules
 
 
 def test_approving_remediation_with_a_stale_factor_approves_nothing(db, waiting_remediation):
+    """F15: Approving remediation with a stale factor approves nothing."""
     approver = make_person("approver@example.com", "supervisor")
     client = signed_in(approver, minutes_ago=20)
     url = f"/console/tickets/remediations/{waiting_remediation.pk}/approve/"

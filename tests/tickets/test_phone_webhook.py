@@ -89,6 +89,7 @@ def test_forged_signature_is_refused_and_nothing_stored(post):
 
 
 def test_a_signature_over_another_body_is_refused(client, provider):
+    """H3: A signature over another body is refused."""
     _provider, secret = provider
     body, headers = signed(secret, started())
 
@@ -122,7 +123,7 @@ def test_a_timestamp_older_than_five_minutes_is_refused(post):
 
 
 def test_a_repeat_is_a_no_op(post, known_number, agent, policy):
-    """H2: the same event delivered twice -> one call, one ticket, one history line."""
+    """H2, H3: the same event delivered twice -> one call, one ticket, one history line."""
     first = post(started())
     second = post(started())
 
