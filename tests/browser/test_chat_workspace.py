@@ -152,7 +152,7 @@ def test_an_agent_works_three_chats_at_once(
     page.locator(f'.lc-pane[data-conversation="{first.pk}"] .lc-send').click()
     wait_until(
         lambda: ChatMessage.objects.filter(
-            conversation=first, sender="agent", body="Let me check that for you"
+            conversation=first, sender="agent", body__startswith="Let me check that for you"
         ).exists()
     )
     assert page.evaluate(NO_SIDEWAYS)
