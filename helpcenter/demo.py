@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from helpcenter.models import Article, Category, Section
+from helpcenter.search.index import reindex_articles
 from helpcenter.services import article_create, article_set_questions
 from helpcenter.text import field_name
 
@@ -97,9 +98,13 @@ def load_demo_articles(stdout=None) -> int:
                 slug=item["slug"],
                 by=None,
                 questions=questions,
+                index=False,
                 **_article_fields(item),
             )
             created += 1
+        if created:
+            # One rebuild rather than 44 incremental updates of the term counts: ~6 s → ~1 s.
+            reindex_articles()
     if stdout is not None:
         stdout.write(f"Help center: {created} demo articles added.\n")
     return created

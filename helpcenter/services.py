@@ -66,16 +66,19 @@ def article_create(
     slug: str,
     by: AbstractBaseUser | None,
     questions: dict[str, list[str]] | None = None,
+    index: bool = True,
     **fields,
 ) -> Article:
     """`fields`: title_en, body_en, … tags, status, audience, owner, last_reviewed;
-    `questions`: {language: [questions the article answers]}."""
+    `questions`: {language: [questions the article answers]}. `index=False`: the caller
+    rebuilds the index once after creating many (`reindex_articles`)."""
     with transaction.atomic():
         article = Article(section=section, slug=slug, **fields)
         article.save()
         _add_questions(article, questions or {})
         _record_version(article=article, by=by, previous={}, note="created")
-        index_article(article)
+        if index:
+            index_article(article)
     return article
 
 

@@ -305,27 +305,36 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def chinese_terms(run: str) -> list[Term]:
+# The terms of a run of one script, kept per run: articles and forum posts repeat the same runs
+# (提币, 出金, 출금이) thousands of times, and a (re)index analyses every one. Tuples, so no
+# caller can change a kept answer.
+RUN_CACHE = 50_000
+
+
+@lru_cache(maxsize=RUN_CACHE)
+def chinese_terms(run: str) -> tuple[Term, ...]:
     if len(run) == 1:
-        return [Term(run, True)]
+        return (Term(run, True),)
     words = [w for w in _jieba().cut_for_search(run, HMM=False) if len(w) > 1]
     grams = [gram for gram in bigrams(run) if gram not in words]
-    return [Term(w, True) for w in words] + [Term(g, False) for g in grams]
+    return tuple([Term(w, True) for w in words] + [Term(g, False) for g in grams])
 
 
-def japanese_terms(run: str) -> list[Term]:
+@lru_cache(maxsize=RUN_CACHE)
+def japanese_terms(run: str) -> tuple[Term, ...]:
     words = [w for w in JA_WORD.findall(run) if len(w) > 1 or run == w]
     grams = [g for g in bigrams(run) if not HIRAGANA_ONLY.match(g) and g not in words]
-    return [Term(w, True) for w in words] + [Term(g, False) for g in grams]
+    return tuple([Term(w, True) for w in words] + [Term(g, False) for g in grams])
 
 
-def korean_terms(word: str) -> list[Term]:
+@lru_cache(maxsize=RUN_CACHE)
+def korean_terms(word: str) -> tuple[Term, ...]:
     found = [Term(word, True)] if len(word) > 1 else []
     stripped = strip_korean_suffix(word)
     if stripped != word and len(stripped) > 1:
         found.append(Term(stripped, True))
     found.extend(Term(g, False) for g in bigrams(word) if g != word and g != stripped)
-    return found
+    return tuple(found)
 
 
 def strip_korean_suffix(word: str) -> str:
