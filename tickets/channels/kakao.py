@@ -31,7 +31,12 @@ from tickets.channels.social_common import (
     SocialUnavailable,
     social_customer,
 )
-from tickets.channels.social_outbound import register_sender, social_deliveries, social_enqueue
+from tickets.channels.social_outbound import (
+    SocialReplies,
+    register_sender,
+    social_enqueue,
+    social_recipient,
+)
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.social_models import SocialAccount
 
@@ -45,9 +50,12 @@ def user_key(payload: dict) -> str:
     return value if value.isalnum() and len(value) <= 100 else ""
 
 
-class KakaoAdapter:
+class KakaoAdapter(SocialReplies):
     channel = Channel.KAKAOTALK
     temporary = (SocialUnavailable, SocialRetryAfter)
+
+    def recipient(self, conversation: str) -> tuple[SocialAccount, str] | None:
+        return conversation_recipient(conversation)
 
     def account(self, account_id: str) -> SocialAccount | None:
         if not account_id.isdigit() or len(account_id) > 18:
@@ -120,27 +128,6 @@ class KakaoAdapter:
             )
         return ticket, ""
 
-    def reply_enqueue(self, message) -> bool:
-        found = conversation_recipient(message.ticket.external_conversation)
-        if found is None:
-            return False
-        social_enqueue(
-            account=found[0],
-            recipient=found[1],
-            key=f"reply:{message.pk}",
-            text=message.body,
-            message=message,
-        )
-        return True
-
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
-        found = conversation_recipient(conversation_key)
-        if found is not None:
-            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
-
-    def deliveries(self, messages) -> dict:
-        return social_deliveries(messages, Channel.KAKAOTALK)
-
 
 def _language(data: dict) -> str | None:
     lang = str((data.get("userRequest") or {}).get("lang") or "").lower()
@@ -149,11 +136,7 @@ def _language(data: dict) -> str | None:
 
 def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | None:
     """(account, bot user key) of a conversation `kakao:<account id>:<user key>`."""
-    parts = conversation.split(":")
-    if len(parts) != 3 or parts[0] != "kakao" or not parts[1].isdigit():
-        return None
-    account = SocialAccount.objects.filter(pk=int(parts[1]), kind="kakao").first()
-    return (account, parts[2]) if account is not None else None
+    return social_recipient(conversation, prefix="kakao", kinds=("kakao",))
 
 
 def _account_of(stored: RawInbound) -> SocialAccount:

@@ -43,7 +43,12 @@ from tickets.channels.social_common import (
     secret_open,
     social_customer,
 )
-from tickets.channels.social_outbound import register_sender, social_deliveries, social_enqueue
+from tickets.channels.social_outbound import (
+    SocialReplies,
+    register_sender,
+    social_enqueue,
+    social_recipient,
+)
 from tickets.errors import AttachmentTypeRefused
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.social_models import SocialAccount
@@ -96,9 +101,12 @@ def group_mention(event: dict) -> str:
     return place if any(isinstance(m, dict) and m.get("isSelf") for m in mentioned) else ""
 
 
-class LineAdapter:
+class LineAdapter(SocialReplies):
     channel = Channel.LINE
     temporary = (SocialUnavailable, SocialRetryAfter)
+
+    def recipient(self, conversation: str) -> tuple[SocialAccount, str] | None:
+        return conversation_recipient(conversation)
 
     def account(self, account_id: str) -> SocialAccount | None:
         if not account_id.isdigit() or len(account_id) > 18:
@@ -166,27 +174,6 @@ class LineAdapter:
                 notes.append(f"ignored: {str(kind)[:40]}")
         return ticket, "; ".join(dict.fromkeys(notes))
 
-    def reply_enqueue(self, message) -> bool:
-        found = conversation_recipient(message.ticket.external_conversation)
-        if found is None:
-            return False
-        social_enqueue(
-            account=found[0],
-            recipient=found[1],
-            key=f"reply:{message.pk}",
-            text=message.body,
-            message=message,
-        )
-        return True
-
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
-        found = conversation_recipient(conversation_key)
-        if found is not None:
-            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
-
-    def deliveries(self, messages) -> dict:
-        return social_deliveries(messages, Channel.LINE)
-
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
@@ -194,11 +181,7 @@ def _now_ms() -> int:
 
 def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | None:
     """(account, user id) of a conversation `line:<account id>:<user id>`."""
-    parts = conversation.split(":")
-    if len(parts) != 3 or parts[0] != "line" or not parts[1].isdigit():
-        return None
-    account = SocialAccount.objects.filter(pk=int(parts[1]), kind="line").first()
-    return (account, parts[2]) if account is not None else None
+    return social_recipient(conversation, prefix="line", kinds=("line",))
 
 
 def _account_of(stored: RawInbound) -> SocialAccount:

@@ -42,7 +42,12 @@ from tickets.channels.social_common import (
     download,
     social_customer,
 )
-from tickets.channels.social_outbound import register_sender, social_deliveries, social_enqueue
+from tickets.channels.social_outbound import (
+    SocialReplies,
+    register_sender,
+    social_enqueue,
+    social_recipient,
+)
 from tickets.errors import AttachmentTypeRefused
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.social_models import SocialAccount
@@ -114,9 +119,12 @@ def event_kind(event: dict) -> str:
     return next((kind for kind in OTHER_EVENTS if kind in event), "unknown")
 
 
-class MetaAdapter:
+class MetaAdapter(SocialReplies):
     channel = Channel.FACEBOOK
     temporary = (SocialUnavailable, SocialRetryAfter)
+
+    def recipient(self, conversation: str) -> tuple[SocialAccount, str] | None:
+        return conversation_recipient(conversation)
 
     def account(self, account_id: str) -> SocialAccount | None:
         if not account_id.isdigit() or len(account_id) > 18:
@@ -181,36 +189,10 @@ class MetaAdapter:
             ticket = _to_ticket(account, event, message, prepared) or ticket
         return ticket, "; ".join(dict.fromkeys(notes)) if notes else ""
 
-    def reply_enqueue(self, message) -> bool:
-        found = conversation_recipient(message.ticket.external_conversation)
-        if found is None:
-            return False
-        account, recipient = found
-        social_enqueue(
-            account=account,
-            recipient=recipient,
-            key=f"reply:{message.pk}",
-            text=message.body,
-            message=message,
-        )
-        return True
-
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
-        found = conversation_recipient(conversation_key)
-        if found is not None:
-            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
-
-    def deliveries(self, messages) -> dict:
-        return social_deliveries(messages, Channel.FACEBOOK)
-
 
 def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | None:
     """(account, customer id) of a conversation `meta:<account id>:<customer id>`."""
-    parts = conversation.split(":")
-    if len(parts) != 3 or parts[0] != "meta" or not parts[1].isdigit():
-        return None
-    account = SocialAccount.objects.filter(pk=int(parts[1])).first()
-    return (account, parts[2]) if account is not None else None
+    return social_recipient(conversation, prefix="meta")
 
 
 def _account_of(stored: RawInbound) -> SocialAccount:

@@ -82,6 +82,54 @@ def social_enqueue(
     return row
 
 
+def social_recipient(
+    conversation: str, *, prefix: str, kinds: tuple[str, ...] = (), numeric_user: bool = False
+) -> tuple[SocialAccount, str] | None:
+    """(account, the customer's id on the provider) of a conversation
+    `<prefix>:<account id>:<user id>`; None when it names no account of `kinds` (any, if empty)."""
+    parts = conversation.split(":")
+    if len(parts) != 3 or parts[0] != prefix or not parts[1].isdigit():
+        return None
+    if numeric_user and not parts[2].isdigit():
+        return None
+    accounts = SocialAccount.objects.filter(pk=int(parts[1]))
+    if kinds:
+        accounts = accounts.filter(kind__in=kinds)
+    account = accounts.first()
+    return (account, parts[2]) if account is not None else None
+
+
+class SocialReplies:
+    """The adapter methods every provider whose messages go through this outbox shares; a
+    provider names its `channel` and how a conversation names its account (`recipient`)."""
+
+    channel: str
+
+    def recipient(self, conversation: str) -> tuple[SocialAccount, str] | None:
+        raise NotImplementedError
+
+    def reply_enqueue(self, message) -> bool:
+        found = self.recipient(message.ticket.external_conversation)
+        if found is None:
+            return False
+        social_enqueue(
+            account=found[0],
+            recipient=found[1],
+            key=f"reply:{message.pk}",
+            text=message.body,
+            message=message,
+        )
+        return True
+
+    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+        found = self.recipient(conversation_key)
+        if found is not None:
+            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
+
+    def deliveries(self, messages) -> dict:
+        return social_deliveries(messages, self.channel)
+
+
 # --- Sending -------------------------------------------------------------------------------------
 
 

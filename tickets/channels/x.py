@@ -41,7 +41,12 @@ from tickets.channels.social_common import (
     secret_open,
     social_customer,
 )
-from tickets.channels.social_outbound import register_sender, social_deliveries, social_enqueue
+from tickets.channels.social_outbound import (
+    SocialReplies,
+    register_sender,
+    social_enqueue,
+    social_recipient,
+)
 from tickets.channels.telegram import customer_language
 from tickets.errors import AttachmentTypeRefused
 from tickets.models import Channel, RawInbound, Ticket
@@ -96,9 +101,12 @@ def mentions(payload: dict, account: SocialAccount) -> list[dict]:
     return found
 
 
-class XAdapter:
+class XAdapter(SocialReplies):
     channel = Channel.TWITTER
     temporary = (SocialUnavailable, SocialRetryAfter)
+
+    def recipient(self, conversation: str) -> tuple[SocialAccount, str] | None:
+        return conversation_recipient(conversation)
 
     def account(self, account_id: str) -> SocialAccount | None:
         if not account_id.isdigit() or len(account_id) > 18:
@@ -162,35 +170,10 @@ class XAdapter:
             notes.append("ignored: unknown")
         return ticket, "; ".join(dict.fromkeys(notes))
 
-    def reply_enqueue(self, message) -> bool:
-        found = conversation_recipient(message.ticket.external_conversation)
-        if found is None:
-            return False
-        social_enqueue(
-            account=found[0],
-            recipient=found[1],
-            key=f"reply:{message.pk}",
-            text=message.body,
-            message=message,
-        )
-        return True
-
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
-        found = conversation_recipient(conversation_key)
-        if found is not None:
-            social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
-
-    def deliveries(self, messages) -> dict:
-        return social_deliveries(messages, Channel.TWITTER)
-
 
 def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | None:
     """(account, user id) of a direct-message conversation `x:<account id>:<user id>`."""
-    parts = conversation.split(":")
-    if len(parts) != 3 or parts[0] != "x" or not parts[1].isdigit() or not parts[2].isdigit():
-        return None
-    account = SocialAccount.objects.filter(pk=int(parts[1]), kind="x").first()
-    return (account, parts[2]) if account is not None else None
+    return social_recipient(conversation, prefix="x", kinds=("x",), numeric_user=True)
 
 
 def _account_of(stored: RawInbound) -> SocialAccount:
