@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from support.emails import AUTO_GENERATED, automatic_headers, render_email
+from support.locks import advisory_claimed
 from support.models import AgentProfile, CustomerProfile, OutboxEmail
 from support.queueing import task_queue_after_commit
 from support.roles import Role
@@ -141,16 +142,8 @@ OUTBOX_LOCK_CLASS = 0x0B0C  # the first key of the outbox's advisory locks (the 
 @contextmanager
 def outbox_claimed(email_id: int) -> Iterator[bool]:
     """Whether this session holds the email's delivery lock, for the block's duration."""
-    key = (OUTBOX_LOCK_CLASS, email_id % 2**31)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        (claimed,) = cursor.fetchone()
-    try:
+    with advisory_claimed(OUTBOX_LOCK_CLASS, email_id) as claimed:
         yield claimed
-    finally:
-        if claimed:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def outbox_message(email: OutboxEmail) -> EmailMultiAlternatives:

@@ -20,11 +20,12 @@ from email.utils import getaddresses
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from support.locks import advisory_claimed
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from tickets.intake import InboundMessage
@@ -140,16 +141,8 @@ def mailbox_named(address: str) -> Mailbox | None:
 def mailbox_claimed(mailbox_id: int) -> Iterator[bool]:
     """Whether this session holds the mailbox's poll lock, for the block's duration: a
     session-level advisory lock, which PostgreSQL releases if the worker dies."""
-    key = (LOCK_CLASS, mailbox_id % 2**31)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        (claimed,) = cursor.fetchone()
-    try:
+    with advisory_claimed(LOCK_CLASS, mailbox_id) as claimed:
         yield claimed
-    finally:
-        if claimed:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def mailbox_uid_stored(*, mailbox: Mailbox, uid: int) -> None:

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from support.locks import advisory_claimed
 from support.official.services import verification_line_for
 from support.queueing import task_queue_after_commit
 from tickets.channels.email_outbound import DeliveryState
@@ -188,16 +189,8 @@ def _backoff(attempts: int) -> int:
 
 @contextmanager
 def _claimed(outbox_id: int) -> Iterator[bool]:
-    key = (LOCK_CLASS, outbox_id % 2**31)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        (claimed,) = cursor.fetchone()
-    try:
+    with advisory_claimed(LOCK_CLASS, outbox_id) as claimed:
         yield claimed
-    finally:
-        if claimed:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 # --- The sweep -----------------------------------------------------------------------------------
