@@ -97,11 +97,16 @@ def wait_for_http(port: int) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def post_all(port: int, path: str, secret: str, bodies: list[bytes], clients: int):
+def post_all(port: int, path: str, secret: str, bodies: list[bytes], clients: int, rate: float = 0):
+    """Post every body over `clients` keep-alive connections. With `rate`, update i is due at
+    start + i / rate (Telegram sends as updates happen, not when we are ready) and its time is
+    counted from then, so time spent waiting behind a slow answer is counted too; without, each
+    client posts as soon as its last answer came (the most the webhook takes)."""
     latencies: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
-    queue = list(reversed(bodies))
+    queue = list(reversed(list(enumerate(bodies))))
+    start_at = time.perf_counter() + 0.05
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -113,8 +118,13 @@ def post_all(port: int, path: str, secret: str, bodies: list[bytes], clients: in
             with lock:
                 if not queue:
                     break
-                body = queue.pop()
+                index, body = queue.pop()
             started = time.perf_counter()
+            if rate:
+                due = start_at + index / rate
+                if due > started:
+                    time.sleep(due - started)
+                started = due
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
@@ -143,6 +153,9 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--rate", type=float, default=0, help="updates/s offered (0: as fast as answered)"
+    )
     parser.add_argument("--replay", type=int, default=50, help="every Nth update posted twice")
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--celery-concurrency", type=int, default=2)
@@ -173,7 +186,9 @@ def main() -> None:
         post_all(port, path, bot.webhook_secret, warm, 2)
         bodies = updates(unique, args.users, args.replay, base)
         started = time.perf_counter()
-        latencies, failures = post_all(port, path, bot.webhook_secret, bodies, args.clients)
+        latencies, failures = post_all(
+            port, path, bot.webhook_secret, bodies, args.clients, args.rate
+        )
         posted = time.perf_counter() - started
         stored = RawInbound.objects.filter(channel="telegram", key__startswith=f"{bot.pk}:")
         expected = unique + len(warm)
@@ -196,7 +211,8 @@ def main() -> None:
         lost = sum(1 for key in keys if key not in per_update)
         duplicated = sum(n - 1 for key, n in per_update.items() if key in keys and n > 1)
         print(f"updates posted:   {len(bodies)} ({unique} unique, {len(bodies) - unique} replays)")
-        print(f"updates/s:        {len(bodies) / posted:.1f} ({args.clients} clients)")
+        offered = f", {args.rate:.0f}/s offered" if args.rate else ""
+        print(f"updates/s:        {len(bodies) / posted:.1f} ({args.clients} clients{offered})")
         print(f"to the 200:       p50 {statistics.median(latencies) * 1000:.1f} ms, "
               f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms")  # fmt: skip
         print(f"non-200 answers:  {len(failures)}")

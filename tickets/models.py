@@ -724,6 +724,12 @@ class RawInbound(models.Model):
                 name="raw_inbound_waiting",
                 condition=Q(process_after__isnull=False, processed_at__isnull=True),
             ),
+            # The webhook drain claims the payloads never tried yet, oldest first.
+            models.Index(
+                fields=["id"],
+                name="raw_inbound_fresh",
+                condition=Q(processed_at__isnull=True, process_attempts=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -170,6 +170,14 @@ def webhook_process_task(self, raw_id: int) -> int | None:
     return ticket.pk if ticket else None
 
 
+@shared_task(acks_late=True)
+def webhook_drain_task(lane: int) -> int:
+    """Read the fresh webhook payloads of a burst (tickets/channels/webhook_drain.py); how many."""
+    from tickets.channels.webhook_drain import webhook_drain
+
+    return webhook_drain(lane=lane)
+
+
 @shared_task
 def webhooks_waiting_sweep_task() -> int:
     """Every minute: the webhook payloads no worker has read yet, queued again."""

@@ -3,9 +3,11 @@
 In this order, and nothing else before the answer: the provider's adapter checks the request's
 secret or signature (401, nothing stored, when it is missing or wrong); the raw body is stored
 sealed under its unique key (a retry of the same update finds it and changes nothing); the
-answer is 200. A worker reads it after commit (`webhook_process_task`), and a sweep every
-minute hands out again what no worker read (the broker was down, a worker died), as for the
-emails the pipe stores (tickets/channels/email_raw.py). docs/channels.md tells the whole path.
+answer is 200. After commit a drain is woken (tickets/channels/webhook_drain.py: one Celery
+task reads every fresh payload in batches, so a burst costs the webhook one Redis call per
+update, not a task message), and a sweep every minute hands out again what no drain read (the
+broker was down, a worker died, a read met an outage), as for the emails the pipe stores
+(tickets/channels/email_raw.py). docs/channels.md tells the whole path.
 """
 
 import logging
@@ -21,10 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from support.error_views import error_payload
-from support.queueing import task_queue_after_commit
 from support.text import redact_customer_text
 from support.unavailable import Unavailable
 from tickets.channels.adapters import ChannelAdapter, adapter_for
+from tickets.channels.webhook_drain import webhook_drain_wake
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.raw_inbound import raw_payload, raw_seal
 
@@ -89,16 +91,10 @@ def webhook_store(*, adapter: ChannelAdapter, account: object, body: bytes) -> R
                 encrypted=True,
                 process_after=timezone.now() + WAIT_FOR_WORKER,
             )
-            task_queue_after_commit(_process_task(), stored.pk)  # broker down: the sweep does
+            transaction.on_commit(lambda: webhook_drain_wake(stored.pk))  # else: the sweep
     except IntegrityError:
         return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key)
     return stored
-
-
-def _process_task():
-    from tickets.tasks import webhook_process_task
-
-    return webhook_process_task
 
 
 # --- The worker ----------------------------------------------------------------------------------
@@ -114,6 +110,19 @@ def webhook_process(*, raw_id: int) -> Ticket | None:
         return None
     adapter = adapter_for(stored.channel)
     try:
+        return webhook_read(stored, adapter)
+    except (*OUR_OUTAGES, *adapter.temporary):
+        with suppress(DatabaseError):  # not the payload's fault: not counted
+            RawInbound.objects.filter(pk=raw_id).update(process_attempts=F("process_attempts") - 1)
+        raise
+
+
+def webhook_read(stored: RawInbound, adapter: ChannelAdapter) -> Ticket | None:
+    """Read a row already taken (its attempt counted) through its adapter. Our outages and
+    the adapter's temporary errors are raised for the caller to retry; anything else is kept
+    on the row as its error."""
+    raw_id = stored.pk
+    try:
         payload = raw_payload(stored)
         prepared = adapter.prepare(stored, payload)
         with transaction.atomic():
@@ -125,8 +134,6 @@ def webhook_process(*, raw_id: int) -> Ticket | None:
                 processed_at=timezone.now(), ticket=ticket, error=note[:2000]
             )
     except (*OUR_OUTAGES, *adapter.temporary):
-        with suppress(DatabaseError):  # not the payload's fault: not counted
-            RawInbound.objects.filter(pk=raw_id).update(process_attempts=F("process_attempts") - 1)
         raise
     except Exception as error:
         logger.exception("webhook payload could not be processed", extra={"raw_id": raw_id})
