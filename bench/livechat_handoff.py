@@ -1,18 +1,19 @@
 """Measure the bot's handoff decision against labelled samples (measured, never tuned on).
 
-    .venv/bin/python bench/livechat_handoff.py [FILE] [--split tune|held|all] [--errors]
+    .venv/bin/python bench/livechat_handoff.py [FILE] [--split tune|held|check|all] [--errors]
 
 FILE: {"text", "lang", "expect": "bot|handoff|urgent_handoff"} per line, optionally with
-"split": "tune|held"; "bot" is right when the bot keeps the chat (answer or clarify). Each
+"split": "tune|held|check"; "bot" is right when the bot keeps the chat (answer or clarify). Each
 message is the first of a chat (no history); a "mixed" line is run as an English chat.
 The scoring is bench/handoff_scoring.py, which the CI gate (tests/livechat/
 test_quality_gate.py) uses too.
 
-A set with splits is tuned on its "tune" half only; the "held" half says whether a change
-generalises, so it is read, never worked on. `--split` keeps one half (lines without a split
-count only under "all"). The report gives every split and every language on its own, then
-lists each missed urgent handoff and each false urgent one: a missed incident is the costly
-error, a false alarm pulls an agent off the queue.
+A set with splits is tuned on its "tune" half only; the other half ("held", or "check" in the
+fresh sets) says whether a change generalises, so it is counted, never worked on. `--split`
+keeps one half (lines without a split count only under "all"). The report gives every split
+and every language on its own, then lists each missed urgent handoff and each false urgent
+one: a missed incident is the costly error, a false alarm pulls an agent off the queue.
+`--counts` gives their numbers without the messages, for a half that is counted and not read.
 """
 
 import argparse
@@ -50,8 +51,11 @@ logging.getLogger("livechat.knowledge").setLevel(logging.CRITICAL)
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path, nargs="?", default=ROOT / "bench/data/handoff-dev.jsonl")
-    parser.add_argument("--split", choices=("tune", "held", "all"), default="all")
+    parser.add_argument("--split", choices=("tune", "held", "check", "all"), default="all")
     parser.add_argument("--errors", action="store_true", help="print each miss")
+    parser.add_argument(
+        "--counts", action="store_true", help="count the urgent errors without their messages"
+    )
     args = parser.parse_args()
     samples = load(args.file, args.split)
     if not samples:
@@ -72,7 +76,7 @@ def main() -> None:
     print()
     by_language(results)
     print()
-    urgent_errors(results)
+    urgent_errors(results, texts=not args.counts)
 
 
 def report(results: list[Result]) -> None:
@@ -99,17 +103,19 @@ def by_language(results: list[Result]) -> None:
         print(f"  {lang:8} {accuracy(rows):.3f} (n={len(rows)})  " + "  ".join(cells))
 
 
-def urgent_errors(results: list[Result]) -> None:
+def urgent_errors(results: list[Result], *, texts: bool = True) -> None:
     """Every missed urgent handoff and every false urgent one, named with split and language."""
     missed, false = missed_urgent(results), false_urgent(results)
     print(f"missed urgent handoffs: {len(missed)}")
+    print(f"false urgent handoffs: {len(false)}")
+    if not texts:
+        return
     for sample, got in missed:
         where = f"{sample.get('split', '-')} {sample['lang']}"
-        print(f"  [{where}] got {got}: {sample['text']}")
-    print(f"false urgent handoffs: {len(false)}")
+        print(f"  missed [{where}] got {got}: {sample['text']}")
     for sample, _ in false:
         where = f"{sample.get('split', '-')} {sample['lang']}"
-        print(f"  [{where}] expected {sample['expect']}: {sample['text']}")
+        print(f"  false [{where}] expected {sample['expect']}: {sample['text']}")
 
 
 if __name__ == "__main__":
