@@ -1,19 +1,24 @@
 """Help center at scale: 1,000 articles × 5 languages plus 50,000 forum topics (searchable).
 
-Builds its own database (`hc_scale` on the server of DATABASE_URL, dropped and re-created),
-migrates, synthesises the corpus from the 44 demo articles (their lines recombined under varied
-titles and slugs; zh-hant converted from the synthetic zh-hans with OpenCC so every article has
-five languages), then measures:
+Builds its own database (`hc_scale`, or `--database`, on the server of DATABASE_URL, dropped
+and re-created), migrates, synthesises the corpus from the 44 demo articles (their lines
+recombined under varied titles and slugs; zh-hant converted from the synthetic zh-hans with
+OpenCC so every article has five languages), then measures:
 
 - the full index build (`reindex_all`: articles and topics), and re-indexing one article
   (median / p95 of 50) and one topic after a reply;
 - search p95 at the API (articles and community answers) and article page p95, over HTTP
   against gunicorn (2 sync workers on 127.0.0.1, throttling lifted) with the dev queries of
-  bench/data/helpcenter-dev-queries.jsonl; and a search right after a forum reply (each
+  bench/data/helpcenter-dev-queries.jsonl, with the CPU time each search costs the gunicorn
+  workers and their PostgreSQL backends; and a search right after a forum reply (each
   worker reloads what it keeps of the community index).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=… SECRET_KEY=x \\
         .venv/bin/python bench/helpcenter_scale.py [--articles 1000] [--topics 50000] [--append]
+        [--database hc_scale] [--reuse]
+
+`--reuse` measures the HTTP figures again on the database a previous run built (no build, no
+re-indexing): the same corpus before and after a change.
 
 `--append` adds the table to docs/benchmarks.md under "## Help center at scale, with community
 answers".
@@ -69,11 +74,14 @@ REPLIES = {
 }
 
 
-def create_database() -> str:
-    """Drop and re-create `hc_scale` next to DATABASE_URL's database; returns its URL."""
+def create_database(*, reuse: bool = False) -> str:
+    """Drop and re-create `DATABASE` next to DATABASE_URL's database (unless `reuse`);
+    returns its URL."""
     import psycopg2
 
     url = urlparse(os.environ["DATABASE_URL"])
+    if reuse:
+        return urlunparse(url._replace(path=f"/{DATABASE}"))
     connection = psycopg2.connect(
         dbname="postgres",
         user=url.username,
@@ -327,6 +335,37 @@ def get(path: str) -> tuple[int, float, bytes]:
     return response.status, (time.perf_counter() - start) * 1000, body
 
 
+def cpu_times(server: subprocess.Popen) -> dict[tuple[str, int], float]:
+    """CPU seconds (user + system) used so far by each gunicorn worker and each PostgreSQL
+    backend connected to the bench database (this process's own connection excepted)."""
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DATABASE],
+        )
+        backends = [("database", pid) for (pid,) in cursor.fetchall()]
+    workers = [("workers", child.pid) for child in psutil.Process(server.pid).children()]
+    used = {}
+    for kind, pid in workers + backends:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        used[(kind, pid)] = times.user + times.system
+    return used
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """{"workers": ms, "database": ms} of CPU per request between two `cpu_times`."""
+    spent = {"workers": 0.0, "database": 0.0}
+    for (kind, pid), seconds in after.items():
+        spent[kind] += seconds - before.get((kind, pid), 0.0)
+    return {kind: seconds * 1000 / requests for kind, seconds in spent.items()}
+
+
 def time_requests(paths: list[str]) -> list[float]:
     timings = []
     for path in paths:
@@ -390,6 +429,8 @@ def report(figures: dict, articles: int, documents: int, topics: int) -> str:
         ("article", "article page", "ms"),
         ("after_reply", "search at the API right after a forum reply", "ms"),
     ):
+        if name not in figures:  # --reuse: nothing built or re-indexed
+            continue
         data = figures[name]
         target = TARGETS[name]
         if name == "build":
@@ -404,19 +445,31 @@ def report(figures: dict, articles: int, documents: int, topics: int) -> str:
             f"| {label} | {len(data)} | {median:.1f} {unit} | {p95:.1f} {unit} | "
             f"p95 < {target:.0f} {unit} | {'yes' if met else 'no'} |"
         )
+    cpu = figures["cpu"]
+    lines += [
+        "",
+        f"CPU per search at the API (dev queries): {cpu['workers']:.1f} ms in the gunicorn "
+        f"workers, {cpu['database']:.1f} ms in their PostgreSQL backends.",
+    ]
     return "\n".join(lines)
 
 
 def main() -> None:
+    global DATABASE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--topics", type=int, default=50_000)
     parser.add_argument("--search-rounds", type=int, default=4, help="passes over the dev set")
     parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--database", default=DATABASE, help="the bench's own database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the HTTP figures on an earlier run's database"
+    )
     parser.add_argument("--append", action="store_true", help="append to docs/benchmarks.md")
     args = parser.parse_args()
 
-    database_url = create_database()
+    DATABASE = args.database
+    database_url = create_database(reuse=args.reuse)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -425,45 +478,56 @@ def main() -> None:
     from django.core.management import call_command
 
     from helpcenter.models import CommunityDocument, SearchDocument
-    from helpcenter.search.index import reindex_all
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # the pages need the manifest
+    figures: dict = {}
+    if not args.reuse:
+        build_and_reindex(args, figures)
+    documents = SearchDocument.objects.count()
+    community = CommunityDocument.objects.count()
+    measure_http(database_url, args, figures)
+
+    from helpcenter.models import Article, ForumTopic
+
+    table = report(figures, Article.objects.count(), documents, ForumTopic.objects.count())
+    table += f"\n\nCommunity documents (visible topics) in the index: {community:,}."
+    print()
+    print(table)
+    if args.append:
+        with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as docs:
+            docs.write("\n## Help center at scale, with community answers\n\n" + table + "\n")
+
+
+def build_and_reindex(args: argparse.Namespace, figures: dict) -> None:
+    """The corpus synthesised, the full index build and the re-indexing timings."""
+    from django.db import connection
+
+    from helpcenter.models import CommunityDocument, SearchDocument
+    from helpcenter.search.index import reindex_all
+
     print("articles:", synthesise_articles(args.articles), flush=True)
     print("forum topics:", synthesise_topics(args.topics), flush=True)
-
-    figures: dict = {}
     start = time.perf_counter()
     reindex_all()
     figures["build"] = time.perf_counter() - start
-    documents = SearchDocument.objects.count()
-    community = CommunityDocument.objects.count()
     print(
-        f"index build: {figures['build']:.1f} s ({documents} documents, {community} topics)",
+        f"index build: {figures['build']:.1f} s ({SearchDocument.objects.count()} documents, "
+        f"{CommunityDocument.objects.count()} topics)",
         flush=True,
     )
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    figures["reindex"] = time_reindex()
-    print(
-        "re-index one article: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["reindex"]))
-    )
-    figures["edited"] = time_edited_reindex()
-    print(
-        "re-index after an edit: median {:.1f} ms, p95 {:.1f} ms".format(
-            *summary(figures["edited"])
-        )
-    )
+    for name, label, timed in (
+        ("reindex", "re-index one article", time_reindex),
+        ("edited", "re-index after an edit", time_edited_reindex),
+        ("topic", "reply and re-index one topic", time_topic_reply),
+    ):
+        figures[name] = timed()
+        print("{}: median {:.1f} ms, p95 {:.1f} ms".format(label, *summary(figures[name])))
 
-    figures["topic"] = time_topic_reply()
-    print(
-        "reply and re-index one topic: median {:.1f} ms, p95 {:.1f} ms".format(
-            *summary(figures["topic"])
-        )
-    )
 
+def measure_http(database_url: str, args: argparse.Namespace, figures: dict) -> None:
     server, settings_dir = start_server(database_url)
     try:
         # Warm both workers (jieba, OpenCC, index statistics) with other queries, then a first
@@ -477,8 +541,16 @@ def main() -> None:
             )
         )
         figures["load_before"] = os.getloadavg()
-        figures["search"] = time_requests(search_paths(args.search_rounds))
+        paths = search_paths(args.search_rounds)
+        before = cpu_times(server)
+        figures["search"] = time_requests(paths)
+        figures["cpu"] = cpu_per_request(before, cpu_times(server), len(paths))
         print("search: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["search"])))
+        print(
+            "CPU per search: {workers:.1f} ms workers, {database:.1f} ms database".format(
+                **figures["cpu"]
+            )
+        )
         figures["article"] = time_requests(article_paths(args.pages))
         print("article page: median {:.1f} ms, p95 {:.1f} ms".format(*summary(figures["article"])))
         figures["load_after"] = os.getloadavg()
@@ -492,16 +564,6 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(settings_dir, ignore_errors=True)
-
-    from helpcenter.models import Article, ForumTopic
-
-    table = report(figures, Article.objects.count(), documents, ForumTopic.objects.count())
-    table += f"\n\nCommunity documents (visible topics) in the index: {community:,}."
-    print()
-    print(table)
-    if args.append:
-        with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as docs:
-            docs.write("\n## Help center at scale, with community answers\n\n" + table + "\n")
 
 
 if __name__ == "__main__":
