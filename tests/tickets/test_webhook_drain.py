@@ -1,7 +1,8 @@
-"""The drain that reads a burst of webhook updates (tickets/channels/webhook_drain.py): one task
-per burst instead of one per update, and nothing left unread when updates arrive while a drain
-is finishing, when a read hits an outage, or when Redis is away. Telegram's updates (from the
-Bot API's documentation) through the real webhook; Telegram's servers are the local fake."""
+"""The webhook's intake under a burst: the enabled bots kept in memory (a save renews them),
+and the drain (tickets/channels/webhook_drain.py): one task per burst instead of one per update,
+and nothing left unread when updates arrive while a drain is finishing, when a read hits an
+outage, or when Redis is away. Telegram's updates (from the Bot API's documentation) through
+the real webhook; Telegram's servers are the local fake."""
 
 import json
 from datetime import timedelta
@@ -134,3 +135,20 @@ def test_wake_with_the_broker_away_frees_the_lane_for_the_next_update(bot, monke
     monkeypatch.setattr(webhook_drain, "task_queue", lambda task, *args: False)
     webhook_drain_wake(4)
     assert cache.get(FLAG.format(lane=4 % DRAIN_LANES)) is None
+
+
+def test_a_bot_disabled_or_given_a_new_secret_is_refused_at_the_next_update(client, post, bot):  # noqa: F811
+    """The webhook keeps the enabled bots in memory; a save renews every process's copy."""
+    assert post(update(600, 7600, "hello")).status_code == 200
+    old_secret = bot.webhook_secret
+    bot.webhook_secret = "a-new-secret-of-enough-length-0123456789"
+    bot.save()
+    url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
+    body = json.dumps(update(601, 7601, "hello again"))
+    headers = {"X-Telegram-Bot-Api-Secret-Token": old_secret}
+    refused = client.post(url, body, content_type="application/json", headers=headers)
+    assert refused.status_code == 401
+    bot.enabled = False
+    bot.save()
+    assert post(update(602, 7602, "still there?")).status_code == 401
+    assert RawInbound.objects.count() == 1

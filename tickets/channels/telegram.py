@@ -42,6 +42,7 @@ from support.text import (
 from support.text.messages import MARKERS, secret_marker
 from tickets.channels import telegram_api
 from tickets.channels.adapters import chat_bridge, register_adapter
+from tickets.channels.telegram_bots import telegram_bot_enabled
 from tickets.channels.telegram_outbound import (
     conversation_chat,
     telegram_deliveries,
@@ -164,7 +165,7 @@ class TelegramAdapter:
     def account(self, account_id: str) -> TelegramBot | None:
         if not account_id.isdigit() or len(account_id) > 18:
             return None
-        return TelegramBot.objects.filter(pk=int(account_id), enabled=True).first()
+        return telegram_bot_enabled(int(account_id))
 
     def verify(self, request: HttpRequest, account: TelegramBot) -> bool:
         given = request.headers.get(SECRET_HEADER, "")

@@ -14,7 +14,7 @@ import logging
 from contextlib import suppress
 from datetime import datetime, timedelta
 
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -76,25 +76,37 @@ def _challenge(request: HttpRequest, adapter, found) -> HttpResponse:
 
 
 def webhook_store(*, adapter: ChannelAdapter, account: object, body: bytes) -> RawInbound:
-    """Store `body` once under its key and queue its reading after commit; a repeat returns
-    the first row and queues nothing. The key is built by the adapter from numbers (the
+    """Store `body` once under its key and wake a drain after commit; a repeat returns the
+    first row and wakes nothing. The key is built by the adapter from numbers (the
     account's id and the provider's update id), so it needs no redaction."""
     key = adapter.key(account, body)
     if key is None:
         raise WebhookMalformed
-    try:
-        with transaction.atomic():
-            stored = RawInbound.objects.create(
-                channel=adapter.channel,
-                key=key,
-                payload=raw_seal(body),
-                encrypted=True,
-                process_after=timezone.now() + WAIT_FOR_WORKER,
-            )
-            transaction.on_commit(lambda: webhook_drain_wake(stored.pk))  # else: the sweep
-    except IntegrityError:
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STORE_ONCE, [adapter.channel, key, raw_seal(body), now, now + WAIT_FOR_WORKER]
+        )
+        row = cursor.fetchone()
+    if row is None:  # a repeat: the first delivery's row
         return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key)
+    stored = RawInbound(
+        pk=row[0], channel=adapter.channel, key=key, encrypted=True, received_at=now
+    )
+    transaction.on_commit(lambda: webhook_drain_wake(stored.pk))  # else: the sweep reads it
     return stored
+
+
+# One statement, one round trip: in autocommit (the webhook's request) it is its own
+# transaction, and a repeat of the key inserts nothing and raises nothing (inside a caller's
+# transaction too, where an IntegrityError would spoil the rest).
+STORE_ONCE = """
+    INSERT INTO tickets_rawinbound
+        (channel, key, payload, encrypted, received_at, process_after, process_attempts, error)
+    VALUES (%s, %s, %s, true, %s, %s, 0, '')
+    ON CONFLICT (channel, key) DO NOTHING
+    RETURNING id
+"""
 
 
 # --- The worker ----------------------------------------------------------------------------------
