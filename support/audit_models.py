@@ -53,6 +53,8 @@ class AuditAction(models.TextChoices):
     AUDIT_PURGED = "audit_purged", _("Old audit entries deleted")
     CUSTOMER_MERGED = "customer_merged", _("Customers merged")
     CUSTOMER_UNMERGED = "customer_unmerged", _("Customer merge undone")
+    IDENTITY_LINKED = "identity_linked", _("Account linked to a customer")
+    IDENTITY_UNLINKED = "identity_unlinked", _("Account unlinked from a customer")
 
 
 class AuditQuerySet(models.QuerySet):

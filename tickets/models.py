@@ -745,6 +745,7 @@ from tickets.identities.models import (  # noqa: E402, F401
     CustomerIdentity,
     CustomerMerge,
     IdentityCode,
+    SocialLinkCode,
 )
 from tickets.mailbox_models import Mailbox  # noqa: E402, F401
 from tickets.phone.models import (  # noqa: E402, F401

@@ -31,12 +31,14 @@ from tickets.channels.social_common import (
     SocialUnavailable,
     social_customer,
 )
+from tickets.channels.social_linking import link_code_handled
 from tickets.channels.social_outbound import (
     SocialReplies,
     register_sender,
     social_enqueue,
     social_recipient,
 )
+from tickets.identities.social import code_in
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.social_models import SocialAccount
 
@@ -82,10 +84,13 @@ class KakaoAdapter(SocialReplies):
         minute = int(time.time() // 60)
         return f"{account.pk}:{hashlib.sha256(body).hexdigest()[:48]}:{minute}"
 
-    def accepted(self, account: SocialAccount) -> JsonResponse:
-        """The skill response Kakao shows at once: the message reached us."""
+    def accepted(self, account: SocialAccount, body: bytes = b"") -> JsonResponse:
+        """The skill response Kakao shows at once: the message reached us (a portal link code:
+        its outcome follows; no agent is coming)."""
         with translation.override("ko"):
             text = _("We received your message. A member of our team will answer you here.")
+            if code_in(_utterance(body)):
+                text = _("We received your code. The answer follows here in a moment.")
         return JsonResponse(
             {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": text}}]}}
         )
@@ -102,6 +107,10 @@ class KakaoAdapter(SocialReplies):
         text = str((data.get("userRequest") or {}).get("utterance") or "")
         if not text.strip():
             return None, "ignored: no utterance"
+        if link_code_handled(
+            account, sender=user, text=text, key=stored.key, language_hint=_language(data) or ""
+        ):
+            return None, "link code"
         customer = social_customer(f"kakao:{user}", language="ko")
         external_id = f"kakao:{stored.key}"
         inbound = InboundMessage(
@@ -127,6 +136,15 @@ class KakaoAdapter(SocialReplies):
                 text=security_notice(ticket.language),
             )
         return ticket, ""
+
+
+def _utterance(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    request = data.get("userRequest") if isinstance(data, dict) else None
+    return str(request.get("utterance") or "") if isinstance(request, dict) else ""
 
 
 def _language(data: dict) -> str | None:

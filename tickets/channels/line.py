@@ -43,6 +43,7 @@ from tickets.channels.social_common import (
     secret_open,
     social_customer,
 )
+from tickets.channels.social_linking import link_code_handled
 from tickets.channels.social_outbound import (
     SocialReplies,
     register_sender,
@@ -158,7 +159,9 @@ class LineAdapter(SocialReplies):
         ticket, notes = None, []
         for event in events(json.loads(payload)):
             message = user_message(event)
-            if message is not None and (message.get("type") == "text" or (
+            if message is not None and _link_code(account, event, message):
+                notes.append("link code")
+            elif message is not None and (message.get("type") == "text" or (
                 message.get("type") in FILE_MESSAGES
             )):  # fmt: skip
                 ticket = _to_ticket(account, event, message, prepared)
@@ -186,6 +189,20 @@ def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | Non
 
 def _account_of(stored: RawInbound) -> SocialAccount:
     return SocialAccount.objects.select_related("team").get(pk=int(stored.key.split(":")[0]))
+
+
+def _link_code(account: SocialAccount, event: dict, message: dict) -> bool:
+    """A text message carrying a portal link code: answered on the event's reply token, no
+    ticket (tickets/channels/social_linking.py)."""
+    if message.get("type") != "text":
+        return False
+    return link_code_handled(
+        account,
+        sender=str(event["source"]["userId"]),
+        text=message.get("text"),
+        key=str(message["id"]),
+        reply_token=str(event.get("replyToken") or ""),
+    )
 
 
 def _to_ticket(account, event, message, prepared) -> Ticket:

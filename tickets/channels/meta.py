@@ -42,6 +42,7 @@ from tickets.channels.social_common import (
     download,
     social_customer,
 )
+from tickets.channels.social_linking import link_code_handled
 from tickets.channels.social_outbound import (
     SocialReplies,
     register_sender,
@@ -185,6 +186,10 @@ class MetaAdapter(SocialReplies):
             message = customer_message(event, account)
             if message is None:
                 notes.append(f"ignored: {event_kind(event)}")
+                continue
+            sender, mid = str(event["sender"]["id"]), str(message["mid"])
+            if link_code_handled(account, sender=sender, text=message.get("text"), key=mid):
+                notes.append("link code")
                 continue
             ticket = _to_ticket(account, event, message, prepared) or ticket
         return ticket, "; ".join(dict.fromkeys(notes)) if notes else ""

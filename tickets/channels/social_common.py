@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from support.models import CustomerProfile
 from support.roles import Role
 from support.text import cut_customer_text, redact_customer_text
+from tickets.identities.handles import channel_account_handle
+from tickets.identities.selectors import customer_for_handle
 from tickets.raw_inbound import derive_key
 
 KEY_PURPOSE = "social-account-secret:"
@@ -124,10 +126,14 @@ def download(
 
 
 def social_customer(username: str, *, language: str = "en", first_name: object = ""):
-    """The customer account of a provider's user (`messenger:<id>`), made on their first
-    message (no email: our replies reach them on the provider). Names pass the gate."""
+    """The customer a provider's user (`messenger:<id>`) is linked to (tickets.identities),
+    else their own account, made on their first message (no email: our replies reach them on
+    the provider). Names pass the gate."""
     User = get_user_model()
-    found = User.objects.select_related("customer_profile").filter(username=username).first()
+    kind, value = channel_account_handle(username)
+    found = customer_for_handle(
+        User.objects.select_related("customer_profile"), kind=kind, value=value, username=username
+    )
     if found is not None:
         return found
     name = redact_customer_text(cut_customer_text(first_name or "", 150), lang="en").text[:150]

@@ -62,7 +62,7 @@ def channel_webhook(request: HttpRequest, provider: str, account: str) -> HttpRe
         message = _("The body is not an update this webhook can read.")
         return JsonResponse(error_payload("bad_request", message), status=400)
     accepted = getattr(adapter, "accepted", None)  # a provider that wants its own answer (Kakao)
-    return accepted(found) if accepted is not None else JsonResponse({"ok": True})
+    return accepted(found, request.body) if accepted is not None else JsonResponse({"ok": True})
 
 
 def _challenge(request: HttpRequest, adapter, found) -> HttpResponse:

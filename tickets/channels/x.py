@@ -41,6 +41,7 @@ from tickets.channels.social_common import (
     secret_open,
     social_customer,
 )
+from tickets.channels.social_linking import link_code_handled
 from tickets.channels.social_outbound import (
     SocialReplies,
     register_sender,
@@ -159,6 +160,9 @@ class XAdapter(SocialReplies):
         data = json.loads(payload)
         ticket, notes = None, []
         for event in customer_dms(data, account):
+            if _link_code(account, data, event):
+                notes.append("link code")
+                continue
             ticket = _to_ticket(account, data, event, prepared)
         for tweet in mentions(data, account):
             _public_invite(account, tweet)
@@ -178,6 +182,20 @@ def conversation_recipient(conversation: str) -> tuple[SocialAccount, str] | Non
 
 def _account_of(stored: RawInbound) -> SocialAccount:
     return SocialAccount.objects.select_related("team").get(pk=int(stored.key.split(":")[0]))
+
+
+def _link_code(account: SocialAccount, data: dict, event: dict) -> bool:
+    """A direct message carrying a portal link code: answered, no ticket (social_linking)."""
+    create = event["message_create"]
+    sender = str(create["sender_id"])
+    screen_name = str(((data.get("users") or {}).get(sender) or {}).get("screen_name") or "")
+    return link_code_handled(
+        account,
+        sender=sender,
+        text=(create.get("message_data") or {}).get("text"),
+        key=str(event["id"]),
+        label=f"@{screen_name}" if screen_name.replace("_", "").isalnum() else "",
+    )
 
 
 def _to_ticket(account, data, event, prepared) -> Ticket:

@@ -18,6 +18,16 @@ class LinkStartForm(forms.Form):
     )
 
 
+class SocialLinkForm(forms.Form):
+    """The social channel a customer asks a code for: those the page offers (social.py)."""
+
+    kind = forms.ChoiceField(label=_("Channel"))
+
+    def __init__(self, *args, offers: list, **kwargs) -> None:
+        super().__init__(*args, prefix="social", **kwargs)
+        self.fields["kind"].choices = [(offer.kind, offer.label) for offer in offers]
+
+
 class LinkConfirmForm(forms.Form):
     code = forms.RegexField(
         label=_("Code"),

@@ -14,6 +14,15 @@ from tickets.phone.numbers import InvalidNumber, mask_number, parse_number
 TELEGRAM_NAME_RE = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
 TELEGRAM_ID_RE = re.compile(r"^[0-9]{1,18}$")
 SOCIAL_RE = re.compile(r"^@?([\w.]{1,64})$")
+# The accounts intake makes for a channel's user are named `<prefix>:<their id there>`.
+CHANNEL_ACCOUNT_KINDS = {
+    "telegram": IdentityKind.TELEGRAM,
+    "messenger": IdentityKind.FACEBOOK,
+    "instagram": IdentityKind.INSTAGRAM,
+    "x": IdentityKind.X,
+    "line": IdentityKind.LINE,
+    "kakao": IdentityKind.KAKAOTALK,
+}
 
 
 class InvalidHandle(ValueError):
@@ -47,6 +56,14 @@ def _email(text: str) -> str:
     except ValidationError:
         raise InvalidHandle(_("Enter a valid email address.")) from None
     return address
+
+
+def channel_account_handle(username: str) -> tuple[str, str] | None:
+    """(kind, value) of the handle an account made by intake for a channel's user stands for
+    (`messenger:6789…` → facebook, `6789…`); None for any other account."""
+    prefix, colon, value = username.partition(":")
+    kind = CHANNEL_ACCOUNT_KINDS.get(prefix)
+    return (kind, value) if colon and kind and value else None
 
 
 def masked(kind: str, value: str) -> str:

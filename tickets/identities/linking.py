@@ -20,9 +20,11 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from support.audit import AuditTarget, audit_record
+from support.audit_models import AuditAction
 from support.roles import is_staff_member
 from support.throttle import Limit, limit_hit
-from tickets.identities.handles import normalise
+from tickets.identities.handles import masked, normalise
 from tickets.identities.models import CustomerIdentity, IdentityCode, IdentityKind, VerifiedBy
 from tickets.identities.sms import sms_sender
 from tickets.models import Channel, Message
@@ -126,6 +128,36 @@ def _verify(identity: CustomerIdentity, code: IdentityCode) -> None:
     identity.verified_at = now
     identity.verified_by = VerifiedBy.CODE
     identity.save(update_fields=["verified_at", "verified_by"])
+    audit_record(
+        AuditAction.IDENTITY_LINKED,
+        actor=identity.customer,
+        target=identity_audit_target(identity),
+        customer=identity.customer,
+        detail={"kind": identity.kind, "verified_by": VerifiedBy.CODE.value},
+    )
+
+
+def identity_unlink(*, identity: CustomerIdentity, by: AbstractBaseUser) -> None:
+    """Remove a verified link (found through selectors.identity_get_for_customer): messages
+    from the handle no longer reach us as the customer's. Audited, without the handle."""
+    with transaction.atomic():
+        locked = CustomerIdentity.objects.select_for_update().filter(pk=identity.pk).first()
+        if locked is None:
+            return  # unlinked already (a second click)
+        audit_record(
+            AuditAction.IDENTITY_UNLINKED,
+            actor=by,
+            target=identity_audit_target(locked),
+            customer=locked.customer,
+            detail={"kind": locked.kind, "verified_by": locked.verified_by},
+        )
+        locked.delete()
+
+
+def identity_audit_target(identity: CustomerIdentity) -> AuditTarget:
+    """The identity as the audit log names it: its kind and a masked handle, never in full."""
+    shown = masked(identity.kind, identity.label or identity.value)
+    return AuditTarget("customer identity", str(identity.pk), f"{identity.kind}: {shown}")
 
 
 def _refuse_taken(customer: AbstractBaseUser, kind: str, value: str) -> None:

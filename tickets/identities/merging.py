@@ -2,7 +2,7 @@
 channels").
 
 A merge gives customer B's tickets, chats, complaints and identities to customer A, links B's
-own handles (their email address, their Telegram id) to A so that B's next message files
+own handles (their email address, their Telegram or social id) to A so that B's next message files
 under A, and deactivates B. It writes one `CustomerMerge` row and one `customer_merged` audit
 row, both naming what moved by id; an unmerge moves exactly those rows back (what is still
 A's), removes the links it made and reactivates B (`customer_unmerged`).
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from support.audit import audit_record
 from support.audit_models import AuditAction
 from support.roles import is_staff_member
+from tickets.identities.handles import channel_account_handle
 from tickets.identities.models import CustomerIdentity, CustomerMerge, IdentityKind, VerifiedBy
 from tickets.identities.registry import customer_movers, move_rows
 from tickets.models import Ticket
@@ -118,13 +119,15 @@ def _move_identities(source, target, *, ids: list[int] | None) -> list[int]:
 
 
 def _link_own_handles(merged: AbstractBaseUser, kept: AbstractBaseUser) -> list[int]:
-    """Links on `kept` for the merged account's own address and Telegram id, so that their
-    next message files under `kept`; the ids of those made (none already linked)."""
+    """Links on `kept` for the merged account's own address and the Telegram or social id it
+    was made for, so that their next message files under `kept`; the ids of those made (none
+    already linked)."""
     handles = []
     if merged.email:
         handles.append((IdentityKind.EMAIL, merged.email.lower()))
-    if merged.username.startswith("telegram:"):
-        handles.append((IdentityKind.TELEGRAM, merged.username.split(":", 1)[1]))
+    own = channel_account_handle(merged.username)
+    if own is not None:
+        handles.append(own)
     made = []
     for kind, value in handles:
         if CustomerIdentity.objects.filter(kind=kind, value=value, verified_at__isnull=False):

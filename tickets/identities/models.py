@@ -22,6 +22,7 @@ class VerifiedBy(models.TextChoices):
     CODE = "code", _("Code sent through the channel")
     CHANNEL = "channel", _("The customer wrote to us through it")
     MERGE = "merge", _("Moved by a merge of customers")
+    MESSAGE = "message", _("Code sent to us from it")
 
 
 class CustomerIdentity(models.Model):
@@ -77,6 +78,44 @@ class IdentityCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SocialLinkCode(models.Model):
+    """A code the portal shows a customer to send to our official account on a social channel
+    by direct message (tickets/identities/social.py): stored hashed, valid ten minutes, used
+    once; what it did (`outcome`) and the link it made are kept for the portal's page."""
+
+    class Outcome(models.TextChoices):
+        LINKED = "linked", _("Linked")
+        TAKEN = "taken", _("Linked to another customer already")
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="social_link_codes",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=IdentityKind.choices)
+    # HMAC of the kind and the code: a code is found by its hash, and a code for one channel
+    # is unknown on another.
+    code_hash = models.CharField(max_length=64, unique=True)
+    language = models.CharField(_("language"), max_length=7)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, blank=True, default=""
+    )
+    identity = models.ForeignKey(
+        CustomerIdentity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("social link code")
+        verbose_name_plural = _("social link codes")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind}: {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class CustomerMerge(models.Model):

@@ -2,9 +2,10 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tickets.identities.handles import masked
+from tickets.identities.handles import channel_account_handle, masked
 from tickets.identities.models import CustomerIdentity, CustomerMerge, IdentityKind, VerifiedBy
 
 
@@ -20,23 +21,37 @@ def customer_for_handle(users: QuerySet, *, kind: str, value: str, username: str
     return min(found, key=lambda user: user.username == username)  # the linked one first
 
 
+def identity_get_for_customer(*, customer: AbstractBaseUser, pk: int) -> CustomerIdentity:
+    """One of the customer's verified links; 404 for a missing one and another's alike."""
+    identity = CustomerIdentity.objects.filter(
+        pk=pk, customer=customer, verified_at__isnull=False
+    ).first()
+    if identity is None:
+        raise Http404
+    return identity
+
+
 def customer_identities(customer: AbstractBaseUser) -> list[dict]:
-    """Rows for the 360: the account's own email, then each linked handle, masked."""
+    """Rows for the 360 and the portal: the account's own email, the channel user the account
+    was made for (a Telegram or social id), then each linked handle (with its `pk`), masked."""
     rows = []
     if customer.email:
         rows.append(
             {
+                "pk": None,
                 "kind": IdentityKind.EMAIL.label,
                 "value": masked(IdentityKind.EMAIL, customer.email.lower()),
                 "verified_at": customer.date_joined,
                 "how": _("The account's own address"),
             }
         )
-    if customer.username.startswith("telegram:"):
+    own = channel_account_handle(customer.username)
+    if own is not None:
         rows.append(
             {
-                "kind": IdentityKind.TELEGRAM.label,
-                "value": masked(IdentityKind.TELEGRAM, customer.username.split(":", 1)[1]),
+                "pk": None,
+                "kind": IdentityKind(own[0]).label,
+                "value": masked(*own),
                 "verified_at": customer.date_joined,
                 "how": VerifiedBy.CHANNEL.label,
             }
@@ -44,6 +59,7 @@ def customer_identities(customer: AbstractBaseUser) -> list[dict]:
     for identity in customer.identities.filter(verified_at__isnull=False).order_by("id"):
         rows.append(
             {
+                "pk": identity.pk,
                 "kind": identity.get_kind_display(),
                 "value": masked(identity.kind, identity.label or identity.value),
                 "verified_at": identity.verified_at,
