@@ -21,10 +21,7 @@ import unicodedata
 
 from livechat import intents
 from support.text import Analysis
-from support.text.urgency import incident_phrases
-
-SECURITY_CATEGORY = "security_incident"
-SECURITY_CONFIDENCE = 0.5  # a less sure security category alone does not skip the queue
+from support.text.urgency import clause_denies, incident_phrases, settled
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -358,17 +355,20 @@ def _outside_conditions(text: str) -> str:
     return CONDITION.sub(" ", text)
 
 
+SIGNS = (IN_PROGRESS, SECRET_GIVEN_AWAY, REMOTE_ACCESS, *intents.SECURITY)
+
+
 def reports_incident(text: str) -> bool:
     """Phrases that report an incident (the ticket's incident patterns, the chat's own, and
-    the signs above)."""
-    cleaned = _clean(text)
-    return bool(
-        IN_PROGRESS.search(cleaned)
-        or SECRET_GIVEN_AWAY.search(cleaned)
-        or REMOTE_ACCESS.search(cleaned)
-        or intents.mentions_security_incident(cleaned)
-        or incident_phrases(cleaned)
-    )
+    the signs above), read as the ticket's are: not in a message about a case that is over,
+    nor in a clause that denies it or tells it of someone else."""
+    cleaned = _clean(text).lower()
+    if settled(cleaned):
+        return False
+    for pattern in SIGNS:
+        if any(not clause_denies(cleaned, m.start(), m.end()) for m in pattern.finditer(cleaned)):
+            return True
+    return bool(incident_phrases(cleaned))
 
 
 def asks_about_prevention(text: str) -> bool:
@@ -381,13 +381,8 @@ def asks_about_prevention(text: str) -> bool:
 
 def is_incident(*, text: str, analysis: Analysis) -> bool:
     """Urgent handoff: an incident reported or the analysis finds one, unless the message only
-    asks how to prevent or handle one."""
-    security_like = (
-        reports_incident(text)
-        or analysis.urgent
-        or (
-            analysis.category == SECURITY_CATEGORY
-            and analysis.category_confidence >= SECURITY_CONFIDENCE
-        )
-    )
+    asks how to prevent or handle one. The security category alone does not count: where the
+    analysis found it but no urgency, the text denies it, makes it hypothetical or tells a
+    case that is over."""
+    security_like = reports_incident(text) or analysis.urgent
     return security_like and not asks_about_prevention(text)

@@ -70,8 +70,10 @@ SECURITY = [re.compile(pattern, re.IGNORECASE) for pattern in _SECURITY]
 SELF_SERVICE = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in [
-        r"^\s*(?:how|what|when|where|which|can|could|will|would|should|do|does|is|are)\b"
-        r"[^.!]*\?\s*$",
+        # A message opening with a question, also a conditional one ("if a scammer knows my
+        # email, could they…?"), whatever follows it.
+        r"^\s*(?:how|what|when|where|which|can|could|will|would|should|do|does|is|are|if"
+        r"|in case)\b[^.!?]*\?",
         r"\b(?:report|flag)\b.{0,20}\b(?:scam\w*|fraud\w*|phishing|fake|suspicious)\b",
         r"(?:怎么|怎麼|如何|怎样|怎樣|能不能|可以|会不会|會不會).{0,30}[？?吗嗎]\s*$",
         r"举报|舉報|检举|檢舉",

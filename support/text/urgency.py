@@ -185,6 +185,9 @@ CLAUSE_END_RE = re.compile(r"[,.;!?，。；！？\n]|\bbut\b|但是|하지만|�
 # nothing typed, a scare that was the customer's own doing. "Again" reopens it.
 SETTLED_RE = re.compile(
     r"\bcase closed\b|\balready (?:resolved|handled|closed|sorted)\b|\bthat was me\b|"
+    r"\b(?:was|were|got|has been|have been|you(?: guys| all)?|your (?:team|staff|support)|support)"
+    r" (?:already |all )?(?:sorted|resolved|fixed|handled|dealt with|taken care of|solved)\b"
+    r"(?: (?:it|that|this)(?: out)?)?(?: already)?|"
     r"\bit was me\b|\bwas me (?:this|yesterday|earlier)\b|"
     r"\b(?:didn'?t|dont|don'?t|did not|never) (?:type|enter|typed|entered) (?:anything|my)\b|"
     r"\bhow do(?:es)? (?:hackers|scammers|they|people)\b|\b(?:hasn'?t|hasnt|has not|not) arrived\b|"
@@ -221,6 +224,13 @@ def incident_phrases(text: str) -> list[str]:
     return found
 
 
+def settled(text: str) -> bool:
+    """The whole message tells an incident that is over, or one that did not happen (a link
+    clicked with nothing typed, the customer's own doing), and does not say it happened
+    again. Read with traditional Chinese simplified and without, as the incident patterns."""
+    return any(_settled(folded) for folded in (normalise(text), fold(text)))
+
+
 def _settled(folded: str) -> bool:
     return bool(SETTLED_RE.search(folded)) and not REOPENED_RE.search(folded)
 
@@ -245,7 +255,7 @@ def is_urgent(
     `incidents`: incident_phrases(text), when the caller has them already."""
     if incidents if incidents is not None else incident_phrases(text):
         return True
-    if _settled(fold(text)):
+    if settled(text):
         return False
     if security_probability >= CERTAIN_PROBABILITY:
         return True
@@ -253,8 +263,13 @@ def is_urgent(
 
 
 def _denied(folded: str, match: re.Match[str]) -> bool:
-    """Whether the clause holding `match` denies it or makes it hypothetical."""
-    start = max(0, match.start() - DENIAL_WINDOW)
-    boundaries = [m.end() for m in CLAUSE_END_RE.finditer(folded, start, match.start())]
-    clause = folded[boundaries[-1] if boundaries else start : match.end() + 10]
+    return clause_denies(folded, match.start(), match.end())
+
+
+def clause_denies(folded: str, start: int, end: int) -> bool:
+    """Whether the clause of `folded` (lower case) holding `folded[start:end]` denies it, makes
+    it hypothetical or tells it of someone else."""
+    window = max(0, start - DENIAL_WINDOW)
+    boundaries = [m.end() for m in CLAUSE_END_RE.finditer(folded, window, start)]
+    clause = folded[boundaries[-1] if boundaries else window : end + 10]
     return bool(DENIAL_RE.search(clause))

@@ -1,0 +1,39 @@
+"""How the bot reads a message before it decides, in every language: a case that is over, a
+hypothetical and someone else's case are read as the ticket's urgent flag reads them, so
+they stay with the help center; the security category alone skips no queue."""
+
+import pytest
+
+from livechat import bot
+
+pytestmark = pytest.mark.django_db
+
+KEPT = (bot.ANSWER, bot.CLARIFY)
+
+CASES_THAT_ARE_OVER = [
+    ("en", "my account got hacked back in march and you sorted it out already. what else "
+     "should I switch on to be safer?"),
+    ("zh-hans", "去年账号被盗的事已经处理完了，现在想问怎么设置提币白名单"),
+    ("zh-hant", "之前帳號被盜的事已經處理好了，想問怎麼開啟防釣魚碼"),
+    ("ko", "작년에 해킹당한 건은 처리 끝났고요, 지금은 출금 주소 등록 방법이 궁금해요"),
+    ("ja", "以前の乗っ取りの件は解決済みです。今は二段階認証の設定方法を知りたいです"),
+]  # fmt: skip
+
+HYPOTHETICALS = [
+    ("en", "if a scammer knows my email address could they withdraw my coins?"),
+    ("zh-hans", "如果别人知道我的手机号，能盗走我的币吗？"),
+    ("zh-hant", "要是有人知道我的信箱，可以把幣提走嗎？"),
+    ("ko", "누가 제 전화번호를 알면 코인을 빼갈 수 있나요?"),
+    ("ja", "メールアドレスを知られたら、勝手に出金されることはありますか？"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), CASES_THAT_ARE_OVER)
+def test_an_incident_that_is_over_stays_with_the_bot(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
+
+
+@pytest.mark.parametrize(("lang", "text"), HYPOTHETICALS)
+def test_a_hypothetical_about_an_incident_stays_with_the_bot(lang, text):
+    """The analysis may find such a message security-like; its denial decides."""
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
