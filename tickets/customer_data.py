@@ -19,11 +19,13 @@ from support.models import RetentionPeriod
 from tickets.bounce_models import BouncedAddress
 from tickets.models import (
     Attachment,
+    CustomerIdentity,
     EmailParticipant,
     Event,
     Message,
     RawInbound,
     Remediation,
+    SocialLinkCode,
     Ticket,
 )
 from tickets.phone.models import CallbackRequest, CallRecord, CustomerPhone
@@ -62,6 +64,7 @@ def export_tickets(customer: AbstractBaseUser) -> ExportPart:
         ]
         + [{"quarter": a.invitation.quarter, "score": a.score, "comment": a.reason} for a in nps],
         **_phone_records(customer),
+        "linked_accounts": _linked_accounts(customer),
     }
     files = [ExportFile(_file_name(a), _opener(a.file)) for a in attachments]
     return ExportPart(records=records, files=files)
@@ -83,6 +86,14 @@ def _phone_records(customer: AbstractBaseUser) -> dict[str, list[dict]]:
             for c in callbacks
         ],
     }
+
+
+def _linked_accounts(customer: AbstractBaseUser) -> list[dict]:
+    """The handles linked to the customer (tickets.identities); the codes are hashes only."""
+    identities = CustomerIdentity.objects.filter(customer=customer, verified_at__isnull=False)
+    return list(
+        identities.order_by("pk").values("kind", "value", "label", "verified_at", "verified_by")
+    )
 
 
 def _ticket(ticket: Ticket) -> dict:
@@ -151,6 +162,10 @@ def erase_tickets(customer: AbstractBaseUser, erased: Erased) -> None:
     _erase_surveys(customer, tickets, marker)
     _erase_phone(customer, tickets, marker)
     TelegramOutbox.objects.filter(message__ticket__in=tickets).update(text=marker, attachments=[])
+    # The links go, with the codes that proved them: the handles' next messages are no longer
+    # filed under the erased account.
+    CustomerIdentity.objects.filter(customer=customer).delete()
+    SocialLinkCode.objects.filter(customer=customer).delete()
 
 
 def _erase_phone(customer: AbstractBaseUser, tickets, marker: str) -> None:

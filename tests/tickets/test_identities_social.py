@@ -564,3 +564,33 @@ def test_nothing_is_stored_for_a_code_but_the_sealed_raw_body(signed_in, page, m
     assert stored.encrypted and code.encode() not in bytes(stored.payload)
     assert stored.error == "link code"
     assert code not in "".join(SocialOutbox.objects.values_list("text", flat=True))
+
+
+# --- The customer's data ----------------------------------------------------------------------
+
+
+def test_an_export_lists_the_links_and_an_erasure_removes_them_with_their_codes(
+    signed_in, customer, page, meta, post, django_capture_on_commit_callbacks
+):
+    from support.data_rights.erasure import erasure_approve, erasure_request
+    from support.roles import Role
+    from tests.conftest import make_person
+    from tickets.customer_data import export_tickets
+
+    post(page, messenger_dm(show_code(signed_in, "facebook")))
+    show_code(signed_in, "facebook")  # one more, waiting
+
+    exported = export_tickets(customer).records["linked_accounts"]
+    assert [(row["kind"], row["value"], row["verified_by"]) for row in exported] == [
+        ("facebook", PSID, "message")
+    ]
+
+    officer = make_person("officer@example.com", Role.COMPLAINTS_OFFICER, languages=["en"])
+    administrator = make_person("dpo@example.com", Role.ADMIN, languages=["en"])
+    erasure = erasure_request(customer=customer, by=officer, reason="Asked by email.")
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_approve(erasure=erasure, by=administrator)
+
+    assert not CustomerIdentity.objects.exists() and not SocialLinkCode.objects.exists()
+    post(page, messenger_dm("I am writing again", mid="m_after_erasure"))
+    assert Ticket.objects.get().customer.username == f"messenger:{PSID}"
