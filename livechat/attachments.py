@@ -1,5 +1,7 @@
-"""Files in a chat: images and PDFs, recognised by their first bytes (never by the name or the
-browser's content type), within a size limit."""
+"""Files in a chat: from the widget, images and PDFs recognised by their first bytes (never by
+the name or the browser's content type), within a size limit. A channel's files (Telegram in
+live-chat mode) come checked by tickets' rules instead (tickets/files.py, the same as on a
+ticket) and carry the type those rules found."""
 
 from dataclasses import dataclass
 
@@ -26,8 +28,9 @@ CHAT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Upload:
-    name: str
+    name: str  # already through the redaction gate
     content: bytes
+    content_type: str = ""  # judged from the bytes by tickets' rules; "": sniffed here
 
 
 def sniff(content: bytes) -> str | None:
@@ -86,7 +89,7 @@ def conversation_attach(
         attachment = ChatAttachment(
             message=message,
             name=upload.name,
-            content_type=sniff(upload.content),
+            content_type=upload.content_type or sniff(upload.content),
             size=len(upload.content),
         )
         attachment.file.save(upload.name, ContentFile(upload.content), save=False)

@@ -1,24 +1,23 @@
 """Live chat for customers on a messaging channel (docs/channels.md, "Telegram, live-chat
 mode"): tickets' adapter hands us each message of a bot in live-chat mode (the `ChatBridge`
 registered in LivechatConfig.ready()); the customer's first message opens a chat straight in
-the team's queue (no bot turn: they came to talk to a person), the next ones join it, and what
-agents, the bot and the system say there is relayed back to the channel through its outbox
-(right after each customer message, and by a sweep every few seconds for agents' replies).
+the team's queue (no bot turn: they came to talk to a person), the next ones join it. Their
+files (checked and gated by the adapter, like a ticket's) become messages with attachments, as
+the widget's do. What agents, the bot and the system say there goes back to the channel
+(livechat/channel_relay.py).
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from livechat import notify, publish
+from livechat.attachments import Upload, conversation_attach
 from livechat.channel_models import ChannelChat
 from livechat.handoff import conversation_queue
 from livechat.messages import conversation_post_customer_message, is_security_incident
-from livechat.models import ChatMessage, Conversation, HandoffReason, SenderKind, Status
+from livechat.models import Conversation, HandoffReason, SenderKind, Status
 from livechat.services import Posted, conversation_lock
 from livechat.start import conversation_start
-from tickets.channels.adapters import adapter_for
-
-RELAY_BATCH = 200
 
 
 class ChannelChatBridge:
@@ -34,15 +33,31 @@ class ChannelChatBridge:
         attachments: tuple = (),
         message_key: str = "",
     ) -> Conversation:
+        """Post the customer's text (if any), then each file as a message of its own, in the
+        caller's transaction: all of it or, when anything fails, none."""
         link = _open_link(channel, conversation_key)
         if link is None:
             link = _open_chat(channel, conversation_key, customer, language, text)
-        posted = conversation_post_customer_message(
-            conversation_id=link.conversation_id, client_id=message_key[:64], text=text
-        )
-        conversation_id = link.conversation_id
-        transaction.on_commit(lambda: _after(posted, conversation_id))
-        return posted.conversation
+        posts = []
+        if text.strip():
+            posts.append(
+                conversation_post_customer_message(
+                    conversation_id=link.conversation_id, client_id=message_key[:64], text=text
+                )
+            )
+        for index, file in enumerate(attachments):
+            upload = Upload(name=file.name, content=file.content, content_type=file.content_type)
+            posts.append(
+                conversation_attach(
+                    conversation_id=link.conversation_id,
+                    sender=SenderKind.CUSTOMER,
+                    author=None,
+                    client_id=f"{message_key[:56]}:file:{index}",
+                    upload=upload,
+                )
+            )
+        transaction.on_commit(lambda: _broadcast(posts))
+        return posts[-1].conversation if posts else link.conversation
 
 
 def _open_link(channel: str, key: str) -> ChannelChat | None:
@@ -57,10 +72,12 @@ def _open_link(channel: str, key: str) -> ChannelChat | None:
 
 def _open_chat(channel, key, customer, language, text) -> ChannelChat:
     """A new chat in the queue; the bot's greeting is not relayed (it is the widget's)."""
-    conversation = conversation_start(customer=customer, language=language, category="general")
-    greeting = conversation.messages.aggregate(last=Max("id"))["last"] or 0
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the chat and its link, or neither
+            conversation = conversation_start(
+                customer=customer, language=language, category="general"
+            )
+            greeting = conversation.messages.aggregate(last=Max("id"))["last"] or 0
             link = ChannelChat.objects.create(
                 conversation=conversation, channel=channel, key=key, relayed_up_to=greeting
             )
@@ -79,45 +96,6 @@ def _open_chat(channel, key, customer, language, text) -> ChannelChat:
     return link
 
 
-def _after(posted: Posted, conversation_id: int) -> None:
-    notify.broadcast(publish.publish(posted))
-    channel_chat_relay(conversation_id=conversation_id)
-
-
-def channel_chat_relay(*, conversation_id: int) -> int:
-    """Send our side's new messages of one chat to its channel, once each; how many."""
-    with transaction.atomic():
-        link = (
-            ChannelChat.objects.select_for_update(skip_locked=True)
-            .filter(conversation_id=conversation_id)
-            .first()
-        )
-        if link is None:
-            return 0
-        messages = list(
-            ChatMessage.objects.filter(conversation_id=conversation_id, pk__gt=link.relayed_up_to)
-            .exclude(sender=SenderKind.CUSTOMER)
-            .filter(internal=False)
-            .order_by("pk")[:RELAY_BATCH]
-        )
-        adapter = adapter_for(link.channel)
-        for message in messages:
-            if message.body.strip():
-                adapter.send_text(link.key, key=f"chat:{message.pk}", text=message.body)
-        if messages:
-            ChannelChat.objects.filter(pk=link.pk).update(relayed_up_to=messages[-1].pk)
-            ended = Conversation.objects.filter(pk=conversation_id, status=Status.ENDED)
-            if ended.exists():
-                ChannelChat.objects.filter(pk=link.pk).update(open=False)
-    return len(messages)
-
-
-def channel_chats_relay() -> int:
-    """The sweep: every chat of a channel with messages of ours not relayed yet."""
-    waiting = (
-        ChannelChat.objects.filter(open=True)
-        .filter(conversation__messages__id__gt=F("relayed_up_to"))
-        .values_list("conversation_id", flat=True)
-        .distinct()
-    )
-    return sum(channel_chat_relay(conversation_id=pk) for pk in waiting)
+def _broadcast(posts: list[Posted]) -> None:
+    for posted in posts:
+        notify.broadcast(publish.publish(posted))

@@ -1,6 +1,6 @@
 """A chat whose customer writes from a messaging channel (Telegram) rather than the widget:
-which channel conversation it is, and up to which chat message our side has been relayed
-there (livechat/channel_bridge.py)."""
+which channel conversation it is (livechat/channel_bridge.py), and up to which chat message
+our side has been relayed there (livechat/channel_relay.py)."""
 
 from django.db import models
 from django.db.models import Q

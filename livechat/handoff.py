@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from livechat import assignment, bot, offers, texts
+from livechat.channel_relay import chat_relay_on_commit
 from livechat.models import ChatMessage, Conversation, OfferOutcome, SenderKind, Status
 from livechat.services import (
     ChatError,
@@ -107,7 +108,8 @@ def _tell_customer(posted: Posted, *, mode: str, reply: str) -> None:
 def bot_reply_store(
     conversation: Conversation, body: str, *, action: str, articles: list | None = None
 ) -> ChatMessage:
-    return ChatMessage.objects.create(
+    """The bot's answer, relayed after commit like every message of ours (services)."""
+    message = ChatMessage.objects.create(
         conversation=conversation,
         sender=SenderKind.BOT,
         body=body,
@@ -115,6 +117,8 @@ def bot_reply_store(
         bot_action=action,
         articles=articles or [],
     )
+    chat_relay_on_commit(message)
+    return message
 
 
 def conversation_escalate(posted: Posted, *, now: datetime) -> None:

@@ -275,7 +275,8 @@ def attachment_path(instance: "ChatAttachment", filename: str) -> str:
 
 
 class ChatAttachment(models.Model):
-    """An image or PDF sent in a chat; downloaded only through the permission-checked view."""
+    """A file sent in a chat (an image or PDF from the widget; from Telegram, also a voice note
+    or a text file); downloaded only through the permission-checked view."""
 
     message = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)

@@ -7,7 +7,9 @@ event row, the may-act check and the message helpers. The verbs live by stage: `
 
 Messages are stored (redacted) before anything is broadcast; callers broadcast what these
 functions return, after commit (`livechat.publish`). Side effects that leave the process (the
-ticket, the transcript email) run after commit.
+ticket, the transcript email) run after commit. The two functions that store a message also
+relay it, after commit, to the channel a Telegram customer writes from
+(`channel_relay.chat_relay_on_commit`): done where messages are stored, so no verb can forget it.
 """
 
 from collections.abc import Iterable
@@ -17,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from livechat import texts
+from livechat.channel_relay import chat_relay_on_commit
 from livechat.models import (
     ChatMessage,
     Conversation,
@@ -131,10 +134,11 @@ def store_message(
     author: AbstractBaseUser | None = None,
     internal: bool = False,
 ) -> ChatMessage:
-    """Insert a message whose body is already redacted. The caller holds the conversation's
-    row lock and has looked for the client id, so the unique constraint is only a backstop
-    (it aborts the transaction)."""
-    return ChatMessage.objects.create(
+    """Insert a message whose body is already redacted, relayed after commit to the chat's
+    channel when it is ours and not internal. The caller holds the conversation's row lock and
+    has looked for the client id, so the unique constraint is only a backstop (it aborts the
+    transaction)."""
+    message = ChatMessage.objects.create(
         conversation=conversation,
         sender=sender,
         body=body[:MAX_MESSAGE_CHARS],
@@ -142,14 +146,19 @@ def store_message(
         author=author,
         internal=internal,
     )
+    chat_relay_on_commit(message)
+    return message
 
 
 def system_message(
     conversation: Conversation, text: str, *, automated: bool = False
 ) -> ChatMessage:
-    return ChatMessage.objects.create(
+    """A message of the system to the customer, relayed after commit like `store_message`."""
+    message = ChatMessage.objects.create(
         conversation=conversation, sender=SenderKind.SYSTEM, body=text, automated=automated
     )
+    chat_relay_on_commit(message)
+    return message
 
 
 def joined_message(conversation: Conversation, agent: AbstractBaseUser) -> ChatMessage:

@@ -33,8 +33,8 @@ def conversation_expire_offers_task() -> int:
 
 @shared_task
 def channel_chats_relay_task() -> int:
-    """Every 5 seconds: agents' (and the bot's) messages in chats with a Telegram customer,
-    sent to Telegram (livechat/channel_bridge.py)."""
-    from livechat.channel_bridge import channel_chats_relay
+    """Every 5 seconds, the safety net behind the relay after each commit: messages of ours in
+    chats with a Telegram customer not relayed yet (livechat/channel_relay.py)."""
+    from livechat.channel_relay import channel_chats_relay
 
     return channel_chats_relay()

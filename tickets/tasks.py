@@ -128,21 +128,12 @@ def figures_refresh_task() -> int:
     return total
 
 
-@shared_task
-def phone_event_process_task(raw_id: int) -> None:
-    """Read one stored call event (tickets/phone/events.py); safe to run twice."""
-    from tickets.phone.events import phone_event_process
-
-    phone_event_process(raw_id)
-
-
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def phone_sweep_task() -> int:
-    """Every minute: callbacks at risk or overdue, and call events no worker read."""
-    from tickets.phone.sweep import callback_sweep, phone_events_waiting
+    """Every minute: callbacks at risk or overdue (call events are read like every webhook's:
+    webhook_process_task, webhooks_waiting_sweep_task)."""
+    from tickets.phone.sweep import callback_sweep
 
-    for raw_id in phone_events_waiting():
-        phone_event_process_task.delay(raw_id)
     return callback_sweep()
 
 

@@ -60,7 +60,8 @@ class TelegramBot(models.Model):
 
 class TelegramOutbox(models.Model):
     """A message to a Telegram chat that must not be lost: an agent's reply (with `message`),
-    the welcome after /start, or a notice (a file refused). Sent in order of `next_attempt_at`
+    the welcome after /start, a notice (a file refused), a live chat's message, or the answer
+    to a button press (`callback_query_id`). Sent in order of `next_attempt_at`
     by a worker, retried after a 429's `retry_after` or with growing gaps while Telegram is
     away, given up (failed_at) only on an answer that will never change (a chat that blocked
     the bot)."""
@@ -85,6 +86,8 @@ class TelegramOutbox(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Set: the row answers this button press (answerCallbackQuery) instead of sending a message.
+    callback_query_id = models.CharField(max_length=64, blank=True, default="")
     # How many of its parts (text pieces of 4,096 characters, then files) Telegram has taken:
     # a retry goes on from the next one, so nothing is sent twice.
     parts_sent = models.PositiveSmallIntegerField(default=0)

@@ -1,11 +1,17 @@
-"""Ticket fixtures: an SLA policy on the 24/7 calendar, a routing rule, and an intake helper."""
+"""Ticket fixtures: an SLA policy on the 24/7 calendar, a routing rule, an intake helper, and a
+Telegram bot with Telegram's servers faked (tests/tickets/telegram_server.py)."""
 
+import json
 from importlib import import_module
 
 import pytest
+from django.urls import reverse
 
+from tests.tickets.telegram_server import TOKEN, FakeTelegram
+from tickets.channels.telegram_api import telegram_bot_set_token
 from tickets.intake import InboundMessage, intake_message
 from tickets.models import RoutingRule, SlaPolicy
+from tickets.telegram_models import TelegramBot
 
 
 @pytest.fixture
@@ -51,3 +57,39 @@ def receive(db):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Telegram ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def telegram(settings):
+    fake = FakeTelegram().start()
+    settings.TELEGRAM_API_BASE = fake.url
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def bot(db, team, telegram) -> TelegramBot:
+    bot = TelegramBot.objects.create(team=team, username="ExchangeHelpBot")
+    return telegram_bot_set_token(bot=bot, token=TOKEN)
+
+
+@pytest.fixture
+def deliver(client, bot, django_capture_on_commit_callbacks):
+    """Post an update as Telegram does; the work after commit (the worker's task, eager here,
+    and the replies it queues) runs before this returns."""
+
+    def post(body, *, secret: str | None = None, raw: bytes | None = None):
+        url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
+        headers = {
+            "X-Telegram-Bot-Api-Secret-Token": secret if secret is not None else bot.webhook_secret
+        }
+        if secret == "":
+            headers = {}
+        data = raw if raw is not None else json.dumps(body)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data=data, content_type="application/json", headers=headers)
+
+    return post

@@ -1,7 +1,9 @@
 """Telegram's servers, stood in for by a local HTTP server speaking the Bot API's formats
 (https://core.telegram.org/bots/api): `{"ok": true, "result": …}` answers, `{"ok": false,
 "error_code": 429, "parameters": {"retry_after": N}}` refusals, getFile's `file_path` and the
-file download at `/file/bot<token>/<file_path>`. The only thing the Telegram tests mock."""
+file download at `/file/bot<token>/<file_path>`, answerCallbackQuery's `true`. The only thing
+the Telegram tests mock. Also the updates they post (tests/data/telegram, written from the Bot
+API's documentation); the fixtures are in tests/tickets/conftest.py."""
 
 import json
 import threading
@@ -9,7 +11,20 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import unquote
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "telegram"
+TOKEN = "7000000001:AAEhBP0av28FKSnvDkA9X3kQyF0wEJm1uQs"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200
+OGG = b"OggS\x00\x02" + b"\x00" * 20 + b"OpusHead" + b"\x01" * 100
+
+
+def update(name: str, **changes) -> dict:
+    """A recorded update of tests/data/telegram, with `changes` to its top level."""
+    data = json.loads((DATA / name).read_text())
+    data.update(changes)
+    return data
 
 
 @dataclass
@@ -46,6 +61,10 @@ class FakeTelegram:
     def sent(self, method: str = "sendMessage") -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
+    def texts_to(self, chat_id: int) -> list[str]:
+        """The texts sent to one chat, in order."""
+        return [c.data["text"] for c in self.sent() if int(c.data["chat_id"]) == chat_id]
+
     def refuse_next(self, retry_after: int) -> None:
         body = {
             "ok": False,
@@ -70,6 +89,10 @@ class FakeTelegram:
             chat = {"id": int(data.get("chat_id", 0)), "type": "private"}
             result = {"message_id": self._message_id, "date": 1796601700, "chat": chat}
             return 200, {"ok": True, "result": {**result, "text": data.get("text", "")}}
+        if method == "answerCallbackQuery":
+            if not data.get("callback_query_id"):
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request"}
+            return 200, {"ok": True, "result": True}
         if method == "setWebhook":
             return 200, {"ok": True, "result": True, "description": "Webhook was set"}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -136,3 +159,7 @@ class FakeTelegram:
                 self.wfile.write(raw)
 
         return Handler
+
+
+def customer_texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
+    return telegram.texts_to(chat_id)

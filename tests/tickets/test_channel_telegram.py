@@ -5,7 +5,6 @@ which a local fake stands in for (tests/tickets/telegram_server.py), the only th
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,9 +12,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.telegram_server import FakeTelegram
+from tests.tickets.telegram_server import JPEG, OGG, TOKEN, customer_texts, update
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
-from tickets.channels.telegram_api import telegram_bot_set_token
 from tickets.channels.telegram_outbound import (
     send_slot_wait,
     telegram_outbox_deliver,
@@ -26,56 +24,9 @@ from tickets.services import ticket_reply
 from tickets.telegram_models import TelegramBot, TelegramOutbox
 from tickets.timeline import console_timeline
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "telegram"
-TOKEN = "7000000001:AAEhBP0av28FKSnvDkA9X3kQyF0wEJm1uQs"
 SEED = (
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 )
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200
-OGG = b"OggS\x00\x02" + b"\x00" * 20 + b"OpusHead" + b"\x01" * 100
-
-
-def update(name: str, **changes) -> dict:
-    data = json.loads((DATA / name).read_text())
-    data.update(changes)
-    return data
-
-
-@pytest.fixture
-def telegram(settings):
-    fake = FakeTelegram().start()
-    settings.TELEGRAM_API_BASE = fake.url
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def bot(db, team, telegram) -> TelegramBot:
-    bot = TelegramBot.objects.create(team=team, username="ExchangeHelpBot")
-    return telegram_bot_set_token(bot=bot, token=TOKEN)
-
-
-@pytest.fixture
-def deliver(client, bot, django_capture_on_commit_callbacks):
-    """Post an update as Telegram does; the work after commit (the worker's task, eager here,
-    and the replies it queues) runs before this returns."""
-
-    def post(body, *, secret: str | None = None, raw: bytes | None = None):
-        url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
-        headers = {
-            "X-Telegram-Bot-Api-Secret-Token": secret if secret is not None else bot.webhook_secret
-        }
-        if secret == "":
-            headers = {}
-        data = raw if raw is not None else json.dumps(body)
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data=data, content_type="application/json", headers=headers)
-
-    return post
-
-
-def customer_texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
-    return [c.data["text"] for c in telegram.sent() if int(c.data["chat_id"]) == chat_id]
 
 
 def reply_text(call) -> str:
@@ -219,13 +170,61 @@ def test_group_messages_are_ignored_unless_the_bot_is_addressed(deliver, telegra
     assert not Ticket.objects.exists()  # account matters are not discussed in a group
 
 
-@pytest.mark.parametrize("name", ["my_chat_member.json", "callback_query.json", None])
+@pytest.mark.parametrize("name", ["my_chat_member.json", None])
 def test_other_updates_are_stored_and_ignored(deliver, telegram, name):
     body = update(name) if name else {"update_id": 845000999, "business_message": {"x": 1}}
     assert deliver(body).status_code == 200
     stored = RawInbound.objects.get(channel="telegram")
     assert stored.processed_at is not None and stored.error.startswith("ignored")
-    assert not Ticket.objects.exists() and not telegram.sent()
+    assert not Ticket.objects.exists() and not telegram.calls
+
+
+def test_a_button_press_is_answered_once_and_nothing_else_is_done(deliver, telegram):
+    """The customer's app shows a spinner until answerCallbackQuery; our bot sends no buttons,
+    so the press (of an old or forwarded message's button) changes nothing else. H2: a second
+    delivery of the update answers nothing more."""
+    first = deliver(update("callback_query.json"))
+    again = deliver(update("callback_query.json"))
+
+    assert first.status_code == again.status_code == 200
+    answers = telegram.sent("answerCallbackQuery")
+    assert [call.data for call in answers] == [{"callback_query_id": "4382bfdwdsb323b2d9"}]
+    assert answers[0].token == TOKEN
+    assert {call.method for call in telegram.calls} == {"answerCallbackQuery"}
+    stored = RawInbound.objects.get(channel="telegram")
+    assert (stored.processed_at is not None, stored.error) == (True, "callback_query: answered")
+    assert not Ticket.objects.exists()
+    assert TelegramOutbox.objects.get().sent_at is not None
+
+
+def test_a_button_answer_refused_by_telegram_is_given_up_not_retried(deliver, telegram):
+    """A query answered too late: Telegram answers 400 ("query is too old"); asking again
+    would get the same answer."""
+    telegram.queued.append(
+        (
+            400,
+            {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: query is too old and response timeout expired",
+            },
+        )
+    )
+    deliver(update("callback_query.json"))
+
+    row = TelegramOutbox.objects.get()
+    assert row.failed_at is not None and "query is too old" in row.last_error
+    assert telegram_outbox_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
+
+
+def test_a_button_answer_waits_only_for_the_bots_limit_not_the_chats():
+    """answerCallbackQuery posts nothing in the chat: it counts against the bot's 30 a second
+    but leaves the chat's one message a second to the next message."""
+    cache.clear()
+    now = 1_800_000_000.2
+    assert send_slot_wait(9, None, now=now) == 0.0
+    assert send_slot_wait(9, 601234568, now=now) == 0.0  # the chat's slot still free
+    assert send_slot_wait(9, 601234568, now=now) > 0  # now taken
 
 
 # --- Files ---------------------------------------------------------------------------------------
@@ -439,50 +438,6 @@ def test_set_webhook_sends_the_secret_token_and_the_updates_we_read(bot, telegra
 def test_the_token_is_stored_sealed(bot):
     assert TOKEN.encode() not in bytes(bot.token_sealed)
     assert get_user_model().objects.count() >= 0
-
-
-# --- Live-chat mode ------------------------------------------------------------------------------
-
-
-def test_a_bot_in_live_chat_mode_puts_the_customer_in_the_queue_and_relays_agents(
-    deliver, bot, telegram, supervisor, django_capture_on_commit_callbacks
-):
-    from livechat.channel_bridge import channel_chats_relay
-    from livechat.messages import conversation_post_agent_message
-    from livechat.models import Conversation, SenderKind, Status
-
-    TelegramBot.objects.filter(pk=bot.pk).update(mode=TelegramBot.Mode.LIVE_CHAT)
-    deliver(update("private_text.json"))
-    conversation = Conversation.objects.get()
-    assert conversation.status == Status.QUEUED
-    assert conversation.customer.username == "telegram:601234568"
-    customer_said = conversation.messages.filter(sender=SenderKind.CUSTOMER)
-    assert customer_said.get().body.startswith("My BTC withdrawal")
-    assert not Ticket.objects.exists()
-    told = customer_texts(telegram, 601234568)  # what happens next, not the widget's greeting
-    assert told and all("My BTC" not in text for text in told)
-
-    conversation_post_agent_message(
-        conversation_id=conversation.pk, agent=supervisor, client_id="a1", text="Checking now."
-    )
-    conversation_post_agent_message(
-        conversation_id=conversation.pk,
-        agent=supervisor,
-        client_id="a2",
-        text="internal only",
-        internal=True,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        channel_chats_relay()
-        channel_chats_relay()  # relayed once
-    texts = customer_texts(telegram, 601234568)
-    assert sum("Checking now." in text for text in texts) == 1
-    assert not any("internal only" in text for text in texts)
-
-    second = update("private_text.json", update_id=845000200)
-    second["message"].update(message_id=30, text="Thanks, waiting.")
-    deliver(second)
-    assert Conversation.objects.get().messages.filter(sender=SenderKind.CUSTOMER).count() == 2
 
 
 # --- The admin -----------------------------------------------------------------------------------

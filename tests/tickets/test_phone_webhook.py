@@ -1,6 +1,8 @@
-"""The telephony webhook: signed call events become call records; forged, unsigned or stale
+"""The telephony webhook, on the channels' adapter interface: signed call events are stored
+sealed and answered at once, then become call records after commit; forged, unsigned or stale
 requests store nothing; a repeat changes nothing; unknown events are stored and ignored."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -10,10 +12,9 @@ from django.utils import timezone
 from support.roles import Role
 from tests.conftest import make_person
 from tests.tickets.phone_helpers import make_provider, signed
+from tickets.channels.webhooks import webhook_process, webhooks_waiting_sweep
 from tickets.models import RawInbound, Ticket
-from tickets.phone.events import phone_event_process
 from tickets.phone.models import CallRecord, CustomerPhone
-from tickets.phone.sweep import phone_events_waiting
 
 pytestmark = pytest.mark.django_db
 URL = "/channels/phone/pbx/events"
@@ -229,15 +230,18 @@ def test_the_agent_email_of_a_customer_names_no_agent(post, customer, policy):
     assert CallRecord.objects.get().agent is None
 
 
-def test_an_event_no_worker_read_is_handed_out_again(client, provider):
-    """The worker never ran (no on-commit callbacks here): the sweep finds the row later."""
+def test_an_event_no_worker_read_is_handed_out_again(client, provider, policy):
+    """The worker never ran (no on-commit callbacks here): the webhooks' sweep finds the row
+    once its turn has come, and the call is recorded then."""
     _provider, secret = provider
     body, headers = signed(secret, started())
     client.post(URL, body, content_type="application/json", **headers)
-    stored = RawInbound.objects.get()
 
-    assert phone_events_waiting() == []
-    assert phone_events_waiting(now=timezone.now() + timedelta(minutes=3)) == [stored.pk]
+    assert webhooks_waiting_sweep() == 0
+    assert not CallRecord.objects.exists()
+    assert webhooks_waiting_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
+    assert CallRecord.objects.get().external_id == "c-1001"
+    assert RawInbound.objects.get().processed_at is not None
 
 
 def test_the_call_events_page_is_post_only(client, provider):
@@ -263,12 +267,12 @@ def test_an_event_read_too_many_times_is_given_up(client, provider):
     client.post(URL, body, content_type="application/json", **headers)
     RawInbound.objects.update(process_attempts=5)
 
-    phone_event_process(RawInbound.objects.get().pk)
+    webhook_process(raw_id=RawInbound.objects.get().pk)
 
     stored = RawInbound.objects.get()
     assert stored.error.startswith("not read after 5 attempts")
     assert not CallRecord.objects.exists()
-    assert phone_events_waiting(now=timezone.now() + timedelta(minutes=3)) == []
+    assert webhooks_waiting_sweep(now=timezone.now() + timedelta(minutes=3)) == 0
 
 
 def test_a_body_over_64_kib_is_refused_before_anything(post):
@@ -277,3 +281,90 @@ def test_a_body_over_64_kib_is_refused_before_anything(post):
 
     assert response.status_code == 413
     assert not RawInbound.objects.exists()
+
+
+def test_a_signed_event_is_stored_sealed_and_answered_before_any_call_is_made(client, provider):
+    """H5: the answer waits only for the stored row; the call record is a worker's, after
+    commit (no on-commit callbacks run here)."""
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+
+    response = client.post(URL, body, content_type="application/json", **headers)
+
+    assert response.status_code == 200 and response.json() == {"status": "accepted"}
+    stored = RawInbound.objects.get()
+    assert (stored.channel, stored.key) == ("phone", "pbx:c-1001:call.started")
+    assert stored.encrypted and b"+821012345678" not in bytes(stored.payload)
+    assert stored.processed_at is None and stored.process_after is not None
+    assert not CallRecord.objects.exists()
+
+
+def test_a_retry_before_the_first_delivery_was_read_changes_nothing(
+    client, provider, known_number, policy, django_capture_on_commit_callbacks
+):
+    """H2: the PBX retries while the worker has not read the first delivery yet."""
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+    with django_capture_on_commit_callbacks(execute=False) as first_work:
+        first = client.post(URL, body, content_type="application/json", **headers)
+    with django_capture_on_commit_callbacks(execute=False) as second_work:
+        second = client.post(URL, body, content_type="application/json", **headers)
+
+    assert (first.json(), second.json()) == ({"status": "accepted"}, {"status": "duplicate"})
+    assert first_work and not second_work  # the retry queues no second reading
+    for callback in first_work:
+        callback()
+    assert CallRecord.objects.count() == 1 and Ticket.objects.count() == 1
+
+
+def test_a_timestamp_five_minutes_ahead_of_our_clock_is_refused_too(post):
+    response = post(started(), timestamp=int(time.time()) + 301)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "stale_timestamp"
+    assert not RawInbound.objects.exists()
+
+
+def test_an_unknown_provider_gets_the_same_answer_as_a_wrong_signature(client, provider):
+    """No oracle: nobody learns which provider keys exist."""
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+
+    unknown = client.post(
+        "/channels/phone/other/events", body, content_type="application/json", **headers
+    )
+    forged = client.post(
+        URL, body, content_type="application/json", **{**headers, **signed("x", started())[1]}
+    )
+
+    assert unknown.status_code == forged.status_code == 401
+    assert unknown.json() == forged.json()
+    assert unknown.json()["error"]["code"] == "bad_signature"
+
+
+def test_the_channels_webhook_url_takes_the_same_events_with_the_same_checks(
+    client, provider, django_capture_on_commit_callbacks
+):
+    """The adapter behind /channels/phone/<key>/events also answers at the channels' own URL,
+    /channels/phone/<key>/webhook, with the same signature and answers."""
+    _provider, secret = provider
+    body, headers = signed(secret, started())
+    url = "/channels/phone/pbx/webhook"
+
+    forged = client.post(url, body, content_type="application/json", **signed("x", started())[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client.post(url, body, content_type="application/json", **headers)
+    repeat = client.post(URL, body, content_type="application/json", **headers)
+
+    assert forged.status_code == 401
+    assert accepted.json() == {"status": "accepted"} and repeat.json() == {"status": "duplicate"}
+    assert CallRecord.objects.get().external_id == "c-1001"
+
+
+def test_a_refusal_is_in_the_language_the_request_asks_for(post):
+    response = post(started(), secret="not-the-secret", HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert response.status_code == 401
+    message = response.json()["error"]["message"]
+    assert message != "The signature is missing or does not match."
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", message)

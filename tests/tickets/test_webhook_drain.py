@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.test_channel_telegram import DATA, TOKEN, bot, telegram  # noqa: F401
+from tests.tickets.telegram_server import DATA
 from tickets.channels import webhook_drain
 from tickets.channels.webhook_drain import DRAIN_LANES, FLAG, webhook_drain_wake
 from tickets.channels.webhooks import webhooks_waiting_sweep
@@ -29,7 +29,7 @@ def update(update_id: int, chat_id: int, text: str) -> dict:
 
 
 @pytest.fixture
-def post(client, bot):  # noqa: F811
+def post(client, bot):
     def post(body: dict):
         url = reverse("channel_webhook", kwargs={"provider": "telegram", "account": bot.pk})
         headers = {"X-Telegram-Bot-Api-Secret-Token": bot.webhook_secret}
@@ -90,7 +90,7 @@ def test_the_first_update_of_a_burst_wakes_a_drain_that_reads_it(
 
 def test_telegram_away_leaves_the_update_to_the_sweep_which_reads_it_later(
     post,
-    telegram,  # noqa: F811
+    telegram,
     django_capture_on_commit_callbacks,
 ):
     photo = json.loads((DATA / "photo_caption.json").read_text())
@@ -131,13 +131,13 @@ def test_a_repeated_update_is_read_once(post, django_capture_on_commit_callbacks
     assert Message.objects.count() == 1 and RawInbound.objects.count() == 1
 
 
-def test_wake_with_the_broker_away_frees_the_lane_for_the_next_update(bot, monkeypatch):  # noqa: F811
+def test_wake_with_the_broker_away_frees_the_lane_for_the_next_update(bot, monkeypatch):
     monkeypatch.setattr(webhook_drain, "task_queue", lambda task, *args: False)
     webhook_drain_wake(4)
     assert cache.get(FLAG.format(lane=4 % DRAIN_LANES)) is None
 
 
-def test_a_bot_disabled_or_given_a_new_secret_is_refused_at_the_next_update(client, post, bot):  # noqa: F811
+def test_a_bot_disabled_or_given_a_new_secret_is_refused_at_the_next_update(client, post, bot):
     """The webhook keeps the enabled bots in memory; a save renews every process's copy."""
     assert post(update(600, 7600, "hello")).status_code == 200
     old_secret = bot.webhook_secret

@@ -9,7 +9,7 @@ Live chat is an app above tickets: where a provider can hand a customer to the l
 livechat registers a `ChatBridge` for it in its AppConfig.ready(); tickets never imports it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from django.http import HttpRequest
@@ -45,12 +45,21 @@ class ChannelAdapter(Protocol):
         """Write an agent's public reply to the provider's outbox, in the caller's transaction;
         False when the ticket cannot be answered there (then it is emailed)."""
 
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+    def send_text(
+        self, conversation_key: str, *, key: str, text: str, files: Sequence[dict] = ()
+    ) -> None:
         """Write a message of ours to a channel conversation's outbox, once per `key` (live
-        chat's relay), in the caller's transaction."""
+        chat's relay), in the caller's transaction; `files` ({"name": storage name,
+        "filename", "content_type"}) are sent after the text where the provider takes files."""
 
     def deliveries(self, messages: Iterable[Message]) -> dict[int, str]:
         """The delivery state (tickets.channels.email_outbound.DeliveryState) of each reply."""
+
+    # Optional, looked up by the webhook (docs/channels.md, "The adapter interface"):
+    # `challenge(request, account)` answers a provider's GET check of the URL;
+    # `accepted(account, *, body, repeated)` is the provider's own answer for a stored body;
+    # `unauthorized()` is its own refusal (a WebhookRefused) of a request it cannot trust; and
+    # `verify` may raise WebhookRefused for a refusal with its own status and code.
 
 
 class ChatBridge(Protocol):
@@ -68,7 +77,9 @@ class ChatBridge(Protocol):
         attachments: tuple,
         message_key: str,
     ) -> object:
-        """Post the customer's message to their open chat, opening one in the queue if none."""
+        """Post the customer's message to their open chat, opening one in the queue if none.
+        `attachments` (tickets.intake.InboundAttachment) are already checked by tickets' rules
+        (tickets/files.py), their names and text contents through the redaction gate."""
 
 
 _adapters: dict[str, ChannelAdapter] = {}

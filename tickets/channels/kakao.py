@@ -84,7 +84,7 @@ class KakaoAdapter(SocialReplies):
         minute = int(time.time() // 60)
         return f"{account.pk}:{hashlib.sha256(body).hexdigest()[:48]}:{minute}"
 
-    def accepted(self, account: SocialAccount, body: bytes = b"") -> JsonResponse:
+    def accepted(self, account: SocialAccount, *, body: bytes, repeated: bool) -> JsonResponse:
         """The skill response Kakao shows at once: the message reached us (a portal link code:
         its outcome follows; no agent is coming)."""
         with translation.override("ko"):

@@ -122,7 +122,9 @@ class SocialReplies:
         )
         return True
 
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+    def send_text(self, conversation_key: str, *, key: str, text: str, files=()) -> None:
+        """The text only: no live-chat bridge uses these providers, and their outbox sends
+        no files."""
         found = self.recipient(conversation_key)
         if found is not None:
             social_enqueue(account=found[0], recipient=found[1], key=key, text=text)

@@ -2,7 +2,8 @@
 to `/channels/telegram/<bot id>/webhook` is checked, stored and read by a worker here.
 
 - A private chat's message becomes a ticket message (one ticket per chat while it is open), or,
-  for a bot in live-chat mode, a message of the customer's chat in the live-chat queue.
+  for a bot in live-chat mode, a message of the customer's chat in the live-chat queue (its
+  files as attachments of the chat, checked by the same rules).
 - The customer is one account per Telegram user (`telegram:<user id>`), in the language their
   Telegram app is set to.
 - Photos, documents and voice notes are fetched from Telegram as attachments; a file over the
@@ -10,7 +11,9 @@ to `/channels/telegram/<bot id>/webhook` is checked, stored and read by a worker
 - /start gets a welcome in the customer's language and makes no ticket.
 - In groups the bot answers only when addressed (@username, or a reply to it), and then only
   to ask the customer to write to it privately: a group is no place for account matters.
-- Every other update (a member change, a button press, a channel post) is stored and ignored.
+- A button press (callback_query) is answered (answerCallbackQuery, through the outbox) so the
+  customer's app stops its spinner; our bot sends no buttons, so nothing else is done with it.
+- Every other update (a member change, a channel post) is stored and ignored.
 
 Replay: Telegram signs nothing with a time, and after an outage it delivers the updates it
 kept (up to 24 hours) on purpose. So an update's age refuses nothing: its key (bot, update_id)
@@ -20,7 +23,7 @@ makes it count once, and a second delivery changes nothing (docs/channels.md, "R
 import hmac
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,6 +48,7 @@ from tickets.channels.adapters import chat_bridge, register_adapter
 from tickets.channels.telegram_bots import telegram_bot_enabled
 from tickets.channels.telegram_outbound import (
     conversation_chat,
+    telegram_callback_answer_enqueue,
     telegram_deliveries,
     telegram_notice_enqueue,
     telegram_reply_enqueue,
@@ -184,10 +188,11 @@ class TelegramAdapter:
         return f"{account.pk}:{update_id}"
 
     def prepare(self, stored: RawInbound, payload: bytes) -> Prepared:
-        """Fetch the files of a private chat's message (not of /start, groups or others)."""
+        """Fetch the files of a private chat's message (not of groups or other updates), for a
+        ticket or a live chat alike."""
         bot = _bot_of(stored)
         kind, message = update_message(json.loads(payload))
-        if message is None or not is_private(message) or bot.mode != TelegramBot.Mode.TICKETS:
+        if message is None or not is_private(message):
             return Prepared()
         return fetch_files(bot, message_files(message))
 
@@ -197,6 +202,8 @@ class TelegramAdapter:
         bot = _bot_of(stored)
         update = json.loads(payload)
         kind, message = update_message(update)
+        if kind == "callback_query":
+            return None, _button_pressed(bot, update["callback_query"])
         if message is None:
             return None, f"ignored: {kind}"
         if not is_private(message):
@@ -212,17 +219,17 @@ class TelegramAdapter:
             return None, "start"
         customer = telegram_customer(sender, language)
         if bot.mode == TelegramBot.Mode.LIVE_CHAT and chat_bridge(self.channel) is not None:
-            return _to_live_chat(bot, message, customer, language, text)
+            return _to_live_chat(bot, message, customer, language, text, prepared)
         return _to_ticket(bot, kind, message, customer, language, text, prepared)
 
     def reply_enqueue(self, message) -> bool:
         return telegram_reply_enqueue(message=message) is not None
 
-    def send_text(self, conversation_key: str, *, key: str, text: str) -> None:
+    def send_text(self, conversation_key: str, *, key: str, text: str, files=()) -> None:
         found = conversation_chat(conversation_key)
         bot = TelegramBot.objects.filter(pk=found[0]).first() if found else None
         if bot is not None:
-            telegram_notice_enqueue(bot=bot, chat_id=found[1], key=key, text=text)
+            telegram_notice_enqueue(bot=bot, chat_id=found[1], key=key, text=text, files=files)
 
     def deliveries(self, messages) -> dict:
         return telegram_deliveries(messages)
@@ -292,20 +299,52 @@ def _metadata(bot: TelegramBot, kind: str, message: dict, prepared: Prepared) ->
     return data
 
 
-def _to_live_chat(bot, message, customer, language, text) -> tuple[None, str]:
-    if not text.strip():
-        return None, "ignored: live chat takes text only"
+def _to_live_chat(bot, message, customer, language, text, prepared) -> tuple[None, str]:
+    """The customer's text and files to their live chat. A refused file is told to the
+    customer as in tickets mode; a secret in a text file is removed by the same gate as on a
+    ticket, and the customer warned."""
+    chat_id, message_id = message["chat"]["id"], message.get("message_id")
+    for name, why in prepared.refused:
+        _file_refused(bot, chat_id, language, name, why, message_id)
+    if not text.strip() and not prepared.attachments:
+        return None, "ignored: nothing we can store (a sticker, a location)"
+    files, secrets = _gated_files(prepared.attachments, language)
     chat_bridge(Channel.TELEGRAM).customer_message(
         channel=Channel.TELEGRAM,
-        conversation_key=f"tg:{bot.pk}:{message['chat']['id']}",
+        conversation_key=f"tg:{bot.pk}:{chat_id}",
         customer=customer,
         text=cut_customer_text(text, MAX_TEXT_CHARS),
         language=language,
         team_id=bot.team_id,
-        attachments=(),
-        message_key=f"tg:{message.get('message_id')}",
+        attachments=files,
+        message_key=f"tg:{message_id}",
     )
+    if secrets:
+        key = f"secret:tg:{bot.pk}:{chat_id}:{message_id}:files"
+        telegram_notice_enqueue(bot=bot, chat_id=chat_id, key=key, text=security_notice(language))
     return None, "live chat"
+
+
+def _gated_files(attachments: list, language: str) -> tuple[tuple, bool]:
+    """The files with the secrets of text files removed; whether any was."""
+    from tickets.intake import text_attachment_redact  # the worker's only
+
+    gated = [text_attachment_redact(upload, language) for upload in attachments]
+    return tuple(upload for upload, _kinds in gated), any(kinds for _upload, kinds in gated)
+
+
+def _button_pressed(bot: TelegramBot, query: object) -> str:
+    """Answer a callback query (answerCallbackQuery, through the outbox) so the customer's
+    app stops waiting. Our bot sends no inline keyboards, so the button is not one of ours (an
+    old message, a forwarded one): its data is never acted on."""
+    if not isinstance(query, dict) or not isinstance(query.get("id"), str) or not query["id"]:
+        return "ignored: callback_query without an id"
+    sender = query.get("from") or {}
+    chat = ((query.get("message") or {}).get("chat") or {}).get("id", sender.get("id"))
+    if not isinstance(chat, int) or isinstance(chat, bool):
+        return "ignored: callback_query without a chat"
+    telegram_callback_answer_enqueue(bot=bot, chat_id=chat, callback_query_id=query["id"])
+    return "callback_query: answered"
 
 
 def _group_message(bot: TelegramBot, message: dict, update_id: int) -> str:
@@ -371,7 +410,8 @@ def file_limit() -> int:
 
 
 def fetch_files(bot: TelegramBot, refs: list[TelegramFileRef]) -> Prepared:
-    """Each file fetched from Telegram and checked like any upload (tickets/files.py), or
+    """Each file fetched from Telegram and checked like any upload (tickets/files.py; its type
+    then the one its bytes showed), or
     refused ("size", "type", "fetch": Telegram no longer has it) with its name redacted like
     every file name. Telegram away raises, for the whole update to be read again later."""
     from tickets.intake import InboundAttachment
@@ -397,11 +437,11 @@ def fetch_files(bot: TelegramBot, refs: list[TelegramFileRef]) -> Prepared:
             continue
         upload = InboundAttachment(name=name, content_type=ref.content_type, content=content)
         try:
-            attachments_check([upload])
+            kind = attachments_check([upload])[0]
         except AttachmentTypeRefused:
             prepared.refused.append((name, "type"))
             continue
-        prepared.attachments.append(upload)
+        prepared.attachments.append(replace(upload, content_type=kind))
     return prepared
 
 

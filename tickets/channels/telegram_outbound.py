@@ -1,7 +1,9 @@
 """What we send to Telegram chats, and what became of it (docs/channels.md, "Telegram").
 
 Every message is a `TelegramOutbox` row written in the transaction of the change it comes from
-(the agent's reply, the reading of the update it answers), sent after commit by
+(the agent's reply, the reading of the update it answers, a live chat's relay), and so is the
+answer to a button press (answerCallbackQuery, counted against the bot's limit only), sent
+after commit by
 `telegram_deliver_task`, and handed out again by a sweep every 15 seconds when a worker could
 not send it. Sending keeps Telegram's limits: one message a second to a chat, 30 a second per
 bot, counted in Redis in one-second windows; with Redis away a worker sends one message a
@@ -90,13 +92,46 @@ def with_verification_line(message: Message) -> str:
 
 
 def telegram_notice_enqueue(
-    *, bot: TelegramBot, chat_id: int, key: str, text: str, reply_to: int | None = None
+    *,
+    bot: TelegramBot,
+    chat_id: int,
+    key: str,
+    text: str,
+    reply_to: int | None = None,
+    files: Iterable[dict] = (),
 ) -> TelegramOutbox | None:
-    """A message of ours (a welcome, a refused file) to a chat; once per `key`."""
-    return _enqueue(bot_id=bot.pk, chat_id=chat_id, key=key, text=text, reply_to=reply_to)
+    """A message of ours (a welcome, a refused file, a live chat's message with its files) to
+    a chat; once per `key`."""
+    return _enqueue(
+        bot_id=bot.pk, chat_id=chat_id, key=key, text=text, reply_to=reply_to, attachments=files
+    )
 
 
-def _enqueue(*, bot_id, chat_id, key, text, message=None, attachments=(), reply_to=None):
+def telegram_callback_answer_enqueue(
+    *, bot: TelegramBot, chat_id: int, callback_query_id: str
+) -> TelegramOutbox | None:
+    """The answer to a button press (answerCallbackQuery), once per query: it ends the
+    spinner in the customer's app and shows nothing."""
+    return _enqueue(
+        bot_id=bot.pk,
+        chat_id=chat_id,
+        key=f"callback:{bot.pk}:{callback_query_id}",
+        text="",
+        callback_query_id=callback_query_id[:64],
+    )
+
+
+def _enqueue(
+    *,
+    bot_id,
+    chat_id,
+    key,
+    text,
+    message=None,
+    attachments=(),
+    reply_to=None,
+    callback_query_id="",
+):
     row = TelegramOutbox(
         bot_id=bot_id,
         chat_id=chat_id,
@@ -105,6 +140,7 @@ def _enqueue(*, bot_id, chat_id, key, text, message=None, attachments=(), reply_
         text=text,
         attachments=list(attachments),
         reply_to_message_id=reply_to,
+        callback_query_id=callback_query_id,
         next_attempt_at=timezone.now() + WAIT_FOR_WORKER,
     )
     try:
@@ -165,6 +201,8 @@ def _send_parts(row: TelegramOutbox) -> None:
 
 
 def _parts(row: TelegramOutbox) -> list:
+    if row.callback_query_id:
+        return [lambda: _answer_callback(row)]
     texts = [row.text[i : i + TEXT_PART] for i in range(0, len(row.text), TEXT_PART)]
     parts = [lambda text=text: _send_text(row, text) for text in texts if text.strip()]
     parts += [lambda file=file: _send_file(row, file) for file in row.attachments]
@@ -179,6 +217,11 @@ def _send_text(row: TelegramOutbox, text: str) -> object:
             "allow_sending_without_reply": True,
         }
     return telegram_api.call(row.bot, "sendMessage", data=data)
+
+
+def _answer_callback(row: TelegramOutbox) -> object:
+    data = {"callback_query_id": row.callback_query_id}
+    return telegram_api.call(row.bot, "answerCallbackQuery", data=data)
 
 
 def _send_file(row: TelegramOutbox, file: dict) -> object:
@@ -212,15 +255,15 @@ def _claimed(outbox_id: int) -> Iterator[bool]:
 # --- Telegram's limits ---------------------------------------------------------------------------
 
 
-def send_slot_wait(bot_id: int, chat_id: int, *, now: float | None = None) -> float:
-    """Seconds to wait before the next message to `chat_id` from `bot_id`, counting this one
-    when it may go now (0.0). Windows of one second, counted in Redis for all workers; with
-    Redis away, REDIS_DOWN_PACE: each worker sends slowly on its own."""
+def send_slot_wait(bot_id: int, chat_id: int | None, *, now: float | None = None) -> float:
+    """Seconds to wait before the next call to Telegram for `chat_id` from `bot_id`, counting
+    this one when it may go now (0.0); `chat_id` None: a call that posts nothing in a chat (a
+    button's answer), counted for the bot only. Windows of one second, counted in Redis for
+    all workers; with Redis away, REDIS_DOWN_PACE: each worker sends slowly on its own."""
     now = time.time() if now is None else now
     second = int(now)
     try:
-        chat = _count(f"tg-rate:chat:{bot_id}:{chat_id}:{second}")
-        if chat > PER_CHAT:
+        if chat_id is not None and _count(f"tg-rate:chat:{bot_id}:{chat_id}:{second}") > PER_CHAT:
             return second + 1 - now
         if _count(f"tg-rate:bot:{bot_id}:{second}") > PER_BOT:
             return second + 1 - now
@@ -237,7 +280,7 @@ def _count(key: str) -> int:
 def _wait_for_slot(row: TelegramOutbox) -> None:
     waited = 0.0
     while True:
-        wait = send_slot_wait(row.bot_id, row.chat_id)
+        wait = send_slot_wait(row.bot_id, None if row.callback_query_id else row.chat_id)
         if wait <= 0:
             time.sleep(-wait)
             return

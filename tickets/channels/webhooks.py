@@ -43,6 +43,18 @@ class WebhookMalformed(Exception):
     """The body names no key (not the provider's JSON): refused with 400, nothing stored."""
 
 
+class WebhookRefused(Exception):
+    """A request an adapter refuses in `verify` with its own answer (the phone's 413 and
+    `stale_timestamp`); nothing is stored."""
+
+    def __init__(self, code: str, message: str, *, status: int = 401) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+    def response(self) -> JsonResponse:
+        return JsonResponse(error_payload(self.code, self.message), status=self.status)
+
+
 # --- The request ---------------------------------------------------------------------------------
 
 
@@ -53,16 +65,29 @@ def channel_webhook(request: HttpRequest, provider: str, account: str) -> HttpRe
     found = adapter.account(account) if adapter is not None else None
     if request.method == "GET":  # a provider's subscription check (Meta's hub.challenge)
         return _challenge(request, adapter, found)
-    if found is None or not adapter.verify(request, found):
-        message = _("The webhook's secret is missing or wrong.")
-        return JsonResponse(error_payload("unauthorized", message), status=401)
     try:
-        webhook_store(adapter=adapter, account=found, body=request.body)
+        if found is None or not adapter.verify(request, found):
+            raise _unauthorized(adapter)
+    except WebhookRefused as refused:
+        return refused.response()
+    try:
+        _stored, repeated = webhook_store(adapter=adapter, account=found, body=request.body)
     except WebhookMalformed:
         message = _("The body is not an update this webhook can read.")
         return JsonResponse(error_payload("bad_request", message), status=400)
-    accepted = getattr(adapter, "accepted", None)  # a provider that wants its own answer (Kakao)
-    return accepted(found, request.body) if accepted is not None else JsonResponse({"ok": True})
+    accepted = getattr(adapter, "accepted", None)  # a provider's own answer (Kakao, phone)
+    if accepted is None:
+        return JsonResponse({"ok": True})
+    return accepted(found, body=request.body, repeated=repeated)
+
+
+def _unauthorized(adapter) -> WebhookRefused:
+    """The refusal of a request without the account's secret: the adapter's own, when it has
+    one, else ours. An unknown account gets the same answer, so nobody learns which exist."""
+    own = getattr(adapter, "unauthorized", None)
+    if own is not None:
+        return own()
+    return WebhookRefused("unauthorized", _("The webhook's secret is missing or wrong."))
 
 
 def _challenge(request: HttpRequest, adapter, found) -> HttpResponse:
@@ -75,10 +100,13 @@ def _challenge(request: HttpRequest, adapter, found) -> HttpResponse:
     return answer
 
 
-def webhook_store(*, adapter: ChannelAdapter, account: object, body: bytes) -> RawInbound:
-    """Store `body` once under its key and wake a drain after commit; a repeat returns the
-    first row and wakes nothing. The key is built by the adapter from numbers (the
-    account's id and the provider's update id), so it needs no redaction."""
+def webhook_store(
+    *, adapter: ChannelAdapter, account: object, body: bytes
+) -> tuple[RawInbound, bool]:
+    """Store `body` once under its key and wake a drain after commit: (the row, whether it
+    was there already). A repeat returns the first row and wakes nothing. The key is built by
+    the adapter from numbers (the account's id and the provider's update id) or passed
+    through the redaction gate by it, so it holds no secret."""
     key = adapter.key(account, body)
     if key is None:
         raise WebhookMalformed
@@ -89,12 +117,12 @@ def webhook_store(*, adapter: ChannelAdapter, account: object, body: bytes) -> R
         )
         row = cursor.fetchone()
     if row is None:  # a repeat: the first delivery's row
-        return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key)
+        return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key), True
     stored = RawInbound(
         pk=row[0], channel=adapter.channel, key=key, encrypted=True, received_at=now
     )
     transaction.on_commit(lambda: webhook_drain_wake(stored.pk))  # else: the sweep reads it
-    return stored
+    return stored, False
 
 
 # One statement, one round trip: in autocommit (the webhook's request) it is its own

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 def phone_ready() -> None:
     from support import registry
-    from tickets.phone import admin  # noqa: F401  (registers the admin pages)
+    from tickets.phone import admin, webhook  # noqa: F401  (the admin pages, the webhook's adapter)
 
     registry.register_site_nav(
         key="callback",

@@ -1,15 +1,12 @@
-"""Reading a stored call event (tickets/phone/webhook.py) into a call record: `call.started`
-links a known customer's call to their open ticket or opens a phone ticket; `call.ended` fills
-the end, the duration and the recording link. Each step is safe to run twice."""
+"""A stored call event (tickets/phone/webhook.py) made into a call record: `call.started` links
+a known customer's call to their open ticket or opens a phone ticket; `call.ended` fills the
+end, the duration and the recording link. Each step is safe to run twice."""
 
-import json
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -18,7 +15,7 @@ from support.roles import is_staff_member
 from tickets.identities.models import CustomerIdentity, IdentityKind
 from tickets.intake import InboundMessage, intake_message
 from tickets.live import ticket_changed
-from tickets.models import Channel, RawInbound, Ticket
+from tickets.models import Channel, Ticket
 from tickets.phone.calls import call_event_value
 from tickets.phone.models import (
     CallDirection,
@@ -28,7 +25,6 @@ from tickets.phone.models import (
     https_only,
 )
 from tickets.phone.numbers import mask_number, number_or_blank
-from tickets.raw_inbound import RawPayloadUnavailable, raw_payload
 from tickets.services import events_record
 
 
@@ -36,52 +32,10 @@ class EventUnreadable(ValueError):
     """The stored event holds something we cannot use; kept on the raw row as its error."""
 
 
-MAX_ATTEMPTS = 5
-GIVEN_UP = "not read after {attempts} attempts: replay it once the cause is fixed"
-
-
-def phone_event_process(raw_id: int) -> None:
-    """Read one stored event once. A failure we can name is kept on the row and not retried;
-    any other leaves the row for the sweep, up to MAX_ATTEMPTS readings."""
-    if not _take(raw_id):
-        return
-    with transaction.atomic():
-        stored = RawInbound.objects.select_for_update().filter(pk=raw_id).first()
-        if stored is None or stored.processed_at is not None:
-            return
-        provider = TelephonyProvider.objects.filter(key=stored.key.split(":", 1)[0]).first()
-        error, call = "", None
-        try:
-            with transaction.atomic():  # a refused event leaves nothing half-written
-                call = _apply(provider, json.loads(raw_payload(stored)))
-        except (EventUnreadable, ValueError, RawPayloadUnavailable) as failure:
-            error = str(failure)[:500]
-        stored.processed_at, stored.process_after, stored.error = timezone.now(), None, error
-        stored.ticket_id = call.ticket_id if call else None
-        stored.save(update_fields=["processed_at", "process_after", "error", "ticket"])
-
-
-def _take(raw_id: int) -> bool:
-    """Count a reading of the unread row (committed on its own); False when it is read,
-    purged, failed, or was tried MAX_ATTEMPTS times already (then marked given up)."""
-    with transaction.atomic():
-        stored = (
-            RawInbound.objects.select_for_update()
-            .filter(pk=raw_id, channel=Channel.PHONE, processed_at__isnull=True, error="")
-            .filter(purged_at__isnull=True)
-            .first()
-        )
-        if stored is None:
-            return False
-        if stored.process_attempts >= MAX_ATTEMPTS:
-            stored.error = GIVEN_UP.format(attempts=stored.process_attempts)
-            stored.save(update_fields=["error"])
-            return False
-        RawInbound.objects.filter(pk=raw_id).update(process_attempts=F("process_attempts") + 1)
-    return True
-
-
-def _apply(provider: TelephonyProvider | None, data: dict) -> CallRecord:
+def phone_event_apply(provider: TelephonyProvider | None, data: dict) -> CallRecord:
+    """The call record of one event (`data`, the stored body), made or completed; safe to run
+    twice. Raises EventUnreadable for an event we cannot use. The caller (the phone adapter's
+    `process`, tickets/phone/webhook.py) holds the raw row's lock and a savepoint."""
     if provider is None:
         raise EventUnreadable("provider removed")
     call = _record(provider, data)

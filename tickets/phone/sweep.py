@@ -4,7 +4,7 @@ Reads only open requests with `next_due <= now` (partial index `callback_next_du
 locked with SKIP LOCKED so overlapping sweeps share the work; the step's time is stamped
 (`warned_at`, `breached_at`) in the same transaction as the notice to the calling team's
 supervisor (an outbox email whose dedupe key names the step), so a re-run sends nothing twice.
-Also hands call events no worker read to a worker again (tickets/phone/webhook.py).
+(Call events no worker read are handed out again by the channels' webhook sweep.)
 """
 
 from datetime import datetime
@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from support.services import outbox_enqueue_email
-from tickets.models import Channel, RawInbound
 from tickets.phone.callbacks import callback_next_due, callback_policy
 from tickets.phone.models import CallbackRequest
 from tickets.phone.numbers import mask_number
@@ -67,23 +66,4 @@ def _notify(callback: CallbackRequest, kind: str, person) -> None:
             "number": mask_number(callback.number),
             "url": settings.SITE_URL.rstrip("/") + reverse("phone_console:callbacks"),
         },
-    )
-
-
-def phone_events_waiting(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> list[int]:
-    """The stored call events no worker read within RETRY_AFTER (the broker was down, a
-    worker died): their ids, for the caller to queue again (index raw_inbound_unpurged)."""
-    from tickets.phone.webhook import RETRY_AFTER
-
-    now = now or timezone.now()
-    return list(
-        RawInbound.objects.filter(
-            channel=Channel.PHONE,
-            purged_at__isnull=True,
-            processed_at__isnull=True,
-            error="",
-            received_at__lte=now - RETRY_AFTER,
-        )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:batch]
     )

@@ -1,76 +1,54 @@
-"""POST /channels/phone/<provider key>/events: call events from a PBX or a cloud telephony
-service (docs/channels.md, "Phone").
+"""The telephony webhook (docs/channels.md, "Phone"): call events from a PBX or a cloud telephony
+service, read through the channel adapter interface (tickets/channels/adapters.py) at the URL
+PBXs are wired to, `POST /channels/phone/<provider key>/events`.
 
-Checked in this order, each refusal answering 401 with nothing stored: the provider is known
-and enabled, the signature (HMAC-SHA256 over `timestamp + "." + raw body` with the provider's
-secret) matches, the timestamp is within five minutes of our clock. Then the raw body is stored
-(RawInbound, key `<provider>:<call id>:<event>`), so a repeat is a no-op; an unknown event type
-is stored and ignored; a known one is read by a worker after commit (tickets/phone/events.py).
+Checked in this order, each refusal with nothing stored: the body is at most 64 KiB (413); the
+provider is known and enabled and the signature (HMAC-SHA256 over `timestamp + "." + raw body`
+with the provider's secret) matches (401 `bad_signature`, the same for an unknown provider);
+the timestamp is within five minutes of our clock (401 `stale_timestamp`). Then the channels'
+webhook stores the raw body sealed under `<provider>:<call id>:<event>` (unique: a retried
+event finds it and changes nothing) and answers 200 at once; a worker reads it after commit
+into a call record (tickets/phone/events.py), with the webhooks' sweep behind it. A body that
+is no call event is kept under its hash, for the record, and refused with 400; an unknown
+event type is stored and ignored.
 """
 
 import hashlib
 import json
 import time
-from datetime import timedelta
 
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from support.error_views import error_payload
 from support.text import redact_customer_text
-from tickets.models import Channel, RawInbound
+from tickets.channels.adapters import register_adapter
+from tickets.channels.webhooks import WebhookRefused, channel_webhook
+from tickets.models import Channel, RawInbound, Ticket
+from tickets.phone.events import EventUnreadable, phone_event_apply
 from tickets.phone.models import TelephonyProvider
 from tickets.phone.signing import provider_secret, signature_valid
-from tickets.raw_inbound import raw_inbound_store
 
 TIMESTAMP_HEADER = "X-Telephony-Timestamp"
 SIGNATURE_HEADER = "X-Telephony-Signature"
 MAX_AGE_SECONDS = 300
 MAX_BODY_BYTES = 64 * 1024
 KNOWN_EVENTS = ("call.started", "call.ended")
-RETRY_AFTER = timedelta(minutes=2)  # the sweep hands out an event no worker read by then
-
-
-def _refused(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
-
-
-def _unauthorised(request: HttpRequest, provider: TelephonyProvider | None) -> JsonResponse | None:
-    """The 401 for a request we cannot trust, else None."""
-    timestamp = request.headers.get(TIMESTAMP_HEADER, "").strip()
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    secret = provider_secret(provider) if provider else ""
-    if not signature_valid(
-        secret=secret, timestamp=timestamp, body=request.body, signature=signature
-    ):
-        return _refused(401, "bad_signature", _("The signature is missing or does not match."))
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
-        return _refused(
-            401, "stale_timestamp", _("The timestamp is more than five minutes from our clock.")
-        )
-    return None
+NOT_AN_EVENT = "not a call event: JSON with event and call_id expected"
 
 
 @csrf_exempt
 @require_POST
-def events(request: HttpRequest, key: str) -> JsonResponse:
-    if len(request.body) > MAX_BODY_BYTES:
-        return _refused(413, "too_large", _("The event is too large."))
-    provider = TelephonyProvider.objects.filter(key=key, enabled=True).first()
-    if refusal := _unauthorised(request, provider):
-        return refusal
-    event, call_id = _event_and_call(request.body)
-    raw_key = f"{provider.key}:{call_id}:{event}" if event and call_id else ""
-    raw_key = redact_customer_text(raw_key, lang="en").text[:255]  # as raw_inbound_store keys it
-    if raw_key and RawInbound.objects.filter(channel=Channel.PHONE, key=raw_key).exists():
-        return JsonResponse({"status": "duplicate"})
-    return _store(provider, raw_key, event, request.body)
+def events(request: HttpRequest, key: str) -> HttpResponse:
+    """The URL PBXs are wired to: the channels' webhook, for the `phone` adapter."""
+    return channel_webhook(request, provider=Channel.PHONE, account=key)
 
 
-def _event_and_call(body: bytes) -> tuple[str, str]:
+def call_event(body: bytes) -> tuple[str, str]:
+    """(event, call id) of a body; ("", "") when it is not a JSON object naming both."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -78,33 +56,84 @@ def _event_and_call(body: bytes) -> tuple[str, str]:
     if not isinstance(data, dict):
         return "", ""
     event, call_id = data.get("event"), data.get("call_id")
-    if not isinstance(event, str) or not isinstance(call_id, str | int):
+    if not isinstance(event, str) or not event or not isinstance(call_id, str | int):
+        return "", ""
+    if isinstance(call_id, bool) or call_id == "":
         return "", ""
     return event[:40], str(call_id)[:150]
 
 
-def _store(provider: TelephonyProvider, raw_key: str, event: str, body: bytes) -> JsonResponse:
-    now = timezone.now()
-    if not raw_key:  # kept for the record, under the hash of its bytes
-        digest = hashlib.sha256(body).hexdigest()
-        stored = raw_inbound_store(
-            channel=Channel.PHONE, key=f"{provider.key}:invalid:{digest}", payload=body
-        )
-        _settle(stored, now, "not a call event: JSON with event and call_id expected")
-        return _refused(400, "invalid", _("Send a JSON object with event and call_id."))
-    stored = raw_inbound_store(channel=Channel.PHONE, key=raw_key, payload=body)
-    if event not in KNOWN_EVENTS:
-        _settle(stored, now, f"ignored: unknown event type {event}")
-        return JsonResponse({"status": "ignored"})
-    transaction.on_commit(lambda: _queue(stored.pk))
-    return JsonResponse({"status": "accepted"})
+class PhoneAdapter:
+    channel = Channel.PHONE
+    temporary = ()  # nothing is fetched from the provider
+
+    def account(self, account_id: str) -> TelephonyProvider | None:
+        return TelephonyProvider.objects.filter(key=account_id[:40], enabled=True).first()
+
+    def verify(self, request: HttpRequest, account: TelephonyProvider) -> bool:
+        if len(request.body) > MAX_BODY_BYTES:
+            raise WebhookRefused("too_large", _("The event is too large."), status=413)
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "").strip()
+        if not signature_valid(
+            secret=provider_secret(account),
+            timestamp=timestamp,
+            body=request.body,
+            signature=request.headers.get(SIGNATURE_HEADER, ""),
+        ):
+            return False
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
+            message = _("The timestamp is more than five minutes from our clock.")
+            raise WebhookRefused("stale_timestamp", message)
+        return True
+
+    def unauthorized(self) -> WebhookRefused:
+        return WebhookRefused("bad_signature", _("The signature is missing or does not match."))
+
+    def key(self, account: TelephonyProvider, body: bytes) -> str:
+        """`<provider>:<call id>:<event>` through the redaction gate (the call id is the
+        service's text); a body that is no call event under the hash of its bytes."""
+        event, call_id = call_event(body)
+        if not event:
+            return f"{account.key}:invalid:{hashlib.sha256(body).hexdigest()}"
+        return redact_customer_text(f"{account.key}:{call_id}:{event}", lang="en").text[:255]
+
+    def accepted(self, account: TelephonyProvider, *, body: bytes, repeated: bool) -> JsonResponse:
+        """The answers PBXs were wired to: accepted, duplicate, ignored, or 400 (docs)."""
+        event, _call_id = call_event(body)
+        if not event:
+            message = _("Send a JSON object with event and call_id.")
+            return JsonResponse(error_payload("invalid", message), status=400)
+        if repeated:
+            return JsonResponse({"status": "duplicate"})
+        return JsonResponse({"status": "accepted" if event in KNOWN_EVENTS else "ignored"})
+
+    def prepare(self, stored: RawInbound, payload: bytes) -> None:
+        return None
+
+    def process(self, stored: RawInbound, payload: bytes, prepared) -> tuple[Ticket | None, str]:
+        """The call record of a known event; an event we cannot use is kept with its reason
+        and nothing of it written."""
+        event, _call_id = call_event(payload)
+        if not event:
+            return None, NOT_AN_EVENT
+        if event not in KNOWN_EVENTS:
+            return None, f"ignored: unknown event type {event}"
+        provider = TelephonyProvider.objects.filter(key=stored.key.split(":", 1)[0]).first()
+        try:
+            with transaction.atomic():  # a refused event leaves nothing half-written
+                call = phone_event_apply(provider, json.loads(payload))
+        except (EventUnreadable, ValueError) as failure:
+            return None, str(failure)[:500]
+        return call.ticket, ""
+
+    def reply_enqueue(self, message) -> bool:
+        return False  # a phone ticket's replies are emailed
+
+    def send_text(self, conversation_key: str, *, key: str, text: str, files=()) -> None:
+        return None  # no live chat over the phone
+
+    def deliveries(self, messages) -> dict:
+        return {}
 
 
-def _settle(stored: RawInbound, now, note: str) -> None:
-    RawInbound.objects.filter(pk=stored.pk).update(processed_at=now, error=note[:500])
-
-
-def _queue(raw_id: int) -> None:
-    from tickets.tasks import phone_event_process_task
-
-    phone_event_process_task.delay(raw_id)
+register_adapter(PhoneAdapter())
