@@ -318,6 +318,7 @@ def test_a_retry_before_the_first_delivery_was_read_changes_nothing(
 
 
 def test_a_timestamp_five_minutes_ahead_of_our_clock_is_refused_too(post):
+    """H3: the window is five minutes either way."""
     response = post(started(), timestamp=int(time.time()) + 301)
 
     assert response.status_code == 401
@@ -326,7 +327,7 @@ def test_a_timestamp_five_minutes_ahead_of_our_clock_is_refused_too(post):
 
 
 def test_an_unknown_provider_gets_the_same_answer_as_a_wrong_signature(client, provider):
-    """No oracle: nobody learns which provider keys exist."""
+    """H3: no oracle: nobody learns which provider keys exist."""
     _provider, secret = provider
     body, headers = signed(secret, started())
 
