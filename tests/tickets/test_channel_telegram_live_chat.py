@@ -177,13 +177,23 @@ def test_a_photo_with_its_caption_reaches_the_agent_as_a_chat_attachment(
     assert not Ticket.objects.exists()
 
 
-def test_a_voice_note_and_a_document_become_chat_attachments(chat, deliver, telegram):
+def test_a_voice_note_opens_the_chat_and_a_document_joins_it_as_attachments(
+    live_bot, deliver, telegram
+):
     telegram.files["AwACAgIAAxkBAAIBRmVwVoiceNote"] = OGG
     telegram.files["BQACAgIAAxkBAAIBRGVwDocument"] = b"%PDF-1.4\n" + b"0" * 100
 
     deliver(update("voice.json"))
     deliver(update("document.json"))
 
+    conversation = Conversation.objects.get()
+    assert conversation.status == Status.QUEUED
+    said = conversation.messages.filter(sender=SenderKind.CUSTOMER).order_by("pk")
+    assert [m.body for m in said] == [
+        "voice-AgADvoice.ogg",
+        "Statement for the deposit",  # the caption, then its file
+        "bank-statement.pdf",
+    ]
     kinds = dict(ChatAttachment.objects.values_list("name", "content_type"))
     assert kinds == {"voice-AgADvoice.ogg": "audio/ogg", "bank-statement.pdf": "application/pdf"}
 
