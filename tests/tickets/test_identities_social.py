@@ -594,3 +594,31 @@ def test_an_export_lists_the_links_and_an_erasure_removes_them_with_their_codes(
     assert not CustomerIdentity.objects.exists() and not SocialLinkCode.objects.exists()
     post(page, messenger_dm("I am writing again", mid="m_after_erasure"))
     assert Ticket.objects.get().customer.username == f"messenger:{PSID}"
+
+
+def test_a_seed_phrase_sent_with_the_code_is_stored_nowhere(signed_in, page, meta, post):
+    """G1: the message links and makes no ticket; only the sealed raw body holds its words."""
+    from tests.tickets.leaks import phrase, phrase_leaks
+
+    secret = phrase()
+    code = show_code(signed_in, "facebook")
+
+    post(page, messenger_dm(f"{code} and my recovery words {secret}"))
+
+    assert CustomerIdentity.objects.get().value == PSID
+    assert not Ticket.objects.exists()
+    assert phrase_leaks(secret) == {}
+
+
+def test_a_handle_linked_by_an_emailed_code_is_audited_too(signed_in, customer):
+    from tests.tickets.test_identities import emailed_code
+
+    signed_in.post("/en/account/linked/code/", {"kind": "email", "handle": "second@example.com"})
+    identity = customer.identities.get()
+    signed_in.post(
+        f"/en/account/linked/{identity.pk}/confirm/", {"code": emailed_code("second@example.com")}
+    )
+
+    entry = AuditEntry.objects.get(action="identity_linked")
+    assert entry.customer == customer and entry.detail == {"kind": "email", "verified_by": "code"}
+    assert "second@example.com" not in entry.object_label
