@@ -11,6 +11,8 @@ decides.
 import re
 import unicodedata
 
+from support.text.cantonese import to_mandarin
+
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
@@ -124,8 +126,13 @@ def _clean(text: str) -> str:
 
 def needs_person(text: str) -> bool:
     """A case only staff can handle: a topic that always needs one, an action only staff can
-    take (asked for, not asked about), or a frozen account the customer wants explained."""
+    take (asked for, not asked about), or a frozen account the customer wants explained.
+    Chinese is read as written and as Mandarin (written Cantonese folded)."""
     cleaned = _clean(text)
+    return any(_needs_person(reading) for reading in dict.fromkeys((cleaned, to_mandarin(cleaned))))
+
+
+def _needs_person(cleaned: str) -> bool:
     if ALWAYS.search(cleaned):
         return True
     demand = bool(DEMAND.search(cleaned))

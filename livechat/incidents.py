@@ -21,6 +21,7 @@ import unicodedata
 
 from livechat import intents
 from support.text import Analysis
+from support.text.cantonese import fold_cantonese
 from support.text.urgency import clause_denies, incident_phrases, settled
 
 
@@ -365,9 +366,11 @@ def reports_incident(text: str) -> bool:
     cleaned = _clean(text).lower()
     if settled(cleaned):
         return False
-    for pattern in SIGNS:
-        if any(not clause_denies(cleaned, m.start(), m.end()) for m in pattern.finditer(cleaned)):
-            return True
+    for reading in dict.fromkeys((cleaned, fold_cantonese(cleaned))):
+        for pattern in SIGNS:
+            matches = pattern.finditer(reading)
+            if any(not clause_denies(reading, m.start(), m.end()) for m in matches):
+                return True
     return bool(incident_phrases(cleaned))
 
 

@@ -15,13 +15,14 @@ Customers ask for a person with the same few shapes in every language, whatever 
 
 Words that only mention a person stay questions for the help center: who reviews documents
 (人工审核, 担当者の審査), another person as a payee (다른 사람에게 송금, 他人に送金), how to
-reach support by e-mail (怎么联系客服), a trading bot. Chinese is read with traditional
-characters folded to simplified, so one pattern serves both; Cantonese (搵, 有冇, 同…傾) too.
+reach support by e-mail (怎么联系客服), a trading bot. Chinese is read with written Cantonese
+as Mandarin and traditional characters folded to simplified (support.text.cantonese), so one
+pattern serves all three.
 """
 
 import re
 
-from support.text.language import to_simplified
+from support.text.cantonese import to_mandarin
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -146,7 +147,7 @@ ENGLISH = [
     r"|responses|faqs)\b",
 ]
 
-# Chinese, on text folded to simplified. A word for a person of ours; 人工 that is a kind of
+# Chinese, on text read as simplified Mandarin. A word for a person of ours; 人工 that is a kind of
 # review or intelligence (人工审核, 人工智能) is no request by itself.
 _WHO_ZH = (
     r"(?:人工(?!审核|审查|验证|认证|智能|操作|费)(?:客服|服务|坐席|座席)?|真人(?!认证|验证|审核)"
@@ -334,7 +335,7 @@ def asks_for_person(cleaned: str) -> bool:
     read = _head_and_tail(cleaned)
     if any(script.search(read) and patterns.search(read) for script, patterns in BY_SCRIPT):
         return True
-    if HAN.search(read) and CHINESE_FOLDED.search(to_simplified(read)):
+    if HAN.search(read) and CHINESE_FOLDED.search(to_mandarin(read)):
         return True
     return only_person_words(read)
 

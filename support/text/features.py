@@ -10,6 +10,7 @@ import functools
 import re
 import unicodedata
 
+from support.text.cantonese import to_mandarin
 from support.text.cleaning import analysis_view
 from support.text.language import to_simplified
 from support.text.lexicon import ANGER_CUES, CATEGORY_KEYWORDS, NEGATIVE_CUES, POSITIVE_CUES
@@ -28,8 +29,9 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """fold() with traditional Chinese simplified and identifiers and numbers as placeholders."""
-    folded = to_simplified(fold(text))
+    """fold() with written Cantonese read as Mandarin, traditional Chinese simplified, and
+    identifiers and numbers as placeholders."""
+    folded = to_mandarin(fold(text))
     folded = HEX_RE.sub(" hexid ", folded)
     folded = LONG_ID_RE.sub(" longid ", folded)
     return DIGITS_RE.sub("0", folded)

@@ -7,6 +7,7 @@ prevent…"). The category model's security_incident probability catches the res
 import re
 
 from support.text.features import fold, normalise
+from support.text.others import actor_pattern, other_person_pattern
 
 INCIDENT_RE = re.compile(
     "|".join(
@@ -104,6 +105,8 @@ INCIDENT_RE = re.compile(
             r"誰が.{0,6}(?:触|使|ログイン|入|出金|送金)|誰かに.{0,12}(?:ログイン|使われ|入られ|"
             r"知られ)|"
             r"知らない ?(?:セッション|uid)|(?:パスワード|暗証番号).{0,8}知られ",
+            # Someone the customer knows acting on the customer's account (support.text.others).
+            actor_pattern(),
         ]
     ),
     re.IGNORECASE,
@@ -138,7 +141,8 @@ DENIAL_RE = re.compile(
     r"\b(?:balance|funds|assets|coins|everything)\b.{0,10}\b(?:is|are) "
     r"(?:fine|safe|intact|all there)|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
     r"资产都在|钱都在|币都在|没有损失|资产没少|被害はありません|被害はない|資産は無事|"
-    r"피해는 없|피해 없|자산은 그대로|잔고는 그대로",
+    r"피해는 없|피해 없|자산은 그대로|잔고는 그대로|" + other_person_pattern(),
+    # Someone else's case, whoever they are to the customer (support.text.others).
     re.IGNORECASE,
 )
 # A one-time code given away counts only when someone asked for it: typing one into our own

@@ -37,3 +37,24 @@ def test_an_incident_that_is_over_stays_with_the_bot(lang, text):
 def test_a_hypothetical_about_an_incident_stays_with_the_bot(lang, text):
     """The analysis may find such a message security-like; its denial decides."""
     assert bot.decide(text, lang=lang, history=[]).action in KEPT
+
+
+SOMEONE_ELSES_CASE = [
+    ("en", "my dad's wallet got drained yesterday, is there anything he should do first?"),
+    ("zh-hans", "我老婆的账号上周被盗了，她现在该怎么办？"),
+    ("zh-hant", "我朋友的帳號被駭了，他要先做什麼？"),
+    ("ko", "남편 계정이 해킹당했대요 남편은 뭘 먼저 해야 하나요?"),
+    ("ja", "妹のアカウントが乗っ取られたらしいです。妹は何からすればいいですか？"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), SOMEONE_ELSES_CASE)
+def test_someone_elses_incident_stays_with_the_bot(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
+
+
+@pytest.mark.parametrize(
+    "text", ["我個戶口俾人登入咗，啲幣冇晒", "部手機突然冇咗訊號，跟住個密碼畀人改咗"]
+)
+def test_an_incident_told_in_cantonese_goes_to_the_security_team(text):
+    assert bot.decide(text, lang="zh-hant", history=[]).action == bot.URGENT_HANDOFF
