@@ -174,6 +174,13 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form: object, change: bool) -> None:
         services.article_save_from_admin(article=obj, by=request.user)
 
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        services.article_delete(article=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset:
+            services.article_delete(article=article)
+
     def save_related(
         self, request: HttpRequest, form: object, formsets: list, change: bool
     ) -> None:

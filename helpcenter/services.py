@@ -24,7 +24,8 @@ from helpcenter.models import (
     Section,
 )
 from helpcenter.search.analysis import MAX_QUERY, normalized_query
-from helpcenter.search.index import index_article
+from helpcenter.search.corpus import COUNTERS, LEARNED
+from helpcenter.search.index import announce_change, index_article, unindex_article
 from helpcenter.search.topics import index_topic
 from helpcenter.text import LANGUAGES, field_name
 from support.audit import audit_record
@@ -144,6 +145,16 @@ def article_save_from_admin(*, article: Article, by: AbstractBaseUser) -> Articl
         return _save_with_version(article=stored, by=by, changes=changes, note="")
 
 
+def article_delete(*, article: Article) -> None:
+    """Delete the article with its documents, postings, questions and versions; searches
+    stop finding it when the transaction commits."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        unindex_article(article)
+        article.delete()
+        announce_change(LEARNED)  # its learned answers go with it
+
+
 def article_publish(*, article: Article, by: AbstractBaseUser | None) -> Article:
     return article_update(article=article, by=by, status=Article.Status.PUBLISHED, note="published")
 
@@ -205,8 +216,10 @@ def _commit_without_waiting_for_disk() -> Iterator[None]:
 
 
 def article_record_view(*, article: Article) -> None:
+    """One more view: the article's prior moves, so searches read the counters again."""
     with _commit_without_waiting_for_disk():
         Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        announce_change(COUNTERS)
 
 
 def feedback_record(
@@ -224,6 +237,7 @@ def feedback_record(
     counter = "helpful_count" if helpful else "not_helpful_count"
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+        announce_change(COUNTERS)  # the article's prior moves
         return ArticleFeedback.objects.create(
             article=article,
             helpful=helpful,

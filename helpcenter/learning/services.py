@@ -21,6 +21,8 @@ from helpcenter.learning.evidence import Outcome, outcomes
 from helpcenter.learning.models import LearnedAnswer, LearningReset
 from helpcenter.models import Article
 from helpcenter.search.analysis import normalized_query as normalise_query
+from helpcenter.search.corpus import LEARNED
+from helpcenter.search.index import announce_change
 
 HORIZON = timedelta(days=180)  # older records are not read (their weight is below 2 %)
 HALF_LIFE_DAYS = 30.0
@@ -87,6 +89,7 @@ def learned_answers_refresh(*, now: datetime | None = None) -> int:
         ]
         LearnedAnswer.objects.all().delete()
         LearnedAnswer.objects.bulk_create(rows, batch_size=1000)
+        announce_change(LEARNED)
     return len(rows)
 
 
@@ -177,4 +180,5 @@ def learning_reset(
         if normalised:
             forgotten = forgotten.filter(language=language, normalized_query=normalised)
         forgotten.delete()
+        announce_change(LEARNED)
     return reset

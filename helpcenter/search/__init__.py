@@ -7,17 +7,18 @@ result's score is the confidence. A caller that answers on its own (the chat bot
 do so at or above `ANSWER_THRESHOLD`, and only from articles: community answers are not ours.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
 from django.utils import translation
 
-from helpcenter.models import Article, CommunityDocument
-from helpcenter.search.engine import PRIOR_WEIGHT, query_tokens, rank_articles, rank_topics
+from helpcenter.models import Article, ForumTopic
+from helpcenter.search.engine import query_tokens, rank_articles, rank_topics
 from helpcenter.search.index import snippet_lines
-from helpcenter.text import LocalizedText, article_text, to_traditional
+from helpcenter.search.kept import ArticleTable, ShownText, TopicRow, kept_articles, kept_topics
+from helpcenter.search.learned import learned_boosts
+from helpcenter.text import article_text, to_traditional
+from support.roles import is_staff_member
 
 # Chosen on the tune half of the self-service queries (docs/helpcenter.md): 95 % of the
 # answerable ones reach it, 73 % of those we have no article for stay below.
@@ -25,10 +26,6 @@ ANSWER_THRESHOLD = 0.10
 MAX_RESULTS = 10
 MAX_COMMUNITY_RESULTS = 3
 SNIPPET_CHARS = 160
-LINES_SQL = (
-    "SELECT article_id, language, lines FROM helpcenter_searchdocument"
-    " WHERE (article_id, language) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"
-)
 
 
 @dataclass(frozen=True)
@@ -48,21 +45,29 @@ def search(
     user: AbstractBaseUser | AnonymousUser,
     limit: int = MAX_RESULTS,
 ) -> list[Result]:
-    """Published articles the user may read that answer the query, best first."""
+    """Published articles the user may read that answer the query, best first.
+
+    Reads what this process keeps (`helpcenter.search.kept`): once it is warm, no SQL."""
     query = (query or "").strip()
     if not query:
         return []
-    visible = Article.objects.visible_to(user)
-    ranked = rank_articles(query, language=language, articles=visible, limit=limit)
-    articles = Article.objects.in_bulk([article_id for article_id, _s, _l in ranked])
-    texts = {pk: article_text(article, language) for pk, article in articles.items()}
-    lines = _snippet_lines(texts)
+    kept = kept_articles()
+    ranked = rank_articles(
+        query,
+        language=language,
+        index=kept.index,
+        weigh=kept.table.weigh(staff=is_staff_member(user)),
+        boosts=learned_boosts(query, language=language, kept=kept.learned),
+        limit=limit,
+    )
+    texts = {pk: kept.table.shown_text(pk, language) for pk, _score, _lang in ranked}
+    lines = kept.lines.read((pk, text.document) for pk, text in texts.items() if text)
     wanted = set(query_tokens(query))
-    return [
-        _result(articles[article_id], texts[article_id], score, lines, wanted, language)
-        for article_id, score, _lang in ranked
-        if article_id in articles
+    results = [
+        _result(pk, score, texts[pk], lines, kept.table, wanted, language)
+        for pk, score, _lang in ranked
     ]
+    return [result for result in results if result is not None]
 
 
 @dataclass(frozen=True)
@@ -91,84 +96,72 @@ def search_community(
     query = (query or "").strip()
     if not query:
         return []
-    ranked = rank_topics(query, language=language, weigh=_topic_weights, limit=limit)
-    documents = CommunityDocument.objects.select_related("topic").in_bulk(
-        [topic_id for topic_id, _s, _l in ranked], field_name="topic_id"
-    )
+    index, topics = kept_topics()
+    ranked = rank_topics(query, language=language, index=index, weigh=topics.weigh, limit=limit)
+    rows = topics.read(topic_id for topic_id, _s, _l in ranked)
     wanted = set(query_tokens(query))
     return [
-        _community_result(documents[topic_id], score, wanted, language)
+        _community_result(topic_id, rows[topic_id], score, wanted, language)
         for topic_id, score, _lang in ranked
-        if topic_id in documents and not documents[topic_id].topic.hidden
+        if rows[topic_id] is not None and not rows[topic_id].hidden
     ]
 
 
-def _topic_weights(topic_ids: set[int]) -> dict[int, float]:
-    """The visible topics among `topic_ids`: one with an accepted answer weighs most, an
-    answered one a little less, an unanswered one less again."""
-    documents = CommunityDocument.objects.filter(topic_id__in=topic_ids, topic__hidden=False)
-    rows = documents.values_list("topic_id", "answered", "accepted_answer")
-    return {
-        topic_id: 1.0 if accepted else 1 - PRIOR_WEIGHT / 2 if answered else 1 - PRIOR_WEIGHT
-        for topic_id, answered, accepted in rows
-    }
-
-
 def _community_result(
-    document: CommunityDocument, score: float, wanted: set[str], language: str
+    topic_id: int, row: TopicRow, score: float, wanted: set[str], language: str
 ) -> CommunityResult:
-    topic = document.topic
     with translation.override(language):
-        url = topic.get_absolute_url()
+        url = ForumTopic(pk=topic_id).get_absolute_url()
     return CommunityResult(
-        id=topic.pk,
-        title=topic.title,
-        snippet=snippet(document.lines, wanted) if document.lines else "",
+        id=topic_id,
+        title=row.title,
+        snippet=snippet(row.lines, wanted) if row.lines else "",
         score=score,
-        language=topic.language,
+        language=row.language,
         url=url,
-        answered=document.answered,
-        staff_answer=document.staff_answer,
-        accepted_answer=document.accepted_answer,
+        answered=row.answered,
+        staff_answer=row.staff_answer,
+        accepted_answer=row.accepted_answer,
     )
 
 
-def _snippet_lines(texts: dict[int, LocalizedText]) -> dict[tuple[int, str], list]:
-    """{(article id, language): indexed body lines} for the texts shown (a converted
-    traditional Chinese text uses the lines of the simplified one)."""
-    wanted = [(pk, "zh-hans" if text.converted else text.language) for pk, text in texts.items()]
-    if not wanted:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(LINES_SQL, [[pk for pk, _l in wanted], [lang for _pk, lang in wanted]])
-        rows = cursor.fetchall()
-    return {(pk, language): json.loads(lines) for pk, language, lines in rows}
-
-
 def _result(
-    article: Article,
-    text: LocalizedText,
+    pk: int,
     score: float,
-    lines: dict[tuple[int, str], list],
+    text: ShownText | None,
+    lines: dict[tuple[int, str], list | None],
+    table: ArticleTable,
     wanted: set[str],
     language: str,
-) -> Result:
-    indexed = lines.get((article.pk, "zh-hans" if text.converted else text.language))
-    shown = snippet(indexed if indexed is not None else snippet_lines(text.body), wanted)
+) -> Result | None:
+    indexed = lines.get((pk, text.document)) if text else None
+    if indexed is None:  # not in the index (yet): shown as the article page shows it
+        article = Article.objects.filter(pk=pk).first()  # None: deleted meanwhile
+        return _result_from_article(article, score, wanted, language) if article else None
+    shown = snippet(indexed, wanted)
+    return Result(
+        slug=table.entries[pk].slug,
+        title=text.title,
+        snippet=to_traditional(shown) if text.converted else shown,
+        score=score,
+        language=text.language,
+        url=table.url(pk, language),
+    )
+
+
+def _result_from_article(article: Article, score: float, wanted: set[str], language: str) -> Result:
+    text = article_text(article, language)
+    shown = snippet(snippet_lines(text.body), wanted)
+    with translation.override(language):
+        url = article.get_absolute_url()
     return Result(
         slug=article.slug,
         title=text.title,
         snippet=to_traditional(shown) if text.converted else shown,
         score=score,
         language=text.language,
-        url=_article_url(article, language),
+        url=url,
     )
-
-
-def _article_url(article: Article, language: str) -> str:
-    """The article page in the reader's language, whatever language is active here."""
-    with translation.override(language):
-        return article.get_absolute_url()
 
 
 def snippet(lines: list, wanted: set[str]) -> str:

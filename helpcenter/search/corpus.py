@@ -1,15 +1,28 @@
-"""The two sets of index tables: articles, and community topics.
+"""The two sets of index tables: articles, and community topics; and the other data a
+process keeps a copy of between searches.
 
-Both are written by `helpcenter.search.index` and read by `helpcenter.search.postings` and
-`helpcenter.search.engine` through the same code. They are separate tables, not one table
-with a kind column, so that the article scores (document frequencies, average length) and
-what each process keeps of the article index do not move when someone posts on the forum.
+Both sets of tables are written by `helpcenter.search.index` and read by
+`helpcenter.search.postings` and `helpcenter.search.engine` through the same code. They are
+separate tables, not one table with a kind column, so that the article scores (document
+frequencies, average length) and what each process keeps of the article index do not move
+when someone posts on the forum.
+
+Each of them, and each `Source`, has a generation (`helpcenter.search.index.generation`):
+a process keeps what it read of it for one generation.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
 from psycopg2 import sql
+
+
+@dataclass(frozen=True)
+class Source:
+    """Data a process keeps a copy of (`helpcenter.search.kept`) besides an index."""
+
+    name: str
+    generation_key: str  # cache key, changed after each change of the data commits
 
 
 @dataclass(frozen=True)
@@ -58,3 +71,8 @@ COMMUNITY = Corpus(
     # is found: new postings are read at once, new documents fetched when a query meets them.
     statistics_seconds=300.0,
 )
+
+# The articles' view and vote counters (their prior): changed by every page view and vote.
+COUNTERS = Source(name="article-counters", generation_key="helpcenter:search:generation:counters")
+# What the search learned from its readers (`helpcenter.learning`): rebuilt every hour.
+LEARNED = Source(name="learned", generation_key="helpcenter:search:generation:learned")

@@ -15,7 +15,6 @@ from functools import cache
 
 import numpy as np
 from django.db import connection
-from django.db.models import QuerySet
 
 from helpcenter.search.analysis import (
     MAX_QUERY_CHARS,
@@ -25,9 +24,9 @@ from helpcenter.search.analysis import (
     tokens,
 )
 from helpcenter.search.confidence import confidence_factor
-from helpcenter.search.corpus import ARTICLES, COMMUNITY, Corpus
+from helpcenter.search.corpus import ARTICLES, Corpus
 from helpcenter.search.index import generation
-from helpcenter.search.learned import learned_boosts, learned_known, with_learned
+from helpcenter.search.learned import learned_known, with_learned
 from helpcenter.search.out_of_scope import (
     OUT_OF_SCOPE_FACTOR,
     asks_about_another_service,
@@ -101,13 +100,14 @@ class Kept:
 _index: dict[str, Kept] = {}  # by corpus name
 
 
-def current_index(corpus: Corpus = ARTICLES) -> Index:
-    """What this process keeps of the corpus's index, for its current generation.
+def current_index(corpus: Corpus = ARTICLES, *, key: str | None = None) -> Index:
+    """What this process keeps of the corpus's index, for its current generation (`key`, if
+    the caller read it already).
 
     After a change the postings are read again; the statistics and document table are too,
     unless they are younger than `corpus.statistics_seconds` (and not of an empty index,
     which finds nothing)."""
-    key = generation(corpus)
+    key = generation(corpus) if key is None else key
     kept = _index.get(corpus.name)
     if kept is not None and kept.generation == key:
         return kept.index
@@ -303,18 +303,6 @@ def prior(view_count: int, helpful: int, not_helpful: int) -> float:
 Weigh = Callable[[set[int]], dict[int, float]]
 
 
-def article_weights(articles: QuerySet) -> Weigh:
-    """The prior of each visible article (helpfulness votes and views)."""
-
-    def weigh(article_ids: set[int]) -> dict[int, float]:
-        counters = articles.filter(pk__in=article_ids).values_list(
-            "pk", "view_count", "helpful_count", "not_helpful_count"
-        )
-        return {pk: 1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(*counts) for pk, *counts in counters}
-
-    return weigh
-
-
 def best_owners(
     matches: Matches,
     index: Index,
@@ -379,16 +367,21 @@ def _rounded(score: float) -> float:
 
 
 def rank_articles(
-    query: str, *, language: str, articles: QuerySet, limit: int
+    query: str,
+    *,
+    language: str,
+    index: Index,
+    weigh: Weigh,
+    boosts: dict[int, float],
+    limit: int,
 ) -> list[tuple[int, float, str]]:
     """[(article id, confidence-scaled score in [0, 1], language of the best document)],
-    best first: each coverage, plus what readers taught the search for this query
-    (`helpcenter.search.learned`), times the query's `confidence_factor`, so the first score
-    is the answer confidence (`helpcenter.search.confidence`)."""
-    weigh = article_weights(articles)
-    boosts = learned_boosts(query, language=language)
+    best first: each coverage, plus what readers taught the search for this query (`boosts`:
+    `helpcenter.search.learned`), times the query's `confidence_factor`, so the first score
+    is the answer confidence (`helpcenter.search.confidence`). `weigh` gives the prior of
+    the articles the reader may read (`helpcenter.search.kept.ArticleTable.weigh`)."""
     wanted = max(limit, 2) + len(boosts)  # a boosted article may come from below the top
-    found = ranking(query, language=language, corpus=ARTICLES, weigh=weigh, limit=wanted)
+    found = ranking(query, language=language, index=index, weigh=weigh, limit=wanted)
     owners = with_learned(found.owners, boosts, weigh=weigh, language=language)
     if not owners:
         return []
@@ -408,26 +401,12 @@ def rank_articles(
 
 
 def rank_topics(
-    query: str, *, language: str, weigh: Weigh, limit: int
+    query: str, *, language: str, index: Index, weigh: Weigh, limit: int
 ) -> list[tuple[int, float, str]]:
     """[(topic id, score in [0, 1], language)], best first, from the community index (its
     own document frequencies: article scores and topic scores are not on one scale)."""
-    return rank(
-        query, language=language, corpus=COMMUNITY, weigh=weigh, limit=limit, most=MOST_TOPICS
-    )
-
-
-def rank(
-    query: str,
-    *,
-    language: str,
-    corpus: Corpus,
-    weigh: Weigh,
-    limit: int,
-    most: int | None = None,
-) -> list[tuple[int, float, str]]:
     return ranking(
-        query, language=language, corpus=corpus, weigh=weigh, limit=limit, most=most
+        query, language=language, index=index, weigh=weigh, limit=limit, most=MOST_TOPICS
     ).owners
 
 
@@ -441,13 +420,12 @@ def ranking(
     query: str,
     *,
     language: str,
-    corpus: Corpus,
+    index: Index,
     weigh: Weigh,
     limit: int,
     most: int | None = None,
 ) -> Ranking:
     query = query[:MAX_QUERY_CHARS]
-    index = current_index(corpus)
     if not index.stats.documents or limit < 1:
         return Ranking([], 0.0)
     concepts = [c for c in build_concepts(query, index.stats) if c.weight > 0]

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 
 from helpcenter.models import Article, SearchDocument
 from helpcenter.search.analysis import normalise, tokens
-from helpcenter.search.corpus import ARTICLES, Corpus
+from helpcenter.search.corpus import ARTICLES, Corpus, Source
 from helpcenter.search.reading import reading_bigrams
 from helpcenter.text import INDEXED_LANGUAGES, human_text
 from support.unavailable import CACHE_ERRORS
@@ -158,6 +158,16 @@ def index_article(article: Article) -> None:
         new = {stored[language].pk: doc.counts for language, doc in analysed.items()}
         write_difference(ARTICLES, old, new)
     transaction.on_commit(bump_generation)
+
+
+def unindex_article(article: Article) -> None:
+    """Remove the article's documents and postings, and their share of the document
+    frequencies (the article is about to be deleted). Call it in the deleting transaction."""
+    announce_change(ARTICLES)
+    documents = list(SearchDocument.objects.filter(article=article).values_list("pk", flat=True))
+    old = stored_counts(ARTICLES, documents)
+    write_difference(ARTICLES, old, {})
+    SearchDocument.objects.filter(pk__in=documents).delete()
 
 
 Counts = dict[str, tuple[int, int, int]]  # token: (heading, body, question counts)
@@ -345,7 +355,7 @@ def count_terms(corpus: Corpus) -> None:
         )
 
 
-def bump_generation(corpus: Corpus = ARTICLES) -> None:
+def bump_generation(corpus: Corpus | Source = ARTICLES) -> None:
     """Tell every process the index changed; with Redis away, at the first search it answers."""
     try:
         cache.set(corpus.generation_key, uuid.uuid4().hex, timeout=None)
@@ -356,18 +366,43 @@ def bump_generation(corpus: Corpus = ARTICLES) -> None:
         _unsent_bumps.discard(corpus.name)
 
 
-def note_change(corpus: Corpus) -> None:
+def note_change(corpus: Corpus | Source) -> None:
     """This process is about to change the index: it sees its own change at once."""
     _changed_here[corpus.name] += 1
 
 
-def generation(corpus: Corpus = ARTICLES) -> str:
+def announce_change(corpus: Corpus | Source) -> None:
+    """The data of `corpus` changes in the current transaction: this process sees the change
+    at its next search, every other one once the transaction commits."""
+    note_change(corpus)
+    transaction.on_commit(lambda: bump_generation(corpus))
+
+
+def generation(corpus: Corpus | Source = ARTICLES) -> str:
     """Changes when the index does: what a process keeps of it is valid for one generation.
     While Redis is unreachable every search is a generation of its own (read afresh)."""
-    if corpus.name in _unsent_bumps:
-        bump_generation(corpus)
+    return generations(corpus)[0]
+
+
+def generations(*sources: Corpus | Source) -> list[str]:
+    """The generation of each of `sources`, read from Redis in one round trip."""
+    for source in sources:
+        if source.name in _unsent_bumps:
+            bump_generation(source)
+    keys = [source.generation_key for source in sources]
     try:
-        shared = cache.get_or_set(corpus.generation_key, lambda: uuid.uuid4().hex, timeout=None)
+        shared = cache.get_many(keys)
+        for key in keys:
+            if key not in shared:  # first use, or Redis emptied
+                shared[key] = cache.get_or_set(key, lambda: uuid.uuid4().hex, timeout=None)
     except CACHE_ERRORS:
-        shared = f"unreachable-{uuid.uuid4().hex}"
-    return f"{shared}.{_changed_here[corpus.name]}"
+        return [unreachable_generation() for _source in sources]
+    return [f"{shared[source.generation_key]}.{_changed_here[source.name]}" for source in sources]
+
+
+UNREACHABLE = "unreachable-"
+
+
+def unreachable_generation() -> str:
+    """A generation of its own: nothing kept is valid for it."""
+    return f"{UNREACHABLE}{uuid.uuid4().hex}"

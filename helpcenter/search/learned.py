@@ -8,21 +8,28 @@ paraphrase find its article, but never beats a stronger lexical match by more th
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from helpcenter.learning.models import LearnedAnswer
 from helpcenter.learning.services import MAX_BOOST
 from helpcenter.search.analysis import MAX_QUERY, normalized_query
+
+if TYPE_CHECKING:
+    from helpcenter.search.kept import LearnedTable
 
 MOST_LEARNED = 10  # articles read per query (a query rarely has more than two)
 
 Owner = tuple[int, float, str]  # (article id, coverage score, language of its document)
 
 
-def learned_boosts(query: str, *, language: str) -> dict[int, float]:
-    """{article id: boost} learned for this query in this language (usually empty)."""
+def learned_boosts(query: str, *, language: str, kept: "LearnedTable") -> dict[int, float]:
+    """{article id: boost} learned for this query in this language (usually empty), from
+    what this process keeps of them if it keeps them all."""
     key = normalized_query(query.strip()[:MAX_QUERY])
     if not key:
         return {}
+    if kept.complete:
+        return dict(kept.boosts.get((language, key), {}))
     rows = LearnedAnswer.objects.filter(language=language, normalized_query=key)
     return dict(rows.order_by("-boost").values_list("article_id", "boost")[:MOST_LEARNED])
 

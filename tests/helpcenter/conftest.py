@@ -2,7 +2,7 @@ import pytest
 
 from helpcenter.demo import load_demo_articles
 from helpcenter.models import Article, Category, Section
-from helpcenter.search import engine
+from helpcenter.search import engine, kept
 from helpcenter.services import article_create
 
 
@@ -10,6 +10,7 @@ from helpcenter.services import article_create
 def _forget_the_kept_index():
     """A process keeps community statistics for minutes: not from one test to the next."""
     engine._index.clear()
+    kept.forget()
 
 
 @pytest.fixture
