@@ -84,6 +84,9 @@ class TicketsConfig(AppConfig):
         from tickets.phone.apps import phone_ready
 
         phone_ready()
+        from tickets.mailboxes import connect_receivers
+
+        connect_receivers()  # the mailboxes each process keeps, renewed on a change
 
 
 def _load_demo(stdout) -> None:

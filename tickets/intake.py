@@ -14,6 +14,7 @@ from django.utils import timezone
 from support.emails import AUTO_REPLIED
 from support.models import CustomerProfile, OutboxEmail
 from support.official.services import official_domains, verification_url
+from support.process_copies import process_copies_read_together
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from support.taxonomy import LANGUAGE_CODES, Category
@@ -118,7 +119,7 @@ def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None
     impersonation = _impersonation(_own_words(message.channel, analysis.redacted_text))
     for attempt in range(STORE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with process_copies_read_together(), transaction.atomic():
                 ticket, is_new, emails = _store(message, analysis, customer, impersonation)
             break
         except IntegrityError:
@@ -170,7 +171,7 @@ def _gate_fields(
     lang = analysis.language if analysis.language in LANGUAGE_CODES else "en"
     subject = redact_customer_text(message.subject, lang=lang)
     metadata, secrets = redact_customer_data(dict(message.metadata), lang=lang)
-    attachments = [text_attachment_redact(upload, lang) for upload in message.attachments]
+    attachments = [_gate_text_attachment(upload, lang) for upload in message.attachments]
     secrets = [*found, *subject.secrets, *secrets]
     secrets += [kind for _upload, kinds in attachments for kind in kinds]
     gated = replace(
@@ -195,12 +196,11 @@ def _gate_html(html: str, lang: str, *, found: bool) -> str:
     return html
 
 
-def text_attachment_redact(
+def _gate_text_attachment(
     upload: InboundAttachment, lang: str
 ) -> tuple[InboundAttachment, list[str]]:
-    """A plain-text file (a log, notes) with its secrets removed, like a message body, and the
-    kinds of the secrets removed; files over TEXT_SCAN_BYTES are stored as sent (redaction
-    reads about 1 MB in 2 s). Also the gate of a Telegram file handed to live chat."""
+    """A plain-text file (a log, notes) with its secrets removed, like a message body; files
+    over TEXT_SCAN_BYTES are stored as sent (redaction reads about 1 MB in 2 s)."""
     if upload.size > TEXT_SCAN_BYTES or sniff(upload.content[:HEAD_BYTES]) != "text/plain":
         return upload, []
     try:

@@ -6,6 +6,12 @@ A password (and an OAuth2 mailbox's client secret and tokens, tickets/mailbox_oa
 sealed with Fernet under a key derived from the same secrets as the raw inbound emails
 (RAW_INBOUND_KEY, else SECRET_KEY and its fallbacks) but for its own purpose, so the two never
 share a key; it is read back only to log in.
+
+Every email that reaches us without a mailbox named (the HTTP endpoint, a replay) asks which
+mailbox its recipients name. The mailboxes are few and rarely change, so each process keeps
+them in memory (support.process_copies), renewed from the model's signals: a mailbox added,
+edited or deleted, in the admin or anywhere else, and a team deleted (which empties its
+mailboxes' team without a signal of theirs), reach the very next email.
 """
 
 import logging
@@ -22,10 +28,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
 from support.locks import advisory_claimed
+from support.models import Team
+from support.process_copies import ProcessCopy
 from support.roles import Role
 from support.services import outbox_enqueue_email
 from tickets.intake import InboundMessage
@@ -39,6 +48,9 @@ LOCK_CLASS = 0x3A11  # the first key of the mailboxes' advisory locks (the secon
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")  # most telling first
 ALERT_AFTER = timedelta(minutes=10)  # a failure lasting this long is mailed to the admins
 MAX_ERROR_CHARS = 2000
+MAX_RECIPIENTS = 20  # a message addressed to hundreds: its first twenty are looked up
+MAX_KEPT_MAILBOXES = 2000  # more than this, and each email asks PostgreSQL instead
+VERSION_KEY = "tickets:mailboxes:version"
 
 
 class MailboxPasswordUnreadable(Exception):
@@ -109,10 +121,16 @@ def mailbox_addressed(message: InboundMessage, mailbox: Mailbox | None) -> Inbou
 
 
 def mailbox_for_recipients(raw: bytes) -> Mailbox | None:
-    addresses = _recipients(raw)
+    """The first of our mailboxes among the recipients of `raw` (shared object: do not change
+    it), or None."""
+    addresses = _recipients(raw)[:MAX_RECIPIENTS]
     if not addresses:
         return None
-    found = {box.address.lower(): box for box in Mailbox.objects.filter(_any_address(addresses))}
+    kept = _mailboxes.get()
+    if kept is None:  # too many to keep
+        found = {box.address.lower(): box for box in _mailboxes_addressed(addresses)}
+    else:
+        found = kept
     return next((found[address] for address in addresses if address in found), None)
 
 
@@ -123,11 +141,39 @@ def _recipients(raw: bytes) -> list[str]:
     return list(dict.fromkeys(address for address in addresses if "@" in address))
 
 
-def _any_address(addresses: list[str]) -> Q:
+def _mailboxes_addressed(addresses: list[str]) -> list[Mailbox]:
     query = Q()
-    for address in addresses[:20]:  # a message addressed to hundreds: its first twenty
+    for address in addresses:
         query |= Q(address__iexact=address)
-    return query
+    return list(Mailbox.objects.filter(query))
+
+
+def _load_mailboxes() -> dict[str, Mailbox] | None:
+    """Every mailbox by its address in lower case; None when there are too many to keep."""
+    boxes = list(Mailbox.objects.order_by("pk")[: MAX_KEPT_MAILBOXES + 1])
+    if len(boxes) > MAX_KEPT_MAILBOXES:
+        return None
+    return {box.address.lower(): box for box in boxes}
+
+
+_mailboxes = ProcessCopy(key=VERSION_KEY, name="mailboxes", load=_load_mailboxes)
+
+
+def mailboxes_changed() -> None:
+    """Make every process read the mailboxes again (now, and once the change is committed)."""
+    _mailboxes.changed()
+
+
+def connect_receivers() -> None:
+    """Mark the kept mailboxes stale on every change (connected by TicketsConfig.ready): the
+    only receivers here, and they do nothing else."""
+    post_save.connect(_changed, sender=Mailbox, dispatch_uid="mailboxes-saved")
+    post_delete.connect(_changed, sender=Mailbox, dispatch_uid="mailboxes-deleted")
+    post_delete.connect(_changed, sender=Team, dispatch_uid="mailboxes-team-deleted")
+
+
+def _changed(**kwargs) -> None:
+    mailboxes_changed()
 
 
 def mailbox_named(address: str) -> Mailbox | None:

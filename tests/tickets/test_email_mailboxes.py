@@ -1,14 +1,21 @@
 """Mailboxes: the admin keeps the password write-only and shows how the last poll went; mail
 that reaches a mailbox goes to its team and default language, whichever way it came in."""
 
+from unittest.mock import patch
+
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from support.models import Team
 from tests.tickets.imap_server import free_port, sample
+from tickets import mailboxes
 from tickets.channels.email import email_receive
 from tickets.channels.imap import mailbox_poll
+from tickets.mailboxes import VERSION_KEY as MAILBOXES_VERSION_KEY
 from tickets.mailboxes import mailbox_password, mailbox_set_password
 from tickets.models import Mailbox
 
@@ -188,3 +195,73 @@ def test_poll_now_in_the_admin_polls_and_shows_an_unreachable_server(admin_clien
     mailbox.refresh_from_db()
     assert mailbox.last_problem == Mailbox.Problem.CONNECT
     assert "The server cannot be reached" in admin_client.get(changelist).content.decode()
+
+
+# --- The mailboxes each process keeps --------------------------------------------------------
+
+
+def test_a_mailbox_added_edited_and_deleted_reaches_the_very_next_email(japan, policy):
+    """The HTTP endpoint finds the mailbox by the recipients from the process's copy of the
+    mailboxes: each change, in the admin or anywhere else, is seen by the next email."""
+    assert email_receive(raw=_kanji_only("<k1@x>", to="jp@exchange.example")).team is None
+    mailbox = Mailbox.objects.create(address="JP@Exchange.example", language="ja")
+
+    added = email_receive(raw=_kanji_only("<k2@x>", to="jp@exchange.example"))
+    mailbox.team = japan
+    mailbox.save()
+    edited = email_receive(raw=_kanji_only("<k3@x>", to="jp@exchange.example"))
+    mailbox.delete()
+    deleted = email_receive(raw=_kanji_only("<k4@x>", to="jp@exchange.example"))
+
+    assert (added.language, added.team) == ("ja", None)
+    assert (edited.language, edited.team) == ("ja", japan)
+    assert deleted.team is None and "mailbox" not in deleted.messages.get().metadata
+
+
+def test_a_deleted_team_leaves_its_mailbox_s_mail_without_a_team(japan, policy):
+    """Deleting a team empties its mailboxes' team without saving them: the copy is renewed
+    all the same, so the next email is not given the team that no longer exists."""
+    Mailbox.objects.create(address="jp@exchange.example", team=japan, language="ja")
+    assert email_receive(raw=_kanji_only("<t1@x>", to="jp@exchange.example")).team == japan
+
+    japan.delete()
+    ticket = email_receive(raw=_kanji_only("<t2@x>", to="jp@exchange.example"))
+
+    assert ticket.team is None and ticket.language == "ja"
+    assert ticket.messages.get().metadata["mailbox"] == "jp@exchange.example"
+
+
+def test_a_mailbox_changed_by_another_process_is_read_on_the_next_email(japan, policy):
+    Mailbox.objects.create(address="jp@exchange.example", language="ja")
+    assert email_receive(raw=_kanji_only("<p1@x>", to="jp@exchange.example")).team is None
+    Mailbox.objects.filter(address="jp@exchange.example").update(team=japan)  # no signal here
+    cache.set(MAILBOXES_VERSION_KEY, "changed elsewhere")  # what the other process's save leaves
+
+    assert email_receive(raw=_kanji_only("<p2@x>", to="jp@exchange.example")).team == japan
+
+
+def test_an_email_to_a_mailbox_asks_postgresql_for_no_mailbox(japan, policy):
+    Mailbox.objects.create(address="jp@exchange.example", team=japan, language="ja")
+    email_receive(raw=_kanji_only("<q1@x>", to="jp@exchange.example"))
+
+    with CaptureQueriesContext(connection) as queries:
+        ticket = email_receive(raw=_kanji_only("<q2@x>", to="jp@exchange.example"))
+
+    assert ticket.team == japan
+    assert not [query for query in queries if "tickets_mailbox" in query["sql"]]
+
+
+def test_with_more_mailboxes_than_are_kept_each_email_asks_postgresql(japan, policy, settings):
+    """The copy is bounded: past MAX_KEPT_MAILBOXES the mailboxes are looked up per email."""
+    Mailbox.objects.bulk_create(
+        [Mailbox(address=f"desk{number}@exchange.example") for number in range(3)]
+    )
+    Mailbox.objects.create(address="jp@exchange.example", team=japan, language="ja")
+
+    with patch.object(mailboxes, "MAX_KEPT_MAILBOXES", 3):
+        mailboxes.mailboxes_changed()
+        with CaptureQueriesContext(connection) as queries:
+            ticket = email_receive(raw=_kanji_only("<m1@x>", to="jp@exchange.example"))
+
+    assert ticket.team == japan
+    assert [query for query in queries if "tickets_mailbox" in query["sql"]]

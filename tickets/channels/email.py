@@ -15,6 +15,7 @@ import logging
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from support.process_copies import process_copies_read_together
 from support.text import cut_customer_text, redact_customer_text
 from support.unavailable import Unavailable
 from tickets.channels.email_autoreply import (
@@ -67,7 +68,9 @@ def email_process(*, raw_id: int, mailbox: Mailbox | None = None) -> Ticket | No
 def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | None:
     read = email_read(raw)
     try:
-        with transaction.atomic():
+        # The kept mailboxes, staff addresses, SLA policies and webhook subscriptions: their
+        # versions in one Redis round trip instead of four.
+        with process_copies_read_together(), transaction.atomic():
             stored = RawInbound.objects.select_for_update().defer("payload").get(pk=raw_id)
             if stored.processed_at is not None:  # a concurrent delivery got there first
                 return stored.ticket
