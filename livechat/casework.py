@@ -35,6 +35,26 @@ ALWAYS = _compile(
         r"公安|警方|警察|法院|律师|律師|检察|檢察|调取|調取|司法|协查|協查",
         r"돌아가(?:셨|신)|사망|별세|상속(?!세)|유족|경찰|수사|법원|검찰|변호사|영장",
         r"亡くな|死亡|逝去|相続(?!税)|遺族|警察|捜査|裁判所|弁護士|検察|令状|文書提出命令",
+        # The rest of law enforcement by its ranks and its requests ("Detective…, an open
+        # investigation", 派出所員警, 案件需要調閱).
+        r"\b(?:detective|det\.|sergeant|sgt\.?|constable|officer (?:of|from|at|with) (?:the )?"
+        r"(?:police|department|unit)|fbi|interpol|(?:criminal|open|ongoing|active) investigation"
+        r"|(?:records|data|information|disclosure|preservation) request (?:for|on|about|regarding)"
+        r"|request (?:records|information|data) (?:on|about|for|regarding) (?:one of your|a) "
+        r"(?:users?|customers?|account holders?))\b",
+        r"派出所|员警|員警|警员|警員|警官|刑警|侦查|偵查|案件.{0,8}(?:调阅|調閱|调查|調查|协助|協助)",
+        r"형사|수사관|수사\s*협조|사건.{0,8}(?:자료|조회|협조)",
+        r"刑事|警察官|捜査(?:関係事項)?照会|事件.{0,8}(?:照会|資料)",
+        # Someone acting for another customer by law: a guardian, a power of attorney, a court
+        # ruling in a divorce; and the press, who need a spokesperson.
+        r"\b(?:legal guardian|guardianship|conservator(?:ship)?|power of attorney|"
+        r"divorce|custody (?:order|ruling)|court ruling|journalist|reporter|press (?:inquiry"
+        r"|enquiry|office)|media (?:inquiry|enquiry|request)|(?:newspaper|magazine|news site|"
+        r"podcast)\b.{0,30}\b(?:story|article|piece|comment))\b",
+        r"监护人|監護人|监护权|監護權|委托书|委託書|授权书|授權書|法定代理|离婚|離婚|判决|判決|记者|記者"
+        r"|采访|採訪|报社|報社",
+        r"후견인|후견|위임장|법정\s*대리인|이혼|판결|기자|취재|언론",
+        r"後見人|成年後見|後見|委任状|法定代理人|離婚|判決|記者|取材|報道機関",
     ]
 )
 
@@ -53,6 +73,8 @@ ACTIONS = _compile(
         r"\b(?:close|merge|transfer|move)\b.{0,20}\b(?:company|corporate|business|"
         r"institutional)\b.{0,20}\baccount\b",
         r"(?:补偿|補償|赔偿|賠償|退款|退还|退還|撤销|撤銷|回滚|回滾)(?:给我|給我)?|"
+        r"(?:退回来|退回來|退给我|退給我|还给我|還給我|还我|還我)|多扣(?:了|我)|"
+        r"(?:取消|撤回)(?:这笔|這筆|那笔|那筆)(?:交易|订单|訂單|成交)|"
         r"(?:审查|審查|复查|複查|重新审核|重新審核)(?:这|這|我的)?(?:笔|筆)?(?:交易|订单|訂單)",
         r"(?:我要|我想|想要)(?:投诉|投訴|客诉|客訴|申诉|申訴)|(?:投诉|投訴|客诉|客訴)(?:你们|你們)",
         # Contesting a decision or a trade: an appeal, an objection, "I do not accept it".
@@ -68,9 +90,11 @@ ACTIONS = _compile(
         r"|納得(?:でき|いか)(?:ない|ません)",
         r"(?:余额|餘額|资产|資產|持仓|持倉)(?:证明|證明)|(?:企业|企業|公司|法人)(?:账户|帳戶|账号|帳號)"
         r".{0,12}(?:注销|註銷|关闭|關閉|转|轉)",
-        r"보상|배상|환불|취소해\s*(?:주|달)|(?:민원|클레임|이의)\s*(?:넣|제기|신청|걸)"
-        r"(?:하)?(?:고\s*싶|려고|겠|합니다|할게)|(?:잔고|잔액|자산)\s*증명|법인\s*(?:계정|계좌)",
-        r"補償|賠償|返金|取り消して|(?:見直し|調査|再審査)を(?:求め|お願い|して)|苦情を"
+        r"보상|배상|환불|취소\s*(?:해\s*(?:주|달)|요청|신청|부탁|원합니다|해\s*줘)"
+        r"|(?:민원|클레임|이의)\s*(?:넣|제기|신청|걸)"
+        r"(?:\s*하)?(?:고\s*싶|려고|겠|합니다|할게)|(?:잔고|잔액|자산)\s*증명|법인\s*(?:계정|계좌)",
+        r"補償|賠償|返金|取り消して|取り?消し(?:を)?(?:依頼|お願い|求め|希望)|キャンセルして(?:ください|ほしい)"
+        r"|(?:見直し|調査|再審査)を(?:求め|お願い|して)|苦情を"
         r"|苦情(?:を)?(?:申し立て|言いたい|入れたい)|(?:残高|資産)証明|法人(?:口座|アカウント)",
         # A dispute with a P2P counterparty or a frozen account the customer wants explained.
         r"\b(?:p2p|counterparty|buyer|seller|merchant)\b.{0,80}\b(?:dispute|appeal|never paid|"

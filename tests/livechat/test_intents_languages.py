@@ -278,3 +278,71 @@ def test_a_request_at_the_end_of_a_long_message_is_still_read():
     decision = bot.decide(story + "Please connect me to an agent.", lang="en", history=[])
 
     assert decision.action == bot.HANDOFF
+
+
+# Whoever acts for someone else by law or asks as the press or the police needs a person, in
+# every language: a police rank or a records request, a guardian or power of attorney, a
+# journalist.
+ACTING_FOR_SOMEONE_ELSE = {
+    "en": [
+        "I'm a police officer with the city police department, we need account records for a "
+        "fraud case",
+        "I hold power of attorney for my father and need to manage his account",
+        "I'm a reporter at a newspaper writing a story about last week's outage, can I get a "
+        "comment",
+    ],
+    "zh-hans": [
+        "我是刑警，正在办理一起诈骗案件，需要调取一个用户的交易记录",
+        "我是我妈妈的监护人，想帮她处理账户",
+        "我是财经媒体的记者，想就上周的宕机采访一下",
+    ],
+    "zh-hant": [
+        "我係警察，有個案件要查一個用戶嘅資料",
+        "我有我爸爸的授權書，想幫他處理帳戶",
+        "我係記者，想就提款延遲做個採訪",
+    ],
+    "ko": [
+        "저는 형사입니다 사기 사건 관련해서 회원 자료 협조 부탁드립니다",
+        "아버지 후견인인데 아버지 계정을 대신 관리하고 싶어요",
+        "기자입니다 지난주 장애 관련해서 취재 요청드립니다",
+    ],
+    "ja": [
+        "警察官です。詐欺事件の捜査で利用者の取引記録を照会したいです",
+        "母の成年後見人です。母の口座の手続きをしたいです",
+        "新聞社の記者です。先週の障害について取材させてください",
+    ],
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(ACTING_FOR_SOMEONE_ELSE))
+def test_the_police_a_guardian_or_the_press_reach_a_person(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action == bot.HANDOFF
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("zh-hans", "这机器人到底能不能听懂人话"),
+        ("zh-hant", "我想直接打電話給你們，號碼幾多"),
+        ("ko", "상담원이 있긴 한가요?"),
+        ("ko", "아 진짜 말 통하는 사람 좀"),
+        ("ja", "この回答では分かりません。別の方に代わってもらえますか"),
+        ("zh-hans", "重复扣了我两次手续费，还给我"),
+        ("ko", "주문이 이상한 가격에 체결됐어요 취소 요청합니다"),
+        ("ja", "誤発注なので取り消しをお願いします"),
+    ],
+)
+def test_requests_said_in_other_words_still_reach_a_person(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action == bot.HANDOFF
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("zh-hans", "在社交媒体上看到的空投是真的吗"),
+        ("en", "how do I cancel an open limit order?"),
+        ("zh-hans", "怎么取消挂单"),
+    ],
+)
+def test_media_and_order_questions_stay_with_the_help_center(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action in KEPT
