@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from helpcenter import services
 from helpcenter.learning.visitors import visitor_key
 from helpcenter.models import DeflectionRecord, SearchRecord
-from helpcenter.search import search, search_community
+from helpcenter.search import search_with_community
 from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
 from support.api_throttles import AnonThrottle, SearchEventThrottle, SearchThrottle, UserThrottle
@@ -113,8 +113,7 @@ class SearchView(APIView):
         params.is_valid(raise_exception=True)
         language = params.validated_data.get("lang") or _request_language()
         query = params.validated_data["q"]
-        results = search(query, language=language, user=request.user)
-        community = search_community(query, language=language, user=request.user)
+        results, community = search_with_community(query, language=language, user=request.user)
         record = None
         if query and not params.validated_data["live"]:
             record = services.search_record_results(

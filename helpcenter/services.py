@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -346,16 +346,57 @@ def search_record(
     text = redact_customer_text(query.strip()[:REDACT_WINDOW], lang=language).text.strip()[
         :MAX_QUERY
     ]
-    with _commit_without_waiting_for_disk():
-        return SearchRecord.objects.create(
-            query=text,
-            normalized_query=normalized_query(text),
-            language=language,
-            source=source,
-            results_count=results_count,
-            best_score=best_score,
-            visitor=visitor,
-        )
+    record = SearchRecord(
+        query=text,
+        normalized_query=normalized_query(text),
+        language=language,
+        source=source,
+        results_count=results_count,
+        best_score=best_score,
+        visitor=visitor,
+    )
+    if connection.in_atomic_block:  # the caller's transaction: its durability is the caller's
+        record.save(force_insert=True)
+        return record
+    record.pk = _insert_without_waiting_for_disk(record)
+    return record
+
+
+# The search record's transaction in one round trip instead of four (BEGIN, SET LOCAL, INSERT,
+# COMMIT): each waits for PostgreSQL to be scheduled, which on a busy machine is most of the
+# cost. `lastval()` is the id the INSERT drew, in this session.
+SEARCH_RECORD_FIELDS = (
+    "query",
+    "normalized_query",
+    "language",
+    "source",
+    "results_count",
+    "best_score",
+    "visitor",
+    "created_at",
+)
+SEARCH_RECORD_SQL = (  # the columns of SEARCH_RECORD_FIELDS, in that order
+    "BEGIN; SET LOCAL synchronous_commit TO OFF;"
+    " INSERT INTO helpcenter_searchrecord"
+    " (query, normalized_query, language, source, results_count, best_score, visitor, created_at)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s); COMMIT; SELECT lastval()"
+)
+
+
+def _insert_without_waiting_for_disk(record: SearchRecord) -> int:
+    """INSERT the record in a transaction of its own that commits without waiting for the
+    WAL flush (as `_commit_without_waiting_for_disk`); its id. Outside any transaction only."""
+    values = [
+        SearchRecord._meta.get_field(name).get_db_prep_save(getattr(record, name), connection)
+        for name in SEARCH_RECORD_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(SEARCH_RECORD_SQL, values)
+        except DatabaseError:
+            cursor.execute("ROLLBACK")  # the statements after the failed one did not run
+            raise
+        return cursor.fetchone()[0]
 
 
 def search_record_results(

@@ -15,7 +15,7 @@ from helpcenter.forms import FeedbackForm
 from helpcenter.learning.visitors import visitor_key
 from helpcenter.models import SearchRecord
 from helpcenter.rendering import plain_summary, render_article
-from helpcenter.search import search, search_community
+from helpcenter.search import search_with_community
 from helpcenter.text import LANGUAGES, article_text, localized_name
 from support import throttle
 
@@ -157,8 +157,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return throttle.too_many_requests(render(request, "helpcenter/search.html", context), wait)
     if query:
         request.session[LAST_QUERY_KEY] = query
-        results = search(query, language=language, user=request.user)
-        community = search_community(query, language=language, user=request.user)
+        results, community = search_with_community(query, language=language, user=request.user)
         record = services.search_record_results(
             query=query,
             language=language,

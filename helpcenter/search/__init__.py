@@ -15,7 +15,16 @@ from django.utils import translation
 from helpcenter.models import Article, ForumTopic
 from helpcenter.search.engine import query_tokens, rank_articles, rank_topics
 from helpcenter.search.index import snippet_lines
-from helpcenter.search.kept import ArticleTable, ShownText, TopicRow, kept_articles, kept_topics
+from helpcenter.search.kept import (
+    ArticleTable,
+    KeptArticles,
+    KeptTopics,
+    ShownText,
+    TopicRow,
+    kept_articles,
+    kept_both,
+    kept_topics,
+)
 from helpcenter.search.learned import learned_boosts
 from helpcenter.text import article_text, to_traditional
 from support.roles import is_staff_member
@@ -51,7 +60,17 @@ def search(
     query = (query or "").strip()
     if not query:
         return []
-    kept = kept_articles()
+    return _search(query, language=language, user=user, limit=limit, kept=kept_articles())
+
+
+def _search(
+    query: str,
+    *,
+    language: str,
+    user: AbstractBaseUser | AnonymousUser,
+    limit: int,
+    kept: KeptArticles,
+) -> list[Result]:
     ranked = rank_articles(
         query,
         language=language,
@@ -96,9 +115,31 @@ def search_community(
     query = (query or "").strip()
     if not query:
         return []
-    index, topics = kept_topics()
-    ranked = rank_topics(query, language=language, index=index, weigh=topics.weigh, limit=limit)
-    rows = topics.read(topic_id for topic_id, _s, _l in ranked)
+    return _search_community(query, language=language, limit=limit, kept=kept_topics())
+
+
+def search_with_community(
+    query: str, *, language: str, user: AbstractBaseUser | AnonymousUser
+) -> tuple[list[Result], list[CommunityResult]]:
+    """`search` and `search_community` of one query with their default limits, as the search
+    page and the API show them (what is kept of both: one round trip to Redis)."""
+    query = (query or "").strip()
+    if not query:
+        return [], []
+    articles, topics = kept_both()
+    return (
+        _search(query, language=language, user=user, limit=MAX_RESULTS, kept=articles),
+        _search_community(query, language=language, limit=MAX_COMMUNITY_RESULTS, kept=topics),
+    )
+
+
+def _search_community(
+    query: str, *, language: str, limit: int, kept: KeptTopics
+) -> list[CommunityResult]:
+    ranked = rank_topics(
+        query, language=language, index=kept.index, weigh=kept.rows.weigh, limit=limit
+    )
+    rows = kept.rows.read(topic_id for topic_id, _s, _l in ranked)
     wanted = set(query_tokens(query))
     return [
         _community_result(topic_id, rows[topic_id], score, wanted, language)
@@ -172,4 +213,11 @@ def snippet(lines: list, wanted: set[str]) -> str:
     return best[:SNIPPET_CHARS].rstrip() + "…"
 
 
-__all__ = ["ANSWER_THRESHOLD", "CommunityResult", "Result", "search", "search_community"]
+__all__ = [
+    "ANSWER_THRESHOLD",
+    "CommunityResult",
+    "Result",
+    "search",
+    "search_community",
+    "search_with_community",
+]

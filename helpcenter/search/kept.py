@@ -290,6 +290,14 @@ class KeptArticles:
 
 
 @dataclass(frozen=True)
+class KeptTopics:
+    """What a search of the community topics reads, for the current generation."""
+
+    index: Index
+    rows: TopicRows
+
+
+@dataclass(frozen=True)
 class Kept:
     generations: tuple[str, ...]
     value: object
@@ -301,7 +309,23 @@ _kept: dict[str, Kept] = {}
 def kept_articles() -> KeptArticles:
     """The article index, table, shown lines and learned answers of this process, each
     read again if its generation changed (the generations: one round trip to Redis)."""
-    index_key, counters_key, learned_key = generations(ARTICLES, COUNTERS, LEARNED)
+    return _articles(*generations(ARTICLES, COUNTERS, LEARNED))
+
+
+def kept_topics() -> KeptTopics:
+    """The community index and topic rows of this process, for the current generation."""
+    return _topics(*generations(COMMUNITY))
+
+
+def kept_both() -> tuple[KeptArticles, KeptTopics]:
+    """`kept_articles()` and `kept_topics()`, their generations read in one round trip."""
+    index_key, counters_key, learned_key, community_key = generations(
+        ARTICLES, COUNTERS, LEARNED, COMMUNITY
+    )
+    return _articles(index_key, counters_key, learned_key), _topics(community_key)
+
+
+def _articles(index_key: str, counters_key: str, learned_key: str) -> KeptArticles:
     return KeptArticles(
         index=current_index(ARTICLES, key=index_key),
         table=_article_table(index_key, counters_key),
@@ -314,10 +338,10 @@ def kept_articles() -> KeptArticles:
     )
 
 
-def kept_topics() -> tuple[Index, TopicRows]:
-    """The community index and topic rows of this process, for the current generation."""
-    (key,) = generations(COMMUNITY)
-    return current_index(COMMUNITY, key=key), _keep("topics", (key,), TopicRows)
+def _topics(community_key: str) -> KeptTopics:
+    return KeptTopics(
+        current_index(COMMUNITY, key=community_key), _keep("topics", (community_key,), TopicRows)
+    )
 
 
 def _article_table(index_key: str, counters_key: str) -> ArticleTable:

@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpcenter.models import DeflectionRecord, SearchRecord
@@ -27,6 +30,31 @@ def test_a_search_is_recorded_with_the_secret_redacted(client, section):
     assert (record.language, record.source, record.results_count) == ("en", "help_search", 1)
     assert record.best_score == data["results"][0]["score"]
     assert record.clicked_article is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_outside_a_transaction_is_recorded_in_one_statement(client, section):
+    """As in production (no test transaction around it): the record's own transaction, which
+    does not wait for the disk, is one round trip, and a failed one leaves nothing behind."""
+    make_article(section, "cold-storage")
+    with CaptureQueriesContext(connection) as statements:
+        record = search_record(
+            query=f"cold storage {SEED}",
+            language="en",
+            source="chat",
+            results_count=1,
+            best_score=0.5,
+        )
+    assert len(statements) == 1
+    stored = SearchRecord.objects.get()
+    assert stored.pk == record.pk
+    assert (stored.query, stored.source, stored.best_score) == (record.query, "chat", 0.5)
+    assert "abandon" not in stored.query
+    with pytest.raises(DatabaseError):
+        search_record(query="x", language="x" * 11, source="chat", results_count=0, best_score=0)
+    assert SearchRecord.objects.count() == 1  # and the connection still answers
+    response = client.get(API, {"q": "cold storage", "lang": "en"})
+    assert SearchRecord.objects.get(pk=response.json()["search_id"]).results_count == 1
 
 
 def test_the_source_is_recorded_and_an_unknown_one_refused(client, section):

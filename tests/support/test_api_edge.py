@@ -491,7 +491,7 @@ def test_k3_a_server_error_on_a_page_is_our_page_with_the_request_id(web, monkey
     def fail(*args, **kwargs):
         raise RuntimeError("SELECT password FROM auth_user")
 
-    monkeypatch.setattr("helpcenter.views.search", fail)
+    monkeypatch.setattr("helpcenter.views.search_with_community", fail)
 
     response = web.get("/ja/help/search/?q=wallet")
 
