@@ -275,9 +275,15 @@ X_API_BASE = env("X_API_BASE", "https://api.x.com")
 X_MEDIA_HOSTS = env(
     "X_MEDIA_HOSTS", ["https://ton.twitter.com", "https://pbs.twimg.com"], cast=list
 )
-# --- KakaoTalk (docs/channels.md): Open Builder's Event API, and the event whose block replies
+# --- KakaoTalk (docs/channels.md): Open Builder's Event API, and the event whose block replies;
+# customers' photos only from KAKAO_FILE_HOSTS
 KAKAO_BOT_API_BASE = env("KAKAO_BOT_API_BASE", "https://bot-api.kakao.com")
 KAKAO_REPLY_EVENT = env("KAKAO_REPLY_EVENT", "support_reply")
+KAKAO_FILE_HOSTS = env("KAKAO_FILE_HOSTS", ["https://*.kakaocdn.net"], cast=list)
+# --- Files of agents' replies a provider fetches from us (LINE: docs/channels.md): the public
+# https address they are served at (its host must be in ALLOWED_HOSTS) and how long a link lives
+CHANNEL_FILES_BASE_URL = env("CHANNEL_FILES_BASE_URL", SITE_URL)
+CHANNEL_FILE_URL_MAX_AGE = env("CHANNEL_FILE_URL_MAX_AGE", 24 * 3600, cast=int)
 
 # --- Ticket policy that is configuration rather than data --------------------------------------
 TICKETS_REOPEN_WINDOW_DAYS = env("TICKETS_REOPEN_WINDOW_DAYS", 14, cast=int)

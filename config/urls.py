@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from support import views as support_views
 from support.urls import console_patterns
 from tickets import views as ticket_views
+from tickets.channels.file_links import channel_file
 from tickets.channels.webhooks import channel_webhook
 
 api_v1 = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("console/", include(console_patterns)),
     path("channels/phone/", include("tickets.phone.webhook_urls")),
     path("attachments/<int:pk>/", ticket_views.attachment_download, name="ticket_attachment"),
+    path("channels/files/<str:token>", channel_file, name="channel_file"),
     path(
         "channels/<str:provider>/<str:account>/webhook",
         channel_webhook,

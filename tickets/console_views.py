@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from support.factor_gate import recent_factor_required
 from support.models import Team
 from tickets import forms
+from tickets.channels.adapters import channel_reply_notices
 from tickets.channels.email_outbound import email_timeline_annotate
 from tickets.customer360 import customer_360
 from tickets.errors import TicketError
@@ -74,6 +75,7 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
             ticket=found, user=request.user, query=request.GET.get("lookup", "")
         ),
         "reply_form": reply_form,
+        "reply_notices": channel_reply_notices(found),
         "macros": macros,
         "statuses": found.TRANSITIONS[found.status],
         "priorities": found.Priority.choices,

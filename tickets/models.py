@@ -741,6 +741,7 @@ class RawInbound(models.Model):
 from tickets.bounce_models import BouncedAddress  # noqa: E402, F401
 from tickets.email_thread_models import EmailParticipant  # noqa: E402, F401
 from tickets.figure_models import AgentDay, FigureCounted, FigureDay, FigureDirty  # noqa: E402, F401
+from tickets.file_delivery_models import FileDelivery  # noqa: E402, F401
 from tickets.identities.models import (  # noqa: E402, F401
     CustomerIdentity,
     CustomerMerge,

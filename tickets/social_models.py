@@ -93,6 +93,8 @@ class SocialOutbox(models.Model):
     last_error = models.TextField(blank=True)
     # How many text pieces the provider has taken: a retry goes on from the next one.
     parts_sent = models.PositiveSmallIntegerField(default=0)
+    # Why it failed, for the agent (tickets.file_delivery_models.DeliveryFailure).
+    failure = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("outgoing social message")

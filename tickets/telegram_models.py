@@ -77,7 +77,9 @@ class TelegramOutbox(models.Model):
         related_name="telegram_deliveries",
     )
     text = models.TextField(_("text"), blank=True)
-    # Files to send after the text: [{"name": storage name, "filename": …, "content_type": …}].
+    # A live chat's files to send after the text: [{"name": storage name, "filename": …,
+    # "content_type": …}]. An agent's reply's files are followed one by one instead
+    # (tickets.FileDelivery), after these parts.
     attachments = models.JSONField(default=list, blank=True)
     reply_to_message_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

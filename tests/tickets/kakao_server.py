@@ -1,7 +1,7 @@
 """Kakao's bot API, stood in for by a local HTTP server speaking Open Builder's Event API format
 (https://kakaobusiness.gitbook.io/main/tool/chatbot/skill_guide/event_api): `{"taskId",
-"status": "SUCCESS", "message", "timestamp"}` answers. The only thing the KakaoTalk tests
-mock."""
+"status": "SUCCESS", "message", "timestamp"}` answers; and Kakao's CDN serving customers'
+photos under /dna/. The only thing the KakaoTalk tests mock."""
 
 import json
 import re
@@ -28,6 +28,8 @@ class FakeKakao:
     def __init__(self) -> None:
         self.sent: list[Sent] = []
         self.queued: list[tuple[int, dict, dict]] = []
+        self.files: dict[str, bytes] = {}  # path -> content (Kakao's CDN)
+        self.downloads: list[str] = []
         self.down = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -64,6 +66,20 @@ class FakeKakao:
                 fake.sent.append(Sent(self.path, self.headers.get("Authorization", ""), body))
                 answer = {"taskId": f"task-{len(fake.sent)}", "status": "SUCCESS"}
                 self._reply(200, {**answer, "message": "", "timestamp": 1796601600000})
+
+            def do_GET(self) -> None:
+                path = self.path.split("?")[0]
+                if fake.down:
+                    return self._reply(503, {})
+                if path not in fake.files:
+                    return self._reply(404, {})
+                fake.downloads.append(path)
+                content = fake.files[path]
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
 
             def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
                 raw = json.dumps(body).encode()

@@ -51,7 +51,19 @@ class FakeLine:
 
     def texts(self) -> list[str]:
         return [
-            without_code(message["text"]) for sent in self.sent for message in sent.body["messages"]
+            without_code(message["text"])
+            for sent in self.sent
+            for message in sent.body["messages"]
+            if message["type"] == "text"
+        ]
+
+    def images(self) -> list[dict]:
+        """The image messages sent (LINE fetches their images from the addresses given)."""
+        return [
+            message
+            for sent in self.sent
+            for message in sent.body["messages"]
+            if message["type"] == "image"
         ]
 
     def _handler(self):

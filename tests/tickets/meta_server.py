@@ -1,13 +1,17 @@
 """Meta's servers, stood in for by a local HTTP server speaking the Graph API's formats
 (https://developers.facebook.com/docs/messenger-platform/reference/send-api): the Send API's
 `{"recipient_id", "message_id"}` answer, `{"error": {"message", "type", "code",
-"fbtrace_id"}}` refusals (code 613: the rate limit), and files served as Meta's CDN serves
-them, under /cdn/. The only thing the Messenger and Instagram tests mock."""
+"fbtrace_id"}}` refusals (code 613: the rate limit), files sent as form data with `filedata`
+(https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets), and
+files served as Meta's CDN serves them, under /cdn/. The only thing the Messenger and Instagram
+tests mock."""
 
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +27,25 @@ def without_code(text: str) -> str:
 class Sent:
     path: str
     access_token: str
-    body: dict
+    body: dict  # JSON, or the form's fields (each JSON value decoded)
+    files: dict = field(default_factory=dict)  # name -> (file name, content type, bytes)
+
+
+def parse_form(content_type: str, raw: bytes) -> tuple[dict, dict]:
+    """A multipart/form-data body: its fields (JSON values decoded) and its files."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    fields, files = {}, {}
+    for part in BytesParser(policy=HTTP).parsebytes(head + raw).iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        if part.get_filename():
+            files[name] = (part.get_filename(), part.get_content_type(), content)
+            continue
+        try:
+            fields[name] = json.loads(content)
+        except ValueError:
+            fields[name] = content.decode()
+    return fields, files
 
 
 class FakeMeta:
@@ -53,8 +75,12 @@ class FakeMeta:
         return [
             without_code(s.body["message"]["text"])
             for s in self.sent
-            if s.path.endswith("/me/messages")
+            if s.path.endswith("/me/messages") and "text" in s.body.get("message", {})
         ]
+
+    def uploads(self) -> list[Sent]:
+        """The files sent to customers (the Send API with `filedata`)."""
+        return [s for s in self.sent if s.files]
 
     def public(self) -> list[Sent]:
         """What was posted in public: comments and answers to mentions."""
@@ -78,10 +104,16 @@ class FakeMeta:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                kind = self.headers.get("Content-Type", "")
+                files = {}
+                if kind.startswith("multipart/form-data"):
+                    body, files = parse_form(kind, raw)
+                else:
+                    body = json.loads(raw or b"{}")
                 url = urlsplit(self.path)
                 token = parse_qs(url.query).get("access_token", [""])[0]
-                fake.sent.append(Sent(url.path, token, body))
+                fake.sent.append(Sent(url.path, token, body, files))
                 if fake.down:
                     return self._reply(503, {"error": {"message": "Service unavailable"}})
                 if fake.queued:

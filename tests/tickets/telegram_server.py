@@ -1,9 +1,10 @@
 """Telegram's servers, stood in for by a local HTTP server speaking the Bot API's formats
 (https://core.telegram.org/bots/api): `{"ok": true, "result": …}` answers, `{"ok": false,
 "error_code": 429, "parameters": {"retry_after": N}}` refusals, getFile's `file_path` and the
-file download at `/file/bot<token>/<file_path>`, answerCallbackQuery's `true`. The only thing
-the Telegram tests mock. Also the updates they post (tests/data/telegram, written from the Bot
-API's documentation); the fixtures are in tests/tickets/conftest.py."""
+file download at `/file/bot<token>/<file_path>`, answerCallbackQuery's `true`, sendPhoto and
+sendDocument with their file as multipart form data. The only thing the Telegram tests mock.
+Also the updates they post (tests/data/telegram, written from the Bot API's documentation); the
+fixtures are in tests/tickets/conftest.py."""
 
 import json
 import threading
@@ -84,7 +85,7 @@ class FakeTelegram:
             size = len(self.files[file_id])
             result = {"file_id": file_id, "file_unique_id": "u" + file_id[-6:]}
             return 200, {"ok": True, "result": {**result, "file_size": size, "file_path": path}}
-        if method in ("sendMessage", "sendDocument"):
+        if method in ("sendMessage", "sendDocument", "sendPhoto"):
             self._message_id += 1
             chat = {"id": int(data.get("chat_id", 0)), "type": "private"}
             result = {"message_id": self._message_id, "date": 1796601700, "chat": chat}

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,3 +177,93 @@ def test_a_fail_status_marks_the_reply_failed(ticket, agent, kakao):
     kakao.queued.append((200, {"taskId": "t", "status": "FAIL", "message": "no block"}, {}))
     social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
     assert reply_state(ticket, message) == DeliveryState.FAILED
+
+
+# --- Photos customers send -----------------------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200
+FIRST = "/dna/bAkqP5/K6aZBGAJYV/XXX/img_org.jpg"
+SECOND = "/dna/cRmUx9/K6aZBGAJYW/YYY/img_org.jpg"
+
+
+def secure_image(cdn: str) -> dict:
+    """A request from a block using the secure-image plugin (sys.plugin.secureimage)."""
+    return json.loads((DATA / "skill_secure_image.json").read_text().replace("CDN/", cdn + "/"))
+
+
+@pytest.fixture
+def cdn(kakao, settings) -> str:
+    settings.KAKAO_FILE_HOSTS = [kakao.url]
+    return kakao.url
+
+
+def test_photos_of_the_secure_image_plugin_become_attachments(deliver, kakao, cdn):
+    kakao.files[FIRST] = kakao.files[SECOND] = JPEG
+    assert deliver(secure_image(cdn)).status_code == 200
+    message = Message.objects.get(channel="kakaotalk")
+    assert message.body == "입금 내역 캡처 보냅니다"
+    assert [a.content_type for a in message.attachments.all()] == ["image/jpeg", "image/jpeg"]
+    assert kakao.downloads == [FIRST, SECOND]
+
+
+def test_a_photo_sent_without_the_plugin_arrives_as_its_address_and_is_taken(deliver, kakao, cdn):
+    kakao.files[FIRST] = JPEG
+    deliver(skill(utterance=f"{cdn}{FIRST}?credential=abc&expires=1796688000"))
+    message = Message.objects.get(channel="kakaotalk")
+    assert message.attachments.get().filename == "img_org.jpg"
+    assert cdn not in message.body  # the address is not kept as the customer's words
+
+
+def test_a_photo_over_the_limit_is_refused_with_a_message_to_the_customer(
+    deliver, kakao, cdn, settings
+):
+    settings.ATTACHMENT_MAX_BYTES = 100
+    kakao.files[FIRST] = kakao.files[SECOND] = JPEG
+    deliver(secure_image(cdn))
+    message = Message.objects.get(channel="kakaotalk")
+    assert not message.attachments.exists()
+    assert message.metadata["dropped_attachments"] == ["img_org.jpg"] * 2
+    assert len(kakao.texts()) == 2 and "img_org.jpg" in kakao.texts()[0]
+    assert "더 작은 파일" in kakao.texts()[0]  # "a smaller file", in Korean
+
+
+def test_an_address_off_kakaos_hosts_is_never_fetched(deliver, kakao, settings):
+    """H4: only KAKAO_FILE_HOSTS; a plugin value naming another host is refused (the
+    customer told), and an utterance naming one is just words."""
+    settings.KAKAO_FILE_HOSTS = ["https://*.kakaocdn.net"]
+    kakao.files[FIRST] = JPEG
+    body = secure_image("http://169.254.169.254")
+    deliver(body)
+    assert not kakao.downloads and not Message.objects.get().attachments.exists()
+    assert "다시 보내 주세요" in kakao.texts()[0]  # "please send it again", in Korean
+    deliver(skill(utterance=f"{kakao.url}{FIRST}"))
+    assert Message.objects.filter(body=f"{kakao.url}{FIRST}").exists() and not kakao.downloads
+
+
+def test_kakao_away_while_fetching_leaves_the_request_for_the_retry(deliver, kakao, cdn):
+    kakao.files[FIRST] = kakao.files[SECOND] = JPEG
+    kakao.down = True
+    deliver(secure_image(cdn))
+    stored = RawInbound.objects.get()
+    assert stored.processed_at is None and not Ticket.objects.exists()
+
+
+# --- Files in agents' replies --------------------------------------------------------------------
+
+
+def test_kakao_carries_no_file_so_the_agent_is_told_before_and_the_file_shows_not_sent(
+    ticket, agent, kakao, client
+):
+    client.force_login(agent)
+    url = reverse("tickets_console:ticket", args=[ticket.reference])
+    assert "KakaoTalk carries text only" in client.get(url).content.decode()
+    upload = SimpleUploadedFile("guide.pdf", b"%PDF-1.4\n" + b"1" * 50, "application/pdf")
+    message = ticket_reply(ticket=ticket, author=agent, body="안내서입니다.", attachments=[upload])
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    assert kakao.texts() == ["안내서입니다."]
+    timeline = email_timeline_annotate(console_timeline(ticket, language="en"))
+    entry = next(e for e in timeline if e["kind"] == "message" and e["message"] == message)
+    ((_file, state),) = entry["files"]
+    assert state.state == DeliveryState.FAILED and "cannot carry" in state.reason
+    page = client.get(url).content.decode()
+    assert 'data-testid="file-delivery-reason"' in page and "cannot carry" in page

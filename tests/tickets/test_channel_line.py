@@ -7,17 +7,23 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
 import time
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from tests.tickets.line_server import FakeLine, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
+from tickets.channels.file_links import file_link
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
 from tickets.models import Attachment, Message, RawInbound, Ticket
@@ -293,3 +299,100 @@ def test_a_group_mention_gets_only_the_generic_answer_in_the_group(deliver, line
     ]
     assert not Ticket.objects.exists()
     assert RawInbound.objects.get().error == "group mention: asked to write privately"
+
+
+# --- Files in agents' replies --------------------------------------------------------------------
+
+FILES_BASE = "https://files.example.com"
+
+
+def photo_png(side: int = 800) -> bytes:
+    """A real PNG of noise, over LINE's 1 MB preview limit at 800 px."""
+    image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def file_states(ticket: Ticket, message: Message) -> list:
+    timeline = email_timeline_annotate(console_timeline(ticket, language="en"))
+    entry = next(e for e in timeline if e["kind"] == "message" and e["message"] == message)
+    return [state for _attachment, state in entry["files"]]
+
+
+def fetch(client, url: str):
+    """What LINE gets when it fetches one of our links (served by our own app)."""
+    assert url.startswith(FILES_BASE + "/channels/files/")
+    return client.get(url.removeprefix(FILES_BASE))
+
+
+@pytest.fixture
+def files_base(settings):
+    settings.CHANNEL_FILES_BASE_URL = FILES_BASE
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "files.example.com"]
+
+
+def test_an_image_is_pushed_as_an_image_message_linking_to_our_signed_file(
+    ticket, agent, line, client, files_base
+):
+    png = photo_png()
+    upload = SimpleUploadedFile("screenshot.png", png, "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="See this.", attachments=[upload])
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    assert line.texts() == ["See this."]
+    (image,) = line.images()
+    pushed = line.sent[-1]
+    assert pushed.path == "/v2/bot/message/push" and pushed.body["to"] == USER
+    assert len(pushed.retry_key) == 36 and pushed.retry_key != line.sent[0].retry_key
+    original = fetch(client, image["originalContentUrl"])
+    assert original.status_code == 200 and original["Content-Type"] == "image/png"
+    assert b"".join(original.streaming_content) == png
+    preview = fetch(client, image["previewImageUrl"])
+    small = b"".join(preview.streaming_content)
+    assert preview["Content-Type"] == "image/jpeg" and len(png) > 1_000_000 > len(small)
+    assert max(Image.open(BytesIO(small)).size) <= 480
+    assert [state.state for state in file_states(ticket, message)] == [DeliveryState.SENT]
+
+
+def test_a_file_link_expires_and_cannot_be_bent_to_another_file(
+    deliver, ticket, agent, line, client, settings, files_base
+):
+    """D4: the link names one file and lives CHANNEL_FILE_URL_MAX_AGE; a changed link, an
+    expired one, or a signed link to a file that is no reply's image: 404 alike."""
+    upload = SimpleUploadedFile("screenshot.png", photo_png(40), "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="See this.", attachments=[upload])
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    url = line.images()[0]["originalContentUrl"]
+    assert fetch(client, url).status_code == 200
+    assert fetch(client, url[:-3] + "AAA").status_code == 404
+    settings.CHANNEL_FILE_URL_MAX_AGE = 60
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        assert fetch(client, url).status_code == 404
+    line.files["354718705033693859"] = JPEG
+    deliver(webhook("image.json"))  # the customer's own image: not ours to hand out
+    customers = Attachment.objects.get(message__kind=Message.Kind.CUSTOMER)
+    assert fetch(client, file_link(customers)).status_code == 404
+
+
+def test_files_line_cannot_carry_are_failed_and_the_agent_told_before(
+    ticket, agent, line, client, files_base
+):
+    client.force_login(agent)
+    page = client.get(reverse("tickets_console:ticket", args=[ticket.reference])).content
+    assert "LINE carries JPEG and PNG images" in page.decode()
+    upload = SimpleUploadedFile("statement.pdf", PDF, "application/pdf")
+    message = ticket_reply(ticket=ticket, author=agent, body="Statement.", attachments=[upload])
+    (state,) = file_states(ticket, message)
+    assert state.state == DeliveryState.FAILED and "cannot carry" in state.reason
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    assert not line.images() and line.texts() == ["Statement."]
+
+
+def test_without_an_https_address_for_files_the_image_fails_with_the_setting_named(
+    ticket, agent, line, settings
+):
+    settings.CHANNEL_FILES_BASE_URL = "http://localhost:8000"
+    upload = SimpleUploadedFile("screenshot.png", photo_png(40), "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="See this.", attachments=[upload])
+    (state,) = file_states(ticket, message)
+    assert state.state == DeliveryState.FAILED and "CHANNEL_FILES_BASE_URL" in state.reason

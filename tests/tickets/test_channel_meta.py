@@ -11,9 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.tickets.meta_server import FakeMeta, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
@@ -34,8 +36,15 @@ SEED = (
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200
 
 
-def payload(name: str, cdn: str = "") -> dict:
-    return json.loads((DATA / name).read_text().replace("CDN/", cdn + "/cdn/"))
+def payload(name: str, cdn: str = "", *, age: timedelta = timedelta(0)) -> dict:
+    """A recorded webhook, its messages written `age` ago (Meta's `timestamp`, ms): the
+    messaging window runs from it."""
+    body = json.loads((DATA / name).read_text().replace("CDN/", cdn + "/cdn/"))
+    stamp = int((timezone.now() - age).timestamp() * 1000)
+    for entry in body.get("entry", []):
+        for event in entry.get("messaging", []):
+            event["timestamp"] = stamp
+    return body
 
 
 @pytest.fixture
@@ -340,3 +349,171 @@ def test_an_agents_reply_is_never_posted_publicly(ticket, agent, meta):
     social_outbox_deliver(outbox_id=row.pk)
     row.refresh_from_db()
     assert row.failed_at is not None and not meta.public()
+
+
+# --- Meta's messaging window ---------------------------------------------------------------------
+
+
+def send_reply(ticket, agent, body: str, **fields) -> Message:
+    """An agent's reply, and the worker's delivery of it (as the task does after commit)."""
+    message = ticket_reply(ticket=ticket, author=agent, body=body, **fields)
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    return message
+
+
+def reply_entry(ticket: Ticket, message: Message, language: str = "en") -> dict:
+    with translation.override(language):
+        timeline = email_timeline_annotate(console_timeline(ticket, language=language))
+    return next(e for e in timeline if e["kind"] == "message" and e["message"] == message)
+
+
+def test_within_24_hours_a_reply_is_a_standard_response(ticket, agent, meta):
+    send_reply(ticket, agent, "We found your withdrawal.")
+    assert meta.sent[0].body["messaging_type"] == "RESPONSE" and "tag" not in meta.sent[0].body
+
+
+def test_after_24_hours_an_agents_reply_goes_with_the_human_agent_tag(ticket, agent, meta):
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        message = send_reply(ticket, agent, "Sorry for the wait: it is credited now.")
+    (sent,) = meta.sent
+    assert sent.body["messaging_type"] == "MESSAGE_TAG" and sent.body["tag"] == "HUMAN_AGENT"
+    assert meta.texts() == ["Sorry for the wait: it is credited now."]
+    assert reply_state(ticket, message) == DeliveryState.SENT
+
+
+def test_after_7_days_meta_is_not_called_and_the_agent_reads_why(ticket, agent, meta):
+    """Beyond Meta's 7 days nothing is sent; the reply fails with a translated reason that
+    points to another channel, and its file fails with it."""
+    upload = SimpleUploadedFile("receipt.png", PNG, "image/png")
+    with time_machine.travel(timezone.now() + timedelta(days=8), tick=False):
+        message = send_reply(ticket, agent, "Are you still there?", attachments=[upload])
+    assert not meta.sent
+    entry = reply_entry(ticket, message)
+    assert entry["delivery"] == DeliveryState.FAILED
+    assert "more than 7 days ago" in entry["delivery_reason"]
+    assert "another way" in entry["delivery_reason"]
+    ((_file, state),) = entry["files"]
+    assert state.state == DeliveryState.FAILED and "7 days" in state.reason
+    korean = reply_entry(ticket, message, "ko")
+    assert "7일" in korean["delivery_reason"]
+
+
+def test_the_window_runs_from_metas_time_of_the_customers_message(deliver, agent, meta):
+    """A message Meta delivered late (it retries for hours) opens no new window: written 8
+    days ago by Meta's clock, it is 8 days old whenever it reaches us."""
+    deliver(payload("messenger_text.json", age=timedelta(days=8)))
+    message = send_reply(Ticket.objects.get(), agent, "Hello?")
+    assert not meta.sent and reply_state(message.ticket, message) == DeliveryState.FAILED
+
+
+def test_metas_own_window_refusal_fails_the_reply_with_the_reason(ticket, agent, meta):
+    error = {
+        "message": "(#10) This message is sent outside of allowed window.",
+        "type": "OAuthException",
+        "code": 10,
+        "error_subcode": 2018278,
+        "fbtrace_id": "AbCdEfGh124",
+    }
+    meta.queued.append((400, {"error": error}, {}))
+    message = send_reply(ticket, agent, "Hello?")
+    assert "7 days" in reply_entry(ticket, message)["delivery_reason"]
+
+
+def test_the_console_warns_before_a_reply_outside_the_windows(ticket, agent, client):
+    client.force_login(agent)
+    url = reverse("tickets_console:ticket", args=[ticket.reference])
+    assert "human agent tag" not in client.get(url).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        assert "human agent tag" in client.get(url).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=8), tick=False):
+        page = client.get(url).content.decode()
+    assert "will not take a reply now" in page
+
+
+# --- Files in agents' replies --------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n" + b"1" * 64
+
+
+def test_a_replys_files_are_uploaded_with_the_send_api_after_its_text(ticket, agent, meta):
+    files = [
+        SimpleUploadedFile("receipt.png", PNG, "image/png"),
+        SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
+    ]
+    message = send_reply(ticket, agent, "Here are your documents.", attachments=files)
+    assert meta.texts() == ["Here are your documents."]
+    image, document = meta.uploads()
+    assert image.path == document.path == "/v21.0/me/messages"
+    assert image.body == {
+        "recipient": {"id": PSID},
+        "messaging_type": "RESPONSE",
+        "message": {"attachment": {"type": "image", "payload": {"is_reusable": False}}},
+    }
+    assert image.files["filedata"] == ("receipt.png", "image/png", PNG)
+    assert document.body["message"]["attachment"]["type"] == "file"
+    assert document.files["filedata"][:2] == ("statement.pdf", "application/pdf")
+    states = [state.state for _file, state in reply_entry(ticket, message)["files"]]
+    assert states == [DeliveryState.SENT, DeliveryState.SENT]
+
+
+def test_a_file_after_24_hours_carries_the_human_agent_tag(ticket, agent, meta):
+    upload = SimpleUploadedFile("receipt.png", PNG, "image/png")
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        send_reply(ticket, agent, "Here it is.", attachments=[upload])
+    (image,) = meta.uploads()
+    assert image.body["messaging_type"] == "MESSAGE_TAG" and image.body["tag"] == "HUMAN_AGENT"
+
+
+def test_a_rate_limit_on_a_file_waits_then_sends_it_once(ticket, agent, meta):
+    """I7: the text went, the file met Meta's limit: the file is pending (the text stays
+    sent), then the sweep sends the file alone."""
+    upload = SimpleUploadedFile("receipt.png", PNG, "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="One moment.", attachments=[upload])
+    row = SocialOutbox.objects.get(message=message)
+    meta.queued.append((200, {"recipient_id": PSID, "message_id": "m_text"}, {}))
+    meta.rate_limit_next(retry_after=7)
+    social_outbox_deliver(outbox_id=row.pk)
+    ((_file, state),) = reply_entry(ticket, message)["files"]
+    assert state.state == DeliveryState.PENDING
+    social_outbox_sweep(now=timezone.now() + timedelta(seconds=8))
+    ((_file, state),) = reply_entry(ticket, message)["files"]
+    assert state.state == DeliveryState.SENT
+    assert meta.texts() == ["One moment."] and len(meta.uploads()) == 2  # refused, then taken
+
+
+def test_a_file_meta_refuses_fails_alone_with_metas_words(ticket, agent, meta):
+    files = [
+        SimpleUploadedFile("receipt.png", PNG, "image/png"),
+        SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
+    ]
+    message = ticket_reply(ticket=ticket, author=agent, body="Two files.", attachments=files)
+    meta.queued.append((200, {"recipient_id": PSID, "message_id": "m_text"}, {}))
+    error = {"message": "(#100) Upload attachment failure.", "type": "OAuthException", "code": 100}
+    meta.queued.append((400, {"error": error}, {}))
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    entry = reply_entry(ticket, message)
+    (_png, refused), (_pdf, sent) = entry["files"]
+    assert refused.state == DeliveryState.FAILED and "Upload attachment failure" in refused.reason
+    assert sent.state == DeliveryState.SENT and entry["delivery"] == DeliveryState.SENT
+
+
+def test_instagram_files_it_cannot_carry_are_failed_before_any_call(
+    deliver, instagram, agent, meta, client
+):
+    deliver(payload("instagram_text.json"), account=instagram)
+    ticket = Ticket.objects.get()
+    files = [
+        SimpleUploadedFile("notes.txt", b"my order numbers", "text/plain"),
+        SimpleUploadedFile("receipt.png", PNG, "image/png"),
+    ]
+    message = ticket_reply(ticket=ticket, author=agent, body="Files.", attachments=files)
+    (_txt, not_carried), (_png, queued) = reply_entry(ticket, message)["files"]
+    assert not_carried.state == DeliveryState.FAILED and "cannot carry" in not_carried.reason
+    assert queued.state == DeliveryState.QUEUED
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    assert [s.files["filedata"][0] for s in meta.uploads()] == ["receipt.png"]
+    client.force_login(agent)
+    page = client.get(reverse("tickets_console:ticket", args=[ticket.reference])).content.decode()
+    assert "Instagram carries PNG, JPEG and GIF images" in page  # told before sending
+    assert page.count('data-testid="file-delivery"') == 2

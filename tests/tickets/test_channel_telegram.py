@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -388,15 +389,101 @@ def test_a_chat_that_blocked_the_bot_marks_the_reply_failed(ticket, agent, teleg
 
 
 def test_a_long_reply_with_a_file_is_sent_in_parts_in_order(ticket, agent, telegram):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("guide.pdf", b"%PDF-1.4\n" + b"1" * 50, "application/pdf")
+    upload = SimpleUploadedFile("guide.pdf", PDF, "application/pdf")
     text = "a" * 5000
     message = ticket_reply(ticket=ticket, author=agent, body=text, attachments=[upload])
     telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
     methods = [c.method for c in telegram.calls if c.method.startswith("send")]
     assert methods == ["sendMessage", "sendMessage", "sendDocument"]
     assert telegram.sent("sendDocument")[0].files["document"][0] == "guide.pdf"
+
+
+# --- Files in agents' replies --------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n" + b"1" * 50
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def file_states(ticket: Ticket, message: Message) -> list:
+    timeline = email_timeline_annotate(console_timeline(ticket, language="en"))
+    entry = next(e for e in timeline if e["kind"] == "message" and e["message"] == message)
+    return [(attachment.filename, state) for attachment, state in entry["files"]]
+
+
+def test_an_image_goes_as_a_photo_and_a_pdf_as_a_document_each_with_its_state(
+    ticket, agent, telegram
+):
+    files = [
+        SimpleUploadedFile("screenshot.png", PNG, "image/png"),
+        SimpleUploadedFile("guide.pdf", PDF, "application/pdf"),
+    ]
+    message = ticket_reply(ticket=ticket, author=agent, body="See these.", attachments=files)
+    assert [s.state for _n, s in file_states(ticket, message)] == [DeliveryState.QUEUED] * 2
+    telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    methods = [c.method for c in telegram.calls if c.method.startswith("send")]
+    assert methods == ["sendMessage", "sendPhoto", "sendDocument"]
+    (photo,) = telegram.sent("sendPhoto")
+    assert photo.data["chat_id"] == "601234568" and photo.files["photo"] == ("screenshot.png", PNG)
+    assert [s.state for _n, s in file_states(ticket, message)] == [DeliveryState.SENT] * 2
+
+
+def test_a_photo_telegram_will_not_take_as_a_photo_goes_as_a_document(ticket, agent, telegram):
+    upload = SimpleUploadedFile("wide.png", PNG, "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="Wide.", attachments=[upload])
+    telegram.queued.append((200, {"ok": True, "result": {"message_id": 7}}))  # the text
+    description = "Bad Request: PHOTO_INVALID_DIMENSIONS"
+    refused = {"ok": False, "error_code": 400, "description": description}
+    telegram.queued.append((400, refused))
+    telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    assert telegram.sent("sendDocument")[0].files["document"][0] == "wide.png"
+    assert file_states(ticket, message)[0][1].state == DeliveryState.SENT
+
+
+def test_a_429_on_a_file_leaves_it_pending_then_it_is_sent_once(ticket, agent, telegram):
+    """I7: the text went, then Telegram's limit: the file waits (pending), the text is not
+    sent again, and the file goes once when its turn comes."""
+    upload = SimpleUploadedFile("guide.pdf", PDF, "application/pdf")
+    message = ticket_reply(ticket=ticket, author=agent, body="The guide.", attachments=[upload])
+    row = TelegramOutbox.objects.get(message=message)
+    telegram.queued.append((200, {"ok": True, "result": {"message_id": 7}}))
+    telegram.refuse_next(retry_after=3)
+    telegram_outbox_deliver(outbox_id=row.pk)
+    assert file_states(ticket, message)[0][1].state == DeliveryState.PENDING
+    assert reply_state(ticket, message) == DeliveryState.PENDING
+    telegram_outbox_sweep(now=timezone.now() + timedelta(seconds=4))
+    assert file_states(ticket, message)[0][1].state == DeliveryState.SENT
+    assert [c.method for c in telegram.calls if c.method.startswith("send")] == [
+        "sendMessage", "sendDocument", "sendDocument"
+    ]  # fmt: skip
+
+
+def test_a_file_telegram_refuses_fails_alone_with_telegrams_words(ticket, agent, telegram):
+    files = [
+        SimpleUploadedFile("guide.pdf", PDF, "application/pdf"),
+        SimpleUploadedFile("notes.txt", b"order 1234", "text/plain"),
+    ]
+    message = ticket_reply(ticket=ticket, author=agent, body="Two files.", attachments=files)
+    telegram.queued.append((200, {"ok": True, "result": {"message_id": 7}}))
+    too_big = {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"}
+    telegram.queued.append((400, too_big))
+    telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    (_pdf, refused), (_txt, sent) = file_states(ticket, message)
+    assert refused.state == DeliveryState.FAILED and "file is too big" in refused.reason
+    assert sent.state == DeliveryState.SENT
+    assert reply_state(ticket, message) == DeliveryState.SENT
+
+
+def test_a_refused_reply_fails_its_files_with_the_same_reason(ticket, agent, telegram):
+    upload = SimpleUploadedFile("guide.pdf", PDF, "application/pdf")
+    message = ticket_reply(ticket=ticket, author=agent, body="Hello?", attachments=[upload])
+    body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+    telegram.queued.append((403, body))
+    telegram_outbox_deliver(outbox_id=TelegramOutbox.objects.get(message=message).pk)
+    timeline = email_timeline_annotate(console_timeline(ticket, language="en"))
+    entry = next(e for e in timeline if e["kind"] == "message" and e["message"] == message)
+    assert "bot was blocked by the user" in entry["delivery_reason"]
+    assert "bot was blocked" in file_states(ticket, message)[0][1].reason
+    assert not telegram.sent("sendDocument")
 
 
 # --- Telegram's limits ---------------------------------------------------------------------------

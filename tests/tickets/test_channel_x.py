@@ -12,10 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.x_server import FakeX, without_code
+from tests.tickets.x_server import MEDIA_ID, FakeX, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -272,3 +273,67 @@ def test_x_down_leaves_the_reply_pending_then_sent_once(ticket, agent, x):
     social_outbox_sweep(now=timezone.now() + timedelta(minutes=2))
     assert reply_state(ticket, message) == DeliveryState.SENT
     assert x.dms() == ["Checking."]
+
+
+# --- Files in agents' replies --------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def file_states(ticket: Ticket, message: Message) -> list:
+    timeline = email_timeline_annotate(console_timeline(ticket, language="en"))
+    entry = next(e for e in timeline if e["kind"] == "message" and e["message"] == message)
+    return [state for _attachment, state in entry["files"]]
+
+
+def test_an_image_is_uploaded_then_sent_in_a_direct_message_with_its_media_id(ticket, agent, x):
+    upload = SimpleUploadedFile("screenshot.png", PNG, "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="Look at this.", attachments=[upload])
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    assert x.dms() == ["Look at this."]
+    (uploaded,) = x.uploads()
+    assert uploaded.authorization == f"Bearer {USER_TOKEN}"
+    assert uploaded.body == {"media_category": "dm_image", "media_type": "image/png"}
+    assert uploaded.files["media"] == ("screenshot.png", "image/png", PNG)
+    dm = x.sent[-1]
+    assert dm.path == f"/2/dm_conversations/with/{CUSTOMER}/messages"
+    assert dm.body == {"attachments": [{"media_id": MEDIA_ID}]}
+    assert [state.state for state in file_states(ticket, message)] == [DeliveryState.SENT]
+
+
+def test_a_dm_that_failed_after_the_upload_reuses_the_media_id(ticket, agent, x):
+    """I7: X away between the upload and the direct message: the file waits (pending) and
+    its retry sends the message without uploading the file again."""
+    upload = SimpleUploadedFile("screenshot.png", PNG, "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="Look.", attachments=[upload])
+    row = SocialOutbox.objects.get(message=message)
+    dm_answer = {"data": {"dm_conversation_id": "3001969357-4337869213", "dm_event_id": "1"}}
+    upload_answer = {"data": {"id": MEDIA_ID, "media_key": f"3_{MEDIA_ID}", "size": len(PNG)}}
+    x.queued += [(201, dm_answer, {}), (200, upload_answer, {})]
+    x.queued.append((503, {"title": "Service Unavailable", "status": 503}, {}))
+    social_outbox_deliver(outbox_id=row.pk)
+    assert [state.state for state in file_states(ticket, message)] == [DeliveryState.PENDING]
+    social_outbox_sweep(now=timezone.now() + timedelta(minutes=1))
+    assert not x.uploads() and x.dm_media() == [MEDIA_ID]  # one upload (queued), one DM
+    assert [state.state for state in file_states(ticket, message)] == [DeliveryState.SENT]
+
+
+def test_files_x_cannot_carry_are_failed_at_once_and_never_sent(ticket, agent, x):
+    files = [
+        SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n" + b"1" * 64, "application/pdf"),
+        SimpleUploadedFile("screenshot.png", PNG, "image/png"),
+    ]
+    message = ticket_reply(ticket=ticket, author=agent, body="Two.", attachments=files)
+    pdf, png = file_states(ticket, message)
+    assert pdf.state == DeliveryState.FAILED and pdf.reason.startswith("this channel cannot")
+    assert png.state == DeliveryState.QUEUED
+    social_outbox_deliver(outbox_id=SocialOutbox.objects.get(message=message).pk)
+    assert [u.files["media"][0] for u in x.uploads()] == ["screenshot.png"]
+
+
+def test_an_image_over_xs_5_mb_is_not_uploaded(ticket, agent, x, settings):
+    big = PNG + b"\x00" * (5 * 1024 * 1024)
+    upload = SimpleUploadedFile("huge.png", big, "image/png")
+    message = ticket_reply(ticket=ticket, author=agent, body="Big.", attachments=[upload])
+    (state,) = file_states(ticket, message)
+    assert state.state == DeliveryState.FAILED and "larger than this channel takes" in state.reason

@@ -1,14 +1,19 @@
 """X's servers, stood in for by a local HTTP server speaking the X API's formats
 (https://docs.x.com/x-api): `{"data": {"dm_conversation_id", "dm_event_id"}}` for a direct
 message, `{"data": {"id", "text"}}` for a post, `{"title": "Too Many Requests", "detail": …,
-"status": 429}` with `x-rate-limit-reset`, and direct messages' media under /1.1/ton/. The only
-thing the X tests mock."""
+"status": 429}` with `x-rate-limit-reset`, a media upload (`POST /2/media/upload`, form data)
+answered `{"data": {"id", "media_key", "size", "expires_after_secs", "image"}}`, and direct
+messages' media under /1.1/ton/. The only thing the X tests mock."""
 
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.tickets.meta_server import parse_form
+
+MEDIA_ID = "1880028106020515840"
 
 VERIFICATION_LINE = re.compile(r"\n\n[^\n]*[A-Z2-9]{4}-[A-Z2-9]{4}$")
 
@@ -23,6 +28,7 @@ class Sent:
     path: str
     authorization: str
     body: dict
+    files: dict = field(default_factory=dict)  # name -> (file name, content type, bytes)
 
 
 class FakeX:
@@ -51,7 +57,19 @@ class FakeX:
         return [
             without_code(s.body["text"])
             for s in self.sent
+            if s.path.startswith("/2/dm_conversations/") and "text" in s.body
+        ]
+
+    def uploads(self) -> list[Sent]:
+        return [s for s in self.sent if s.path == "/2/media/upload"]
+
+    def dm_media(self) -> list[str]:
+        """The media ids of the direct messages that carried a file."""
+        return [
+            a["media_id"]
+            for s in self.sent
             if s.path.startswith("/2/dm_conversations/")
+            for a in s.body.get("attachments", [])
         ]
 
     def posts(self) -> list[Sent]:
@@ -66,12 +84,24 @@ class FakeX:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw, kind = self.rfile.read(length), self.headers.get("Content-Type", "")
+                files = {}
+                if kind.startswith("multipart/form-data"):
+                    body, files = parse_form(kind, raw)
+                else:
+                    body = json.loads(raw or b"{}")
                 if fake.down:
                     return self._reply(503, {"title": "Service Unavailable", "status": 503})
                 if fake.queued:
                     return self._reply(*fake.queued.pop(0))
-                fake.sent.append(Sent(self.path, self.headers.get("Authorization", ""), body))
+                authorization = self.headers.get("Authorization", "")
+                fake.sent.append(Sent(self.path, authorization, body, files))
+                if self.path == "/2/media/upload":
+                    size = len(files.get("media", ("", "", b""))[2])
+                    image = {"image_type": body.get("media_type"), "w": 1, "h": 1}
+                    data = {"id": MEDIA_ID, "media_key": f"3_{MEDIA_ID}", "size": size}
+                    data |= {"expires_after_secs": 86400, "image": image}
+                    return self._reply(200, {"data": data})
                 if self.path == "/2/tweets":
                     return self._reply(201, {"data": {"id": "1865291003918179999", **body}})
                 data = {"dm_conversation_id": "3001969357-4337869213", "dm_event_id": "1"}

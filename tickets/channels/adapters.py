@@ -60,6 +60,9 @@ class ChannelAdapter(Protocol):
     # `accepted(account, *, body, repeated)` is the provider's own answer for a stored body;
     # `unauthorized()` is its own refusal (a WebhookRefused) of a request it cannot trust; and
     # `verify` may raise WebhookRefused for a refusal with its own status and code.
+    # Optional: `delivery_reasons(messages)`, why each failed reply failed (for the agent);
+    # `reply_notices(ticket)`, what the agent must know before answering on the channel
+    # (which files it carries, Meta's messaging window).
 
 
 class ChatBridge(Protocol):
@@ -96,6 +99,14 @@ def adapter_for(channel: str) -> ChannelAdapter | None:
 
 def adapters() -> list[ChannelAdapter]:
     return [adapter for _name, adapter in sorted(_adapters.items())]
+
+
+def channel_reply_notices(ticket: Ticket) -> list[str]:
+    """What the console tells the agent above the reply box of a ticket from a chat channel."""
+    adapter = adapter_for(ticket.channel)
+    if adapter is None or not hasattr(adapter, "reply_notices"):
+        return []
+    return adapter.reply_notices(ticket)
 
 
 def register_chat_bridge(channel: str, bridge: ChatBridge) -> None:

@@ -154,17 +154,28 @@ SENDER_WARNINGS = {
 
 def email_timeline_annotate(timeline: list[dict]) -> list[dict]:
     """Put on each message entry of the console's timeline its delivery state (a reply's
-    email, `entry["delivery"]`) and what the agent must be warned of (`entry["warnings"]`)."""
+    email, `entry["delivery"]`, and why it failed, `entry["delivery_reason"]`), each of its
+    files with the file's own state on a chat channel (`entry["files"]`: (attachment,
+    tickets.channels.reply_files.Delivery or None) pairs), and what the agent must be warned
+    of (`entry["warnings"]`)."""
     from tickets.channels.adapters import adapters
+    from tickets.channels.reply_files import file_deliveries
 
     messages = [entry["message"] for entry in timeline if entry["kind"] == "message"]
     states = email_deliveries(messages)
+    reasons: dict[int, str] = {}
     for adapter in adapters():  # replies sent through a chat channel's outbox (Telegram)
         states.update(adapter.deliveries(messages))
+        if hasattr(adapter, "delivery_reasons"):
+            reasons.update(adapter.delivery_reasons(messages))
+    files = file_deliveries(messages)
     for entry in timeline:
         if entry["kind"] == "message":
-            entry["delivery"] = states.get(entry["message"].pk)
-            entry["warnings"] = email_sender_warnings(entry["message"])
+            message = entry["message"]
+            entry["delivery"] = states.get(message.pk)
+            entry["delivery_reason"] = reasons.get(message.pk, "")
+            entry["files"] = [(file, files.get(file.pk)) for file in message.attachments.all()]
+            entry["warnings"] = email_sender_warnings(message)
     return timeline
 
 

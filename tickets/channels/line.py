@@ -25,6 +25,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from support.text import (
     cut_customer_text,
@@ -34,7 +35,9 @@ from support.text import (
 )
 from tickets.channels import line_api
 from tickets.channels.adapters import register_adapter
+from tickets.channels.file_links import files_base_https
 from tickets.channels.meta import refused_text
+from tickets.channels.reply_files import file_rule
 from tickets.channels.social_common import (
     SocialError,
     SocialRefused,
@@ -51,6 +54,7 @@ from tickets.channels.social_outbound import (
     social_recipient,
 )
 from tickets.errors import AttachmentTypeRefused
+from tickets.file_delivery_models import DeliveryFailure
 from tickets.models import Channel, RawInbound, Ticket
 from tickets.social_models import SocialAccount
 
@@ -325,5 +329,23 @@ def fetch_file(account: SocialAccount, message: dict, prepared: Prepared) -> Non
     prepared.attachments.setdefault(message_id, []).append(upload)
 
 
-register_sender(SocialAccount.Kind.LINE, line_api.send_text, part_chars=line_api.TEXT_PART)
+def line_carries(content_type: str, size: int) -> str:
+    """LINE's image messages: JPEG or PNG up to 10 MB, fetched from our https links."""
+    found = file_rule(line_api.IMAGE_TYPES, line_api.IMAGE_MAX)(content_type, size)
+    if not found and not files_base_https():
+        return DeliveryFailure.NO_PUBLIC_URL
+    return found
+
+
+register_sender(
+    SocialAccount.Kind.LINE,
+    line_api.send_text,
+    part_chars=line_api.TEXT_PART,
+    send_file=line_api.send_file,
+    carries=line_carries,
+    files_note=gettext_lazy(
+        "LINE carries JPEG and PNG images up to 10 MB: other files you attach stay on the "
+        "ticket and are shown as not sent."
+    ),
+)
 register_adapter(LineAdapter())

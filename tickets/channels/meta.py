@@ -12,19 +12,26 @@ Instagram"): Meta's webhooks for a page or an Instagram account, posted to
 
 Replay: Meta signs no time and retries a failed delivery for hours on purpose, so an event's
 age refuses nothing; the body counts once by its hash and each message once by its `mid`.
+
+Meta's messaging window: a standard reply only within 24 hours of the customer's last message;
+an agent's reply up to 7 days after it with `messaging_type: MESSAGE_TAG, tag: HUMAN_AGENT`;
+after that nothing is sent and the reply fails with the reason the agent reads. The window is
+judged when each piece is sent (the customer may write again while a reply waits).
 """
 
 import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from support.text import (
     cut_customer_text,
@@ -34,11 +41,13 @@ from support.text import (
 )
 from tickets.channels import meta_api
 from tickets.channels.adapters import register_adapter
+from tickets.channels.reply_files import file_rule
 from tickets.channels.social_common import (
     SocialError,
     SocialRefused,
     SocialRetryAfter,
     SocialUnavailable,
+    SocialWindowClosed,
     download,
     social_customer,
 )
@@ -50,8 +59,9 @@ from tickets.channels.social_outbound import (
     social_recipient,
 )
 from tickets.errors import AttachmentTypeRefused
-from tickets.models import Channel, RawInbound, Ticket
-from tickets.social_models import SocialAccount
+from tickets.file_delivery_models import FileDelivery
+from tickets.models import Channel, Message, RawInbound, Ticket
+from tickets.social_models import SocialAccount, SocialOutbox
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 OBJECTS = {SocialAccount.Kind.MESSENGER: "page", SocialAccount.Kind.INSTAGRAM: "instagram"}
@@ -59,6 +69,9 @@ PREFIXES = {SocialAccount.Kind.MESSENGER: "messenger", SocialAccount.Kind.INSTAG
 FILE_TYPES = ("image", "file", "audio", "video")
 MAX_TEXT_CHARS = 4000
 OTHER_EVENTS = ("delivery", "read", "postback", "reaction", "referral", "optin", "account_linking")
+STANDARD_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+HUMAN_AGENT = {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
 
 
 @dataclass
@@ -175,6 +188,20 @@ class MetaAdapter(SocialReplies):
                 fetch_files(message, prepared)
         return prepared
 
+    def reply_notices(self, ticket) -> list[str]:
+        """Which files go, and, outside the 24 hours, how (or whether) the reply goes."""
+        notices = super().reply_notices(ticket)
+        found = self.recipient(ticket.external_conversation)
+        last = last_customer_message_at(*found) if found else None
+        if last is None:
+            return notices
+        since = timezone.now() - last
+        if since > HUMAN_AGENT_WINDOW:
+            notices.append(str(WINDOW_CLOSED_NOTICE))
+        elif since > STANDARD_WINDOW:
+            notices.append(str(HUMAN_AGENT_NOTICE))
+        return notices
+
     def process(
         self, stored: RawInbound, payload: bytes, prepared: Prepared
     ) -> tuple[Ticket | None, str]:
@@ -223,7 +250,7 @@ def _to_ticket(account, event, message, prepared) -> Ticket:
         external_id=external_id,
         conversation_id=f"meta:{account.pk}:{sender}",
         team_id=account.team_id,
-        metadata=_metadata(account, sender, refused),
+        metadata=_metadata(account, event, refused),
         acknowledge=False,  # the customer is on Messenger or Instagram, not at an email address
     )
     ticket = intake_message(inbound, customer=customer)
@@ -260,8 +287,13 @@ def _public_mention(account: SocialAccount, change: dict) -> str:
     return "mention: asked to write a private message"
 
 
-def _metadata(account: SocialAccount, sender: str, refused: list) -> dict:
+def _metadata(account: SocialAccount, event: dict, refused: list) -> dict:
+    """What the console shows of the conversation, and when Meta says the customer wrote
+    (`timestamp`, ms: Meta's messaging window runs from it)."""
+    sender = str(event["sender"]["id"])
     data = {"meta": {"account": account.name, "kind": account.kind, "user_id": sender}}
+    if isinstance(event.get("timestamp"), int):
+        data["meta"]["timestamp"] = event["timestamp"]
     if refused:
         data["dropped_attachments"] = [name for name, _why in refused]
     return data
@@ -334,6 +366,108 @@ def fetch_files(message: dict, prepared: Prepared) -> None:
         prepared.attachments.setdefault(mid, []).append(upload)
 
 
-register_sender(SocialAccount.Kind.MESSENGER, meta_api.send_text, part_chars=meta_api.TEXT_PART)
-register_sender(SocialAccount.Kind.INSTAGRAM, meta_api.send_text, part_chars=meta_api.TEXT_PART)
+# --- Meta's messaging window ----------------------------------------------------------------------
+
+HUMAN_AGENT_NOTICE = gettext_lazy(
+    "The customer last wrote more than 24 hours ago: your reply goes with Meta's human agent "
+    "tag, which Meta allows up to 7 days after their last message."
+)
+WINDOW_CLOSED_NOTICE = gettext_lazy(
+    "The customer last wrote more than 7 days ago: Messenger and Instagram will not take a "
+    "reply now. Reach them another way (email or phone, if we have them), or wait for them to "
+    "write again."
+)
+
+
+def last_customer_message_at(account: SocialAccount, recipient: str) -> datetime | None:
+    """When the customer of the conversation last wrote to the account: Meta's time of the
+    message when we have it (a webhook Meta delivered late is no later message), else ours."""
+    found = (
+        Message.objects.filter(
+            kind=Message.Kind.CUSTOMER,
+            ticket__channel=Channel.FACEBOOK,
+            ticket__external_conversation=f"meta:{account.pk}:{recipient}",
+        )
+        .order_by("-created_at")
+        .values_list("created_at", "metadata")
+        .first()
+    )
+    if found is None:
+        return None
+    created_at, metadata = found
+    stamp = ((metadata or {}).get("meta") or {}).get("timestamp")
+    if isinstance(stamp, int) and stamp > 0:
+        return min(created_at, datetime.fromtimestamp(stamp / 1000, tz=UTC))
+    return created_at
+
+
+def messaging(row: SocialOutbox) -> dict:
+    """How a private message may go now: a standard response within 24 hours of the
+    customer's last message; an agent's reply with the human-agent tag within 7 days;
+    otherwise SocialWindowClosed, and nothing is sent. A notice of ours (no agent's message:
+    a refused file, the security notice, a link code's answer) is written while the customer's
+    message is read, so its own time counts as theirs (a link code makes no ticket message)."""
+    last = last_customer_message_at(row.account, row.recipient)
+    if row.message_id is None:
+        last = max(last, row.created_at) if last is not None else row.created_at
+    since = timezone.now() - last if last is not None else None
+    if since is not None and since <= STANDARD_WINDOW:
+        return meta_api.RESPONSE
+    if since is not None and since <= HUMAN_AGENT_WINDOW and row.message_id is not None:
+        return HUMAN_AGENT
+    raise SocialWindowClosed("not sent: the customer last wrote more than 7 days ago")
+
+
+def send_text(row: SocialOutbox, text: str) -> None:
+    if meta_api.is_public(row):
+        meta_api.send_text(row, text)
+    else:
+        meta_api.send_text(row, text, messaging=messaging(row))
+
+
+def send_file(row: SocialOutbox, delivery: FileDelivery, content: bytes) -> str:
+    return meta_api.send_file(row, delivery, content, messaging=messaging(row))
+
+
+MB = 1000 * 1000
+INSTAGRAM_IMAGES = file_rule(meta_api.IMAGE_TYPES, 8 * MB)
+INSTAGRAM_PDF = file_rule(("application/pdf",), 25 * MB)
+
+
+def instagram_carries(content_type: str, size: int) -> str:
+    """Instagram's Send API: PNG, JPEG and GIF images up to 8 MB, PDF files up to 25 MB."""
+    rule = INSTAGRAM_PDF if content_type == "application/pdf" else INSTAGRAM_IMAGES
+    return rule(content_type, size)
+
+
+register_sender(
+    SocialAccount.Kind.MESSENGER,
+    send_text,
+    part_chars=meta_api.TEXT_PART,
+    send_file=send_file,
+    carries=file_rule(
+        (
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "application/pdf",
+            "audio/ogg",
+            "text/plain",
+        ),
+        25 * MB,
+    ),  # fmt: skip
+    files_note=gettext_lazy("Files you attach are sent on Messenger after your text."),
+)
+register_sender(
+    SocialAccount.Kind.INSTAGRAM,
+    send_text,
+    part_chars=meta_api.TEXT_PART,
+    send_file=send_file,
+    carries=instagram_carries,
+    files_note=gettext_lazy(
+        "Instagram carries PNG, JPEG and GIF images up to 8 MB and PDF files up to 25 MB: other "
+        "files you attach stay on the ticket and are shown as not sent."
+    ),
+)
 register_adapter(MetaAdapter())

@@ -5,8 +5,15 @@ META_FILE_HOSTS (Meta's CDNs), never following a redirect.
 
 Graph errors (https://developers.facebook.com/docs/graph-api/guides/error-handling) come back
 as `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`; codes 4, 17, 32 and
-613 are rate limits: we wait (the Retry-After header when there is one, else a minute).
+613 are rate limits: we wait (the Retry-After header when there is one, else a minute); code 10
+with subcode 2018278 is a message outside the allowed window.
+
+A file of an agent's reply is uploaded with the message that carries it: the Send API as form
+data, `recipient`, `messaging_type` (and `tag`), `message` `{"attachment": {"type": "image" |
+"file", "payload": {"is_reusable": false}}}` and the bytes as `filedata`.
 """
+
+import json
 
 import requests
 from django.conf import settings
@@ -16,14 +23,19 @@ from tickets.channels.social_common import (
     SocialRefused,
     SocialRetryAfter,
     SocialUnavailable,
+    SocialWindowClosed,
     secret_open,
 )
+from tickets.file_delivery_models import FileDelivery
 from tickets.social_models import SocialAccount, SocialOutbox
 
 RATE_LIMIT_CODES = {4, 17, 32, 613}
 RATE_LIMIT_WAIT = 60  # seconds, when Meta gives no Retry-After
 TEXT_PART = 2000  # the Send API's limit for a text message
 PUBLIC_KINDS = ("comment", "post", "igmention")  # outbox recipients answered in public
+WINDOW_CLOSED = (10, 2018278)  # (code, error_subcode): outside the allowed messaging window
+RESPONSE = {"messaging_type": "RESPONSE"}
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")  # sent as "image"; others as "file"
 
 
 def graph_base() -> str:
@@ -47,30 +59,56 @@ def public_target(row: SocialOutbox, text: str) -> tuple[str, dict]:
     raise SocialRefused("not a public target")
 
 
-def send_text(row: SocialOutbox, text: str) -> None:
-    """One text message to the customer (a PSID or an Instagram-scoped id) as a response, or
-    the one public answer to a mention (a row the adapter wrote for it, never an agent's)."""
-    if row.recipient.partition(":")[0] in PUBLIC_KINDS:
+def is_public(row: SocialOutbox) -> bool:
+    return row.recipient.partition(":")[0] in PUBLIC_KINDS
+
+
+def send_text(row: SocialOutbox, text: str, *, messaging: dict = RESPONSE) -> None:
+    """One text message to the customer (a PSID or an Instagram-scoped id), sent as
+    `messaging` says (a response, or with the human-agent tag), or the one public answer to a
+    mention (a row the adapter wrote for it, never an agent's)."""
+    if is_public(row):
         path, body = public_target(row, text)
     else:
         path = "/me/messages"
-        body = {
-            "recipient": {"id": row.recipient},
-            "messaging_type": "RESPONSE",
-            "message": {"text": text},
-        }
+        body = {"recipient": {"id": row.recipient}, **messaging, "message": {"text": text}}
+    _post(row, path, json=body)
+
+
+def send_file(row: SocialOutbox, delivery: FileDelivery, content: bytes, *, messaging: dict) -> str:
+    """One file of an agent's reply, uploaded with the message that carries it; Meta's
+    message id."""
+    attachment = delivery.attachment
+    kind = "image" if attachment.content_type in IMAGE_TYPES else "file"
+    message = {"attachment": {"type": kind, "payload": {"is_reusable": False}}}
+    fields = {"recipient": {"id": row.recipient}, **messaging, "message": message}
+    response = _post(
+        row,
+        "/me/messages",
+        data={name: v if isinstance(v, str) else json.dumps(v) for name, v in fields.items()},
+        files={"filedata": (attachment.filename, content, attachment.content_type)},
+    )
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = {}
+    return str(answer.get("message_id", "")) if isinstance(answer, dict) else ""
+
+
+def _post(row: SocialOutbox, path: str, **body) -> requests.Response:
     token = secret_open(row.account.token_sealed)
     try:
         response = requests.post(
             f"{graph_base()}{path}",
             params={"access_token": token},
-            json=body,
             timeout=TIMEOUTS,
             allow_redirects=False,
+            **body,
         )
     except requests.RequestException as error:
         raise SocialUnavailable(f"send: {type(error).__name__}") from None
     _check(response)
+    return response
 
 
 def _check(response: requests.Response) -> None:
@@ -83,6 +121,8 @@ def _check(response: requests.Response) -> None:
     description = f"{response.status_code} {error.get('code', '')} {error.get('message', '')}"
     if response.status_code == 429 or error.get("code") in RATE_LIMIT_CODES:
         raise SocialRetryAfter(_retry_after(response), description[:300])
+    if (error.get("code"), error.get("error_subcode")) == WINDOW_CLOSED:
+        raise SocialWindowClosed(f"send: {description[:300]}")
     if response.status_code >= 500:
         raise SocialUnavailable(f"send: {description[:300]}")
     if response.status_code >= 300 or error:

@@ -43,6 +43,14 @@ class SocialUnavailable(SocialError):
 class SocialRefused(SocialError):
     """Any other refusal: trying again would give the same answer."""
 
+    failure = "refused"  # tickets.file_delivery_models.DeliveryFailure, for the agent
+
+
+class SocialWindowClosed(SocialRefused):
+    """Meta takes no reply this long after the customer's last message (7 days)."""
+
+    failure = "window_closed"
+
 
 # --- Secrets -------------------------------------------------------------------------------------
 

@@ -5,12 +5,15 @@ row written in the transaction of the change it comes from, sent after commit by
 `social_deliver_task`, handed out again by a sweep every 15 seconds. A refusal for too many
 requests waits the time the provider gives; a network error or a 5xx waits longer each time (up
 to 10 minutes) and never gives up; any other refusal marks the row failed. Each provider
-registers how it sends one piece of text (`register_sender`) and how long a piece may be.
+registers how it sends one piece of text (`register_sender`), how long a piece may be, and how
+it sends a file of an agent's reply and which files it carries (tickets/channels/reply_files.py:
+the files go after the text, each with its own state).
 """
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -21,7 +24,16 @@ from support.locks import advisory_claimed
 from support.official.services import verification_line_for
 from support.queueing import task_queue_after_commit
 from tickets.channels.email_outbound import DeliveryState
+from tickets.channels.reply_files import (
+    FileRule,
+    carries_nothing,
+    failure_reason,
+    files_fail_rest,
+    files_send,
+    reply_files_enqueue,
+)
 from tickets.channels.social_common import SocialRefused, SocialRetryAfter, SocialUnavailable
+from tickets.file_delivery_models import FileDelivery
 from tickets.models import Message
 from tickets.social_models import SocialAccount, SocialOutbox
 
@@ -33,12 +45,39 @@ SWEEP_BATCH = 200
 LOCK_CLASS = 0x50C1  # the first key of the outbox's advisory locks (the second: the row id)
 
 Sender = Callable[[SocialOutbox, str], None]
-_senders: dict[str, tuple[Sender, int]] = {}
+FileSender = Callable[[SocialOutbox, FileDelivery, bytes], str | None]
 
 
-def register_sender(kind: str, send: Sender, *, part_chars: int) -> None:
-    """How an account of `kind` sends one piece of text of at most `part_chars` characters."""
-    _senders[kind] = (send, part_chars)
+@dataclass(frozen=True)
+class Provider:
+    send: Sender
+    part_chars: int
+    send_file: FileSender | None = None
+    carries: FileRule = carries_nothing
+    files_note: object = ""  # what the agent is told of files before sending (lazy text)
+
+
+_senders: dict[str, Provider] = {}
+
+
+def register_sender(
+    kind: str,
+    send: Sender,
+    *,
+    part_chars: int,
+    send_file: FileSender | None = None,
+    carries: FileRule = carries_nothing,
+    files_note: object = "",
+) -> None:
+    """How an account of `kind` sends one piece of text of at most `part_chars` characters,
+    and a file of an agent's reply (`send_file`, for the files `carries` lets through; without
+    it, none), and what the console tells the agent of files before they send."""
+    rule = carries if send_file is not None else carries_nothing
+    _senders[kind] = Provider(send, part_chars, send_file, rule, files_note)
+
+
+def provider_for(kind: str) -> Provider | None:
+    return _senders.get(kind)
 
 
 # --- Writing -------------------------------------------------------------------------------------
@@ -113,24 +152,35 @@ class SocialReplies:
         found = self.recipient(message.ticket.external_conversation)
         if found is None:
             return False
-        social_enqueue(
+        row = social_enqueue(
             account=found[0],
             recipient=found[1],
             key=f"reply:{message.pk}",
             text=message.body,
             message=message,
         )
+        if row is not None:
+            reply_files_enqueue(message=message, rule=_senders[found[0].kind].carries)
         return True
+
+    def reply_notices(self, ticket) -> list[str]:
+        """What the agent must know before answering here (which files go)."""
+        found = self.recipient(ticket.external_conversation)
+        note = _senders[found[0].kind].files_note if found else ""
+        return [str(note)] if note else []
 
     def send_text(self, conversation_key: str, *, key: str, text: str, files=()) -> None:
         """The text only: no live-chat bridge uses these providers, and their outbox sends
-        no files."""
+        no files but an agent's reply's."""
         found = self.recipient(conversation_key)
         if found is not None:
             social_enqueue(account=found[0], recipient=found[1], key=key, text=text)
 
     def deliveries(self, messages) -> dict:
         return social_deliveries(messages, self.channel)
+
+    def delivery_reasons(self, messages) -> dict:
+        return social_delivery_reasons(messages, self.channel)
 
 
 # --- Sending -------------------------------------------------------------------------------------
@@ -156,9 +206,11 @@ def social_outbox_deliver(*, outbox_id: int) -> SocialOutbox | None:
         except SocialRefused as error:
             logger.warning("social message refused", extra={"outbox_id": row.pk})
             row.failed_at, row.last_error = timezone.now(), str(error)[:2000]
+            row.failure = error.failure
             SocialOutbox.objects.filter(pk=row.pk).update(
-                failed_at=row.failed_at, last_error=row.last_error
+                failed_at=row.failed_at, last_error=row.last_error, failure=row.failure
             )
+            files_fail_rest(row.message_id, row.failure, row.last_error)
             return row
         row.sent_at = timezone.now()
         SocialOutbox.objects.filter(pk=row.pk).update(sent_at=row.sent_at, last_error="")
@@ -166,14 +218,23 @@ def social_outbox_deliver(*, outbox_id: int) -> SocialOutbox | None:
 
 
 def _send_parts(row: SocialOutbox) -> None:
-    """Each piece not sent yet; while one is sent, `row.parts_sent` is its index."""
-    send, size = _senders[row.account.kind]
+    """Each piece not sent yet (while one is sent, `row.parts_sent` is its index), then the
+    files of the agent's reply still waiting."""
+    provider = _senders[row.account.kind]
+    size = provider.part_chars
     parts = [row.text[i : i + size] for i in range(0, len(row.text), size)]
     parts = [part for part in parts if part.strip()]
     for index in range(row.parts_sent, len(parts)):
-        send(row, parts[index])
+        provider.send(row, parts[index])
         row.parts_sent = index + 1
         SocialOutbox.objects.filter(pk=row.pk).update(parts_sent=row.parts_sent)
+    if row.message_id is not None and provider.send_file is not None:
+        send_file = provider.send_file
+        files_send(
+            row.message_id,
+            lambda delivery, content: send_file(row, delivery, content),
+            refused=(SocialRefused,),
+        )
 
 
 def _wait(row: SocialOutbox, error: Exception, *, seconds: int) -> SocialOutbox:
@@ -241,3 +302,14 @@ def social_deliveries(messages: Iterable[Message], channel: str) -> dict[int, De
         "message_id", "sent_at", "failed_at", "attempts"
     )
     return {row.message_id: social_delivery_state(row) for row in rows}
+
+
+def social_delivery_reasons(messages: Iterable[Message], channel: str) -> dict[int, str]:
+    """Why each failed reply on `channel` among `messages` failed, for the agent."""
+    ids = [m.pk for m in messages if m.kind == Message.Kind.REPLY and m.channel == channel]
+    if not ids:
+        return {}
+    rows = SocialOutbox.objects.filter(message_id__in=ids, failed_at__isnull=False).only(
+        "message_id", "failure", "last_error"
+    )
+    return {row.message_id: failure_reason(row.failure, row.last_error) for row in rows}

@@ -50,6 +50,7 @@ from tickets.channels.telegram_outbound import (
     conversation_chat,
     telegram_callback_answer_enqueue,
     telegram_deliveries,
+    telegram_delivery_reasons,
     telegram_notice_enqueue,
     telegram_reply_enqueue,
 )
@@ -233,6 +234,9 @@ class TelegramAdapter:
 
     def deliveries(self, messages) -> dict:
         return telegram_deliveries(messages)
+
+    def delivery_reasons(self, messages) -> dict:
+        return telegram_delivery_reasons(messages)
 
 
 def _bot_of(stored: RawInbound) -> TelegramBot:

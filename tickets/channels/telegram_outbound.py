@@ -10,7 +10,9 @@ bot, counted in Redis in one-second windows; with Redis away a worker sends one 
 second, slower but never lost. A 429 waits the `retry_after` Telegram gives; a network error
 or a 5xx waits longer each time (up to 10 minutes) and never gives up; only a refusal that
 will not change (the customer blocked the bot, the chat is gone) marks it failed. The agent
-sees queued, pending (retrying), sent or failed on the reply.
+sees queued, pending (retrying), sent or failed on the reply, and on each of its files: they go
+after the text, a JPEG or PNG photo by sendPhoto, anything else by sendDocument
+(tickets/channels/reply_files.py). A live chat's files (listed on the row) go as documents.
 """
 
 import logging
@@ -31,6 +33,14 @@ from support.official.services import verification_line_for
 from support.queueing import task_queue_after_commit
 from tickets.channels import telegram_api
 from tickets.channels.email_outbound import DeliveryState
+from tickets.channels.reply_files import (
+    failure_reason,
+    file_rule,
+    files_fail_rest,
+    files_send,
+    reply_files_enqueue,
+)
+from tickets.file_delivery_models import FileDelivery
 from tickets.models import Message
 from tickets.telegram_models import TelegramBot, TelegramOutbox
 
@@ -46,6 +56,13 @@ BACKOFF_BASE, BACKOFF_MAX = 5, 600  # seconds, after a network error or a 5xx
 SWEEP_BATCH = 200
 LOCK_CLASS = 0x7E1E  # the first key of the outbox's advisory locks (the second: the row id)
 CACHE_DOWN = (RedisError, OSError)
+PHOTO_TYPES = ("image/jpeg", "image/png")
+PHOTO_MAX = 10 * 1000 * 1000  # sendPhoto's limit; a larger image goes as a document
+DOCUMENT_MAX = 50 * 1000 * 1000  # the Bot API's upload limit
+FILE_TYPES = (
+    "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "audio/ogg",
+    "text/plain",
+)  # fmt: skip
 
 
 # --- Writing -------------------------------------------------------------------------------------
@@ -68,18 +85,16 @@ def telegram_reply_enqueue(*, message: Message) -> TelegramOutbox | None:
     found = conversation_chat(message.ticket.external_conversation)
     if found is None or not TelegramBot.objects.filter(pk=found[0]).exists():
         return None
-    files = [
-        {"name": file.file.name, "filename": file.filename, "content_type": file.content_type}
-        for file in message.attachments.all()
-    ]
-    return _enqueue(
+    row = _enqueue(
         bot_id=found[0],
         chat_id=found[1],
         key=f"reply:{message.pk}",
         text=with_verification_line(message),
         message=message,
-        attachments=files,
     )
+    if row is not None:
+        reply_files_enqueue(message=message, rule=file_rule(FILE_TYPES, DOCUMENT_MAX))
+    return row
 
 
 def with_verification_line(message: Message) -> str:
@@ -182,6 +197,7 @@ def telegram_outbox_deliver(*, outbox_id: int) -> TelegramOutbox | None:
             TelegramOutbox.objects.filter(pk=row.pk).update(
                 failed_at=row.failed_at, last_error=row.last_error
             )
+            files_fail_rest(row.message_id, "refused", row.last_error)
             return row
         row.sent_at = timezone.now()
         TelegramOutbox.objects.filter(pk=row.pk).update(sent_at=row.sent_at, last_error="")
@@ -189,6 +205,9 @@ def telegram_outbox_deliver(*, outbox_id: int) -> TelegramOutbox | None:
 
 
 def _send_parts(row: TelegramOutbox) -> None:
+    """The parts not sent yet (`row.parts_sent` counts them: the text's pieces, a live chat's
+    files), then an agent's reply's files still waiting, each after a slot of Telegram's
+    limits."""
     parts = _parts(row)
     for index in range(row.parts_sent, len(parts)):
         _wait_for_slot(row)
@@ -198,6 +217,12 @@ def _send_parts(row: TelegramOutbox) -> None:
         if isinstance(result, dict) and isinstance(result.get("message_id"), int):
             row.telegram_message_id = updates["telegram_message_id"] = result["message_id"]
         TelegramOutbox.objects.filter(pk=row.pk).update(**updates)
+    if row.message_id is not None and not row.callback_query_id:
+        files_send(
+            row.message_id,
+            lambda delivery, content: _send_reply_file(row, delivery, content),
+            refused=(telegram_api.TelegramRefused,),
+        )
 
 
 def _parts(row: TelegramOutbox) -> list:
@@ -205,7 +230,7 @@ def _parts(row: TelegramOutbox) -> list:
         return [lambda: _answer_callback(row)]
     texts = [row.text[i : i + TEXT_PART] for i in range(0, len(row.text), TEXT_PART)]
     parts = [lambda text=text: _send_text(row, text) for text in texts if text.strip()]
-    parts += [lambda file=file: _send_file(row, file) for file in row.attachments]
+    parts += [lambda file=file: _send_chat_file(row, file) for file in row.attachments]
     return parts
 
 
@@ -224,7 +249,26 @@ def _answer_callback(row: TelegramOutbox) -> object:
     return telegram_api.call(row.bot, "answerCallbackQuery", data=data)
 
 
-def _send_file(row: TelegramOutbox, file: dict) -> object:
+def _send_reply_file(row: TelegramOutbox, delivery: FileDelivery, content: bytes) -> str:
+    """A JPEG or PNG photo by sendPhoto (as a document when Telegram will not take it as a
+    photo: too large, odd dimensions), anything else by sendDocument; Telegram's message id."""
+    attachment = delivery.attachment
+    upload = (attachment.filename, content, attachment.content_type)
+    data = {"chat_id": str(row.chat_id)}
+    result = None
+    if attachment.content_type in PHOTO_TYPES and attachment.size <= PHOTO_MAX:
+        _wait_for_slot(row)
+        try:
+            result = telegram_api.call(row.bot, "sendPhoto", data=data, files={"photo": upload})
+        except telegram_api.TelegramRefused:
+            result = None
+    if result is None:
+        _wait_for_slot(row)
+        result = telegram_api.call(row.bot, "sendDocument", data=data, files={"document": upload})
+    return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+
+
+def _send_chat_file(row: TelegramOutbox, file: dict) -> object:
     with default_storage.open(file["name"], "rb") as stored:
         content = stored.read()
     files = {"document": (file["filename"], content, file["content_type"])}
@@ -337,3 +381,14 @@ def telegram_deliveries(messages: Iterable[Message]) -> dict[int, DeliveryState]
         "message_id", "sent_at", "failed_at", "attempts"
     )
     return {row.message_id: telegram_delivery_state(row) for row in rows}
+
+
+def telegram_delivery_reasons(messages: Iterable[Message]) -> dict[int, str]:
+    """Why each failed Telegram reply among `messages` failed (Telegram's own words)."""
+    ids = [m.pk for m in messages if m.kind == Message.Kind.REPLY and m.channel == "telegram"]
+    if not ids:
+        return {}
+    rows = TelegramOutbox.objects.filter(message_id__in=ids, failed_at__isnull=False).only(
+        "message_id", "last_error"
+    )
+    return {row.message_id: failure_reason("refused", row.last_error) for row in rows}

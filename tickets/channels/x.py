@@ -27,11 +27,13 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from support.text import cut_customer_text, redact_customer_file_name, security_notice
 from tickets.channels import x_api
 from tickets.channels.adapters import register_adapter
 from tickets.channels.meta import refused_text
+from tickets.channels.reply_files import file_rule
 from tickets.channels.social_common import (
     SocialError,
     SocialRefused,
@@ -306,5 +308,15 @@ def fetch_media(account: SocialAccount, event: dict, prepared: Prepared) -> None
     prepared.attachments.setdefault(event_id, []).append(upload)
 
 
-register_sender(SocialAccount.Kind.X, x_api.send_text, part_chars=x_api.TEXT_PART)
+register_sender(
+    SocialAccount.Kind.X,
+    x_api.send_text,
+    part_chars=x_api.TEXT_PART,
+    send_file=x_api.send_file,
+    carries=file_rule(x_api.IMAGE_TYPES, x_api.IMAGE_MAX),
+    files_note=gettext_lazy(
+        "X direct messages carry JPEG, PNG and WebP images up to 5 MB, one a message: other "
+        "files you attach stay on the ticket and are shown as not sent."
+    ),
+)
 register_adapter(XAdapter())
