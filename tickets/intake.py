@@ -171,7 +171,7 @@ def _gate_fields(
     lang = analysis.language if analysis.language in LANGUAGE_CODES else "en"
     subject = redact_customer_text(message.subject, lang=lang)
     metadata, secrets = redact_customer_data(dict(message.metadata), lang=lang)
-    attachments = [_gate_text_attachment(upload, lang) for upload in message.attachments]
+    attachments = [text_attachment_redact(upload, lang) for upload in message.attachments]
     secrets = [*found, *subject.secrets, *secrets]
     secrets += [kind for _upload, kinds in attachments for kind in kinds]
     gated = replace(
@@ -196,11 +196,12 @@ def _gate_html(html: str, lang: str, *, found: bool) -> str:
     return html
 
 
-def _gate_text_attachment(
+def text_attachment_redact(
     upload: InboundAttachment, lang: str
 ) -> tuple[InboundAttachment, list[str]]:
-    """A plain-text file (a log, notes) with its secrets removed, like a message body; files
-    over TEXT_SCAN_BYTES are stored as sent (redaction reads about 1 MB in 2 s)."""
+    """A plain-text file (a log, notes) with its secrets removed, like a message body, and the
+    kinds of the secrets removed; files over TEXT_SCAN_BYTES are stored as sent (redaction
+    reads about 1 MB in 2 s). Also the gate of a Telegram file handed to live chat."""
     if upload.size > TEXT_SCAN_BYTES or sniff(upload.content[:HEAD_BYTES]) != "text/plain":
         return upload, []
     try:
