@@ -125,7 +125,8 @@ def failure_reason(failure: str, detail: str = "") -> str:
     known = failure in DeliveryFailure.values
     reason = str(DeliveryFailure(failure).label) if known else str(DeliveryFailure.REFUSED.label)
     if detail and (not known or failure == DeliveryFailure.REFUSED):
-        return _("%(reason)s: %(detail)s") % {"reason": reason, "detail": detail[:300]}
+        detail = detail[:300].rstrip(". ")  # the sentence around it ends it
+        return _("%(reason)s: %(detail)s") % {"reason": reason, "detail": detail}
     return reason
 
 
