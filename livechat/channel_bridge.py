@@ -10,13 +10,13 @@ the widget's do. What agents, the bot and the system say there goes back to the 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from livechat import notify, publish
+from livechat import notify, publish, texts
 from livechat.attachments import Upload, conversation_attach
 from livechat.channel_models import ChannelChat
 from livechat.handoff import conversation_queue
 from livechat.messages import conversation_post_customer_message, is_security_incident
 from livechat.models import Conversation, HandoffReason, SenderKind, Status
-from livechat.services import Posted, conversation_lock
+from livechat.services import Posted, conversation_lock, store_message
 from livechat.start import conversation_start
 
 
@@ -31,6 +31,7 @@ class ChannelChatBridge:
         language: str,
         team_id: int | None,
         attachments: tuple = (),
+        refused: tuple = (),
         message_key: str = "",
     ) -> Conversation:
         """Post the customer's text (if any), then each file as a message of its own, in the
@@ -56,8 +57,19 @@ class ChannelChatBridge:
                     upload=upload,
                 )
             )
+        if refused:
+            posts.append(_refused_note(link.conversation_id, language, refused))
         transaction.on_commit(lambda: _broadcast(posts))
         return posts[-1].conversation if posts else link.conversation
+
+
+def _refused_note(conversation_id: int, language: str, refused: tuple) -> Posted:
+    """An internal note for the agents (never relayed): the files the channel's customer sent
+    that we did not take, and why, as a ticket's message lists its dropped files."""
+    conversation = conversation_lock(conversation_id)
+    lines = [texts.file_refused(language, name=name, why=why) for name, why in refused]
+    note = store_message(conversation, SenderKind.SYSTEM, "\n".join(lines), internal=True)
+    return Posted(conversation=conversation, messages=[note])
 
 
 def _open_link(channel: str, key: str) -> ChannelChat | None:

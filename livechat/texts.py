@@ -45,3 +45,18 @@ def closed(language: str, *, opens_at: datetime | None, zone: str = "UTC") -> st
 def ended(language: str) -> str:
     with translation.override(language):
         return _("This chat has ended. Please start a new chat.")
+
+
+def file_refused(language: str, *, name: str, why: str) -> str:
+    """For the agents (an internal note): a file the customer sent on a messaging channel that
+    was not taken. `why` is "size", "type" or "fetch" (the channel no longer had it)."""
+    with translation.override(language):
+        if why == "size":
+            return _("The customer sent %(name)s; it was too large to accept.") % {"name": name}
+        if why == "type":
+            return _("The customer sent %(name)s; files of this type are not accepted.") % {
+                "name": name
+            }
+        return _("The customer sent %(name)s; it could not be fetched from the channel.") % {
+            "name": name
+        }

@@ -228,6 +228,9 @@ def test_a_file_of_a_type_we_do_not_take_is_refused_and_the_text_still_reaches_t
     assert len(told) == 1 and "setup.exe" in told[0]
     assert chat.messages.filter(body="Here is the app I installed").exists()
     assert not ChatAttachment.objects.exists()
+    note = chat.messages.get(internal=True)  # the agent sees what was not taken, and why
+    assert note.sender == SenderKind.SYSTEM and "setup.exe" in note.body and "type" in note.body
+    assert all("not accepted" not in text for text in telegram.texts_to(CHAT))  # never relayed
 
 
 def test_a_seed_phrase_in_a_text_file_is_removed_and_the_customer_warned(chat, deliver, telegram):
@@ -265,3 +268,16 @@ def test_telegram_away_while_fetching_a_file_writes_nothing_until_it_is_back(
         webhook_replay(raw_id=stored.pk)
     assert ChatAttachment.objects.get().size == len(JPEG)
     assert chat.messages.filter(body="Screenshot of the withdrawal screen").count() == 1
+
+
+def test_a_refused_file_is_noted_for_the_agent_in_the_chats_language(chat, deliver, telegram):
+    body = update("document_large.json")
+    body["message"]["from"]["language_code"] = "ja"
+    body["message"]["caption"] = "画面録画です"
+    chat.language = "ja"
+    chat.save(update_fields=["language"])
+
+    deliver(body)
+
+    note = chat.messages.get(internal=True)
+    assert "screen-recording.mp4" in note.body and "大きすぎる" in note.body

@@ -321,6 +321,7 @@ def _to_live_chat(bot, message, customer, language, text, prepared) -> tuple[Non
         language=language,
         team_id=bot.team_id,
         attachments=files,
+        refused=tuple(prepared.refused),
         message_key=f"tg:{message_id}",
     )
     if secrets:
