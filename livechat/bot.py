@@ -1,9 +1,10 @@
 """The bot's policy: one function deciding what to do with a customer's message.
 
 Order of the rules: a security incident goes straight to the security team; a request for a
-person, strong anger or a second failure hands off to the queue; otherwise the help center
-answers, and a weak match gets one clarifying question. The bot never asks for a password, a
-code or a seed phrase: none of its replies does.
+person (its patterns, strong anger, then the person-request model) or a second failure hands
+off to the queue; otherwise the help center answers, and a weak match gets one clarifying
+question. The bot never asks for a password, a code or a seed phrase: none of its replies
+does.
 """
 
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from livechat import casework, incidents, intents
+from livechat import casework, incidents, intents, person_model
 from livechat.knowledge import Article, answer_threshold, search_articles_recorded
 from support.text import Analysis, analyze
 
@@ -61,6 +62,8 @@ def decide(
             return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
         if analysis.strongly_negative and not intents.asks_self_service(analysis.redacted_text):
             return Decision(HANDOFF, sorry_reply(), reason=NEGATIVE_SENTIMENT)
+        if person_model.wants_person(analysis.redacted_text):
+            return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
         if ANSWER in history and intents.says_thanks(analysis.redacted_text):
             return Decision(THANKS, thanks_reply())
         return _answer(

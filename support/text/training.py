@@ -26,15 +26,17 @@ def load_corpus(path: Path = CORPUS_PATH) -> list[dict]:
     return sorted(rows, key=lambda row: (row["category"], row["lang"], row["text"]))
 
 
-def fit(rows: list[dict], *, label: str, c: float) -> dict:
-    """A multinomial logistic regression on binary, L2-normalised features, as plain weights."""
+def fit(rows: list[dict], *, label: str, c: float, balanced: bool = True) -> dict:
+    """A multinomial logistic regression on binary, L2-normalised features, as plain weights.
+    `balanced` weighs each class by the inverse of its share of the rows."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform([_feature_dict(row["text"]) for row in rows])
     labels = [row[label] for row in rows]
-    classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    class_weight = "balanced" if balanced else None
+    classifier = LogisticRegression(C=c, max_iter=5000, class_weight=class_weight)
     classifier.fit(matrix, labels)
     coefficients = classifier.coef_
     if len(classifier.classes_) == 2:  # sklearn keeps one row for two classes

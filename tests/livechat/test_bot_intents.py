@@ -126,7 +126,7 @@ def test_every_colloquial_request_for_a_person_hands_off(lang, text):
 @pytest.mark.parametrize(
     ("lang", "first", "second"),
     [
-        ("en", "does a human ever read these chats", "so is a human going to read this"),
+        ("en", "are your agents available on weekends", "so is a human going to read this"),
         ("zh-hans", "客服几点上班", "客服到底几点上班"),
         ("zh-hant", "真人客服的服務時間是？", "那真人客服現在有嗎"),
         ("ko", "상담원 운영 시간 알려주세요", "상담원 운영 시간이요"),
