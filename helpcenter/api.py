@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from helpcenter import services
 from helpcenter.learning.visitors import visitor_key
 from helpcenter.models import DeflectionRecord, SearchRecord
-from helpcenter.search import search_with_community
+from helpcenter.search import CommunityResult, Result, search_with_community
 from helpcenter.selectors import current_announcements
 from helpcenter.text import LANGUAGES
 from support.api_throttles import AnonThrottle, SearchEventThrottle, SearchThrottle, UserThrottle
@@ -123,12 +123,41 @@ class SearchView(APIView):
                 results=results,
                 visitor=visitor_key(request),
             )
-        response = {
-            "results": results,
-            "community": community,
-            "search_id": record.pk if record else None,
-        }
-        return Response(SearchResponseSerializer(response).data)
+        return Response(search_response(results, community, record.pk if record else None))
+
+
+def search_response(
+    results: list[Result], community: list[CommunityResult], search_id: int | None
+) -> dict:
+    """The answer as `SearchResponseSerializer` documents it, field for field, shaped by hand:
+    the serializers' deep copies of their fields cost most of a millisecond per search."""
+    return {
+        "results": [
+            {
+                "slug": str(result.slug),
+                "title": str(result.title),
+                "snippet": str(result.snippet),
+                "score": float(result.score),
+                "language": str(result.language),
+            }
+            for result in results
+        ],
+        "community": [
+            {
+                "id": int(topic.id),
+                "title": str(topic.title),
+                "snippet": str(topic.snippet),
+                "score": float(topic.score),
+                "language": str(topic.language),
+                "url": str(topic.url),
+                "answered": bool(topic.answered),
+                "staff_answer": bool(topic.staff_answer),
+                "accepted_answer": bool(topic.accepted_answer),
+            }
+            for topic in community
+        ],
+        "search_id": search_id,
+    }
 
 
 class ClickSerializer(serializers.Serializer):

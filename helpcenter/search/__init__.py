@@ -10,10 +10,11 @@ do so at or above `ANSWER_THRESHOLD`, and only from articles: community answers 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
 from django.utils import translation
 
-from helpcenter.models import Article, ForumTopic
-from helpcenter.search.engine import query_tokens, rank_articles, rank_topics
+from helpcenter.models import Article
+from helpcenter.search.engine import QueryText, rank_articles, rank_topics, read_query
 from helpcenter.search.index import snippet_lines
 from helpcenter.search.kept import (
     ArticleTable,
@@ -60,11 +61,13 @@ def search(
     query = (query or "").strip()
     if not query:
         return []
-    return _search(query, language=language, user=user, limit=limit, kept=kept_articles())
+    read = read_query(query)
+    return _search(query, read, language=language, user=user, limit=limit, kept=kept_articles())
 
 
 def _search(
     query: str,
+    read: QueryText,
     *,
     language: str,
     user: AbstractBaseUser | AnonymousUser,
@@ -73,6 +76,7 @@ def _search(
 ) -> list[Result]:
     ranked = rank_articles(
         query,
+        read=read,
         language=language,
         index=kept.index,
         weigh=kept.table.weigh(staff=is_staff_member(user)),
@@ -81,7 +85,7 @@ def _search(
     )
     texts = {pk: kept.table.shown_text(pk, language) for pk, _score, _lang in ranked}
     lines = kept.lines.read((pk, text.document) for pk, text in texts.items() if text)
-    wanted = set(query_tokens(query))
+    wanted = set(read.tokens)
     results = [
         _result(pk, score, texts[pk], lines, kept.table, wanted, language)
         for pk, score, _lang in ranked
@@ -115,7 +119,7 @@ def search_community(
     query = (query or "").strip()
     if not query:
         return []
-    return _search_community(query, language=language, limit=limit, kept=kept_topics())
+    return _search_community(read_query(query), language=language, limit=limit, kept=kept_topics())
 
 
 def search_with_community(
@@ -127,20 +131,21 @@ def search_with_community(
     if not query:
         return [], []
     articles, topics = kept_both()
+    read = read_query(query)
     return (
-        _search(query, language=language, user=user, limit=MAX_RESULTS, kept=articles),
-        _search_community(query, language=language, limit=MAX_COMMUNITY_RESULTS, kept=topics),
+        _search(query, read, language=language, user=user, limit=MAX_RESULTS, kept=articles),
+        _search_community(read, language=language, limit=MAX_COMMUNITY_RESULTS, kept=topics),
     )
 
 
 def _search_community(
-    query: str, *, language: str, limit: int, kept: KeptTopics
+    read: QueryText, *, language: str, limit: int, kept: KeptTopics
 ) -> list[CommunityResult]:
     ranked = rank_topics(
-        query, language=language, index=kept.index, weigh=kept.rows.weigh, limit=limit
+        read, language=language, index=kept.index, weigh=kept.rows.weigh, limit=limit
     )
     rows = kept.rows.read(topic_id for topic_id, _s, _l in ranked)
-    wanted = set(query_tokens(query))
+    wanted = set(read.tokens)
     return [
         _community_result(topic_id, rows[topic_id], score, wanted, language)
         for topic_id, score, _lang in ranked
@@ -152,7 +157,7 @@ def _community_result(
     topic_id: int, row: TopicRow, score: float, wanted: set[str], language: str
 ) -> CommunityResult:
     with translation.override(language):
-        url = ForumTopic(pk=topic_id).get_absolute_url()
+        url = reverse("helpcenter:topic", args=[topic_id])  # ForumTopic.get_absolute_url
     return CommunityResult(
         id=topic_id,
         title=row.title,

@@ -18,10 +18,10 @@ from django.db import connection
 
 from helpcenter.search.analysis import (
     MAX_QUERY_CHARS,
+    Term,
     normalise,
     script_languages,
     terms,
-    tokens,
 )
 from helpcenter.search.confidence import confidence_factor
 from helpcenter.search.corpus import ARTICLES, Corpus
@@ -142,14 +142,36 @@ def _load_stats(corpus: Corpus) -> IndexStats:
     return IndexStats(documents, float(average) or 1.0, frequency, vocabulary)
 
 
-def build_concepts(query: str, stats: IndexStats) -> list[Concept]:
+@dataclass(frozen=True)
+class QueryText:
+    """What a query says, whatever index it is searched in: its terms, the synonym groups it
+    names and the languages of its scripts. Read once per search, however many indexes."""
+
+    terms: tuple[Term, ...]
+    # Per synonym group the query names: every phrase's tokens, and those of the ones typed.
+    synonyms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]], ...]
+    scripts: frozenset[str]
+
+    @property
+    def tokens(self) -> list[str]:
+        return [term.text for term in self.terms]
+
+
+def read_query(query: str) -> QueryText:
+    query = query[:MAX_QUERY_CHARS]
+    return QueryText(
+        tuple(terms(query)), tuple(_synonym_groups(query)), frozenset(script_languages(query))
+    )
+
+
+def build_concepts(query: QueryText, stats: IndexStats) -> list[Concept]:
     """A concept per synonym group the query mentions, then one per token.
 
     A typed word that belongs to a group counts twice (as itself and through the group):
     support vocabulary is what a query is about, and the benchmark agrees."""
     synonyms = synonym_concepts(query, stats)
     concepts: dict[str, Concept] = {}
-    for term in terms(query):
+    for term in query.terms:
         if term.text in concepts:
             continue
         alternatives = [(term.text,)]
@@ -169,22 +191,35 @@ def _weight(alternatives: list[tuple[str, ...]], word: bool, stats: IndexStats) 
     return UNKNOWN_WORD_SHARE * stats.idf("") if word else 0.0
 
 
-def synonym_concepts(query: str, stats: IndexStats) -> list[Concept]:
-    text = " " + " ".join(normalise(query).split()) + " "
+def synonym_concepts(query: QueryText, stats: IndexStats) -> list[Concept]:
     found = []
-    for phrases in _synonym_table():
-        own = [tokens_ for phrase, tokens_ in phrases if tokens_ and _contains(text, phrase)]
-        if not own:
-            continue
-        alternatives = [tokens_ for _phrase, tokens_ in phrases if tokens_]
+    for alternatives, own in query.synonyms:
         # The group's weight does not depend on which of its phrases the reader typed.
         idfs = _synonym_idfs(alternatives, stats)
         if idfs:
-            found.append(Concept(alternatives, SYNONYM_SHARE * max(idfs), own=own))
+            found.append(Concept(list(alternatives), SYNONYM_SHARE * max(idfs), own=list(own)))
     return found
 
 
-def _synonym_idfs(alternatives: list[tuple[str, ...]], stats: IndexStats) -> list[float]:
+def _synonym_groups(query: str) -> list[tuple[tuple, tuple]]:
+    """(every phrase's tokens, the typed phrases' tokens) of each synonym group the query
+    names, in the groups' order. Only the groups with a phrase that starts with two
+    characters of the query (or is one of its characters) are looked at."""
+    text = " " + " ".join(normalise(query).split()) + " "
+    starts = {text[i : i + 2] for i in range(len(text) - 1)} | set(text) | {""}
+    table, groups_by_start = _synonym_table(), _synonym_starts()
+    named = sorted({group for start in starts for group in groups_by_start.get(start, ())})
+    found = []
+    for group in named:
+        phrases = table[group]
+        own = [tokens_ for phrase, tokens_ in phrases if tokens_ and _contains(text, phrase)]
+        if own:
+            alternatives = [tokens_ for _phrase, tokens_ in phrases if tokens_]
+            found.append((tuple(alternatives), tuple(own)))
+    return found
+
+
+def _synonym_idfs(alternatives: tuple[tuple[str, ...], ...], stats: IndexStats) -> list[float]:
     return [stats.idf(t) for alt in alternatives for t in alt if t in stats.document_frequency]
 
 
@@ -204,6 +239,18 @@ def _synonym_table() -> list[list[tuple[str, tuple[str, ...]]]]:
             [(normalise(phrase), _phrase_tokens(phrase)) for phrase in dict.fromkeys(group)]
         )
     return table
+
+
+@cache
+def _synonym_starts() -> dict[str, tuple[int, ...]]:
+    """{the first two characters of a phrase (all of a shorter one): the groups it is in},
+    for the phrases with tokens (a phrase without any names nothing)."""
+    starts: dict[str, set[int]] = {}
+    for group, phrases in enumerate(_synonym_table()):
+        for phrase, tokens_ in phrases:
+            if tokens_:
+                starts.setdefault(phrase[:2], set()).add(group)
+    return {start: tuple(sorted(groups)) for start, groups in starts.items()}
 
 
 def _phrase_tokens(phrase: str) -> tuple[str, ...]:
@@ -369,6 +416,7 @@ def _rounded(score: float) -> float:
 def rank_articles(
     query: str,
     *,
+    read: QueryText,
     language: str,
     index: Index,
     weigh: Weigh,
@@ -378,10 +426,11 @@ def rank_articles(
     """[(article id, confidence-scaled score in [0, 1], language of the best document)],
     best first: each coverage, plus what readers taught the search for this query (`boosts`:
     `helpcenter.search.learned`), times the query's `confidence_factor`, so the first score
-    is the answer confidence (`helpcenter.search.confidence`). `weigh` gives the prior of
-    the articles the reader may read (`helpcenter.search.kept.ArticleTable.weigh`)."""
+    is the answer confidence (`helpcenter.search.confidence`). `read` is `read_query(query)`;
+    `weigh` gives the prior of the articles the reader may read
+    (`helpcenter.search.kept.ArticleTable.weigh`)."""
     wanted = max(limit, 2) + len(boosts)  # a boosted article may come from below the top
-    found = ranking(query, language=language, index=index, weigh=weigh, limit=wanted)
+    found = ranking(read, language=language, index=index, weigh=weigh, limit=wanted)
     owners = with_learned(found.owners, boosts, weigh=weigh, language=language)
     if not owners:
         return []
@@ -401,12 +450,12 @@ def rank_articles(
 
 
 def rank_topics(
-    query: str, *, language: str, index: Index, weigh: Weigh, limit: int
+    read: QueryText, *, language: str, index: Index, weigh: Weigh, limit: int
 ) -> list[tuple[int, float, str]]:
     """[(topic id, score in [0, 1], language)], best first, from the community index (its
     own document frequencies: article scores and topic scores are not on one scale)."""
     return ranking(
-        query, language=language, index=index, weigh=weigh, limit=limit, most=MOST_TOPICS
+        read, language=language, index=index, weigh=weigh, limit=limit, most=MOST_TOPICS
     ).owners
 
 
@@ -417,7 +466,7 @@ class Ranking:
 
 
 def ranking(
-    query: str,
+    read: QueryText,
     *,
     language: str,
     index: Index,
@@ -425,13 +474,12 @@ def ranking(
     limit: int,
     most: int | None = None,
 ) -> Ranking:
-    query = query[:MAX_QUERY_CHARS]
     if not index.stats.documents or limit < 1:
         return Ranking([], 0.0)
-    concepts = [c for c in build_concepts(query, index.stats) if c.weight > 0]
+    concepts = [c for c in build_concepts(read, index.stats) if c.weight > 0]
     if not concepts:
         return Ranking([], 0.0)
-    preferred = script_languages(query) | {"zh-hans" if language == "zh-hant" else language}
+    preferred = read.scripts | {"zh-hans" if language == "zh-hant" else language}
     found = query_postings(concepts, index)
     matches = coverage(concepts, found, index)
     owners = best_owners(matches, index, preferred=preferred, weigh=weigh, limit=limit, most=most)
@@ -451,7 +499,3 @@ def known_share(concepts: list[Concept], found: dict[str, Postings]) -> float:
 
 def _family(language: str) -> str:
     return "zh-hans" if language == "zh-hant" else language
-
-
-def query_tokens(query: str) -> list[str]:
-    return tokens(query[:MAX_QUERY_CHARS])

@@ -1,5 +1,9 @@
 """The analysers: the same text in any script form yields the tokens the index holds."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpcenter.search import engine
 from helpcenter.search.analysis import normalise, script_languages, tokens
 from helpcenter.search.engine import edit_distance
 from helpcenter.search.index import MAX_OCCURRENCES, occurrences, snippet_lines
@@ -66,3 +70,31 @@ def test_snippet_lines_drop_markdown_and_short_lines_and_keep_their_tokens():
             ["withdraw", "fee", "depend", "network", "use"],
         )
     ]
+
+
+def _every_group_named(query: str) -> list[tuple[tuple, tuple]]:
+    """The synonym groups a query names, found by trying every phrase of every group."""
+    text = " " + " ".join(normalise(query).split()) + " "
+    found = []
+    for phrases in engine._synonym_table():
+        own = [found_ for phrase, found_ in phrases if found_ and engine._contains(text, phrase)]
+        if own:
+            found.append((tuple(found_ for _phrase, found_ in phrases if found_), tuple(own)))
+    return found
+
+
+PHRASES = [phrase for group in engine._synonym_table() for phrase, _tokens in group]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(PHRASES), st.text(max_size=6), st.sampled_from([" ", "の", "이"])
+        ),
+        max_size=6,
+    )
+)
+def test_the_groups_a_query_names_are_found_by_their_phrases_first_characters(parts):
+    query = "".join(parts)
+    assert engine._synonym_groups(query) == _every_group_named(query)

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from rest_framework.renderers import JSONRenderer
 
+from helpcenter.api import SearchResponseSerializer
 from helpcenter.models import CommunityTerm, ForumTopic
-from helpcenter.search import search, search_community
+from helpcenter.search import search, search_community, search_with_community
 from helpcenter.search.index import reindex_all
 from helpcenter.services import post_hide, post_reply, post_unhide, topic_create
 from livechat import bot
@@ -163,3 +165,24 @@ def test_the_first_topic_is_found_after_an_empty_index_was_read(customer):
     assert found("withdrawal pending") == []
     topic = topic_create(author=customer, title="Withdrawal pending", body="Why?", language="en")
     assert found("withdrawal pending") == [topic.pk]
+
+
+def test_the_api_answers_as_its_documented_serializer_shapes_it(
+    client, section, english_topic, agent
+):
+    """The answer is shaped by hand (`search_response`): field for field what the serializer
+    the schema documents would give."""
+    post_reply(topic=english_topic, author=agent, body="We restarted the BTC node; try again.")
+    make_article(
+        section,
+        "withdrawal-pending",
+        title_en="Withdrawal pending",
+        body_en="A withdrawal waits for the network.",
+    )
+    answer = client.get("/api/v1/helpcenter/search/", {"q": "withdrawal pending", "lang": "en"})
+    results, community = search_with_community("withdrawal pending", language="en", user=ANONYMOUS)
+    expected = SearchResponseSerializer(
+        {"results": results, "community": community, "search_id": answer.json()["search_id"]}
+    ).data
+    assert answer.content == JSONRenderer().render(expected)
+    assert [len(answer.json()["results"]), len(answer.json()["community"])] == [1, 1]
