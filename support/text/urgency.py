@@ -8,6 +8,7 @@ import re
 
 from support.text.features import fold, normalise
 from support.text.others import actor_pattern, other_person_pattern
+from support.text.signs import incident_signs
 
 INCIDENT_RE = re.compile(
     "|".join(
@@ -109,6 +110,8 @@ INCIDENT_RE = re.compile(
             r"知らない ?(?:セッション|uid)|(?:パスワード|暗証番号).{0,8}知られ",
             # Someone the customer knows acting on the customer's account (support.text.others).
             actor_pattern(),
+            # Told by what the customer did or sees (support.text.signs).
+            incident_signs(),
         ]
     ),
     re.IGNORECASE,
@@ -176,9 +179,13 @@ SETTING_RE = re.compile(
 )
 NOT_BY_ME_RE = re.compile(
     r"\bi (?:never|didn'?t|didnt|did not) (?:turn|switch|disable|change|add|reset|request|"
-    r"remove|apply|touch|do)|"
-    r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:关|改|加|绑|设|删|申请|动)|不是我(?:加|改|关|设|"
-    r"申请|弄)|"
+    r"remove|apply|touch|do|log ?in|sign ?in|try to (?:log|sign) ?in)|"
+    r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:要|想|去)?(?:关|改|加|绑|设|删|申请|动|登录|登入|登|操作"
+    r"|重置|请求|解绑)|不是我(?:加|改|关|设|申请|弄)|"
+    r"(?<![가-힣])(?:저는?|제가)\s*(?:로그인|변경|해제|설정|요청|신청)(?:을|를|은|는)?\s*(?:안\s*했|한\s*적"
+    r"\s*없|하지\s*않)|"
+    r"自分(?:では|で|は|から)?(?:何も)?(?:して|やって|操作して|変更して|解除して|設定して|ログインして)"
+    r"(?:い)?(?:ない|ません|おりません)|"
     r"(?:한|끈|바꾼|변경한|신청한|추가한|켠|설정한) ?적(?:이)? ?없|(?<![가-힣])제가 (?:바꾼|추가한|"
     r"한) ?(?:거|게) 아니|(?<![가-힣])제가 (?:바꾼|추가한|한) ?(?:거|게) 아님|"
     r"(?:추가|변경|신청) ?안 ?한|"
