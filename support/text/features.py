@@ -23,11 +23,15 @@ HANGUL_WORD_RE = re.compile(r"[\uac00-\ud7af]+")
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
+# analyze() reads each message's folding several times (features, incidents, urgency): the last
+# few are kept, so each is made once.
+@functools.lru_cache(maxsize=4)
 def fold(text: str) -> str:
     """The bounded analysis view, NFKC-normalised and lower case."""
     return unicodedata.normalize("NFKC", analysis_view(text)).lower()
 
 
+@functools.lru_cache(maxsize=4)
 def normalise(text: str) -> str:
     """fold() with written Cantonese read as Mandarin, traditional Chinese simplified, and
     identifiers and numbers as placeholders."""

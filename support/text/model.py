@@ -21,12 +21,21 @@ class LinearModel:
     weights: dict[str, tuple[float, ...]]
 
     def probabilities(self, features: list[str]) -> dict[str, float]:
-        """Softmax over the classes, features binary and L2-normalised as in training."""
+        """Softmax over the classes, features binary and L2-normalised as in training.
+
+        Each class's score is its intercept plus its weights times the scale, added in the
+        order of the features: the sums run in C (a column of the known features' weights per
+        class), where a loop over features and classes in Python cost a third of a message's
+        classification."""
         scale = 1 / math.sqrt(len(features)) if features else 0.0
+        known = [weights for weights in map(self.weights.get, features) if weights]
         scores = list(self.intercepts)
-        for feature in features:
-            for i, weight in enumerate(self.weights.get(feature, ())):
-                scores[i] += weight * scale
+        if known:
+            columns = zip(*known, strict=True)  # every feature has a weight for each class
+            scores = [
+                sum([weight * scale for weight in column], start)
+                for start, column in zip(self.intercepts, columns, strict=True)
+            ]
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]
         total = sum(exps)
