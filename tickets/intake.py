@@ -39,7 +39,7 @@ from tickets.files import HEAD_BYTES, sniff
 from tickets.follow_up import GRACE as FOLLOW_UP_GRACE
 from tickets.follow_up import follow_up_job, follow_up_soon
 from tickets.identities.models import IdentityKind
-from tickets.identities.selectors import customer_for_handle
+from tickets.identities.selectors import customer_with_profile_for_handle
 from tickets.live import ticket_changed
 from tickets.models import Channel, Message, Priority, Status, Ticket
 from tickets.rendering import render_markdown
@@ -282,7 +282,7 @@ def _customer_for(message: InboundMessage, language: str, known) -> AbstractBase
     if message.customer_id:
         return users.get(pk=message.customer_id)
     email = User.objects.normalize_email(message.customer_email).lower()
-    user = customer_for_handle(users, kind=IdentityKind.EMAIL, value=email, username=email)
+    user = customer_with_profile_for_handle(kind=IdentityKind.EMAIL, value=email, username=email)
     if user is None:
         user = User.objects.create_user(username=email, email=email, password=None)
         _customer_role_add(user)

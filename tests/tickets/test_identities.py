@@ -23,6 +23,7 @@ from tickets.channels.telegram_api import telegram_bot_set_token
 from tickets.channels.telegram_outbound import telegram_outbox_deliver
 from tickets.identities.merging import MergeRefused, customer_merge, customer_unmerge
 from tickets.identities.models import CustomerIdentity, CustomerMerge, IdentityCode
+from tickets.identities.selectors import customer_for_handle, customer_with_profile_for_handle
 from tickets.identities.sms import LogSmsSender
 from tickets.intake import InboundMessage, intake_message
 from tickets.models import Ticket
@@ -501,3 +502,57 @@ def test_a_merge_drops_the_kept_customers_waiting_codes_instead_of_clashing(
 
     assert CustomerIdentity.objects.get(value="shared@example.com").customer == customer
     assert email_in("shared@example.com", "Hello from the shared address").customer == customer
+
+
+# --- Whose is an email address: the plain-SQL lookup intake uses ------------------------------
+
+
+def _orm_lookup(address: str):
+    users = get_user_model().objects.select_related("customer_profile")
+    return customer_for_handle(users, kind="email", value=address, username=address)
+
+
+def _same_person(found, expected) -> bool:
+    fields = get_user_model()._meta.concrete_fields
+    same = all(getattr(found, f.attname) == getattr(expected, f.attname) for f in fields)
+    profile = getattr(found, "customer_profile", None)
+    wanted = getattr(expected, "customer_profile", None)
+    if wanted is None:
+        return same and profile is None
+    return same and all(
+        getattr(profile, f.attname) == getattr(wanted, f.attname)
+        for f in wanted._meta.concrete_fields
+    )
+
+
+def test_the_intake_lookup_finds_the_same_person_and_profile_as_the_orm(
+    customer, other_customer, django_assert_num_queries
+):
+    """By the account's own address, by a verified link (which wins over an account of that
+    name), nobody for an unknown address, and a person without a profile (staff) as such:
+    each in one statement, the profile loaded with the person."""
+    CustomerIdentity.objects.create(
+        customer=other_customer,
+        kind="email",
+        value=customer.username,
+        verified_at=timezone.now(),
+        verified_by="code",
+    )
+    agent = make_person("agent.lookup@example.com", Role.AGENT)
+    for address in (other_customer.username, customer.username, agent.username):
+        with django_assert_num_queries(1):
+            found = customer_with_profile_for_handle(kind="email", value=address, username=address)
+            getattr(found, "customer_profile", None)
+        assert _same_person(found, _orm_lookup(address))
+    assert (
+        customer_with_profile_for_handle(
+            kind="email", value="nobody@example.com", username="nobody@example.com"
+        )
+        is None
+    )
+    assert _same_person(
+        customer_with_profile_for_handle(
+            kind="email", value=customer.username, username=customer.username
+        ),
+        other_customer,
+    )

@@ -12,7 +12,7 @@ Threading is tickets/channels/email_threads.py's.
 import hashlib
 import logging
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from support.process_copies import process_copies_read_together
@@ -71,13 +71,11 @@ def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | No
         # The kept mailboxes, staff addresses, SLA policies and webhook subscriptions: their
         # versions in one Redis round trip instead of four.
         with process_copies_read_together(), transaction.atomic():
-            stored = RawInbound.objects.select_for_update().defer("payload").get(pk=raw_id)
+            stored = _locked(raw_id)
             if stored.processed_at is not None:  # a concurrent delivery got there first
                 return stored.ticket
             ticket, note = _pass_on(read, stored, mailbox or mailbox_for_recipients(raw))
-            RawInbound.objects.filter(pk=raw_id).update(
-                processed_at=timezone.now(), ticket=ticket, error=note
-            )
+            _processed(raw_id, ticket=ticket, note=note)
     except TEMPORARY:
         raise  # our storage or database is out: the sender delivers again (503, exit 75)
     except Exception as error:
@@ -86,6 +84,33 @@ def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | No
         RawInbound.objects.filter(pk=raw_id).update(error=reason[:2000])
         return None
     return ticket
+
+
+# Plain SQL for the raw row's lock and its "processed": every email takes both, and the ORM's
+# building of them cost three times the statements (0.35 ms of CPU an email).
+def _locked(raw_id: int) -> RawInbound:
+    """The raw row (key, processed_at, ticket: what processing reads), locked until commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT key, processed_at, ticket_id FROM tickets_rawinbound WHERE id = %s FOR UPDATE",
+            [raw_id],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        raise RawInbound.DoesNotExist(raw_id)
+    key, processed_at, ticket_id = found
+    return RawInbound(
+        pk=raw_id, channel=Channel.EMAIL, key=key, processed_at=processed_at, ticket_id=ticket_id
+    )
+
+
+def _processed(raw_id: int, *, ticket: Ticket | None, note: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_rawinbound SET processed_at = %s, ticket_id = %s, error = %s"
+            " WHERE id = %s",
+            [timezone.now(), ticket.pk if ticket is not None else None, note, raw_id],
+        )
 
 
 def _store_raw(raw: bytes) -> RawInbound:

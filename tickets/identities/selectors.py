@@ -1,10 +1,15 @@
 """Reads: whose is a handle, and a customer's identities and channels for the customer 360."""
 
+import functools
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from support.models import CustomerProfile
 from tickets.identities.handles import channel_account_handle, masked
 from tickets.identities.models import CustomerIdentity, CustomerMerge, IdentityKind, VerifiedBy
 
@@ -29,6 +34,52 @@ def identity_get_for_customer(*, customer: AbstractBaseUser, pk: int) -> Custome
     if identity is None:
         raise Http404
     return identity
+
+
+def customer_with_profile_for_handle(*, kind: str, value: str, username: str):
+    """customer_for_handle(User.objects.select_related("customer_profile"), ...) in plain
+    SQL: every inbound email asks, and building the ORM's query (a subquery in an OR) cost
+    six times reading the row (0.55 ms of CPU against 0.09). The person and their profile are
+    made from the row as the ORM makes them (`from_db`)."""
+    sql, user_names, profile_names = _customer_with_profile_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, value, username])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    username_at = user_names.index("username")
+    row = min(rows, key=lambda row: row[username_at] == username)  # the linked one first
+    user = get_user_model().from_db(connection.alias, user_names, row[: len(user_names)])
+    profile = row[len(user_names) :]
+    if profile[0] is not None:  # the join found a profile
+        user.customer_profile = CustomerProfile.from_db(connection.alias, profile_names, profile)
+    else:  # known to have none, as select_related() leaves it: reading it asks nothing
+        user._meta.get_field("customer_profile").set_cached_value(user, None)
+    return user
+
+
+@functools.cache
+def _customer_with_profile_query() -> tuple[str, list[str], list[str]]:
+    """The statement, and the attribute names of the person's and the profile's columns in
+    it, made from the models (their fields need no conversion from what the driver returns)."""
+    user_fields = get_user_model()._meta.concrete_fields
+    profile_fields = CustomerProfile._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = [f"u.{quote(field.column)}" for field in user_fields]
+    columns += [f"p.{quote(field.column)}" for field in profile_fields]
+    users = quote(get_user_model()._meta.db_table)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {users} u"  # noqa: S608 - model names
+        f" LEFT JOIN {quote(CustomerProfile._meta.db_table)} p ON p.user_id = u.id"
+        f" WHERE u.id = (SELECT customer_id FROM {quote(CustomerIdentity._meta.db_table)}"
+        "   WHERE kind = %s AND value = %s AND verified_at IS NOT NULL LIMIT 1)"
+        " OR u.username = %s LIMIT 2"
+    )
+    return (
+        sql,
+        [field.attname for field in user_fields],
+        [field.attname for field in profile_fields],
+    )
 
 
 def customer_identities(customer: AbstractBaseUser) -> list[dict]:
