@@ -337,6 +337,13 @@ class ForumTopicAdmin(admin.ModelAdmin):
         "locked_by",
     ]
 
+    def delete_model(self, request: HttpRequest, obj: ForumTopic) -> None:
+        services.topic_delete(topic=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ForumTopic]) -> None:
+        for topic in queryset:
+            services.topic_delete(topic=topic)
+
 
 @admin.register(ForumPost)
 class ForumPostAdmin(admin.ModelAdmin):

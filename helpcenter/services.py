@@ -26,7 +26,7 @@ from helpcenter.models import (
 from helpcenter.search.analysis import MAX_QUERY, normalized_query
 from helpcenter.search.corpus import COUNTERS, LEARNED
 from helpcenter.search.index import announce_change, index_article, unindex_article
-from helpcenter.search.topics import index_topic
+from helpcenter.search.topics import index_topic, unindex_topic
 from helpcenter.text import LANGUAGES, field_name
 from support.audit import audit_record
 from support.audit_models import AuditAction
@@ -289,6 +289,15 @@ def post_reply(*, topic: ForumTopic, author: AbstractBaseUser, body: str) -> For
         )
         index_topic(topic)
     return post
+
+
+def topic_delete(*, topic: ForumTopic) -> None:
+    """Delete the topic with its posts and its search document; searches stop finding it
+    when the transaction commits."""
+    with transaction.atomic():
+        topic = ForumTopic.objects.select_for_update().get(pk=topic.pk)
+        unindex_topic(topic)
+        topic.delete()
 
 
 def post_hide(*, post: ForumPost, by: AbstractBaseUser) -> ForumPost:

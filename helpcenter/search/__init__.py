@@ -7,6 +7,7 @@ result's score is the confidence. A caller that answers on its own (the chat bot
 do so at or above `ANSWER_THRESHOLD`, and only from articles: community answers are not ours.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,6 +21,7 @@ from helpcenter.search.kept import (
     ArticleTable,
     KeptArticles,
     KeptTopics,
+    Lines,
     ShownText,
     TopicRow,
     kept_articles,
@@ -175,7 +177,7 @@ def _result(
     pk: int,
     score: float,
     text: ShownText | None,
-    lines: dict[tuple[int, str], list | None],
+    lines: dict[tuple[int, str], Lines | None],
     table: ArticleTable,
     wanted: set[str],
     language: str,
@@ -210,7 +212,7 @@ def _result_from_article(article: Article, score: float, wanted: set[str], langu
     )
 
 
-def snippet(lines: list, wanted: set[str]) -> str:
+def snippet(lines: Sequence, wanted: set[str]) -> str:
     """The body line that shares most tokens with the query, shortened."""
     best, _tokens = max(lines, key=lambda line: len(wanted.intersection(line[1])))
     if len(best) <= SNIPPET_CHARS:

@@ -20,6 +20,7 @@ from helpcenter.search.analysis import tokens
 from helpcenter.search.corpus import COMMUNITY
 from helpcenter.search.index import (
     AnalysedDocument,
+    announce_change,
     body_lines,
     bump_generation,
     copy_postings,
@@ -121,6 +122,16 @@ def index_topic(topic: ForumTopic) -> None:
             new = {document.pk: found.analysed.counts}
         write_difference(COMMUNITY, old, new)
     transaction.on_commit(lambda: bump_generation(COMMUNITY))
+
+
+def unindex_topic(topic: ForumTopic) -> None:
+    """Remove the topic's document and postings, and their share of the document frequencies
+    (the topic is about to be deleted). Call it in the deleting transaction."""
+    announce_change(COMMUNITY)
+    stored = CommunityDocument.objects.filter(topic=topic).first()
+    if stored is not None:
+        write_difference(COMMUNITY, stored_counts(COMMUNITY, [stored.pk]), {})
+        stored.delete()
 
 
 def _save_document(stored: CommunityDocument | None, found: TopicDocument) -> CommunityDocument:

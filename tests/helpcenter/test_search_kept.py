@@ -24,7 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from helpcenter.learning.services import learning_reset
-from helpcenter.models import Article, SearchTerm
+from helpcenter.models import Article, CommunityTerm, SearchTerm
 from helpcenter.search import Result, engine, index, kept, search, search_community
 from helpcenter.search.kept import LearnedTable, ShownLines, TopicRows
 from helpcenter.search.learned import learned_boosts
@@ -39,6 +39,7 @@ from helpcenter.services import (
     post_reply,
     topic_create,
 )
+from helpcenter.text import LANGUAGES, field_name
 from tests.helpcenter.conftest import make_article
 from tests.helpcenter.test_learning import ARTICLES as LEARNING_ARTICLES
 from tests.helpcenter.test_learning import NOT_CREDITED, START, VANISHED, readers, refresh
@@ -256,7 +257,8 @@ def test_shown_lines_stay_within_their_capacity_and_match_the_index(demo_article
     for _ in range(2):
         found = shown.read((pk, "en") for pk in keys)
         for pk in keys:
-            assert found[pk, "en"] == Article.objects.get(pk=pk).documents.get(language="en").lines
+            stored = Article.objects.get(pk=pk).documents.get(language="en").lines
+            assert [[line, list(tokens)] for line, tokens in found[pk, "en"]] == stored
         assert shown.size <= 60 or len(shown.entries) == 1
     assert shown.read([(keys[0], "xx")]) == {(keys[0], "xx"): None}
 
@@ -365,3 +367,22 @@ def test_another_process_sees_each_change_at_its_next_search(section, searcher):
     ]
     article_unpublish(article=first, by=None)
     assert searcher.search("cold storage") == []
+
+
+def test_a_topic_deleted_in_the_admin_leaves_search(client, admin_user, customer):
+    topic = topic_create(author=customer, title="Withdrawal stuck", body="Pending.", language="en")
+    assert [r.id for r in search_community("withdrawal stuck", language="en", user=ANONYMOUS)] == [
+        topic.pk
+    ]
+    client.force_login(admin_user)
+    response = client.post(f"/admin/helpcenter/forumtopic/{topic.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert search_community("withdrawal stuck", language="en", user=ANONYMOUS) == []
+    assert not CommunityTerm.objects.exists()
+
+
+def test_the_article_table_reads_a_title_per_language_in_their_order():
+    columns = kept.ARTICLES_SQL.split("audience,")[1].split(" FROM ")[0].split(",")
+    assert [column.strip() for column in columns] == [
+        field_name("title", language) for language in LANGUAGES
+    ]
