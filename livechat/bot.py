@@ -56,10 +56,15 @@ def decide(
     `record=False` (the staff preview) keeps the search out of the help center's records."""
     analysis = analysis or analyze(text, lang_hint=lang)
     with translation.override(lang):
-        if is_security_incident(text=analysis.redacted_text, analysis=analysis):
+        # An incident told in words goes first; one only the model suspects yields to an
+        # explicit request for a person (who reads the chat anyway).
+        incident = incidents.how_told(text=analysis.redacted_text, analysis=analysis)
+        if incident == incidents.REPORTED:
             return Decision(URGENT_HANDOFF, security_reply(), reason=SECURITY)
         if asks_for_a_person(analysis.redacted_text, history=history):
             return Decision(HANDOFF, handoff_reply(), reason=ASKED_FOR_HUMAN)
+        if incident == incidents.MODEL_ONLY:
+            return Decision(URGENT_HANDOFF, security_reply(), reason=SECURITY)
         if analysis.strongly_negative and not intents.asks_self_service(analysis.redacted_text):
             return Decision(HANDOFF, sorry_reply(), reason=NEGATIVE_SENTIMENT)
         if person_model.wants_person(analysis.redacted_text):

@@ -21,8 +21,16 @@ import unicodedata
 
 from livechat import intents
 from support.text import Analysis
+from support.text.analysis import classify
 from support.text.cantonese import fold_cantonese
-from support.text.urgency import clause_denies, incident_phrases, settled
+from support.text.urgency import clause_denies, incident_phrases, is_urgent, settled
+
+# The model's security probability that hands a chat to the security team: lower than the
+# ticket's flag (support.text.urgency, 0.4), because a chat is a customer waiting now and a
+# missed incident costs funds, a false alarm an agent's minute. Chosen on the tune half of
+# bench/data/chat-fresh.jsonl before the incident signs were added (0.35: two more incidents,
+# no false alarm; 0.3: three more, one false alarm).
+SECURITY_PROBABILITY = 0.35
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -382,10 +390,35 @@ def asks_about_prevention(text: str) -> bool:
     return not HAPPENING_NOW.search(_outside_conditions(cleaned))
 
 
+REPORTED = "reported"  # told in words or by its signs
+MODEL_ONLY = "model_only"  # only the category model finds it security-like
+
+
 def is_incident(*, text: str, analysis: Analysis) -> bool:
     """Urgent handoff: an incident reported or the analysis finds one, unless the message only
-    asks how to prevent or handle one. The security category alone does not count: where the
-    analysis found it but no urgency, the text denies it, makes it hypothetical or tells a
-    case that is over."""
-    security_like = reports_incident(text) or analysis.urgent
-    return security_like and not asks_about_prevention(text)
+    asks how to prevent or handle one."""
+    return how_told(text=text, analysis=analysis) is not None
+
+
+def how_told(*, text: str, analysis: Analysis) -> str | None:
+    """REPORTED when the words or the signs tell an incident, MODEL_ONLY when only the model's
+    security probability does (the ticket flag's 0.4 or the chat's lower one), None when
+    neither does or the message only asks how to prevent or handle one. The security category
+    alone does not count: where the analysis found it but no urgency, the text denies it,
+    makes it hypothetical or tells a case that is over."""
+    if asks_about_prevention(text):
+        return None
+    if reports_incident(text):
+        return REPORTED
+    if analysis.urgent:
+        return REPORTED if incident_phrases(text) else MODEL_ONLY
+    return MODEL_ONLY if _model_finds_one(text) else None
+
+
+def _model_finds_one(text: str) -> bool:
+    """The category model's security probability at the chat's lower threshold, read with the
+    ticket flag's denials and settled cases."""
+    probability = classify(text).security_probability
+    return is_urgent(
+        text=text, security_probability=probability, incidents=[], threshold=SECURITY_PROBABILITY
+    )

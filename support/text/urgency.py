@@ -218,7 +218,7 @@ SETTLED_RE = re.compile(
 )
 REOPENED_RE = re.compile(r"\bagain\b|又|再次|또|다시|また", re.IGNORECASE)
 DENIAL_WINDOW = 40
-SECURITY_PROBABILITY = 0.45
+SECURITY_PROBABILITY = 0.4
 CERTAIN_PROBABILITY = 0.7
 
 
@@ -262,17 +262,21 @@ def _told_by_pairs(folded: str) -> list[str]:
 
 
 def is_urgent(
-    *, text: str, security_probability: float, incidents: list[str] | None = None
+    *,
+    text: str,
+    security_probability: float,
+    incidents: list[str] | None = None,
+    threshold: float = SECURITY_PROBABILITY,
 ) -> bool:
-    """A reported incident, or a message the model finds security-like and nobody denies.
-    `incidents`: incident_phrases(text), when the caller has them already."""
+    """A reported incident, or a message the model finds security-like (at `threshold`) and
+    nobody denies. `incidents`: incident_phrases(text), when the caller has them already."""
     if incidents if incidents is not None else incident_phrases(text):
         return True
     if settled(text):
         return False
     if security_probability >= CERTAIN_PROBABILITY:
         return True
-    return security_probability >= SECURITY_PROBABILITY and not DENIAL_RE.search(fold(text))
+    return security_probability >= threshold and not DENIAL_RE.search(fold(text))
 
 
 def _denied(folded: str, match: re.Match[str]) -> bool:

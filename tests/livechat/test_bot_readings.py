@@ -58,3 +58,44 @@ def test_someone_elses_incident_stays_with_the_bot(lang, text):
 )
 def test_an_incident_told_in_cantonese_goes_to_the_security_team(text):
     assert bot.decide(text, lang="zh-hant", history=[]).action == bot.URGENT_HANDOFF
+
+
+CALM_INCIDENTS = [
+    ("en", "hm, there's a withdrawal in my history from last night that i don't remember doing"),
+    ("en", "i got an email that a new device signed in but i was asleep"),
+    ("zh-hans", "昨晚收到新设备登录的邮件，我当时在睡觉"),
+    ("zh-hant", "帳戶裡有一筆提領我沒印象"),
+    ("ko", "어젯밤에 새 기기 로그인 메일이 왔는데 저는 자고 있었어요"),
+    ("ja", "履歴に覚えのない出金が一件あります"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), CALM_INCIDENTS)
+def test_an_incident_told_calmly_goes_to_the_security_team(lang, text):
+    assert bot.decide(text, lang=lang, history=[]).action == bot.URGENT_HANDOFF
+
+
+def test_the_chat_trusts_the_model_sooner_than_the_ticket_flag():
+    """A customer waiting in a chat is handed to the security team at a lower security
+    probability than a ticket is flagged urgent at: a missed incident costs funds."""
+    from livechat import incidents
+    from support.text import urgency
+
+    assert incidents.SECURITY_PROBABILITY < urgency.SECURITY_PROBABILITY
+
+
+INCIDENT_AND_A_PERSON = [
+    ("en", "someone withdrew all my usdt without me, get me a human now"),
+    ("zh-hans", "我的币被盗了，快转人工"),
+    ("zh-hant", "我的帳號被盜了，請幫我轉真人"),
+    ("ko", "계정 해킹당했어요 상담원 연결해 주세요"),
+    ("ja", "アカウントを乗っ取られました。オペレーターにつないでください"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), INCIDENT_AND_A_PERSON)
+def test_an_incident_told_in_words_goes_to_the_security_team_even_when_a_person_is_asked(
+    lang, text
+):
+    """Only an incident the model alone suspects yields to a request for a person."""
+    assert bot.decide(text, lang=lang, history=[]).action == bot.URGENT_HANDOFF
