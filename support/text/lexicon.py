@@ -20,6 +20,10 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         证件, 地址证明, 审核, 驾照, 居留证, 신분증, 신원, 본인인증, 본인 인증, 여권, 얼굴 인증,
         셀카, 주소 증명, 운전면허, 외국인등록증, 인증 서류, 本人確認, 身分証, パスポート,
         マイナンバー, 顔認証, 在留カード, 運転免許, セルフィー, 審査, 書類,
+        nationality, date of birth, occupation, verification level, corporate account,
+        company account, business account, 国籍, 出生日期, 职业, 认证等级, 法人账户, 公司账户,
+        企业账户, 未成年, 국적, 생년월일, 직업, 인증 단계, 법인 계정, 미성년, 生年月日, 職業,
+        認証レベル, 法人口座, 未成年,
         """
     ),
     "password_reset": phrases(

@@ -59,7 +59,8 @@ def other_person_pattern() -> str:
             rf"\b(?:{RELATIONS_EN})\s+(?:\w+\s+)?{_TO_THEM_EN}\b",
             rf"(?:{zh})(?:的|说|說|话|話|讲|講)?(?:他|她)?(?:的)?(?:之前|以前|上次|最近|刚|剛|也)?"
             rf"(?:的)?{theirs_zh}",
-            rf"(?:{zh})(?:也|之前|以前|上次|刚|剛)?被(?:盗|盜|骗|騙|黑|骇|駭)",
+            rf"(?:{zh})(?:说|說|话|話|讲|講)?(?:他|她)?(?:也|之前|以前|上次|刚|剛)?被(?:盗|盜|骗|騙|黑|骇"
+            rf"|駭|人)",
             rf"(?<![가-힣])(?:{RELATIONS_KO})(?:의|네|가|이|는|은|도)?\s?{_THEIRS_KO}",
             rf"(?<![가-힣])(?:{RELATIONS_KO})(?:가|이|는|은|도)?\s?(?:\S+\s?){{0,2}}(?:당했|털렸|당했다|"
             rf"피해를?\s?(?:입|봤))",
@@ -77,7 +78,7 @@ EXES_JA = r"元カレ|元カノ|元彼|元夫|元妻|元恋人|元旦那"
 
 _INTO_EN = (
     r"(?:logged in(?:to)?|logged on|signed in(?:to)?|got into|accessed|broke into|used|went into"
-    r"|withdrew (?:from)?|sent|moved|transferred|took|emptied|drained|changed|reset)"
+    r"|went in|withdrew (?:from)?|sent|moved|transferred|took|emptied|drained|changed|reset)"
 )
 _MINE_ZH = (
     r"(?:我的|我)(?:账号|帐号|賬號|帳號|账户|帐户|賬戶|帳戶|钱包|錢包|户口|戶口"
@@ -98,6 +99,8 @@ def actor_pattern() -> str:
         [
             rf"\b(?:{RELATIONS_EN}|{EXES_EN})\b\W{{0,3}}(?:\w+\s+){{0,5}}{_INTO_EN}\s+(?:\w+\s+){{0,2}}my"
             rf"\s+(?:account|wallet|coins|funds|crypto|money|balance|password|2fa|email|usdt|btc|eth)",
+            rf"\b(?:{EXES_EN})\b.{{0,80}}\b(?:withdrew|took|moved|sent|transferred|emptied|drained)"
+            rf"\s+(?:everything|it all|all (?:of )?(?:it|my))",
             rf"(?:{zh})(?:偷偷|趁我|背着我|背著我)?.{{0,10}}(?:登录|登錄|登入|进了|進了|用了|动了|動了|把|改了|转走|轉走"
             rf"|提走|拿走|偷走).{{0,3}}{_MINE_ZH}|(?:{zh}).{{0,12}}把{_MINE_ZH}.{{0,6}}(?:转走|轉走|提走|拿走"
             rf"|偷走|转到|轉到|提到|卖了|賣了)",

@@ -8,7 +8,6 @@ import re
 
 from support.text.features import fold, normalise
 from support.text.others import actor_pattern, other_person_pattern
-from support.text.prefilter import prefiltered
 from support.text.signs import incident_signs
 
 INCIDENT_RE = re.compile(
@@ -124,7 +123,8 @@ DENIAL_RE = re.compile(
     r"\b(?:prevent|protect|avoid|in case|what if|reading about|heard about|worried|afraid|"
     r"concerned|scared|stop (?:a|someone|people|them|it))\b|"
     r"(?<!是)不是被盗|没有被盗|没被盗|没有盗|防止|预防|如何避免|以防|担心|怕|"
-    r"해킹(?:은|이) 아니|해킹 아니|방지|예방|걱정|우려|알면|라면|다면|수 있나요|"
+    # 방지 is "prevent", but not inside 피싱방지코드, the anti-phishing code (as 対策コード).
+    r"해킹(?:은|이) 아니|해킹 아니|방지(?!\s*코드)|예방|걱정|우려|알면|라면|다면|수 있나요|"
     r"(?:乗っ取り|ハッキング|不正)(?:では|じゃ)(?:な|あり)|ではありませんが|防ぐ|防止|予防|心配|"
     # Hypothetical, someone else's, or a fear that proved wrong: "万が一乗っ取られた場合",
     # "朋友帐号被盗", "我还以为被盗了", "I read about people getting hacked", "is my money gone".
@@ -147,7 +147,9 @@ DENIAL_RE = re.compile(
     r"\b(?:balance|funds|assets|coins|everything)\b.{0,10}\b(?:is|are) "
     r"(?:fine|safe|intact|all there)|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
     r"资产都在|钱都在|币都在|没有损失|资产没少|被害はありません|被害はない|資産は無事|"
-    r"피해는 없|피해 없|자산은 그대로|잔고는 그대로|" + other_person_pattern(),
+    r"피해는 없|피해 없|자산은 그대로|잔고는 그대로|"
+    # What the customer read or heard in the news, and "could it still be stolen?".
+    r"(?:会|會)(?:不会|不會)?被.{0,4}(?:吗|嗎)|" + other_person_pattern(),
     # Someone else's case, whoever they are to the customer (support.text.others).
     re.IGNORECASE,
 )
@@ -214,15 +216,20 @@ SETTLED_RE = re.compile(
     r"처리 ?끝|처리됐|처리되었|해결됐|해결되었|아무것도 입력 ?안|까먹|깜빡|사례|역사|"
     r"트윗|이라는 코인|대비|"
     r"解決済|対応してもらった|何も入力してない|何も入力していない|対策(?!コード)|自分でした|"
-    r"自分だった",
+    r"自分だった|"
+    # A scare the customer explains away: it turned out to be their own doing, a fee, a
+    # recurring buy (原来是…, 알고 보니…, 勘違い). Not when the explanation is someone else.
+    r"\bturn(?:ed|s) out (?:it was |to be |that )?(?:just |only )?(?:me|i|my own|my (?:own )?"
+    r"(?:withdrawal|transfer|order|recurring|auto)|the (?:fee|fees|network fee|spread)|a fee"
+    r"|fees)\b|\bfalse alarm\b|\bnever ?mind\b|"
+    r"原来(?:是|系|係)(?!被|有人|别人|黑客|骗)|后来(?:发现|想起来|才想起|才想起来)(?:是)?(?:我|自己)"
+    r"|其实(?:都)?是我(?:自己)?|"
+    r"알고\s*보니\s*(?!누가|해킹|사기|다른)|(?<![가-힣])제가\s*(?:한|보낸|옮긴|출금한|산)\s*(?:거|것)"
+    r"(?:였|이었)|착각|"
+    r"勘違い|だけでした|自分で(?:出金|送金|移|注文|変更|ログイン)\S{0,6}(?:ていました|てた|ただけ)",
     re.IGNORECASE,
 )
 REOPENED_RE = re.compile(r"\bagain\b|又|再次|또|다시|また", re.IGNORECASE)
-# The three long alternations, read whole on every message: each text is searched only with the
-# alternatives whose literal words it holds (support/text/prefilter.py), the matches the same.
-INCIDENT_RE = prefiltered(INCIDENT_RE)
-DENIAL_RE = prefiltered(DENIAL_RE)
-SETTLED_RE = prefiltered(SETTLED_RE)
 DENIAL_WINDOW = 40
 SECURITY_PROBABILITY = 0.4
 CERTAIN_PROBABILITY = 0.7

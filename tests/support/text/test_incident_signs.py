@@ -64,3 +64,22 @@ def test_an_incident_told_by_its_signs_is_urgent(lang, text):
 @pytest.mark.parametrize(("lang", "text"), QUESTIONS_ABOUT_THEM)
 def test_questions_about_the_same_signs_are_not_urgent(lang, text):
     assert not analyze(text, lang_hint=lang).urgent
+
+
+EXPLAINED_AWAY = [
+    ("en", "my balance dropped this morning, turned out it was the network fee on my own transfer"),
+    ("zh-hans", "余额少了一截，原来是我自己设置的定投扣款"),
+    ("zh-hant", "餘額突然變少，後來發現是我自己轉去冷錢包"),
+    ("ko", "잔고가 줄어서 놀랐는데 알고 보니 제가 개인 지갑으로 보낸 거였어요"),
+    ("ja", "残高が減っていたのは勘違いで、自分で出金していただけでした"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), EXPLAINED_AWAY)
+def test_a_scare_the_customer_explains_away_is_not_urgent(lang, text):
+    assert not analyze(text, lang_hint=lang).urgent
+
+
+def test_the_anti_phishing_code_is_no_word_of_prevention():
+    """방지 ("prevent") inside 피싱방지코드 does not deny the change the customer did not make."""
+    assert analyze("피싱방지코드가 바뀌었어요 제가 바꾼 거 아니에요", lang_hint="ko").urgent

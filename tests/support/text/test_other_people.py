@@ -39,3 +39,8 @@ def test_someone_the_customer_knows_in_their_account_is_urgent(lang, text):
 def test_a_korean_word_ending_like_a_pronoun_is_no_denial_by_the_customer():
     """문제가 아니에요 ("it is not the problem") holds 제가 아니 ("not me") inside a word."""
     assert not analyze("이건 자동 답변으로 해결될 문제가 아니에요", lang_hint="ko").urgent
+
+
+def test_an_ex_partner_who_took_everything_is_an_incident():
+    text = "my ex had my password and after we split up he withdrew everything to his own wallet"
+    assert analyze(text, lang_hint="en").urgent
