@@ -28,7 +28,8 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "password_reset": phrases(
         """
-        password, passwort, forgot my pass, reset link, pasword, passwd, 密码, 找回密码, 重置密码,
+        password, passwort, forgot my pass, reset link, reset code, reset email, pasword, passwd,
+        密码, 找回密码, 重置密码, 重置验证码, 비밀번호 재설정, 재설정 코드, 再設定コード, 再設定メール,
         改密码, 비밀번호, 비번, 패스워드, パスワード, 暗証番号,
         """
     ),
@@ -53,6 +54,8 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "fees": phrases(
         """
         fee, fees, commission, maker, taker, funding rate, rebate, spread, charged, vip level,
+        minimum withdrawal, withdrawal minimum, 最低提币, 最小提币, 最低提现, 최소 출금, 最低出金,
+        最小出金, 最低出金額, 出金最低,
         手续费, 费率, 返佣, 资金费, 扣费, 点差, 수수료, 펀딩비, 리베이트, 手数料, ファンディング,
         スプレッド,
         """

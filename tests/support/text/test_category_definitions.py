@@ -20,3 +20,17 @@ KYC = [
 @pytest.mark.parametrize(("lang", "text"), KYC)
 def test_verified_details_and_company_verification_are_kyc(lang, text):
     assert analyze(text, lang_hint=lang).category == "kyc"
+
+
+RESET_CODES = [
+    ("en", "the code to reset my password never came by sms"),
+    ("zh-hans", "找回密码的时候收不到验证码短信"),
+    ("zh-hant", "重設密碼的簡訊驗證碼都沒來"),
+    ("ko", "비밀번호 재설정할 때 인증 문자가 안 와요"),
+    ("ja", "パスワードを再設定しようとしても認証コードのSMSが来ません"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), RESET_CODES)
+def test_the_code_of_a_password_reset_is_password_reset_not_two_factor(lang, text):
+    assert analyze(text, lang_hint=lang).category == "password_reset"
