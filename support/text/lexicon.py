@@ -29,7 +29,8 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "password_reset": phrases(
         """
         password, passwort, forgot my pass, reset link, reset code, reset email, pasword, passwd,
-        密码, 找回密码, 重置密码, 重置验证码, 비밀번호 재설정, 재설정 코드, 再設定コード, 再設定メール,
+        密码, 找回密码, 重置密码, 重置验证码, 비밀번호 재설정, 재설정 코드, 再設定コード,
+        再設定メール,
         改密码, 비밀번호, 비번, 패스워드, パスワード, 暗証番号,
         """
     ),

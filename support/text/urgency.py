@@ -8,6 +8,7 @@ import re
 
 from support.text.features import fold, normalise
 from support.text.others import actor_pattern, other_person_pattern
+from support.text.prefilter import prefiltered
 from support.text.signs import incident_signs
 
 INCIDENT_RE = re.compile(
@@ -230,6 +231,11 @@ SETTLED_RE = re.compile(
     re.IGNORECASE,
 )
 REOPENED_RE = re.compile(r"\bagain\b|又|再次|또|다시|また", re.IGNORECASE)
+# The three long alternations, read whole on every message: each text is searched only with the
+# alternatives whose literal words it holds (support/text/prefilter.py), the matches the same.
+INCIDENT_RE = prefiltered(INCIDENT_RE)
+DENIAL_RE = prefiltered(DENIAL_RE)
+SETTLED_RE = prefiltered(SETTLED_RE)
 DENIAL_WINDOW = 40
 SECURITY_PROBABILITY = 0.4
 CERTAIN_PROBABILITY = 0.7
