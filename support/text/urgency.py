@@ -149,9 +149,17 @@ DENIAL_RE = re.compile(
     r"(?:fine|safe|intact|all there)|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
     r"资产都在|钱都在|币都在|没有损失|资产没少|被害はありません|被害はない|資産は無事|"
     r"피해는 없|피해 없|자산은 그대로|잔고는 그대로|"
-    # What the customer read or heard in the news, and "could it still be stolen?".
-    r"(?:会|會)(?:不会|不會)?被.{0,4}(?:吗|嗎)|" + other_person_pattern(),
-    # Someone else's case, whoever they are to the customer (support.text.others).
+    # "Could it still be stolen?"
+    r"(?:会|會)(?:不会|不會)?被.{0,4}(?:吗|嗎)|"
+    # Unknown tokens that arrived (an airdrop or a dusting), not funds that left.
+    r"(?:多了|多出|出现了|\bappeared|\bshowed up|\bpopped up|들어와|생겼|入って|増えて)"
+    r".{0,15}(?:代币|\btokens?\b|토큰|トークン)|(?:代币|\btokens?\b|토큰|トークン)"
+    r".{0,20}(?:多了|\bappeared|\bshowed up|들어와|입금됐|入って|入ってる|届い)|"
+    # The exchange accused of "stealing" by its own decision (a liquidation, a fee); then
+    # someone else's case, whoever they are to the customer (support.text.others).
+    r"\byou(?: guys| people| lot)? (?:literally |basically |just )?(?:stole|robbed)\b"
+    r"|你们(?:就是)?(?:偷|抢)|(?:거래소|너네|니네)(?:가|이)\s*(?:\S+\s*)?(?:훔쳐|도둑)"
+    r"|(?:取引所|御社|お前ら)が.{0,10}(?:盗ん|泥棒)|" + other_person_pattern(),
     re.IGNORECASE,
 )
 # A one-time code given away counts only when someone asked for it: typing one into our own

@@ -83,3 +83,22 @@ def test_a_scare_the_customer_explains_away_is_not_urgent(lang, text):
 def test_the_anti_phishing_code_is_no_word_of_prevention():
     """방지 ("prevent") inside 피싱방지코드 does not deny the change the customer did not make."""
     assert analyze("피싱방지코드가 바뀌었어요 제가 바꾼 거 아니에요", lang_hint="ko").urgent
+
+
+ACCUSING_THE_EXCHANGE = [
+    ("en", "you guys liquidated me at a fake price, you basically stole my money"),
+    ("zh-hans", "你们就是抢钱，强平价格根本不对"),
+    ("ko", "거래소가 제 돈 훔쳐간 거나 마찬가지예요 청산 가격이 말이 안 돼요"),
+    ("ja", "取引所が私のお金を盗んだのと同じです ロスカット価格がおかしい"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), ACCUSING_THE_EXCHANGE)
+def test_the_exchange_accused_of_stealing_by_its_own_decision_is_no_incident(lang, text):
+    """A complaint about a liquidation or a fee, not someone else in the account."""
+    assert not analyze(text, lang_hint=lang).urgent
+
+
+def test_unknown_tokens_that_arrived_are_no_incident_in_the_clause_that_tells_them():
+    text = "계정에 이상한 토큰이 들어와 있어요 산 적 없는데 해킹당한 건가요?"
+    assert not analyze(text, lang_hint="ko").urgent
