@@ -1,13 +1,14 @@
-"""Quality gate: the chat bot's first decision on the `tune` half of the self-service chat set
-(bench/data/selfservice-chat.jsonl), scored by the benchmark's own code
+"""Quality gate: the chat bot's first decision on the `tune` halves of the self-service chat set
+(bench/data/selfservice-chat.jsonl) and of the fresh chat set (bench/data/chat-fresh.jsonl),
+scored by the benchmark's own code
 (bench/handoff_scoring.py, as bench/livechat_handoff.py reports it), fails CI below the
 floors set here.
 
 Every message is decided once for the module (in a transaction rolled back afterwards: the
 bot records its searches); each floor is then its own test. Floors are set a little under the
-tune figures of 2026-12-06 (in the comments), except that no urgent incident may be missed.
-Raise a floor when a change to the bot's intents improves its figure. The `held` half is for
-a final measurement, never a gate to tune against.
+tune figures (in the comments), except that no urgent incident may be missed. Raise a floor
+when a change to the bot's intents improves its figure. The `held` and `check` halves are for
+measurement, never a gate to tune against.
 """
 
 from pathlib import Path
@@ -24,42 +25,58 @@ from bench.handoff_scoring import (
     missed_urgent,
 )
 
-CHATS = Path(__file__).resolve().parents[2] / "bench" / "data" / "selfservice-chat.jsonl"
+DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
+SETS = {
+    "selfservice": DATA / "selfservice-chat.jsonl",
+    # The fresh tuning set of the fourth pass (docs/benchmarks.md): its `check` half is counted
+    # by the benchmark, never gated.
+    "fresh": DATA / "chat-fresh.jsonl",
+}
 
-ACCURACY = 0.98  # 0.995 (218 of 219)
-# (class, metric, floor)
+# Floors a little under the tune figures (in the comments): 2026-12-06 for the self-service
+# set, raised on 2026-12-07 when the fourth pass brought it to 1.000; 2026-12-07 for the fresh
+# set.
+ACCURACY = {"selfservice": 0.99, "fresh": 0.98}  # 1.000 (219 of 219); 1.000 (210 of 210)
+# (set, class, metric, floor)
 FLOORS = [
-    ("bot", "precision", 0.98),  # 1.000
-    ("bot", "recall", 0.98),  # 1.000 (n 99)
-    ("handoff", "precision", 0.97),  # 1.000
-    ("handoff", "recall", 0.96),  # 0.987 (n 76)
-    ("urgent_handoff", "precision", 0.95),  # 0.978 (one false alarm in 45)
-    ("urgent_handoff", "recall", 1.0),  # 1.000 (n 44): a missed incident is never acceptable
+    ("selfservice", "bot", "precision", 0.98),  # 1.000
+    ("selfservice", "bot", "recall", 0.98),  # 1.000 (n 99)
+    ("selfservice", "handoff", "precision", 0.97),  # 1.000
+    ("selfservice", "handoff", "recall", 0.97),  # 1.000 (n 76)
+    ("selfservice", "urgent_handoff", "precision", 0.97),  # 1.000 (n 44)
+    ("fresh", "bot", "precision", 0.97),  # 1.000
+    ("fresh", "bot", "recall", 0.97),  # 1.000 (n 96)
+    ("fresh", "handoff", "precision", 0.97),  # 1.000
+    ("fresh", "handoff", "recall", 0.97),  # 1.000 (n 73)
+    ("fresh", "urgent_handoff", "precision", 0.95),  # 1.000 (n 41)
 ]
-KEPT_BY_THE_BOT = 1  # 0 wanted a person and were kept by the bot
+KEPT_BY_THE_BOT = 1  # 0 wanted a person and were kept by the bot, in either set
 
 
 @pytest.fixture(scope="module")
-def results(django_db_setup, django_db_blocker) -> list:
+def results(django_db_setup, django_db_blocker) -> dict[str, list]:
     with django_db_blocker.unblock(), transaction.atomic():
-        decided = decisions(load(CHATS, "tune"))
+        decided = {name: decisions(load(path, "tune")) for name, path in SETS.items()}
         transaction.set_rollback(True)
     return decided
 
 
-def test_the_bot_decides_most_first_messages_right(results):
-    assert accuracy(results) >= ACCURACY
+@pytest.mark.parametrize("name", SETS)
+def test_the_bot_decides_most_first_messages_right(results, name):
+    assert accuracy(results[name]) >= ACCURACY[name]
 
 
-@pytest.mark.parametrize(("label", "metric", "floor"), FLOORS)
-def test_each_class_stays_above_its_floor(results, label, metric, floor):
-    value = getattr(class_scores(results)[label], metric)
-    assert value >= floor, f"{label} {metric}: {value:.3f} < {floor}"
+@pytest.mark.parametrize(("name", "label", "metric", "floor"), FLOORS)
+def test_each_class_stays_above_its_floor(results, name, label, metric, floor):
+    value = getattr(class_scores(results[name])[label], metric)
+    assert value >= floor, f"{name} {label} {metric}: {value:.3f} < {floor}"
 
 
-def test_no_urgent_incident_is_missed(results):
-    assert [sample["text"] for sample, _got in missed_urgent(results)] == []
+@pytest.mark.parametrize("name", SETS)
+def test_no_urgent_incident_is_missed(results, name):
+    assert [sample["text"] for sample, _got in missed_urgent(results[name])] == []
 
 
-def test_customers_who_want_a_person_are_rarely_kept_by_the_bot(results):
-    assert kept_by_the_bot(results) <= KEPT_BY_THE_BOT
+@pytest.mark.parametrize("name", SETS)
+def test_customers_who_want_a_person_are_rarely_kept_by_the_bot(results, name):
+    assert kept_by_the_bot(results[name]) <= KEPT_BY_THE_BOT
