@@ -37,6 +37,7 @@ from support.models import Team
 from support.process_copies import ProcessCopy
 from support.roles import Role
 from support.services import outbox_enqueue_email
+from tickets.channels.email_headers import BLANK_LINE_RE
 from tickets.intake import InboundMessage
 from tickets.models import Mailbox
 from tickets.raw_inbound import derive_key
@@ -135,7 +136,9 @@ def mailbox_for_recipients(raw: bytes) -> Mailbox | None:
 
 
 def _recipients(raw: bytes) -> list[str]:
-    headers = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    end = BLANK_LINE_RE.search(raw)  # the header block alone: the parser decodes all it is given
+    head = raw[: end.end()] if end else raw
+    headers = BytesParser(policy=policy.compat32).parsebytes(head, headersonly=True)
     values = [str(value) for name in RECIPIENT_HEADERS for value in headers.get_all(name, [])]
     addresses = [address.strip().lower() for _name, address in getaddresses(values)]
     return list(dict.fromkeys(address for address in addresses if "@" in address))

@@ -5,11 +5,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from support.models import OutboxEmail
+from support.models import CustomerProfile, OutboxEmail
 from support.roles import Role, user_roles
 from tickets.intake import InboundAttachment
+from tickets.intake_customers import customer_create
 from tickets.models import Event, Message, Status, Ticket
 from tickets.services import ticket_reply, ticket_transition
 
@@ -41,6 +44,31 @@ def test_a_new_address_becomes_a_customer_with_a_profile_in_the_message_s_langua
     assert user_roles(person) == {Role.CUSTOMER}
     assert not person.has_usable_password()
     assert person.customer_profile.preferred_language == "zh-hans"
+
+
+def test_a_new_customer_is_made_in_one_statement_and_announced_like_a_save(db, policy):
+    """The account, its role and its profile in one INSERT, the models' signals sent as
+    save() sends them; an address whose account was made meanwhile (a concurrent message)
+    makes nothing and is read by the caller."""
+    saved = []
+
+    def record(sender, instance, created, **kwargs):
+        saved.append((sender.__name__, created, instance.pk is not None))
+
+    post_save.connect(record, dispatch_uid="test-new-customer")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            person = customer_create(email="kim@example.com", language="ko")
+    finally:
+        post_save.disconnect(dispatch_uid="test-new-customer")
+
+    assert len(queries) == 1
+    assert saved == [("User", True, True), ("CustomerProfile", True, True)]
+    person.refresh_from_db()
+    assert user_roles(person) == {Role.CUSTOMER} and not person.has_usable_password()
+    assert person.customer_profile.preferred_language == "ko"
+    assert customer_create(email="kim@example.com", language="en") is None
+    assert CustomerProfile.objects.filter(user__username="kim@example.com").count() == 1
 
 
 def test_same_external_id_twice_stores_one_message(customer, policy, receive):

@@ -171,6 +171,7 @@ def email_message(read: ReadEmail, *, key: str, raw_id: int) -> InboundMessage:
         html=read.html if len(read.text) <= MAX_TEXT_CHARS else "",
         attachments=tuple(read.attachments),
         external_id=key,
+        external_id_new=True,  # the raw row's key, and the row is locked and not processed
         conversation_id=read.references[0] if read.references else read.message_id,
         metadata=metadata,
         acknowledge=acknowledge,

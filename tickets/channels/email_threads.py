@@ -28,7 +28,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from support.staff_addresses import is_staff_address
 from tickets.email_thread_models import EmailParticipant
-from tickets.models import Channel, Message, Ticket
+from tickets.models import Channel, Ticket
 
 if TYPE_CHECKING:  # intake calls this module: no import of it at run time
     from tickets.intake import InboundMessage
@@ -138,11 +138,22 @@ def _candidates(message: "InboundMessage", ids: list[str], author) -> Iterator[i
 def _conversation_tickets(ids: list[str]) -> Iterable[int]:
     """Tickets holding an earlier email of the conversation (the customer's first one, or a
     later one a copied colleague answers with Reply all)."""
-    by_message = Message.objects.filter(channel=Channel.EMAIL, external_id__in=ids)
-    by_root = Ticket.objects.filter(channel=Channel.EMAIL, external_conversation__in=ids)
-    found = list(by_message.order_by("-id").values_list("ticket_id", flat=True)[:5])
-    found += list(by_root.order_by("-id").values_list("pk", flat=True)[:5])
-    return dict.fromkeys(found)
+    with connection.cursor() as cursor:
+        cursor.execute(CONVERSATION_TICKETS, {"ids": ids, "email": Channel.EMAIL, "limit": 5})
+        return dict.fromkeys(row[0] for row in cursor.fetchall())
+
+
+# Plain SQL, each half on its own index (a message's external id, a ticket's conversation),
+# the emails' tickets first, as the ORM's two queries read them.
+CONVERSATION_TICKETS = """
+    (SELECT ticket_id, 1 AS half, id FROM tickets_message
+     WHERE channel = %(email)s AND external_id = ANY(%(ids)s) ORDER BY id DESC LIMIT %(limit)s)
+    UNION ALL
+    (SELECT id, 2, id FROM tickets_ticket
+     WHERE channel = %(email)s AND external_conversation = ANY(%(ids)s)
+     ORDER BY id DESC LIMIT %(limit)s)
+    ORDER BY half, id DESC
+"""
 
 
 def _same_subject_tickets(subject: str, author) -> list[int]:
@@ -188,7 +199,14 @@ def email_is_participant(ticket: Ticket, author: AbstractBaseUser) -> bool:
     if ticket.customer_id == author.pk:
         return True
     email = (author.email or "").lower()
-    return bool(email) and ticket.email_participants.filter(email=email).exists()
+    if not email:
+        return False
+    with connection.cursor() as cursor:  # plain SQL: asked for each candidate ticket
+        cursor.execute(
+            "SELECT 1 FROM tickets_emailparticipant WHERE ticket_id = %s AND email = %s LIMIT 1",
+            [ticket.pk, email],
+        )
+        return cursor.fetchone() is not None
 
 
 # --- Participants --------------------------------------------------------------------------------
