@@ -5,11 +5,13 @@ Intake marks the ticket in its transaction (`follow_up_after`, a few minutes ahe
 the commit, hands a job to this process's publisher thread. The thread sends the jobs that
 gather within 50 ms of the first as one Celery task: one broker message for many tickets in a
 surge (a publish cost about a millisecond of CPU, a tenth of a ticket's intake), and no more
-than 50 ms later than a task of its own when traffic is quiet. The worker runs each job and
-clears the mark. A job lost on the way (broker down, process killed before its publish) keeps
-its mark, and the beat sweep runs it when the grace period is over. Every step is idempotent:
-the acknowledgement has a dedupe key, delivery locks the outbox row, routing leaves an owned
-ticket alone.
+than 50 ms later than a task of its own when traffic is quiet. While jobs keep coming (the
+last publish less than 200 ms ago) it gathers for 200 ms: at 50 tickets a second a publish
+carries ten jobs instead of two or three, and a job waits at most 200 ms. The worker runs
+each job and clears the mark. A job lost on the way (broker down, process killed before its
+publish) keeps its mark, and the beat sweep runs it when the grace period is over. Every step
+is idempotent: the acknowledgement has a dedupe key, delivery locks the outbox row, routing
+leaves an owned ticket alone.
 """
 
 import atexit
@@ -35,6 +37,7 @@ from tickets.services import customer_url
 GRACE = timedelta(minutes=3)  # how long a job may take to arrive before the sweep runs it
 JOBS_PER_TASK = 200
 GATHER_SECONDS = 0.05  # what a job may wait for others to share its publish
+SURGE_GATHER_SECONDS = 0.2  # the same while jobs keep coming (the last publish this recent)
 SWEEP_BATCH = 5000  # a minute's share of a backlog (after a broker outage in a surge)
 
 
@@ -167,18 +170,27 @@ def _publisher() -> queue.SimpleQueue:
 def _publish_forever(jobs: queue.SimpleQueue) -> None:
     from tickets.tasks import ticket_follow_up_task
 
+    published = float("-inf")
     while True:
         batch = [jobs.get()]
-        deadline = time.monotonic() + GATHER_SECONDS
+        deadline = time.monotonic() + gather_seconds(time.monotonic() - published)
         while len(batch) < JOBS_PER_TASK and (left := deadline - time.monotonic()) > 0:
             try:
                 batch.append(jobs.get(timeout=left))
             except queue.Empty:
                 break
         task_queue(ticket_follow_up_task, batch)  # if not, the marks stay and the sweep runs them
+        published = time.monotonic()
         with _unpublished:
             _state["waiting"] -= len(batch)
             _unpublished.notify_all()
+
+
+def gather_seconds(since_last_publish: float) -> float:
+    """How long a first job waits for others: longer while jobs keep coming."""
+    if since_last_publish < SURGE_GATHER_SECONDS:
+        return SURGE_GATHER_SECONDS
+    return GATHER_SECONDS
 
 
 def _wait_for_publishing() -> None:

@@ -69,6 +69,7 @@ class TicketNotice:
     teams: set[int | None] = field(default_factory=set)
     agents: set[int | None] = field(default_factory=set)
     sent: bool = False
+    created: bool = False  # made in this transaction: no page of it can be open yet
 
     def add(self, ticket: Ticket, by: AbstractBaseUser | None, changes: Iterable) -> None:
         self.team_id, self.assignee_id = ticket.team_id, ticket.assignee_id
@@ -83,7 +84,8 @@ class TicketNotice:
     def groups(self) -> list[str]:
         teams = [team_group(pk) for pk in sorted(filter(None, self.teams))]
         agents = [agent_group(pk) for pk in sorted(filter(None, self.agents))]
-        return [ALL_GROUP, *teams, *agents, ticket_group(self.ticket_id)]
+        pages = [] if self.created else [ticket_group(self.ticket_id)]
+        return [ALL_GROUP, *teams, *agents, *pages]
 
     def frame(self) -> dict:
         return {
@@ -102,10 +104,16 @@ class TicketNotice:
 
 
 def ticket_changed(
-    *, ticket: Ticket, by: AbstractBaseUser | None, changes: Iterable[tuple] = ()
+    *,
+    ticket: Ticket,
+    by: AbstractBaseUser | None,
+    changes: Iterable[tuple] = (),
+    created: bool = False,
 ) -> None:
     """Send a notice about `ticket` once the caller's transaction commits (at once outside
     one). Each service calls this after its changes; events_record only writes rows.
+    `created`: the ticket was made in this transaction, so no ticket page can be open on it
+    and the notice goes to the queues only (one group send fewer for every new ticket).
 
     One notice per ticket per transaction: a later change of a ticket whose notice still waits
     for this commit merges into it (to the groups of its teams and assignees before and after).
@@ -117,7 +125,7 @@ def ticket_changed(
     if waiting is not None:
         waiting.add(ticket, by, changes)
         return
-    notice = TicketNotice(ticket_id=ticket.pk, reference=ticket.reference)
+    notice = TicketNotice(ticket_id=ticket.pk, reference=ticket.reference, created=created)
     notice.add(ticket, by, changes)
     transaction.on_commit(notice, robust=True)
 

@@ -15,7 +15,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from support.models import OutboxEmail
-from tickets.follow_up import follow_up_soon, follow_up_sweep
+from tickets.follow_up import (
+    GATHER_SECONDS,
+    SURGE_GATHER_SECONDS,
+    follow_up_soon,
+    follow_up_sweep,
+    gather_seconds,
+)
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +98,15 @@ def test_jobs_gathered_by_the_publisher_all_reach_the_broker(tasks_to_the_broker
             (batch,), _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
             published += batch
     assert sorted(job["ticket"] for job in published) == list(range(40))
+
+
+def test_jobs_that_keep_coming_are_gathered_longer():
+    """The first job after a quiet spell waits GATHER_SECONDS for others; jobs that follow a
+    publish within SURGE_GATHER_SECONDS (a stream of them) wait that long, so a publish
+    carries more of them."""
+    assert gather_seconds(since_last_publish=float("inf")) == GATHER_SECONDS
+    assert gather_seconds(since_last_publish=SURGE_GATHER_SECONDS * 2) == GATHER_SECONDS
+    assert gather_seconds(since_last_publish=0.01) == SURGE_GATHER_SECONDS
 
 
 EXITING = """

@@ -182,3 +182,16 @@ def test_queue_groups_follow_the_view_and_the_agents_teams(agent, team, customer
         assert live.queue_groups(user=agent, view=view) == ["tickets.all"]
     assert live.queue_groups(user=agent, view="everything") is None
     assert live.queue_groups(user=customer, view="mine") is None
+
+
+def test_a_new_ticket_is_told_to_the_queues_and_a_reply_to_its_page_too(
+    policy, receive, sent, committed
+):
+    """A ticket made in the transaction cannot have its page open yet: its notice goes to
+    the queues only; the customer's next message reaches the page as well."""
+    ticket = committed(lambda: receive(text="My deposit is missing", conversation_id="c-1"))
+    reply = committed(lambda: receive(text="Any news?", conversation_id="c-1"))
+
+    assert reply.pk == ticket.pk
+    assert [group for group, _frame in sent[0]] == ["tickets.all"]
+    assert [group for group, _frame in sent[1]] == ["tickets.all", f"tickets.ticket.{ticket.pk}"]
