@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from support.text import checksums
 from support.text.common_words import word_set
+from support.text.prefilter import prefiltered
 
 B58 = "1-9A-HJ-NP-Za-km-z"
 MAX_ENTITIES = 100
@@ -71,6 +72,8 @@ NETWORK_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# Each network name is a literal: a text is searched with only the names it holds.
+NETWORK_RE = prefiltered(NETWORK_RE)
 EVM_NETWORKS = frozenset({"ethereum", "bsc", "polygon", "arbitrum", "optimism", "avalanche"})
 ASSETS = sorted(
     word_set(

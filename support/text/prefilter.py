@@ -47,6 +47,10 @@ class Prefiltered:
         self._caseless = bool(pattern.flags & re.IGNORECASE)
         self._alternatives = [re.compile(source, pattern.flags) for source in alternatives]
         self._needs = needs  # per alternative: strings one of which it needs, or None
+        self._by_first: dict[str, list[str]] = {}  # every literal, by its first character
+        for literal in sorted(set().union(*filter(None, needs))):
+            self._by_first.setdefault(literal[0], []).append(literal)
+        self._firsts = frozenset(self._by_first)
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         if args or len(text) < MIN_CHARS:
@@ -59,11 +63,19 @@ class Prefiltered:
         return self._matches(text)
 
     def _candidates(self, text: str) -> list[re.Pattern[str]]:
+        """The alternatives whose literals the text holds (each literal looked for once, and
+        only when the text has its first character), and those that need none."""
         probe = text.translate(CASE_PARTNERS).lower() if self._caseless else text
+        present = {
+            literal
+            for first in self._firsts.intersection(probe)
+            for literal in self._by_first[first]
+            if literal in probe
+        }
         return [
             alternative
             for alternative, needs in zip(self._alternatives, self._needs, strict=True)
-            if needs is None or any(literal in probe for literal in needs)
+            if needs is None or not needs.isdisjoint(present)
         ]
 
     def _matches(self, text: str) -> Iterator[re.Match[str]]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support.text import urgency
+from support.text import entities, urgency
 from support.text.features import fold, normalise
 from support.text.prefilter import MIN_CHARS, Prefiltered, prefiltered, top_level_alternatives
 
@@ -19,6 +19,7 @@ PATTERNS = {
     "incident": urgency.INCIDENT_RE,
     "denial": urgency.DENIAL_RE,
     "settled": urgency.SETTLED_RE,
+    "network": entities.NETWORK_RE,
 }
 FILLER = [
     "my withdrawal is stuck since yesterday. ",
@@ -51,7 +52,7 @@ def _texts(pattern: re.Pattern):
 
 
 @pytest.mark.parametrize("name", PATTERNS)
-def test_the_urgency_alternations_are_prefiltered(name):
+def test_the_long_alternations_are_prefiltered(name):
     assert isinstance(PATTERNS[name], Prefiltered)
 
 
