@@ -104,12 +104,21 @@ def raw_payload(stored: RawInbound) -> bytes:
 # --- Storing -----------------------------------------------------------------------------------
 
 
-def raw_inbound_store(*, channel: str, key: str, payload: bytes) -> RawInbound:
+def raw_inbound_store(
+    *, channel: str, key: str, payload: bytes, wait_for_disk: bool = True
+) -> RawInbound:
     """Store a payload sealed, once per (channel, key); a repeat returns the first row. A repeat
-    of a purged, never-parsed payload stores it again, so it can still be parsed."""
+    of a purged, never-parsed payload stores it again, so it can still be parsed.
+
+    `wait_for_disk=False`: the caller commits again, durably, before it tells the sender the
+    payload is taken (email_receive processes it at once). This insert's commit then returns
+    without waiting for the disk: PostgreSQL writes its log in order, so the caller's durable
+    commit makes this one durable too, and a crash before it loses nothing the sender was
+    told was taken (the sender delivers again). The row is committed, and visible to every
+    other session, either way."""
     key = redact_customer_text(key, lang="en").text[:255]  # a Message-ID is customer text
     sealed = raw_seal(payload)
-    new = _inserted(channel=channel, key=key, sealed=sealed)
+    new = _inserted(channel=channel, key=key, sealed=sealed, wait_for_disk=wait_for_disk)
     if new is not None:
         return new
     stored = RawInbound.objects.get(channel=channel, key=key)
@@ -123,22 +132,31 @@ def raw_inbound_store(*, channel: str, key: str, payload: bytes) -> RawInbound:
 
 # Plain SQL, one statement committed on its own: every inbound email and webhook is stored this
 # way, and the ORM's insert inside a transaction of its own cost several times the statement.
-# The columns are the model's; those left out are NULL.
+# The columns are the model's; those left out are NULL. `synchronous_commit` is set for this
+# statement's own transaction only (set_config's third argument): "off" when the caller's later
+# commit makes it durable (raw_inbound_store's `wait_for_disk`), else left as it is.
 INSERT_RAW = """
     INSERT INTO tickets_rawinbound
         (channel, key, payload, received_at, error, encrypted, process_attempts)
-    VALUES (%s, %s, %s, %s, '', true, 0)
+    SELECT %s, %s, %s, %s, '', true, 0
+    FROM (
+        SELECT set_config(
+            'synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true
+        )
+    ) AS commit_setting
     ON CONFLICT (channel, key) DO NOTHING
     RETURNING id
 """
 
 
-def _inserted(*, channel: str, key: str, sealed: bytes) -> RawInbound | None:
+def _inserted(*, channel: str, key: str, sealed: bytes, wait_for_disk: bool) -> RawInbound | None:
     """The new row, or None when (channel, key) is stored already (a concurrent insert of it
     is waited for)."""
     received_at = timezone.now()
+    # Inside a caller's transaction the commit is the caller's: its setting is left alone.
+    commit_setting = None if wait_for_disk or connection.in_atomic_block else "off"
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_RAW, [channel, key, sealed, received_at])
+        cursor.execute(INSERT_RAW, [channel, key, sealed, received_at, commit_setting])
         found = cursor.fetchone()
     if found is None:
         return None

@@ -196,3 +196,27 @@ def test_deploy_check_warns_when_raw_copies_hang_on_secret_key(settings):
     assert [warning.id for warning in check_raw_inbound_key()] == ["tickets.W001"]
     settings.RAW_INBOUND_KEY = ["set"]
     assert check_raw_inbound_key() == []
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_s_raw_row_commits_without_waiting_and_the_setting_stays_its_own(policy):
+    """email_receive stores the raw row in a commit that does not wait for the disk (its own
+    durable commit follows before it returns); the setting ends with that one statement."""
+    ensure_roles()
+    ticket = email_receive(raw=_eml(body="My deposit has not arrived", message_id="<w1@x>"))
+
+    stored = RawInbound.objects.get(key="<w1@x>")
+    assert stored.processed_at is not None and stored.ticket == ticket
+    assert _synchronous_commit() == "on"
+
+
+def test_inside_a_caller_s_transaction_the_commit_setting_is_left_alone(db):
+    """There the commit is the caller's: storing never makes it wait less."""
+    raw_inbound_store(channel="email", key="<w2@x>", payload=b"x", wait_for_disk=False)
+    assert _synchronous_commit() == "on"

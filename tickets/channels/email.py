@@ -114,7 +114,12 @@ def _processed(raw_id: int, *, ticket: Ticket | None, note: str) -> None:
 
 
 def _store_raw(raw: bytes) -> RawInbound:
-    return raw_inbound_store(channel=Channel.EMAIL, key=email_key(raw), payload=raw)
+    """The raw row, committed before anything reads the message. Its commit does not wait for
+    the disk: every way out of email_receive commits durably before returning (processed, or
+    the failure noted on the row), and only then is the sender told the message is taken."""
+    return raw_inbound_store(
+        channel=Channel.EMAIL, key=email_key(raw), payload=raw, wait_for_disk=False
+    )
 
 
 def _pass_on(
