@@ -139,3 +139,28 @@ def test_admin_replays_an_unprocessed_email(admin_user, client, db, policy):
     raw.refresh_from_db()
     assert raw.processed_at is not None
     assert raw.ticket.customer.email == "fixed@example.com"
+
+
+def test_a_new_customer_s_email_and_their_reply_take_few_statements(
+    db, policy, django_assert_num_queries
+):
+    """What every email of a surge costs the database (docs/intake.md): the raw row, its lock,
+    the customer read and made (account, role, profile in one), the threading read, the
+    ticket, its events, the message and the raw row marked processed: nine; a reply by the
+    reference in its subject finds the ticket, locks it and saves it instead of making one
+    with its events: eight. Here two more each: the test's own transaction makes the email's
+    a savepoint."""
+    email_receive(raw=raw_email(message_id="<warm@x>", sender="warm@example.com"))  # copies
+
+    with django_assert_num_queries(11):
+        first = email_receive(raw=raw_email(message_id="<n1@x>", sender="new@example.com"))
+    with django_assert_num_queries(10):
+        reply = email_receive(
+            raw=raw_email(
+                message_id="<n2@x>",
+                sender="new@example.com",
+                subject=f"Re: [{first.reference}] Deposit missing",
+            )
+        )
+
+    assert reply.pk == first.pk
