@@ -46,20 +46,33 @@ def features(text: str) -> list[str]:
     folded = normalise(text)
     found: set[str] = set()
     words = LATIN_WORD_RE.findall(folded)
-    for word in words:
-        found.add(f"w:{word}")
-        padded = f" {word} "
-        for size in (3, 4, 5):
-            found.update(f"n:{padded[i : i + size]}" for i in range(len(padded) - size + 1))
+    for word in set(words):
+        found.update(_word_features(word))
     found.update(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
-    for run in CJK_RUN_RE.findall(folded):
-        for size in (1, 2, 3):
-            found.update(f"c:{run[i : i + size]}" for i in range(len(run) - size + 1))
+    for run in set(CJK_RUN_RE.findall(folded)):
+        found.update(_run_features(run))
     # Whole Korean words and their two-syllable stems (particles vary: 출금이, 출금을, 출금은).
     for word in HANGUL_WORD_RE.findall(folded):
         found.update((f"k:{word}", f"k:{word[:2]}"))
     found.update(lexicon_features(folded))
     return sorted(found)
+
+
+# A word's or a CJK run's features are the same in every message: the commonest are kept (each
+# distinct one is described once per message, and most are described before).
+@functools.lru_cache(maxsize=16384)
+def _word_features(word: str) -> tuple[str, ...]:
+    """The word and its character 3-5-grams, padded with a space on each side."""
+    padded = f" {word} "
+    grams = (padded[i : i + size] for size in (3, 4, 5) for i in range(len(padded) - size + 1))
+    return (f"w:{word}", *(f"n:{gram}" for gram in grams))
+
+
+@functools.lru_cache(maxsize=16384)
+def _run_features(run: str) -> tuple[str, ...]:
+    """The character 1-3-grams of a run of CJK characters."""
+    grams = (run[i : i + size] for size in (1, 2, 3) for i in range(len(run) - size + 1))
+    return tuple(f"c:{gram}" for gram in grams)
 
 
 def lexicon_features(folded: str) -> list[str]:
