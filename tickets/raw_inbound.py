@@ -118,7 +118,7 @@ def raw_inbound_store(
     other session, either way."""
     key = redact_customer_text(key, lang="en").text[:255]  # a Message-ID is customer text
     sealed = raw_seal(payload)
-    new = _inserted(channel=channel, key=key, sealed=sealed, wait_for_disk=wait_for_disk)
+    new = raw_inbound_insert(channel=channel, key=key, sealed=sealed, wait_for_disk=wait_for_disk)
     if new is not None:
         return new
     stored = RawInbound.objects.get(channel=channel, key=key)
@@ -137,8 +137,8 @@ def raw_inbound_store(
 # commit makes it durable (raw_inbound_store's `wait_for_disk`), else left as it is.
 INSERT_RAW = """
     INSERT INTO tickets_rawinbound
-        (channel, key, payload, received_at, error, encrypted, process_attempts)
-    SELECT %s, %s, %s, %s, '', true, 0
+        (channel, key, payload, received_at, process_after, error, encrypted, process_attempts)
+    SELECT %s, %s, %s, %s, %s, '', true, 0
     FROM (
         SELECT set_config(
             'synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true
@@ -149,14 +149,25 @@ INSERT_RAW = """
 """
 
 
-def _inserted(*, channel: str, key: str, sealed: bytes, wait_for_disk: bool) -> RawInbound | None:
-    """The new row, or None when (channel, key) is stored already (a concurrent insert of it
-    is waited for)."""
+def raw_inbound_insert(
+    *,
+    channel: str,
+    key: str,
+    sealed: bytes,
+    wait_for_disk: bool = True,
+    process_after: datetime | None = None,
+) -> RawInbound | None:
+    """Insert a sealed payload in one statement: the new row, or None when (channel, key) is
+    stored already (a concurrent insert of it is waited for; nothing is raised, so a caller's
+    transaction is not spoiled). `process_after`: when the sweep may take the row up if no
+    worker has (the webhooks' drain)."""
     received_at = timezone.now()
     # Inside a caller's transaction the commit is the caller's: its setting is left alone.
     commit_setting = None if wait_for_disk or connection.in_atomic_block else "off"
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_RAW, [channel, key, sealed, received_at, commit_setting])
+        cursor.execute(
+            INSERT_RAW, [channel, key, sealed, received_at, process_after, commit_setting]
+        )
         found = cursor.fetchone()
     if found is None:
         return None
@@ -166,6 +177,7 @@ def _inserted(*, channel: str, key: str, sealed: bytes, wait_for_disk: bool) -> 
         key=key,
         payload=sealed,
         received_at=received_at,
+        process_after=process_after,
         encrypted=True,
     )
 

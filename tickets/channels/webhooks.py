@@ -14,7 +14,7 @@ import logging
 from contextlib import suppress
 from datetime import datetime, timedelta
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from support.unavailable import Unavailable
 from tickets.channels.adapters import ChannelAdapter, adapter_for
 from tickets.channels.webhook_drain import webhook_drain_wake
 from tickets.models import Channel, RawInbound, Ticket
-from tickets.raw_inbound import raw_payload, raw_seal
+from tickets.raw_inbound import raw_inbound_insert, raw_payload, raw_seal
 
 logger = logging.getLogger(__name__)
 
@@ -110,31 +110,16 @@ def webhook_store(
     key = adapter.key(account, body)
     if key is None:
         raise WebhookMalformed
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            STORE_ONCE, [adapter.channel, key, raw_seal(body), now, now + WAIT_FOR_WORKER]
-        )
-        row = cursor.fetchone()
-    if row is None:  # a repeat: the first delivery's row
-        return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key), True
-    stored = RawInbound(
-        pk=row[0], channel=adapter.channel, key=key, encrypted=True, received_at=now
+    stored = raw_inbound_insert(
+        channel=adapter.channel,
+        key=key,
+        sealed=raw_seal(body),
+        process_after=timezone.now() + WAIT_FOR_WORKER,
     )
+    if stored is None:  # a repeat: the first delivery's row
+        return RawInbound.objects.defer("payload").get(channel=adapter.channel, key=key), True
     transaction.on_commit(lambda: webhook_drain_wake(stored.pk))  # else: the sweep reads it
     return stored, False
-
-
-# One statement, one round trip: in autocommit (the webhook's request) it is its own
-# transaction, and a repeat of the key inserts nothing and raises nothing (inside a caller's
-# transaction too, where an IntegrityError would spoil the rest).
-STORE_ONCE = """
-    INSERT INTO tickets_rawinbound
-        (channel, key, payload, encrypted, received_at, process_after, process_attempts, error)
-    VALUES (%s, %s, %s, true, %s, %s, 0, '')
-    ON CONFLICT (channel, key) DO NOTHING
-    RETURNING id
-"""
 
 
 # --- The worker ----------------------------------------------------------------------------------
