@@ -3,18 +3,9 @@
 "status": "SUCCESS", "message", "timestamp"}` answers; and Kakao's CDN serving customers'
 photos under /dna/. The only thing the KakaoTalk tests mock."""
 
-import json
-import re
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-VERIFICATION_LINE = re.compile(r"\n\n[^\n]*[A-Z2-9]{4}-[A-Z2-9]{4}$")
-
-
-def without_code(text: str) -> str:
-    """An agent's words without the verification line our replies end with (checked apart)."""
-    return VERIFICATION_LINE.sub("", text)
+from tests.tickets.fake_http import FakeHandler, FakeServer, without_code
 
 
 @dataclass
@@ -24,27 +15,14 @@ class Sent:
     body: dict
 
 
-class FakeKakao:
+class FakeKakao(FakeServer):
     def __init__(self) -> None:
         self.sent: list[Sent] = []
         self.queued: list[tuple[int, dict, dict]] = []
         self.files: dict[str, bytes] = {}  # path -> content (Kakao's CDN)
         self.downloads: list[str] = []
         self.down = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> "FakeKakao":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def texts(self) -> list[str]:
         return [without_code(s.body["event"]["data"]["text"]) for s in self.sent]
@@ -52,13 +30,9 @@ class FakeKakao:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(FakeHandler):
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = self._json()
                 if fake.down:
                     return self._reply(503, {"status": "ERROR"})
                 if fake.queued:
@@ -74,21 +48,6 @@ class FakeKakao:
                 if path not in fake.files:
                     return self._reply(404, {})
                 fake.downloads.append(path)
-                content = fake.files[path]
-                self.send_response(200)
-                self.send_header("Content-Type", "image/jpeg")
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                self._file(fake.files[path], "image/jpeg")
 
         return Handler

@@ -7,13 +7,13 @@ Also the updates they post (tests/data/telegram, written from the Bot API's docu
 fixtures are in tests/tickets/conftest.py."""
 
 import json
-import threading
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
+
+from tests.tickets.fake_http import FakeHandler, FakeServer
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "telegram"
 TOKEN = "7000000001:AAEhBP0av28FKSnvDkA9X3kQyF0wEJm1uQs"
@@ -36,7 +36,7 @@ class Call:
     files: dict = field(default_factory=dict)
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}  # file_id -> content
@@ -44,20 +44,7 @@ class FakeTelegram:
         self.queued: list[tuple[int, dict]] = []  # answers to give before the normal ones
         self.down = False
         self._message_id = 1000
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> "FakeTelegram":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -104,13 +91,9 @@ class FakeTelegram:
         fake = self
         fake._paths = {}
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(FakeHandler):
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
+                body = self._body()
                 token, _slash, method = self.path.removeprefix("/bot").partition("/")
                 data, files = self._parse(body)
                 fake.calls.append(Call(token, method, data, files))
@@ -128,11 +111,7 @@ class FakeTelegram:
                 if not self.path.startswith("/file/bot") or file_id is None:
                     return self._reply(404, {"ok": False})
                 fake.downloads.append(path)
-                content = fake.files[file_id]
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
+                self._file(fake.files[file_id])
 
             def _parse(self, body: bytes) -> tuple[dict, dict]:
                 kind = self.headers.get("Content-Type", "")
@@ -150,14 +129,6 @@ class FakeTelegram:
                             data[name] = content.decode()
                     return data, files
                 return {}, {}
-
-            def _reply(self, status: int, body: dict) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
 
         return Handler
 

@@ -5,22 +5,11 @@ message, `{"data": {"id", "text"}}` for a post, `{"title": "Too Many Requests", 
 answered `{"data": {"id", "media_key", "size", "expires_after_secs", "image"}}`, and direct
 messages' media under /1.1/ton/. The only thing the X tests mock."""
 
-import json
-import re
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.tickets.meta_server import parse_form
+from tests.tickets.fake_http import FakeHandler, FakeServer, without_code
 
 MEDIA_ID = "1880028106020515840"
-
-VERIFICATION_LINE = re.compile(r"\n\n[^\n]*[A-Z2-9]{4}-[A-Z2-9]{4}$")
-
-
-def without_code(text: str) -> str:
-    """An agent's words without the verification line our replies end with (checked apart)."""
-    return VERIFICATION_LINE.sub("", text)
 
 
 @dataclass
@@ -31,27 +20,14 @@ class Sent:
     files: dict = field(default_factory=dict)  # name -> (file name, content type, bytes)
 
 
-class FakeX:
+class FakeX(FakeServer):
     def __init__(self) -> None:
         self.sent: list[Sent] = []
         self.files: dict[str, bytes] = {}
         self.downloads: list[str] = []
         self.queued: list[tuple[int, dict, dict]] = []
         self.down = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> "FakeX":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def dms(self) -> list[str]:
         return [
@@ -78,18 +54,9 @@ class FakeX:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(FakeHandler):
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw, kind = self.rfile.read(length), self.headers.get("Content-Type", "")
-                files = {}
-                if kind.startswith("multipart/form-data"):
-                    body, files = parse_form(kind, raw)
-                else:
-                    body = json.loads(raw or b"{}")
+                body, files = self._payload()
                 if fake.down:
                     return self._reply(503, {"title": "Service Unavailable", "status": 503})
                 if fake.queued:
@@ -113,21 +80,6 @@ class FakeX:
                 if self.path not in fake.files:
                     return self._reply(404, {})
                 fake.downloads.append(self.path)
-                content = fake.files[self.path]
-                self.send_response(200)
-                self.send_header("Content-Type", "image/jpeg")
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                self._file(fake.files[self.path], "image/jpeg")
 
         return Handler
