@@ -55,15 +55,11 @@ def identity_link_start(
     *, customer: AbstractBaseUser, kind: str, handle: str, language: str
 ) -> CustomerIdentity:
     """Send a code through `handle` (its channel); the identity waits, unverified, for it."""
-    if kind not in LINKABLE:
-        raise LinkRefused(_("This kind of account cannot be linked here."))
-    if is_staff_member(customer):
-        raise LinkRefused(_("Staff accounts do not link handles."), 403)
+    refuse_unlinkable(customer, kind, LINKABLE)
     value = normalise(kind, handle, language=language)
     reach, label = _reach(kind, value)
     _refuse_taken(customer, kind, reach.get("value", value))
-    if limit_hit(SEND_LIMIT, str(customer.pk)):
-        raise LinkRefused(_("Too many codes asked for. Please try again in an hour."), 429)
+    refuse_past_send_limit(customer)
     with transaction.atomic():
         identity, _created = CustomerIdentity.objects.get_or_create(
             customer=customer,
@@ -82,6 +78,22 @@ def identity_link_start(
         )
         _send(pending, code, language)
     return identity
+
+
+def refuse_unlinkable(customer: AbstractBaseUser, kind: str, linkable: tuple[str, ...]) -> None:
+    """Refuse a kind that this way of linking does not take, and any staff account (staff link
+    no handles, whichever the way)."""
+    if kind not in linkable:
+        raise LinkRefused(_("This kind of account cannot be linked here."))
+    if is_staff_member(customer):
+        raise LinkRefused(_("Staff accounts do not link handles."), 403)
+
+
+def refuse_past_send_limit(customer: AbstractBaseUser) -> None:
+    """Count one more code asked for by `customer` (sent or shown, any channel: one budget),
+    refused past SEND_LIMIT."""
+    if limit_hit(SEND_LIMIT, str(customer.pk)):
+        raise LinkRefused(_("Too many codes asked for. Please try again in an hour."), 429)
 
 
 def identity_link_confirm(*, customer: AbstractBaseUser, pk: int, code: str) -> CustomerIdentity:

@@ -36,11 +36,15 @@ from django.utils.translation import gettext as _
 from support.audit import audit_record
 from support.audit_models import AuditAction
 from support.official.models import OfficialChannel
-from support.roles import is_staff_member
 from support.taxonomy import LANGUAGE_CODES
 from support.throttle import Limit, limit_hit
 from tickets.identities.handles import CHANNEL_ACCOUNT_KINDS, masked
-from tickets.identities.linking import CODE_TTL, SEND_LIMIT, LinkRefused, identity_audit_target
+from tickets.identities.linking import (
+    CODE_TTL,
+    identity_audit_target,
+    refuse_past_send_limit,
+    refuse_unlinkable,
+)
 from tickets.identities.models import CustomerIdentity, IdentityKind, SocialLinkCode, VerifiedBy
 from tickets.social_models import SocialAccount
 
@@ -164,12 +168,8 @@ def dm_url(kind: str, value: str) -> str:
 
 def social_link_start(*, customer: AbstractBaseUser, kind: str, language: str) -> ShownCode:
     """A new code for `customer` to send us on `kind`; their last one for it stops working."""
-    if kind not in SOCIAL_KINDS:
-        raise LinkRefused(_("This kind of account cannot be linked here."))
-    if is_staff_member(customer):
-        raise LinkRefused(_("Staff accounts do not link handles."), 403)
-    if limit_hit(SEND_LIMIT, str(customer.pk)):
-        raise LinkRefused(_("Too many codes asked for. Please try again in an hour."), 429)
+    refuse_unlinkable(customer, kind, SOCIAL_KINDS)
+    refuse_past_send_limit(customer)
     now = timezone.now()
     with transaction.atomic():
         SocialLinkCode.objects.filter(
