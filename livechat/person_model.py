@@ -22,8 +22,6 @@ decide its negative examples.
 """
 
 import functools
-import gzip
-import json
 import re
 from pathlib import Path
 
@@ -64,21 +62,20 @@ def _features(text: str) -> list[str]:
 
 @functools.cache
 def _model():
-    from support.text.model import _linear
+    from support.text.model import linear_model, read_document
 
     if not MODEL_PATH.exists():
         train_and_save()
-    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as stream:
-        return _linear(json.load(stream))
+    return linear_model(read_document(MODEL_PATH))
 
 
 def training_rows() -> list[dict]:
     """The handoff corpus, then the analysis corpus's lines that want no person, with trading
     bots as one word (as the model reads them)."""
     from livechat import casework, intents
-    from support.text.training import load_corpus
+    from support.text.training import load_corpus, read_jsonl
 
-    rows = [{"text": row["text"], "person": row["person"]} for row in _read(CORPUS_PATH)]
+    rows = [{"text": row["text"], "person": row["person"]} for row in read_jsonl(CORPUS_PATH)]
     for row in load_corpus():
         text = row["text"]
         if row["category"] == SECURITY:
@@ -91,16 +88,10 @@ def training_rows() -> list[dict]:
 
 
 def train_and_save(*, model_path: Path = MODEL_PATH) -> dict[str, int]:
-    from support.text.training import fit
+    from support.text.training import fit, write_document
 
     rows = training_rows()
     document = {**fit(rows, label="person", c=C), "rows": len(rows)}
-    payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    with model_path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as stream:
-        stream.write(payload.encode("utf-8"))
+    write_document(document, model_path)
     _model.cache_clear()
     return {"handoff_rows": len(rows), "handoff_features": len(document["weights"])}
-
-
-def _read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

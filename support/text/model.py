@@ -56,16 +56,22 @@ def load_models() -> Models:
         from support.text.training import train_and_save
 
         train_and_save()
-    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as stream:
-        data = json.load(stream)
+    data = read_document(MODEL_PATH)
     return Models(
-        category=_linear(data["category"]),
-        sentiment=_linear(data["sentiment"]),
+        category=linear_model(data["category"]),
+        sentiment=linear_model(data["sentiment"]),
         triage_threshold=data["triage_threshold"],
     )
 
 
-def _linear(data: dict) -> LinearModel:
+def read_document(path: Path) -> dict:
+    """A model file's JSON document (training.write_document writes it)."""
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+def linear_model(data: dict) -> LinearModel:
+    """One model of a document: its classes, intercepts and weights as `fit` exported them."""
     return LinearModel(
         classes=tuple(data["classes"]),
         intercepts=tuple(data["intercepts"]),

@@ -22,8 +22,13 @@ SEED = 20240601
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[dict]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows = read_jsonl(path)
     return sorted(rows, key=lambda row: (row["category"], row["lang"], row["text"]))
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """A corpus file: one JSON object a line, in the file's order."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def fit(rows: list[dict], *, label: str, c: float, balanced: bool = True) -> dict:
@@ -72,10 +77,7 @@ def train_and_save(
 ) -> dict[str, int]:
     """Train on the corpus and write the model file; returns a summary for the command's output."""
     document = train(corpus_path)
-    payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    with model_path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as stream:
-        stream.write(payload.encode("utf-8"))
+    write_document(document, model_path)
     from support.text.model import load_models
 
     load_models.cache_clear()
@@ -86,11 +88,20 @@ def train_and_save(
     }
 
 
+def write_document(document: dict, path: Path) -> None:
+    """A model file (model.read_document reads it): the same document gives the same bytes
+    (keys sorted, no timestamp in the gzip header)."""
+    payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as stream:
+        stream.write(payload.encode("utf-8"))
+
+
 def cross_validate(*, folds: int = 5, corpus_path: Path = CORPUS_PATH) -> dict[str, float]:
     """Accuracy of each model on held-out folds of the corpus (for tuning; not used at runtime)."""
     import random
 
-    from support.text.model import _linear
+    from support.text.model import linear_model
 
     rows = load_corpus(corpus_path)
     order = list(range(len(rows)))
@@ -100,7 +111,7 @@ def cross_validate(*, folds: int = 5, corpus_path: Path = CORPUS_PATH) -> dict[s
         test = [rows[i] for i in order[fold::folds]]
         train_rows = [rows[i] for n, i in enumerate(order) if n % folds != fold]
         for label, c in (("category", CATEGORY_C), ("sentiment", SENTIMENT_C)):
-            model = _linear(fit(train_rows, label=label, c=c))
+            model = linear_model(fit(train_rows, label=label, c=c))
             for row in test:
                 probabilities = model.probabilities(features(row["text"]))
                 hits[label] += max(probabilities, key=probabilities.get) == row[label]

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from livechat import bot, person_model
+from support.text.training import read_jsonl
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_the_shipped_model_is_trained_on_todays_rows():
 
 
 def test_the_corpus_asks_and_answers_in_all_five_languages():
-    rows = person_model._read(person_model.CORPUS_PATH)
+    rows = read_jsonl(person_model.CORPUS_PATH)
 
     for wanted in (True, False):
         langs = {row["lang"] for row in rows if row["person"] is wanted}
