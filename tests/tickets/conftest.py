@@ -1,5 +1,7 @@
-"""Ticket fixtures: an SLA policy on the 24/7 calendar, a routing rule, an intake helper, and a
-Telegram bot with Telegram's servers faked (tests/tickets/telegram_server.py)."""
+"""Ticket fixtures: an SLA policy on the 24/7 calendar, a routing rule, an intake helper, a
+Telegram bot with Telegram's servers faked (tests/tickets/telegram_server.py), and the social
+providers' servers faked (tests/tickets/kakao_server.py, line_server.py, meta_server.py,
+x_server.py)."""
 
 import json
 from importlib import import_module
@@ -7,7 +9,11 @@ from importlib import import_module
 import pytest
 from django.urls import reverse
 
+from tests.tickets.kakao_server import FakeKakao
+from tests.tickets.line_server import FakeLine
+from tests.tickets.meta_server import FakeMeta
 from tests.tickets.telegram_server import TOKEN, FakeTelegram
+from tests.tickets.x_server import FakeX
 from tickets.channels.telegram_api import telegram_bot_set_token
 from tickets.intake import InboundMessage, intake_message
 from tickets.models import RoutingRule, SlaPolicy
@@ -93,3 +99,41 @@ def deliver(client, bot, django_capture_on_commit_callbacks):
             return client.post(url, data=data, content_type="application/json", headers=headers)
 
     return post
+
+
+# --- Social channels' providers ---------------------------------------------------------------
+
+
+@pytest.fixture
+def kakao(settings):
+    fake = FakeKakao().start()
+    settings.KAKAO_BOT_API_BASE = fake.url
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def line(settings):
+    fake = FakeLine().start()
+    settings.LINE_API_BASE = fake.url
+    settings.LINE_DATA_API_BASE = fake.url
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def meta(settings):
+    fake = FakeMeta().start()
+    settings.META_GRAPH_BASE = fake.url + "/v21.0"
+    settings.META_FILE_HOSTS = [fake.url]
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def x(settings):
+    fake = FakeX().start()
+    settings.X_API_BASE = fake.url
+    settings.X_MEDIA_HOSTS = [fake.url]
+    yield fake
+    fake.stop()

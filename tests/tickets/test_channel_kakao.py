@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.kakao_server import FakeKakao, without_code
+from tests.tickets.kakao_server import without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -35,14 +35,6 @@ def skill(**changes) -> dict:
     data = json.loads((DATA / "skill_text.json").read_text())
     data["userRequest"].update(changes)
     return data
-
-
-@pytest.fixture
-def kakao(settings):
-    fake = FakeKakao().start()
-    settings.KAKAO_BOT_API_BASE = fake.url
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from tests.tickets.line_server import FakeLine, without_code
+from tests.tickets.line_server import without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.file_links import file_link
 from tickets.channels.social_common import secret_seal
@@ -49,15 +49,6 @@ def webhook(name: str, *, age_ms: int = 0, redelivery: bool = False) -> dict:
         event["timestamp"] = int(time.time() * 1000) - age_ms
         event["deliveryContext"]["isRedelivery"] = redelivery
     return data
-
-
-@pytest.fixture
-def line(settings):
-    fake = FakeLine().start()
-    settings.LINE_API_BASE = fake.url
-    settings.LINE_DATA_API_BASE = fake.url
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.tickets.meta_server import FakeMeta, without_code
+from tests.tickets.meta_server import without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -45,15 +45,6 @@ def payload(name: str, cdn: str = "", *, age: timedelta = timedelta(0)) -> dict:
         for event in entry.get("messaging", []):
             event["timestamp"] = stamp
     return body
-
-
-@pytest.fixture
-def meta(settings):
-    fake = FakeMeta().start()
-    settings.META_GRAPH_BASE = fake.url + "/v21.0"
-    settings.META_FILE_HOSTS = [fake.url]
-    yield fake
-    fake.stop()
 
 
 def make_account(team, kind, external_id) -> SocialAccount:

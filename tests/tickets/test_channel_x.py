@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.x_server import MEDIA_ID, FakeX, without_code
+from tests.tickets.x_server import MEDIA_ID, without_code
 from tickets.channels.email_outbound import DeliveryState, email_timeline_annotate
 from tickets.channels.social_common import secret_seal
 from tickets.channels.social_outbound import social_outbox_deliver, social_outbox_sweep
@@ -39,15 +39,6 @@ MEDIA_PATH = "/1.1/ton/data/dm/954491830116155397/954491819462258688/kX3sYbCp.jp
 
 def event(name: str, media: str = "") -> dict:
     return json.loads((DATA / name).read_text().replace("MEDIA/", media + "/"))
-
-
-@pytest.fixture
-def x(settings):
-    fake = FakeX().start()
-    settings.X_API_BASE = fake.url
-    settings.X_MEDIA_HOSTS = [fake.url]
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

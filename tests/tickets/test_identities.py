@@ -235,14 +235,6 @@ def test_a_phone_code_goes_through_the_sms_sender(
 
 
 @pytest.fixture
-def telegram(settings):
-    fake = FakeTelegram().start()
-    settings.TELEGRAM_API_BASE = fake.url
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def bot(team, telegram) -> TelegramBot:
     bot = TelegramBot.objects.create(team=team, username="ExchangeHelpBot")
     return telegram_bot_set_token(bot=bot, token=TOKEN)

@@ -19,10 +19,6 @@ from django.utils import timezone
 
 from support.audit_models import AuditEntry
 from support.official.models import OfficialChannel
-from tests.tickets.kakao_server import FakeKakao
-from tests.tickets.line_server import FakeLine
-from tests.tickets.meta_server import FakeMeta
-from tests.tickets.x_server import FakeX
 from tickets.channels.social_common import secret_seal
 from tickets.identities.merging import customer_merge
 from tickets.identities.models import CustomerIdentity, SocialLinkCode
@@ -65,15 +61,6 @@ def official(kind: str, value: str, languages=()) -> OfficialChannel:
 
 
 @pytest.fixture
-def meta(settings):
-    fake = FakeMeta().start()
-    settings.META_GRAPH_BASE = fake.url + "/v21.0"
-    settings.META_FILE_HOSTS = [fake.url]
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def page(team, meta):
     official("facebook", "https://m.me/exchangehelp")
     return make_account(team, SocialAccount.Kind.MESSENGER, PAGE_ID)
@@ -86,41 +73,15 @@ def instagram(team, meta):
 
 
 @pytest.fixture
-def x(settings):
-    fake = FakeX().start()
-    settings.X_API_BASE = fake.url
-    settings.X_MEDIA_HOSTS = [fake.url]
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def x_account(team, x):
     official("x", "@ExchangeHelp")
     return make_account(team, SocialAccount.Kind.X, X_ID, name="ExchangeHelp")
 
 
 @pytest.fixture
-def line(settings):
-    fake = FakeLine().start()
-    settings.LINE_API_BASE = fake.url
-    settings.LINE_DATA_API_BASE = fake.url
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def line_account(team, line):
     official("line", "@exchange_jp", languages=["ja"])
     return make_account(team, SocialAccount.Kind.LINE, LINE_BOT)
-
-
-@pytest.fixture
-def kakao(settings):
-    fake = FakeKakao().start()
-    settings.KAKAO_BOT_API_BASE = fake.url
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
