@@ -223,6 +223,7 @@ def chat_summary_frame(conversation: Conversation) -> dict:
         "team": conversation.team_id,
         "handoff_reason": conversation.handoff_reason,
         "bot_summary": conversation.bot_summary,
+        "impersonation_suspected": conversation.impersonation_suspected,
         "queued_at": conversation.queued_at.isoformat() if conversation.queued_at else None,
     }
 

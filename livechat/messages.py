@@ -80,8 +80,9 @@ def customer_message_store(conversation: Conversation, *, client_id: str, text: 
     if redacted.secrets:
         notice = security_notice(conversation.language)
         posted.messages.append(system_message(conversation, notice, automated=True))
-    if _impersonation_suspected(redacted.text) and not _impersonation_warned(conversation):
+    if _impersonation_suspected(redacted.text) and not conversation.impersonation_suspected:
         posted.messages.append(_impersonation_warn(conversation))
+        posted.summary_changed = True  # the agents' list and pane show the warning
     return posted
 
 
@@ -95,12 +96,11 @@ def _impersonation_suspected(text: str) -> bool:
     )
 
 
-def _impersonation_warned(conversation: Conversation) -> bool:
-    return conversation.events.filter(kind=IMPERSONATION_EVENT).exists()
-
-
 def _impersonation_warn(conversation: Conversation):
-    """Once per chat: an event agents see, and the safety notice in the customer's language."""
+    """Once per chat: the flag every agent's console shows (with its event row), and the safety
+    notice in the customer's language. The caller holds the chat's row lock."""
+    conversation.impersonation_suspected = True
+    conversation.save(update_fields=["impersonation_suspected"])
     conversation_event(conversation, IMPERSONATION_EVENT)
     url = verification_url(conversation.language)
     notice = impersonation_notice(conversation.language, url=url)

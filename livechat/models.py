@@ -122,6 +122,9 @@ class Conversation(models.Model):
         _("handoff reason"), max_length=24, choices=HandoffReason.choices, blank=True
     )
     bot_summary = models.TextField(_("what the bot already tried"), blank=True)
+    # Someone posed as our support, or the customer sent a look-alike link
+    # (support.text.impersonation): every agent who opens the chat sees a warning.
+    impersonation_suspected = models.BooleanField(_("impersonation suspected"), default=False)
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("agent"),

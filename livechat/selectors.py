@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from livechat.models import ChatMessage, Conversation
 from support.models import AgentProfile
@@ -120,6 +121,8 @@ def customer_chats(
             "status": chat.get_status_display(),
             "created_at": chat.created_at,
             "url": "/console/chats/",
+            # the chat's impersonation event, in words (the panels show it as a badge)
+            "warning": _("Possible impersonation scam.") if chat.impersonation_suspected else "",
         }
         for chat in chats
     ]

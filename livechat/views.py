@@ -198,4 +198,14 @@ def console_strings() -> dict:
         "add_note": _("Add note"),
         "transfer_note": _("Note for whoever takes the chat"),
         "transfer_pick": _("Choose a team or an agent to transfer to."),
+        # the ticket page's warning, word for word (tickets/console/ticket.html)
+        "impersonation_title": _("Possible impersonation scam."),
+        "impersonation_text": _(
+            "The customer may have been contacted by someone posing as our support, or sent a "
+            "look-alike link. They received a safety notice; point them to the verification "
+            "page and do not open their links."
+        ),
+        "impersonation_badge": pgettext(
+            "badge: a chat in the agents' list", "Possible impersonation"
+        ),
     }

@@ -149,6 +149,7 @@ function renderList() {
       el("strong", {}, `#${id} `), chat.customer, ` · ${label("languages", chat.language)} · ${label("categories", chat.category)} · ${T[chat.status] || label("statuses", chat.status)}`,
       chat.urgent ? el("span", { class: "lc-badge" }, T.urgent) : null,
       chat.offered_to === me ? el("span", { class: "lc-badge" }, T.offered) : null,
+      chat.impersonation_suspected ? el("span", { class: "lc-badge lc-badge-warn", "data-testid": "impersonation-badge" }, T.impersonation_badge) : null,
       unread ? el("span", { class: "lc-count", "data-unread": unread, "aria-label": T.unread.replace("{n}", unread) }, String(unread)) : null,
       el("div", { class: "lc-actions" }, el("button", { type: "button", class: "button small", onclick: () => {
         if (open.has(id) && type === "join") { activate(id); return; }
@@ -250,6 +251,9 @@ function ensurePane(id) {
   const log = el("ol", { class: "lc-log", "aria-live": "polite", tabindex: "0", "aria-label": T.conversation.replace("{id}", id) });
   const typing = el("p", { class: "lc-typing", hidden: true }, T.typing);
   const head = el("div", { class: "lc-pane-info" });
+  // The same warning as a ticket's: someone posed as us, or a look-alike link (docs/livechat.md)
+  const warning = el("p", { class: "notice lc-warning", role: "alert", "data-testid": "impersonation-warning", hidden: true },
+    el("strong", {}, T.impersonation_title), ` ${T.impersonation_text}`);
   const suggestions = el("div", { class: "lc-suggest", hidden: true });
   const input = el("textarea", { class: "lc-input", rows: "3", placeholder: T.placeholder, "aria-label": T.placeholder, maxlength: "4000" });
   const file = el("input", { type: "file", id: `lc-file-${id}`, class: "visually-hidden lc-file", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf" });
@@ -267,6 +271,7 @@ function ensurePane(id) {
   const root = el("section", { class: "lc lc-pane", "data-conversation": id, "aria-labelledby": `lc-pane-title-${id}` },
     el("header", { class: "lc-head" }, el("h2", { id: `lc-pane-title-${id}` }, `#${id}`), head,
       el("button", { type: "button", class: "button small secondary", onclick: () => closePane(id) }, T.close)),
+    warning,
     el("div", { class: "lc-pane-body" }, log, typing),
     el("div", { class: "lc-pane-foot" }, suggestions, macroPicker(id, input), composer,
       el("div", { class: "lc-actions lc-tools" }, file, el("label", { for: `lc-file-${id}`, class: "button small secondary lc-attach" }, T.attach),
@@ -294,7 +299,7 @@ function ensurePane(id) {
     .then((response) => (response.ok ? response.text() : ""))
     .then((html) => { customer.innerHTML = html; })  // our own server-rendered, escaped fragment
     .catch(() => {});
-  const pane = { root, log, typing, head, suggestions, input, notes, side: sidePanel, lastId: 0, unread: 0, ready: false, language: "en" };
+  const pane = { root, log, typing, head, warning, suggestions, input, notes, side: sidePanel, lastId: 0, unread: 0, ready: false, language: "en" };
   open.set(id, pane);
   root.hidden = true;
   panes.append(root);
@@ -413,6 +418,7 @@ function macroPicker(id, input) {
 function paneHeader(pane, chat) {
   pane.language = chat.language;
   paneState(pane, chat.status);
+  pane.warning.hidden = !chat.impersonation_suspected;
   pane.head.replaceChildren(...[
     el("p", { class: "lc-status" }, `${chat.customer} · ${label("languages", chat.language)} · ${label("categories", chat.category)} · ${T[chat.status] || label("statuses", chat.status)}${chat.urgent ? ` · ${T.urgent}` : ""}`),
     chat.handoff_reason ? el("p", { class: "lc-status" }, `${T.reason}: ${label("reasons", chat.handoff_reason)}`) : null,
