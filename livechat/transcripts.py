@@ -100,6 +100,7 @@ def record_ticket(conversation: Conversation) -> str:
             language_hint=conversation.language,
             category=conversation.category,
             metadata={"livechat_conversation": conversation.pk, "rating": conversation.rating},
+            told_in_channel=True,  # the chat showed its security and safety notices
         )
     )
     return ticket.reference

@@ -94,6 +94,9 @@ class InboundMessage:
     # hourly cap of acknowledgements to one address).
     html: str = ""
     acknowledge: bool = True
+    # The customer was told in the channel itself (a live chat shows its security and safety
+    # notices in the chat): the ticket is still marked for agents, but no notice is emailed.
+    told_in_channel: bool = False
     # The channel holds what makes `external_id` new (an email: its raw row, locked and not
     # processed, whose key it is): intake skips its duplicate read; the unique index on
     # (channel, external id) still stands behind it.
@@ -280,8 +283,13 @@ def _store(
     else:
         webhooks_message_added(ticket, stored)
     ticket_changed(ticket=ticket, by=customer, created=is_new)
-    warning = _warn_about_secrets(ticket, customer, stored) if analysis.secrets else None
-    notice = _warn_about_impersonation(ticket, customer, impersonation) if impersonation else None
+    email_to = "" if message.told_in_channel else customer.email
+    warning = _warn_about_secrets(ticket, email_to, stored) if analysis.secrets else None
+    notice = (
+        _warn_about_impersonation(ticket, customer, impersonation, email_to=email_to)
+        if impersonation
+        else None
+    )
     return ticket, is_new, [email for email in (warning, notice) if email is not None]
 
 
@@ -415,14 +423,12 @@ def _subject_from(text: str) -> str:
     return first_line[:80] or "(no subject)"
 
 
-def _warn_about_secrets(
-    ticket: Ticket, customer: AbstractBaseUser, stored: Message
-) -> OutboxEmail | None:
-    if not customer.email:
+def _warn_about_secrets(ticket: Ticket, email_to: str, stored: Message) -> OutboxEmail | None:
+    if not email_to:
         return None
     return outbox_enqueue_email(
         dedupe_key=f"secrets:{stored.pk}",
-        to=customer.email,
+        to=email_to,
         template="tickets/emails/security_notice",
         language=ticket.language,
         context={"ticket": ticket, "notice": security_notice(ticket.language)},
@@ -453,10 +459,11 @@ def _impersonation(text: str) -> Impersonation:
 
 
 def _warn_about_impersonation(
-    ticket: Ticket, customer: AbstractBaseUser, found: Impersonation
+    ticket: Ticket, customer: AbstractBaseUser, found: Impersonation, *, email_to: str
 ) -> OutboxEmail | None:
     """Mark the ticket (agents see a warning) and write the customer one safety notice in
-    their language: once per ticket, however many messages show the signs."""
+    their language (to `email_to`; none when empty): once per ticket, however many messages
+    show the signs."""
     if ticket.impersonation_suspected:
         return None
     ticket.impersonation_suspected = True
@@ -470,11 +477,11 @@ def _warn_about_impersonation(
         links = ", ".join(_ascii_domain(domain) for domain in found.lookalike_domains)
         changes.append(("impersonation_links", "", links[:200]))
     events_record(ticket=ticket, by=customer, changes=changes)
-    if not customer.email:
+    if not email_to:
         return None
     return outbox_enqueue_email(
         dedupe_key=f"impersonation:{ticket.pk}",
-        to=customer.email,
+        to=email_to,
         template="tickets/emails/impersonation_notice",
         language=ticket.language,
         # The look-alike links are not repeated: a mail client would make them links again.

@@ -152,6 +152,28 @@ def test_only_the_customers_words_decide_urgency_not_the_bots_answer(
     assert "hacked" not in body and "account takeover" not in body
 
 
+def test_a_chat_that_showed_the_safety_notice_is_recorded_flagged_and_not_emailed_it_again(
+    team, agent, routed
+):
+    """The chat told the customer about impersonators already; its recorded ticket warns the
+    agents too, but the customer gets no second safety notice by email."""
+    chat = start_guest_chat(email="called@example.com")
+    say(chat, "someone from your support called me on Telegram and asked for my code", "c-1")
+    say(chat, "I want to talk to a person", "c-2")
+    assert ConversationEvent.objects.filter(conversation=chat, kind="impersonation_suspected")
+
+    ending.conversation_end(conversation_id=chat.pk, by=None)
+
+    chat.refresh_from_db()
+    ticket = Ticket.objects.get(reference=chat.ticket_reference)
+    assert ticket.impersonation_suspected
+    keys = list(OutboxEmail.objects.filter(to=chat.email).values_list("dedupe_key", flat=True))
+    assert not [key for key in keys if key.startswith("impersonation:")], keys
+    subjects = [m.subject for m in mail.outbox if chat.email in m.to]
+    assert f"Transcript of your live chat {chat.pk}" in subjects
+    assert not [subject for subject in subjects if "Safety notice" in subject], subjects
+
+
 def test_after_hours_an_online_agent_of_the_team_gets_the_chat_and_no_offline_message(
     team, agent, routed
 ):
