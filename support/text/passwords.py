@@ -84,6 +84,20 @@ IDENTIFIER_BEFORE_RE = re.compile(
     r"\s*(?:[:：=]|is\b|was\b|是|係|は|는|은)?\s*$",
     re.IGNORECASE,
 )
+# Account details given as a pair: a label, the login name, a separator, the password
+# ("account: jo.lee@mail.com → Jolee2024x", "ID/PW：kenji_t / Kenji0707#", "계정 park_js:
+# ParkJS1988", "用户名/密码：li_wei / liwei2019"). The login name stays; the password goes.
+ACCOUNT_LABEL = (
+    r"(?:(?<![A-Za-z])(?:login|user\s*(?:name|id)?|username|id|account|acct|e-?mail)(?![A-Za-z])"
+    r"|账号|帳號|賬號|账户|帳戶|用户名|用戶名|아이디|계정|ユーザー名|ユーザーID|アカウント|ID)"
+)
+ACCOUNT_PAIR_RE = re.compile(
+    ACCOUNT_LABEL
+    + r"(?:\s*/\s*(?:password|passwd|pwd|pw|pass|密码|密碼|비밀번호|비번|パスワード))?"
+    r"\s*(?:[:：=]|is\b|是|は|는|은)?\s*(?P<login>[\w.@+-]+?)"
+    r"\s*(?:/|\||→|->|=>|(?<![:：])[:：](?!//))\s*[\"'“‘「『【\[(]?(?P<secret>[!-~]{4,64})",
+    re.IGNORECASE,
+)
 # Shaped like a password but something else: versions, devices and systems, networks, tickers.
 NOT_A_PASSWORD_RE = re.compile(
     r"v?\d+(?:\.\d+)+|(?:iphone|ipad|android|ios|windows|win|macos|chrome|safari|firefox|edge"
@@ -114,7 +128,21 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
         if _looks_like_password(match.group("secret"), explicit=False):
             spans.append(match.span("secret"))
     spans += _told_while_logging_in(text)
+    pairs = _told_as_account_details(text)
+    logins = {login for login, _ in pairs}
+    spans = [span for span in spans if span not in logins]
+    spans += [secret for _, secret in pairs]
     return sorted(set(spans))
+
+
+def _told_as_account_details(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(login name, password) spans of account details given as a labelled pair."""
+    pairs = []
+    for match in ACCOUNT_PAIR_RE.finditer(text):
+        start, end = _trim(text, match.start("secret"), match.end("secret"))
+        if _shaped_like_password(text[start:end]):
+            pairs.append((match.span("login"), (start, end)))
+    return pairs
 
 
 def _told_while_logging_in(text: str) -> list[tuple[int, int]]:

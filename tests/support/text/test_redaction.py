@@ -215,6 +215,23 @@ def test_passwords_given_while_telling_how_they_log_in_are_removed(text, expecte
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "account: jo.lee@mail.com → Jolee2024x",
+            "account: jo.lee@mail.com → [password removed]",
+        ),
+        ("ID/PW：kenji_t / Kenji0707#", "ID/PW：kenji_t / [password removed]"),
+        ("用户名/密码：li_wei / liwei2019", "用户名/密码：li_wei / [password removed]"),
+        ("계정 park_js: ParkJS1988", "계정 park_js: [password removed]"),
+        ("帳號 chan_88：chan8888", "帳號 chan_88：[password removed]"),
+    ],
+)
+def test_account_details_lose_the_password_and_keep_the_login_name(text, expected):
+    assert redact(text, lang="en").text == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I can't log in on my iPhone15 since the update to v2.3.1",
