@@ -16,18 +16,20 @@ import re
 from support.text.common_words import word_set
 
 TRIGGER_RE = re.compile(
-    r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|pass|password)(?![A-Za-z])"
+    r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|pass|password|pin)(?![A-Za-z])"
     r"|passwort|kennwort|contrase[ñn]a|mot de passe|senha|wachtwoord|пароль"
-    r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|パスワード|暗証番号)",
+    r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|パスワード|(?<![ァ-ヶー])パス(?![ァ-ヶー])|暗証番号)",
     re.IGNORECASE,
 )
-# What may join the password word to the password, in order of how explicit it is.
+# What may join the password word to the password, in order of how explicit it is; a remark in
+# brackets may come first ("password (the 6 digit one) is", "暗証番号（6桁）は").
 CONNECTOR_RE = re.compile(
-    r"\s*(?:for (?:my|the) (?:account|login|wallet|exchange|app)\s*)?"
+    r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?"
+    r"(?:for (?:my|the) (?:account|login|wallet|exchange|app)\s*)?"
     r"(?:(?P<explicit>(?:(?:is|was)\b|=|:|：|-|→|->|是|为|為|都是|就是|係|系|은|는|이|가|は|が)"
     r"(?:\s*(?:still|now|currently|just)\b)?)\s*"
-    r"|(?:to\b|を|に|で|을|를|改成了?|改为|改為|设成了?|設成了?|设为|設為|换成了?|換成了?"
-    r"|设的|設的|用的)\s*"
+    r"|(?:to\b|as\b|を|に|で|을|를|用的"
+    r"|我?(?:重新)?(?:改|设|設|换|換)(?:定|置)?(?:成|为|為|的是|的)了?)\s*"
     r"|\s*)",
     re.IGNORECASE,
 )
@@ -119,7 +121,7 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
             continue
         start, end = _trim(text, candidate.start("secret"), candidate.end("secret"))
         explicit = bool(connector.group("explicit"))
-        if not explicit and trigger.group().lower() == "pass":
+        if not explicit and trigger.group().lower() in ("pass", "pin"):
             continue  # "pass the KYC", "new pass There's…": only "pass: X" / "pass is X" count
         if _looks_like_password(text[start:end], explicit=explicit):
             spans.append((start, end))
@@ -160,8 +162,11 @@ def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
 
 
 def _names_a_password(sentence: str) -> bool:
-    # "pass" alone is too common a word (and a BIP39 word) to make a sentence about passwords.
-    return any(found.group().lower() != "pass" for found in TRIGGER_RE.finditer(sentence))
+    # "pass" and "pin" alone are too common words ("pass" a BIP39 word too) to make a sentence
+    # about passwords.
+    return any(
+        found.group().lower() not in ("pass", "pin") for found in TRIGGER_RE.finditer(sentence)
+    )
 
 
 def _password_span(text: str, start: int, end: int) -> tuple[int, int] | None:

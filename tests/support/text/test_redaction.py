@@ -152,6 +152,16 @@ def test_extended_private_key_is_removed_and_public_one_kept():
         ("abc123456是我的密码", "[password removed]是我的密码"),
         ("Abc1234!가 제 비밀번호예요", "[password removed]가 제 비밀번호예요"),
         ("Neko!neko88が私のパスワードです", "[password removed]が私のパスワードです"),
+        ("my withdrawal pin is 508127", "my withdrawal pin is [password removed]"),
+        (
+            "the fund password (six digits) is 730914",
+            "the fund password (six digits) is [password removed]",
+        ),
+        ("暗証番号（4桁）は5821です", "暗証番号（4桁）は[password removed]です"),
+        ("I set the password as 918273 in May", "I set the password as [password removed] in May"),
+        ("交易密码设定成480216了", "交易密码设定成[password removed]了"),
+        ("資金密碼我設的是Kh2020!!，", "資金密碼我設的是[password removed]，"),
+        ("前のパスはKyoto1994です", "前のパスは[password removed]です"),
     ],
 )
 def test_disclosed_passwords_are_removed(text, expected):
@@ -174,6 +184,9 @@ def test_disclosed_passwords_are_removed(text, expected):
         "send to TABcrApnXZMKT2bULWqMJJeVmRtCCtTMjt on TRC20",
         "this is my password manager question",
         "my fund pw (the one for withdrawals) keeps failing",
+        "can you pin this chat, my PIN code reset failed",
+        "the password (must have 8 chars) is required",
+        "パスポート番号 AB1234567 とパスキーの設定",
         "API key and txid 7870f36d492ab48c842f580f53aba9693e675a64bf3dde08d69febaf375c69d6",
     ],
 )
