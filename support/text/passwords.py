@@ -100,11 +100,34 @@ ACCOUNT_PAIR_RE = re.compile(
     r"\s*(?:/|\||→|->|=>|(?<![:：])[:：](?!//))\s*[\"'“‘「『【\[(]?(?P<secret>[!-~]{4,64})",
     re.IGNORECASE,
 )
+# Told by what the customer did with it: "I typed X", "tried everything: X", "I use X for
+# everything", "reset it to X", "it was X before"; "Xを使っています", "X로 들어가서",
+# "X으로 바꿨는데".
+VERB_BEFORE_RE = re.compile(
+    r"(?<![A-Za-z])(?:(?:typed|type|typing|tried|try|trying|entered|enter|entering|input"
+    r"|use|used|using|reused|reusing)(?:\s+in)?"
+    r"(?:\s+(?:my|the)(?:\s+(?:old|new|usual))?\s+(?:password|pass|pw|pin))?(?:\s+everything)?"
+    r"|(?:reset|changed?|set|switched|updated?)\s+(?:it|mine|that)(?:\s+back)?\s+(?:to|as)"
+    r"|(?:it|mine)\s*(?:was|is|'s|’s|used\s+to\s+be)(?:\s+(?:still|just|always))?)"
+    r"\s*[:：]?\s*(?P<secret>[!-+\--:<-~]{6,64})",
+    re.IGNORECASE,
+)
+VERB_AFTER_RE = re.compile(
+    r"(?<![!-~])(?P<secret>[!-~]{6,64}?)\s*(?:を\s*(?:使|入力|入れ)"
+    r"|(?:으로|로)\s*(?:들어가|로그인|바꿨|바꾸|변경|설정|해\s*놨)|(?:을|를)\s*(?:입력|사용|쳤))"
+)
+NAMED_LOGIN_AFTER_RE = re.compile(
+    r"\s*(?:as|is)\s+(?:my\s+|the\s+)?(?:login|user\s*(?:name|id)|username|id|account|e-?mail)\b",
+    re.IGNORECASE,
+)
+LOGIN_NAME_RE = re.compile(r"[\w.@+-]*[^\W\d_][\w.@+-]*", re.ASCII)
 # Shaped like a password but something else: versions, devices and systems, networks, tickers.
 NOT_A_PASSWORD_RE = re.compile(
     r"v?\d+(?:\.\d+)+|(?:iphone|ipad|android|ios|windows|win|macos|chrome|safari|firefox|edge"
-    r"|galaxy|pixel|note|version|build|error|code|erc|trc|bep|bsc|usdt|usdc|btc|eth|sha)[-_]?\d+\w*"
-    r"|[0-9a-f]{16,}|[0-9A-F]{16,}",
+    r"|galaxy|pixel|note|version|build|error|code|erc|trc|bep|bsc|usdt|usdc|btc|eth|sha"
+    r"|ticket|order|case|ref|memo|tag|uid|invite)[-_#]?\d+\w*"
+    r"|[0-9a-f]{16,}|[0-9A-F]{16,}|0x[0-9a-f]+"
+    r"|\d+(?:[.,]\d+)*\s*(?:usdt|usdc|btc|eth|bnb|trx|sol|xrp|doge|ltc|usd|eur|krw|jpy|cny|rmb|k)",
     re.IGNORECASE,
 )
 
@@ -130,6 +153,7 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
         if _looks_like_password(match.group("secret"), explicit=False):
             spans.append(match.span("secret"))
     spans += _told_while_logging_in(text)
+    spans += _told_by_what_was_done(text)
     pairs = _told_as_account_details(text)
     logins = {login for login, _ in pairs}
     spans = [span for span in spans if span not in logins]
@@ -161,6 +185,16 @@ def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _told_by_what_was_done(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for pattern in (VERB_BEFORE_RE, VERB_AFTER_RE):
+        for match in pattern.finditer(text):
+            span = _password_span(text, *match.span("secret"))
+            if span is not None and not NAMED_LOGIN_AFTER_RE.match(text, span[1]):
+                spans.append(span)
+    return spans
+
+
 def _names_a_password(sentence: str) -> bool:
     # "pass" and "pin" alone are too common words ("pass" a BIP39 word too) to make a sentence
     # about passwords.
@@ -174,9 +208,15 @@ def _password_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     start, end = _trim(text, start, end)
     candidate = text[start:end]
+    login, colon, password = candidate.partition(":")
+    if colon and LOGIN_NAME_RE.fullmatch(login) and not URL_RE.match(candidate):
+        start += len(login) + 1  # "ming88:Ming8888!": a login name and its password
+        candidate = password
     if len(candidate) < 6 or not _shaped_like_password(candidate):
         return None
-    if IDENTIFIER_BEFORE_RE.search(text[max(0, start - 24) : start]):
+    # A login name after its label ("login: kid77") is kept; "!" or "$" no login name has.
+    could_be_login_name = LOGIN_NAME_RE.fullmatch(candidate)
+    if could_be_login_name and IDENTIFIER_BEFORE_RE.search(text[max(0, start - 24) : start]):
         return None
     return start, end
 

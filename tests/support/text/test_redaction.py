@@ -245,6 +245,46 @@ def test_account_details_lose_the_password_and_keep_the_login_name(text, expecte
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("it was Falcon2019 before the update", "it was [password removed] before the update"),
+        ("I use tulips!42 everywhere", "I use [password removed] everywhere"),
+        (
+            "I reset it to Blue-Moon-88. Nothing changed.",
+            "I reset it to [password removed]. Nothing changed.",
+        ),
+        (
+            "I tried everything: Mango7kk and more",
+            "I tried everything: [password removed] and more",
+        ),
+        ("いつもNeko2020を使っています", "いつも[password removed]を使っています"),
+        ("그냥 jsk0707로 들어가 보세요", "그냥 [password removed]로 들어가 보세요"),
+        (
+            "secret word for login Panda!42 (capital P)",
+            "secret word for login [password removed] (capital P)",
+        ),
+        ("kim.lee88:Kimlee88# is how I log in", "kim.lee88:[password removed] is how I log in"),
+    ],
+)
+def test_passwords_told_by_what_the_customer_did_with_them_are_removed(text, expected):
+    assert redact(text, lang="en").text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it was 500usdt and 12.5usdt after the fee",
+        "it was 0x12abcd in the memo",
+        "it was ticket-4521a, then order-77812b",
+        "I used jo_k88 as my username",
+        "I use MetaMask v11.2 and Chrome120",
+    ],
+)
+def test_what_the_customer_did_with_other_things_is_unchanged(text):
+    assert redact(text) == (text, [])
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I can't log in on my iPhone15 since the update to v2.3.1",
