@@ -16,17 +16,18 @@ import re
 from support.text.common_words import word_set
 
 TRIGGER_RE = re.compile(
-    r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|pass|password|pin)(?![A-Za-z])"
+    r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|p/w|pass|password|pin"
+    r"|pas+wo?r?d|pas+owrd|pas+wrod|pswd|psw)(?![A-Za-z])"
     r"|passwort|kennwort|contrase[ñn]a|mot de passe|senha|wachtwoord|пароль"
-    r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|パスワード|(?<![ァ-ヶー])パス(?![ァ-ヶー])|暗証番号)",
+    r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|암호|パスワード|(?<![ァ-ヶー])パス(?![ァ-ヶー])|暗証番号)",
     re.IGNORECASE,
 )
 # What may join the password word to the password, in order of how explicit it is; a remark in
 # brackets may come first ("password (the 6 digit one) is", "暗証番号（6桁）は").
 CONNECTOR_RE = re.compile(
-    r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?"
+    r"\s*(?:[(（](?=[^()（）\n]*[^!-~])[^()（）\n]{1,30}[)）]\s*)?"
     r"(?:for (?:my|the) (?:account|login|wallet|exchange|app)\s*)?"
-    r"(?:(?P<explicit>(?:(?:is|was)\b|=|:|：|-|→|->|是|为|為|都是|就是|係|系|은|는|이|가|は|が)"
+    r"(?:(?P<explicit>(?:(?:is|was)\b|'s\b|’s\b|=|:|：|-|→|->|是|为|為|都是|就是|係|系|은|는|이|가|は|が)"
     r"(?:\s*(?:still|now|currently|just)\b)?)\s*"
     r"|(?:to\b|as\b|を|に|で|을|를|用的"
     r"|我?(?:重新)?(?:改|设|設|换|換)(?:定|置)?(?:成|为|為|的是|的)了?)\s*"
@@ -44,10 +45,11 @@ BEFORE_RE = re.compile(
     r"|(?:が|は)?(?:私の|僕の)?パスワード(?:です|だ))",
     re.IGNORECASE,
 )
-CANDIDATE_RE = re.compile(r"[\"'“‘「『]?(?P<secret>[!-~]{4,64})")
-TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』"
+CANDIDATE_RE = re.compile(r"[\"'“‘「『【〔（(\[<]?(?P<secret>[!-~]{4,64})")
+TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』】〕）"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
 WORDS_RE = re.compile(r"[A-Za-z][a-z]*(?:[-'’][a-z]+)+")  # "case-sensitive", "doesn't"
+PASSPHRASE_RE = re.compile(r"[a-z]+(?:-[a-z]+){2,}")  # "purple-monkey-dishwasher"
 URL_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 NOT_PASSWORDS = word_set(
     """
@@ -61,7 +63,7 @@ NOT_PASSWORDS = word_set(
     rule rules requirement requirements error errors fail failed failing ok okay fine valid
     accepted rejected denied again. twice once many several new old current previous something
     anything nothing someone hint hints question questions length characters chars letters
-    numbers symbols digits special uppercase lowercase
+    numbers symbols digits special uppercase lowercase up-to-date out-of-date
     """
 )
 
@@ -108,7 +110,8 @@ VERB_BEFORE_RE = re.compile(
     r"|use|used|using|reused|reusing)(?:\s+in)?"
     r"(?:\s+(?:my|the)(?:\s+(?:old|new|usual))?\s+(?:password|pass|pw|pin))?(?:\s+everything)?"
     r"|(?:reset|changed?|set|switched|updated?)\s+(?:it|mine|that)(?:\s+back)?\s+(?:to|as)"
-    r"|(?:it|mine)\s*(?:was|is|'s|’s|used\s+to\s+be)(?:\s+(?:still|just|always))?)"
+    r"|(?:it|mine)\s*(?:was|is|'s|’s|used\s+to\s+be)(?:\s+(?:still|just|always))?"
+    r"|(?:old|new|previous|current|first|second)\s+one(?:\s+(?:was|is))?)"
     r"\s*[:：]?\s*(?P<secret>[!-+\--:<-~]{6,64})",
     re.IGNORECASE,
 )
@@ -144,7 +147,10 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
             continue
         start, end = _trim(text, candidate.start("secret"), candidate.end("secret"))
         explicit = bool(connector.group("explicit"))
-        if not explicit and trigger.group().lower() in ("pass", "pin"):
+        if not explicit and trigger.group().lower() == "pin":
+            if not (4 <= end - start <= 8 and text[start:end].isdigit()):
+                continue  # "pin this chat": only "PIN 4821", "pin: X", "pin is X" count
+        elif not explicit and trigger.group().lower() == "pass":
             continue  # "pass the KYC", "new pass There's…": only "pass: X" / "pass is X" count
         if _looks_like_password(text[start:end], explicit=explicit):
             spans.append((start, end))
@@ -259,6 +265,8 @@ def _looks_like_password(candidate: str, *, explicit: bool) -> bool:
     if candidate[0] in "([{" and candidate[1:].lower().rstrip(")]}.,") in NOT_PASSWORDS:
         return False  # "my fund pw (the one for withdrawals)": a parenthesis opens
     lowered = candidate.lower()
+    if explicit and PASSPHRASE_RE.fullmatch(candidate) and lowered not in NOT_PASSWORDS:
+        return True  # "my password is purple-monkey-dishwasher"
     if not any(char.isalnum() for char in candidate) or WORDS_RE.fullmatch(candidate):
         return False
     if lowered in NOT_PASSWORDS or lowered.rstrip(".!?") in NOT_PASSWORDS:

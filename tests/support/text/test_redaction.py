@@ -162,6 +162,18 @@ def test_extended_private_key_is_removed_and_public_one_kept():
         ("交易密码设定成480216了", "交易密码设定成[password removed]了"),
         ("資金密碼我設的是Kh2020!!，", "資金密碼我設的是[password removed]，"),
         ("前のパスはKyoto1994です", "前のパスは[password removed]です"),
+        ("password (Abc123x) does not work", "password ([password removed]) does not work"),
+        ("密碼（abc12345）登入不了", "密碼（[password removed]）登入不了"),
+        ("パスワード【Sakura2024】です", "パスワード【[password removed]】です"),
+        ("my withdrawal PIN 482913", "my withdrawal PIN [password removed]"),
+        ("my password is purple-monkey-dishwasher", "my password is [password removed]"),
+        ("암호는 qwer1234 입니다", "암호는 [password removed] 입니다"),
+        ("p/w: Abc12345", "p/w: [password removed]"),
+        ("pasword: Abc12345", "pasword: [password removed]"),
+        (
+            "the old one Tiger2015, the new one I forgot",
+            "the old one [password removed], the new one I forgot",
+        ),
     ],
 )
 def test_disclosed_passwords_are_removed(text, expected):
@@ -186,6 +198,8 @@ def test_disclosed_passwords_are_removed(text, expected):
         "my fund pw (the one for withdrawals) keeps failing",
         "can you pin this chat, my PIN code reset failed",
         "the password (must have 8 chars) is required",
+        "the password is up-to-date, pin 2 messages please",
+        "my pasword is wrong, the old one was fine",
         "パスポート番号 AB1234567 とパスキーの設定",
         "API key and txid 7870f36d492ab48c842f580f53aba9693e675a64bf3dde08d69febaf375c69d6",
     ],
