@@ -49,6 +49,8 @@ CANDIDATE_RE = re.compile(r"[\"'“‘「『【〔（(\[<]?(?P<secret>[!-~]{4,64
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』】〕）"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
 WORDS_RE = re.compile(r"[A-Za-z][a-z]*(?:[-'’][a-z]+)+")  # "case-sensitive", "doesn't"
+CJK_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+TICKET_NUMBER_RE = re.compile(r"(?:#|no\.?\s*)\d+", re.IGNORECASE)  # "案件編號 #66120 是密碼…"
 PASSPHRASE_RE = re.compile(r"[a-z]+(?:-[a-z]+){2,}")  # "purple-monkey-dishwasher"
 URL_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 NOT_PASSWORDS = word_set(
@@ -156,7 +158,8 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
     for match in BEFORE_RE.finditer(text):
         # Named after the fact, so only what looks like a password by its shape counts.
-        if _looks_like_password(match.group("secret"), explicit=False):
+        secret = match.group("secret")
+        if _looks_like_password(secret, explicit=False) and not TICKET_NUMBER_RE.fullmatch(secret):
             spans.append(match.span("secret"))
     spans += _told_while_logging_in(text)
     spans += _told_by_what_was_done(text)
@@ -248,13 +251,19 @@ def _shaped_like_password(candidate: str) -> bool:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    # A bracket opening a remark right after the password is not part of it ("tjdnf2024(서울…").
+    if end - start > 4 and text[end - 1] in "([{<" and not text[end : end + 1].isascii():
+        end -= 1
     # A sentence's full stop or a closing quote is not part of the password: in an English
     # sentence ("is Hunter2!") it ends the sentence; before CJK text ("Taipei101! 登入失败")
-    # it belongs to the password, since CJK sentences use full-width punctuation.
+    # it belongs to the password, since CJK sentences use full-width punctuation; so does a
+    # final "!" or "?" on a line written in CJK ("ID/PW：kenji_t / Kenji0707!").
     following = text[end:].lstrip()[:1]
     if following and not following.isascii():
         return start, end
-    while end - start > 4 and text[end - 1] in TRAILING_PUNCTUATION:
+    line_start = text.rfind("\n", 0, start) + 1
+    own = "!?" if CJK_RE.search(text, line_start, start) else ""
+    while end - start > 4 and text[end - 1] in TRAILING_PUNCTUATION and text[end - 1] not in own:
         end -= 1
     return start, end
 

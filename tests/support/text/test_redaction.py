@@ -199,6 +199,7 @@ def test_disclosed_passwords_are_removed(text, expected):
         "can you pin this chat, my PIN code reset failed",
         "the password (must have 8 chars) is required",
         "the password is up-to-date, pin 2 messages please",
+        "工單 #58213 是密碼重設的問題",
         "my pasword is wrong, the old one was fine",
         "パスポート番号 AB1234567 とパスキーの設定",
         "API key and txid 7870f36d492ab48c842f580f53aba9693e675a64bf3dde08d69febaf375c69d6",
@@ -251,7 +252,8 @@ def test_passwords_given_while_telling_how_they_log_in_are_removed(text, expecte
         ("ID/PW：kenji_t / Kenji0707#", "ID/PW：kenji_t / [password removed]"),
         ("用户名/密码：li_wei / liwei2019", "用户名/密码：li_wei / [password removed]"),
         ("계정 park_js: ParkJS1988", "계정 park_js: [password removed]"),
-        ("帳號 chan_88：chan8888", "帳號 chan_88：[password removed]"),
+        ("帳號 chan_88：chan8888!", "帳號 chan_88：[password removed]"),
+        ("비번은 ghkdwn99(황주99를 영타로)", "비번은 [password removed](황주99를 영타로)"),
     ],
 )
 def test_account_details_lose_the_password_and_keep_the_login_name(text, expected):
