@@ -31,6 +31,8 @@ TOKEN_RE = re.compile(
     rf"|(?:[^\W\d_]|[{_MARKS}])+"
 )
 HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+# What links a seed-phrase word to the phrase glued to it: 助记词是…, 助記詞為…, 助记词如下…
+LINK_RE = re.compile(r"[词詞语語]{0,2}(?:就是|如下|分别是|分別是|是|为|為|叫)?")
 CHINESE_LISTS = ("chinese_simplified", "chinese_traditional")
 # What may stand between two words of one phrase: spaces (incl. ideographic), list punctuation,
 # quotes, brackets, "?" for a word the customer is unsure of, and numbering ("1.", "2)", "(3)").
@@ -87,19 +89,45 @@ def _wordlists_with_enough_words(tokens: list[Token]) -> list[Wordlist]:
 def _unseparated_chinese(text: str) -> list[tuple[int, int]]:
     """'助记词：坯昂过戏拖言莲栽某睡邀归': 12-24 wordlist characters written without spaces count
     only with a valid checksum right after seed-phrase words, since ordinary Chinese is made
-    of the same common characters."""
+    of the same common characters. Glued to those words ('我的助记词是坯昂…归') the phrase
+    starts where they end, after a linking word (是, 为, 如下…)."""
     spans = []
     for match in HAN_RUN_RE.finditer(text):
-        if len(match.group()) not in VALID_LENGTHS:
+        run = match.group()
+        if (
+            len(run) in VALID_LENGTHS
+            and CONTEXT_RE.search(text, max(0, match.start() - 30), match.start())
+            and _chinese_checksum_valid(run)
+        ):
+            spans.append(match.span())
             continue
-        if not CONTEXT_RE.search(text, max(0, match.start() - 30), match.start()):
-            continue
-        for wordlist in (w for w in wordlists() if w.language in CHINESE_LISTS):
-            positions = [wordlist.index.get(char) for char in match.group()]
-            if None not in positions and checksum_valid(positions):  # type: ignore[arg-type]
-                spans.append(match.span())
-                break
+        if len(run) > MIN_WORDS:
+            span = _glued_chinese(text, match.start(), match.end())
+            if span:
+                spans.append(span)
     return spans
+
+
+def _glued_chinese(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The phrase right after the last seed-phrase word inside a run of Han characters, as
+    long as a valid length with a valid checksum allows (the longest first)."""
+    labels = list(CONTEXT_RE.finditer(text, start, end))
+    if not labels:
+        return None
+    begin = labels[-1].end()
+    begin += len(LINK_RE.match(text, begin, end).group())
+    for length in VALID_LENGTHS:
+        if begin + length <= end and _chinese_checksum_valid(text[begin : begin + length]):
+            return begin, begin + length
+    return None
+
+
+def _chinese_checksum_valid(chars: str) -> bool:
+    for wordlist in (w for w in wordlists() if w.language in CHINESE_LISTS):
+        positions = [wordlist.index.get(char) for char in chars]
+        if None not in positions and checksum_valid(positions):  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def _runs(*, text: str, tokens: list[Token], wordlist: Wordlist) -> list[Run]:

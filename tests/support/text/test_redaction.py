@@ -364,6 +364,19 @@ def test_unseparated_chinese_seed_phrase_next_to_context_is_removed():
     assert redact(f"订单：{phrase}").text == f"订单：{phrase}"
 
 
+def test_unseparated_chinese_seed_phrase_glued_to_the_words_before_it_is_removed():
+    simplified = Mnemonic("chinese_simplified").to_mnemonic(bytes(range(16)))
+    traditional = Mnemonic("chinese_traditional").to_mnemonic(bytes(range(32, 64)))
+    glued, glued_24 = "".join(simplified.split()), "".join(traditional.split())
+
+    removed = "[seed phrase removed]"
+    assert redact(f"我的助记词是{glued}", lang="en").text == f"我的助记词是{removed}"
+    assert redact(f"錢包的備份詞語如下{glued_24}", lang="en").text == f"錢包的備份詞語如下{removed}"
+    assert (
+        redact(f"我的助记词是{glued}，请帮忙", lang="en").text == f"我的助记词是{removed}，请帮忙"
+    )
+
+
 def test_phrase_with_two_bad_typos_is_still_removed():
     words = Mnemonic("english").to_mnemonic(bytes(range(100, 116))).split()
     words[2], words[7] = "oiq", words[7] + "s"  # oil -> oiq, punch -> punchs
