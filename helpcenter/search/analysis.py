@@ -162,88 +162,6 @@ STOP_WORDS = frozenset(
         "just",
     ]
 )
-# The rest of the pronouns, auxiliaries and contractions of the Snowball English stop list (not
-# its prepositions and quantifiers: "log out", "turn off", "more than" carry meaning here), with
-# the contractions also as customers type them, without the apostrophe ("cant", "isnt"). Left
-# in, each was an unknown word that lowered every score of the query.
-CONTRACTIONS = [
-    "aren't",
-    "can't",
-    "couldn't",
-    "didn't",
-    "doesn't",
-    "don't",
-    "hadn't",
-    "hasn't",
-    "haven't",
-    "isn't",
-    "mustn't",
-    "shan't",
-    "shouldn't",
-    "wasn't",
-    "weren't",
-    "won't",
-    "wouldn't",
-    "i'm",
-    "i've",
-    "i'd",
-    "i'll",
-    "you're",
-    "you've",
-    "you'd",
-    "you'll",
-    "he's",
-    "she's",
-    "it's",
-    "we're",
-    "we've",
-    "we'd",
-    "we'll",
-    "they're",
-    "they've",
-    "they'd",
-    "they'll",
-    "that's",
-    "there's",
-    "what's",
-    "who's",
-    "where's",
-    "when's",
-    "why's",
-    "how's",
-    "here's",
-]
-STOP_WORDS |= frozenset(
-    [
-        "myself",
-        "yours",
-        "yourself",
-        "yourselves",
-        "he",
-        "him",
-        "his",
-        "himself",
-        "she",
-        "her",
-        "hers",
-        "herself",
-        "itself",
-        "theirs",
-        "themselves",
-        "whom",
-        "those",
-        "being",
-        "having",
-        "ought",
-    ]
-)
-STOP_WORDS |= frozenset(CONTRACTIONS)
-# Without the apostrophe; not "id", "ill", "well", "were", "shell", "hell", "its" is there already.
-STOP_WORDS |= frozenset(
-    word.replace("'", "")
-    for word in CONTRACTIONS
-    if word.replace("'", "") not in {"id", "ill", "well", "shell", "hell", "wed", "were", "lets"}
-)
 # Particles and endings stripped from the end of a Korean word (longest first).
 KO_SUFFIXES = (
     "이에요",
@@ -376,7 +294,7 @@ def tokens(text: str, *, japanese: bool | None = None) -> list[str]:
 
 
 def _latin(word: str) -> list[Term]:
-    if word.replace("’", "'") in STOP_WORDS:
+    if word in STOP_WORDS:
         return []
     # A number is its own stem; skipping the stemmer matters for forum text full of amounts,
     # ids and order numbers (each a miss of the stem cache).

@@ -85,21 +85,6 @@ BETWEEN_US_RE = re.compile(
     r"入金|出金|送金|送っ|送り|移し|移す|届か|来ない|来ません",
     re.IGNORECASE,
 )
-# Their fees and their how-tos are theirs: "binance withdrawal fee", "코인원 출금 수수료",
-# "MAX交易所怎麼出金" name a withdrawal, yet ask what the other service charges or how to use
-# it, unless the funds move between it and us ("fee to send from binance to here",
-# "怎么从币安转到这里") or someone poses as our support there.
-THEIR_OWN_RE = re.compile(
-    r"\bfees?\b|手续费|수수료|手数料|"
-    r"\bhow (?:to|do i|can i|do you)\b|怎么|如何|어떻게|방법|どうやって|やり方|方法",
-    re.IGNORECASE,
-)
-STILL_OURS_RE = re.compile(
-    r"\b(?:from|into|here|pretend\w*|posing|claim\w*|impersonat\w*)\b|(?<!how )\bto\b|"
-    r"从|到|转入|冒充|假冒|"
-    r"에서|으로|로 ?(?:보내|옮기|송금)|사칭|から|へ|に(?:送|移)|名乗|なりすま",
-    re.IGNORECASE,
-)
 
 
 # Not a question about using the exchange at all: a job, a business proposal or a token listing,
@@ -128,8 +113,6 @@ def asks_about_another_service(query: str) -> bool:
     texts = (normalise(query), query.casefold())
     if not any(OTHER_SERVICE_RE.search(text) for text in texts):
         return False
-    if any(THEIR_OWN_RE.search(text) and not STILL_OURS_RE.search(text) for text in texts):
-        return True
     return not any(BETWEEN_US_RE.search(text) for text in texts)
 
 
