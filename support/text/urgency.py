@@ -7,6 +7,7 @@ prevent…"). The category model's security_incident probability catches the res
 import re
 
 from support.text.features import fold, normalise
+from support.text.language import to_simplified
 from support.text.others import actor_pattern, other_person_pattern
 from support.text.prefilter import prefiltered
 from support.text.signs import incident_signs
@@ -162,6 +163,10 @@ DENIAL_RE = re.compile(
     r"|(?:取引所|御社|お前ら)が.{0,10}(?:盗ん|泥棒)|" + other_person_pattern(),
     re.IGNORECASE,
 )
+# The incident patterns run on text with traditional Chinese simplified and on text without
+# (so Japanese keeps 場合, 友達). A denial counts in either: the pattern also in simplified
+# characters (友达の, 场合 in the simplified text) and the clause also simplified (萬一 → 万一).
+DENIAL_RE = re.compile(f"{DENIAL_RE.pattern}|{to_simplified(DENIAL_RE.pattern)}", re.IGNORECASE)
 # A one-time code given away counts only when someone asked for it: typing one into our own
 # site is how signing in works.
 CODE_GIVEN_RE = re.compile(
@@ -303,7 +308,7 @@ def is_urgent(
         return False
     if security_probability >= CERTAIN_PROBABILITY:
         return True
-    return security_probability >= threshold and not DENIAL_RE.search(fold(text))
+    return security_probability >= threshold and not _denies(fold(text))
 
 
 def _denied(folded: str, match: re.Match[str]) -> bool:
@@ -316,4 +321,8 @@ def clause_denies(folded: str, start: int, end: int) -> bool:
     window = max(0, start - DENIAL_WINDOW)
     boundaries = [m.end() for m in CLAUSE_END_RE.finditer(folded, window, start)]
     clause = folded[boundaries[-1] if boundaries else window : end + 10]
-    return bool(DENIAL_RE.search(clause))
+    return _denies(clause)
+
+
+def _denies(text: str) -> bool:
+    return bool(DENIAL_RE.search(text) or DENIAL_RE.search(to_simplified(text)))

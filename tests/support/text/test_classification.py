@@ -175,3 +175,20 @@ def test_sentiment_score_stays_in_range_and_anger_is_strongly_negative():
     assert angry.label == "negative" and angry.strongly_negative is True
     assert -1.0 <= angry.score < 0 < happy.score <= 1.0
     assert happy.strongly_negative is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "萬一手機被偷，別人能不能把我的幣提走？",
+        "スマホを盗まれた場合、出金されてしまいますか？",
+        "友達のアカウントが不正アクセスされたそうです 自分のアカウントは大丈夫でしょうか",
+    ],
+)
+def test_a_denial_counts_in_traditional_and_simplified_characters_alike(text):
+    # 萬一 is 万一 and 場合 is 场合 once folded: the hypothetical holds in either script.
+    assert analyze(text).urgent is False
+
+
+def test_a_traditional_chinese_incident_is_still_urgent():
+    assert analyze("帳號被盜了 餘額變成0 請幫忙凍結").urgent is True
