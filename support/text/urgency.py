@@ -231,6 +231,17 @@ SETTLED_RE = re.compile(
     r"트윗|이라는 코인|대비|"
     r"解決済|対応してもらった|何も入力してない|何も入力していない|対策(?!コード)|自分でした|"
     r"自分だった|"
+    # An incident that is behind the customer: the account or the funds came back ("had been
+    # hacked but i got it back", 后来找回来了, 복구됐고, 取り戻しました). Only the completed
+    # forms: "can i get it back?", 还能找回吗 and 取り戻せますか ask, and are no settled case.
+    r"\bgot (?:it|them|everything|it all|(?:my|the) (?:account|coins|funds|money|crypto|btc|"
+    r"usdt|access)) back\b|\b(?:was|were|has been|have been|got|you(?: guys)?) (?:fully )?"
+    r"(?:restored|recovered|returned|refunded)\b|"
+    r"找回来了|已经找回|找回了|追回了|拿回来了|要回来了|(?:账号|帐号|账户|帐户|资产|钱|币)"
+    r"(?:已经|都)?恢复了|"
+    r"복구\s?(?:됐|되었|됬|받았|완료)|되찾았|돌려\s?받았|"
+    r"取り戻(?:しました|せました|した|せた)|復旧(?:しました|できました|した|済)|"
+    r"(?:戻って|返って)(?:きました|きた)|"
     # A scare the customer explains away: it turned out to be their own doing, a fee, a
     # recurring buy (原来是…, 알고 보니…, 勘違い). Not when the explanation is someone else.
     r"\bturn(?:ed|s) out (?:it was |to be |that )?(?:just |only )?(?:me|i|my own|my (?:own )?"

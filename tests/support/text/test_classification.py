@@ -192,3 +192,31 @@ def test_a_denial_counts_in_traditional_and_simplified_characters_alike(text):
 
 def test_a_traditional_chinese_incident_is_still_urgent():
     assert analyze("帳號被盜了 餘額變成0 請幫忙凍結").urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my account had been hacked back in march but support got it back for me, "
+        "now i need a statement for my accountant",
+        "last year someone stole my btc and you guys restored it, how do i turn on the whitelist?",
+        "去年我的账号被盗过，后来找回来了，现在想开一下提币白名单",
+        "작년에 해킹당했었는데 복구됐고 지금은 출금 화이트리스트 설정하고 싶어요",
+        "以前乗っ取られましたが、アカウントは取り戻しました。出金アドレスの登録方法は？",
+    ],
+)
+def test_an_incident_the_customer_got_back_from_is_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone logged in and withdrew my usdt, can i get it back?",
+        "有人登录了我的账号把币提走了，还能找回来吗",
+        "誰かにログインされて送金されました。取り戻せますか",
+        "got my account back last month but it was hacked again today",
+    ],
+)
+def test_asking_to_get_funds_back_or_a_repeat_is_still_urgent(text):
+    assert analyze(text).urgent is True
