@@ -118,7 +118,25 @@ INCIDENT_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# A question about what could happen, told by its form: a clause opening with a modal or "does"
+# ("can hackers drain my wallet if…", "does a sim swap let someone…", "is it possible for…"),
+# or a conditional by inversion ("had my account been hacked, would…", "should my account ever
+# be taken over"). Not when the clause tells of the past (was, did, got, a verb in -ed other
+# than after be/get: "is it possible someone logged in?"), asks us for something ("can you…",
+# "can someone please freeze…") or speculates about this message's own case ("could this be…").
+_PAST_OR_REQUEST_EN = (
+    r"(?![\s\S]*\b(?:have|has|had|was|were|did|got|already|just|stole|took|sent|gave|made|lost|went|"
+    r"saw|broke|please|help|urgent|asap|freeze|lock)\b)"
+    r"(?![\s\S]*(?<!\bbe )(?<!\bget )(?<!\bgets )(?<!\bbeen )(?<!\bbeing )\b[a-z]+(?<!e)ed\b)"
+)
+HYPOTHETICAL_QUESTION_EN = (
+    r"^\W*(?:can|could|will|would|might|does|do|is it possible (?:for|that))\s+"
+    rf"(?!(?:you|u|i|this|that|it)\b){_PAST_OR_REQUEST_EN}|"
+    r"^\W*(?:had|should|were) (?:my|someone|somebody|anyone|a hacker|hackers|the|your)\b"
+    r".{0,40}\b(?:been|ever|be|to)\b"
+)
 DENIAL_RE = re.compile(
+    HYPOTHETICAL_QUESTION_EN + "|"
     r"\bnot (?:been )?hacked|wasn'?t hacked|\bno(?:thing)? (?:was |got )?stolen|not stolen|"
     r"nothing (?:was )?(?:stolen|missing)|isn'?t hacked|\bif\b.{0,20}\b(?:hack|stolen|swap)|"
     r"\bif\b.{0,15}(?:wasn'?t|not) (?:me|you)|"
@@ -131,7 +149,8 @@ DENIAL_RE = re.compile(
     # Hypothetical, someone else's, or a fear that proved wrong: "万が一乗っ取られた場合",
     # "朋友帐号被盗", "我还以为被盗了", "I read about people getting hacked", "is my money gone".
     r"\b(?:suppose|hypothetically|read about|heard|people|others|friend'?s|"
-    r"thought (?:i|it|my|someone)|my friend (?:said|told|says)|(?:his|her|their) account|"
+    r"thought (?:i|it|my|someone)|my friend (?:said|told|says)|"
+    r"(?:his|her|their) (?:\w+ )?(?:account|wallet|phone|funds|coins|crypto|money|balance)|"
     r"almost|nearly|should i|do i need to)\b|差点|差一点|거의|危うく|"
     r"^\s*(?:is|are|will|would|could|can)\s+(?:my|the|it|they)\b|"
     r"如果|万一|要是|假如|的话|就算|即使|朋友的?(?:账|帐|号)|\bfriend'?s? ?(?:account|계정)|网友|"

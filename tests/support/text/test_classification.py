@@ -220,3 +220,34 @@ def test_an_incident_the_customer_got_back_from_is_not_urgent(text):
 )
 def test_asking_to_get_funds_back_or_a_repeat_is_still_urgent(text):
     assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can hackers drain my wallet if they only know my email?",
+        "does a sim swap let someone bypass the withdrawal whitelist?",
+        "is it possible for someone to log in without my 2fa code?",
+        "could my account be hacked through sms codes?",
+        "had my account been hacked, would i get an email about it?",
+        "should my account ever be taken over, how fast can you freeze it?",
+        "a guy in our telegram group said his coins were stolen, is that true?",
+    ],
+)
+def test_questions_about_what_could_happen_are_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can someone help me my account got hacked",
+        "is it possible someone logged into my account? i see an unknown device",
+        "can you check if someone logged in to my account",
+        "does this mean someone stole my coins? my balance is 0",
+        "can someone please freeze my account someone is withdrawing my coins right now",
+        "could my account be hacked? there is a withdrawal to an address i dont know",
+    ],
+)
+def test_questions_from_a_customer_it_happened_to_are_urgent(text):
+    assert analyze(text).urgent is True
