@@ -273,6 +273,24 @@ SETTLED_RE = re.compile(
     r"勘違い|だけでした|自分で(?:出金|送金|移|注文|変更|ログイン)\S{0,6}(?:ていました|てた|ただけ)",
     re.IGNORECASE,
 )
+# The customer says they made the change or the move themselves ("i changed my email myself",
+# 我自己刚改了手机号, 自分でメールアドレスを変えた, 제가 직접 이메일 바꾼): what follows (a
+# notice, a hold, a login alert) is their own doing. Affirmative forms only: 自分ではしていない,
+# 我自己没(有)…, 제가 바꾼 적 없 deny having done it, and are incidents.
+OWN_ACTION_RE = re.compile(
+    r"\bi (?!(?:never|didn'?t|did not|don'?t)\b)(?:\w+ ){0,2}(?:changed|reset|updated|set up|"
+    r"turned (?:on|off)|enabled|disabled|added|removed|withdrew|moved|sent|logged in|signed in)"
+    r"\b[^.,;!?\n]{0,40}\bmyself\b|\b(?:did|changed|reset|made|set) (?:it|that|this) myself\b|"
+    r"我(?:自己|本人)(?!没|沒|都没|都沒|从|從|根本|也没|也沒|并没|並沒|不)(?:刚|剛|刚刚|剛剛|昨天|今天|"
+    r"上个月|上個月|早上|先|去|亲自|親自|在\S{0,10}?)?(?:改|换|換|设|設|重置|绑|綁|解绑|解綁|登|提|转|轉|买|"
+    r"買|开|開|关|關|加)|"
+    r"自分で(?!は)\S{0,16}?(?:変更|変え|設定|ログイン|出金|送金|解除|外し|リセット|登録|追加|購入)"
+    r"(?:した|しました|て(?:から|いた|ました)|た(?:後|あと|ら|んです)|ちゃった)|"
+    r"직접 (?:바꾼|바꿨|변경했|변경한|설정했|설정한|해제했|해제한)(?! 적| ?(?:거|게|것이) 아니)|"
+    r"(?<![가-힣])(?:제가|내가) (?:\S{1,10}\s){0,2}(?:바꾼|변경한|설정한|해제한) "
+    r"(?:뒤|후|다음|이후)",
+    re.IGNORECASE,
+)
 REOPENED_RE = re.compile(r"\bagain\b|又|再次|또|다시|また", re.IGNORECASE)
 # The three long alternations, read whole on every message: each text is searched only with the
 # alternatives whose literal words it holds (support/text/prefilter.py), the matches the same.
@@ -336,6 +354,8 @@ def is_urgent(
         return True
     if settled(text):
         return False
+    if OWN_ACTION_RE.search(fold(text)) or OWN_ACTION_RE.search(normalise(text)):
+        return False  # the model's suspicion yields to the customer's own account of it
     if security_probability >= CERTAIN_PROBABILITY:
         return True
     return security_probability >= threshold and not _denies(fold(text))

@@ -251,3 +251,28 @@ def test_questions_about_what_could_happen_are_not_urgent(text):
 )
 def test_questions_from_a_customer_it_happened_to_are_urgent(text):
     assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i changed my email address myself yesterday and since then withdrawals are disabled",
+        "i reset my 2fa myself and now there's a new device warning on the account",
+        "自分でメールアドレスを変えた後、ログイン通知が何通も来ています",
+        "上個月我自己改了綁定的信箱 之後提幣就被限制了",
+        "제가 직접 이메일 바꾼 뒤로 출금이 막혔어요",
+    ],
+)
+def test_a_change_the_customer_made_themselves_is_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "제가 직접 바꾼 적 없는데 이메일이 바뀌었어요",
+        "i didn't change my email myself, but it changed and i can't log in",
+    ],
+)
+def test_a_change_the_customer_denies_making_is_still_urgent(text):
+    assert analyze(text).urgent is True
