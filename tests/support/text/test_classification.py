@@ -276,3 +276,30 @@ def test_a_change_the_customer_made_themselves_is_not_urgent(text):
 )
 def test_a_change_the_customer_denies_making_is_still_urgent(text):
     assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saw 20 usdt leave my account this morning, then remembered it's my weekly recurring buy",
+        "my balance dropped by 0.001 btc, looks like it was the withdrawal fee",
+        "餘額少了一些 查了一下是提幣手續費",
+        "残高が減っていて焦りましたが、積立の自動購入でした",
+        "잔고가 줄어서 놀랐는데 자동매수 때문이었네요",
+    ],
+)
+def test_an_alarm_the_customer_explains_by_a_fee_or_their_own_order_is_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone withdrew 500 usdt, not to my own wallet, i don't know the address",
+        "看了记录是一笔我没做过的提现，余额少了一半",
+        "残高が減っていて、履歴を見たら身に覚えのない出金でした",
+        "잔고가 줄었는데 제가 안 한 출금이었어요",
+    ],
+)
+def test_an_alarm_explained_by_a_withdrawal_the_customer_did_not_make_is_urgent(text):
+    assert analyze(text).urgent is True
