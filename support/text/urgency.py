@@ -204,7 +204,7 @@ ASKER_RE = re.compile(
 # withdrawal address changed, wasn't me", "출금주소 변경 완료 메일 왔는데 저 변경한적 없어요".
 SETTING_RE = re.compile(
     r"\dfa|two[- ]factor|authenticator|\botp\b|passkey|anti[- ]phishing|withdrawal address|"
-    r"whitelist|phone number|\bemail\b|password|security settings?|api key|"
+    r"whitelist|phone number|\bemail\b|password|security settings?|api ?(?:key|密钥|金钥|키|キー)|"
     r"谷歌验证|验证器|二次验证|双重验证|防钓鱼码|提币地址|白名单|手机号|邮箱|密码|安全设置|"
     r"\d차 ?인증|구글 ?인증|otp|패스키|피싱 ?방지 ?코드|출금 ?주소|화이트리스트|폰 ?번호|"
     r"전화 ?번호|"
@@ -216,8 +216,8 @@ SETTING_RE = re.compile(
 NOT_BY_ME_RE = re.compile(
     r"\bi (?:never|didn'?t|didnt|did not) (?:turn|switch|disable|change|add|reset|request|"
     r"remove|apply|touch|do|log ?in|sign ?in|try to (?:log|sign) ?in)|"
-    r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:要|想|去)?(?:关|改|加|绑|设|删|申请|动|登录|登入|登|操作"
-    r"|重置|请求|解绑)|不是我(?:加|改|关|设|申请|弄)|"
+    r"我(?:自己|本人)?(?:根本|都|也|完全|并|从来)?没(?:有)?(?:要|想|去)?(?:关|改|加|绑|设|删|申请|动|登录|"
+    r"登入|登|操作|重置|请求|解绑|建|创建|新增|开|换)|不是我(?:加|改|关|设|申请|弄|建|开)|"
     r"(?<![가-힣])(?:저는?|제가)\s*(?:로그인|변경|해제|설정|요청|신청)(?:을|를|은|는)?\s*(?:안\s*했|한\s*적"
     r"\s*없|하지\s*않)|"
     r"自分(?:では|で|は|から)?(?:何も)?(?:して|やって|操作して|変更して|解除して|設定して|ログインして)"
@@ -225,7 +225,9 @@ NOT_BY_ME_RE = re.compile(
     r"(?:한|끈|바꾼|변경한|신청한|추가한|켠|설정한) ?적(?:이)? ?없|(?<![가-힣])제가 (?:바꾼|추가한|"
     r"한) ?(?:거|게) 아니|(?<![가-힣])제가 (?:바꾼|추가한|한) ?(?:거|게) 아님|"
     r"(?:추가|변경|신청) ?안 ?한|"
-    r"(?:申請|変更|設定|追加|操作|解除)して(?:ない|いない|ません|おりません)|自分じゃな|私じゃな",
+    r"(?:申請|変更|設定|追加|操作|解除)して(?:ない|いない|ません|おりません)|自分じゃな|私じゃな|"
+    r"(?:変えて|作って|外して|消して|(?:オフ|オン|無効|有効)にして|登録して|削除して)(?:い)?"
+    r"(?:ない|ません|おりません)",
     re.IGNORECASE,
 )
 CLAUSE_END_RE = re.compile(r"[,.;!?，。；！？\n]|\bbut\b|但是|하지만|けど|が、")

@@ -303,3 +303,17 @@ def test_an_alarm_the_customer_explains_by_a_fee_or_their_own_order_is_not_urgen
 )
 def test_an_alarm_explained_by_a_withdrawal_the_customer_did_not_make_is_urgent(text):
     assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2段階認証がオフになってる。自分ではオフにしてない",
+        "パスワード変更の通知が来たけど、変えてないです",
+        "我自己没改过邮箱，但是邮箱变了",
+        "我自己沒有改過密碼 但收到密碼已變更的通知",
+        "有封信說API金鑰已建立 我沒建過",
+    ],
+)
+def test_a_setting_changed_that_the_customer_says_they_did_not_change_is_urgent(text):
+    assert analyze(text).urgent is True
