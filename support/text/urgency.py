@@ -169,6 +169,12 @@ DENIAL_RE = re.compile(
     r"(?:fine|safe|intact|all there)|\bonly my own\b|\bstill (?:zero|empty|0|missing|not)\b|"
     r"资产都在|钱都在|币都在|没有损失|资产没少|被害はありません|被害はない|資産は無事|"
     r"피해는 없|피해 없|자산은 그대로|잔고는 그대로|"
+    # What-if questions told by their form in Korean, Japanese and Chinese: a conditional on
+    # the incident verb (해킹되면, 털리면, 잃어버리면), a non-past passive asking whether it can
+    # happen (乗っ取られることはありますか, 盗まれる可能性), "could it be stolen" without 了.
+    r"(?:되|당하|털리|뚫리|바뀌|잃어버리|도난당하)면(?![가-힣])|"
+    r"(?:られ|され|まれ)る(?:こと|可能性|の(?:でしょうか|ですか)|んですか)|"
+    r"(?:会不会|會不會|可能会|可能會)被(?!\S{0,4}了)|"
     # "Could it still be stolen?"
     r"(?:会|會)(?:不会|不會)?被.{0,4}(?:吗|嗎)|"
     # Unknown tokens that arrived (an airdrop or a dusting), not funds that left.

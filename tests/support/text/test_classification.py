@@ -317,3 +317,29 @@ def test_an_alarm_explained_by_a_withdrawal_the_customer_did_not_make_is_urgent(
 )
 def test_a_setting_changed_that_the_customer_says_they_did_not_change_is_urgent(text):
     assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "유심 해킹되면 어떻게 되나요",
+        "폰을 잃어버리면 누가 출금할 수 있어요?",
+        "メールアドレスだけで乗っ取られることはありますか",
+        "スマホを落としたら資産を盗まれる可能性はありますか",
+        "只开短信验证，账号会不会被盗？",
+    ],
+)
+def test_what_if_questions_in_korean_japanese_and_chinese_are_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "앱 켜보면 잔고가 0이에요 누가 출금했어요",
+        "乗っ取られたのでしょうか？知らない端末からログインされています",
+        "账号是不是被盗了？有一笔提币不是我操作的",
+    ],
+)
+def test_questions_from_a_customer_it_happened_to_in_cjk_are_urgent(text):
+    assert analyze(text).urgent is True
