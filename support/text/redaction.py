@@ -4,9 +4,10 @@ Everything outside a secret is left exactly as the customer wrote it: transactio
 addresses, memos and order ids are what the agent needs to help.
 """
 
+import re
 from typing import NamedTuple
 
-from support.text.cleaning import INVISIBLE_RE, coerce_text
+from support.text.cleaning import INVISIBLE_CHARS, INVISIBLE_RE, coerce_text
 from support.text.credentials import find_api_keys, find_one_time_codes, find_pem_keys
 from support.text.keys import find_private_keys
 from support.text.language import detect_language
@@ -20,6 +21,8 @@ from support.text.messages import (
 )
 from support.text.passwords import find_passwords
 from support.text.seed_phrases import find_seed_phrases
+
+VISIBLE_RUN_RE = re.compile(f"[^{INVISIBLE_CHARS}]+")
 
 
 class Redaction(NamedTuple):
@@ -78,5 +81,7 @@ def _without_invisible(text: str) -> tuple[str, list[int] | None]:
     """`text` without zero-width and bidi characters, and where each kept character came from."""
     if not INVISIBLE_RE.search(text):
         return text, None
-    offsets = [i for i, char in enumerate(text) if not INVISIBLE_RE.match(char)]
+    offsets: list[int] = []
+    for run in VISIBLE_RUN_RE.finditer(text):  # a character at a time cost 0.1 ms a kilobyte
+        offsets += range(run.start(), run.end())
     return "".join(text[i] for i in offsets), offsets

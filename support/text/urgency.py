@@ -4,6 +4,7 @@ unless it is plainly denied ("nothing was stolen", "不是被盗") or hypothetic
 prevent…"). The category model's security_incident probability catches the rest.
 """
 
+import functools
 import re
 
 from support.text.features import fold, normalise
@@ -341,6 +342,8 @@ def settled(text: str) -> bool:
     return any(_settled(folded) for folded in (normalise(text), fold(text)))
 
 
+# Cached: analyze() reads it in incident_phrases() and again in is_urgent() (0.2 ms a message).
+@functools.lru_cache(maxsize=8)
 def _settled(folded: str) -> bool:
     return bool(SETTLED_RE.search(folded)) and not REOPENED_RE.search(folded)
 

@@ -87,11 +87,9 @@ def _words(run: list[tuple[str, bytes]]) -> str:
 
 def message_headers(message: EmailMessage, name: str, *, hint: str | None = None) -> list[str]:
     """Every `name` header of `message`, decoded (several From headers happen)."""
-    return [
-        decode_header(value, hint=hint)
-        for key, value in message.raw_items()
-        if key.lower() == name.lower()
-    ]
+    wanted = name.lower()
+    values = [value for key, value in message.raw_items() if key.lower() == wanted]
+    return [decode_header(value, hint=hint) for value in values]
 
 
 def first_header(message: EmailMessage, name: str, *, hint: str | None = None) -> str:

@@ -23,6 +23,7 @@ Forwarded mail ("---------- Forwarded message ----------") is not quoted text: w
 forwards to us is usually the point of their message, so it stays.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -127,6 +128,8 @@ class ReplySplit:
     hidden: bool
 
 
+# Cached: intake reads each email's split twice (the customer's own words, the new part's HTML).
+@functools.lru_cache(maxsize=4)
 def email_reply_split(text: str) -> ReplySplit:
     """The text of a customer's email with earlier mail it quotes and its signature set apart.
     When nothing would remain (a forward with no words of their own), nothing is hidden."""
