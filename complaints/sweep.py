@@ -5,7 +5,9 @@ It reads only `ComplaintDeadline` rows with `next_at <= now` (partial index
 `complaint_deadline_next`), and locks their complaints first, as every service does (complaint,
 then its deadlines): a sweep that took a deadline's lock first and then wrote the complaint's
 event could deadlock with a person changing that complaint. Complaints locked by someone else are
-skipped (SKIP LOCKED) and picked up by the next run, so overlapping sweeps share the work. Each
+skipped (SKIP LOCKED) and picked up by the next run. One sweep runs at a time (an advisory lock,
+taken without waiting): a sweep delivered twice at once finds the other running and leaves the
+due rows to it, so each person still gets one digest for the run, not two halves. Each
 row's step is marked (`warned_at`, `breached_at`, `met_at`, one bulk update) in the same
 transaction that queues the run's emails in the outbox: a sweep run twice, or a worker killed
 before delivery, sends each notice once (the outbox retries delivery).
@@ -19,7 +21,7 @@ sweep's reads do not grow with the rows due.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from complaints import notices, services, workflow
@@ -31,6 +33,7 @@ from support.queueing import task_queue_after_commit
 from support.roles import Role
 
 SWEEP_BATCH = 500
+SWEEP_LOCK_CLASS = 0xC0DE  # the sweep's advisory lock (the second key: 0, one sweep at a time)
 PROFILES = ("agent_profile", "customer_profile")  # read by each notice for its language
 
 
@@ -38,6 +41,8 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
     """Act on the due deadlines of up to `batch` complaints; returns how many were acted on."""
     now = now or timezone.now()
     with transaction.atomic():
+        if not _sweep_claimed():  # another sweep is running: it acts on what is due
+            return 0
         complaints = _lock_due_complaints(now, batch)
         if not complaints:
             return 0
@@ -65,6 +70,13 @@ def deadline_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> 
             task_queue_after_commit(complaint_closed_notices_task)
         digest.enqueue()
     return len(rows)
+
+
+def _sweep_claimed() -> bool:
+    """This transaction holds the sweep's lock (taken without waiting, released at its end)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, 0)", [SWEEP_LOCK_CLASS])
+        return cursor.fetchone()[0]
 
 
 def _lock_due_complaints(now: datetime, batch: int) -> dict[int, Complaint]:

@@ -185,7 +185,8 @@ def test_the_sweep_reads_the_same_for_one_or_twenty_rows_due(
         with CaptureQueriesContext(connection) as queries:
             sweeps.append((deadline_sweep(now=now), _reads(queries)))
 
-    assert sweeps == [(1, 4), (20, 5)]  # due ids, complaints, rows, officers, supervisors+admins
+    # the sweep's lock, due ids, complaints, rows, officers, supervisors+admins
+    assert sweeps == [(1, 5), (20, 6)]
     for complaint in later:
         assert keys(complaint, "acknowledge:warn") == keys(complaint, "acknowledge:breach") == {}
 
@@ -208,7 +209,7 @@ def test_the_writes_do_not_grow_with_the_rows_due(
     for complaint in complaints[::2]:
         services.complaint_assign(complaint=complaint, officer=officer, by=officer)
 
-    with django_assert_max_num_queries(2 + 5 + 2 + 3 * 4):  # savepoint and release, reads
+    with django_assert_max_num_queries(2 + 6 + 2 + 3 * 4):  # savepoint and release, reads
         assert deadline_sweep(now=ACK_DUE + timedelta(minutes=1)) == due
 
     digests = OutboxEmail.objects.filter(dedupe_key__startswith="complaint-deadlines:")
