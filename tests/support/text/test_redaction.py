@@ -390,3 +390,8 @@ def test_partial_phrase_next_to_seed_words_is_removed():
     assert redact("seed: " + " ".join(words) + " ???", lang="en").text == (
         "seed: [seed phrase removed] ???"
     )
+
+
+def test_the_login_word_itself_is_never_taken_for_a_password():
+    for text in ("0lOGIN", "login2 page is broken", "can't login2day"):
+        assert redact(text, lang="en").text == text
