@@ -65,10 +65,12 @@ def totp_device(user) -> TOTPDevice:
 
 def totp_code(device: TOTPDevice) -> str | None:
     """A code the device accepts now: a step within its tolerance not used yet (None if all
-    are used; a person then types a recovery code, see `recovery_code`)."""
+    are used; a person then types a recovery code, see `recovery_code`). The latest such step
+    first: an earlier one can fall out of the tolerance before the code is checked, when a
+    loaded machine takes a few seconds to post it across a step's boundary."""
     device.refresh_from_db()
     now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
-    for step in range(now - device.tolerance, now + device.tolerance + 1):
+    for step in range(now + device.tolerance, now - device.tolerance - 1, -1):
         if step > device.last_t:
             return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
     return None
