@@ -188,9 +188,9 @@ def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for end in [m.end() for m in SENTENCE_END_RE.finditer(text)] + [len(text)]:
         sentence = text[start:end]
-        if LOGIN_CONTEXT_RE.search(sentence) or _names_a_password(sentence):
-            # The word that makes it such a sentence is no password ("0login", "login2").
-            words = [m.span() for m in LOGIN_CONTEXT_RE.finditer(sentence)]
+        # The words that make it such a sentence are no password ("0login", "login2").
+        words = [m.span() for m in LOGIN_CONTEXT_RE.finditer(sentence)]
+        if words or _names_a_password(sentence):
             for token in TOKEN_RE.finditer(sentence):
                 if any(a < token.end() and token.start() < b for a, b in words):
                     continue
