@@ -11,9 +11,11 @@ class SupportConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from support import audit_receivers, checks, factors, health, registry  # noqa: F401
+        from support.official.services import connect_receivers as official_receivers
         from support.staff_addresses import connect_receivers
 
         connect_receivers()
+        official_receivers()
         audit_receivers.connect_receivers()
         user_logged_in.connect(factors.signed_in, dispatch_uid="support.factors.signed_in")
 

@@ -12,10 +12,10 @@ expires after VERSION_SECONDS, which bounds how long a copy can outlive a change
 was lost (made during an outage by a process that then stopped) or that bypassed `changed`
 (a queryset's update()).
 
-A unit of work that uses several copies (an inbound email uses four: the mailboxes, the staff's
-addresses, the SLA policies, the webhook subscriptions) reads their versions in one Redis round
-trip inside `process_copies_read_together()`: the first use in the block reads every copy's
-version at once (MGET), later uses in the block take those.
+A unit of work that uses several copies (an inbound email uses up to five: the mailboxes, the
+staff's addresses, the SLA policies, the webhook subscriptions, our official domains) reads
+their versions in one Redis round trip inside `process_copies_read_together()`: the first use in
+the block reads every copy's version at once (MGET), later uses in the block take those.
 """
 
 import logging

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from support.official import matching
 from support.official.models import ChannelCheck, OfficialChannel, VerificationCode
+from support.process_copies import ProcessCopy
 from support.text import redact_customer_text
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed
@@ -82,10 +84,31 @@ def _email_row_for_domain(rows: list[OfficialChannel], domain: str) -> OfficialC
 
 
 def official_domains() -> list[str]:
-    """Our domains, and the domains of our email addresses."""
+    """Our domains, and the domains of our email addresses (kept in each process: every
+    inbound message naming a domain asks)."""
+    return list(_domains.get())
+
+
+def _load_domains() -> tuple[str, ...]:
     rows = OfficialChannel.objects.active().filter(kind__in=[matching.DOMAIN, matching.EMAIL])
     values = rows.values_list("kind", "normalised")
-    return sorted({v if k == matching.DOMAIN else v.partition("@")[2] for k, v in values})
+    return tuple(sorted({v if k == matching.DOMAIN else v.partition("@")[2] for k, v in values}))
+
+
+_domains = ProcessCopy(
+    key="support:official-domains:version", name="official domains", load=_load_domains
+)
+
+
+def connect_receivers() -> None:
+    """Mark the kept domains stale on every change of an official channel (connected by
+    SupportConfig.ready): the only receivers here, and they do nothing else."""
+    post_save.connect(_changed, sender=OfficialChannel, dispatch_uid="official-domains-saved")
+    post_delete.connect(_changed, sender=OfficialChannel, dispatch_uid="official-domains-deleted")
+
+
+def _changed(**kwargs) -> None:
+    _domains.changed()
 
 
 def official_list(language: str) -> list[OfficialChannel]:

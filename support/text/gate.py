@@ -18,6 +18,12 @@ UNSTORABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FILE_NAME_LIMIT = 120
 EXTENSION_RE = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 DEFAULT_FILE_NAME = "file"
+# Short texts found to hold no secret, kept so that the next one is not searched again: an
+# email's metadata repeats the same names and values (header names, mailbox addresses) in every
+# message. Only clean texts are kept, so no secret stays in memory.
+CLEAN_TEXT_CHARS = 64
+CLEAN_TEXTS_KEPT = 4096
+_clean_texts: set[str] = set()
 CUT_WINDOW = 1000  # characters looked at on each side of a cut: more than any secret is long
 
 
@@ -29,7 +35,15 @@ def clean_customer_text(value: object) -> str:
 def redact_customer_text(value: object, *, lang: str | None = None) -> Redaction:
     """The gate: `value` cleaned and with every secret replaced by a marker in `lang`
     (detected from the text when not given), and the kind of each secret removed."""
-    return redact(clean_customer_text(value), lang=lang)
+    text = clean_customer_text(value)
+    if text in _clean_texts:
+        return Redaction(text, [])
+    redaction = redact(text, lang=lang)
+    if not redaction.secrets and len(text) <= CLEAN_TEXT_CHARS:
+        if len(_clean_texts) >= CLEAN_TEXTS_KEPT:
+            _clean_texts.clear()
+        _clean_texts.add(text)
+    return redaction
 
 
 def cut_customer_text(value: object, limit: int) -> str:

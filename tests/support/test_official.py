@@ -10,6 +10,7 @@ from support.official.models import OfficialChannel, VerificationCode
 from support.official.services import (
     CODE_ALPHABET,
     channel_check,
+    official_domains,
     verification_code_find,
     verification_code_for,
 )
@@ -81,6 +82,20 @@ def test_a_lookalike_check_is_recorded_with_its_value_redacted():
 
     assert result.looks_like.value == "@exchange_support"
     assert (result.check.value, result.check.language) == ("exchange_supp0rt", "ko")
+
+
+@pytest.mark.django_db
+def test_the_domains_checked_for_lookalikes_follow_every_change_of_the_channels():
+    assert "ours.example" not in official_domains()  # read once, then kept by the process
+
+    site = OfficialChannel.objects.create(kind="domain", value="ours.example")
+    mail = OfficialChannel.objects.create(kind="email", value="help@mail.ours.example")
+    assert {"ours.example", "mail.ours.example"} <= set(official_domains())
+
+    site.active = False
+    site.save()
+    mail.delete()
+    assert not {"ours.example", "mail.ours.example"} & set(official_domains())
 
 
 @pytest.mark.django_db
