@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from email import policy
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 
@@ -46,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 KEY_PURPOSE = "mailbox-password:"  # keeps the password key apart from the raw-email key
 LOCK_CLASS = 0x3A11  # the first key of the mailboxes' advisory locks (the second: the id)
-RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")  # most telling first
+RECIPIENT_HEADERS = ("delivered-to", "x-original-to", "to", "cc")  # most telling first
 ALERT_AFTER = timedelta(minutes=10)  # a failure lasting this long is mailed to the admins
 MAX_ERROR_CHARS = 2000
 MAX_RECIPIENTS = 20  # a message addressed to hundreds: its first twenty are looked up
@@ -121,10 +122,11 @@ def mailbox_addressed(message: InboundMessage, mailbox: Mailbox | None) -> Inbou
     )
 
 
-def mailbox_for_recipients(raw: bytes) -> Mailbox | None:
+def mailbox_for_recipients(raw: bytes, *, parsed: Message | None = None) -> Mailbox | None:
     """The first of our mailboxes among the recipients of `raw` (shared object: do not change
-    it), or None."""
-    addresses = _recipients(raw)[:MAX_RECIPIENTS]
+    it), or None. `parsed`: `raw` as the email channel read it, whose headers are used instead
+    of reading them again."""
+    addresses = _recipients(raw, parsed)[:MAX_RECIPIENTS]
     if not addresses:
         return None
     kept = _mailboxes.get()
@@ -135,13 +137,24 @@ def mailbox_for_recipients(raw: bytes) -> Mailbox | None:
     return next((found[address] for address in addresses if address in found), None)
 
 
-def _recipients(raw: bytes) -> list[str]:
-    end = BLANK_LINE_RE.search(raw)  # the header block alone: the parser decodes all it is given
-    head = raw[: end.end()] if end else raw
-    headers = BytesParser(policy=policy.compat32).parsebytes(head, headersonly=True)
-    values = [str(value) for name in RECIPIENT_HEADERS for value in headers.get_all(name, [])]
+def _recipients(raw: bytes, parsed: Message | None) -> list[str]:
+    headers = parsed if parsed is not None else _header_block(raw)
+    # The values as written (not as a policy reads addresses: the standard library's modern
+    # parser drops "Max Kohl | [example.com] <kohl@example.com>"), non-ASCII bytes as UTF-8.
+    written = [(name.lower(), _text(value)) for name, value in headers.raw_items()]
+    values = [value for wanted in RECIPIENT_HEADERS for name, value in written if name == wanted]
     addresses = [address.strip().lower() for _name, address in getaddresses(values)]
     return list(dict.fromkeys(address for address in addresses if "@" in address))
+
+
+def _text(value: object) -> str:
+    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _header_block(raw: bytes) -> Message:
+    end = BLANK_LINE_RE.search(raw)  # the header block alone: the parser decodes all it is given
+    head = raw[: end.end()] if end else raw
+    return BytesParser(policy=policy.compat32).parsebytes(head, headersonly=True)
 
 
 def _mailboxes_addressed(addresses: list[str]) -> list[Mailbox]:

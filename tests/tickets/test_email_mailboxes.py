@@ -143,6 +143,20 @@ def test_mail_to_a_mailbox_goes_to_its_team_even_with_a_catch_all_rule(
     assert ticket.messages.get().metadata["mailbox"] == "support@ourdomain.com"
 
 
+def test_a_recipient_written_loosely_still_finds_its_mailbox(japan, policy):
+    """mail037: "To: Max Kohl | [example.com] <kohl@example.com>", a display name the standard
+    library's address parser gives up on; mail054: a second Delivered-To further down."""
+    Mailbox.objects.create(address="kohl@example.com", team=japan)
+    Mailbox.objects.create(address="hussein@example.com", language="ja")
+
+    loose = email_receive(raw=sample("mail037.box"))
+    assert loose.team == japan
+    assert loose.messages.get().metadata["mailbox"] == "kohl@example.com"
+    assert email_receive(raw=sample("mail054.box")).messages.get().metadata["mailbox"] == (
+        "hussein@example.com"
+    )
+
+
 def test_the_mailbox_language_decides_what_the_text_cannot(policy):
     """Kanji alone read as Chinese, or as Japanese for the Japanese desk's mailbox."""
     Mailbox.objects.create(address="jp@exchange.example", language="ja")

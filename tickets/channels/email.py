@@ -74,7 +74,8 @@ def _process(*, raw_id: int, raw: bytes, mailbox: Mailbox | None) -> Ticket | No
             stored = _locked(raw_id)
             if stored.processed_at is not None:  # a concurrent delivery got there first
                 return stored.ticket
-            ticket, note = _pass_on(read, stored, mailbox or mailbox_for_recipients(raw))
+            addressed = mailbox or mailbox_for_recipients(raw, parsed=read.message)
+            ticket, note = _pass_on(read, stored, addressed)
             _processed(raw_id, ticket=ticket, note=note)
     except TEMPORARY:
         raise  # our storage or database is out: the sender delivers again (503, exit 75)
