@@ -76,6 +76,25 @@ def test_a_raw_email_is_stored_encrypted_and_still_replays(db, policy):
     assert phrase_leaks(secret) == {}
 
 
+def test_a_large_raw_email_is_stored_as_sealed_without_a_compression_attempt(db, policy):
+    """A sealed payload does not compress: PostgreSQL stores it out of line as it is, without
+    trying (the attempt cost more of its CPU than the rest of the insert), and it reads back."""
+    raw = _eml(body="Please check my withdrawal.\n" * 400)
+    stored = raw_inbound_store(channel="email", key="<large@x>", payload=raw)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'tickets_rawinbound'::regclass AND attname = 'payload'"
+        )
+        assert cursor.fetchone() == ("e",)  # external: out of line, never compressed
+        cursor.execute(
+            "SELECT pg_column_compression(payload) FROM tickets_rawinbound WHERE id = %s",
+            [stored.pk],
+        )
+        assert cursor.fetchone() == (None,)
+    assert raw_payload(RawInbound.objects.get(pk=stored.pk)) == raw
+
+
 def test_rows_stored_before_encryption_still_replay(db, policy):
     _stored(_eml(body="hello", sender=""))
     raw = RawInbound.objects.get()
