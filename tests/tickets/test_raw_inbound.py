@@ -18,6 +18,7 @@ from tickets.raw_inbound import (
     RawPayloadPurged,
     RawPayloadUndecryptable,
     check_raw_inbound_key,
+    raw_inbound_insert,
     raw_inbound_purge,
     raw_inbound_store,
     raw_payload,
@@ -93,6 +94,9 @@ def test_a_large_raw_email_is_stored_as_sealed_without_a_compression_attempt(db,
         )
         assert cursor.fetchone() == (None,)
     assert raw_payload(RawInbound.objects.get(pk=stored.pk)) == raw
+    # The token travels as text; bytes that are not a token still travel as bytes, unchanged.
+    odd = raw_inbound_insert(channel="email", key="<odd@x>", sealed=b"a\\'\x00\xffb")
+    assert bytes(RawInbound.objects.get(pk=odd.pk).payload) == b"a\\'\x00\xffb"
 
 
 def test_rows_stored_before_encryption_still_replay(db, policy):
