@@ -8,7 +8,7 @@ import functools
 import gzip
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +20,8 @@ MODEL_PATH = Path(__file__).parent / "data" / "model.json.gz"
 class LinearModel:
     classes: tuple[str, ...]
     intercepts: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
-    rows: dict[str, int] = field(init=False, repr=False, compare=False)  # feature → row
-    matrix: np.ndarray = field(init=False, repr=False, compare=False)  # a row per feature
-
-    def __post_init__(self) -> None:
-        rows = {feature: number for number, feature in enumerate(self.weights)}
-        matrix = np.array(list(self.weights.values()), dtype=np.float64)
-        object.__setattr__(self, "rows", rows)
-        object.__setattr__(self, "matrix", matrix.reshape(len(rows), len(self.classes)))
+    rows: dict[str, int]  # feature → its row of `matrix`
+    matrix: np.ndarray  # a row per feature, a column per class
 
     def probabilities(self, features: list[str]) -> dict[str, float]:
         """Softmax over the classes, features binary and L2-normalised as in training.
@@ -75,8 +68,12 @@ def read_document(path: Path) -> dict:
 
 def linear_model(data: dict) -> LinearModel:
     """One model of a document: its classes, intercepts and weights as `fit` exported them."""
+    weights = data["weights"]
+    classes = tuple(data["classes"])
+    matrix = np.array(list(weights.values()), dtype=np.float64).reshape(len(weights), len(classes))
     return LinearModel(
-        classes=tuple(data["classes"]),
+        classes=classes,
         intercepts=tuple(data["intercepts"]),
-        weights={feature: tuple(values) for feature, values in data["weights"].items()},
+        rows={feature: number for number, feature in enumerate(weights)},
+        matrix=matrix,
     )
