@@ -249,6 +249,54 @@ def test_a_link_showing_another_domain_is_flagged_to_the_agent(db, policy, agent
     assert page.count('data-testid="suspicious-link"') == 2
 
 
+# A BIP39 test vector: twelve words with a valid checksum.
+SEED = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+
+
+def test_an_html_mail_with_a_seed_phrase_shows_its_redacted_text_not_its_markup(db, policy):
+    """A redaction marker cannot go into markup safely: the agent sees the redacted text."""
+    body = f"<p>My <b>wallet</b> words:</p><p>{SEED}</p>".encode()
+    message = received(mail(body, content_type="text/html; charset=utf-8"))
+    assert "sausage" not in message.body and "sausage" not in message.body_html
+    assert "<b>wallet</b>" not in message.body_html
+    assert message.body.startswith("My wallet words:")
+
+
+def test_a_seed_phrase_only_in_a_link_target_drops_the_markup(db, policy):
+    """The link's text is harmless; where it leads holds the phrase (as a form would send
+    it, with "+" for the spaces), so the markup is not shown."""
+    target = "https://notes.example/save?words=" + SEED.replace(" ", "+")
+    body = f'<p>My backup is <a href="{target}">here</a>, is it safe?</p>'.encode()
+    message = received(mail(body, content_type="text/html; charset=utf-8"))
+    assert "sausage" not in message.body_html
+    assert "notes.example" not in message.body_html
+    assert message.body == "My backup is here, is it safe?"
+
+
+def test_markup_that_shows_other_text_than_the_mail_is_read_itself(db, policy, customer):
+    """The text the gate read is not what the markup shows: the markup's own text is read."""
+    from tickets.intake import InboundMessage, intake_message
+
+    ticket = intake_message(
+        InboundMessage(
+            channel="email",
+            customer_email=customer.email,
+            text="Please check my wallet.",
+            html=f"<p>Please check my wallet.</p><p>{SEED}</p>",
+        )
+    )
+    stored = ticket.messages.get()
+    assert "sausage" not in stored.body_html
+    assert stored.body == "Please check my wallet."
+
+
+def test_a_clean_html_mail_keeps_its_markup_and_its_links(db, policy):
+    body = b'<p>My <b>deposit</b> is missing, see <a href="https://www.example.com/tx">tx</a></p>'
+    message = received(mail(body, content_type="text/html; charset=utf-8"))
+    assert "<b>deposit</b>" in message.body_html
+    assert 'href="https://www.example.com/tx"' in message.body_html
+
+
 # --- Attachments -------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 import nh3
 
@@ -30,6 +30,7 @@ HIDDEN_RE = re.compile(r"(?is)<(head|style|script|title)\b.*?</\1\s*>")
 ANCHOR_RE = re.compile(r"(?is)<a\s[^>]*?href\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)[^>]*>(.*?)</a\s*>")
 TAG_RE = re.compile(r"(?s)<[^>]*>")
 URL_RE = re.compile(r"(?i)\bhttps?://[^\s<>\"')\]]+")
+HREF_RE = re.compile(r'\shref="([^"]*)"')  # as nh3 writes attributes: in double quotes
 SHOWN_DOMAIN_RE = re.compile(r"(?i)(?:https?://)?((?:[\w-]+\.)+[^\W\d_]{2,})\b")
 MAX_FLAGGED = 10
 # Link texts like "report.pdf" name files, not sites.
@@ -72,6 +73,12 @@ def html_text(markup: str) -> str:
     text = html_lib.unescape(nh3.clean(markup, tags=set()))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_link_targets(clean: str) -> list[str]:
+    """Where the links of sanitised markup lead, decoded (entities, %-escapes, "+" for a
+    space): the one thing customers write there that its readable text does not show."""
+    return [unquote_plus(html_lib.unescape(target)) for target in HREF_RE.findall(clean)]
 
 
 def suspicious_links(*, markup: str = "", text: str = "") -> list[dict]:
