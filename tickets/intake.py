@@ -105,6 +105,7 @@ class InboundMessage:
 
 
 STORE_ATTEMPTS = 2
+CATEGORIES = frozenset(Category.values)  # Category.values builds its list on every read
 
 
 def intake_message(message: InboundMessage, *, customer: AbstractBaseUser | None = None) -> Ticket:
@@ -416,9 +417,9 @@ def _continue(ticket: Ticket, analysis, customer, now) -> None:
 
 
 def _category(message: InboundMessage, analysis) -> tuple[str, bool]:
-    if message.category in Category.values:
+    if message.category in CATEGORIES:
         return message.category, False
-    if analysis.category in Category.values and analysis.category_confidence >= CATEGORY_CONFIDENCE:
+    if analysis.category in CATEGORIES and analysis.category_confidence >= CATEGORY_CONFIDENCE:
         return analysis.category, bool(analysis.needs_triage)
     return Category.GENERAL, True
 
