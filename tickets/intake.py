@@ -31,7 +31,7 @@ from support.text.impersonation import (
     domains_in,
     lookalike_links,
 )
-from tickets.channels.email_html import html_link_targets, html_text
+from tickets.channels.email_html import html_attribute_values, html_text
 from tickets.channels.email_quotes import email_new_html, email_new_text
 from tickets.channels.email_threads import email_participants_record, email_thread
 from tickets.clocks import SLA_FIELDS, sla_customer_wrote, sla_recompute
@@ -208,15 +208,15 @@ def _gate_html(message: InboundMessage, lang: str, *, found: bool) -> str:
     """An email's sanitised HTML, kept only when neither its text nor its markup holds a
     secret: a redaction marker cannot be put into markup safely, so the text is shown.
 
-    What the markup shows is read as text (entities decoded), with where its links lead; an
-    HTML-only email's text was made from this markup, and analyze() has read it already, so
-    unless the two differ only the links are left (the whole markup read again was 6 ms of
-    such an email)."""
+    What the markup shows is read as text (entities decoded), with its attribute values
+    (where its links lead); an HTML-only email's text was made from this markup, and
+    analyze() has read it already, so unless the two differ only the attributes are left
+    (the whole markup read again was 6 ms of such an email)."""
     html = message.html
     if not html or found:
         return ""
     shown = html_text(html)
-    unread = html_link_targets(html) + ([shown] if shown != message.text else [])
+    unread = html_attribute_values(html) + ([shown] if shown != message.text else [])
     if unread and redact_customer_text("\n\n".join(unread), lang=lang).secrets:
         return ""
     return html

@@ -30,7 +30,7 @@ HIDDEN_RE = re.compile(r"(?is)<(head|style|script|title)\b.*?</\1\s*>")
 ANCHOR_RE = re.compile(r"(?is)<a\s[^>]*?href\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)[^>]*>(.*?)</a\s*>")
 TAG_RE = re.compile(r"(?s)<[^>]*>")
 URL_RE = re.compile(r"(?i)\bhttps?://[^\s<>\"')\]]+")
-HREF_RE = re.compile(r'\shref="([^"]*)"')  # as nh3 writes attributes: in double quotes
+ATTRIBUTE_RE = re.compile(r'\s[\w:-]+="([^"]*)"')  # as nh3 writes attributes: in double quotes
 SHOWN_DOMAIN_RE = re.compile(r"(?i)(?:https?://)?((?:[\w-]+\.)+[^\W\d_]{2,})\b")
 MAX_FLAGGED = 10
 # Link texts like "report.pdf" name files, not sites.
@@ -75,10 +75,11 @@ def html_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def html_link_targets(clean: str) -> list[str]:
-    """Where the links of sanitised markup lead, decoded (entities, %-escapes, "+" for a
-    space): the one thing customers write there that its readable text does not show."""
-    return [unquote_plus(html_lib.unescape(target)) for target in HREF_RE.findall(clean)]
+def html_attribute_values(clean: str) -> list[str]:
+    """The attribute values of sanitised markup, decoded (entities, %-escapes, "+" for a
+    space): where its links lead, the one thing customers write there that its readable
+    text does not show (whatever else the allowlist may one day let through, too)."""
+    return [unquote_plus(html_lib.unescape(value)) for value in ATTRIBUTE_RE.findall(clean)]
 
 
 def suspicious_links(*, markup: str = "", text: str = "") -> list[dict]:
