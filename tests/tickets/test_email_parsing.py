@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.tickets.email_corpus import CORPUS
 from tickets.channels.email import email_receive
+from tickets.intake import InboundMessage, intake_message
 from tickets.models import Event, Message
 
 
@@ -275,8 +276,6 @@ def test_a_seed_phrase_only_in_a_link_target_drops_the_markup(db, policy):
 
 def test_markup_that_shows_other_text_than_the_mail_is_read_itself(db, policy, customer):
     """The text the gate read is not what the markup shows: the markup's own text is read."""
-    from tickets.intake import InboundMessage, intake_message
-
     ticket = intake_message(
         InboundMessage(
             channel="email",
