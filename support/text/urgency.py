@@ -50,7 +50,7 @@ INCIDENT_RE = re.compile(
             # Chinese (text is folded to simplified first)
             r"被盗|盗号|被黑|被骇|被入侵|被人登录|被登录|异地登录|陌生设备|不明设备|未授权|"
             r"未经授权",
-            r"不是我(?:本人)?(?:操作|登录|提|转|做|改|弄|干|创建|开)|没有操作|我没操作",
+            r"不是我(?:本人)?(?:操作|登录|提|转|做|改|弄|干|创建|开|下|落|买|卖)|没有操作|我没操作",
             r"我(?:根本|都|也|完全|并|从来)?没(?:有)?(?:改|换|提|转|登|申请|动|开)",
             r"有人(?:在)?(?:用|改|登|动|盗|提|转|开|操作|从)|被人(?:改|动|登|用)|没开过|没有开过",
             r"不认识的(?:地址|设备|装置|ip)|(?:密码|邮箱|手机|手机号|绑定).{0,6}被(?:人)?(?:改|"
@@ -316,8 +316,8 @@ INCIDENT_RE = prefiltered(INCIDENT_RE)
 DENIAL_RE = prefiltered(DENIAL_RE)
 SETTLED_RE = prefiltered(SETTLED_RE)
 DENIAL_WINDOW = 40
-SECURITY_PROBABILITY = 0.4
-CERTAIN_PROBABILITY = 0.7
+SECURITY_PROBABILITY = 0.45
+CERTAIN_PROBABILITY = 0.8
 
 
 def incident_phrases(text: str) -> list[str]:
