@@ -18,11 +18,12 @@ from support.text.common_words import word_set
 # Each long alternation below starts by looking ahead at its alternatives' first characters:
 # the engine then passes over every other position at once (about 4x faster on a message).
 TRIGGER_RE = re.compile(
-    r"(?=[pkcmswп密口비패암パ暗])"
+    r"(?=[pkcmswп密口비패암パぱ暗])"
     r"(?:(?<![A-Za-z])(?:pass\s*word|passwd|passcode|pwd|pw|p/w|pass|password|pin"
-    r"|pas+wo?r?d|pas+owrd|pas+wrod|pswd|psw)(?![A-Za-z])"
+    r"|pas+wo?r?d|pas+owrd|pas+wrod|pswd|psw|pword)(?![A-Za-z])"
     r"|passwort|kennwort|contrase[ñn]a|mot de passe|senha|wachtwoord|пароль"
-    r"|密码|密碼|口令|비밀\s*번호|비번|패스워드|암호|パスワード|(?<![ァ-ヶー])パス(?![ァ-ヶー])|暗証番号)",
+    r"|密码|密碼|密马|密馬|口令|비밀\s*번호|비빌\s*번호|비번|비반|패스워드|암호"
+    r"|パスワ[ーｰ－-]?ド|ぱすわ[ーｰ－-]?ど|(?<![ァ-ヶー])パス(?![ァ-ヶー])|暗証番号)",
     re.IGNORECASE,
 )
 # What may join the password word to the password, in order of how explicit it is; a remark in
@@ -48,6 +49,19 @@ BEFORE_RE = re.compile(
     r"|(?:が|は)?(?:私の|僕の)?パスワード(?:です|だ))",
     re.IGNORECASE,
 )
+# A few words saying what the password is made of come between the password word and the
+# password: "密码是我生日19951123", "パスワードは誕生日の19880214です", "暗証番号は4桁の3948",
+# "交易密碼是四位數 3721", "출금 비밀번호 6자리 271828", "제 비번은 생일이에요 19931207",
+# "資金密碼應該是 860412". What follows must have digits, so a sentence about the password
+# ("密码是错的 abc") is no disclosure.
+DESCRIBED_RE = re.compile(
+    r"\s*(?:is|was|[:：=]|是|為|为|係|は|が|는|은|이|가)?\s*"
+    r"(?:[^\x00-\x7f\s]{1,8}|\d\s*(?:位数|位數|位|桁|자리|digits?)[^\x00-\x7f\s]{0,3})"
+    r"\s*[\"'“‘「『【]?(?P<secret>[!-~]{4,64})",
+    re.IGNORECASE,
+)
+DIGITS_PIN_RE = re.compile(r"\d{4,8}")
+DATE_UNITS = frozenset("年月日년월일")
 CANDIDATE_RE = re.compile(r"[\"'“‘「『【〔（(\[<]?(?P<secret>[!-~]{4,64})")
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』】〕）"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
@@ -98,7 +112,7 @@ IDENTIFIER_BEFORE_RE = re.compile(
 # ParkJS1988", "用户名/密码：li_wei / liwei2019"). The login name stays; the password goes.
 ACCOUNT_LABEL = (
     r"(?=[luiae账帳賬用아계ユア])(?:(?<![A-Za-z])(?:login|user\s*(?:name|id)?|username|id|account|acct|e-?mail)(?![A-Za-z])"
-    r"|账号|帳號|賬號|账户|帳戶|用户名|用戶名|아이디|계정|ユーザー名|ユーザーID|アカウント|ID)"
+    r"|账号|帳號|賬號|账户|帳戶|帐密|帳密|账密|用户名|用戶名|아이디|계정|ユーザー名|ユーザーID|アカウント|ID)"
 )
 ACCOUNT_PAIR_RE = re.compile(
     ACCOUNT_LABEL
@@ -140,10 +154,22 @@ NOT_A_PASSWORD_RE = re.compile(
 )
 
 
+# Full-width Latin letters and digits (ＰＷ：ｚｘｃ９８７, typed with a CJK input method) read as
+# their ASCII forms, one character for one, so the spans found are the text's own. Full-width
+# punctuation (，。！) stays: in CJK text it ends the password.
+FULL_WIDTH = {
+    code: code - 0xFEE0
+    for first, last in (("０", "９"), ("Ａ", "Ｚ"), ("ａ", "ｚ"))
+    for code in range(ord(first), ord(last) + 1)
+}
+
+
 def find_passwords(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of disclosed passwords in `text`."""
+    text = text.translate(FULL_WIDTH)
     spans = []
     for trigger in TRIGGER_RE.finditer(text):
+        spans += _described(text, trigger.end())
         connector = CONNECTOR_RE.match(text, trigger.end())
         if connector is None:
             continue
@@ -165,12 +191,77 @@ def find_passwords(text: str) -> list[tuple[int, int]]:
         if _looks_like_password(secret, explicit=False) and not TICKET_NUMBER_RE.fullmatch(secret):
             spans.append(match.span("secret"))
     spans += _told_while_logging_in(text)
+    spans += _told_in_a_table(text) + _told_on_the_next_line(text)
     spans += _told_by_what_was_done(text)
     pairs = _told_as_account_details(text)
     logins = {login for login, _ in pairs}
     spans = [span for span in spans if span not in logins]
     spans += [secret for _, secret in pairs]
     return sorted(set(spans))
+
+
+def _described(text: str, after: int) -> list[tuple[int, int]]:
+    """The password after a few words saying what it is made of (DESCRIBED_RE)."""
+    match = DESCRIBED_RE.match(text, after)
+    if match is None:
+        return []
+    start, end = _trim(text, match.start("secret"), match.end("secret"))
+    secret = text[start:end]
+    if text[end : end + 1] in DATE_UNITS:
+        return []  # "パスワードを変えたのは2024年です": a year, not a PIN
+    if DIGITS_PIN_RE.fullmatch(secret) or (
+        any(char.isdigit() for char in secret) and _shaped_like_password(secret)
+    ):
+        return [(start, end)]
+    return []
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line of `text` with the offset it starts at."""
+    lines, start = [], 0
+    for line in text.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
+    return lines
+
+
+def _told_in_a_table(text: str) -> list[tuple[int, int]]:
+    """The cells under a table's password column ("| email | password |" and the rows below)."""
+    spans, column = [], None
+    for start, line in _lines(text):
+        if line.count("|") < 2:
+            column = None
+            continue
+        cells, offset = [], start
+        for cell in line.split("|"):
+            cells.append((offset, cell))
+            offset += len(cell) + 1
+        if column is None:
+            named = [n for n, (_, cell) in enumerate(cells) if _names_a_password(cell)]
+            column = named[0] if named else None
+            continue
+        if column < len(cells):
+            cell_start, cell = cells[column]
+            token = cell.strip()
+            if re.fullmatch(r"[!-~]{4,64}", token) and _shaped_like_password(token):
+                first = cell_start + cell.index(token)
+                spans.append((first, first + len(token)))
+    return spans
+
+
+def _told_on_the_next_line(text: str) -> list[tuple[int, int]]:
+    """A password alone on the line after one that names it ("password below", a quoted
+    "> What password did you last use?")."""
+    spans, named = [], False
+    for start, line in _lines(text):
+        token = line.strip()
+        if not token:
+            continue
+        if named and re.fullmatch(r"[!-~]{4,64}", token) and _shaped_like_password(token):
+            first = start + line.index(token)
+            spans.append((first, first + len(token)))
+        named = _names_a_password(line)
+    return spans
 
 
 def _told_as_account_details(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:

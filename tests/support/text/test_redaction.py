@@ -395,3 +395,61 @@ def test_partial_phrase_next_to_seed_words_is_removed():
 def test_the_login_word_itself_is_never_taken_for_a_password():
     for text in ("0lOGIN", "login2 page is broken", "can't login2day"):
         assert redact(text, lang="en").text == text
+
+
+def without(text: str, secret: str) -> str:
+    """`text` as redact(…, lang="en") writes it with `secret` removed."""
+    return text.replace(secret, "[password removed]")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("登录密码是我儿子生日20130507，一直没改", "20130507"),
+        ("パスワードは結婚記念日の20190623です", "20190623"),
+        ("取引用の暗証番号は6桁の413906です", "413906"),
+        ("출금 비밀번호 4자리 7294 맞게 넣었어요", "7294"),
+        ("資金密碼應該是 552817 吧", "552817"),
+    ],
+)
+def test_a_password_after_words_saying_what_it_is_made_of_is_removed(text, secret):
+    assert redact(text, lang="en").text == without(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("密马是 hello2020 登不上", "hello2020"),
+        ("我的帳密 kevin_wu / Kw2021!! 幫我看看", "Kw2021!!"),
+        ("비빌번호 qkrwlsdn12 입니다", "qkrwlsdn12"),
+        ("パスワドは tanuki_777 です", "tanuki_777"),
+        ("ＰＷ：ｍｏｍｏ１２３４", "ｍｏｍｏ１２３４"),
+        ("my pword is Orange99 btw", "Orange99"),
+    ],
+)
+def test_a_mistyped_or_full_width_password_word_still_names_it(text, secret):
+    assert redact(text, lang="en").text == without(text, secret)
+
+
+def test_a_password_alone_on_the_line_after_the_question_is_removed():
+    text = "> Which password did you use last?\nBluebird_2016\n\nthanks"
+    assert redact(text, lang="en").text == without(text, "Bluebird_2016")
+
+
+def test_a_password_column_of_a_pasted_table_is_removed_and_the_login_kept():
+    text = "| login | password |\n|---|---|\n| tom.h@mail.com | Tomcat!88 |"
+    assert redact(text, lang="en").text == without(text, "Tomcat!88")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "密码是错的 订单号 48213",
+        "パスワードを変えたのは2024年です",
+        "| order | password reset |\n| 88213 | done |",
+        "> Did you change your password?\nyes",
+        "비밀번호 변경은 2023년에 했어요",
+    ],
+)
+def test_numbers_and_words_near_a_password_word_are_kept(text):
+    assert redact(text).text == text
