@@ -33,10 +33,9 @@ C = 8.0
 # the tune half of bench/data/chat-fresh.jsonl with the model alone (no patterns): 60 of 73
 # requests for a person at 0.45 and none of the 96 how-to questions, and on our own test
 # sentences (mentions of our staff stay with the help center). With the analysis corpus of
-# 2026-12-07 (5,052 lines) 0.45 and 0.5 find the same 55 and no how-to question, and only 0.5
-# keeps "상담원 운영 시간 알려주세요" and "担当者の審査にどれくらいかかりますか" (0.46) with the
-# help center.
-THRESHOLD = 0.5
+# 2026-12-07 (5,052 lines) and twelve more turned-down bots in the handoff corpus ("자동응답으로
+# 풀릴 일이 아니에요"), 58 of the 73 at 0.45 (53 at 0.5) and still no how-to question.
+THRESHOLD = 0.45
 SECURITY = "security_incident"
 # A trading bot is a product the help center explains, not the chat bot the customer turns down:
 # it is one word to the model, so "추천해 주세요" next to it is no request for a person.
