@@ -61,6 +61,7 @@ DESCRIBED_RE = re.compile(
     re.IGNORECASE,
 )
 DIGITS_PIN_RE = re.compile(r"\d{4,8}")
+LONE_TOKEN_RE = re.compile(r"[!-~]{4,64}")  # a password alone in a table cell or on a line
 DATE_UNITS = frozenset("年月日년월일")
 CANDIDATE_RE = re.compile(r"[\"'“‘「『【〔（(\[<]?(?P<secret>[!-~]{4,64})")
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』】〕）"
@@ -247,11 +248,7 @@ def _told_in_a_table(text: str) -> list[tuple[int, int]]:
             column = named[0] if named else None
             continue
         if column < len(cells):
-            cell_start, cell = cells[column]
-            token = cell.strip()
-            if re.fullmatch(r"[!-~]{4,64}", token) and _shaped_like_password(token):
-                first = cell_start + cell.index(token)
-                spans.append((first, first + len(token)))
+            spans += _alone(*cells[column])
     return spans
 
 
@@ -260,14 +257,21 @@ def _told_on_the_next_line(text: str) -> list[tuple[int, int]]:
     "> What password did you last use?")."""
     spans, named = [], False
     for start, line in _lines(text):
-        token = line.strip()
-        if not token:
+        if not line.strip():
             continue
-        if named and re.fullmatch(r"[!-~]{4,64}", token) and _shaped_like_password(token):
-            first = start + line.index(token)
-            spans.append((first, first + len(token)))
+        if named:
+            spans += _alone(start, line)
         named = _names_a_password(line)
     return spans
+
+
+def _alone(start: int, part: str) -> list[tuple[int, int]]:
+    """The span of a password standing alone in `part` (a cell or a line starting at `start`)."""
+    token = part.strip()
+    if not LONE_TOKEN_RE.fullmatch(token) or not _shaped_like_password(token):
+        return []
+    first = start + part.index(token)
+    return [(first, first + len(token))]
 
 
 def _told_as_account_details(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
