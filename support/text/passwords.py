@@ -30,7 +30,9 @@ TRIGGER_RE = re.compile(
 # brackets may come first ("password (the 6 digit one) is", "暗証番号（6桁）は").
 CONNECTOR_RE = re.compile(
     r"\s*(?:[(（](?=[^()（）\n]*[^!-~])[^()（）\n]{1,30}[)）]\s*)?"
-    r"(?:for (?:my|the) (?:account|login|wallet|exchange|app)\s*)?"
+    r"(?:for (?:my |the )?"
+    r"(?:account|login|wallet|exchange|app|withdrawals?|trading|trades|funds)\s*)?"
+    r"(?:(?:i|we)\s+(?:set|use|used|chose|picked|made|created|have|had)\s*)?"
     r"(?:(?P<explicit>(?:(?:is|was)\b|'s\b|’s\b|=|:|：|-|→|->|是|为|為|都是|就是|係|系|은|는|이|가|は|が)"
     r"(?:\s*(?:still|now|currently|just)\b)?)\s*"
     r"|(?:to\b|as\b|を|に|で|을|를|用的"
@@ -65,6 +67,7 @@ LONE_TOKEN_RE = re.compile(r"[!-~]{4,64}")  # a password alone in a table cell o
 DATE_UNITS = frozenset("年月日년월일")
 CANDIDATE_RE = re.compile(r"[\"'“‘「『【〔（(\[<]?(?P<secret>[!-~]{4,64})")
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』】〕）"
+CLOSING = {"'": "'", '"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "【": "】"}
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
 WORDS_RE = re.compile(r"[A-Za-z][a-z]*(?:[-'’][a-z]+)+")  # "case-sensitive", "doesn't"
 CJK_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -129,15 +132,47 @@ VERB_BEFORE_RE = re.compile(
     r"(?=[teiurcsmonpf])(?<![A-Za-z])(?:(?:typed|type|typing|tried|try|trying|entered|enter|entering|input"
     r"|use|used|using|reused|reusing)(?:\s+in)?"
     r"(?:\s+(?:my|the)(?:\s+(?:old|new|usual))?\s+(?:password|pass|pw|pin))?(?:\s+everything)?"
-    r"|(?:reset|changed?|set|switched|updated?)\s+(?:it|mine|that)(?:\s+back)?\s+(?:to|as)"
-    r"|(?:it|mine)\s*(?:was|is|'s|’s|used\s+to\s+be)(?:\s+(?:still|just|always))?"
+    r"|(?:reset|changed?|set|switched|updated?)(?:\s+(?:it|mine|that))?(?:\s+back)?\s+(?:to|as)"
+    r"|(?:it|mine)\s*(?:was|is|'s|’s|s|used\s+to\s+be)(?:\s+(?:still|just|always|literally|simply))*"
     r"|(?:old|new|previous|current|first|second)\s+one(?:\s+(?:was|is))?)"
     r"\s*[:：]?\s*(?P<secret>[!-+\--:<-~]{6,64})",
     re.IGNORECASE,
 )
-VERB_AFTER_RE = re.compile(
-    r"(?<![!-~])(?P<secret>[!-~]{6,64}?)\s*(?:を\s*(?:使|入力|入れ)"
-    r"|(?:으로|로)\s*(?:들어가|로그인|바꿨|바꾸|변경|설정|해\s*놨)|(?:을|를)\s*(?:입력|사용|쳤))"
+# The same in Chinese, before the password: "我试了两次 X", "用的一直是 X", "我都係用 X", "改成了X".
+TRIED_BEFORE_RE = re.compile(
+    r"(?=[试試输輸打填用一都改换換设設])(?:(?:试|試|输入|輸入|打|填)(?:了|过|過|咗)"
+    r"|用(?:的一直是|的都是|的是|咗|了)|一直(?:都)?用|(?:一般)?都(?:係|是)?用"
+    r"|(?:改|换|換|设|設)(?:成|做)(?:了|咗)?)"
+    r"(?:\s|(?:两|兩|几|幾|好几|好幾|好多|很多|[0-9一二三四五六七八九十]+)次|这个|這個|呢個|那个|那個)*"
+    r"[\"'“‘「『]?(?P<secret>[!-+\--:<-~]{6,64})"
+)
+# Told by what it did or what was done with it, right after it: "X stopped working", "X也不行",
+# "X로 로그인", "X 입력했는데", "Xに変えた", "Xでログイン". The phrase is searched for first (few
+# texts have one), then the token before it is read: a lazy token tried at every word and
+# followed by the whole alternation cost more than the rest of the password search.
+DONE_AFTER_RE = re.compile(
+    r"(?=[をにへでとがはだ으로을를이라입사쳤쳐가는은안틀也都还還就不唔登错錯是係进進sdiwngSDIWNG])"
+    r"(?:を\s*(?:使|入力|入れ)"
+    r"|(?:に|へ)\s*(?:変え|変更|し(?:て|た|ま))|で\s*(?:ログイン|入れ|入ろ|試)|と\s*(?:入力|入れ|打)"
+    r"|(?:が|は|だと|では)\s*(?:通らない|通りません|使えない|弾かれ|ダメ|だめ|違う|間違)"
+    r"|(?:으로|로)\s*(?:들어가|로그인|바꿨|바꾸|변경|설정|해\s*놨|해\s*봤|시도)"
+    r"|(?:을|를|이라고|라고)?\s*(?:입력|사용|쳤|쳐\s*봤)"
+    r"|(?:이|가|는|은|로는|으로는)?\s*(?:안\s*(?:돼|되|먹)|틀렸|틀리다고)"
+    r"|(?:也|都|还|還|就)?(?:不行|唔得|登不|登入不|登录不|错误|錯誤|是错|係錯|不对|不對|唔啱|进不去|進不去)"
+    r"|(?<![A-Za-z])(?:(?:just|suddenly)\s+)?(?:stopped working|doesn'?t work|does not work"
+    r"|isn'?t working|is not working|no longer works|won'?t work|gets? rejected|is rejected"
+    r"|was rejected|isn'?t accepted|is not accepted)\b)",
+    re.IGNORECASE,
+)
+CLOSING_QUOTES = "\"'”’」』"
+# A label that names what follows as something else: "invite code AB12cd doesnt work",
+# "order ab12cd34 gets rejected", "邀请码 X 不行" (密码, 暗証番号 and 비밀번호 name passwords).
+OTHER_LABEL_BEFORE_RE = re.compile(
+    r"(?:(?<![A-Za-z])(?:code|order|invite|referral|ref|coupon|promo|voucher|memo|tag|id|uid"
+    r"|address|addr|txid|tx|hash|ticket|case|serial|model|invoice)\s*(?:#|no\.?|number)?"
+    r"|(?<![密])[码碼]|(?<!暗証)番号|(?<!비밀)(?<!비밀 )번호|号|號|地址|コード|アドレス|주소|코드)"
+    r"\s*[:：=]?\s*$",
+    re.IGNORECASE,
 )
 NAMED_LOGIN_AFTER_RE = re.compile(
     r"\s*(?:as|is)\s+(?:my\s+|the\s+)?(?:login|user\s*(?:name|id)|username|id|account|e-?mail)\b",
@@ -148,6 +183,7 @@ LOGIN_NAME_RE = re.compile(r"[\w.@+-]*[^\W\d_][\w.@+-]*", re.ASCII)
 NOT_A_PASSWORD_RE = re.compile(
     r"v?\d+(?:\.\d+)+|(?:iphone|ipad|android|ios|windows|win|macos|chrome|safari|firefox|edge"
     r"|galaxy|pixel|note|version|build|error|code|erc|trc|bep|bsc|usdt|usdc|btc|eth|sha"
+    r"|macbook|ledger|trezor|nano|yubikey|surface|xperia|aquos|ubuntu|linux"
     r"|ticket|order|case|ref|memo|tag|uid|invite)[-_#]?\d+\w*"
     r"|[0-9a-f]{16,}|[0-9A-F]{16,}|0x[0-9a-f]+"
     r"|\d+(?:[.,]\d+)*\s*(?:usdt|usdc|btc|eth|bnb|trx|sol|xrp|doge|ltc|usd|eur|krw|jpy|cny|rmb|k)",
@@ -303,13 +339,33 @@ def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
 
 
 def _told_by_what_was_done(text: str) -> list[tuple[int, int]]:
+    found = [match.span("secret") for match in VERB_BEFORE_RE.finditer(text)]
+    found += [match.span("secret") for match in TRIED_BEFORE_RE.finditer(text)]
+    found += [_token_before(text, match.start()) for match in DONE_AFTER_RE.finditer(text)]
     spans = []
-    for pattern in (VERB_BEFORE_RE, VERB_AFTER_RE):
-        for match in pattern.finditer(text):
-            span = _password_span(text, *match.span("secret"))
-            if span is not None and not NAMED_LOGIN_AFTER_RE.match(text, span[1]):
-                spans.append(span)
+    for secret in filter(None, found):
+        span = _password_span(text, *secret)
+        if span is None or NAMED_LOGIN_AFTER_RE.match(text, span[1]):
+            continue
+        if not OTHER_LABEL_BEFORE_RE.search(text, max(0, span[0] - 24), span[0]):
+            spans.append(span)
     return spans
+
+
+def _token_before(text: str, position: int) -> tuple[int, int] | None:
+    """The run of printable ASCII (6 to 64 characters) that ends at `position`, but for spaces
+    and a closing quote: what "stopped working" or "입력했는데" tells of."""
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end > 0 and text[end - 1] in CLOSING_QUOTES and not text[end - 1].isascii():
+        end -= 1
+    start = end
+    while start > 0 and "!" <= text[start - 1] <= "~" and end - start <= 64:
+        start -= 1
+    if not 6 <= end - start <= 64 or (start > 0 and "!" <= text[start - 1] <= "~"):
+        return None
+    return start, end
 
 
 def _names_a_password(sentence: str) -> bool:
@@ -329,6 +385,10 @@ def _password_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if colon and LOGIN_NAME_RE.fullmatch(login) and not URL_RE.match(candidate):
         start += len(login) + 1  # "ming88:Ming8888!": a login name and its password
         candidate = password
+    word, equals, value = candidate.partition("=")
+    if equals and TRIGGER_RE.fullmatch(word):
+        start += len(word) + 1  # "pwd=shanghai2019": the password word stays
+        candidate = value
     if len(candidate) < 6 or not _shaped_like_password(candidate):
         return None
     # A login name after its label ("login: kid77") is kept; "!" or "$" no login name has.
@@ -361,6 +421,12 @@ def _shaped_like_password(candidate: str) -> bool:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     # A bracket opening a remark right after the password is not part of it ("tjdnf2024(서울…").
     if end - start > 4 and text[end - 1] in "([{<" and not text[end : end + 1].isascii():
+        end -= 1
+    # The quote that closes the one before the password, whatever follows ("'tianya_001' 提示",
+    # "'Shibuya109!' で"), and a comma before a space ("is Yun@2023, 中文不太好").
+    if end - start > 4 and start > 0 and text[end - 1] == CLOSING.get(text[start - 1]):
+        end -= 1
+    if end - start > 4 and text[end - 1] in ",;" and text[end : end + 1].isspace():
         end -= 1
     # A sentence's full stop or a closing quote is not part of the password: in an English
     # sentence ("is Hunter2!") it ends the sentence; before CJK text ("Taipei101! 登入失败")

@@ -453,3 +453,56 @@ def test_a_password_column_of_a_pasted_table_is_removed_and_the_login_kept():
 )
 def test_numbers_and_words_near_a_password_word_are_kept(text):
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("我试了两次 Lanmao_77 都说错误", "Lanmao_77"),
+        ("用的一直是 hk2046@wong 这个，没改过", "hk2046@wong"),
+        ("我都係用 tsimshatsui8 呢個，唔會錯", "tsimshatsui8"),
+        ("為什麼kaohsiung#07不行了？之前都可以", "kaohsiung#07"),
+        ("昨日 Fuji_san3776 に変えたばかりなのに入れない", "Fuji_san3776"),
+        ("子供の名前で sakura2019 にしてます", "sakura2019"),
+        ("dltmdgh92! 입력했는데 틀렸대요", "dltmdgh92!"),
+        ("dont know why but rainbow77x stopped working after the update", "rainbow77x"),
+        ("its jenny1988 , same as always", "jenny1988"),
+        ("changed to walrus-pie-42 yesterday and now it loops", "walrus-pie-42"),
+        ("The security PIN I set is 064219", "064219"),
+        ("My pin for withdrawals: 9051", "9051"),
+    ],
+)
+def test_passwords_told_without_a_password_word_next_to_them_are_removed(text, secret):
+    assert redact(text, lang="en").text == without(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("密碼係'kowloon_19'，唔該快啲", "kowloon_19"),
+        ("비번 'ghdrlfehd7' 이거 맞아요", "ghdrlfehd7"),
+        ("パスワード「Ginza2024!」で入れなくなりました", "Ginza2024!"),
+        ("my password is Ruby@2023, 中文不太好 sorry", "Ruby@2023"),
+        ("pwd=nanjing2019 登不上去", "nanjing2019"),
+    ],
+)
+def test_only_the_password_goes_not_its_quotes_commas_or_label(text, secret):
+    assert redact(text, lang="en").text == without(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我用了TRC20网络，还没到账",
+        "iPhone15に変えたらログインできない",
+        "BEP20也不行，换哪个网络？",
+        "the app v5.1 stopped working",
+        "invite code AB12cd doesnt work",
+        "order ab12cd34 gets rejected",
+        "邀请码 ab12cd 不行",
+        "MacBook2020に変えたらログインできない",
+        "Yubikey5 doesnt work with the app",
+    ],
+)
+def test_other_things_that_stopped_working_or_were_tried_are_kept(text):
+    assert redact(text).text == text
