@@ -103,6 +103,7 @@ MAX_SYMBOLED_PASSWORD = 40
 SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Za-z0-9])|[。！？\n]")
 # Runs of printable ASCII, cut at commas and semicolons ("TRC20,my" is two words).
 TOKEN_RE = re.compile(r"(?<![!-+\--:<-~])[!-+\--:<-~]{6,64}(?![!-+\--:<-~])")
+OPENING_TOKEN_RE = re.compile(r"[!-+\--:<-~]{6,64}(?![!-+\--:<-~])")  # a sentence's first
 NUMBERED_WORD_RE = re.compile(r"\(?\d{1,2}[.)]\s*[^\W\d_]+")  # "7)abandon": a list's item
 # What comes before a login name, not a password: "login: kid77", "user id 8812ab", "ID：…".
 IDENTIFIER_BEFORE_RE = re.compile(
@@ -321,20 +322,28 @@ def _told_as_account_details(text: str) -> list[tuple[tuple[int, int], tuple[int
 
 
 def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
-    """Password-shaped tokens in the sentences about logging in or a password."""
-    spans, start = [], 0
+    """Password-shaped tokens in the sentences about logging in or a password, and one that
+    opens the sentence after a password's ("パスワードが違う。Doraemon1293 なんだけど")."""
+    spans, start, named = [], 0, False
     for end in [m.end() for m in SENTENCE_END_RE.finditer(text)] + [len(text)]:
         sentence = text[start:end]
         # The words that make it such a sentence are no password ("0login", "login2").
         words = [m.span() for m in LOGIN_CONTEXT_RE.finditer(sentence)]
-        if words or _names_a_password(sentence):
-            for token in TOKEN_RE.finditer(sentence):
-                if any(a < token.end() and token.start() < b for a, b in words):
-                    continue
-                span = _password_span(text, start + token.start(), start + token.end())
-                if span is not None:
-                    spans.append(span)
-        start = end
+        about_a_password = _names_a_password(sentence)
+        if words or about_a_password:
+            tokens = list(TOKEN_RE.finditer(sentence))
+        elif named:
+            first = OPENING_TOKEN_RE.match(sentence, len(sentence) - len(sentence.lstrip()))
+            tokens = [first] if first is not None else []
+        else:
+            tokens = []
+        for token in tokens:
+            if any(a < token.end() and token.start() < b for a, b in words):
+                continue
+            span = _password_span(text, start + token.start(), start + token.end())
+            if span is not None:
+                spans.append(span)
+        start, named = end, about_a_password
     return spans
 
 

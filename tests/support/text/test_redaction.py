@@ -506,3 +506,21 @@ def test_only_the_password_goes_not_its_quotes_commas_or_label(text, secret):
 )
 def test_other_things_that_stopped_working_or_were_tried_are_kept(text):
     assert redact(text).text == text
+
+
+def test_a_password_opening_the_sentence_after_the_password_one_is_removed():
+    text = "パスワードが間違ってると言われる。Totoro1988 なんだけど"
+
+    assert redact(text, lang="en").text == without(text, "Totoro1988")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I forgot my password. iPhone15 is the phone I use.",
+        "密码错了。TRC20 网络的充值也没到",
+        "I reset my password. Then thanks for the help!",
+    ],
+)
+def test_what_opens_the_sentence_after_a_password_one_is_kept_when_no_password(text):
+    assert redact(text).text == text
