@@ -68,7 +68,8 @@ DATE_UNITS = frozenset("年月日년월일")
 CANDIDATE_RE = re.compile(r"[\"'“‘「『【〔（(\[<]?(?P<secret>[!-~]{4,64})")
 TRAILING_PUNCTUATION = ".,;:!?)]}>\"'”’」』】〕）"
 CLOSING = {"'": "'", '"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "【": "】"}
-EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
+# An address's last label is letters: "Ch@rlie.Br0wn" is a password shaped like an address.
+EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}\.?$")
 WORDS_RE = re.compile(r"[A-Za-z][a-z]*(?:[-'’][a-z]+)+")  # "case-sensitive", "doesn't"
 CJK_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 TICKET_NUMBER_RE = re.compile(r"(?:#|no\.?\s*)\d+", re.IGNORECASE)  # "案件編號 #66120 是密碼…"
@@ -130,10 +131,11 @@ ACCOUNT_PAIR_RE = re.compile(
 # everything", "reset it to X", "it was X before"; "Xを使っています", "X로 들어가서",
 # "X으로 바꿨는데".
 VERB_BEFORE_RE = re.compile(
-    r"(?=[teiurcsmonpf])(?<![A-Za-z])(?:(?:typed|type|typing|tried|try|trying|entered|enter|entering|input"
+    r"(?=[teiurcsmonpfh])(?<![A-Za-z])(?:(?:typed|type|typing|tried|try|trying|entered|enter|entering|input"
     r"|use|used|using|reused|reusing)(?:\s+in)?"
     r"(?:\s+(?:my|the)(?:\s+(?:old|new|usual))?\s+(?:password|pass|pw|pin))?(?:\s+everything)?"
     r"|(?:reset|changed?|set|switched|updated?)(?:\s+(?:it|mine|that))?(?:\s+back)?\s+(?:to|as)"
+    r"|(?:had|have|has|set|saved)\s+(?:it|mine)\s+as"
     r"|(?:it|mine)\s*(?:was|is|'s|’s|s|used\s+to\s+be)(?:\s+(?:still|just|always|literally|simply))*"
     r"|(?:old|new|previous|current|first|second)\s+one(?:\s+(?:was|is))?)"
     r"\s*[:：]?\s*(?P<secret>[!-+\--:<-~]{6,64})",

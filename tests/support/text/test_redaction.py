@@ -470,6 +470,8 @@ def test_numbers_and_words_near_a_password_word_are_kept(text):
         ("changed to walrus-pie-42 yesterday and now it loops", "walrus-pie-42"),
         ("The security PIN I set is 064219", "064219"),
         ("My pin for withdrawals: 9051", "9051"),
+        ("my login pass got changed?? I had it as Lucy&Max2015 and now it fails", "Lucy&Max2015"),
+        ("Logging in with Ann@Lee.K1m works but then it asks for a code", "Ann@Lee.K1m"),
     ],
 )
 def test_passwords_told_without_a_password_word_next_to_them_are_removed(text, secret):
