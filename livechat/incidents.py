@@ -23,7 +23,13 @@ from livechat import intents
 from support.text import Analysis
 from support.text.analysis import classify
 from support.text.cantonese import fold_cantonese
-from support.text.urgency import clause_denies, incident_phrases, is_urgent, settled
+from support.text.urgency import (
+    clause_denies,
+    incident_phrases,
+    is_urgent,
+    says_not_by_me,
+    settled,
+)
 
 # The model's security probability that hands a chat to the security team: lower than the
 # ticket's flag (support.text.urgency, 0.4), because a chat is a customer waiting now and a
@@ -311,7 +317,7 @@ PREVENTION = _compile(
         r"(?:모르니|몰라서)|당하면\s*어떻게|(?:되면|당하면|생기면)\s*(?:어떻게|뭘|무엇)",
         r"(?:해도|줘도|보내도|입력해도|알려\s*줘도)\s*(?:되나요|돼요|될까요|괜찮)|기도\s*하나요"
         r"|(?:경우|일)(?:가|이|도)\s*있나요|(?:위험|안전|괜찮)(?:한가요|할까요|하나요|합니까|해요\s*\?)",
-        r"(?:防ぐ|防止|予防|守る|対策|見分け)(?:には|ため|方法|ために|したい|は)|念のため|(?<!か)もし|"
+        r"(?:防ぐ|防止|予防|守る|対策|見分け)(?:には|ため|方法|ために|したい|は)|念のため|(?<![かもでと])もし(?![れてたま])|"
         r"(?:られたら|されたら|なったら).{0,10}(?:どう|何を|まず)",
         r"こと(?:は|が|って|も)(?:あります|ある)|(?:ても|でも)(?:大丈夫|いい|良い|問題(?:ない|ありません))"
         r"|(?:安全|危険|大丈夫)(?:ですか|でしょうか|なの)",
@@ -346,7 +352,8 @@ CONDITION = _compile(
         r"\b(?:if|in case|suppose|supposing|what if|should)\b[^,.;?!]{0,160}",
         r"(?:如果|万一|萬一|要是|假如|假设|假設|若是)[^，,。？?！!；;]{0,60}",
         r"(?:[^,.?!\s]+\s+){0,8}[^,.?!\s]*(?:으면|면)(?=\s|$)",
-        r"(?<!か)もし[^、。？?！!]{0,60}|[^、。？?！!]{0,60}(?:たら|れば|なら)(?=[、,\s]|$)",
+        # もし is "if" only where かもしれない and 〜もしてない do not hold it.
+        r"(?<![かもでと])もし(?![れてたま])[^、。？?！!]{0,60}|[^、。？?！!]{0,60}(?:たら|れば|なら)(?=[、,\s]|$)",
     ]
 )
 
@@ -387,7 +394,8 @@ def asks_about_prevention(text: str) -> bool:
     cleaned = _clean(text)
     if not PREVENTION.search(cleaned):
         return False
-    return not HAPPENING_NOW.search(_outside_conditions(cleaned))
+    outside = _outside_conditions(cleaned)
+    return not HAPPENING_NOW.search(outside) and not says_not_by_me(outside)
 
 
 REPORTED = "reported"  # told in words or by its signs

@@ -138,7 +138,8 @@ VERB_BEFORE_RE = re.compile(
     r"|(?:had|have|has|set|saved)\s+(?:it|mine)\s+as"
     r"|(?:it|mine)\s*(?:was|is|'s|’s|s|used\s+to\s+be)(?:\s+(?:still|just|always|literally|simply))*"
     r"|(?:old|new|previous|current|first|second)\s+one(?:\s+(?:was|is))?)"
-    r"\s*[:：]?\s*(?P<secret>[!-+\--:<-~]{6,64})",
+    # A space or a colon after the verb: "USE00000a" and "USE.0000a" are one word.
+    r"(?:\s*[:：]\s*|\s+)(?P<secret>[!-+\--:<-~]{6,64})",
     re.IGNORECASE,
 )
 # The same in Chinese, before the password: "我试了两次 X", "用的一直是 X", "我都係用 X", "改成了X".

@@ -212,7 +212,8 @@ ASKER_RE = re.compile(
 SETTING_RE = re.compile(
     r"\dfa|two[- ]factor|authenticator|\botp\b|passkey|anti[- ]phishing|withdrawal address|"
     r"whitelist|phone number|\bemail\b|password|security settings?|api ?(?:key|密钥|金钥|키|キー)|"
-    r"谷歌验证|验证器|二次验证|双重验证|防钓鱼码|提币地址|白名单|手机号|邮箱|密码|安全设置|"
+    r"谷歌验证|验证器|二次验证|双重验证|两步(?:骤)?验证|双因素|防钓鱼码|提币地址|白名单|手机号|电话号码|"
+    r"邮箱|密码|安全设置|"
     r"\d차 ?인증|구글 ?인증|otp|패스키|피싱 ?방지 ?코드|출금 ?주소|화이트리스트|폰 ?번호|"
     r"전화 ?번호|"
     r"이메일|비번|비밀번호|보안 ?설정|"
@@ -221,22 +222,62 @@ SETTING_RE = re.compile(
     re.IGNORECASE,
 )
 NOT_BY_ME_RE = re.compile(
-    r"\bi (?:never|didn'?t|didnt|did not) (?:turn|switch|disable|change|add|reset|request|"
-    r"remove|apply|touch|do|log ?in|sign ?in|try to (?:log|sign) ?in)|"
+    r"\bi (?:didn'?t|didnt|did not) (?:turn|switch|disable|change|add|reset|request|remove|apply"
+    r"|touch|do|log ?in|sign ?in|try to (?:log|sign) ?in|ask|make|place|authori[sz]e|approve|sell"
+    r"|buy|trade|withdraw|open)\b|"
+    # "never" with the past: "i never do kyc" tells a habit, "i never did that" an event.
+    r"\bi never (?:turned|switched|disabled|changed|added|reset|requested|removed|applied|touched"
+    r"|did|logged ?in|signed ?in|tried to (?:log|sign) ?in|asked|made|placed|authori[sz]ed"
+    r"|approved|sold|bought|traded|withdrew|opened)\b|"
+    r"\b(?:wasn'?t|was not|that'?s not|it'?s not|not) me\b(?! either)|\bi was (?:asleep|sleeping)\b"
+    # Asking who did it: someone did. 谁, 누가 and 誰が with the change they name.
+    r"|\bwho (?:changed|turned off|switched off|disabled|removed|added|reset)\b"
+    r"|(?:是)?谁(?:给我)?(?:改|关|换|设|删|加|解绑|重置)(?:的|了)|누가\s*(?:\S+\s*){0,3}?(?:바꾼|바꿨|변경"
+    r"|해제|껐|끈|추가)|誰が(?:\S{0,8}?)(?:変え|変更|解除|オフに|追加|削除)"
+    r"|\bhaven'?t (?:even )?(?:opened|touched|used|logged into) (?:the|my) (?:app|account)|"
+    # Things the customer never did (卖过, 买过: the 过 of "never have"), and a change they
+    # did not make with a Cantonese verb (熄 "switch off") read as Mandarin.
+    r"我(?:自己|本人)?(?:根本|都|也|完全|并|从来|从未)?(?:没|未)(?:有)?(?:卖|买|提|转|下单|交易|授权|操作"
+    r"|熄|停用|关闭|解绑|登录|登入)过|"
+    r"我.{0,6}?(?:完全|根本|从来)(?:都)?没(?:有)?(?:操作|动过|登录|登入|碰过)|"
     r"我(?:自己|本人)?(?:根本|都|也|完全|并|从来)?没(?:有)?(?:要|想|去)?(?:关|改|加|绑|设|删|申请|动|登录|"
     r"登入|登|操作|重置|请求|解绑|建|创建|新增|开|换)|不是我(?:加|改|关|设|申请|弄|建|开)|"
     r"(?<![가-힣])(?:저는?|제가)\s*(?:로그인|변경|해제|설정|요청|신청)(?:을|를|은|는)?\s*(?:안\s*했|한\s*적"
     r"\s*없|하지\s*않)|"
     r"自分(?:では|で|は|から)?(?:何も)?(?:して|やって|操作して|変更して|解除して|設定して|ログインして)"
     r"(?:い)?(?:ない|ません|おりません)|"
-    r"(?:한|끈|바꾼|변경한|신청한|추가한|켠|설정한) ?적(?:이)? ?없|(?<![가-힣])제가 (?:바꾼|추가한|"
+    r"(?:한|끈|바꾼|변경한|신청한|추가한|켠|설정한|산|판|보낸|출금한|매수한|매도한|주문한|거래한|로그인한"
+    r"|접속한|요청한|승인한|만든|등록한) ?적(?:이)? ?(?:한\s*번도\s*)?없|"
+    r"(?<![가-힣])(?:저|제가|난|나는)\s*(?:reset|리셋|재설정|출금|매도|매수|주문|거래|송금)\s*(?:을|를|은|는)?"
+    r"\s*안\s*했|자고\s*있었|자는\s*(?:동안|사이)|(?<![가-힣])제가 (?:바꾼|추가한|"
     r"한) ?(?:거|게) 아니|(?<![가-힣])제가 (?:바꾼|추가한|한) ?(?:거|게) 아님|"
     r"(?:추가|변경|신청) ?안 ?한|"
     r"(?:申請|変更|設定|追加|操作|解除)して(?:ない|いない|ません|おりません)|自分じゃな|私じゃな|"
+    r"(?<!自分で)何も(?:して|やって|操作して|触って)(?:い)?(?:ない|ません)|寝て(?:た|いた|ました|る間|いる間)|"
+    r"(?:売った|送った|注文した|出金した|買った|操作した)(?:覚え|記憶)(?:は|が|も)?(?:ない|ありません)|"
     r"(?:変えて|作って|外して|消して|(?:オフ|オン|無効|有効)にして|登録して|削除して)(?:い)?"
     r"(?:ない|ません|おりません)",
     re.IGNORECASE,
 )
+# What happened in the account that a "not by me" can be about, besides its security settings:
+# money or coins moved, orders, sales and purchases, the balance, a login or a reset.
+ACCOUNT_EVENT_RE = re.compile(
+    r"withdr[ae]w|transfer|\border|\btrade|\bsold\b|\bbought\b|\bconvert|\bbalance|\bfunds\b"
+    r"|log(?:ged)? ?in|\breset|提币|提现|转出|转走|卖|买|下单|订单|成交|余额|资产|登录|登入|重置"
+    r"|出金|출금|송금|매도|매수|주문|팔렸|잔고|잔액|로그인|재설정|리셋|送金|注文|売|買|残高|ログイン"
+    r"|リセット",
+    re.IGNORECASE,
+)
+# A notice the customer did not ask for, and nothing came of it ("got a reset email I never
+# asked for. nothing changed, I can still log in").
+NOTHING_CHANGED_RE = re.compile(
+    r"\bnothing (?:has |was |else )?(?:changed|happened|missing|moved)\b"
+    r"|\bcan still (?:log|sign) ?in|一切正常|什么都没变|没有任何变化"
+    r"|아무\s*(?:변화|일)(?:도|는)?\s*없|何も(?:変わって|起きて)(?:い)?ない",
+    re.IGNORECASE,
+)
+# Coins that arrived unasked (an airdrop, dust): "我冇買過" tells of them, not of a trade.
+AIRDROP_RE = re.compile(r"空投|airdrop|\bdust|에어\s*드[랍롭]|エアドロ", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[,.;!?，。；！？\n]|\bbut\b|但是|하지만|けど|が、")
 # The whole message is about an incident that is over, or about nothing that happened: a past
 # case already handled (a document for the police or the tax office), a link clicked with
@@ -335,6 +376,13 @@ def incident_phrases(text: str) -> list[str]:
     return found
 
 
+def says_not_by_me(text: str) -> bool:
+    """The customer says they did not do something ("i didn't change it", 我没有关, 제가 바꾼
+    적 없어요, 自分では何もしていません): whatever the question around it, something happened."""
+    readings = dict.fromkeys((normalise(text), fold(text)))
+    return any(NOT_BY_ME_RE.search(f) and not NOTHING_CHANGED_RE.search(f) for f in readings)
+
+
 def settled(text: str) -> bool:
     """The whole message tells an incident that is over, or one that did not happen (a link
     clicked with nothing typed, the customer's own doing), and does not say it happened
@@ -356,9 +404,24 @@ def _told_by_pairs(folded: str) -> list[str]:
     if code and ASKER_RE.search(folded) and not _denied(folded, code):
         found.append(code.group())
     setting, not_me = SETTING_RE.search(folded), NOT_BY_ME_RE.search(folded)
-    if setting and not_me and not _denied(folded, not_me):
+    if not_me is None or _denied(folded, not_me):
+        return found
+    if (
+        setting
+        and not NOTHING_CHANGED_RE.search(folded)
+        or _an_account_event(folded, not_me)
+        and not _denies(folded)
+    ):
         found.append(not_me.group())
     return found
+
+
+def _an_account_event(folded: str, not_me: re.Match[str]) -> bool:
+    """An account event (money moved, an order, the balance, a login) named outside the "not by
+    me" itself ("我没有登录" alone is none, "提币了…我没有登录" is), in a message that tells of no
+    coins that arrived unasked."""
+    rest = folded[: not_me.start()] + " " + folded[not_me.end() :]
+    return bool(ACCOUNT_EVENT_RE.search(rest)) and not AIRDROP_RE.search(folded)
 
 
 def is_urgent(

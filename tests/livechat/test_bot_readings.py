@@ -99,3 +99,24 @@ def test_an_incident_told_in_words_goes_to_the_security_team_even_when_a_person_
 ):
     """Only an incident the model alone suspects yields to a request for a person."""
     assert bot.decide(text, lang=lang, history=[]).action == bot.URGENT_HANDOFF
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "is it normal that my 2FA got switched off? I didn't turn it off"),
+        ("zh-hans", "这正常吗？两步验证被关掉了，我没有关过"),
+        ("ko", "혹시 몰라서 여쭤봐요. 출금 주소가 추가돼 있는데 제가 추가한 적 없어요"),
+        ("ja", "念のため確認です。パスワードが変更されていますが、自分では変更していません"),
+    ],
+)
+def test_a_question_that_says_the_customer_did_not_do_it_goes_to_the_security_team(lang, text):
+    """ "Is it normal…", 혹시 몰라서 and 念のため frame a question, but "I didn't" tells that
+    something happened."""
+    assert bot.decide(text, lang=lang, history=[]).action == bot.URGENT_HANDOFF
+
+
+def test_nothing_done_in_japanese_is_not_read_as_if():
+    """何もしてない holds もし, which is "if" only on its own (もし…たら)."""
+    text = "残高がゼロです。何もしてないのに。昨日は20万円ありました"
+    assert bot.decide(text, lang="ja", history=[]).action == bot.URGENT_HANDOFF

@@ -343,3 +343,32 @@ def test_what_if_questions_in_korean_japanese_and_chinese_are_not_urgent(text):
 )
 def test_questions_from_a_customer_it_happened_to_in_cjk_are_urgent(text):
     assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there is a withdrawal of 2 ETH in my history from last night. I did not make it",
+        "my balance went from 1.2 BTC to nothing and I haven't opened the app in a week",
+        "账户里的币少了一大半，我从来没卖过，也没转出去过",
+        "戶口啲幣唔見咗一半，我冇賣過，都冇轉出過",
+        "보유 코인이 전부 매도돼 있어요. 저는 판 적 없어요",
+        "朝起きたら注文履歴に大量の売り注文。寝てたので私じゃない",
+        "防钓鱼码变了，是谁改的？",
+    ],
+)
+def test_an_account_event_the_customer_says_they_did_not_do_is_urgent(text):
+    assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the withdrawal limit if i never do kyc",
+        "賬戶多了幾個不認識的幣，我沒買過，是空投嗎？",
+        "i haven't withdrawn anything yet, how long does a withdrawal take?",
+        "I never changed my fee tier, why is the fee different? does it change by volume?",
+    ],
+)
+def test_an_account_event_with_a_habit_an_airdrop_or_a_question_is_not_urgent(text):
+    assert analyze(text).urgent is False
