@@ -1,6 +1,6 @@
 """Incidents told by what the customer did or sees, without the words "hacked" or "stolen".
 
-Five kinds, each written for the five languages from what it is, not from sample sentences:
+Seven kinds, each written for the five languages from what it is, not from sample sentences:
 
 - someone at the controls through a remote-access tool (AnyDesk, TeamViewer, 向日葵, 원격 앱,
   遠隔操作) the customer let in, or a caller "operating my computer";
@@ -13,6 +13,11 @@ Five kinds, each written for the five languages from what it is, not from sample
 - the signs of a SIM swap: the phone loses its signal, then codes, resets or logins follow
   ("lost signal and then got a reset email", 手机没信号然后收到登录通知, 폰이 먹통이 되더니
   인증 문자, 圏外になってからパスワード再設定のメール).
+
+- a wallet, app or page someone said was ours or official, into which the customer put a
+  secret (所谓的官方钱包, 공식 지갑이라는 앱, 公式ウォレットだというアプリ), and funds moved to a
+  "safe" account for a caller posing as the police (资产保全, 監管帳戶, 안전 계좌), the move done;
+- a stolen or lost phone or computer still signed in (폰 소매치기… 로그인 상태 그대로).
 
 Each is one alternation, included in `urgency.INCIDENT_RE`, so the clause-local denials, the
 hypotheticals and the settled cases read them as they read every incident pattern. Text is
@@ -132,7 +137,63 @@ def sim_swap() -> str:
     )
 
 
+def posing_as_us() -> str:
+    """A wallet, app or page someone said was ours or official (所谓的官方钱包, 공식 지갑이라는 앱,
+    公式ウォレットだというアプリ, an app that "looked like yours"), into which the customer put a
+    secret; and a caller posing as the police or a bank who had the funds moved to "keep them
+    safe" (资产保全, 監管帳戶, 안전 계좌), the move done."""
+    said_ours_zh = (
+        r"(?:所谓(?:的)?|说是|说系|话系|自称|号称|冒充|以为是|看起来(?:很)?像|很像)[\"“「]?"
+        r"(?:你们|官方|官网)"
+    )
+    typed_zh = r"(?:输入|输了|填|入了|入返|提交|给了|导入)"
+    said_ours_ja = (
+        r"(?:公式|御社|運営|サポート)\S{0,10}?"
+        r"(?:だという|だと言う|を名乗る|と称する|を装った|だと思って)"
+    )
+    return "|".join(
+        [
+            rf"{said_ours_zh}.{{0,40}}(?:{_SECRETS}).{{0,16}}{typed_zh}",
+            rf"{said_ours_zh}.{{0,40}}{typed_zh}(?:了)?.{{0,10}}(?:{_SECRETS})",
+            rf"(?:공식|거래소|고객센터)\S{{0,6}}\s*(?:처럼\s*생긴|이라는|인\s*줄\s*알고|사칭).{{0,40}}"
+            rf"(?:{_SECRETS}).{{0,20}}(?:입력|넣었|넣어\s*버렸|적었|알려\s*줬)",
+            rf"{said_ours_ja}.{{0,40}}(?:{_SECRETS}).{{0,16}}(?:入力|入れ)",
+            r"\b(?:what|which|that|an app|a site|a page|a wallet) (?:looked|looks|seemed)"
+            r" (?:exactly |just )?like (?:your|the official|an official)\b.{0,80}\b(?:entered"
+            r"|typed|put in|imported|pasted|filled in|gave)\b",
+            # The "safe" place only with the move done: a customer who hung up tells no loss.
+            rf"(?:{_SAFE_PLACE}).{{0,60}}(?:{_MOVED})|(?:{_MOVED}).{{0,30}}(?:{_SAFE_PLACE})",
+        ]
+    )
+
+
+_SAFE_PLACE = (
+    r"(?:资产|資産|财产|財産)(?:の)?保全|(?:监管|保管|清查|安全)(?:账户|帐户|账号|户口|钱包)"
+    r"|(?:안전|보호)\s*(?:계좌|지갑)|\b(?:safe|secure|protected|holding) (?:wallet|address)\b"
+)
+_MOVED = (
+    r"(?:转|转账|打|汇)(?:了|过去了|咗)|照做了|送ってしま|送金しま|送りまし|移しまし|送った|移した"
+    r"|보냈어|보냈습니다|보내\s*버렸|옮겼|이체했|\bi (?:sent|moved|transferred|did it)\b"
+)
+
+
+def device_still_signed_in() -> str:
+    """A stolen or lost phone or computer that is still signed in to the account."""
+    return "|".join(
+        [
+            r"\b(?:phone|laptop|computer|ipad|tablet)\b.{0,30}\b(?:stolen|pickpocketed|snatched|lost"
+            r"|taken)\b.{0,80}\b(?:still|is|was|stayed) (?:logged|signed) ?in",
+            r"(?:手机|电脑|平板|ipad).{0,8}(?:被偷|被盗|被抢|丢了|掉了|被扒).{0,40}(?:还|仍|仍然|仲)"
+            r"(?:是|系)?(?:登录|登入|登着|在线)",
+            r"(?:폰|휴대폰|핸드폰|노트북|아이패드).{0,10}(?:소매치기|도난|도둑|잃어버렸|분실|털렸).{0,40}"
+            r"로그인\s*(?:상태|돼|되어|된)",
+            r"(?:スマホ|携帯|パソコン|pc|ipad).{0,8}(?:盗まれ|すられ|ひったくられ|落とし|なくし).{0,40}"
+            r"ログイン(?:した(?:まま|ままの)|状態|されたまま)",
+        ]
+    )
+
+
 def incident_signs() -> str:
-    """The five kinds as one alternation (for `urgency.INCIDENT_RE`)."""
+    """The seven kinds as one alternation (for `urgency.INCIDENT_RE`)."""
     kinds = [remote_access(), look_alike_page(), someone_else_inside(), balance_lower()]
-    return "|".join([*kinds, sim_swap()])
+    return "|".join([*kinds, sim_swap(), posing_as_us(), device_still_signed_in()])

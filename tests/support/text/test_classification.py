@@ -372,3 +372,32 @@ def test_an_account_event_the_customer_says_they_did_not_do_is_urgent(text):
 )
 def test_an_account_event_with_a_habit_an_airdrop_or_a_question_is_not_urgent(text):
     assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "群里有人发了所谓的官方钱包app，我按他说的输入了助记词，现在币全没了",
+        "공식 지갑이라는 앱에 복구 구문을 넣었는데 잔고가 사라졌어요",
+        "サポートを名乗る人に言われて、公式だというサイトで復元フレーズを入力しました",
+        "installed what looked like your app from an ad and typed my login, now the USDT is gone",
+        "自称检察院的人让我把币转到安全账户配合调查，我转了",
+        "경찰이라고 해서 안전 계좌로 코인을 옮겼어요",
+        "バスでスマホをすられました。アプリにログインしたままです",
+        "my phone got stolen at the station and the app is still logged in",
+    ],
+)
+def test_secrets_given_to_something_posing_as_us_and_a_device_still_signed_in_are_urgent(text):
+    assert analyze(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人打电话自称警察，叫我把币转去监管账户，我直接挂了",
+        "보호 지갑으로 옮기라는 전화가 왔는데 안 보내고 끊었어요",
+        "what should i do if my phone is stolen while the app is logged in?",
+    ],
+)
+def test_a_safe_account_call_hung_up_on_and_a_what_if_are_not_urgent(text):
+    assert analyze(text).urgent is False
