@@ -356,6 +356,7 @@ REOPENED_RE = re.compile(r"\bagain\b|又|再次|또|다시|また", re.IGNORECAS
 INCIDENT_RE = prefiltered(INCIDENT_RE)
 DENIAL_RE = prefiltered(DENIAL_RE)
 SETTLED_RE = prefiltered(SETTLED_RE)
+NOT_BY_ME_RE = prefiltered(NOT_BY_ME_RE)
 DENIAL_WINDOW = 40
 SECURITY_PROBABILITY = 0.45
 CERTAIN_PROBABILITY = 0.8
