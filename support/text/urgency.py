@@ -407,12 +407,8 @@ def _told_by_pairs(folded: str) -> list[str]:
     setting, not_me = SETTING_RE.search(folded), NOT_BY_ME_RE.search(folded)
     if not_me is None or _denied(folded, not_me):
         return found
-    if (
-        setting
-        and not NOTHING_CHANGED_RE.search(folded)
-        or _an_account_event(folded, not_me)
-        and not _denies(folded)
-    ):
+    about_a_setting = setting is not None and not NOTHING_CHANGED_RE.search(folded)
+    if about_a_setting or (_an_account_event(folded, not_me) and not _denies(folded)):
         found.append(not_me.group())
     return found
 

@@ -19,6 +19,7 @@ PATTERNS = {
     "incident": urgency.INCIDENT_RE,
     "denial": urgency.DENIAL_RE,
     "settled": urgency.SETTLED_RE,
+    "not_by_me": urgency.NOT_BY_ME_RE,
     "network": entities.NETWORK_RE,
 }
 FILLER = [
