@@ -186,7 +186,18 @@ DENIAL_RE = re.compile(
     # someone else's case, whoever they are to the customer (support.text.others).
     r"\byou(?: guys| people| lot)? (?:literally |basically |just )?(?:stole|robbed)\b"
     r"|你们(?:就是)?(?:偷|抢)|(?:거래소|너네|니네)(?:가|이)\s*(?:\S+\s*)?(?:훔쳐|도둑)"
-    r"|(?:取引所|御社|お前ら)が.{0,10}(?:盗ん|泥棒)|" + other_person_pattern(),
+    r"|(?:取引所|御社|お前ら)が.{0,10}(?:盗ん|泥棒)|"
+    # News, and another exchange where it happened: not this customer's account here. Only
+    # where the other exchange is the place or the victim ("on another exchange", 别家交易所被,
+    # 다른 거래소에서, 別の取引所で): funds withdrawn *to* another exchange are an incident.
+    r"\bnews\b|\b(?:read|heard|saw)(?: that)? (?:another|other|some|an?) (?:\w+ )?exchange\b"
+    r"|\b(?:on|at|in|with) (?:another|other|a different|some other) (?:exchange|platform)\b"
+    r"|新闻|報道|报道|(?:在|从)(?:别|其他|另一|某)\S{0,2}(?:交易所|平台)"
+    r"|(?:别家|别的|其他|另一家|另一个|某|某个|某家|海外|国外)(?:的)?(?:交易所|平台)"
+    r"(?:被|遭|的(?:帐号|账号|账户|帐户))"
+    r"|뉴스|기사(?:에서|를|보니)|(?:다른|해외|타|외국)\s*거래소(?:가|에서|도|는)"
+    r"|ニュース|(?:別の|他の|ほかの|海外の|某)(?:取引所|プラットフォーム)(?:が|で|の(?:アカウント|口座))|"
+    + other_person_pattern(),
     re.IGNORECASE,
 )
 # The incident patterns run on text with traditional Chinese simplified and on text without

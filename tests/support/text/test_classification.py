@@ -401,3 +401,31 @@ def test_secrets_given_to_something_posing_as_us_and_a_device_still_signed_in_ar
 )
 def test_a_safe_account_call_hung_up_on_and_a_what_if_are_not_urgent(text):
     assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saw on the news that an exchange got hacked, are my coins here in cold storage?",
+        "my cousin's account on another exchange was drained, what should I turn on here?",
+        "新闻说有交易所被盗了，你们的冷钱包比例是多少？",
+        "同事在别家交易所被盗，我这边要怎么加强安全？",
+        "해외 거래소가 해킹당했다는 기사를 봤는데 여기는 괜찮나요?",
+        "別の取引所で知り合いが資産を抜かれたそうです。こちらで設定すべきことは？",
+    ],
+)
+def test_news_and_an_incident_at_another_exchange_are_not_urgent(text):
+    assert analyze(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone withdrew all my BTC to another exchange last night, it was not me",
+        "有人把我的币全部提到别的交易所了，不是我提的",
+        "제 코인이 다른 거래소로 다 출금됐어요. 저는 출금한 적 없어요",
+        "私のビットコインが他の取引所に勝手に送金されていました",
+    ],
+)
+def test_funds_taken_to_another_exchange_are_still_urgent(text):
+    assert analyze(text).urgent is True
