@@ -104,7 +104,6 @@ MAX_SYMBOLED_PASSWORD = 40
 SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Za-z0-9])|[。！？\n]")
 # Runs of printable ASCII, cut at commas and semicolons ("TRC20,my" is two words).
 TOKEN_RE = re.compile(r"(?<![!-+\--:<-~])[!-+\--:<-~]{6,64}(?![!-+\--:<-~])")
-OPENING_TOKEN_RE = re.compile(r"[!-+\--:<-~]{6,64}(?![!-+\--:<-~])")  # a sentence's first
 NUMBERED_WORD_RE = re.compile(r"\(?\d{1,2}[.)]\s*[^\W\d_]+")  # "7)abandon": a list's item
 # What comes before a login name, not a password: "login: kid77", "user id 8812ab", "ID：…".
 IDENTIFIER_BEFORE_RE = re.compile(
@@ -168,7 +167,6 @@ DONE_AFTER_RE = re.compile(
     r"|was rejected|isn'?t accepted|is not accepted)\b)",
     re.IGNORECASE,
 )
-CLOSING_QUOTES = "\"'”’」』"
 # A label that names what follows as something else: "invite code AB12cd doesnt work",
 # "order ab12cd34 gets rejected", "邀请码 X 不行" (密码, 暗証番号 and 비밀번호 name passwords).
 OTHER_LABEL_BEFORE_RE = re.compile(
@@ -336,7 +334,7 @@ def _told_while_logging_in(text: str) -> list[tuple[int, int]]:
         if words or about_a_password:
             tokens = list(TOKEN_RE.finditer(sentence))
         elif named:
-            first = OPENING_TOKEN_RE.match(sentence, len(sentence) - len(sentence.lstrip()))
+            first = TOKEN_RE.match(sentence, len(sentence) - len(sentence.lstrip()))
             tokens = [first] if first is not None else []
         else:
             tokens = []
@@ -370,7 +368,7 @@ def _token_before(text: str, position: int) -> tuple[int, int] | None:
     end = position
     while end > 0 and text[end - 1].isspace():
         end -= 1
-    if end > 0 and text[end - 1] in CLOSING_QUOTES and not text[end - 1].isascii():
+    if end > 0 and text[end - 1] in "”’」』":  # ASCII quotes are part of the run, trimmed later
         end -= 1
     start = end
     while start > 0 and "!" <= text[start - 1] <= "~" and end - start <= 64:
